@@ -1,0 +1,89 @@
+package dev.sessionstarter.actuate.endpoint;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+
+import dev.sessionstarter.store.StoreStatistics;
+
+/**
+ * What {@link SessionStoreEndpoint} reports: counts and sizes only, never attribute values.
+ */
+public final class SessionStoreDescriptor implements OperationResponseBody {
+
+	private final String store;
+
+	private final Limits limits;
+
+	private final long sessions;
+
+	private final long bytes;
+
+	private final Counters counters;
+
+	private final @Nullable Instant lastPurge;
+
+	SessionStoreDescriptor(StoreStatistics statistics, Limits limits) {
+		this.store = statistics.store();
+		this.limits = limits;
+		this.sessions = statistics.usage().sessions();
+		this.bytes = statistics.usage().bytes();
+		this.counters = new Counters(statistics.created(), statistics.deleted(), statistics.expired(),
+				statistics.evicted(), statistics.purges(), statistics.serializationFailures());
+		this.lastPurge = statistics.lastPurge();
+	}
+
+	public String getStore() {
+		return this.store;
+	}
+
+	public Limits getLimits() {
+		return this.limits;
+	}
+
+	public long getSessions() {
+		return this.sessions;
+	}
+
+	public long getBytes() {
+		return this.bytes;
+	}
+
+	public Counters getCounters() {
+		return this.counters;
+	}
+
+	public @Nullable Instant getLastPurge() {
+		return this.lastPurge;
+	}
+
+	/**
+	 * The store's limits.
+	 *
+	 * @param maxBytes the byte bound, or {@code null} if the store has none
+	 * @param reduceTo the fraction of the bound eviction reduces to, or {@code null}
+	 * @param purgeInterval the time between purges
+	 */
+	public record Limits(@Nullable Long maxBytes, @Nullable Double reduceTo, Duration purgeInterval) {
+
+	}
+
+	/**
+	 * Counters since start.
+	 *
+	 * @param created sessions created
+	 * @param deleted sessions deleted explicitly
+	 * @param expired sessions removed because they expired
+	 * @param evicted sessions evicted to stay within the bound
+	 * @param purges purge runs
+	 * @param serializationFailures attribute values that could not be decoded
+	 */
+	public record Counters(long created, long deleted, long expired, long evicted, long purges,
+			long serializationFailures) {
+
+	}
+
+}

@@ -1,0 +1,87 @@
+package dev.sessionstarter.actuate.endpoint;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.util.Assert;
+
+import dev.sessionstarter.store.SessionIds;
+import dev.sessionstarter.store.StoreSessionRepository;
+
+/**
+ * {@link Endpoint @Endpoint} that shows what the session store holds and does: its type,
+ * limits, session count, bytes and counters (never attribute values). {@code POST
+ * /actuator/sessionstore/purge} purges expired sessions now, {@code POST
+ * /actuator/sessionstore/reduce} evicts down to the reduced bound now, and {@code DELETE
+ * /actuator/sessionstore/{id}} deletes one session.
+ */
+@Endpoint(id = "sessionstore")
+public class SessionStoreEndpoint {
+
+	private final StoreSessionRepository repository;
+
+	private final SessionStoreDescriptor.Limits limits;
+
+	/**
+	 * Create an endpoint.
+	 * @param repository the repository
+	 * @param reduceTo the fraction of the bound eviction reduces to, or {@code null} if unbounded
+	 * @param purgeInterval the time between purges
+	 */
+	public SessionStoreEndpoint(StoreSessionRepository repository, @Nullable Double reduceTo,
+			Duration purgeInterval) {
+		Assert.notNull(repository, "'repository' must not be null");
+		this.repository = repository;
+		long maxBytes = repository.getStatistics().usage().maxBytes();
+		this.limits = new SessionStoreDescriptor.Limits((maxBytes >= 0) ? maxBytes : null, reduceTo,
+				purgeInterval);
+	}
+
+	@ReadOperation
+	public SessionStoreDescriptor store() {
+		return new SessionStoreDescriptor(this.repository.getStatistics(), this.limits);
+	}
+
+	/**
+	 * Run a maintenance action now: {@code purge} (remove expired sessions) or {@code reduce}
+	 * (evict down to the reduced bound).
+	 * @param action the action
+	 * @return what it did
+	 */
+	@WriteOperation
+	public ActionResult run(@Selector String action) {
+		return switch (action) {
+			case "purge" -> new ActionResult(action, this.repository.purgeExpiredSessions());
+			case "reduce" -> new ActionResult(action, this.repository.reduce());
+			default -> throw new InvalidEndpointRequestException("Unknown action '" + action + "'",
+					"Unknown action: use 'purge' or 'reduce'");
+		};
+	}
+
+	@DeleteOperation
+	public void deleteSession(@Selector String sessionId) {
+		if (!SessionIds.isValid(sessionId)) {
+			throw new InvalidEndpointRequestException("Invalid session id", "Invalid session id");
+		}
+		this.repository.deleteById(sessionId);
+	}
+
+	/**
+	 * The result of a maintenance action.
+	 *
+	 * @param action the action run
+	 * @param removed the number of sessions it removed
+	 */
+	public record ActionResult(String action, int removed) implements
+			org.springframework.boot.actuate.endpoint.OperationResponseBody {
+
+	}
+
+}

@@ -1,0 +1,102 @@
+package dev.sessionstarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
+import org.springframework.boot.session.autoconfigure.SessionTimeout;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.session.MapSession;
+import org.springframework.session.Session;
+import org.springframework.session.SessionRepository;
+import org.springframework.session.config.SessionRepositoryCustomizer;
+import org.springframework.session.config.annotation.web.http.SpringHttpSessionConfiguration;
+import org.springframework.session.web.http.SessionRepositoryFilter;
+
+import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.serialization.SessionSerializer;
+import dev.sessionstarter.store.PurgeScheduler;
+import dev.sessionstarter.store.SessionStore;
+import dev.sessionstarter.store.StoreSessionRepository;
+
+/**
+ * Auto-configuration of the session store that {@code sessions.store} selects: a
+ * {@link StoreSessionRepository} over the store, the purge of expired sessions, and Spring
+ * Session's {@link SessionRepositoryFilter} (Spring Boot creates none by itself). The
+ * repository backs off when the application defines its own {@link SessionRepository}; the
+ * filter is still provided so that repository is used.
+ */
+@AutoConfiguration(before = SessionAutoConfiguration.class)
+@ConditionalOnClass(Session.class)
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@EnableConfigurationProperties(SessionsProperties.class)
+@Import(StoreConfigurationImportSelector.class)
+public final class SessionStoreAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean({ SessionRepository.class, SessionSerializer.class })
+	JavaSessionSerializer sessionSerializer(SessionsProperties properties, BeanFactory beanFactory) {
+		List<String> allowed = new ArrayList<>(properties.getAllowedClasses());
+		if (AutoConfigurationPackages.has(beanFactory)) {
+			AutoConfigurationPackages.get(beanFactory).forEach((name) -> allowed.add(name + ".**"));
+		}
+		ClassLoader classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
+				? configurable.getBeanClassLoader() : null;
+		return new JavaSessionSerializer(allowed, classLoader);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(SessionRepository.class)
+	@ConditionalOnBean(SessionStore.class)
+	StoreSessionRepository sessionRepository(SessionStore store, SessionSerializer serializer,
+			SessionsProperties properties, ObjectProvider<SessionTimeout> sessionTimeout,
+			ApplicationEventPublisher eventPublisher,
+			ObjectProvider<SessionRepositoryCustomizer<StoreSessionRepository>> customizers) {
+		StoreSessionRepository repository = new StoreSessionRepository(store, serializer);
+		repository.setApplicationEventPublisher(eventPublisher);
+		repository.setDefaultMaxInactiveInterval(timeout(sessionTimeout));
+		repository.setSaveMode(properties.getSaveMode());
+		repository.setFlushMode(properties.getFlushMode());
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(repository));
+		return repository;
+	}
+
+	private static Duration timeout(ObjectProvider<SessionTimeout> sessionTimeout) {
+		SessionTimeout configured = sessionTimeout.getIfAvailable();
+		Duration timeout = (configured != null) ? configured.getTimeout() : null;
+		return (timeout != null) ? timeout : MapSession.DEFAULT_MAX_INACTIVE_INTERVAL;
+	}
+
+	@Bean
+	@ConditionalOnBean(StoreSessionRepository.class)
+	PurgeScheduler sessionPurgeScheduler(StoreSessionRepository repository, SessionsProperties properties) {
+		return new PurgeScheduler(repository, properties.getPurgeInterval());
+	}
+
+	/**
+	 * Spring Session's filter and its configuration, unless the application already has them
+	 * (for example through {@code @EnableSpringHttpSession}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(SessionRepositoryFilter.class)
+	@Import(SpringHttpSessionConfiguration.class)
+	static class SessionRepositoryFilterConfiguration {
+
+	}
+
+}

@@ -1,0 +1,30 @@
+package dev.sessionstarter.autoconfigure;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import dev.sessionstarter.actuate.endpoint.SessionStoreEndpoint;
+import dev.sessionstarter.store.StoreSessionRepository;
+
+/**
+ * Auto-configuration of the {@code sessionstore} endpoint.
+ */
+@AutoConfiguration(after = SessionStoreAutoConfiguration.class)
+@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
+@ConditionalOnAvailableEndpoint(SessionStoreEndpoint.class)
+@ConditionalOnBean(StoreSessionRepository.class)
+public final class SessionStoreEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	SessionStoreEndpoint sessionStoreEndpoint(StoreSessionRepository repository, SessionsProperties properties) {
+		Double reduceTo = (properties.getStore() == StoreType.MEMORY) ? properties.getMemory().getReduceTo() : null;
+		return new SessionStoreEndpoint(repository, reduceTo, properties.getPurgeInterval());
+	}
+
+}

@@ -1,0 +1,176 @@
+package dev.sessionstarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.session.FlushMode;
+import org.springframework.session.SaveMode;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties of the session store ({@code sessions.*}). The session timeout is
+ * Spring Boot's own ({@code spring.session.timeout}, else {@code server.servlet.session.timeout}).
+ */
+@ConfigurationProperties("sessions")
+public class SessionsProperties implements InitializingBean {
+
+	static final StoreType DEFAULT_STORE = StoreType.MEMORY;
+
+	private static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(6);
+
+	/**
+	 * Which store keeps sessions.
+	 */
+	private StoreType store = DEFAULT_STORE;
+
+	/**
+	 * Which attributes a save writes: those set ('on-set-attribute'), also those read
+	 * ('on-get-attribute'), or all of them ('always').
+	 */
+	private SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
+
+	/**
+	 * When changes are written: when the request ends ('on-save') or at once ('immediate').
+	 */
+	private FlushMode flushMode = FlushMode.ON_SAVE;
+
+	/**
+	 * Time between purges of expired sessions.
+	 */
+	private Duration purgeInterval = DEFAULT_PURGE_INTERVAL;
+
+	/**
+	 * How session attribute values are encoded.
+	 */
+	private SerializerType serializer = SerializerType.JAVA;
+
+	/**
+	 * Class name patterns that session attributes may hold beyond the JDK's value types and
+	 * Spring Security's, in ObjectInputFilter syntax ('com.example.Cart', 'com.example.*' for a
+	 * package, 'com.example.**' with its sub-packages). The application's own packages are
+	 * always allowed.
+	 */
+	private List<String> allowedClasses = new ArrayList<>();
+
+	private final Memory memory = new Memory();
+
+	public StoreType getStore() {
+		return this.store;
+	}
+
+	public void setStore(StoreType store) {
+		this.store = store;
+	}
+
+	public SaveMode getSaveMode() {
+		return this.saveMode;
+	}
+
+	public void setSaveMode(SaveMode saveMode) {
+		this.saveMode = saveMode;
+	}
+
+	public FlushMode getFlushMode() {
+		return this.flushMode;
+	}
+
+	public void setFlushMode(FlushMode flushMode) {
+		this.flushMode = flushMode;
+	}
+
+	public Duration getPurgeInterval() {
+		return this.purgeInterval;
+	}
+
+	public void setPurgeInterval(Duration purgeInterval) {
+		this.purgeInterval = purgeInterval;
+	}
+
+	public SerializerType getSerializer() {
+		return this.serializer;
+	}
+
+	public void setSerializer(SerializerType serializer) {
+		this.serializer = serializer;
+	}
+
+	public List<String> getAllowedClasses() {
+		return this.allowedClasses;
+	}
+
+	public void setAllowedClasses(List<String> allowedClasses) {
+		this.allowedClasses = allowedClasses;
+	}
+
+	public Memory getMemory() {
+		return this.memory;
+	}
+
+	/**
+	 * Check the bound values, so that a bad setting stops startup with a message that names it.
+	 * @throws InvalidSessionsPropertyException for the first bad value
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		if (this.purgeInterval == null || this.purgeInterval.isNegative() || this.purgeInterval.isZero()) {
+			throw new InvalidSessionsPropertyException("sessions.purge-interval", this.purgeInterval,
+					"must be a positive duration, such as 6m");
+		}
+		for (String pattern : this.allowedClasses) {
+			if (pattern == null || pattern.isBlank() || pattern.contains(";") || pattern.startsWith("!")) {
+				throw new InvalidSessionsPropertyException("sessions.allowed-classes", pattern,
+						"must be class name patterns such as com.example.Cart, com.example.* or com.example.**");
+			}
+		}
+		this.memory.validate();
+	}
+
+	/**
+	 * Settings of the {@code memory} store.
+	 */
+	public static class Memory {
+
+		/**
+		 * Most heap the memory store may retain; every session's size is counted exactly.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(4);
+
+		/**
+		 * Fraction of max-size that eviction of least-recently-used sessions brings the store
+		 * down to once it goes over max-size.
+		 */
+		private double reduceTo = 0.75;
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public double getReduceTo() {
+			return this.reduceTo;
+		}
+
+		public void setReduceTo(double reduceTo) {
+			this.reduceTo = reduceTo;
+		}
+
+		void validate() {
+			if (this.maxSize == null || this.maxSize.toBytes() <= 0) {
+				throw new InvalidSessionsPropertyException("sessions.memory.max-size", this.maxSize,
+						"must be greater than zero, such as 4MB");
+			}
+			if (!(this.reduceTo > 0 && this.reduceTo <= 1)) {
+				throw new InvalidSessionsPropertyException("sessions.memory.reduce-to", this.reduceTo,
+						"must be a fraction greater than 0 and at most 1, such as 0.75");
+			}
+		}
+
+	}
+
+}

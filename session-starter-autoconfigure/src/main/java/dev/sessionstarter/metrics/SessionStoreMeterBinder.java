@@ -1,0 +1,97 @@
+package dev.sessionstarter.metrics;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.util.Assert;
+
+import dev.sessionstarter.store.StoreOperation;
+import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.StoreStatistics;
+
+/**
+ * Binds the meters of a {@link StoreSessionRepository} (see {@link SessionMeterNames}) to a
+ * registry: gauges and counters read the repository's statistics when scraped, and the
+ * operation timer is fed by the repository as operations complete.
+ */
+public class SessionStoreMeterBinder implements MeterBinder {
+
+	private final StoreSessionRepository repository;
+
+	private final List<Map<StoreOperation, Timer>> timers = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Create a binder; the repository's operation recorder is set to this binder's timers.
+	 * @param repository the repository
+	 */
+	public SessionStoreMeterBinder(StoreSessionRepository repository) {
+		Assert.notNull(repository, "'repository' must not be null");
+		this.repository = repository;
+		repository.setOperationRecorder(this::record);
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		StoreStatistics initial = this.repository.getStatistics();
+		Tags tags = Tags.of(SessionMeterNames.TAG_STORE, initial.store());
+		gauge(registry, SessionMeterNames.STORE_SIZE, tags, "sessions", "Sessions held",
+				(stats) -> stats.usage().sessions());
+		gauge(registry, SessionMeterNames.STORE_BYTES, tags, "bytes", "Bytes held",
+				(stats) -> stats.usage().bytes());
+		if (initial.usage().maxBytes() >= 0) {
+			gauge(registry, SessionMeterNames.STORE_MAX_BYTES, tags, "bytes", "Most bytes the store may hold",
+					(stats) -> stats.usage().maxBytes());
+		}
+		counter(registry, SessionMeterNames.STORE_PURGES, tags, "Purge runs", StoreStatistics::purges);
+		counter(registry, SessionMeterNames.STORE_EXPIRED, tags, "Sessions removed because they expired",
+				StoreStatistics::expired);
+		counter(registry, SessionMeterNames.STORE_EVICTIONS, tags, "Sessions evicted to stay within the size bound",
+				StoreStatistics::evicted);
+		counter(registry, SessionMeterNames.SERIALIZATION_FAILURES, tags,
+				"Attribute values that could not be decoded", StoreStatistics::serializationFailures);
+		Map<StoreOperation, Timer> operationTimers = new EnumMap<>(StoreOperation.class);
+		for (StoreOperation operation : StoreOperation.values()) {
+			operationTimers.put(operation, Timer.builder(SessionMeterNames.STORE_OPERATIONS)
+				.description("Session store operations")
+				.tags(tags)
+				.tag(SessionMeterNames.TAG_OPERATION, operation.tag())
+				.register(registry));
+		}
+		this.timers.add(operationTimers);
+	}
+
+	private void record(StoreOperation operation, long nanos) {
+		for (Map<StoreOperation, Timer> operationTimers : this.timers) {
+			operationTimers.get(operation).record(nanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void gauge(MeterRegistry registry, String name, Tags tags, String unit, String description,
+			ToDoubleFunction<StoreStatistics> value) {
+		Gauge.builder(name, this.repository, (repository) -> value.applyAsDouble(repository.getStatistics()))
+			.tags(tags)
+			.baseUnit(unit)
+			.description(description)
+			.register(registry);
+	}
+
+	private void counter(MeterRegistry registry, String name, Tags tags, String description,
+			ToDoubleFunction<StoreStatistics> value) {
+		FunctionCounter.builder(name, this.repository, (repository) -> value.applyAsDouble(repository.getStatistics()))
+			.tags(tags)
+			.description(description)
+			.register(registry);
+	}
+
+}

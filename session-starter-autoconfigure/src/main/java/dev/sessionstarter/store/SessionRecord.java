@@ -1,0 +1,239 @@
+package dev.sessionstarter.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * An immutable stored session: its id, times, principal name and attribute values in their
+ * serialized form. Every store keeps (or writes) exactly this, and {@link #apply} is the one
+ * place where a {@link SessionChange} is merged into what is stored.
+ *
+ * <p>Times are epoch milliseconds; a negative {@link #maxInactiveMillis()} means the session
+ * never expires. The {@link #version()} grows by one with every applied change, so a cached
+ * copy can tell whether it is current.
+ */
+public final class SessionRecord {
+
+	private static final String[] NO_NAMES = {};
+
+	private static final byte[][] NO_VALUES = {};
+
+	private final String id;
+
+	private final long creationTime;
+
+	private final long lastAccessedTime;
+
+	private final long maxInactiveMillis;
+
+	private final @Nullable String principalName;
+
+	private final String[] names;
+
+	private final byte[][] values;
+
+	private final long version;
+
+	/**
+	 * Create a record. The arrays are kept, not copied: callers hand over ownership.
+	 * @param id the session id
+	 * @param creationTime creation time, epoch millis
+	 * @param lastAccessedTime last access time, epoch millis
+	 * @param maxInactiveMillis the inactivity timeout in millis, negative for never
+	 * @param principalName the principal name the session is indexed under, if any
+	 * @param names attribute names
+	 * @param values serialized attribute values, index-aligned with {@code names}
+	 * @param version the record version
+	 */
+	public SessionRecord(String id, long creationTime, long lastAccessedTime, long maxInactiveMillis,
+			@Nullable String principalName, String[] names, byte[][] values, long version) {
+		Assert.hasLength(id, "'id' must not be empty");
+		Assert.isTrue(names.length == values.length, "names and values must have the same length");
+		this.id = id;
+		this.creationTime = creationTime;
+		this.lastAccessedTime = lastAccessedTime;
+		this.maxInactiveMillis = maxInactiveMillis;
+		this.principalName = principalName;
+		this.names = names;
+		this.values = values;
+		this.version = version;
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+	public long creationTime() {
+		return this.creationTime;
+	}
+
+	public long lastAccessedTime() {
+		return this.lastAccessedTime;
+	}
+
+	public long maxInactiveMillis() {
+		return this.maxInactiveMillis;
+	}
+
+	public @Nullable String principalName() {
+		return this.principalName;
+	}
+
+	public long version() {
+		return this.version;
+	}
+
+	/**
+	 * Return the number of attributes.
+	 * @return the attribute count
+	 */
+	public int attributeCount() {
+		return this.names.length;
+	}
+
+	/**
+	 * Return the name of the attribute at an index.
+	 * @param index from 0 to {@link #attributeCount()} - 1
+	 * @return the name
+	 */
+	public String attributeName(int index) {
+		return this.names[index];
+	}
+
+	/**
+	 * Return the serialized value of the attribute at an index; callers must not modify it.
+	 * @param index from 0 to {@link #attributeCount()} - 1
+	 * @return the value bytes
+	 */
+	public byte[] attributeValue(int index) {
+		return this.values[index];
+	}
+
+	/**
+	 * Return the serialized value of an attribute; callers must not modify it.
+	 * @param name the attribute name
+	 * @return its bytes, or {@code null} if the session has no such attribute
+	 */
+	public byte @Nullable [] attribute(String name) {
+		int index = indexOf(this.names, name);
+		return (index >= 0) ? this.values[index] : null;
+	}
+
+	/**
+	 * Return the attribute names.
+	 * @return an unmodifiable list of names
+	 */
+	public List<String> attributeNames() {
+		return Collections.unmodifiableList(Arrays.asList(this.names));
+	}
+
+	/**
+	 * Return when this session expires.
+	 * @return the expiry time, or {@code null} if it never expires
+	 */
+	public @Nullable Instant expiresAt() {
+		return (this.maxInactiveMillis < 0) ? null : Instant.ofEpochMilli(this.lastAccessedTime + this.maxInactiveMillis);
+	}
+
+	/**
+	 * Whether this session has expired at the given time; the same rule as
+	 * {@code MapSession#isExpired()}.
+	 * @param now the current time
+	 * @return {@code true} if expired
+	 */
+	public boolean isExpired(Instant now) {
+		return this.maxInactiveMillis >= 0 && now.toEpochMilli() - this.maxInactiveMillis >= this.lastAccessedTime;
+	}
+
+	/**
+	 * Return the inactivity timeout.
+	 * @return the timeout, negative for never
+	 */
+	public Duration maxInactiveInterval() {
+		return Duration.ofMillis(this.maxInactiveMillis);
+	}
+
+	/**
+	 * Merge a change into a stored record. Attributes the change does not name keep their
+	 * stored value; that is what lets two requests that set different attributes both keep them.
+	 * @param base the stored record, or {@code null} when the change creates the session
+	 * @param change the change
+	 * @return the new record, one version above {@code base}
+	 */
+	public static SessionRecord apply(@Nullable SessionRecord base, SessionChange change) {
+		if (base == null) {
+			Assert.isTrue(change.isCreate(), "A change to a session that is not stored must create it");
+			return create(change);
+		}
+		String[] names = base.names;
+		byte[][] values = base.values;
+		Map<String, byte @Nullable []> changed = change.attributes();
+		if (!changed.isEmpty()) {
+			List<String> newNames = new ArrayList<>(names.length + changed.size());
+			List<byte[]> newValues = new ArrayList<>(names.length + changed.size());
+			for (int i = 0; i < names.length; i++) {
+				if (!changed.containsKey(names[i])) {
+					newNames.add(names[i]);
+					newValues.add(values[i]);
+				}
+			}
+			changed.forEach((name, value) -> {
+				if (value != null) {
+					newNames.add(name);
+					newValues.add(value);
+				}
+			});
+			names = newNames.toArray(NO_NAMES);
+			values = newValues.toArray(NO_VALUES);
+		}
+		Long lastAccessed = change.lastAccessedTime();
+		Long maxInactive = change.maxInactiveMillis();
+		String id = base.id.equals(change.id()) ? base.id : change.id();
+		return new SessionRecord(id, base.creationTime,
+				(lastAccessed != null) ? Math.max(lastAccessed, base.lastAccessedTime) : base.lastAccessedTime,
+				(maxInactive != null) ? maxInactive : base.maxInactiveMillis,
+				change.isPrincipalNameChanged() ? change.principalName() : base.principalName, names, values,
+				base.version + 1);
+	}
+
+	private static SessionRecord create(SessionChange change) {
+		List<String> names = new ArrayList<>(change.attributes().size());
+		List<byte[]> values = new ArrayList<>(change.attributes().size());
+		change.attributes().forEach((name, value) -> {
+			if (value != null) {
+				names.add(name);
+				values.add(value);
+			}
+		});
+		Long lastAccessed = change.lastAccessedTime();
+		Long maxInactive = change.maxInactiveMillis();
+		Assert.notNull(lastAccessed, "A change that creates a session must carry its last access time");
+		Assert.notNull(maxInactive, "A change that creates a session must carry its timeout");
+		return new SessionRecord(change.id(), change.creationTime(), lastAccessed, maxInactive,
+				change.principalName(), names.toArray(NO_NAMES), values.toArray(NO_VALUES), 1);
+	}
+
+	private static int indexOf(String[] names, String name) {
+		for (int i = 0; i < names.length; i++) {
+			if (names[i].equals(name)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	@Override
+	public String toString() {
+		return "SessionRecord[id=" + this.id + ", version=" + this.version + ", attributes=" + this.names.length + "]";
+	}
+
+}

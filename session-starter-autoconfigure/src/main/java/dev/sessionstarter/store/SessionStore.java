@@ -1,0 +1,94 @@
+package dev.sessionstarter.store;
+
+import java.time.Instant;
+import java.util.Collection;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The backend SPI beneath {@link StoreSessionRepository}: where session records live. The
+ * repository owns everything that is the same for every store (the session object and its
+ * delta, save and flush modes, principal resolution, expiry rules, events, meters); a store
+ * only keeps {@link SessionRecord records} and applies {@link SessionChange changes} to them
+ * atomically.
+ *
+ * <p>Implementations are thread-safe. Ids passed in have already been validated by
+ * {@link SessionIds}.
+ */
+public interface SessionStore {
+
+	/**
+	 * Return the store type, used as the {@code store} tag of meters and in the endpoint.
+	 * @return a short lower-case name such as {@code memory}
+	 */
+	String type();
+
+	/**
+	 * Find a stored session, expired or not (the repository applies the expiry rule).
+	 * @param id the session id
+	 * @return the record, or {@code null} if none is stored
+	 */
+	@Nullable SessionRecord find(String id);
+
+	/**
+	 * Apply a change atomically: create, rename, change attributes, touch.
+	 * @param change the change
+	 * @return the stored result, or {@code null} if the change is to a session that is no
+	 * longer stored (deleted, expired or evicted meanwhile); such a change is dropped, so a
+	 * session deleted by one request is not brought back by another
+	 */
+	@Nullable SessionRecord save(SessionChange change);
+
+	/**
+	 * Delete a session.
+	 * @param id the session id
+	 * @return the removed record, or {@code null} if none was stored
+	 */
+	@Nullable SessionRecord delete(String id);
+
+	/**
+	 * Delete a session if it is still expired at {@code now}, reporting it to the
+	 * {@link RemovalListener} as {@link RemovalCause#EXPIRED}.
+	 * @param id the session id
+	 * @param now the current time
+	 * @return {@code true} if it was removed
+	 */
+	boolean deleteIfExpired(String id, Instant now);
+
+	/**
+	 * Find the sessions indexed under a principal name.
+	 * @param principalName the principal name
+	 * @return the records, expired ones included
+	 */
+	Collection<SessionRecord> findByPrincipalName(String principalName);
+
+	/**
+	 * Remove every session that has expired at {@code now}, reporting each to the
+	 * {@link RemovalListener}.
+	 * @param now the current time
+	 * @return the number removed
+	 */
+	int purgeExpired(Instant now);
+
+	/**
+	 * Bring the store under its reduced bound now, when it has one, evicting the least
+	 * recently used sessions and reporting each to the {@link RemovalListener}.
+	 * @return the number evicted; {@code 0} for stores without a bound
+	 */
+	default int reduce() {
+		return 0;
+	}
+
+	/**
+	 * Return what the store holds now.
+	 * @return the usage
+	 */
+	StoreUsage usage();
+
+	/**
+	 * Set the listener told of sessions the store removes by itself; one per store.
+	 * @param listener the listener
+	 */
+	void setRemovalListener(RemovalListener listener);
+
+}

@@ -1,0 +1,23 @@
+package dev.sessionstarter.store;
+
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A snapshot of a repository's counters since start, read by the meters and the endpoint.
+ *
+ * @param store the store type
+ * @param usage what the store holds now
+ * @param created sessions created
+ * @param deleted sessions deleted explicitly
+ * @param expired sessions removed because they expired (purge or access)
+ * @param evicted sessions removed to stay within the size bound
+ * @param purges purge runs
+ * @param serializationFailures attribute values that could not be decoded
+ * @param lastPurge when the last purge ran, or {@code null} if none has
+ */
+public record StoreStatistics(String store, StoreUsage usage, long created, long deleted, long expired,
+		long evicted, long purges, long serializationFailures, @Nullable Instant lastPurge) {
+
+}

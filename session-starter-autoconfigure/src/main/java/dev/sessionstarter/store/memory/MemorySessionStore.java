@@ -1,0 +1,301 @@
+package dev.sessionstarter.store.memory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+import dev.sessionstarter.store.RemovalCause;
+import dev.sessionstarter.store.RemovalListener;
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.SessionStore;
+import dev.sessionstarter.store.SessionTooLargeException;
+import dev.sessionstarter.store.StoreUsage;
+
+/**
+ * A {@link SessionStore} on the heap, bounded in bytes.
+ *
+ * <p>Each session is held as its serialized {@link SessionRecord} and counted by
+ * {@link HeapFootprint}, so the byte total is what the store really retains. The total is kept
+ * exact on every change: each create, update, touch, rename and removal of a session adjusts
+ * it inside the same atomic map operation that changes the session.
+ *
+ * <p>When a save takes the total over {@code maxBytes}, sessions are removed until it is at
+ * most {@code maxBytes * reduceTo}: expired sessions first, then anonymous sessions, least
+ * recently used first, and sessions with a principal (logged-in users) only when no anonymous
+ * session is left, so a flood of anonymous sessions cannot push logged-in users out. A single
+ * session larger than {@code maxBytes * reduceTo} is refused with a
+ * {@link SessionTooLargeException}.
+ */
+public final class MemorySessionStore implements SessionStore {
+
+	private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
+
+	private final ConcurrentHashMap<String, Set<String>> principals = new ConcurrentHashMap<>();
+
+	private final AtomicLong bytes = new AtomicLong();
+
+	private final ReentrantLock reducing = new ReentrantLock();
+
+	private final long maxBytes;
+
+	private final long reducedBytes;
+
+	private final Clock clock;
+
+	private volatile RemovalListener removalListener = RemovalListener.NONE;
+
+	/**
+	 * Create a store.
+	 * @param maxBytes the bound, in bytes, greater than zero
+	 * @param reduceTo the fraction of the bound to evict down to, in (0, 1]
+	 * @param clock the clock that decides which sessions have expired when evicting
+	 */
+	public MemorySessionStore(long maxBytes, double reduceTo, Clock clock) {
+		Assert.isTrue(maxBytes > 0, "'maxBytes' must be greater than zero");
+		Assert.isTrue(reduceTo > 0 && reduceTo <= 1, "'reduceTo' must be greater than 0 and at most 1");
+		Assert.notNull(clock, "'clock' must not be null");
+		this.maxBytes = maxBytes;
+		this.reducedBytes = (long) (maxBytes * reduceTo);
+		this.clock = clock;
+	}
+
+	@Override
+	public String type() {
+		return "memory";
+	}
+
+	@Override
+	public @Nullable SessionRecord find(String id) {
+		Entry entry = this.sessions.get(id);
+		return (entry != null) ? entry.record : null;
+	}
+
+	@Override
+	public @Nullable SessionRecord save(SessionChange change) {
+		SessionRecord saved = change.isRename() ? rename(change) : apply(change.id(), null, change);
+		if (this.bytes.get() > this.maxBytes) {
+			reduce();
+		}
+		return saved;
+	}
+
+	private @Nullable SessionRecord rename(SessionChange change) {
+		String previousId = Objects.requireNonNull(change.previousId());
+		while (true) {
+			Entry previous = this.sessions.get(previousId);
+			if (previous == null) {
+				return change.isCreate() ? apply(change.id(), null, change) : null;
+			}
+			checkSize(SessionRecord.apply(previous.record, change));
+			if (remove(previousId, previous) != null) {
+				return apply(change.id(), previous.record, change);
+			}
+		}
+	}
+
+	private @Nullable SessionRecord apply(String id, @Nullable SessionRecord renamed, SessionChange change) {
+		Entry result = this.sessions.compute(id, (key, current) -> {
+			SessionRecord base = (current != null) ? current.record : renamed;
+			if (base == null && !change.isCreate()) {
+				return null;
+			}
+			SessionRecord record = SessionRecord.apply(base, change);
+			Entry entry = new Entry(record, checkSize(record));
+			account(current, entry);
+			return entry;
+		});
+		return (result != null) ? result.record : null;
+	}
+
+	private long checkSize(SessionRecord record) {
+		long footprint = HeapFootprint.of(record);
+		if (footprint > this.reducedBytes) {
+			throw new SessionTooLargeException(record.id(), footprint, this.reducedBytes);
+		}
+		return footprint;
+	}
+
+	@Override
+	public @Nullable SessionRecord delete(String id) {
+		Entry removed = remove(id, null);
+		return (removed != null) ? removed.record : null;
+	}
+
+	@Override
+	public boolean deleteIfExpired(String id, Instant now) {
+		Entry entry = this.sessions.get(id);
+		if (entry == null || !entry.record.isExpired(now) || remove(id, entry) == null) {
+			return false;
+		}
+		this.removalListener.removed(entry.record, RemovalCause.EXPIRED);
+		return true;
+	}
+
+	@Override
+	public Collection<SessionRecord> findByPrincipalName(String principalName) {
+		Set<String> ids = this.principals.get(principalName);
+		if (ids == null) {
+			return List.of();
+		}
+		List<SessionRecord> records = new ArrayList<>(ids.size());
+		for (String id : ids) {
+			SessionRecord record = find(id);
+			if (record != null && principalName.equals(record.principalName())) {
+				records.add(record);
+			}
+		}
+		return records;
+	}
+
+	@Override
+	public int purgeExpired(Instant now) {
+		int removed = 0;
+		for (Entry entry : this.sessions.values()) {
+			if (entry.record.isExpired(now) && remove(entry.record.id(), entry) != null) {
+				this.removalListener.removed(entry.record, RemovalCause.EXPIRED);
+				removed++;
+			}
+		}
+		return removed;
+	}
+
+	/**
+	 * Evict sessions until the store holds at most {@code maxBytes * reduceTo}: expired ones
+	 * first, then anonymous ones, then those with a principal, least recently used first within
+	 * each group. Only one thread reduces at a time; a call while another runs returns at once.
+	 * @return the number of sessions evicted (expired ones removed on the way not included)
+	 */
+	@Override
+	public int reduce() {
+		if (!this.reducing.tryLock()) {
+			return 0;
+		}
+		List<Entry> expired = new ArrayList<>();
+		List<Entry> evicted = new ArrayList<>();
+		try {
+			if (this.bytes.get() <= this.reducedBytes) {
+				return 0;
+			}
+			Instant now = this.clock.instant();
+			List<Candidate> candidates = new ArrayList<>(this.sessions.size());
+			this.sessions.values().forEach((entry) -> candidates.add(new Candidate(entry, now)));
+			candidates.sort(Candidate.EVICTION_ORDER);
+			for (Candidate candidate : candidates) {
+				if (this.bytes.get() <= this.reducedBytes) {
+					break;
+				}
+				Entry entry = candidate.entry;
+				if (remove(entry.record.id(), entry) != null) {
+					(candidate.expired ? expired : evicted).add(entry);
+				}
+			}
+		}
+		finally {
+			this.reducing.unlock();
+		}
+		expired.forEach((entry) -> this.removalListener.removed(entry.record, RemovalCause.EXPIRED));
+		evicted.forEach((entry) -> this.removalListener.removed(entry.record, RemovalCause.EVICTED));
+		return evicted.size();
+	}
+
+	@Override
+	public StoreUsage usage() {
+		return new StoreUsage(this.sessions.size(), this.bytes.get(), this.maxBytes);
+	}
+
+	@Override
+	public void setRemovalListener(RemovalListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.removalListener = listener;
+	}
+
+	/**
+	 * Remove an entry, if it is still {@code expected} (or whatever it is, when that is
+	 * {@code null}), in one atomic map operation with its accounting.
+	 */
+	private @Nullable Entry remove(String id, @Nullable Entry expected) {
+		Entry[] removed = new Entry[1];
+		this.sessions.computeIfPresent(id, (key, current) -> {
+			if (expected != null && current != expected) {
+				return current;
+			}
+			account(current, null);
+			removed[0] = current;
+			return null;
+		});
+		return removed[0];
+	}
+
+	/**
+	 * Account for one entry replacing another, under the map's lock for that id: the byte
+	 * total and the principal index.
+	 */
+	private void account(@Nullable Entry before, @Nullable Entry after) {
+		long delta = ((after != null) ? after.footprint : 0) - ((before != null) ? before.footprint : 0);
+		this.bytes.addAndGet(delta);
+		String beforePrincipal = (before != null) ? before.record.principalName() : null;
+		String afterPrincipal = (after != null) ? after.record.principalName() : null;
+		String beforeId = (before != null) ? before.record.id() : null;
+		String afterId = (after != null) ? after.record.id() : null;
+		if (Objects.equals(beforePrincipal, afterPrincipal) && Objects.equals(beforeId, afterId)) {
+			return;
+		}
+		if (beforePrincipal != null && beforeId != null) {
+			this.principals.computeIfPresent(beforePrincipal, (name, ids) -> {
+				ids.remove(beforeId);
+				return ids.isEmpty() ? null : ids;
+			});
+		}
+		if (afterPrincipal != null && afterId != null) {
+			this.principals.compute(afterPrincipal, (name, ids) -> {
+				Set<String> updated = (ids != null) ? ids : ConcurrentHashMap.newKeySet();
+				updated.add(afterId);
+				return updated;
+			});
+		}
+	}
+
+	private static final class Entry {
+
+		final SessionRecord record;
+
+		final long footprint;
+
+		Entry(SessionRecord record, long footprint) {
+			this.record = record;
+			this.footprint = footprint;
+		}
+
+	}
+
+	private static final class Candidate {
+
+		static final Comparator<Candidate> EVICTION_ORDER = Comparator.comparing((Candidate c) -> !c.expired)
+			.thenComparing((c) -> c.entry.record.principalName() != null)
+			.thenComparingLong((c) -> c.entry.record.lastAccessedTime());
+
+		final Entry entry;
+
+		final boolean expired;
+
+		Candidate(Entry entry, Instant now) {
+			this.entry = entry;
+			this.expired = entry.record.isExpired(now);
+		}
+
+	}
+
+}
