@@ -13,8 +13,8 @@ import org.springframework.util.Assert;
 
 /**
  * Matches the configuration class of the store that {@code sessions.store} selects
- * ({@link StoreType#MEMORY} when it is not set). An unknown value matches nothing here and
- * fails startup when {@link SessionsProperties} is bound.
+ * ({@link StoreType#MEMORY} when it is not set). An unknown value stops startup with an
+ * {@link InvalidSessionsPropertyException} that lists the known ones.
  */
 class StoreCondition extends SpringBootCondition {
 
@@ -35,7 +35,8 @@ class StoreCondition extends SpringBootCondition {
 			return ConditionOutcome.noMatch(message.because(selected.name().toLowerCase() + " store selected"));
 		}
 		catch (BindException ex) {
-			return ConditionOutcome.noMatch(message.because("unknown store type"));
+			throw new InvalidSessionsPropertyException("sessions.store",
+					context.getEnvironment().getProperty("sessions.store"), "must be one of " + StoreType.names());
 		}
 	}
 

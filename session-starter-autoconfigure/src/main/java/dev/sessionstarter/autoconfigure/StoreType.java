@@ -13,6 +13,18 @@ public enum StoreType {
 	/**
 	 * No sessions are kept; for tests.
 	 */
-	NONE
+	NONE;
+
+	/**
+	 * Return the values as they are written in configuration.
+	 * @return the lower-case names, comma separated
+	 */
+	static String names() {
+		StringBuilder names = new StringBuilder();
+		for (StoreType type : values()) {
+			names.append((names.length() > 0) ? ", " : "").append(type.name().toLowerCase(java.util.Locale.ROOT));
+		}
+		return names.toString();
+	}
 
 }

@@ -1,0 +1,180 @@
+package dev.sessionstarter.autoconfigure;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.session.FlushMode;
+import org.springframework.session.MapSession;
+import org.springframework.session.MapSessionRepository;
+import org.springframework.session.SaveMode;
+import org.springframework.session.SessionRepository;
+import org.springframework.session.web.http.SessionRepositoryFilter;
+import org.springframework.test.util.ReflectionTestUtils;
+
+import dev.sessionstarter.autoconfigure.metrics.SessionStoreMetricsAutoConfiguration;
+import dev.sessionstarter.metrics.SessionStoreMeterBinder;
+import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.store.PurgeScheduler;
+import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.memory.MemorySessionStore;
+import dev.sessionstarter.store.none.NoneSessionStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionStoreAutoConfigurationTests {
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
+				SessionStoreMetricsAutoConfiguration.class));
+
+	@Test
+	void usesTheMemoryStoreByDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(StoreSessionRepository.class);
+			assertThat(context).hasSingleBean(MemorySessionStore.class);
+			assertThat(context).hasSingleBean(SessionRepositoryFilter.class);
+			assertThat(context).hasSingleBean(PurgeScheduler.class);
+			assertThat(context).hasSingleBean(JavaSessionSerializer.class);
+			StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
+			assertThat(repository.getStatistics().usage().maxBytes()).isEqualTo(4L * 1024 * 1024);
+			assertThat(repository.getStatistics().store()).isEqualTo("memory");
+		});
+	}
+
+	@Test
+	void boundsTheMemoryStoreWithMaxSize() {
+		this.contextRunner.withPropertyValues("sessions.store=memory", "sessions.memory.max-size=64KB")
+			.run((context) -> assertThat(
+					context.getBean(StoreSessionRepository.class).getStatistics().usage().maxBytes())
+				.isEqualTo(64 * 1024));
+	}
+
+	@Test
+	void usesTheNoneStoreWhenSelected() {
+		this.contextRunner.withPropertyValues("sessions.store=none").run((context) -> {
+			assertThat(context).hasSingleBean(NoneSessionStore.class);
+			assertThat(context).doesNotHaveBean(MemorySessionStore.class);
+			assertThat(context.getBean(StoreSessionRepository.class).getStatistics().store()).isEqualTo("none");
+		});
+	}
+
+	@Test
+	void backsOffWhenUserDefinesSessionRepository() {
+		this.contextRunner.withUserConfiguration(UserRepositoryConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(SessionRepository.class);
+			assertThat(context).hasSingleBean(MapSessionRepository.class);
+			assertThat(context).doesNotHaveBean(StoreSessionRepository.class);
+			assertThat(context).doesNotHaveBean(MemorySessionStore.class);
+			assertThat(context).doesNotHaveBean(PurgeScheduler.class);
+			assertThat(context).hasSingleBean(SessionRepositoryFilter.class);
+		});
+	}
+
+	@Test
+	void takesTheTimeoutFromSpringSessionTimeout() {
+		this.contextRunner.withPropertyValues("spring.session.timeout=7m")
+			.run((context) -> assertThat(context.getBean(StoreSessionRepository.class).createSession()
+				.getMaxInactiveInterval()).isEqualTo(Duration.ofMinutes(7)));
+	}
+
+	@Test
+	void usesSpringSessionsDefaultTimeoutWhenNoneIsSet() {
+		this.contextRunner.run((context) -> assertThat(
+				context.getBean(StoreSessionRepository.class).createSession().getMaxInactiveInterval())
+			.isEqualTo(MapSession.DEFAULT_MAX_INACTIVE_INTERVAL));
+	}
+
+	@Test
+	void appliesSaveAndFlushModes() {
+		this.contextRunner.withPropertyValues("sessions.save-mode=always", "sessions.flush-mode=immediate")
+			.run((context) -> {
+				StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
+				assertThat(ReflectionTestUtils.getField(repository, "saveMode")).isEqualTo(SaveMode.ALWAYS);
+				assertThat(ReflectionTestUtils.getField(repository, "flushMode")).isEqualTo(FlushMode.IMMEDIATE);
+			});
+	}
+
+	@Test
+	void registersMetersWhenMicrometerIsPresent() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(SessionStoreMeterBinder.class));
+	}
+
+	@Test
+	void registersNoMetersWithoutMicrometer() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(StoreSessionRepository.class);
+				assertThat(context).doesNotHaveBean(SessionStoreMeterBinder.class);
+			});
+	}
+
+	@Test
+	void failsOnAnUnknownStore() {
+		this.contextRunner.withPropertyValues("sessions.store=redis").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidSessionsPropertyException.class)
+				.hasMessageContaining("'redis'")
+				.hasMessageContaining("'sessions.store'")
+				.hasMessageContaining("memory, none");
+		});
+	}
+
+	@Test
+	void failsOnAZeroMaxSize() {
+		assertFailsNaming("sessions.memory.max-size=0", "sessions.memory.max-size");
+	}
+
+	@Test
+	void failsOnANegativeMaxSize() {
+		assertFailsNaming("sessions.memory.max-size=-1MB", "sessions.memory.max-size");
+	}
+
+	@Test
+	void failsOnAReduceToAboveOne() {
+		assertFailsNaming("sessions.memory.reduce-to=1.5", "sessions.memory.reduce-to");
+	}
+
+	@Test
+	void failsOnAReduceToOfZero() {
+		assertFailsNaming("sessions.memory.reduce-to=0", "sessions.memory.reduce-to");
+	}
+
+	@Test
+	void failsOnANegativePurgeInterval() {
+		assertFailsNaming("sessions.purge-interval=-5m", "sessions.purge-interval");
+	}
+
+	@Test
+	void failsOnAnAllowedClassPatternThatRejects() {
+		assertFailsNaming("sessions.allowed-classes=!com.example.*", "sessions.allowed-classes");
+	}
+
+	private void assertFailsNaming(String setting, String property) {
+		this.contextRunner.withPropertyValues(setting).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidSessionsPropertyException.class)
+				.hasMessageContaining(property);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserRepositoryConfiguration {
+
+		@Bean
+		MapSessionRepository userSessionRepository() {
+			return new MapSessionRepository(new java.util.concurrent.ConcurrentHashMap<>());
+		}
+
+	}
+
+}

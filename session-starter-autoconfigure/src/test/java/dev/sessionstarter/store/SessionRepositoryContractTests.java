@@ -1,0 +1,392 @@
+package dev.sessionstarter.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextImpl;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.FlushMode;
+import org.springframework.session.SaveMode;
+import org.springframework.session.events.SessionCreatedEvent;
+import org.springframework.session.events.SessionDeletedEvent;
+import org.springframework.session.events.SessionExpiredEvent;
+
+import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The contract every store's repository meets; each store's test extends it.
+ */
+public abstract class SessionRepositoryContractTests {
+
+	protected static final String PRINCIPAL = FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME;
+
+	protected final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+	protected final List<Object> events = new CopyOnWriteArrayList<>();
+
+	protected StoreSessionRepository repository;
+
+	/**
+	 * Create the store under test, empty.
+	 * @param clock the clock the test moves
+	 * @return the store
+	 */
+	protected abstract SessionStore createStore(Clock clock);
+
+	@BeforeEach
+	void createRepository() {
+		this.repository = new StoreSessionRepository(createStore(this.clock),
+				new JavaSessionSerializer(List.of("dev.sessionstarter.**"), null));
+		this.repository.setClock(this.clock);
+		this.repository.setApplicationEventPublisher((event) -> this.events.add(event));
+	}
+
+	protected StoredSession saved(String name, Object value) {
+		StoredSession session = this.repository.createSession();
+		session.setAttribute(name, value);
+		this.repository.save(session);
+		return session;
+	}
+
+	@Test
+	void findsASavedSessionWithItsAttributes() {
+		ArrayList<Object> nested = new ArrayList<>(List.of("a", 1, Map.of("k", List.of(2L, true))));
+		StoredSession session = this.repository.createSession();
+		session.setAttribute("name", "Zoë");
+		session.setAttribute("count", 42);
+		session.setAttribute("big", Long.MAX_VALUE);
+		session.setAttribute("flag", true);
+		session.setAttribute("nested", nested);
+		this.repository.save(session);
+		StoredSession found = this.repository.findById(session.getId());
+		assertThat(found).isNotNull();
+		assertThat(found.getAttributeNames()).containsExactlyInAnyOrder("name", "count", "big", "flag", "nested");
+		assertThat((String) found.getAttribute("name")).isEqualTo("Zoë");
+		assertThat((Integer) found.getAttribute("count")).isEqualTo(42);
+		assertThat((Long) found.getAttribute("big")).isEqualTo(Long.MAX_VALUE);
+		assertThat((Boolean) found.getAttribute("flag")).isTrue();
+		assertThat((Object) found.getAttribute("nested")).isEqualTo(nested);
+		assertThat(found.getCreationTime()).isEqualTo(session.getCreationTime());
+		assertThat(found.getMaxInactiveInterval()).isEqualTo(session.getMaxInactiveInterval());
+	}
+
+	@Test
+	void doesNotFindAnUnsavedSession() {
+		StoredSession session = this.repository.createSession();
+		assertThat(this.repository.findById(session.getId())).isNull();
+	}
+
+	@Test
+	void findsNothingForMalformedIds() {
+		saved("a", 1);
+		for (String id : List.of("", "../../etc/passwd", "/etc/passwd", "a/b", "a\\b", "a\0b", "a b", "x".repeat(129),
+				"..", ".")) {
+			assertThat(this.repository.findById(id)).as(id).isNull();
+			this.repository.deleteById(id);
+		}
+		assertThat(this.repository.getStatistics().usage().sessions()).isLessThanOrEqualTo(1);
+	}
+
+	@Test
+	void publishesCreatedOnceOnFirstSave() {
+		StoredSession session = saved("a", 1);
+		session.setAttribute("b", 2);
+		this.repository.save(session);
+		assertThat(this.events).hasSize(1).first().isInstanceOf(SessionCreatedEvent.class);
+		assertThat(((SessionCreatedEvent) this.events.get(0)).getSessionId()).isEqualTo(session.getId());
+		assertThat(this.repository.getStatistics().created()).isEqualTo(1);
+	}
+
+	@Test
+	void deletesASessionAndPublishesDeleted() {
+		StoredSession session = saved("a", 1);
+		this.repository.deleteById(session.getId());
+		assertThat(this.repository.findById(session.getId())).isNull();
+		assertThat(this.events).last().isInstanceOf(SessionDeletedEvent.class);
+		assertThat(this.repository.getStatistics().deleted()).isEqualTo(1);
+	}
+
+	@Test
+	void neverReturnsAnExpiredSessionAndPublishesExpired() {
+		StoredSession session = saved("a", 1);
+		this.clock.advance(session.getMaxInactiveInterval().plusSeconds(1));
+		assertThat(this.repository.findById(session.getId())).isNull();
+		assertThat(this.events).last().isInstanceOf(SessionExpiredEvent.class);
+		assertThat(this.repository.getStatistics().expired()).isEqualTo(1);
+	}
+
+	@Test
+	void aTouchedSessionLivesOn() {
+		StoredSession session = saved("a", 1);
+		this.clock.advance(session.getMaxInactiveInterval().minusSeconds(10));
+		StoredSession found = this.repository.findById(session.getId());
+		found.setLastAccessedTime(this.clock.instant());
+		this.repository.save(found);
+		this.clock.advance(Duration.ofSeconds(20));
+		assertThat(this.repository.findById(session.getId())).isNotNull();
+	}
+
+	@Test
+	void aSessionWithANegativeTimeoutNeverExpires() {
+		StoredSession session = this.repository.createSession();
+		session.setMaxInactiveInterval(Duration.ofSeconds(-1));
+		this.repository.save(session);
+		this.clock.advance(Duration.ofDays(3650));
+		assertThat(this.repository.purgeExpiredSessions()).isZero();
+		assertThat(this.repository.findById(session.getId())).isNotNull();
+	}
+
+	@Test
+	void purgesExpiredSessions() {
+		StoredSession old = saved("a", 1);
+		this.clock.advance(old.getMaxInactiveInterval().minusMinutes(1));
+		StoredSession young = saved("b", 2);
+		this.clock.advance(Duration.ofMinutes(2));
+		assertThat(this.repository.purgeExpiredSessions()).isEqualTo(1);
+		assertThat(this.repository.findById(young.getId())).isNotNull();
+		StoreStatistics statistics = this.repository.getStatistics();
+		assertThat(statistics.expired()).isEqualTo(1);
+		assertThat(statistics.purges()).isEqualTo(1);
+		assertThat(statistics.lastPurge()).isEqualTo(this.clock.instant());
+		assertThat(this.events).filteredOn(SessionExpiredEvent.class::isInstance).hasSize(1);
+	}
+
+	@Test
+	void overlappingSavesOfDifferentAttributesKeepBoth() {
+		StoredSession session = saved("start", 0);
+		StoredSession first = this.repository.findById(session.getId());
+		StoredSession second = this.repository.findById(session.getId());
+		first.setAttribute("fromFirst", "one");
+		second.setAttribute("fromSecond", "two");
+		this.repository.save(first);
+		this.repository.save(second);
+		StoredSession found = this.repository.findById(session.getId());
+		assertThat((String) found.getAttribute("fromFirst")).isEqualTo("one");
+		assertThat((String) found.getAttribute("fromSecond")).isEqualTo("two");
+		assertThat((Integer) found.getAttribute("start")).isZero();
+	}
+
+	@Test
+	void removesAnAttribute() {
+		StoredSession session = saved("a", 1);
+		StoredSession found = this.repository.findById(session.getId());
+		found.removeAttribute("a");
+		this.repository.save(found);
+		assertThat(this.repository.findById(session.getId()).getAttributeNames()).isEmpty();
+	}
+
+	@Test
+	void aSaveWithoutChangesWritesNothing() {
+		StoredSession session = saved("a", 1);
+		StoredSession found = this.repository.findById(session.getId());
+		long version = found.getVersion();
+		found.getAttribute("a");
+		this.repository.save(found);
+		assertThat(this.repository.findById(session.getId()).getVersion()).isEqualTo(version);
+	}
+
+	@Test
+	void onSetAttributeDoesNotWriteAMutatedValueThatWasOnlyRead() {
+		StoredSession session = saved("list", new ArrayList<>(List.of("a")));
+		StoredSession found = this.repository.findById(session.getId());
+		List<String> list = found.getAttribute("list");
+		list.add("b");
+		this.repository.save(found);
+		assertThat((List<String>) this.repository.findById(session.getId()).getAttribute("list")).containsExactly("a");
+	}
+
+	@Test
+	void onGetAttributeWritesValuesThatWereRead() {
+		this.repository.setSaveMode(SaveMode.ON_GET_ATTRIBUTE);
+		StoredSession session = saved("list", new ArrayList<>(List.of("a")));
+		StoredSession found = this.repository.findById(session.getId());
+		List<String> list = found.getAttribute("list");
+		list.add("b");
+		this.repository.save(found);
+		assertThat((List<String>) this.repository.findById(session.getId()).getAttribute("list"))
+			.containsExactly("a", "b");
+	}
+
+	@Test
+	void alwaysWritesEveryAttribute() {
+		this.repository.setSaveMode(SaveMode.ALWAYS);
+		StoredSession session = saved("a", 1);
+		StoredSession stale = this.repository.findById(session.getId());
+		StoredSession other = this.repository.findById(session.getId());
+		other.setAttribute("a", 2);
+		this.repository.save(other);
+		stale.setAttribute("b", 3);
+		this.repository.save(stale);
+		StoredSession found = this.repository.findById(session.getId());
+		assertThat((Integer) found.getAttribute("a")).isEqualTo(1);
+		assertThat((Integer) found.getAttribute("b")).isEqualTo(3);
+	}
+
+	@Test
+	void immediateFlushWritesEachChangeAtOnce() {
+		this.repository.setFlushMode(FlushMode.IMMEDIATE);
+		StoredSession session = this.repository.createSession();
+		assertThat(this.repository.findById(session.getId())).isNotNull();
+		session.setAttribute("a", 1);
+		assertThat((Integer) this.repository.findById(session.getId()).getAttribute("a")).isEqualTo(1);
+	}
+
+	@Test
+	void changesToASessionDeletedMeanwhileAreDropped() {
+		StoredSession session = saved("a", 1);
+		StoredSession found = this.repository.findById(session.getId());
+		this.repository.deleteById(session.getId());
+		found.setAttribute("b", 2);
+		this.repository.save(found);
+		assertThat(this.repository.findById(session.getId())).isNull();
+	}
+
+	@Test
+	void findsSessionsByPrincipalNameIndexAttribute() {
+		StoredSession alice1 = saved(PRINCIPAL, "alice");
+		StoredSession alice2 = saved(PRINCIPAL, "alice");
+		saved(PRINCIPAL, "bob");
+		saved("anonymous", true);
+		Map<String, StoredSession> found = this.repository.findByPrincipalName("alice");
+		assertThat(found).containsOnlyKeys(alice1.getId(), alice2.getId());
+		assertThat(this.repository.findByIndexNameAndIndexValue("other", "alice")).isEmpty();
+	}
+
+	@Test
+	void findsSessionsByTheSpringSecurityPrincipal() {
+		SecurityContextImpl context = new SecurityContextImpl(UsernamePasswordAuthenticationToken
+			.authenticated("carol", null, AuthorityUtils.createAuthorityList("ROLE_USER")));
+		StoredSession session = saved("SPRING_SECURITY_CONTEXT", context);
+		assertThat(this.repository.findByPrincipalName("carol")).containsOnlyKeys(session.getId());
+		StoredSession found = this.repository.findById(session.getId());
+		found.removeAttribute("SPRING_SECURITY_CONTEXT");
+		this.repository.save(found);
+		assertThat(this.repository.findByPrincipalName("carol")).isEmpty();
+	}
+
+	@Test
+	void doesNotFindExpiredSessionsByPrincipal() {
+		StoredSession session = saved(PRINCIPAL, "dave");
+		this.clock.advance(session.getMaxInactiveInterval().plusSeconds(1));
+		assertThat(this.repository.findByPrincipalName("dave")).isEmpty();
+	}
+
+	@Test
+	void changeSessionIdKeepsAttributesAndMovesTheIndex() {
+		StoredSession session = saved(PRINCIPAL, "erin");
+		String oldId = session.getId();
+		StoredSession found = this.repository.findById(oldId);
+		String newId = found.changeSessionId();
+		found.setAttribute("after", "login");
+		this.repository.save(found);
+		assertThat(newId).isNotEqualTo(oldId);
+		assertThat(this.repository.findById(oldId)).isNull();
+		StoredSession renamed = this.repository.findById(newId);
+		assertThat((String) renamed.getAttribute(PRINCIPAL)).isEqualTo("erin");
+		assertThat((String) renamed.getAttribute("after")).isEqualTo("login");
+		assertThat(this.repository.findByPrincipalName("erin")).containsOnlyKeys(newId);
+		assertThat(this.repository.getStatistics().usage().sessions()).isEqualTo(1);
+	}
+
+	@Test
+	void changeSessionIdOfANewSessionSavesUnderTheNewId() {
+		StoredSession session = this.repository.createSession();
+		String newId = session.changeSessionId();
+		session.setAttribute("a", 1);
+		this.repository.save(session);
+		assertThat(this.repository.findById(newId)).isNotNull();
+	}
+
+	@Test
+	void anAttributeThatCannotBeDecodedDropsTheSession() {
+		StoredSession session = saved("ok", 1);
+		StoreSessionRepository strict = new StoreSessionRepository(this.repository.getStore(),
+				new JavaSessionSerializer(List.of(), null));
+		strict.setClock(this.clock);
+		StoredSession other = saved("notAllowed", new AllowedOnlyInTests("x"));
+		StoredSession found = strict.findById(other.getId());
+		assertThat((Object) found.getAttribute("notAllowed")).isNull();
+		assertThat(strict.getStatistics().serializationFailures()).isEqualTo(1);
+		assertThat(strict.findById(other.getId())).isNull();
+		assertThat(strict.findById(session.getId())).isNotNull();
+	}
+
+	@Test
+	void decodeOnLoadDropsTheSessionBeforeTheRequestSeesIt() {
+		StoredSession other = saved("notAllowed", new AllowedOnlyInTests("x"));
+		StoreSessionRepository strict = new StoreSessionRepository(this.repository.getStore(),
+				new JavaSessionSerializer(List.of(), null));
+		strict.setClock(this.clock);
+		strict.setDecodeOnLoad(true);
+		assertThat(strict.findById(other.getId())).isNull();
+		assertThat(strict.getStatistics().serializationFailures()).isEqualTo(1);
+		assertThat(this.repository.findById(other.getId())).isNull();
+	}
+
+	@Test
+	void staysConsistentUnderConcurrentCreateReadSaveAndDelete() throws Exception {
+		List<String> ids = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			ids.add(saved("count", 0).getId());
+		}
+		ExecutorService executor = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < 8; t++) {
+				futures.add(executor.submit(() -> {
+					ThreadLocalRandom random = ThreadLocalRandom.current();
+					for (int i = 0; i < 2_000; i++) {
+						String id = ids.get(random.nextInt(ids.size()));
+						switch (random.nextInt(4)) {
+							case 0 -> ids.add(saved("count", 0).getId());
+							case 1 -> this.repository.deleteById(id);
+							default -> {
+								StoredSession session = this.repository.findById(id);
+								if (session != null) {
+									Integer count = session.getAttribute("count");
+									session.setAttribute("count", (count != null) ? count + 1 : 1);
+									session.setAttribute("payload", "x".repeat(random.nextInt(200)));
+									this.repository.save(session);
+								}
+							}
+						}
+					}
+					return null;
+				}));
+			}
+			for (Future<?> future : futures) {
+				future.get();
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		long findable = ids.stream().distinct().filter((id) -> this.repository.findById(id) != null).count();
+		assertThat(this.repository.getStatistics().usage().sessions()).isEqualTo(findable);
+		assertConsistent();
+	}
+
+	/**
+	 * Check store-specific invariants after concurrent use.
+	 */
+	protected void assertConsistent() {
+	}
+
+}
