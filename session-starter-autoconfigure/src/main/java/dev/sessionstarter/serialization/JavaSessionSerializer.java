@@ -137,18 +137,39 @@ public final class JavaSessionSerializer implements SessionSerializer {
 	}
 
 	private Object readObject(byte[] bytes) {
-		try (ObjectInputStream stream = new FilteredObjectInputStream(new ByteArrayInputStream(bytes))) {
+		FilteredObjectInputStream stream = null;
+		try {
+			stream = new FilteredObjectInputStream(new ByteArrayInputStream(bytes));
 			return stream.readObject();
 		}
 		catch (InvalidClassException ex) {
-			throw new SerializationFailedException("Session attribute class " + ex.classname
-					+ " is not allowed or changed incompatibly: " + ex.getMessage(), ex);
+			String rejected = (stream != null) ? stream.rejectedClass : null;
+			if (rejected != null) {
+				throw new SerializationFailedException("Session attribute class " + rejected
+						+ " is not allowed (see sessions.allowed-classes)", ex);
+			}
+			throw new SerializationFailedException(
+					"Session attribute class " + ex.classname + " changed incompatibly: " + ex.getMessage(), ex);
 		}
 		catch (ClassNotFoundException ex) {
 			throw new SerializationFailedException("Session attribute class not found: " + ex.getMessage(), ex);
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new SerializationFailedException("Corrupt session attribute value: " + ex, ex);
+		}
+		finally {
+			closeQuietly(stream);
+		}
+	}
+
+	private static void closeQuietly(@Nullable ObjectInputStream stream) {
+		if (stream != null) {
+			try {
+				stream.close();
+			}
+			catch (IOException ex) {
+				// nothing to release for an in-memory stream
+			}
 		}
 	}
 
@@ -161,9 +182,19 @@ public final class JavaSessionSerializer implements SessionSerializer {
 
 	private final class FilteredObjectInputStream extends ObjectInputStream {
 
+		private @Nullable String rejectedClass;
+
 		FilteredObjectInputStream(ByteArrayInputStream in) throws IOException {
 			super(in);
-			setObjectInputFilter(JavaSessionSerializer.this.filter);
+			setObjectInputFilter(this::check);
+		}
+
+		private ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info) {
+			ObjectInputFilter.Status status = JavaSessionSerializer.this.filter.checkInput(info);
+			if (status == ObjectInputFilter.Status.REJECTED && info.serialClass() != null) {
+				this.rejectedClass = info.serialClass().getName();
+			}
+			return status;
 		}
 
 		@Override

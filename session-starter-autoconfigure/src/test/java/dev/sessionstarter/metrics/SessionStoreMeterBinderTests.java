@@ -1,0 +1,56 @@
+package dev.sessionstarter.metrics;
+
+import java.time.Clock;
+import java.util.List;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.memory.MemorySessionStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionStoreMeterBinderTests {
+
+	private final StoreSessionRepository repository = new StoreSessionRepository(
+			new MemorySessionStore(2048, 0.75, Clock.systemUTC()), new JavaSessionSerializer(List.of(), null));
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	@Test
+	void reportsWhatTheStoreHoldsAndDoes() {
+		new SessionStoreMeterBinder(this.repository).bindTo(this.registry);
+		for (int i = 0; i < 30; i++) {
+			StoredSession session = this.repository.createSession();
+			session.setAttribute("payload", "x".repeat(100));
+			this.repository.save(session);
+			this.repository.findById(session.getId());
+		}
+		this.repository.purgeExpiredSessions();
+		assertThat(gauge(SessionMeterNames.STORE_SIZE)).isEqualTo(this.repository.getStatistics().usage().sessions());
+		assertThat(gauge(SessionMeterNames.STORE_BYTES)).isPositive().isLessThanOrEqualTo(2048);
+		assertThat(gauge(SessionMeterNames.STORE_MAX_BYTES)).isEqualTo(2048);
+		assertThat(counter(SessionMeterNames.STORE_EVICTIONS)).isPositive();
+		assertThat(counter(SessionMeterNames.STORE_PURGES)).isEqualTo(1);
+		assertThat(counter(SessionMeterNames.STORE_EXPIRED)).isZero();
+		assertThat(counter(SessionMeterNames.SERIALIZATION_FAILURES)).isZero();
+		assertThat(this.registry.get(SessionMeterNames.STORE_OPERATIONS)
+			.tags(SessionMeterNames.TAG_STORE, "memory", SessionMeterNames.TAG_OPERATION, "save")
+			.timer()
+			.count()).isEqualTo(30);
+		assertThat(this.registry.get(SessionMeterNames.STORE_OPERATIONS).tag("operation", "find").timer().count())
+			.isEqualTo(30);
+	}
+
+	private double gauge(String name) {
+		return this.registry.get(name).tag(SessionMeterNames.TAG_STORE, "memory").gauge().value();
+	}
+
+	private double counter(String name) {
+		return this.registry.get(name).tag(SessionMeterNames.TAG_STORE, "memory").functionCounter().count();
+	}
+
+}

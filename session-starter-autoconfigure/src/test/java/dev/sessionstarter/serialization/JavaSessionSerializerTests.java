@@ -1,0 +1,93 @@
+package dev.sessionstarter.serialization;
+
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.serializer.support.SerializationFailedException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextImpl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class JavaSessionSerializerTests {
+
+	private final JavaSessionSerializer serializer = new JavaSessionSerializer(List.of(), null);
+
+	@Test
+	void writesStringsAndBoxedNumbersCompactly() {
+		assertThat(this.serializer.serialize("héllo")).hasSize(1 + "héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+		assertThat(this.serializer.serialize(7)).hasSize(5);
+		assertThat(this.serializer.serialize(7L)).hasSize(9);
+		assertThat(this.serializer.serialize(true)).hasSize(2);
+		for (Object value : List.of("", "héllo", Integer.MIN_VALUE, Long.MAX_VALUE, true, false)) {
+			assertThat(this.serializer.deserialize(this.serializer.serialize(value))).isEqualTo(value);
+		}
+	}
+
+	@Test
+	void roundTripsJdkValueTypesAndCollections() {
+		Map<String, Object> nested = new HashMap<>(Map.of("list", new ArrayList<>(List.of(1, "two")), "date",
+				LocalDate.of(2026, 11, 22), "amount", new BigDecimal("12.50")));
+		assertThat(this.serializer.deserialize(this.serializer.serialize(nested))).isEqualTo(nested);
+	}
+
+	@Test
+	void roundTripsASpringSecurityContext() {
+		SecurityContextImpl context = new SecurityContextImpl(UsernamePasswordAuthenticationToken.authenticated("alice",
+				null, AuthorityUtils.createAuthorityList("ROLE_USER")));
+		SecurityContextImpl read = (SecurityContextImpl) this.serializer.deserialize(this.serializer.serialize(context));
+		assertThat(read.getAuthentication().getName()).isEqualTo("alice");
+	}
+
+	@Test
+	void refusesAClassOutsideTheAllowList() {
+		byte[] bytes = this.serializer.serialize(new Secret("x"));
+		assertThatExceptionOfType(SerializationFailedException.class)
+			.isThrownBy(() -> this.serializer.deserialize(bytes))
+			.withMessageContaining(Secret.class.getName());
+	}
+
+	@Test
+	void refusesAClassNestedInsideAnAllowedCollection() {
+		byte[] bytes = this.serializer.serialize(new ArrayList<>(List.of(new Secret("x"))));
+		assertThatExceptionOfType(SerializationFailedException.class)
+			.isThrownBy(() -> this.serializer.deserialize(bytes));
+	}
+
+	@Test
+	void allowsConfiguredPatterns() {
+		JavaSessionSerializer allowing = new JavaSessionSerializer(List.of("dev.sessionstarter.serialization.*"), null);
+		assertThat(allowing.deserialize(allowing.serialize(new Secret("x")))).isEqualTo(new Secret("x"));
+	}
+
+	@Test
+	void failsClearlyOnAValueThatIsNotSerializable() {
+		assertThatExceptionOfType(SerializationFailedException.class)
+			.isThrownBy(() -> this.serializer.serialize(new Object()))
+			.withMessageContaining("java.lang.Object");
+	}
+
+	@Test
+	void failsClearlyOnCorruptBytes() {
+		byte[] truncated = this.serializer.serialize(new ArrayList<>(List.of("a", "b", "c")));
+		byte[] cut = java.util.Arrays.copyOf(truncated, truncated.length / 2);
+		for (byte[] bytes : List.of(new byte[0], new byte[] { 99 }, new byte[] { 2, 1 }, cut)) {
+			assertThatExceptionOfType(SerializationFailedException.class)
+				.isThrownBy(() -> this.serializer.deserialize(bytes));
+		}
+	}
+
+	record Secret(String value) implements Serializable {
+
+	}
+
+}
