@@ -62,6 +62,7 @@ class MemoryBoundTests {
 		assertThat(counters.path("created").asLong()).isEqualTo(USERS);
 		assertThat(counters.path("expired").asLong()).isZero();
 		assertThat(counters.path("deleted").asLong()).isZero();
+		assertThat(counters.path("serializationFailures").asLong()).isZero();
 		assertThat(evicted).as("every session created and no longer held was evicted").isEqualTo(USERS - sessions);
 
 		assertThat(meter(client, SessionMeterNames.STORE_BYTES, "VALUE")).isEqualTo(bytes);
@@ -82,6 +83,11 @@ class MemoryBoundTests {
 		assertThat(oldest.json().path("visits").asInt()).as("the oldest session was evicted").isEqualTo(1);
 		assertThat(oldest.setCookie()).isNotNull().isNotEqualTo(cookies.get(0));
 		assertThat(client.json("/actuator/sessionstore").path("bytes").asLong()).isLessThanOrEqualTo(MAX_BYTES);
+
+		JsonNode reduced = client.post("/actuator/sessionstore/reduce", null).json();
+		assertThat(reduced.path("action").asString()).isEqualTo("reduce");
+		assertThat(client.json("/actuator/sessionstore").path("bytes").asLong())
+			.isLessThanOrEqualTo((long) (MAX_BYTES * 0.75));
 	}
 
 	private static double meter(SampleClient client, String name, String statistic) {

@@ -124,6 +124,16 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void bootSessionsEndpointShowsOneSessionWithTheConfiguredTimeout() {
+		String cookie = this.client.get("/visits", null).setCookie();
+		String id = SampleClient.sessionId(cookie);
+		JsonNode session = this.client.json("/actuator/sessions/" + id);
+		assertThat(session.path("id").asString()).isEqualTo(id);
+		assertThat(session.path("attributeNames").values()).extracting(JsonNode::asString).containsExactly("visits");
+		assertThat(session.path("maxInactiveInterval").asLong()).isEqualTo(30 * 60);
+	}
+
+	@Test
 	void storeMetersArePublished() {
 		this.client.get("/visits", null);
 		assertThat(meter("sessions.store.bytes", "VALUE")).isPositive();
