@@ -24,6 +24,7 @@ import org.springframework.session.web.http.HttpSessionIdResolver;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 
 import dev.sessionstarter.lock.LockStatistics;
+import dev.sessionstarter.lock.NoneSessionLockManager;
 import dev.sessionstarter.lock.SessionLockFilter;
 import dev.sessionstarter.lock.SessionLockManager;
 
@@ -32,7 +33,9 @@ import dev.sessionstarter.lock.SessionLockManager;
  * {@code sessions.lock.manager} selects (unless the application defines one), and the
  * {@link SessionLockFilter} that holds the lock of a request's session, registered just before
  * Spring Session's {@link SessionRepositoryFilter} ({@code spring.session.servlet.filter-order})
- * for every store, the application's own {@code SessionRepository} included.
+ * for every store, the application's own {@code SessionRepository} included. With the
+ * {@code none} lock manager the filter is not registered, so requests cost what they cost
+ * without locking.
  */
 @AutoConfiguration(after = { SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class })
 @ConditionalOnClass(Session.class)
@@ -75,12 +78,13 @@ public final class SessionLockAutoConfiguration {
 	@ConditionalOnBean(SessionRepositoryFilter.class)
 	@ConditionalOnMissingBean(name = "sessionLockFilterRegistration")
 	FilterRegistrationBean<SessionLockFilter> sessionLockFilterRegistration(SessionLockFilter filter,
-			SessionProperties sessionProperties) {
+			SessionLockManager manager, SessionProperties sessionProperties) {
 		int sessionFilterOrder = sessionProperties.getServlet().getFilterOrder();
 		FilterRegistrationBean<SessionLockFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName("sessionLockFilter");
 		registration.setOrder((sessionFilterOrder != Integer.MIN_VALUE) ? sessionFilterOrder - 1 : sessionFilterOrder);
 		registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
+		registration.setEnabled(manager != NoneSessionLockManager.INSTANCE);
 		return registration;
 	}
 

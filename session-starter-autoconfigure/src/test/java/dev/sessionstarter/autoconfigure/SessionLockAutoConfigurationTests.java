@@ -69,6 +69,14 @@ class SessionLockAutoConfigurationTests {
 	}
 
 	@Test
+	void doesNotRegisterTheFilterWithTheNoneLockManager() {
+		this.contextRunner.withPropertyValues("sessions.lock.manager=none")
+			.run((context) -> assertThat(
+					context.getBean("sessionLockFilterRegistration", FilterRegistrationBean.class).isEnabled())
+				.isFalse());
+	}
+
+	@Test
 	void backsOffWhenTheApplicationDefinesASessionLockManager() {
 		this.contextRunner.withUserConfiguration(CustomLockManagerConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(SessionLockManager.class);
@@ -85,6 +93,7 @@ class SessionLockAutoConfigurationTests {
 			assertThat(registration.getFilter()).isSameAs(context.getBean(SessionLockFilter.class));
 			assertThat(registration.getOrder()).isEqualTo(SessionRepositoryFilter.DEFAULT_ORDER - 1);
 			assertThat(registration.determineDispatcherTypes()).containsExactlyInAnyOrder(DispatcherType.values());
+			assertThat(registration.isEnabled()).isTrue();
 		});
 	}
 
