@@ -40,12 +40,15 @@ echo "Building the test application..." >&2
 MODULE="$ROOT/session-starter-autoconfigure/target"
 CLASSPATH="$MODULE/classes:$MODULE/test-classes:$(cat "$WORK/classpath.txt")"
 
+declare -A PID_OF
+
 start() { # port manager
 	java -Xms256m -Xmx256m -cp "$CLASSPATH" dev.sessionstarter.lock.e2e.LockTestApplication \
 		--server.address=127.0.0.1 --server.port="$1" --sessions.lock.manager="$2" \
 		--sessions.memory.max-size=64MB --logging.level.root=warn --spring.main.banner-mode=off \
 		>"$WORK/app-$2.log" 2>&1 &
 	PIDS+=($!)
+	PID_OF[$1]=$!
 }
 
 wait_ready() { # port
@@ -65,14 +68,32 @@ create_sessions() { # port count file
 	[ "$(wc -l <"$3")" -eq "$2" ] || { echo "expected $2 sessions on port $1" >&2; exit 1; }
 }
 
-rps() { # port cookies-file seconds
+cpu_ticks() { # pid: user + system CPU time of the process, in clock ticks
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+measure() { # port cookies-file seconds -> "requests/s server-CPU-microseconds/request"
+	local before after
+	before=$(cpu_ticks "${PID_OF[$1]}")
 	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3s" -s "$HERE/sessions.lua" "http://127.0.0.1:$1/increment" -- "$2" \
-		| awk '/Requests\/sec/ { print $2 } /Non-2xx/ { print "non-2xx responses: " $0 > "/dev/stderr" }'
+		>"$WORK/wrk.txt"
+	after=$(cpu_ticks "${PID_OF[$1]}")
+	if grep -q "Non-2xx" "$WORK/wrk.txt"; then
+		echo "non-2xx responses on port $1: $(grep Non-2xx "$WORK/wrk.txt")" >&2
+	fi
+	awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+		/requests in/ { requests = $1 }
+		/Requests\/sec/ { rps = $2 }
+		END { printf "%.0f %.1f\n", rps, ticks * 1000000 / hz / requests }' "$WORK/wrk.txt"
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-range() { sort -n | awk 'NR == 1 { min = $1 } { max = $1 } END { printf "%.0f-%.0f", min, max }'; }
+range() { sort -n | awk 'NR == 1 { min = $1 } { max = $1 } END { printf "%s-%s", min, max }'; }
+
+column() { # n file
+	awk -v n="$1" '{ print $n }' "$2"
+}
 
 start "$ON_PORT" memory
 start "$OFF_PORT" none
@@ -82,8 +103,8 @@ for port in "$ON_PORT" "$OFF_PORT"; do
 	create_sessions "$port" 1 "$WORK/one-$port.txt"
 	create_sessions "$port" "$SESSIONS" "$WORK/many-$port.txt"
 	echo "Warming up port $port..." >&2
-	rps "$port" "$WORK/many-$port.txt" "$DURATION" >/dev/null
-	rps "$port" "$WORK/one-$port.txt" "$DURATION" >/dev/null
+	measure "$port" "$WORK/many-$port.txt" "$DURATION" >/dev/null
+	measure "$port" "$WORK/one-$port.txt" "$DURATION" >/dev/null
 done
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -92,24 +113,34 @@ for round in $(seq 1 "$ROUNDS"); do
 		order="$ON_PORT $OFF_PORT"
 		[ $((round % 2)) -eq 0 ] && order="$OFF_PORT $ON_PORT"
 		for port in $order; do
-			result=$(rps "$port" "$WORK/$workload-$port.txt" "$DURATION")
+			result=$(measure "$port" "$WORK/$workload-$port.txt" "$DURATION")
 			echo "$result" >>"$WORK/result-$workload-$port.txt"
-			echo "round $round $workload sessions, locking $([ "$port" = "$ON_PORT" ] && echo on || echo off): $result req/s" >&2
+			echo "round $round, $workload session(s), locking $([ "$port" = "$ON_PORT" ] && echo on || echo off):" \
+				"$(echo "$result" | awk '{ print $1 " req/s, " $2 " us CPU/request" }')" >&2
 		done
+		# the cost of locking in this round, from the two runs next to each other in time
+		paste "$WORK/result-$workload-$ON_PORT.txt" "$WORK/result-$workload-$OFF_PORT.txt" | tail -1 \
+			| awk '{ printf "%.1f %.1f\n", ($3 - $1) * 100 / $3, ($2 - $4) * 100 / $4 }' >>"$WORK/cost-$workload.txt"
 	done
 done
 
 echo
-echo "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per run, median of $ROUNDS rounds, $SESSIONS sessions for 'many'"
+echo "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per run, $ROUNDS rounds, medians (range); $SESSIONS sessions for 'many'."
+echo "CPU = user+system CPU time of the server process per request. Cost = median over rounds of"
+echo "(off - on) / off for requests/s and (on - off) / off for CPU, each round pairing two adjacent runs."
 echo
-echo "| workload | locking on (memory) req/s | locking off (none) req/s | cost of locking (medians) | range on | range off |"
-echo "|---|---|---|---|---|---|"
+echo "| workload | req/s locking on (memory) | req/s locking off (none) | cost in req/s | CPU µs/request on | CPU µs/request off | cost in CPU |"
+echo "|---|---|---|---|---|---|---|"
 for workload in one many; do
-	on=$(median <"$WORK/result-$workload-$ON_PORT.txt")
-	off=$(median <"$WORK/result-$workload-$OFF_PORT.txt")
-	cost=$(awk -v on="$on" -v off="$off" 'BEGIN { printf "%.1f%%", (off - on) * 100 / off }')
+	on="$WORK/result-$workload-$ON_PORT.txt"
+	off="$WORK/result-$workload-$OFF_PORT.txt"
 	label=$([ "$workload" = one ] && echo "one session" || echo "$SESSIONS sessions")
-	echo "| $label | $on | $off | $cost | $(range <"$WORK/result-$workload-$ON_PORT.txt") | $(range <"$WORK/result-$workload-$OFF_PORT.txt") |"
+	echo "| $label | $(column 1 "$on" | median) ($(column 1 "$on" | range))" \
+		"| $(column 1 "$off" | median) ($(column 1 "$off" | range))" \
+		"| $(column 1 "$WORK/cost-$workload.txt" | median)%" \
+		"| $(column 2 "$on" | median) ($(column 2 "$on" | range))" \
+		"| $(column 2 "$off" | median) ($(column 2 "$off" | range))" \
+		"| $(column 2 "$WORK/cost-$workload.txt" | median)% |"
 done
 
 echo
