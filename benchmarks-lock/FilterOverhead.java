@@ -59,9 +59,9 @@ public class FilterOverhead {
 		}
 		System.out.printf("ns per request over %d sessions, median of %d rounds of %d requests:%n", sessions,
 				rounds, perRound);
-		System.out.printf("  no filter:                       %8.1f%n", median(bareNanos));
-		System.out.printf("  filter, lock manager none:       %8.1f%n", median(noneNanos));
-		System.out.printf("  filter, lock manager memory:     %8.1f%n", median(memoryNanos));
+		System.out.printf("  no filter:                                        %8.1f%n", median(bareNanos));
+		System.out.printf("  filter, none manager (reading the cookie, etc.):  %8.1f%n", median(noneNanos));
+		System.out.printf("  filter, memory manager (the real lock):           %8.1f%n", median(memoryNanos));
 	}
 
 	private static SessionLockFilter filter(SessionLockManager manager) {
