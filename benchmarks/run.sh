@@ -6,6 +6,8 @@
 # Usage (from anywhere): benchmarks/run.sh
 # Environment: JMH_ARGS    JMH settings (default: -f 1 -wi 3 -w 2s -i 5 -r 2s)
 #              THREADS     thread counts to run (default: "1 2")
+#              ROUNDS      how many times to run the JMH set (default: 2; the rounds are pooled,
+#                          because the cores are shared and one round is noisy)
 #              HEAP_ARGS   HeapCheck arguments: maxMB shape factor (default: "32 all 10")
 # Raw JMH logs and JSON stay in benchmarks/results/*.tmp (git-ignored).
 # Exits non-zero if the build, a benchmark or the heap check fails.
@@ -15,6 +17,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 jmh_args=${JMH_ARGS:-"-f 1 -wi 3 -w 2s -i 5 -r 2s"}
 threads=${THREADS:-"1 2"}
+rounds=${ROUNDS:-2}
 heap_args=${HEAP_ARGS:-"32 all 10"}
 results=benchmarks/results
 jar=benchmarks/target/benchmarks.jar
@@ -22,15 +25,20 @@ jar=benchmarks/target/benchmarks.jar
 echo "Building $jar" >&2
 ./mvnw -B -q -pl benchmarks -am package -DskipTests
 mkdir -p "$results"
-rm -f "$results"/jmh-t*.json.tmp "$results"/jmh-t*.log.tmp
+rm -f "$results"/jmh-*.json.tmp "$results"/jmh-*.log.tmp
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
+export LOAD_BEFORE
 
 json_files=()
-for t in $threads; do
-	echo "Running RequestCycleBenchmark with $t thread(s): $jmh_args (log: $results/jmh-t$t.log.tmp)" >&2
-	# shellcheck disable=SC2086
-	java -jar "$jar" RequestCycleBenchmark $jmh_args -t "$t" \
-		-rf json -rff "$results/jmh-t$t.json.tmp" > "$results/jmh-t$t.log.tmp"
-	json_files+=("$results/jmh-t$t.json.tmp")
+for r in $(seq "$rounds"); do
+	for t in $threads; do
+		name="jmh-r$r-t$t"
+		echo "Round $r: RequestCycleBenchmark with $t thread(s), $jmh_args (log: $results/$name.log.tmp)" >&2
+		# shellcheck disable=SC2086
+		java -jar "$jar" RequestCycleBenchmark $jmh_args -t "$t" \
+			-rf json -rff "$results/$name.json.tmp" > "$results/$name.log.tmp"
+		json_files+=("$results/$name.json.tmp")
+	done
 done
 
 echo "Running HeapCheck $heap_args" >&2

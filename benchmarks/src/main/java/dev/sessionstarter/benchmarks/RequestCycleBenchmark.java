@@ -1,10 +1,13 @@
 package dev.sessionstarter.benchmarks;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -45,6 +48,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * With more than one thread, two threads may pick the same session at once: the map then loses
  * one of the two increments (last save wins), our store keeps both deltas merged; neither is
  * checked here.
+ *
+ * <p>Besides ops/s, each benchmark reports the CPU time of its threads and the operations they ran
+ * ({@link CpuTime}): on a machine whose cores other processes share, CPU nanoseconds per operation
+ * is the steadier figure.
  *
  * <p>Run it with the shaded jar ({@code benchmarks/run.sh} does all of this and writes the
  * table): {@code java -jar benchmarks/target/benchmarks.jar RequestCycleBenchmark -t 1}, and
@@ -104,10 +111,12 @@ public class RequestCycleBenchmark {
 
 	/**
 	 * One request of a returning visitor.
+	 * @param cpu this thread's CPU time counters
 	 * @return the counter written, so the work is not optimized away
 	 */
 	@Benchmark
-	public int requestCycle() {
+	public int requestCycle(CpuTime cpu) {
+		cpu.operations++;
 		String id = this.ids[ThreadLocalRandom.current().nextInt(this.ids.length)];
 		return this.repository.requestCycle(id, Instant.now());
 	}
@@ -115,10 +124,12 @@ public class RequestCycleBenchmark {
 	/**
 	 * The first request of a new visitor, plus the removal of an older session.
 	 * @param recent the sessions this thread created lately
+	 * @param cpu this thread's CPU time counters
 	 * @return the new session's id
 	 */
 	@Benchmark
-	public String createAndSave(RecentSessions recent) {
+	public String createAndSave(RecentSessions recent, CpuTime cpu) {
+		cpu.operations++;
 		String id = this.repository.createAndSave(this.newSessionAttributes[recent.next]);
 		String oldest = recent.replace(id);
 		if (oldest != null) {
@@ -159,6 +170,48 @@ public class RequestCycleBenchmark {
 			this.ids[this.next] = id;
 			this.next = (this.next + 1) % WINDOW;
 			return oldest;
+		}
+
+	}
+
+	/**
+	 * The CPU time a benchmark thread spends per iteration and the operations it runs in it,
+	 * reported as JMH secondary results {@code cpuNanos} and {@code operations} (sums over the
+	 * threads). Their quotient, CPU nanoseconds per operation, hardly moves when other processes
+	 * take the machine's cores, which the ops/s score does. It counts the benchmark threads
+	 * only: GC and JIT threads are not in it, so an implementation that allocates more looks
+	 * somewhat better by this measure than by ops/s on an idle machine.
+	 */
+	@State(Scope.Thread)
+	@AuxCounters(AuxCounters.Type.EVENTS)
+	public static class CpuTime {
+
+		private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+		/** CPU nanoseconds this thread used in the iteration. */
+		public long cpuNanos;
+
+		/** Operations this thread ran in the iteration, including those JMH does not score. */
+		public long operations;
+
+		private long start;
+
+		/**
+		 * Reset the counters and start the clock, in the benchmark thread.
+		 */
+		@Setup(Level.Iteration)
+		public void start() {
+			this.cpuNanos = 0;
+			this.operations = 0;
+			this.start = THREADS.getCurrentThreadCpuTime();
+		}
+
+		/**
+		 * Stop the clock, in the benchmark thread.
+		 */
+		@TearDown(Level.Iteration)
+		public void stop() {
+			this.cpuNanos = THREADS.getCurrentThreadCpuTime() - this.start;
 		}
 
 	}
