@@ -26,17 +26,27 @@ import dev.sessionstarter.store.memory.MemorySessionStore;
  * {@link MemorySessionStore} (bound {@code maxMB}, reduce-to 0.75), create and save sessions
  * (every fourth logged in, with its own principal name) until {@code factor} times as many as the
  * store first held before it had to evict, measure the used heap after GC again while the store
- * is still reachable. The difference is the heap the store retains. Between samples it calls
+ * is still reachable. The difference is the heap the store retains.
+ *
+ * <p>A store that evicts keeps between {@code reduce-to} (0.75) of its bound and the whole bound,
+ * as counted by its byte total, so where in that cycle the filling stops decides the measured
+ * retained / bound. The check therefore also takes retained / counted (how the real heap relates
+ * to the store's own count, which does not depend on the phase) and applies the requirement over
+ * the whole cycle: {@code 0.75 * retained/counted >= 0.5} and {@code retained/counted <= 1.15}.
+ *
+ * <p>Between samples it calls
  * {@link System#gc()} several times with a short sleep, so run it with a collector that honours
  * that (any HotSpot collector does unless {@code -XX:+DisableExplicitGC} is set).
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.sessionstarter.benchmarks.HeapCheck
- * [maxMB=32] [shape=all|small|medium|large] [factor=10]}. It prints a Markdown table and exits
+ * [maxMB=32] [shape=all|small|medium|large|flags] [factor=10]}. It prints a Markdown table and exits
  * with status 1 if any shape misses the requirement.
  */
 public final class HeapCheck {
 
 	private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+
+	private static final double REDUCE_TO = 0.75;
 
 	private HeapCheck() {
 	}
@@ -60,8 +70,9 @@ public final class HeapCheck {
 			throw new IllegalArgumentException("Unknown shape '" + shapeArg + "'");
 		}
 		System.out.println("| shape | inserted | kept | logged in kept | bound (B) | counted (B) | retained heap (B) "
-				+ "| retained / bound | retained / counted | B per session | result |");
-		System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+				+ "| retained / bound | retained / counted | retained / bound over the reduce cycle "
+				+ "| B per session | result |");
+		System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
 		boolean allPass = true;
 		for (SessionShape shape : shapes) {
 			allPass &= check(shape, maxBytes, factor);
@@ -79,16 +90,18 @@ public final class HeapCheck {
 		Reference.reachabilityFence(repository);
 		long loggedIn = loggedInSessions(repository, inserted);
 		double ratio = (double) retained / maxBytes;
-		boolean pass = ratio <= 1.15 && ratio >= 0.5;
-		System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %.3f | %.3f | %d | %s |%n",
+		double perCounted = (double) retained / usage.bytes();
+		double low = REDUCE_TO * perCounted;
+		boolean pass = ratio <= 1.15 && ratio >= 0.5 && perCounted <= 1.15 && low >= 0.5;
+		System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %.3f | %.3f | %.2f–%.2f | %d | %s |%n",
 				shape.name().toLowerCase(Locale.ROOT), inserted, usage.sessions(), loggedIn, maxBytes, usage.bytes(),
-				retained, ratio, (double) retained / usage.bytes(), retained / Math.max(1, usage.sessions()),
+				retained, ratio, perCounted, low, perCounted, retained / Math.max(1, usage.sessions()),
 				pass ? "PASS" : "FAIL");
 		return pass;
 	}
 
 	private static StoreSessionRepository newRepository(long maxBytes) {
-		return new StoreSessionRepository(new MemorySessionStore(maxBytes, 0.75, Clock.systemUTC()),
+		return new StoreSessionRepository(new MemorySessionStore(maxBytes, REDUCE_TO, Clock.systemUTC()),
 				new JavaSessionSerializer(List.of(), null));
 	}
 

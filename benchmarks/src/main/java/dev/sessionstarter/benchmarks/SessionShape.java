@@ -29,7 +29,17 @@ public enum SessionShape {
 	 * {@link #MEDIUM} plus a browsing history (an {@code ArrayList} of 40 URLs) and a
 	 * preferences {@code HashMap} of 10 entries: a few kilobytes of values.
 	 */
-	LARGE;
+	LARGE,
+
+	/**
+	 * {@link #SMALL} plus ten {@code Boolean} flags ({@code feature.flag.0} to {@code 9}): many
+	 * attributes with tiny values, whose name strings every session shares.
+	 */
+	FLAGS;
+
+	private static final String[] FLAG_NAMES = { "feature.flag.0", "feature.flag.1", "feature.flag.2",
+			"feature.flag.3", "feature.flag.4", "feature.flag.5", "feature.flag.6", "feature.flag.7",
+			"feature.flag.8", "feature.flag.9" };
 
 	/**
 	 * Return the attributes of one visitor's session.
@@ -47,6 +57,12 @@ public enum SessionShape {
 			attributes.put(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, user);
 		}
 		if (this == SMALL) {
+			return attributes;
+		}
+		if (this == FLAGS) {
+			for (int i = 0; i < FLAG_NAMES.length; i++) {
+				attributes.put(FLAG_NAMES[i], (visitor + i) % 2 == 0);
+			}
 			return attributes;
 		}
 		List<String> cart = new ArrayList<>();
