@@ -1,14 +1,19 @@
 package dev.sessionstarter.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.session.FlushMode;
 import org.springframework.session.SaveMode;
 import org.springframework.util.unit.DataSize;
+
+import dev.sessionstarter.store.file.FileFormat;
 
 /**
  * Configuration properties of the session store ({@code sessions.*}). The session timeout is
@@ -43,9 +48,10 @@ public class SessionsProperties implements InitializingBean {
 	private Duration purgeInterval = DEFAULT_PURGE_INTERVAL;
 
 	/**
-	 * How session attribute values are encoded.
+	 * How session attribute values are encoded: 'java' unless sessions.file.format is 'json',
+	 * which implies 'json'.
 	 */
-	private SerializerType serializer = SerializerType.JAVA;
+	private @Nullable SerializerType serializer;
 
 	/**
 	 * Class name patterns that session attributes may hold beyond the JDK's value types and
@@ -56,6 +62,8 @@ public class SessionsProperties implements InitializingBean {
 	private List<String> allowedClasses = new ArrayList<>();
 
 	private final Memory memory = new Memory();
+
+	private final File file = new File();
 
 	public StoreType getStore() {
 		return this.store;
@@ -89,12 +97,25 @@ public class SessionsProperties implements InitializingBean {
 		this.purgeInterval = purgeInterval;
 	}
 
-	public SerializerType getSerializer() {
+	public @Nullable SerializerType getSerializer() {
 		return this.serializer;
 	}
 
-	public void setSerializer(SerializerType serializer) {
+	public void setSerializer(@Nullable SerializerType serializer) {
 		this.serializer = serializer;
+	}
+
+	/**
+	 * Return the serializer in effect: {@link #getSerializer() the one set}, else
+	 * {@link SerializerType#JSON} when {@code sessions.file.format} is {@code json}, else
+	 * {@link SerializerType#JAVA}.
+	 * @return the serializer type
+	 */
+	public SerializerType resolveSerializer() {
+		if (this.serializer != null) {
+			return this.serializer;
+		}
+		return (this.file.getFormat() == FileFormat.JSON) ? SerializerType.JSON : SerializerType.JAVA;
 	}
 
 	public List<String> getAllowedClasses() {
@@ -107,6 +128,10 @@ public class SessionsProperties implements InitializingBean {
 
 	public Memory getMemory() {
 		return this.memory;
+	}
+
+	public File getFile() {
+		return this.file;
 	}
 
 	/**
@@ -126,6 +151,12 @@ public class SessionsProperties implements InitializingBean {
 			}
 		}
 		this.memory.validate();
+		this.file.validate();
+		if (this.file.getFormat() == FileFormat.JSON && this.serializer == SerializerType.JAVA) {
+			throw new InvalidSessionsPropertyException("sessions.serializer", "java",
+					"must be 'json' (or unset) when sessions.file.format is 'json': a JSON session file "
+							+ "embeds attribute values as JSON");
+		}
 	}
 
 	/**
@@ -168,6 +199,65 @@ public class SessionsProperties implements InitializingBean {
 			if (!(this.reduceTo > 0 && this.reduceTo <= 1)) {
 				throw new InvalidSessionsPropertyException("sessions.memory.reduce-to", this.reduceTo,
 						"must be a fraction greater than 0 and at most 1, such as 0.75");
+			}
+		}
+
+	}
+
+	/**
+	 * Settings of the {@code file} store.
+	 */
+	public static class File {
+
+		/**
+		 * Directory that holds one file per session; created, readable by its owner only, if
+		 * it does not exist. Several application instances on one host may share it.
+		 */
+		private Path dir = Path.of("sessions");
+
+		/**
+		 * Format of the session files: 'binary' (compact, with a checksum) or 'json' (readable
+		 * by a person; implies sessions.serializer=json).
+		 */
+		private FileFormat format = FileFormat.BINARY;
+
+		/**
+		 * Whether every write is forced to the disk before it replaces the previous file, so a
+		 * power failure cannot lose a saved session. Slower; a process crash never loses one.
+		 */
+		private boolean fsync;
+
+		public Path getDir() {
+			return this.dir;
+		}
+
+		public void setDir(Path dir) {
+			this.dir = dir;
+		}
+
+		public FileFormat getFormat() {
+			return this.format;
+		}
+
+		public void setFormat(FileFormat format) {
+			this.format = format;
+		}
+
+		public boolean isFsync() {
+			return this.fsync;
+		}
+
+		public void setFsync(boolean fsync) {
+			this.fsync = fsync;
+		}
+
+		void validate() {
+			if (this.dir == null || this.dir.toString().isBlank()) {
+				throw new InvalidSessionsPropertyException("sessions.file.dir", this.dir,
+						"must name a directory, such as ./sessions");
+			}
+			if (this.format == null) {
+				throw new InvalidSessionsPropertyException("sessions.file.format", null, "must be 'binary' or 'json'");
 			}
 		}
 

@@ -141,8 +141,9 @@ public final class JavaSessionSerializer implements SessionSerializer {
 			return stream.readObject();
 		}
 		catch (InvalidClassException ex) {
-			throw new SerializationFailedException("Session attribute class " + ex.classname
-					+ " is not allowed or changed incompatibly: " + ex.getMessage(), ex);
+			String className = (ex.classname != null) ? ex.classname + " " : "";
+			throw new SerializationFailedException("Session attribute class " + className
+					+ "is not allowed or changed incompatibly: " + ex.getMessage(), ex);
 		}
 		catch (ClassNotFoundException ex) {
 			throw new SerializationFailedException("Session attribute class not found: " + ex.getMessage(), ex);
