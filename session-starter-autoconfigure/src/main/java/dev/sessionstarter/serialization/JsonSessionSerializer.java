@@ -50,7 +50,11 @@ public final class JsonSessionSerializer implements SessionSerializer {
 	public static final List<String> DEFAULT_ALLOWED = List.of("java.lang.String", "java.lang.Boolean",
 			"java.lang.Character", "java.lang.Byte", "java.lang.Short", "java.lang.Integer", "java.lang.Long",
 			"java.lang.Float", "java.lang.Double", "java.math.*", "java.time.*", "java.util.*", "java.net.URI",
-			"java.net.URL");
+			"java.net.URL", "org.springframework.security.**");
+
+	private static final String SECURITY_PACKAGE = "org.springframework.security.";
+
+	private static final String SECURITY_MODULES = "org.springframework.security.jackson.SecurityJacksonModules";
 
 	private static final String TYPE = "@type";
 
@@ -64,6 +68,8 @@ public final class JsonSessionSerializer implements SessionSerializer {
 		.build();
 
 	private final JsonNodeFactory nodes = this.mapper.getNodeFactory();
+
+	private final @Nullable JsonMapper securityMapper;
 
 	private final ClassNamePatterns allowed;
 
@@ -79,6 +85,8 @@ public final class JsonSessionSerializer implements SessionSerializer {
 		Assert.notNull(allowedPatterns, "'allowedPatterns' must not be null");
 		this.allowed = new ClassNamePatterns(Stream.concat(DEFAULT_ALLOWED.stream(), allowedPatterns.stream()).toList());
 		this.classLoader = classLoader;
+		this.securityMapper = ClassUtils.isPresent(SECURITY_MODULES, classLoader)
+				? SecurityMapper.create((classLoader != null) ? classLoader : ClassUtils.getDefaultClassLoader()) : null;
 	}
 
 	@Override
@@ -138,7 +146,7 @@ public final class JsonSessionSerializer implements SessionSerializer {
 			return (type == ArrayList.class) ? elements(collection) : typed(type, elements(collection));
 		}
 		Class<?> type = (value instanceof Enum<?> constant) ? constant.getDeclaringClass() : value.getClass();
-		return typed(type, this.mapper.valueToTree(value));
+		return typed(type, mapperFor(type).valueToTree(value));
 	}
 
 	private ArrayNode elements(Collection<?> collection) {
@@ -214,7 +222,7 @@ public final class JsonSessionSerializer implements SessionSerializer {
 			return fill(instantiate(type), value);
 		}
 		try {
-			return this.mapper.treeToValue(value, type);
+			return mapperFor(type).treeToValue(value, type);
 		}
 		catch (JacksonException ex) {
 			throw new SerializationFailedException("Session attribute class " + type.getName()
@@ -258,6 +266,15 @@ public final class JsonSessionSerializer implements SessionSerializer {
 		return map;
 	}
 
+	/**
+	 * Return the mapper for a bean type: Spring Security's types need its Jackson modules, which
+	 * bring their own allow-list of the types inside them.
+	 */
+	private JsonMapper mapperFor(Class<?> type) {
+		JsonMapper securityMapper = this.securityMapper;
+		return (securityMapper != null && type.getName().startsWith(SECURITY_PACKAGE)) ? securityMapper : this.mapper;
+	}
+
 	private Class<?> resolve(String className) {
 		if (!this.allowed.matches(className)) {
 			throw new SerializationFailedException("Session attribute class " + className
@@ -278,6 +295,21 @@ public final class JsonSessionSerializer implements SessionSerializer {
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			throw new SerializationFailedException("Cannot create session attribute collection " + type.getName(), ex);
 		}
+	}
+
+	/**
+	 * Builds the mapper for Spring Security's types apart, so that Spring Security is only
+	 * needed when it is on the classpath.
+	 */
+	private static final class SecurityMapper {
+
+		static JsonMapper create(@Nullable ClassLoader classLoader) {
+			ClassLoader loader = (classLoader != null) ? classLoader : SecurityMapper.class.getClassLoader();
+			return JsonMapper.builder()
+				.addModules(org.springframework.security.jackson.SecurityJacksonModules.getModules(loader))
+				.build();
+		}
+
 	}
 
 }

@@ -15,6 +15,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.serializer.support.SerializationFailedException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextImpl;
+import org.springframework.security.core.userdetails.User;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -81,6 +86,24 @@ class JsonSessionSerializerTests {
 			.isThrownBy(() -> this.serializer.deserialize(new byte[0]));
 		assertThatExceptionOfType(SerializationFailedException.class)
 			.isThrownBy(() -> this.serializer.deserialize("{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
+	}
+
+	@Test
+	void springSecurityContextRoundTripsWithSpringSecurityModules() {
+		UsernamePasswordAuthenticationToken authentication = UsernamePasswordAuthenticationToken.authenticated(
+				User.withUsername("alice").password("{noop}secret").roles("USER").build(), null,
+				AuthorityUtils.createAuthorityList("ROLE_USER"));
+		SecurityContextImpl context = new SecurityContextImpl(authentication);
+
+		byte[] bytes = this.serializer.serialize(context);
+		Object read = this.serializer.deserialize(bytes);
+
+		assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"alice\"");
+		assertThat(read).isInstanceOf(SecurityContextImpl.class);
+		assertThat(((SecurityContextImpl) read).getAuthentication().getName()).isEqualTo("alice");
+		assertThat(((SecurityContextImpl) read).getAuthentication().getAuthorities())
+			.extracting(GrantedAuthority::getAuthority)
+			.containsExactly("ROLE_USER");
 	}
 
 	private void assertRoundTrip(Object value) {
