@@ -1,6 +1,7 @@
 package dev.sessionstarter.autoconfigure;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -14,7 +15,8 @@ import dev.sessionstarter.store.file.FileSessionLockManager;
 import dev.sessionstarter.store.file.FileSessionStore;
 
 /**
- * The {@code file} store, its native lock manager, and decoding of every attribute on load:
+ * The {@code file} store, its native lock manager (unless {@code sessions.lock.manager} names
+ * another), and decoding of every attribute on load:
  * files may have been written by another version of the application, so a session whose
  * values no longer decode is dropped before the request sees it.
  */
@@ -31,6 +33,7 @@ class FileStoreConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(SessionLockManager.class)
+	@ConditionalOnProperty(name = "sessions.lock.manager", havingValue = "native", matchIfMissing = true)
 	FileSessionLockManager fileSessionLockManager(FileSessionStore fileSessionStore) {
 		return new FileSessionLockManager(fileSessionStore);
 	}

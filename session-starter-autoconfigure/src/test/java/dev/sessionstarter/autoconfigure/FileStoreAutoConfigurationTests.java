@@ -92,6 +92,12 @@ class FileStoreAutoConfigurationTests {
 	}
 
 	@Test
+	void lockManagerIsNotCreatedWhenAnotherManagerIsSelected() {
+		fileStore().withPropertyValues("sessions.lock.manager=memory")
+			.run((context) -> assertThat(context).doesNotHaveBean(FileSessionLockManager.class));
+	}
+
+	@Test
 	void sessionsAndThePrincipalIndexSurviveARestart() {
 		AtomicReference<String> id = new AtomicReference<>();
 		fileStore().run((context) -> {

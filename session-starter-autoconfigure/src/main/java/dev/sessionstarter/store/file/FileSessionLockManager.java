@@ -1,5 +1,6 @@
 package dev.sessionstarter.store.file;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +42,16 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	public FileSessionLockManager(FileSessionStore store) {
 		Assert.notNull(store, "'store' must not be null");
 		this.locks = LockTable.open(store.getDirectory());
+	}
+
+	/**
+	 * Create a manager for a session directory, creating it (owner-only) if needed; for a
+	 * store other than {@link FileSessionStore} whose JVMs share a host.
+	 * @param dir the directory
+	 */
+	public FileSessionLockManager(Path dir) {
+		Assert.notNull(dir, "'dir' must not be null");
+		this.locks = LockTable.open(FileSessionStore.createDirectory(dir.toAbsolutePath().normalize()));
 	}
 
 	@Override

@@ -109,7 +109,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		this.locks = LockTable.open(this.dir);
 	}
 
-	private static Path createDirectory(Path dir) {
+	static Path createDirectory(Path dir) {
 		try {
 			if (!Files.isDirectory(dir)) {
 				Files.createDirectories(dir, FileAttributes.ownerOnlyDirectory(dir));

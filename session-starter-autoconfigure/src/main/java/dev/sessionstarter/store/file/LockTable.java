@@ -30,9 +30,10 @@ import org.jspecify.annotations.Nullable;
  * when the process dies, so no stale lock outlives a killed JVM, and no lock file is ever
  * created or deleted per session. Two ids that share a slot merely wait for each other.
  *
- * <p>Within the JVM, a semaphore per byte lets one thread at a time ask the OS for it (the OS
- * lock is per process), and the whole JVM uses one channel for the file, because closing any
- * channel on a file releases every lock the process holds on it.
+ * <p>Within the JVM, a fair semaphore per byte lets one thread at a time ask the OS for it (the
+ * OS lock is per process) and serves waiters in arrival order; between JVMs the OS decides. The
+ * whole JVM uses one channel for the file, because closing any channel on a file releases
+ * every lock the process holds on it. A lock is not tied to the thread that acquired it.
  */
 final class LockTable {
 
@@ -150,7 +151,7 @@ final class LockTable {
 	private Semaphore semaphore(int position) {
 		Semaphore semaphore = this.local.get(position);
 		if (semaphore == null) {
-			this.local.compareAndSet(position, null, new Semaphore(1));
+			this.local.compareAndSet(position, null, new Semaphore(1, true));
 			semaphore = this.local.get(position);
 		}
 		return semaphore;

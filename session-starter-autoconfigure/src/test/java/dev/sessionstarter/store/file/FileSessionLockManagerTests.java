@@ -105,6 +105,22 @@ class FileSessionLockManagerTests {
 		assertThat(repository.findById(session.getId()).<Integer>getAttribute("a")).isOne();
 	}
 
+	@Test
+	void managersOnOneDirectoryShareItsLocks() throws Exception {
+		try (FileSessionLockManager other = new FileSessionLockManager(this.dir.resolve("."))) {
+			SessionLock lock = this.manager.tryLock("session-1", Duration.ofSeconds(1));
+			assertThat(CompletableFuture.supplyAsync(() -> {
+				try {
+					return other.tryLock("session-1", Duration.ofMillis(50));
+				}
+				catch (InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}).get()).isNull();
+			lock.release();
+		}
+	}
+
 	private SessionLock tryLock(String id, Duration timeout) {
 		try {
 			return this.manager.tryLock(id, timeout);
