@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -68,14 +69,19 @@ public enum Target {
 	JDBC_H2 {
 		@Override
 		RepositoryDriver<?> create() {
-			HikariDataSource dataSource = new HikariDataSource();
-			dataSource.setJdbcUrl("jdbc:h2:mem:sessions-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-			dataSource.setMaximumPoolSize(4);
-			new ResourceDatabasePopulator(new ClassPathResource("org/springframework/session/jdbc/schema-h2.sql"))
-				.execute(dataSource);
-			JdbcIndexedSessionRepository repository = new JdbcIndexedSessionRepository(new JdbcTemplate(dataSource),
-					new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
-			return new RepositoryDriver<>(repository, dataSource::close);
+			return jdbc("jdbc:h2:mem:sessions-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null);
+		}
+	},
+
+	/**
+	 * As {@link #JDBC_H2}, with the H2 database in a file on disk (H2's defaults: commits are
+	 * written within a second, not forced to the disk one by one).
+	 */
+	JDBC_H2_DISK {
+		@Override
+		RepositoryDriver<?> create() throws IOException {
+			Path dir = Files.createTempDirectory(disk(), "h2-benchmark-");
+			return jdbc("jdbc:h2:file:" + dir.resolve("sessions"), dir);
 		}
 	};
 
@@ -87,6 +93,28 @@ public enum Target {
 		return Path.of(System.getProperty("benchmark.disk.dir", ".")).toAbsolutePath();
 	}
 
+	private static RepositoryDriver<?> jdbc(String url, @Nullable Path dir) {
+		HikariDataSource dataSource = new HikariDataSource();
+		dataSource.setJdbcUrl(url);
+		dataSource.setMaximumPoolSize(4);
+		new ResourceDatabasePopulator(new ClassPathResource("org/springframework/session/jdbc/schema-h2.sql"))
+			.execute(dataSource);
+		JdbcIndexedSessionRepository repository = new JdbcIndexedSessionRepository(new JdbcTemplate(dataSource),
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+		return new RepositoryDriver<>(repository, () -> {
+			dataSource.close();
+			if (dir != null) {
+				delete(dir);
+			}
+		});
+	}
+
+	private static void delete(Path dir) throws IOException {
+		try (Stream<Path> paths = Files.walk(dir)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+	}
+
 	private static RepositoryDriver<?> file(Path parent, FileFormat format) throws IOException {
 		Path dir = Files.createTempDirectory(parent, "file-store-benchmark-");
 		FileSessionStore store = new FileSessionStore(dir, format, false);
@@ -96,9 +124,7 @@ public enum Target {
 		repository.setDecodeOnLoad(true);
 		return new RepositoryDriver<>(repository, () -> {
 			store.close();
-			try (Stream<Path> paths = Files.walk(dir)) {
-				paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-			}
+			delete(dir);
 		});
 	}
 

@@ -17,6 +17,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -35,7 +36,8 @@ import org.springframework.util.ClassUtils;
  * no-argument constructor (otherwise they come back as {@code LinkedHashMap}, {@code ArrayList}
  * and {@code LinkedHashSet}), and their elements are encoded the same way, so nested values
  * round-trip with their types. Any other value (a record, a bean, an enum, a {@code java.time}
- * value) is bound by Jackson by its declared properties.
+ * value) is bound by Jackson by its declared properties; Spring Security's types (a
+ * {@code SecurityContext}) by Spring Security's own Jackson modules, when it is on the classpath.
  *
  * <p>Reading creates only classes the allow-list matches; a value whose type is not allowed,
  * is not on the classpath, or no longer matches its JSON fails with a
@@ -86,7 +88,7 @@ public final class JsonSessionSerializer implements SessionSerializer {
 		this.allowed = new ClassNamePatterns(Stream.concat(DEFAULT_ALLOWED.stream(), allowedPatterns.stream()).toList());
 		this.classLoader = classLoader;
 		this.securityMapper = ClassUtils.isPresent(SECURITY_MODULES, classLoader)
-				? SecurityMapper.create((classLoader != null) ? classLoader : ClassUtils.getDefaultClassLoader()) : null;
+				? SecurityMapper.create(classLoader, this.allowed) : null;
 	}
 
 	@Override
@@ -303,10 +305,16 @@ public final class JsonSessionSerializer implements SessionSerializer {
 	 */
 	private static final class SecurityMapper {
 
-		static JsonMapper create(@Nullable ClassLoader classLoader) {
+		/**
+		 * Create the mapper; the types inside Spring Security's (a custom principal, say) must
+		 * be allowed by the serializer's allow-list as well.
+		 */
+		static JsonMapper create(@Nullable ClassLoader classLoader, ClassNamePatterns allowed) {
 			ClassLoader loader = (classLoader != null) ? classLoader : SecurityMapper.class.getClassLoader();
+			BasicPolymorphicTypeValidator.Builder validator = BasicPolymorphicTypeValidator.builder()
+				.allowIfSubType((context, type) -> allowed.matches(type.getName()));
 			return JsonMapper.builder()
-				.addModules(org.springframework.security.jackson.SecurityJacksonModules.getModules(loader))
+				.addModules(org.springframework.security.jackson.SecurityJacksonModules.getModules(loader, validator))
 				.build();
 		}
 
