@@ -142,10 +142,6 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		return this.format;
 	}
 
-	LockTable locks() {
-		return this.locks;
-	}
-
 	@Override
 	public @Nullable SessionRecord find(String id) {
 		Path path = path(id);
