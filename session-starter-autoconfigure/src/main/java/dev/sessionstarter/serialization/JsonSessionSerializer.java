@@ -23,6 +23,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.core.serializer.support.SerializationFailedException;
+import org.springframework.security.jackson.SecurityJacksonModules;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
@@ -314,7 +315,7 @@ public final class JsonSessionSerializer implements SessionSerializer {
 			BasicPolymorphicTypeValidator.Builder validator = BasicPolymorphicTypeValidator.builder()
 				.allowIfSubType((context, type) -> allowed.matches(type.getName()));
 			return JsonMapper.builder()
-				.addModules(org.springframework.security.jackson.SecurityJacksonModules.getModules(loader, validator))
+				.addModules(SecurityJacksonModules.getModules(loader, validator))
 				.build();
 		}
 

@@ -2,6 +2,7 @@ package dev.sessionstarter.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,7 @@ import org.springframework.session.FindByIndexNameSessionRepository;
 
 import dev.sessionstarter.actuate.endpoint.SessionStoreEndpoint;
 import dev.sessionstarter.autoconfigure.metrics.SessionStoreMetricsAutoConfiguration;
+import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.metrics.SessionMeterNames;
 import dev.sessionstarter.metrics.SessionStoreMeterBinder;
@@ -167,7 +169,7 @@ class FileStoreAutoConfigurationTests {
 				}
 
 				@Override
-				public dev.sessionstarter.lock.SessionLock tryLock(String sessionId, java.time.Duration timeout) {
+				public SessionLock tryLock(String sessionId, Duration timeout) {
 					return null;
 				}
 

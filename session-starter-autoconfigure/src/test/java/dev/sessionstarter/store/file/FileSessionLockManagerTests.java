@@ -2,6 +2,7 @@ package dev.sessionstarter.store.file;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sessionstarter.lock.SessionLock;
+import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -95,9 +99,9 @@ class FileSessionLockManagerTests {
 
 	@Test
 	void storeWritesWhileTheRequestLockIsHeld() throws Exception {
-		dev.sessionstarter.store.StoreSessionRepository repository = new dev.sessionstarter.store.StoreSessionRepository(
-				this.store, new dev.sessionstarter.serialization.JavaSessionSerializer(java.util.List.of(), null));
-		var session = repository.createSession();
+		StoreSessionRepository repository = new StoreSessionRepository(this.store,
+				new JavaSessionSerializer(List.of(), null));
+		StoredSession session = repository.createSession();
 		try (SessionLock lock = this.manager.tryLock(session.getId(), Duration.ofSeconds(1))) {
 			session.setAttribute("a", 1);
 			repository.save(session);

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +34,7 @@ import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.serialization.JsonSessionSerializer;
 import dev.sessionstarter.serialization.SessionSerializer;
 import dev.sessionstarter.store.RemovalCause;
+import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
@@ -243,7 +245,7 @@ class FileSessionStoreTests {
 		assertThat(store.path(id)).isNull();
 		assertThat(store.path("a".repeat(128))).isNotNull();
 		assertThatIllegalArgumentException().isThrownBy(() -> store.save(
-				new dev.sessionstarter.store.SessionChange(id, null, true, 0, 0L, 1000L, false, null, Map.of())));
+				new SessionChange(id, null, true, 0, 0L, 1000L, false, null, Map.of())));
 	}
 
 	@ParameterizedTest
@@ -400,7 +402,7 @@ class FileSessionStoreTests {
 		}
 
 		@Override
-		public Clock withZone(java.time.ZoneId zone) {
+		public Clock withZone(ZoneId zone) {
 			return this;
 		}
 

@@ -18,6 +18,8 @@ import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
  * <li>{@code save <dir> <seconds> <id>...}: saves the given sessions over and over, each save
  * setting {@code seq} and a large {@code payload} made of {@code seq}, until killed or for at
  * most {@code seconds}; prints {@code ready} after the first round.</li>
+ * <li>{@code hold <dir> <seconds> <id>}: takes the lock of one session, prints {@code locked}
+ * and holds it until killed or for at most {@code seconds}.</li>
  * </ul>
  */
 public final class FileStoreChildProcess {
@@ -36,6 +38,7 @@ public final class FileStoreChildProcess {
 			switch (args[0]) {
 				case "count" -> count(repository, locks, args[2], Integer.parseInt(args[3]));
 				case "save" -> save(repository, Long.parseLong(args[2]), List.of(args).subList(3, args.length));
+				case "hold" -> hold(locks, Long.parseLong(args[2]), args[3]);
 				default -> throw new IllegalArgumentException(args[0]);
 			}
 		}
@@ -75,6 +78,16 @@ public final class FileStoreChildProcess {
 				System.out.flush();
 			}
 		}
+	}
+
+	private static void hold(FileSessionLockManager locks, long seconds, String id) throws InterruptedException {
+		SessionLock lock = locks.tryLock(id, Duration.ofSeconds(10));
+		if (lock == null) {
+			throw new IllegalStateException("No lock on " + id);
+		}
+		System.out.println("locked");
+		System.out.flush();
+		Thread.sleep(Duration.ofSeconds(seconds).toMillis());
 	}
 
 	static String payload(long seq) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
@@ -113,6 +114,31 @@ class FileStoreMultiProcessTests {
 		try (Stream<Path> files = Files.list(this.dir)) {
 			assertThat(files.map((path) -> path.getFileName().toString()).filter((name) -> name.endsWith(".session")))
 				.hasSize(3);
+		}
+	}
+
+	@Test
+	@Timeout(120)
+	void lockHeldByAnotherJvmIsExclusiveAndFreedWhenThatJvmIsKilled() throws Exception {
+		Process holder = start("hold", this.dir.toString(), "60", "session-1");
+		BufferedReader output = reader(holder);
+		String line;
+		while ((line = output.readLine()) != null && !line.equals("locked")) {
+			// skip log output
+		}
+		assertThat(line).isEqualTo("locked");
+		try (FileSessionLockManager locks = new FileSessionLockManager(this.dir)) {
+			assertThat(locks.tryLock("session-1", Duration.ofMillis(200))).isNull();
+			SessionLock other = locks.tryLock("session-2", Duration.ofSeconds(5));
+			assertThat(other).isNotNull();
+			other.release();
+
+			holder.destroyForcibly();
+			assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+			SessionLock lock = locks.tryLock("session-1", Duration.ofSeconds(10));
+			assertThat(lock).isNotNull();
+			lock.release();
 		}
 	}
 
