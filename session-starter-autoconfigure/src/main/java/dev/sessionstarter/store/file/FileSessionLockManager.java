@@ -51,7 +51,7 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	 */
 	public FileSessionLockManager(Path dir) {
 		Assert.notNull(dir, "'dir' must not be null");
-		this.locks = LockTable.open(FileSessionStore.createDirectory(dir.toAbsolutePath().normalize()));
+		this.locks = LockTable.open(FileOperations.createDirectory(dir.toAbsolutePath().normalize()));
 	}
 
 	@Override

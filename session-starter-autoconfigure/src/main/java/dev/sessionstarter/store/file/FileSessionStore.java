@@ -4,22 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -55,9 +49,8 @@ import dev.sessionstarter.store.StoreUsage;
  * <p>A file that cannot be parsed (empty, truncated, damaged) is moved to
  * {@code <dir>/.quarantine/}, logged once and counted, and the session is treated as absent.
  * Ids are checked by {@link SessionIds} and the resolved path must be directly inside the
- * directory, so no id can name another file. The principal-name index is kept on disk, one
- * empty marker file per session under {@code <dir>/.principals/<sha-256 of the name>/}, so it
- * holds across restarts and JVMs; lookups confirm each marker against the session file. The
+ * directory, so no id can name another file. The principal-name index is kept on disk (see
+ * {@link PrincipalIndex}), so it holds across restarts and JVMs. The
  * directory and every file are created readable by the owner only where the file system has
  * POSIX permissions.
  *
@@ -71,8 +64,6 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	static final String TEMP_PREFIX = ".tmp-";
 
 	static final String QUARANTINE_DIR = ".quarantine";
-
-	static final String PRINCIPALS_DIR = ".principals";
 
 	private static final Duration STALE_TEMP_AGE = Duration.ofMinutes(10);
 
@@ -88,6 +79,8 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 
 	private final LockTable locks;
 
+	private final PrincipalIndex index;
+
 	private final LongAdder quarantined = new LongAdder();
 
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
@@ -102,23 +95,12 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	public FileSessionStore(Path dir, FileFormat format, boolean fsync) {
 		Assert.notNull(dir, "'dir' must not be null");
 		Assert.notNull(format, "'format' must not be null");
-		this.dir = createDirectory(dir.toAbsolutePath().normalize());
+		this.dir = FileOperations.createDirectory(dir.toAbsolutePath().normalize());
 		this.format = format;
 		this.recordFormat = RecordFormat.of(format);
 		this.fsync = fsync;
 		this.locks = LockTable.open(this.dir);
-	}
-
-	static Path createDirectory(Path dir) {
-		try {
-			if (!Files.isDirectory(dir)) {
-				Files.createDirectories(dir, FileAttributes.ownerOnlyDirectory(dir));
-			}
-			return dir.toRealPath();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create session directory " + dir, ex);
-		}
+		this.index = new PrincipalIndex(this.dir);
 	}
 
 	@Override
@@ -178,14 +160,14 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 			boolean reindex = base == null || !base.id().equals(record.id())
 					|| !Objects.equals(base.principalName(), record.principalName());
 			if (reindex) {
-				index(record);
+				this.index.add(record);
 			}
 			write(record);
 			if (previousId != null) {
-				deleteFile(Objects.requireNonNull(path(previousId)));
+				FileOperations.delete(Objects.requireNonNull(path(previousId)));
 			}
 			if (reindex && base != null) {
-				unindex(base);
+				this.index.remove(base);
 			}
 			return record;
 		}
@@ -224,21 +206,12 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 
 	@Override
 	public Collection<SessionRecord> findByPrincipalName(String principalName) {
-		Path markers = principalDirectory(principalName);
 		List<SessionRecord> records = new ArrayList<>();
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(markers)) {
-			for (Path marker : stream) {
-				SessionRecord record = find(marker.getFileName().toString());
-				if (record != null && principalName.equals(record.principalName())) {
-					records.add(record);
-				}
+		for (String id : this.index.ids(principalName)) {
+			SessionRecord record = find(id);
+			if (record != null && principalName.equals(record.principalName())) {
+				records.add(record);
 			}
-		}
-		catch (NoSuchFileException ex) {
-			return List.of();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot list " + markers, ex);
 		}
 		return records;
 	}
@@ -246,7 +219,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	/**
 	 * Remove every session whose stored expiry has passed at {@code now} (the file's time plays
 	 * no part), reporting each to the {@link RemovalListener}; on the way, quarantine unreadable
-	 * files, delete temporary files a killed writer left behind, and drop index markers whose
+	 * files, delete temporary files a killed writer left behind, and drop index entries whose
 	 * session is gone.
 	 * @param now the current time
 	 * @return the number of expired sessions removed
@@ -254,7 +227,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	@Override
 	public int purgeExpired(Instant now) {
 		int removed = 0;
-		for (Path path : list(this.dir)) {
+		for (Path path : FileOperations.list(this.dir)) {
 			String name = path.getFileName().toString();
 			if (name.startsWith(TEMP_PREFIX)) {
 				deleteIfStale(path);
@@ -268,7 +241,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 				}
 			}
 		}
-		cleanIndex();
+		this.index.clean((id) -> Files.exists(Objects.requireNonNull(path(id))));
 		return removed;
 	}
 
@@ -276,7 +249,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	public StoreUsage usage() {
 		long sessions = 0;
 		long bytes = 0;
-		for (Path path : list(this.dir)) {
+		for (Path path : FileOperations.list(this.dir)) {
 			if (idOf(path.getFileName().toString()) != null) {
 				try {
 					bytes += Files.readAttributes(path, BasicFileAttributes.class).size();
@@ -432,7 +405,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 			}
 		}
 		catch (IOException ex) {
-			deleteQuietly(temp);
+			FileOperations.deleteQuietly(temp);
 			throw new UncheckedIOException("Cannot write session file " + target, ex);
 		}
 	}
@@ -447,104 +420,19 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	}
 
 	private void remove(SessionRecord record) {
-		deleteFile(Objects.requireNonNull(path(record.id())));
-		unindex(record);
-	}
-
-	private void index(SessionRecord record) {
-		String principal = record.principalName();
-		if (principal == null) {
-			return;
-		}
-		Path markers = principalDirectory(principal);
-		Path marker = markers.resolve(record.id());
-		try {
-			if (!Files.isDirectory(markers)) {
-				Files.createDirectories(markers, FileAttributes.ownerOnlyDirectory(markers));
-			}
-			Files.createFile(marker, FileAttributes.ownerOnlyFile(marker));
-		}
-		catch (FileAlreadyExistsException ex) {
-			// Indexed already
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot index session " + record.id() + " in " + markers, ex);
-		}
-	}
-
-	private void unindex(SessionRecord record) {
-		String principal = record.principalName();
-		if (principal != null) {
-			deleteFile(principalDirectory(principal).resolve(record.id()));
-		}
-	}
-
-	private void cleanIndex() {
-		Path principals = this.dir.resolve(PRINCIPALS_DIR);
-		if (!Files.isDirectory(principals)) {
-			return;
-		}
-		for (Path markers : list(principals)) {
-			for (Path marker : list(markers)) {
-				Path session = path(marker.getFileName().toString());
-				if (session == null || !Files.exists(session)) {
-					deleteQuietly(marker);
-				}
-			}
-		}
-	}
-
-	private Path principalDirectory(String principalName) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(principalName.getBytes(StandardCharsets.UTF_8));
-			return this.dir.resolve(PRINCIPALS_DIR).resolve(HexFormat.of().formatHex(digest));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		FileOperations.delete(Objects.requireNonNull(path(record.id())));
+		this.index.remove(record);
 	}
 
 	private void deleteIfStale(Path temp) {
 		try {
 			Instant modified = Files.getLastModifiedTime(temp).toInstant();
 			if (modified.plus(STALE_TEMP_AGE).isBefore(Instant.now())) {
-				deleteQuietly(temp);
+				FileOperations.deleteQuietly(temp);
 			}
 		}
 		catch (IOException ex) {
 			// Renamed or removed meanwhile
-		}
-	}
-
-	private static List<Path> list(Path dir) {
-		List<Path> paths = new ArrayList<>();
-		try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-			stream.forEach(paths::add);
-		}
-		catch (NoSuchFileException ex) {
-			return List.of();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot list " + dir, ex);
-		}
-		return paths;
-	}
-
-	private static void deleteFile(Path path) {
-		try {
-			Files.deleteIfExists(path);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot delete " + path, ex);
-		}
-	}
-
-	private static void deleteQuietly(Path path) {
-		try {
-			Files.deleteIfExists(path);
-		}
-		catch (IOException ex) {
-			logger.debug("Cannot delete " + path, ex);
 		}
 	}
 

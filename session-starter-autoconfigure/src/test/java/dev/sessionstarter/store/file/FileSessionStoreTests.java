@@ -332,7 +332,7 @@ class FileSessionStoreTests {
 
 		assertThat(staleTemp).doesNotExist();
 		assertThat(freshTemp).exists();
-		try (Stream<Path> markers = Files.walk(this.dir.resolve(FileSessionStore.PRINCIPALS_DIR))) {
+		try (Stream<Path> markers = Files.walk(this.dir.resolve(PrincipalIndex.DIR))) {
 			assertThat(markers.filter(Files::isRegularFile)).isEmpty();
 		}
 	}
