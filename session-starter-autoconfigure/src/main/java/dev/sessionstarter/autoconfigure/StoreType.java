@@ -11,6 +11,11 @@ public enum StoreType {
 	MEMORY,
 
 	/**
+	 * One file per session in a directory, surviving restarts and shared by the JVMs of a host.
+	 */
+	FILE,
+
+	/**
 	 * No sessions are kept; for tests.
 	 */
 	NONE;
