@@ -23,7 +23,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>What this costs in fairness elsewhere: all repositories share one JIT profile, so the calls
  * in {@link RepositoryAdapter} are megamorphic (a few nanoseconds each, alike for all), and one
  * implementation's garbage and dirty pages may be collected or written back during another's
- * round. The first {@value #WARMUP_ROUNDS} rounds are warm-up and not counted.
+ * round. For an implementation on disk a round is a one-second burst after many seconds of rest,
+ * in which the kernel's journal and writeback have caught up: a burst figure, where JMH's is the
+ * sustained one. The first {@value #WARMUP_ROUNDS} rounds are warm-up and not counted.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.sessionstarter.benchmarks.InterleavedBenchmark [rounds] [millis per round]

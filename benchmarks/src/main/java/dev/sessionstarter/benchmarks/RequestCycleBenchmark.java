@@ -43,10 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * changed attribute row.</li>
  * <li>{@link #createAndSave(RecentSessions, CpuTime)} models a new visitor ({@link NewVisitors}):
  * {@code createSession}, the medium-shape attributes, {@code save}, and {@code deleteById} of the
- * session this thread created 1,024 operations earlier (new files only, on disk too, so no
- * rename replaces a file and it costs about what it costs on tmpfs). {@code run.sh} runs it over
- * the same implementations as {@code requestCycle} unless {@code CREATE_IMPLEMENTATIONS} names
- * fewer, the knob to shorten a run.</li>
+ * session this thread created 1,024 operations earlier. {@code run.sh} runs it over the same
+ * implementations as {@code requestCycle} unless {@code CREATE_IMPLEMENTATIONS} names fewer (for
+ * example leaving out the on-disk ones, whose trials each start by writing 10,000 files), the
+ * knob to shorten a run.</li>
  * </ul>
  * With more than one thread, two threads may pick the same session at once: the map then loses
  * one of the two increments (last save wins), our stores keep both deltas merged; neither is
