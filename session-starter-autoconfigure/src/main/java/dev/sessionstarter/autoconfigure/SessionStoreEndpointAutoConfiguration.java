@@ -1,5 +1,6 @@
 package dev.sessionstarter.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.sessionstarter.actuate.endpoint.SessionStoreEndpoint;
 import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 
 /**
  * Auto-configuration of the {@code sessionstore} endpoint.
@@ -22,9 +24,12 @@ public final class SessionStoreEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SessionStoreEndpoint sessionStoreEndpoint(StoreSessionRepository repository, SessionsProperties properties) {
+	SessionStoreEndpoint sessionStoreEndpoint(StoreSessionRepository repository, SessionsProperties properties,
+			ObjectProvider<MemoizedSessionStore> memoizedStore) {
 		Double reduceTo = (properties.getStore() == StoreType.MEMORY) ? properties.getMemory().getReduceTo() : null;
-		return new SessionStoreEndpoint(repository, reduceTo, properties.getPurgeInterval());
+		SessionStoreEndpoint endpoint = new SessionStoreEndpoint(repository, reduceTo, properties.getPurgeInterval());
+		memoizedStore.ifAvailable((store) -> endpoint.setCacheStatistics(store::cacheStatistics));
+		return endpoint;
 	}
 
 }

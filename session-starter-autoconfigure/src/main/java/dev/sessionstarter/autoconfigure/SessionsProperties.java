@@ -10,6 +10,8 @@ import org.springframework.session.FlushMode;
 import org.springframework.session.SaveMode;
 import org.springframework.util.unit.DataSize;
 
+import dev.sessionstarter.store.memoized.Coherence;
+
 /**
  * Configuration properties of the session store ({@code sessions.*}). The session timeout is
  * Spring Boot's own ({@code spring.session.timeout}, else {@code server.servlet.session.timeout}).
@@ -56,6 +58,8 @@ public class SessionsProperties implements InitializingBean {
 	private List<String> allowedClasses = new ArrayList<>();
 
 	private final Memory memory = new Memory();
+
+	private final Memoized memoized = new Memoized();
 
 	public StoreType getStore() {
 		return this.store;
@@ -109,6 +113,10 @@ public class SessionsProperties implements InitializingBean {
 		return this.memory;
 	}
 
+	public Memoized getMemoized() {
+		return this.memoized;
+	}
+
 	/**
 	 * Check the bound values, so that a bad setting stops startup with a message that names it.
 	 * @throws InvalidSessionsPropertyException for the first bad value
@@ -126,6 +134,7 @@ public class SessionsProperties implements InitializingBean {
 			}
 		}
 		this.memory.validate();
+		this.memoized.validate();
 	}
 
 	/**
@@ -168,6 +177,99 @@ public class SessionsProperties implements InitializingBean {
 			if (!(this.reduceTo > 0 && this.reduceTo <= 1)) {
 				throw new InvalidSessionsPropertyException("sessions.memory.reduce-to", this.reduceTo,
 						"must be a fraction greater than 0 and at most 1, such as 0.75");
+			}
+		}
+
+	}
+
+	/**
+	 * Settings of the {@code memoized} store.
+	 */
+	public static class Memoized {
+
+		/**
+		 * Store the cache writes through to and reloads from.
+		 */
+		private MemoizedDelegate delegate = MemoizedDelegate.NONE;
+
+		/**
+		 * Most sessions the cache holds; least recently used ones are dropped from the cache
+		 * (not from the delegate) beyond it.
+		 */
+		private long maxSessions = 100_000;
+
+		/**
+		 * Most heap the cache may retain, counted exactly as for the memory store; least recently
+		 * used sessions are dropped from the cache (not from the delegate) beyond it.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(64);
+
+		/**
+		 * How cached copies stay true to the delegate: 'validate' checks the delegate's version
+		 * of a session before each use of its copy (safe with several processes), 'exclusive'
+		 * holds the delegate's lock on every cached session and trusts the copy (fastest; needs
+		 * sticky sessions).
+		 */
+		private Coherence coherence = Coherence.VALIDATE;
+
+		/**
+		 * Longest wait for the delegate's lock when caching a session in exclusive coherence;
+		 * if another process holds it, the session is served from the delegate, uncached.
+		 */
+		private Duration lockTimeout = Duration.ZERO;
+
+		public MemoizedDelegate getDelegate() {
+			return this.delegate;
+		}
+
+		public void setDelegate(MemoizedDelegate delegate) {
+			this.delegate = delegate;
+		}
+
+		public long getMaxSessions() {
+			return this.maxSessions;
+		}
+
+		public void setMaxSessions(long maxSessions) {
+			this.maxSessions = maxSessions;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Coherence getCoherence() {
+			return this.coherence;
+		}
+
+		public void setCoherence(Coherence coherence) {
+			this.coherence = coherence;
+		}
+
+		public Duration getLockTimeout() {
+			return this.lockTimeout;
+		}
+
+		public void setLockTimeout(Duration lockTimeout) {
+			this.lockTimeout = lockTimeout;
+		}
+
+		void validate() {
+			if (this.maxSessions <= 0) {
+				throw new InvalidSessionsPropertyException("sessions.memoized.max-sessions", this.maxSessions,
+						"must be greater than zero, such as 100000");
+			}
+			if (this.maxSize == null || this.maxSize.toBytes() <= 0) {
+				throw new InvalidSessionsPropertyException("sessions.memoized.max-size", this.maxSize,
+						"must be greater than zero, such as 64MB");
+			}
+			if (this.lockTimeout == null || this.lockTimeout.isNegative()) {
+				throw new InvalidSessionsPropertyException("sessions.memoized.lock-timeout", this.lockTimeout,
+						"must be zero or a positive duration, such as 100ms");
 			}
 		}
 

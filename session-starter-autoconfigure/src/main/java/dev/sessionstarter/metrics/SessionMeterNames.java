@@ -29,6 +29,21 @@ public final class SessionMeterNames {
 	/** Counter: attribute values that could not be decoded (their session was dropped). */
 	public static final String SERIALIZATION_FAILURES = "sessions.serialization.failures";
 
+	/** Counter: reads of the memoized store's cache, tagged {@code result} ({@code hit} or {@code miss}). */
+	public static final String CACHE_GETS = "sessions.cache.gets";
+
+	/** Gauge: sessions held in the memoized store's cache. */
+	public static final String CACHE_SIZE = "sessions.cache.size";
+
+	/** Gauge: heap bytes the memoized store's cache retains. */
+	public static final String CACHE_BYTES = "sessions.cache.bytes";
+
+	/** Counter: sessions dropped from the memoized store's cache to stay within its bounds. */
+	public static final String CACHE_EVICTIONS = "sessions.cache.evictions";
+
+	/** Tag: the result of {@link #CACHE_GETS}. */
+	public static final String TAG_RESULT = "result";
+
 	/** Tag: the store type. */
 	public static final String TAG_STORE = "store";
 

@@ -2,12 +2,14 @@ package dev.sessionstarter.actuate.endpoint;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 
 import dev.sessionstarter.store.StoreStatistics;
+import dev.sessionstarter.store.memoized.CacheStatistics;
 
 /**
  * What {@link SessionStoreEndpoint} reports: counts and sizes only, never attribute values.
@@ -26,7 +28,13 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 
 	private final @Nullable Instant lastPurge;
 
+	private final @Nullable Cache cache;
+
 	SessionStoreDescriptor(StoreStatistics statistics, Limits limits) {
+		this(statistics, limits, null);
+	}
+
+	SessionStoreDescriptor(StoreStatistics statistics, Limits limits, @Nullable CacheStatistics cache) {
 		this.store = statistics.store();
 		this.limits = limits;
 		this.sessions = statistics.usage().sessions();
@@ -34,6 +42,9 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 		this.counters = new Counters(statistics.created(), statistics.deleted(), statistics.expired(),
 				statistics.evicted(), statistics.purges(), statistics.serializationFailures());
 		this.lastPurge = statistics.lastPurge();
+		this.cache = (cache != null) ? new Cache(cache.delegate(), cache.coherence().name().toLowerCase(Locale.ROOT),
+				cache.hits(), cache.misses(), cache.hitRatio(), cache.sessions(), cache.bytes(), cache.maxSessions(),
+				cache.maxBytes(), cache.evictions(), cache.heldLocks()) : null;
 	}
 
 	public String getStore() {
@@ -60,6 +71,10 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 		return this.lastPurge;
 	}
 
+	public @Nullable Cache getCache() {
+		return this.cache;
+	}
+
 	/**
 	 * The store's limits.
 	 *
@@ -83,6 +98,26 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 	 */
 	public record Counters(long created, long deleted, long expired, long evicted, long purges,
 			long serializationFailures) {
+
+	}
+
+	/**
+	 * The cache of the {@code memoized} store.
+	 *
+	 * @param delegate the store the cache fronts ({@code none} when the cache is the store)
+	 * @param coherence how cached copies are kept current ({@code validate} or {@code exclusive})
+	 * @param hits reads served from the cache since start
+	 * @param misses reads that went to the delegate since start
+	 * @param hitRatio hits divided by all reads
+	 * @param sessions sessions cached now
+	 * @param bytes heap bytes the cache retains now
+	 * @param maxSessions the most sessions the cache holds
+	 * @param maxBytes the most heap bytes the cache retains
+	 * @param evictions sessions dropped from the cache to stay within its bounds since start
+	 * @param heldLocks delegate locks the cache holds now (exclusive coherence)
+	 */
+	public record Cache(String delegate, String coherence, long hits, long misses, double hitRatio, long sessions,
+			long bytes, long maxSessions, long maxBytes, long evictions, int heldLocks) {
 
 	}
 

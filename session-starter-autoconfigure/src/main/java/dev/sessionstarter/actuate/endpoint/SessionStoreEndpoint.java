@@ -1,6 +1,7 @@
 package dev.sessionstarter.actuate.endpoint;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,10 +15,12 @@ import org.springframework.util.Assert;
 
 import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.memoized.CacheStatistics;
 
 /**
  * {@link Endpoint @Endpoint} that shows what the session store holds and does: its type,
- * limits, session count, bytes and counters (never attribute values). {@code POST
+ * limits, session count, bytes and counters (never attribute values), and for the
+ * {@code memoized} store its cache (hits, misses, hit ratio, size, bytes, evictions). {@code POST
  * /actuator/sessionstore/purge} purges expired sessions now, {@code POST
  * /actuator/sessionstore/reduce} evicts down to the reduced bound now, and {@code DELETE
  * /actuator/sessionstore/{id}} deletes one session.
@@ -28,6 +31,8 @@ public class SessionStoreEndpoint {
 	private final StoreSessionRepository repository;
 
 	private final SessionStoreDescriptor.Limits limits;
+
+	private @Nullable Supplier<CacheStatistics> cacheStatistics;
 
 	/**
 	 * Create an endpoint.
@@ -44,9 +49,20 @@ public class SessionStoreEndpoint {
 				purgeInterval);
 	}
 
+	/**
+	 * Set where the statistics of the store's cache come from, for the {@code memoized} store.
+	 * @param cacheStatistics the source of the cache statistics
+	 */
+	public void setCacheStatistics(Supplier<CacheStatistics> cacheStatistics) {
+		Assert.notNull(cacheStatistics, "'cacheStatistics' must not be null");
+		this.cacheStatistics = cacheStatistics;
+	}
+
 	@ReadOperation
 	public SessionStoreDescriptor store() {
-		return new SessionStoreDescriptor(this.repository.getStatistics(), this.limits);
+		Supplier<CacheStatistics> cache = this.cacheStatistics;
+		return new SessionStoreDescriptor(this.repository.getStatistics(), this.limits,
+				(cache != null) ? cache.get() : null);
 	}
 
 	/**
