@@ -33,7 +33,9 @@ import dev.sessionstarter.store.none.NoneSessionStore;
  * delegate store. The cache is a {@link MemorySessionStore}, so its byte accounting and its
  * least-recently-used eviction are the memory store's own; a session evicted from the cache
  * stays in the delegate, and such an eviction is counted here only (it is not a session
- * eviction: the repository's listener is not told and no event is published).
+ * eviction: the repository's listener is not told and no event is published). Eviction order
+ * is the memory store's: by the sessions' last access time, so a session reloaded from the
+ * delegate ranks by its stored access time until its request saves the new one.
  *
  * <p>Every change goes to the delegate first, before the request ends; only the record the
  * delegate returns is cached. If the delegate fails, the error propagates and the cache is left
