@@ -1,7 +1,8 @@
 package dev.sessionstarter.metrics;
 
 /**
- * The names of every meter session-starter registers, all tagged {@code store}.
+ * The names of every meter session-starter registers: those of the store tagged {@code store},
+ * those of request locking tagged {@code manager}.
  */
 public final class SessionMeterNames {
 
@@ -29,6 +30,15 @@ public final class SessionMeterNames {
 	/** Counter: attribute values that could not be decoded (their session was dropped). */
 	public static final String SERIALIZATION_FAILURES = "sessions.serialization.failures";
 
+	/** Timer: how long requests waited for the lock of their session, timeouts included. */
+	public static final String LOCK_WAIT = "sessions.lock.wait";
+
+	/** Counter: requests that gave up waiting for the lock of their session. */
+	public static final String LOCK_TIMEOUTS = "sessions.lock.timeouts";
+
+	/** Gauge: session locks held now. */
+	public static final String LOCK_HELD = "sessions.lock.held";
+
 	/** Counter: reads of the memoized store's cache, tagged {@code result} ({@code hit} or {@code miss}). */
 	public static final String CACHE_GETS = "sessions.cache.gets";
 
@@ -49,6 +59,9 @@ public final class SessionMeterNames {
 
 	/** Tag: the operation of {@link #STORE_OPERATIONS}. */
 	public static final String TAG_OPERATION = "operation";
+
+	/** Tag: the lock manager type of the lock meters. */
+	public static final String TAG_MANAGER = "manager";
 
 	private SessionMeterNames() {
 	}

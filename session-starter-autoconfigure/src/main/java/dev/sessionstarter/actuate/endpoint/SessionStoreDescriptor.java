@@ -28,13 +28,16 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 
 	private final @Nullable Instant lastPurge;
 
+	private final @Nullable Lock lock;
+
 	private final @Nullable Cache cache;
 
-	SessionStoreDescriptor(StoreStatistics statistics, Limits limits) {
-		this(statistics, limits, null);
+	SessionStoreDescriptor(StoreStatistics statistics, Limits limits, @Nullable Lock lock) {
+		this(statistics, limits, lock, null);
 	}
 
-	SessionStoreDescriptor(StoreStatistics statistics, Limits limits, @Nullable CacheStatistics cache) {
+	SessionStoreDescriptor(StoreStatistics statistics, Limits limits, @Nullable Lock lock,
+			@Nullable CacheStatistics cache) {
 		this.store = statistics.store();
 		this.limits = limits;
 		this.sessions = statistics.usage().sessions();
@@ -42,6 +45,7 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 		this.counters = new Counters(statistics.created(), statistics.deleted(), statistics.expired(),
 				statistics.evicted(), statistics.purges(), statistics.serializationFailures());
 		this.lastPurge = statistics.lastPurge();
+		this.lock = lock;
 		this.cache = (cache != null) ? new Cache(cache.delegate(), cache.coherence().name().toLowerCase(Locale.ROOT),
 				cache.hits(), cache.misses(), cache.hitRatio(), cache.sessions(), cache.bytes(), cache.maxSessions(),
 				cache.maxBytes(), cache.evictions(), cache.heldLocks()) : null;
@@ -71,6 +75,10 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 		return this.lastPurge;
 	}
 
+	public @Nullable Lock getLock() {
+		return this.lock;
+	}
+
 	public @Nullable Cache getCache() {
 		return this.cache;
 	}
@@ -98,6 +106,19 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 	 */
 	public record Counters(long created, long deleted, long expired, long evicted, long purges,
 			long serializationFailures) {
+
+	}
+
+	/**
+	 * Request locking.
+	 *
+	 * @param manager the lock manager type
+	 * @param timeout the longest time a request waits for its lock
+	 * @param held the locks held now
+	 * @param acquisitions the times a request got its lock since start
+	 * @param timeouts the times a request gave up waiting for its lock since start
+	 */
+	public record Lock(String manager, Duration timeout, int held, long acquisitions, long timeouts) {
 
 	}
 

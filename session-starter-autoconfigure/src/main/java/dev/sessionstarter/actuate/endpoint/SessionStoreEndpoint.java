@@ -13,14 +13,16 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.util.Assert;
 
+import dev.sessionstarter.lock.LockStatistics;
 import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.memoized.CacheStatistics;
 
 /**
  * {@link Endpoint @Endpoint} that shows what the session store holds and does: its type,
- * limits, session count, bytes and counters (never attribute values), and for the
- * {@code memoized} store its cache (hits, misses, hit ratio, size, bytes, evictions). {@code POST
+ * limits, session count, bytes and counters (never attribute values), request locking when it
+ * is set, and for the {@code memoized} store its cache (hits, misses, hit ratio, size, bytes,
+ * evictions). {@code POST
  * /actuator/sessionstore/purge} purges expired sessions now, {@code POST
  * /actuator/sessionstore/reduce} evicts down to the reduced bound now, and {@code DELETE
  * /actuator/sessionstore/{id}} deletes one session.
@@ -31,6 +33,10 @@ public class SessionStoreEndpoint {
 	private final StoreSessionRepository repository;
 
 	private final SessionStoreDescriptor.Limits limits;
+
+	private @Nullable LockStatistics lockStatistics;
+
+	private Duration lockTimeout = Duration.ZERO;
 
 	private @Nullable Supplier<CacheStatistics> cacheStatistics;
 
@@ -50,6 +56,18 @@ public class SessionStoreEndpoint {
 	}
 
 	/**
+	 * Set the request locking to report as well.
+	 * @param statistics the lock statistics
+	 * @param timeout the longest time a request waits for its lock
+	 */
+	public void setLockStatistics(LockStatistics statistics, Duration timeout) {
+		Assert.notNull(statistics, "'statistics' must not be null");
+		Assert.notNull(timeout, "'timeout' must not be null");
+		this.lockStatistics = statistics;
+		this.lockTimeout = timeout;
+	}
+
+	/**
 	 * Set where the statistics of the store's cache come from, for the {@code memoized} store.
 	 * @param cacheStatistics the source of the cache statistics
 	 */
@@ -60,8 +78,11 @@ public class SessionStoreEndpoint {
 
 	@ReadOperation
 	public SessionStoreDescriptor store() {
+		LockStatistics locks = this.lockStatistics;
+		SessionStoreDescriptor.Lock lock = (locks != null) ? new SessionStoreDescriptor.Lock(locks.manager(),
+				this.lockTimeout, locks.held(), locks.acquisitions(), locks.timeouts()) : null;
 		Supplier<CacheStatistics> cache = this.cacheStatistics;
-		return new SessionStoreDescriptor(this.repository.getStatistics(), this.limits,
+		return new SessionStoreDescriptor(this.repository.getStatistics(), this.limits, lock,
 				(cache != null) ? cache.get() : null);
 	}
 
