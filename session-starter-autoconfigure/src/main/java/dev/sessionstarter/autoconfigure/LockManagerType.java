@@ -6,8 +6,9 @@ package dev.sessionstarter.autoconfigure;
 public enum LockManagerType {
 
 	/**
-	 * The lock manager of the selected store: {@code memory} for the memory store (and for
-	 * stores without one of their own), {@code none} for the none store.
+	 * The lock manager of the selected store: {@code file} for the file store, {@code none}
+	 * for the none store, {@code memory} for the memory store and stores without one of their
+	 * own.
 	 */
 	NATIVE,
 
@@ -15,6 +16,12 @@ public enum LockManagerType {
 	 * Locks in this process; serializes the requests of a session within one JVM.
 	 */
 	MEMORY,
+
+	/**
+	 * OS file locks in {@code sessions.file.dir}; serializes the requests of a session across
+	 * every JVM on the host that shares the directory.
+	 */
+	FILE,
 
 	/**
 	 * No locking: parallel requests of a session may overwrite each other's changes.
@@ -32,6 +39,7 @@ public enum LockManagerType {
 		}
 		return switch (store) {
 			case NONE -> NONE;
+			case FILE -> FILE;
 			default -> MEMORY;
 		};
 	}

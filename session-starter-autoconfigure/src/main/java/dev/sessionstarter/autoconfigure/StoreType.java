@@ -11,6 +11,11 @@ public enum StoreType {
 	MEMORY,
 
 	/**
+	 * One file per session in a directory, surviving restarts and shared by the JVMs of a host.
+	 */
+	FILE,
+
+	/**
 	 * An in-memory cache, bounded in sessions and bytes, in front of another store
 	 * ({@code sessions.memoized.delegate}).
 	 */
