@@ -8,6 +8,11 @@ import java.util.Locale;
 public enum MemoizedDelegate {
 
 	/**
+	 * The file store ({@code sessions.file.*}); the default.
+	 */
+	FILE(true),
+
+	/**
 	 * None: the cache is the store, and sessions live only in this process's memory. For
 	 * development.
 	 */

@@ -3,6 +3,9 @@ package dev.sessionstarter.autoconfigure;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -12,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.session.SessionRepository;
+import org.springframework.session.config.SessionRepositoryCustomizer;
 
 import dev.sessionstarter.serialization.SessionSerializer;
 import dev.sessionstarter.store.SessionStore;
@@ -19,11 +23,15 @@ import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.memoized.Coherence;
 import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 import dev.sessionstarter.store.memoized.RepositorySessionStore;
+import dev.sessionstarter.store.file.FileSessionLockManager;
+import dev.sessionstarter.store.file.FileSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**
  * The {@code memoized} store: a cache over the delegate {@code sessions.memoized.delegate}
- * names. With the {@code repository} delegate the application's own {@link SessionRepository}
+ * names. Over the {@code file} delegate in exclusive coherence the cache holds the file lock
+ * manager's lock of every cached session, so request locks must not be the file ones too; and,
+ * as for the file store, every attribute is decoded on load. With the {@code repository} delegate the application's own {@link SessionRepository}
  * bean becomes the delegate, and the starter's repository, marked primary, is the one Spring
  * Session uses; with any other delegate the store backs off, like every store, when the
  * application defines a {@link SessionRepository}.
@@ -59,14 +67,77 @@ class MemoizedStoreConfiguration {
 	static class OwnDelegateConfiguration {
 
 		@Bean
-		MemoizedSessionStore memoizedSessionStore(SessionsProperties properties) {
+		MemoizedDelegateResources memoizedDelegateResources(SessionsProperties properties) {
+			SessionsProperties.Memoized memoized = properties.getMemoized();
+			if (memoized.getDelegate() != MemoizedDelegate.FILE) {
+				return new MemoizedDelegateResources(null, null);
+			}
+			SessionsProperties.File file = properties.getFile();
+			FileSessionStore store = new FileSessionStore(file.getDir(), file.getFormat(), file.isFsync());
+			if (memoized.getCoherence() != Coherence.EXCLUSIVE) {
+				return new MemoizedDelegateResources(store, null);
+			}
+			LockManagerType requestLocks = properties.getLock().getManager();
+			if (requestLocks == LockManagerType.FILE) {
+				store.close();
+				throw new InvalidSessionsPropertyException("sessions.lock.manager", "file",
+						"cannot be used with sessions.memoized.coherence=exclusive over the file delegate: the cache "
+								+ "itself holds the file lock of every session it caches. Leave it at 'native' "
+								+ "(in-memory request locks), or use coherence 'validate'");
+			}
+			return new MemoizedDelegateResources(store, new FileSessionLockManager(store));
+		}
+
+		@Bean
+		MemoizedSessionStore memoizedSessionStore(SessionsProperties properties, MemoizedDelegateResources resources) {
 			SessionsProperties.Memoized memoized = properties.getMemoized();
 			return switch (memoized.getDelegate()) {
+				case FILE -> {
+					MemoizedSessionStore store = memoized(Objects.requireNonNull(resources.store), memoized);
+					if (resources.lockManager != null) {
+						store.setLockManager(resources.lockManager, memoized.getLockTimeout());
+					}
+					yield store;
+				}
 				case NONE -> MemoizedSessionStore.standalone(cache(memoized));
 				case REPOSITORY -> throw new InvalidSessionsPropertyException("sessions.memoized.delegate",
 						"repository", "needs a SessionRepository bean of the application (such as Spring Session's "
 								+ "RedisSessionRepository or JdbcIndexedSessionRepository), and there is none");
 			};
+		}
+
+	}
+
+	@Bean
+	SessionRepositoryCustomizer<StoreSessionRepository> memoizedStoreDecodeOnLoad(SessionsProperties properties) {
+		boolean decodeOnLoad = properties.getMemoized().getDelegate() == MemoizedDelegate.FILE;
+		return (repository) -> repository.setDecodeOnLoad(decodeOnLoad);
+	}
+
+	/**
+	 * The file store and lock manager a memoized store uses as its delegate: not beans of their
+	 * own (a second {@link SessionStore} bean would compete with the memoized one), but closed
+	 * with the context, after the memoized store that depends on them.
+	 */
+	static final class MemoizedDelegateResources implements AutoCloseable {
+
+		private final @Nullable FileSessionStore store;
+
+		private final @Nullable FileSessionLockManager lockManager;
+
+		MemoizedDelegateResources(@Nullable FileSessionStore store, @Nullable FileSessionLockManager lockManager) {
+			this.store = store;
+			this.lockManager = lockManager;
+		}
+
+		@Override
+		public void close() {
+			if (this.lockManager != null) {
+				this.lockManager.close();
+			}
+			if (this.store != null) {
+				this.store.close();
+			}
 		}
 
 	}

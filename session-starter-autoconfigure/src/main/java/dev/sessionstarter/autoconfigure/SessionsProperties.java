@@ -225,10 +225,14 @@ public class SessionsProperties implements InitializingBean {
 	 */
 	public static class Memoized {
 
+		static final MemoizedDelegate DEFAULT_DELEGATE = MemoizedDelegate.FILE;
+
+		static final Coherence DEFAULT_COHERENCE = Coherence.VALIDATE;
+
 		/**
 		 * Store the cache writes through to and reloads from.
 		 */
-		private MemoizedDelegate delegate = MemoizedDelegate.NONE;
+		private MemoizedDelegate delegate = DEFAULT_DELEGATE;
 
 		/**
 		 * Most sessions the cache holds; least recently used ones are dropped from the cache
@@ -248,7 +252,7 @@ public class SessionsProperties implements InitializingBean {
 		 * holds the delegate's lock on every cached session and trusts the copy (fastest; needs
 		 * sticky sessions).
 		 */
-		private Coherence coherence = Coherence.VALIDATE;
+		private Coherence coherence = DEFAULT_COHERENCE;
 
 		/**
 		 * Longest wait for the delegate's lock when caching a session in exclusive coherence;

@@ -1,11 +1,14 @@
 package dev.sessionstarter.autoconfigure;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -22,6 +25,7 @@ import org.springframework.test.util.ReflectionTestUtils;
 import dev.sessionstarter.actuate.endpoint.SessionStoreDescriptor;
 import dev.sessionstarter.actuate.endpoint.SessionStoreEndpoint;
 import dev.sessionstarter.autoconfigure.metrics.SessionStoreMetricsAutoConfiguration;
+import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.metrics.SessionCacheMeterBinder;
 import dev.sessionstarter.metrics.SessionMeterNames;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
@@ -30,11 +34,16 @@ import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
 import dev.sessionstarter.store.memoized.CacheStatistics;
 import dev.sessionstarter.store.memoized.Coherence;
 import dev.sessionstarter.store.memoized.MemoizedSessionStore;
+import dev.sessionstarter.store.file.FileSessionLockManager;
+import dev.sessionstarter.store.file.FileSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MemoizedStoreAutoConfigurationTests {
+
+	@TempDir
+	Path dir;
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
@@ -42,8 +51,60 @@ class MemoizedStoreAutoConfigurationTests {
 		.withPropertyValues("sessions.store=memoized");
 
 	@Test
+	void frontsTheFileStoreByDefaultWithFileRequestLocks() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(SessionLockAutoConfiguration.class))
+			.withPropertyValues("sessions.file.dir=" + this.dir)
+			.run((context) -> {
+				MemoizedSessionStore store = context.getBean(MemoizedSessionStore.class);
+				assertThat(store.getDelegate()).isInstanceOf(FileSessionStore.class);
+				assertThat(store.getCoherence()).isEqualTo(Coherence.VALIDATE);
+				assertThat(context).doesNotHaveBean(FileSessionStore.class);
+				assertThat(context.getBean(SessionLockManager.class)).isInstanceOf(FileSessionLockManager.class);
+				StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
+				StoredSession session = repository.createSession();
+				session.setAttribute("a", 1);
+				repository.save(session);
+				assertThat(this.dir.toFile().list()).anyMatch((name) -> name.startsWith(session.getId()));
+				assertThat(repository.findById(session.getId())).isNotNull();
+				assertThat(store.cacheStatistics().hits()).isOne();
+				assertThat(ReflectionTestUtils.getField(repository, "decodeOnLoad")).isEqualTo(true);
+			});
+	}
+
+	@Test
+	void exclusiveCoherenceOverFileHoldsFileLocksAndSerializesRequestsInMemory() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(SessionLockAutoConfiguration.class))
+			.withPropertyValues("sessions.file.dir=" + this.dir, "sessions.memoized.coherence=exclusive")
+			.run((context) -> {
+				assertThat(context.getBean(SessionLockManager.class).type()).isEqualTo("memory");
+				StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
+				StoredSession session = repository.createSession();
+				repository.save(session);
+				MemoizedSessionStore store = context.getBean(MemoizedSessionStore.class);
+				assertThat(store.cacheStatistics().heldLocks()).isOne();
+				try (FileSessionLockManager otherProcess = new FileSessionLockManager(this.dir)) {
+					assertThat(otherProcess.tryLock(session.getId(), Duration.ZERO)).isNull();
+				}
+			});
+	}
+
+	@Test
+	void failsWhenExclusiveCoherenceOverFileMeetsFileRequestLocks() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(SessionLockAutoConfiguration.class))
+			.withPropertyValues("sessions.file.dir=" + this.dir, "sessions.memoized.coherence=exclusive",
+					"sessions.lock.manager=file")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidSessionsPropertyException.class)
+					.hasMessageContaining("'sessions.lock.manager'")
+					.hasMessageContaining("'native'");
+			});
+	}
+
+	@Test
 	void keepsSessionsOnlyInTheCacheWithoutADelegate() {
-		this.contextRunner.run((context) -> {
+		this.contextRunner.withPropertyValues("sessions.memoized.delegate=none").run((context) -> {
 			assertThat(context).hasSingleBean(MemoizedSessionStore.class);
 			assertThat(context).doesNotHaveBean(MemorySessionStore.class);
 			CacheStatistics cache = context.getBean(MemoizedSessionStore.class).cacheStatistics();
@@ -61,7 +122,7 @@ class MemoizedStoreAutoConfigurationTests {
 
 	@Test
 	void boundsTheCacheWithMaxSessionsAndMaxSize() {
-		this.contextRunner.withPropertyValues("sessions.memoized.max-sessions=500", "sessions.memoized.max-size=2MB")
+		this.contextRunner.withPropertyValues("sessions.memoized.delegate=none", "sessions.memoized.max-sessions=500", "sessions.memoized.max-size=2MB")
 			.run((context) -> {
 				CacheStatistics cache = context.getBean(MemoizedSessionStore.class).cacheStatistics();
 				assertThat(cache.maxSessions()).isEqualTo(500);
@@ -105,7 +166,7 @@ class MemoizedStoreAutoConfigurationTests {
 					.isInstanceOf(InvalidSessionsPropertyException.class)
 					.hasMessageContaining("'sessions.memoized.coherence'")
 					.hasMessageContaining("'exclusive'")
-					.hasMessageContaining("(none)");
+					.hasMessageContaining("(file, none)");
 			});
 	}
 
@@ -132,7 +193,9 @@ class MemoizedStoreAutoConfigurationTests {
 
 	@Test
 	void registersCacheMeters() {
-		this.contextRunner.withBean(SimpleMeterRegistry.class).run((context) -> {
+		this.contextRunner.withPropertyValues("sessions.memoized.delegate=none")
+			.withBean(SimpleMeterRegistry.class)
+			.run((context) -> {
 			assertThat(context).hasSingleBean(SessionCacheMeterBinder.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			context.getBean(SessionCacheMeterBinder.class).bindTo(registry);
@@ -157,7 +220,8 @@ class MemoizedStoreAutoConfigurationTests {
 		this.contextRunner
 			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
 					SessionStoreEndpointAutoConfiguration.class))
-			.withPropertyValues("management.endpoints.web.exposure.include=sessionstore")
+			.withPropertyValues("management.endpoints.web.exposure.include=sessionstore",
+					"sessions.memoized.delegate=none")
 			.run((context) -> {
 				StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
 				StoredSession session = repository.createSession();

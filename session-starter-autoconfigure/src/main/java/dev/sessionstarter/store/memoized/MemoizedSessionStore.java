@@ -325,6 +325,11 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	}
 
 	@Override
+	public long quarantined() {
+		return this.delegate.quarantined();
+	}
+
+	@Override
 	public int reduce() {
 		return this.standalone ? this.cache.reduce() : this.delegate.reduce();
 	}
