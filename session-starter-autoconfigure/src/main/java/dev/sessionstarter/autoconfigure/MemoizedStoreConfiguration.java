@@ -31,10 +31,11 @@ import dev.sessionstarter.store.memory.MemorySessionStore;
  * The {@code memoized} store: a cache over the delegate {@code sessions.memoized.delegate}
  * names. Over the {@code file} delegate in exclusive coherence the cache holds the file lock
  * manager's lock of every cached session, so request locks must not be the file ones too; and,
- * as for the file store, every attribute is decoded on load. With the {@code repository} delegate the application's own {@link SessionRepository}
- * bean becomes the delegate, and the starter's repository, marked primary, is the one Spring
- * Session uses; with any other delegate the store backs off, like every store, when the
- * application defines a {@link SessionRepository}.
+ * as for the file store, every attribute is decoded on load. With the {@code repository}
+ * delegate the application's own {@link SessionRepository} bean becomes the delegate, and the
+ * starter's repository, marked primary, is the one Spring Session uses; with any other delegate
+ * the store backs off, like every store, when the application defines a
+ * {@link SessionRepository}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnMissingBean(SessionStore.class)
