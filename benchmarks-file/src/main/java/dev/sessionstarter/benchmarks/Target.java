@@ -181,8 +181,8 @@ public enum Target {
 		FileSessionStore fileStore = new FileSessionStore(dir, FileFormat.BINARY, false);
 		MemoizedSessionStore store = new MemoizedSessionStore(fileStore,
 				new MemorySessionStore(64L * 1024 * 1024, 100_000, 0.9, Clock.systemUTC()), coherence);
-		FileSessionLockManager locks = (coherence == Coherence.EXCLUSIVE) ? new FileSessionLockManager(fileStore)
-				: null;
+		FileSessionLockManager locks = (coherence == Coherence.EXCLUSIVE)
+				? FileSessionLockManager.forCache(fileStore.getDirectory()) : null;
 		if (locks != null) {
 			store.setLockManager(locks, Duration.ZERO);
 		}

@@ -29,9 +29,10 @@ import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**
  * The {@code memoized} store: a cache over the delegate {@code sessions.memoized.delegate}
- * names. Over the {@code file} delegate in exclusive coherence the cache holds the file lock
- * manager's lock of every cached session, so request locks must not be the file ones too; and,
- * as for the file store, every attribute is decoded on load. With the {@code repository}
+ * names. Over the {@code file} delegate in exclusive coherence the cache holds a file lock on
+ * every cached session, in the directory's cache lock file (see
+ * {@link FileSessionLockManager#forCache}); and, as for the file store, every attribute is
+ * decoded on load. With the {@code repository}
  * delegate the application's own {@link SessionRepository} bean becomes the delegate, and the
  * starter's repository, marked primary, is the one Spring Session uses; with any other delegate
  * the store backs off, like every store, when the application defines a
@@ -78,15 +79,7 @@ class MemoizedStoreConfiguration {
 			if (memoized.getCoherence() != Coherence.EXCLUSIVE) {
 				return new MemoizedDelegateResources(store, null);
 			}
-			LockManagerType requestLocks = properties.getLock().getManager();
-			if (requestLocks == LockManagerType.FILE) {
-				store.close();
-				throw new InvalidSessionsPropertyException("sessions.lock.manager", "file",
-						"cannot be used with sessions.memoized.coherence=exclusive over the file delegate: the cache "
-								+ "itself holds the file lock of every session it caches. Leave it at 'native' "
-								+ "(in-memory request locks), or use coherence 'validate'");
-			}
-			return new MemoizedDelegateResources(store, new FileSessionLockManager(store));
+			return new MemoizedDelegateResources(store, FileSessionLockManager.forCache(store.getDirectory()));
 		}
 
 		@Bean

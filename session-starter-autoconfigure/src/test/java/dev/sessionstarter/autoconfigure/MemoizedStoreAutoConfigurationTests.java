@@ -82,23 +82,27 @@ class MemoizedStoreAutoConfigurationTests {
 				repository.save(session);
 				MemoizedSessionStore store = context.getBean(MemoizedSessionStore.class);
 				assertThat(store.cacheStatistics().heldLocks()).isOne();
-				try (FileSessionLockManager otherProcess = new FileSessionLockManager(this.dir)) {
+				try (FileSessionLockManager otherProcess = FileSessionLockManager.forCache(this.dir)) {
 					assertThat(otherProcess.tryLock(session.getId(), Duration.ZERO)).isNull();
 				}
 			});
 	}
 
 	@Test
-	void failsWhenExclusiveCoherenceOverFileMeetsFileRequestLocks() {
+	void exclusiveCoherenceOverFileWorksWithFileRequestLocks() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(SessionLockAutoConfiguration.class))
 			.withPropertyValues("sessions.file.dir=" + this.dir, "sessions.memoized.coherence=exclusive",
 					"sessions.lock.manager=file")
 			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure()).rootCause()
-					.isInstanceOf(InvalidSessionsPropertyException.class)
-					.hasMessageContaining("'sessions.lock.manager'")
-					.hasMessageContaining("'native'");
+				SessionLockManager requestLocks = context.getBean(SessionLockManager.class);
+				assertThat(requestLocks.type()).isEqualTo("file");
+				StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
+				StoredSession session = repository.createSession();
+				repository.save(session);
+				assertThat(context.getBean(MemoizedSessionStore.class).cacheStatistics().heldLocks()).isOne();
+				try (var lock = requestLocks.tryLock(session.getId(), Duration.ZERO)) {
+					assertThat(lock).isNotNull();
+				}
 			});
 	}
 

@@ -48,7 +48,7 @@ class MemoizedExclusiveFileProcessTests {
 	@BeforeEach
 	void createStore() {
 		this.fileStore = new FileSessionStore(this.dir, FileFormat.BINARY, false);
-		this.locks = new FileSessionLockManager(this.fileStore);
+		this.locks = FileSessionLockManager.forCache(this.fileStore.getDirectory());
 		this.store = new MemoizedSessionStore(this.fileStore, new MemorySessionStore(64L * 1024 * 1024, 2, 0.5,
 				this.clock), Coherence.EXCLUSIVE);
 		this.store.setLockManager(this.locks, Duration.ZERO);

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The repository contract on the memoized store in exclusive coherence over the file store,
- * holding the file lock manager's lock on every cached id.
+ * holding a cache file lock on every cached id.
  */
 class MemoizedFileExclusiveRepositoryTests extends MemoizedFileValidateRepositoryTests {
 
@@ -21,7 +21,7 @@ class MemoizedFileExclusiveRepositoryTests extends MemoizedFileValidateRepositor
 	@Override
 	protected SessionStore createStore(Clock clock) {
 		SessionStore store = super.createStore(clock);
-		this.locks = new FileSessionLockManager(this.fileStore);
+		this.locks = FileSessionLockManager.forCache(this.fileStore.getDirectory());
 		this.store.setLockManager(this.locks, Duration.ZERO);
 		return store;
 	}
