@@ -13,10 +13,10 @@
 #                           dev.sessionstarter.benchmarks.Implementation` lists them
 #   CREATE_IMPLEMENTATIONS  the subset that JMH createAndSave runs [IMPLEMENTATIONS]
 #   MODES                   which parts to run ["jmh interleaved heap"]
-#   JMH_ARGS                JMH settings ["-f 1 -wi 3 -w 1s -i 4 -r 2s"]
+#   JMH_ARGS                JMH settings ["-f 1 -wi 2 -w 1s -i 3 -r 2s"]
 #   THREADS                 JMH thread counts ["1 2"]
 #   ROUNDS                  how many times to run the JMH set, pooled [1]
-#   INTERLEAVED_ARGS        rounds and milliseconds per round of the interleaved runner ["15 1000"]
+#   INTERLEAVED_ARGS        rounds and milliseconds per round of the interleaved runner ["12 1000"]
 #   HEAP_ARGS               HeapCheck arguments: maxMB shape factor ["32 all 10"]
 #   DISK_DIR                where the on-disk implementations write [benchmarks/target]
 # Raw JMH logs and JSON stay in benchmarks/results/*.tmp (git-ignored).
@@ -26,10 +26,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 modes=${MODES:-"jmh interleaved heap"}
-jmh_args=${JMH_ARGS:-"-f 1 -wi 3 -w 1s -i 4 -r 2s"}
+jmh_args=${JMH_ARGS:-"-f 1 -wi 2 -w 1s -i 3 -r 2s"}
 threads=${THREADS:-"1 2"}
 rounds=${ROUNDS:-1}
-interleaved_args=${INTERLEAVED_ARGS:-"15 1000"}
+interleaved_args=${INTERLEAVED_ARGS:-"12 1000"}
 heap_args=${HEAP_ARGS:-"32 all 10"}
 disk_dir=$(mkdir -p "${DISK_DIR:-benchmarks/target}" && cd "${DISK_DIR:-benchmarks/target}" && pwd)
 results=benchmarks/results

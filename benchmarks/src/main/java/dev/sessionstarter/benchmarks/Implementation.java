@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 import dev.sessionstarter.store.file.FileFormat;
+import dev.sessionstarter.store.memoized.Coherence;
 
 /**
  * The repositories the benchmarks compare, ours and Spring Session's. A JMH {@code @Param} and
@@ -66,6 +67,41 @@ public enum Implementation {
 		@Override
 		RepositoryAdapter<?> create() throws Exception {
 			return FileStoreAdapter.create(diskDirectory(), FileFormat.JSON);
+		}
+	},
+
+	/**
+	 * Our {@code memoized} store in validate coherence over binary files on tmpfs
+	 * ({@link MemoizedStoreAdapter}), against the file store alone: what the cache gains.
+	 */
+	MEMOIZED_VALIDATE_BINARY_TMPFS("memoized validate, binary tmpfs (ours)", "FILE_BINARY_TMPFS") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return MemoizedStoreAdapter.create(TMPFS, Coherence.VALIDATE);
+		}
+	},
+
+	/** Our {@code memoized} store in exclusive coherence over binary files on tmpfs. */
+	MEMOIZED_EXCLUSIVE_BINARY_TMPFS("memoized exclusive, binary tmpfs (ours)", "FILE_BINARY_TMPFS") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return MemoizedStoreAdapter.create(TMPFS, Coherence.EXCLUSIVE);
+		}
+	},
+
+	/** Our {@code memoized} store in validate coherence over binary files on disk. */
+	MEMOIZED_VALIDATE_BINARY_DISK("memoized validate, binary disk (ours)", "FILE_BINARY_DISK") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return MemoizedStoreAdapter.create(diskDirectory(), Coherence.VALIDATE);
+		}
+	},
+
+	/** Our {@code memoized} store in exclusive coherence over binary files on disk. */
+	MEMOIZED_EXCLUSIVE_BINARY_DISK("memoized exclusive, binary disk (ours)", "FILE_BINARY_DISK") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return MemoizedStoreAdapter.create(diskDirectory(), Coherence.EXCLUSIVE);
 		}
 	},
 

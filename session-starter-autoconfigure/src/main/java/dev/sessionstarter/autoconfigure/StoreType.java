@@ -16,6 +16,12 @@ public enum StoreType {
 	FILE,
 
 	/**
+	 * An in-memory cache, bounded in sessions and bytes, in front of another store
+	 * ({@code sessions.memoized.delegate}).
+	 */
+	MEMOIZED,
+
+	/**
 	 * No sessions are kept; for tests.
 	 */
 	NONE;
