@@ -16,14 +16,15 @@ import dev.sessionstarter.store.SessionRecord;
  * <ul>
  * <li>the map entry: hash-table node, an average of two table slots, the store's entry;</li>
  * <li>the {@link SessionRecord} object, its id and principal name strings, its name and
- * value arrays, and for each attribute the name string and the serialized value array;</li>
+ * value arrays, and for each attribute the serialized value array;</li>
  * <li>for a session with a principal, the principal name string, the principal's node and slots
  * in the principal index, and the principal's id set (a {@code ConcurrentHashMap.newKeySet()}:
  * the view, its map, a 16-slot table) with this session's node in it.</li>
  * </ul>
- * Attribute name strings are counted for every session even where sessions share one string, and
- * a principal's id set for each of its sessions even though they share it, so the count errs on
- * the high side.
+ * Attribute names are held once per distinct name by the store's {@link SharedNames} and
+ * counted there ({@link #sharedName(String)}), not per session. A principal's id set is counted
+ * for each of its sessions even though they share it, so for users with several sessions the
+ * count errs on the high side.
  */
 final class HeapFootprint {
 
@@ -43,6 +44,9 @@ final class HeapFootprint {
 
 	/** The store's entry object (record reference, footprint). */
 	private static final long ENTRY = align(HEADER + REF + 8);
+
+	/** A SharedNames counter: the name reference and an int. */
+	private static final long SHARED_NAME = align(HEADER + REF + 4);
 
 	/** A SessionRecord object: four references and four longs. */
 	private static final long RECORD = align(HEADER + 4L * REF + 4 * 8);
@@ -68,13 +72,23 @@ final class HeapFootprint {
 		int count = record.attributeCount();
 		bytes += referenceArray(count) * 2;
 		for (int i = 0; i < count; i++) {
-			bytes += string(record.attributeName(i)) + byteArray(record.attributeValue(i).length);
+			bytes += byteArray(record.attributeValue(i).length);
 		}
 		String principal = record.principalName();
 		if (principal != null) {
 			bytes += string(principal) + MAP_NODE + PRINCIPAL_ID_SET;
 		}
 		return bytes;
+	}
+
+	/**
+	 * Return the bytes one distinct attribute name retains in the store's {@link SharedNames}:
+	 * its string, the table's node and slots, and the counter object.
+	 * @param name the attribute name
+	 * @return its size
+	 */
+	static long sharedName(String name) {
+		return MAP_NODE + SHARED_NAME + string(name);
 	}
 
 	/**

@@ -28,7 +28,8 @@ import dev.sessionstarter.store.StoreUsage;
  * A {@link SessionStore} on the heap, bounded in bytes.
  *
  * <p>Each session is held as its serialized {@link SessionRecord} and counted by
- * {@link HeapFootprint}, so the byte total is what the store really retains. The total is kept
+ * {@link HeapFootprint}; attribute names are held and counted once per distinct name
+ * ({@link SharedNames}). So the byte total is what the store really retains. The total is kept
  * exact on every change: each create, update, touch, rename and removal of a session adjusts
  * it inside the same atomic map operation that changes the session.
  *
@@ -51,6 +52,8 @@ public final class MemorySessionStore implements SessionStore {
 	private final ConcurrentHashMap<String, Set<String>> principals = new ConcurrentHashMap<>();
 
 	private final AtomicLong bytes = new AtomicLong();
+
+	private final SharedNames names = new SharedNames(this.bytes);
 
 	private final ReentrantLock reducing = new ReentrantLock();
 
@@ -129,8 +132,9 @@ public final class MemorySessionStore implements SessionStore {
 	 * @throws SessionTooLargeException if the record alone is over the reduced byte bound
 	 */
 	public void put(SessionRecord record) {
-		Entry entry = new Entry(record, checkSize(record));
+		long footprint = checkSize(record);
 		this.sessions.compute(record.id(), (key, current) -> {
+			Entry entry = entry(record, footprint, current);
 			account(current, entry);
 			return entry;
 		});
@@ -172,11 +176,19 @@ public final class MemorySessionStore implements SessionStore {
 				return null;
 			}
 			SessionRecord record = SessionRecord.apply(base, change);
-			Entry entry = new Entry(record, checkSize(record));
+			Entry entry = entry(record, checkSize(record), current);
 			account(current, entry);
 			return entry;
 		});
 		return (result != null) ? result.record : null;
+	}
+
+	/**
+	 * Make the entry that replaces {@code current}, its record holding the shared attribute
+	 * names; called inside the map operation that stores it.
+	 */
+	private Entry entry(SessionRecord record, long footprint, @Nullable Entry current) {
+		return new Entry(this.names.share(record, (current != null) ? current.record : null), footprint);
 	}
 
 	private long checkSize(SessionRecord record) {
@@ -301,9 +313,12 @@ public final class MemorySessionStore implements SessionStore {
 
 	/**
 	 * Account for one entry replacing another, under the map's lock for that id: the byte
-	 * total and the principal index.
+	 * total, the shared attribute names and the principal index.
 	 */
 	private void account(@Nullable Entry before, @Nullable Entry after) {
+		if (before != null) {
+			this.names.release(before.record, (after != null) ? after.record : null);
+		}
 		long delta = ((after != null) ? after.footprint : 0) - ((before != null) ? before.footprint : 0);
 		this.bytes.addAndGet(delta);
 		String beforePrincipal = (before != null) ? before.record.principalName() : null;

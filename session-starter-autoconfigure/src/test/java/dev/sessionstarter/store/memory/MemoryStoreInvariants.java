@@ -1,5 +1,6 @@
 package dev.sessionstarter.store.memory;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,10 +19,25 @@ final class MemoryStoreInvariants {
 	}
 
 	/**
-	 * Return the footprint of every stored record, summed from scratch.
+	 * Return the footprint of every stored record and of every distinct attribute name, summed
+	 * from scratch, checking the shared names' counts on the way.
 	 */
 	static long countedBytes(MemorySessionStore store) {
-		return sessions(store).values().stream().mapToLong((entry) -> HeapFootprint.of(record(entry))).sum();
+		Map<String, Integer> names = new HashMap<>();
+		long bytes = 0;
+		for (Object entry : sessions(store).values()) {
+			SessionRecord record = record(entry);
+			bytes += HeapFootprint.of(record);
+			record.attributeNames().forEach((name) -> names.merge(name, 1, Integer::sum));
+		}
+		SharedNames shared = (SharedNames) ReflectionTestUtils.getField(store, "names");
+		assertThat(shared.size()).as("distinct attribute names").isEqualTo(names.size());
+		for (Map.Entry<String, Integer> name : names.entrySet()) {
+			assertThat(shared.sessionsWith(name.getKey())).as("sessions with %s", name.getKey())
+				.isEqualTo(name.getValue());
+			bytes += HeapFootprint.sharedName(name.getKey());
+		}
+		return bytes;
 	}
 
 	/**
