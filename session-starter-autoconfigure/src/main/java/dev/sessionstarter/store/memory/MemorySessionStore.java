@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,11 +48,12 @@ public final class MemorySessionStore implements SessionStore {
 
 	private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
 
-	private final ConcurrentHashMap<String, Set<String>> principals = new ConcurrentHashMap<>();
 
 	private final AtomicLong bytes = new AtomicLong();
 
 	private final SharedNames names = new SharedNames(this.bytes);
+
+	private final PrincipalIndex principals = new PrincipalIndex(this.bytes);
 
 	private final ReentrantLock reducing = new ReentrantLock();
 
@@ -217,10 +217,7 @@ public final class MemorySessionStore implements SessionStore {
 
 	@Override
 	public Collection<SessionRecord> findByPrincipalName(String principalName) {
-		Set<String> ids = this.principals.get(principalName);
-		if (ids == null) {
-			return List.of();
-		}
+		Collection<String> ids = this.principals.ids(principalName);
 		List<SessionRecord> records = new ArrayList<>(ids.size());
 		for (String id : ids) {
 			SessionRecord record = find(id);
@@ -329,17 +326,10 @@ public final class MemorySessionStore implements SessionStore {
 			return;
 		}
 		if (beforePrincipal != null && beforeId != null) {
-			this.principals.computeIfPresent(beforePrincipal, (name, ids) -> {
-				ids.remove(beforeId);
-				return ids.isEmpty() ? null : ids;
-			});
+			this.principals.remove(beforePrincipal, beforeId);
 		}
 		if (afterPrincipal != null && afterId != null) {
-			this.principals.compute(afterPrincipal, (name, ids) -> {
-				Set<String> updated = (ids != null) ? ids : ConcurrentHashMap.newKeySet();
-				updated.add(afterId);
-				return updated;
-			});
+			this.principals.add(afterPrincipal, afterId);
 		}
 	}
 
