@@ -1,14 +1,22 @@
 package dev.sessionstarter.autoconfigure;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.session.FlushMode;
 import org.springframework.session.SaveMode;
 import org.springframework.util.unit.DataSize;
+
+import dev.sessionstarter.daemon.protocol.DaemonAddress;
 
 /**
  * Configuration properties of the session store ({@code sessions.*}). The session timeout is
@@ -56,6 +64,8 @@ public class SessionsProperties implements InitializingBean {
 	private List<String> allowedClasses = new ArrayList<>();
 
 	private final Memory memory = new Memory();
+
+	private final Daemon daemon = new Daemon();
 
 	public StoreType getStore() {
 		return this.store;
@@ -109,6 +119,10 @@ public class SessionsProperties implements InitializingBean {
 		return this.memory;
 	}
 
+	public Daemon getDaemon() {
+		return this.daemon;
+	}
+
 	/**
 	 * Check the bound values, so that a bad setting stops startup with a message that names it.
 	 * @throws InvalidSessionsPropertyException for the first bad value
@@ -126,6 +140,7 @@ public class SessionsProperties implements InitializingBean {
 			}
 		}
 		this.memory.validate();
+		this.daemon.validate();
 	}
 
 	/**
@@ -168,6 +183,152 @@ public class SessionsProperties implements InitializingBean {
 			if (!(this.reduceTo > 0 && this.reduceTo <= 1)) {
 				throw new InvalidSessionsPropertyException("sessions.memory.reduce-to", this.reduceTo,
 						"must be a fraction greater than 0 and at most 1, such as 0.75");
+			}
+		}
+
+	}
+
+
+	/**
+	 * Settings of the {@code daemon} store and lock manager: how to reach the session daemon.
+	 */
+	public static class Daemon {
+
+		/**
+		 * Where the session daemon listens: a port on the loopback interface (such as 7070) or
+		 * the path of its UNIX domain socket; a relative path resolves from the working directory.
+		 */
+		private String address = "7070";
+
+		/**
+		 * Longest one call to the daemon may take; a call that takes longer fails with a
+		 * DaemonUnavailableException naming the daemon.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		/**
+		 * Most connections to the daemon open at once for session operations.
+		 */
+		private int poolSize = 16;
+
+		/**
+		 * Token the daemon expects, when it was started with --token-file.
+		 */
+		private @Nullable String token;
+
+		/**
+		 * File whose first line is the token the daemon expects; used when 'token' is not set.
+		 */
+		private @Nullable Path tokenFile;
+
+		/**
+		 * Longest the daemon keeps a request lock whose holder neither releases it nor
+		 * disconnects; zero for the daemon's own --lock-lease.
+		 */
+		private Duration lockLease = Duration.ZERO;
+
+		public String getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(String address) {
+			this.address = address;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public int getPoolSize() {
+			return this.poolSize;
+		}
+
+		public void setPoolSize(int poolSize) {
+			this.poolSize = poolSize;
+		}
+
+		public @Nullable String getToken() {
+			return this.token;
+		}
+
+		public void setToken(@Nullable String token) {
+			this.token = token;
+		}
+
+		public @Nullable Path getTokenFile() {
+			return this.tokenFile;
+		}
+
+		public void setTokenFile(@Nullable Path tokenFile) {
+			this.tokenFile = tokenFile;
+		}
+
+		public Duration getLockLease() {
+			return this.lockLease;
+		}
+
+		public void setLockLease(Duration lockLease) {
+			this.lockLease = lockLease;
+		}
+
+		/**
+		 * Return the daemon's address, parsed.
+		 * @return the address
+		 * @throws InvalidSessionsPropertyException if it is neither a port nor a path
+		 */
+		public DaemonAddress parsedAddress() {
+			try {
+				return DaemonAddress.parse(this.address);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidSessionsPropertyException("sessions.daemon.address", this.address,
+						"must be a port number from 1 to 65535 or the path of the daemon's UNIX socket");
+			}
+		}
+
+		/**
+		 * Return the token to send: {@code token}, else the first line of {@code token-file}.
+		 * @return the token, or {@code null} if neither is set
+		 * @throws InvalidSessionsPropertyException if the token file cannot be read or is empty
+		 */
+		public @Nullable String resolveToken() {
+			if (this.token != null && !this.token.isEmpty()) {
+				return this.token;
+			}
+			if (this.tokenFile == null) {
+				return null;
+			}
+			try {
+				List<String> lines = Files.readAllLines(this.tokenFile, StandardCharsets.UTF_8);
+				String token = lines.isEmpty() ? "" : lines.get(0).trim();
+				if (!token.isEmpty()) {
+					return token;
+				}
+			}
+			catch (IOException ex) {
+				// reported below
+			}
+			throw new InvalidSessionsPropertyException("sessions.daemon.token-file", this.tokenFile,
+					"must be a readable file whose first line is the daemon's token");
+		}
+
+		void validate() {
+			parsedAddress();
+			if (this.timeout == null || this.timeout.isNegative() || this.timeout.isZero()) {
+				throw new InvalidSessionsPropertyException("sessions.daemon.timeout", this.timeout,
+						"must be a positive duration, such as 2s");
+			}
+			if (this.poolSize < 1) {
+				throw new InvalidSessionsPropertyException("sessions.daemon.pool-size", this.poolSize,
+						"must be at least 1");
+			}
+			if (this.lockLease == null || this.lockLease.isNegative()) {
+				throw new InvalidSessionsPropertyException("sessions.daemon.lock-lease", this.lockLease,
+						"must be zero (the daemon's default) or a positive duration, such as 60s");
 			}
 		}
 

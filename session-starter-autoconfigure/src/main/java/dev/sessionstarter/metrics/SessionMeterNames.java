@@ -1,7 +1,8 @@
 package dev.sessionstarter.metrics;
 
 /**
- * The names of every meter session-starter registers, all tagged {@code store}.
+ * The names of every meter session-starter registers: store meters are tagged {@code store},
+ * daemon client meters {@code client} and {@code address}.
  */
 public final class SessionMeterNames {
 
@@ -29,11 +30,26 @@ public final class SessionMeterNames {
 	/** Counter: attribute values that could not be decoded (their session was dropped). */
 	public static final String SERIALIZATION_FAILURES = "sessions.serialization.failures";
 
+	/** Counter: calls to the session daemon that failed or timed out, tagged {@code client}. */
+	public static final String DAEMON_ERRORS = "sessions.daemon.errors";
+
+	/** Counter: connections made to the session daemon, tagged {@code client}. */
+	public static final String DAEMON_CONNECTS = "sessions.daemon.connects";
+
+	/** Gauge: connections to the session daemon open now, tagged {@code client}. */
+	public static final String DAEMON_CONNECTIONS = "sessions.daemon.connections";
+
 	/** Tag: the store type. */
 	public static final String TAG_STORE = "store";
 
 	/** Tag: the operation of {@link #STORE_OPERATIONS}. */
 	public static final String TAG_OPERATION = "operation";
+
+	/** Tag: which daemon client (its bean name) a daemon meter is about. */
+	public static final String TAG_CLIENT = "client";
+
+	/** Tag: the address of the daemon a daemon meter is about. */
+	public static final String TAG_ADDRESS = "address";
 
 	private SessionMeterNames() {
 	}

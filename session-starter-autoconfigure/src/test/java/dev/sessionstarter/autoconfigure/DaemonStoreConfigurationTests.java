@@ -1,0 +1,120 @@
+package dev.sessionstarter.autoconfigure;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.test.util.ReflectionTestUtils;
+
+import dev.sessionstarter.actuate.health.SessionDaemonHealthIndicator;
+import dev.sessionstarter.autoconfigure.metrics.SessionStoreMetricsAutoConfiguration;
+import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.daemon.client.DaemonSessionStore;
+import dev.sessionstarter.metrics.DaemonClientMeterBinder;
+import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.memory.MemorySessionStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DaemonStoreConfigurationTests {
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
+				SessionStoreMetricsAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+				SessionDaemonHealthContributorAutoConfiguration.class))
+		.withPropertyValues("sessions.store=daemon");
+
+	@Test
+	void usesTheDaemonStoreWhenSelected() {
+		this.contextRunner.withPropertyValues("sessions.daemon.address=7171", "sessions.daemon.timeout=750ms",
+				"sessions.daemon.pool-size=3")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(DaemonSessionStore.class);
+				assertThat(context).doesNotHaveBean(MemorySessionStore.class);
+				DaemonClient client = context.getBean(DaemonClient.class);
+				assertThat(client.getAddress()).hasToString("127.0.0.1:7171");
+				assertThat(client.getTimeout()).isEqualTo(Duration.ofMillis(750));
+				StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
+				assertThat(repository.getStore()).isSameAs(context.getBean(DaemonSessionStore.class));
+				assertThat(ReflectionTestUtils.getField(repository, "decodeOnLoad")).isEqualTo(true);
+			});
+	}
+
+	@Test
+	void connectsToTheDefaultPortWithoutAnAddress() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(DaemonClient.class).getAddress())
+			.hasToString("127.0.0.1:7070"));
+	}
+
+	@Test
+	void startsWhileTheDaemonIsDown() {
+		this.contextRunner.withPropertyValues("sessions.daemon.address=target/absent-daemon.sock").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(DaemonClient.class).getAddress().isUnixSocket()).isTrue();
+		});
+	}
+
+	@Test
+	void registersTheHealthIndicatorAndMeters() {
+		this.contextRunner.withPropertyValues("sessions.daemon.address=target/absent-daemon.sock").run((context) -> {
+			assertThat(context).hasSingleBean(SessionDaemonHealthIndicator.class);
+			assertThat(context).hasBean("sessionDaemonHealthIndicator");
+			assertThat(context).hasSingleBean(DaemonClientMeterBinder.class);
+			assertThat(context.getBean(SessionDaemonHealthIndicator.class).health().getStatus().getCode())
+				.isEqualTo("DOWN");
+		});
+	}
+
+	@Test
+	void hasNoHealthIndicatorForOtherStores() {
+		this.contextRunner.withPropertyValues("sessions.store=memory").run((context) -> {
+			assertThat(context).doesNotHaveBean(SessionDaemonHealthIndicator.class);
+			assertThat(context).doesNotHaveBean(DaemonClient.class);
+		});
+	}
+
+	@Test
+	void readsTheTokenFromTheTokenFile(@TempDir Path dir) throws Exception {
+		Path tokenFile = Files.writeString(dir.resolve("token"), "s3cret\n");
+		this.contextRunner.withPropertyValues("sessions.daemon.token-file=" + tokenFile)
+			.run((context) -> assertThat(ReflectionTestUtils.getField(context.getBean(DaemonClient.class), "token"))
+				.isEqualTo("s3cret"));
+	}
+
+	@Test
+	void failsOnAnUnreadableTokenFile(@TempDir Path dir) {
+		assertFailsNaming("sessions.daemon.token-file=" + dir.resolve("missing"), "sessions.daemon.token-file");
+	}
+
+	@Test
+	void failsOnAnAddressThatIsNeitherAPortNorAPath() {
+		assertFailsNaming("sessions.daemon.address=70000", "sessions.daemon.address");
+	}
+
+	@Test
+	void failsOnAZeroTimeout() {
+		assertFailsNaming("sessions.daemon.timeout=0s", "sessions.daemon.timeout");
+	}
+
+	@Test
+	void failsOnAPoolSizeOfZero() {
+		assertFailsNaming("sessions.daemon.pool-size=0", "sessions.daemon.pool-size");
+	}
+
+	private void assertFailsNaming(String setting, String property) {
+		this.contextRunner.withPropertyValues(setting).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidSessionsPropertyException.class)
+				.hasMessageContaining(property);
+		});
+	}
+
+}
