@@ -1,9 +1,12 @@
 package dev.sessionstarter.daemon;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +43,8 @@ final class RequestHandler {
 
 	private final long startedAt = System.currentTimeMillis();
 
+	private final ThreadLocal<@Nullable List<Removal>> removals = new ThreadLocal<>();
+
 	/**
 	 * Create the state.
 	 * @param store the sessions, or {@code null} for a lock-only daemon
@@ -58,6 +63,31 @@ final class RequestHandler {
 	private void removed(SessionRecord record, RemovalCause cause) {
 		((cause == RemovalCause.EXPIRED) ? this.expired : this.evicted).increment();
 		changed(record.id());
+		List<Removal> collector = this.removals.get();
+		if (collector != null) {
+			collector.add(new Removal(record, cause));
+		}
+	}
+
+	/**
+	 * Run a purge or reduce and answer with what it removed, so the client that asked can
+	 * publish its events: the count, then each removal's cause and record.
+	 */
+	private WireOutput removing(Supplier<Integer> operation) {
+		List<Removal> collected = new ArrayList<>();
+		this.removals.set(collected);
+		try {
+			operation.get();
+		}
+		finally {
+			this.removals.remove();
+		}
+		WireOutput response = WireOutput.frame(Opcodes.OK).writeInt(collected.size());
+		for (Removal removal : collected) {
+			response.writeByte((removal.cause() == RemovalCause.EXPIRED) ? Opcodes.REMOVED_EXPIRED : Opcodes.REMOVED_EVICTED);
+			WireCodec.writeRecord(response, removal.record());
+		}
+		return response;
 	}
 
 	AtomicInteger connections() {
@@ -158,11 +188,11 @@ final class RequestHandler {
 			case Opcodes.PURGE -> {
 				Instant now = Instant.ofEpochMilli(request.readLong());
 				request.requireEnd();
-				return WireOutput.frame(Opcodes.OK).writeInt(store.purgeExpired(now));
+				return removing(() -> store.purgeExpired(now));
 			}
 			case Opcodes.REDUCE -> {
 				request.requireEnd();
-				return WireOutput.frame(Opcodes.OK).writeInt(store.reduce());
+				return removing(store::reduce);
 			}
 			default -> {
 				return error("Unknown operation " + Opcodes.requestName(opcode));
@@ -203,6 +233,9 @@ final class RequestHandler {
 
 	static WireOutput error(String message) {
 		return WireOutput.frame(Opcodes.ERROR).writeString(message);
+	}
+
+	private record Removal(SessionRecord record, RemovalCause cause) {
 	}
 
 }

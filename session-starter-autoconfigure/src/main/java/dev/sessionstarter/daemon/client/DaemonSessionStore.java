@@ -29,20 +29,21 @@ import dev.sessionstarter.store.StoreUsage;
  * {@code MemorySessionStore} atomically, so processes that share the daemon and change
  * different attributes of one session all keep theirs.
  *
- * <p>The daemon owns expiry: it purges expired sessions on its own schedule. A
- * {@link #purgeExpired(Instant)} here asks it to purge now and returns how many it removed,
- * but those sessions are not reported to the {@link RemovalListener} (another process may have
- * created them), so no {@code SessionExpiredEvent} is published for them; expiry found on
- * access ({@link #deleteIfExpired}) is reported. Evictions by the daemon's byte bound are not
- * reported either. {@link #usage()} is read from the daemon at most once a second, and keeps
- * the last known figures while the daemon is unreachable.
+ * <p>Expiry: {@link #purgeExpired(Instant)} asks the daemon to purge now, and the daemon answers
+ * with the sessions it removed, which are reported to the {@link RemovalListener} (so the
+ * repository publishes their {@code SessionExpiredEvent}s), as are sessions found expired on
+ * access ({@link #deleteIfExpired}) and those {@link #reduce()} evicts. The daemon also purges
+ * on its own schedule ({@code --purge-interval}), and evicts when a save takes it over its
+ * bound; sessions it removes that way are reported to no application, so no event is
+ * published for them. {@link #usage()} keeps the last known figures for a second after the
+ * daemon failed to answer, so meters do not wait on a daemon that is away.
  *
  * <p>Every method except {@link #usage()} throws {@link DaemonUnavailableException} when the
  * daemon does not answer within the client's timeout.
  */
 public final class DaemonSessionStore implements SessionStore {
 
-	private static final long USAGE_TTL_NANOS = 1_000_000_000L;
+	private static final long FAILURE_BACKOFF_NANOS = 1_000_000_000L;
 
 	private final DaemonClient client;
 
@@ -50,7 +51,7 @@ public final class DaemonSessionStore implements SessionStore {
 
 	private volatile StoreUsage usage = StoreUsage.EMPTY;
 
-	private volatile long usageReadAt = System.nanoTime() - USAGE_TTL_NANOS;
+	private volatile long failedAt = System.nanoTime() - FAILURE_BACKOFF_NANOS;
 
 	/**
 	 * Create a store.
@@ -129,50 +130,65 @@ public final class DaemonSessionStore implements SessionStore {
 	}
 
 	/**
-	 * Ask the daemon to purge expired sessions now. The sessions it removes are not reported
-	 * to the removal listener.
+	 * Ask the daemon to purge expired sessions now, and report each it removed to the removal
+	 * listener.
 	 * @param now the current time
 	 * @return the number the daemon removed
 	 */
 	@Override
 	public int purgeExpired(Instant now) {
-		return this.client.call(WireOutput.frame(Opcodes.PURGE).writeLong(now.toEpochMilli()),
-				(status, payload) -> {
-					DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.PURGE);
-					return payload.readInt();
-				});
+		return report(this.client.call(WireOutput.frame(Opcodes.PURGE).writeLong(now.toEpochMilli()),
+				(status, payload) -> removals(status, payload, Opcodes.PURGE)), RemovalCause.EXPIRED);
 	}
 
 	/**
-	 * Ask the daemon to evict down to its reduced bound now. The sessions it evicts are not
-	 * reported to the removal listener.
+	 * Ask the daemon to evict down to its reduced bound now, and report each session it
+	 * removed to the removal listener.
 	 * @return the number the daemon evicted
 	 */
 	@Override
 	public int reduce() {
-		return this.client.call(WireOutput.frame(Opcodes.REDUCE), (status, payload) -> {
-			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.REDUCE);
-			return payload.readInt();
-		});
+		return report(this.client.call(WireOutput.frame(Opcodes.REDUCE),
+				(status, payload) -> removals(status, payload, Opcodes.REDUCE)), RemovalCause.EVICTED);
+	}
+
+	private static List<Removal> removals(byte status, WireInput payload, byte opcode) throws ProtocolException {
+		DaemonClient.expect(Opcodes.OK, status, payload, opcode);
+		int count = payload.readCount(1);
+		List<Removal> removals = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			RemovalCause cause = (payload.readByte() == Opcodes.REMOVED_EVICTED) ? RemovalCause.EVICTED
+					: RemovalCause.EXPIRED;
+			removals.add(new Removal(WireCodec.readRecord(payload), cause));
+		}
+		return removals;
+	}
+
+	private int report(List<Removal> removals, RemovalCause counted) {
+		int count = 0;
+		for (Removal removal : removals) {
+			this.removalListener.removed(removal.record(), removal.cause());
+			count += (removal.cause() == counted) ? 1 : 0;
+		}
+		return count;
 	}
 
 	/**
-	 * Return the daemon's usage, read at most once a second; while the daemon is unreachable,
-	 * the last figures read (empty before the first).
+	 * Return the daemon's usage; for a second after the daemon failed to answer, the last
+	 * figures read (empty before the first) without asking again.
 	 * @return the usage
 	 */
 	@Override
 	public StoreUsage usage() {
-		long now = System.nanoTime();
-		if (now - this.usageReadAt >= USAGE_TTL_NANOS) {
-			this.usageReadAt = now;
-			try {
-				DaemonStats stats = this.client.stats();
-				this.usage = new StoreUsage(stats.sessions(), stats.bytes(), stats.maxBytes());
-			}
-			catch (DaemonUnavailableException | IllegalStateException ex) {
-				// keep the last known usage; the failure is counted by the client
-			}
+		if (System.nanoTime() - this.failedAt < FAILURE_BACKOFF_NANOS) {
+			return this.usage;
+		}
+		try {
+			DaemonStats stats = this.client.stats();
+			this.usage = new StoreUsage(stats.sessions(), stats.bytes(), stats.maxBytes());
+		}
+		catch (DaemonUnavailableException | IllegalStateException ex) {
+			this.failedAt = System.nanoTime();
 		}
 		return this.usage;
 	}
@@ -190,6 +206,9 @@ public final class DaemonSessionStore implements SessionStore {
 		}
 		DaemonClient.expect(Opcodes.OK, status, payload, opcode);
 		return WireCodec.readRecord(payload);
+	}
+
+	private record Removal(SessionRecord record, RemovalCause cause) {
 	}
 
 	@Override

@@ -60,6 +60,12 @@ public final class Opcodes {
 	/** Response: the token is missing or wrong; the daemon closes the connection. */
 	public static final byte DENIED = 0x05;
 
+	/** In a {@link #PURGE} or {@link #REDUCE} answer: the record that follows expired. */
+	public static final byte REMOVED_EXPIRED = 0;
+
+	/** In a {@link #PURGE} or {@link #REDUCE} answer: the record that follows was evicted. */
+	public static final byte REMOVED_EVICTED = 1;
+
 	private Opcodes() {
 	}
 
