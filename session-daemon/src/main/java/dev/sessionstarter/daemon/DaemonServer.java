@@ -176,7 +176,7 @@ final class DaemonServer {
 	private void serve(SocketChannel channel) {
 		LockTable.Owner owner = new LockTable.Owner();
 		FrameReader reader = new FrameReader();
-		try (channel) {
+		try {
 			if (this.token != null && !authenticate(channel, reader)) {
 				return;
 			}
@@ -206,6 +206,7 @@ final class DaemonServer {
 			// the client went away, or the daemon is stopping
 		}
 		finally {
+			closeQuietly(channel);
 			this.locks.releaseAll(owner);
 			this.open.remove(channel);
 			this.handler.connections().decrementAndGet();
@@ -275,6 +276,15 @@ final class DaemonServer {
 			catch (IOException ex) {
 				SessionDaemon.log("WARN", "Cannot remove the socket " + path + ": " + ex.getMessage());
 			}
+		}
+	}
+
+	private static void closeQuietly(SocketChannel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			// closed anyway
 		}
 	}
 
