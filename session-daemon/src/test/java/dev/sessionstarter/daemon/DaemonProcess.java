@@ -62,7 +62,23 @@ final class DaemonProcess implements AutoCloseable {
 	 * Start a daemon and return without waiting, for runs expected to fail.
 	 */
 	static DaemonProcess launch(String listenOn, String... arguments) throws IOException {
+		return launch(List.of(), listenOn, arguments);
+	}
+
+	/**
+	 * Start a daemon with extra JVM options and wait until it answers.
+	 */
+	static DaemonProcess startWithJvmOptions(List<String> jvmOptions, String listenOn, String... arguments)
+			throws IOException, InterruptedException {
+		DaemonProcess daemon = launch(jvmOptions, listenOn, arguments);
+		daemon.awaitReady(null);
+		return daemon;
+	}
+
+	private static DaemonProcess launch(List<String> jvmOptions, String listenOn, String... arguments)
+			throws IOException {
 		List<String> command = new ArrayList<>(command());
+		command.addAll(1, jvmOptions);
 		List<String> options = new ArrayList<>();
 		List<String> positional = new ArrayList<>();
 		for (String argument : arguments) {
