@@ -221,12 +221,6 @@ public class SessionsProperties implements InitializingBean {
 		 */
 		private @Nullable Path tokenFile;
 
-		/**
-		 * Longest the daemon keeps a request lock whose holder neither releases it nor
-		 * disconnects; zero for the daemon's own --lock-lease.
-		 */
-		private Duration lockLease = Duration.ZERO;
-
 		public String getAddress() {
 			return this.address;
 		}
@@ -265,14 +259,6 @@ public class SessionsProperties implements InitializingBean {
 
 		public void setTokenFile(@Nullable Path tokenFile) {
 			this.tokenFile = tokenFile;
-		}
-
-		public Duration getLockLease() {
-			return this.lockLease;
-		}
-
-		public void setLockLease(Duration lockLease) {
-			this.lockLease = lockLease;
 		}
 
 		/**
@@ -325,10 +311,6 @@ public class SessionsProperties implements InitializingBean {
 			if (this.poolSize < 1) {
 				throw new InvalidSessionsPropertyException("sessions.daemon.pool-size", this.poolSize,
 						"must be at least 1");
-			}
-			if (this.lockLease == null || this.lockLease.isNegative()) {
-				throw new InvalidSessionsPropertyException("sessions.daemon.lock-lease", this.lockLease,
-						"must be zero (the daemon's default) or a positive duration, such as 60s");
 			}
 		}
 

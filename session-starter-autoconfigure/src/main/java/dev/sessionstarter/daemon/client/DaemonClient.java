@@ -131,7 +131,7 @@ public final class DaemonClient implements AutoCloseable {
 	 */
 	public <T> T call(WireOutput request, ResponseHandler<T> handler) {
 		long deadline = System.nanoTime() + this.timeoutNanos;
-		byte opcode = opcodeOf(request);
+		byte opcode = request.opcode();
 		for (int attempt = 0;; attempt++) {
 			Connection connection;
 			try {
@@ -316,10 +316,6 @@ public final class DaemonClient implements AutoCloseable {
 		while ((connection = this.idle.pollFirst()) != null) {
 			connection.close();
 		}
-	}
-
-	private static byte opcodeOf(WireOutput request) {
-		return request.opcode();
 	}
 
 	/**
