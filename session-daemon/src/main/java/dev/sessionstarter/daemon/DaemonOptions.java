@@ -48,6 +48,8 @@ final class DaemonOptions {
 			  --lock-lease=<time>      longest a lock stays held without being released or its
 			                           connection closing (default 60s)
 			  --max-connections=<n>    most client connections at once (default 1024)
+			  --frame-timeout=<time>   longest a client may take to send the rest of a frame it
+			                           has started; it is disconnected after (default 30s)
 			  --token-file=<path>      a file whose first line is a token every client must send
 			                           before anything else
 			  --help                   print this help and exit
@@ -77,6 +79,8 @@ final class DaemonOptions {
 	Duration lockLease = Duration.ofSeconds(60);
 
 	int maxConnections = 1024;
+
+	Duration frameTimeout = Duration.ofSeconds(30);
 
 	@Nullable String token;
 
@@ -144,6 +148,7 @@ final class DaemonOptions {
 			case "--flush-interval" -> this.flushInterval = duration(name, value);
 			case "--lock-lease" -> this.lockLease = duration(name, value);
 			case "--max-connections" -> this.maxConnections = positiveInt(name, value);
+			case "--frame-timeout" -> this.frameTimeout = duration(name, value);
 			case "--token-file" -> this.token = readToken(Path.of(value));
 			default -> throw new IllegalArgumentException("Unknown option " + name);
 		}

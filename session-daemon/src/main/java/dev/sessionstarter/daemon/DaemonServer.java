@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.daemon.protocol.FrameReader;
 import dev.sessionstarter.daemon.protocol.Frames;
@@ -32,7 +34,9 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
  * Accepts connections on the loopback port or the UNIX socket and serves each on a thread of
  * its own, so a slow or stuck client holds only its own thread. At most
  * {@code maxConnections} are served at once; one more is told so and closed. A malformed
- * frame is answered with an error and closes that connection only.
+ * frame is answered with an error and closes that connection only, and so does a frame whose
+ * rest does not arrive within {@code frameTimeout} of its first bytes, so stalled clients
+ * cannot hold connection slots forever; idle connections between frames are kept.
  */
 final class DaemonServer {
 
@@ -48,6 +52,11 @@ final class DaemonServer {
 
 	private final byte @Nullable [] token;
 
+	private final long frameTimeoutNanos;
+
+	private final ChannelWatchdog watchdog = new ChannelWatchdog("session-daemon-frame-deadlines",
+			Duration.ofMillis(100));
+
 	private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
 
 	private final AtomicLong threadNumber = new AtomicLong();
@@ -57,8 +66,9 @@ final class DaemonServer {
 	private volatile boolean stopping;
 
 	DaemonServer(DaemonAddress address, RequestHandler handler, LockTable locks, int maxConnections,
-			@Nullable String token) {
+			Duration frameTimeout, @Nullable String token) {
 		this.address = address;
+		this.frameTimeoutNanos = frameTimeout.toNanos();
 		this.handler = handler;
 		this.locks = locks;
 		this.maxConnections = maxConnections;
@@ -176,12 +186,13 @@ final class DaemonServer {
 	private void serve(SocketChannel channel) {
 		LockTable.Owner owner = new LockTable.Owner();
 		FrameReader reader = new FrameReader();
+		ChannelWatchdog.Guard guard = this.watchdog.guard(channel);
 		try {
-			if (this.token != null && !authenticate(channel, reader)) {
+			if (this.token != null && !authenticate(channel, reader, guard)) {
 				return;
 			}
 			while (true) {
-				WireInput request = reader.read(channel);
+				WireInput request = reader.read(channel, guard, this.frameTimeoutNanos);
 				if (request == null) {
 					return;
 				}
@@ -206,6 +217,7 @@ final class DaemonServer {
 			// the client went away, or the daemon is stopping
 		}
 		finally {
+			guard.release();
 			closeQuietly(channel);
 			this.locks.releaseAll(owner);
 			this.open.remove(channel);
@@ -213,8 +225,9 @@ final class DaemonServer {
 		}
 	}
 
-	private boolean authenticate(SocketChannel channel, FrameReader reader) throws IOException {
-		WireInput request = reader.read(channel);
+	private boolean authenticate(SocketChannel channel, FrameReader reader, ChannelWatchdog.Guard guard)
+			throws IOException {
+		WireInput request = reader.read(channel, guard, this.frameTimeoutNanos);
 		if (request == null) {
 			return false;
 		}
@@ -252,6 +265,7 @@ final class DaemonServer {
 	 */
 	void stop() {
 		this.stopping = true;
+		this.watchdog.close();
 		try {
 			if (this.server != null) {
 				this.server.close();

@@ -45,7 +45,7 @@ public final class SessionDaemon {
 		LockTable locks = new LockTable(options.lockLease);
 		RequestHandler handler = new RequestHandler(this.store, this.files, locks);
 		this.server = new DaemonServer(Objects.requireNonNull(options.listenOn), handler, locks,
-				options.maxConnections, options.token);
+				options.maxConnections, options.frameTimeout, options.token);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "session-daemon-maintenance");
 			thread.setDaemon(true);

@@ -37,7 +37,7 @@ class DaemonGarbageIT {
 
 	@BeforeAll
 	static void startDaemons() throws Exception {
-		daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
+		daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()), "--frame-timeout=300ms");
 		Path tokenFile = Files.createTempFile("daemon-token", "");
 		Files.writeString(tokenFile, TOKEN);
 		tokenDaemon = DaemonProcess.startWithToken(TOKEN, String.valueOf(DaemonProcess.freePort()),
@@ -108,6 +108,25 @@ class DaemonGarbageIT {
 					client.ping();
 				}
 			}
+		}
+	}
+
+	@Test
+	void aClientThatStallsWithinAFrameIsDisconnected() throws IOException {
+		try (Raw stalled = new Raw(daemon)) {
+			stalled.send(new byte[] { 0, 0, 0, 50, Opcodes.GET });
+			stalled.readUntilClosed();
+		}
+	}
+
+	@Test
+	void anIdleConnectionBetweenFramesIsKept() throws Exception {
+		try (Raw idle = new Raw(daemon)) {
+			idle.sendFrame(WireOutput.frame(Opcodes.PING));
+			assertThat(idle.readFrame().readByte()).isEqualTo(Opcodes.OK);
+			Thread.sleep(1000);
+			idle.sendFrame(WireOutput.frame(Opcodes.PING));
+			assertThat(idle.readFrame().readByte()).isEqualTo(Opcodes.OK);
 		}
 	}
 

@@ -27,10 +27,35 @@ public final class FrameReader {
 	 * @throws IOException if reading fails
 	 */
 	public @Nullable WireInput read(ReadableByteChannel channel) throws IOException {
+		return read(channel, null, 0);
+	}
+
+	/**
+	 * Read the next frame, allowing at most {@code partialTimeoutNanos} for the rest of a frame
+	 * once part of it has arrived: the guard is armed while a partial frame is awaited, so a
+	 * peer that stalls within a frame has its channel closed. Waiting between frames is not
+	 * limited.
+	 * @param channel the channel
+	 * @param partialGuard the guard of the channel, or {@code null} for no limit
+	 * @param partialTimeoutNanos the time allowed for the rest of a frame
+	 * @return the frame, or {@code null} if the stream ended cleanly between frames
+	 * @throws ProtocolException if the length is out of bounds or the stream ends within a frame
+	 * @throws IOException if reading fails, or the guard closed the channel
+	 */
+	public @Nullable WireInput read(ReadableByteChannel channel, ChannelWatchdog.@Nullable Guard partialGuard,
+			long partialTimeoutNanos) throws IOException {
+		boolean armed = false;
 		while (true) {
 			WireInput frame = next();
 			if (frame != null) {
+				if (armed) {
+					partialGuard.disarm();
+				}
 				return frame;
+			}
+			if (partialGuard != null && !armed && this.buffer.position() > 0) {
+				partialGuard.arm(partialTimeoutNanos);
+				armed = true;
 			}
 			if (channel.read(this.buffer) < 0) {
 				if (this.buffer.position() == 0) {
