@@ -1,5 +1,6 @@
 package dev.sessionstarter.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -9,12 +10,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.sessionstarter.actuate.endpoint.SessionStoreEndpoint;
+import dev.sessionstarter.lock.LockStatistics;
 import dev.sessionstarter.store.StoreSessionRepository;
 
 /**
  * Auto-configuration of the {@code sessionstore} endpoint.
  */
-@AutoConfiguration(after = SessionStoreAutoConfiguration.class)
+@AutoConfiguration(after = { SessionStoreAutoConfiguration.class, SessionLockAutoConfiguration.class })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnAvailableEndpoint(SessionStoreEndpoint.class)
 @ConditionalOnBean(StoreSessionRepository.class)
@@ -22,9 +24,13 @@ public final class SessionStoreEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SessionStoreEndpoint sessionStoreEndpoint(StoreSessionRepository repository, SessionsProperties properties) {
+	SessionStoreEndpoint sessionStoreEndpoint(StoreSessionRepository repository, SessionsProperties properties,
+			ObjectProvider<LockStatistics> lockStatistics) {
 		Double reduceTo = (properties.getStore() == StoreType.MEMORY) ? properties.getMemory().getReduceTo() : null;
-		return new SessionStoreEndpoint(repository, reduceTo, properties.getPurgeInterval());
+		SessionStoreEndpoint endpoint = new SessionStoreEndpoint(repository, reduceTo, properties.getPurgeInterval());
+		lockStatistics.ifAvailable((statistics) -> endpoint.setLockStatistics(statistics,
+				properties.getLock().getTimeout()));
+		return endpoint;
 	}
 
 }

@@ -17,6 +17,7 @@ import org.springframework.session.SaveMode;
 import org.springframework.util.unit.DataSize;
 
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
+import dev.sessionstarter.lock.LockTimeoutAction;
 
 /**
  * Configuration properties of the session store ({@code sessions.*}). The session timeout is
@@ -64,6 +65,8 @@ public class SessionsProperties implements InitializingBean {
 	private List<String> allowedClasses = new ArrayList<>();
 
 	private final Memory memory = new Memory();
+
+	private final Lock lock = new Lock();
 
 	private final Daemon daemon = new Daemon();
 
@@ -119,6 +122,10 @@ public class SessionsProperties implements InitializingBean {
 		return this.memory;
 	}
 
+	public Lock getLock() {
+		return this.lock;
+	}
+
 	public Daemon getDaemon() {
 		return this.daemon;
 	}
@@ -140,6 +147,7 @@ public class SessionsProperties implements InitializingBean {
 			}
 		}
 		this.memory.validate();
+		this.lock.validate();
 		this.daemon.validate();
 	}
 
@@ -188,6 +196,64 @@ public class SessionsProperties implements InitializingBean {
 
 	}
 
+	/**
+	 * Settings of request locking, which makes the requests of one session run one at a time.
+	 */
+	public static class Lock {
+
+		static final LockManagerType DEFAULT_MANAGER = LockManagerType.NATIVE;
+
+		private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+		/**
+		 * Which lock manager serializes the requests of a session: the store's own ('native'),
+		 * in-process ('memory'), or none.
+		 */
+		private LockManagerType manager = DEFAULT_MANAGER;
+
+		/**
+		 * Longest time a request waits for the lock of its session.
+		 */
+		private Duration timeout = DEFAULT_TIMEOUT;
+
+		/**
+		 * What happens to a request whose session lock could not be had in time: it is
+		 * handled without the lock ('proceed') or answered 503 with Retry-After ('reject').
+		 */
+		private LockTimeoutAction onTimeout = LockTimeoutAction.PROCEED;
+
+		public LockManagerType getManager() {
+			return this.manager;
+		}
+
+		public void setManager(LockManagerType manager) {
+			this.manager = manager;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public LockTimeoutAction getOnTimeout() {
+			return this.onTimeout;
+		}
+
+		public void setOnTimeout(LockTimeoutAction onTimeout) {
+			this.onTimeout = onTimeout;
+		}
+
+		void validate() {
+			if (this.timeout == null || this.timeout.isNegative()) {
+				throw new InvalidSessionsPropertyException("sessions.lock.timeout", this.timeout,
+						"must be zero or a positive duration, such as 5s");
+			}
+		}
+
+	}
 
 	/**
 	 * Settings of the {@code daemon} store and lock manager: how to reach the session daemon.

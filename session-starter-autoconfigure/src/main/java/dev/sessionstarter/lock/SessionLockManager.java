@@ -8,9 +8,13 @@ import org.jspecify.annotations.Nullable;
  * Grants exclusive locks on session ids, so that the requests of one session run one at a time
  * and never lose each other's updates (the seed's {@code LockManagerInterface}).
  *
- * <p>Implementations are thread-safe. A lock is held by the thread (request) that acquired it
- * until its {@link SessionLock#release()}; it is not re-entrant at this level (the request
- * filter makes one request's nested dispatches share its lock).
+ * <p>Implementations are thread-safe. A lock is held by the request that acquired it until its
+ * {@link SessionLock#release()}, which may be called from another thread than the one that
+ * acquired it (an asynchronous request releases its lock on a container thread when it
+ * completes); implementations must not tie a lock to its acquiring thread. A lock is not
+ * re-entrant at this level: {@link SessionLockFilter} makes the nested dispatches of one request
+ * share its lock. Waiters should be served in arrival order, so that no request of a busy
+ * session waits out its timeout while later ones pass it.
  */
 public interface SessionLockManager {
 

@@ -1,8 +1,9 @@
 package dev.sessionstarter.metrics;
 
 /**
- * The names of every meter session-starter registers: store meters are tagged {@code store},
- * daemon client meters {@code client} and {@code address}.
+ * The names of every meter session-starter registers: those of the store tagged {@code store},
+ * those of request locking tagged {@code manager}, those of session daemon clients tagged
+ * {@code client} and {@code address}.
  */
 public final class SessionMeterNames {
 
@@ -30,6 +31,15 @@ public final class SessionMeterNames {
 	/** Counter: attribute values that could not be decoded (their session was dropped). */
 	public static final String SERIALIZATION_FAILURES = "sessions.serialization.failures";
 
+	/** Timer: how long requests waited for the lock of their session, timeouts included. */
+	public static final String LOCK_WAIT = "sessions.lock.wait";
+
+	/** Counter: requests that gave up waiting for the lock of their session. */
+	public static final String LOCK_TIMEOUTS = "sessions.lock.timeouts";
+
+	/** Gauge: session locks held now. */
+	public static final String LOCK_HELD = "sessions.lock.held";
+
 	/** Counter: calls to the session daemon that failed or timed out, tagged {@code client}. */
 	public static final String DAEMON_ERRORS = "sessions.daemon.errors";
 
@@ -44,6 +54,9 @@ public final class SessionMeterNames {
 
 	/** Tag: the operation of {@link #STORE_OPERATIONS}. */
 	public static final String TAG_OPERATION = "operation";
+
+	/** Tag: the lock manager type of the lock meters. */
+	public static final String TAG_MANAGER = "manager";
 
 	/** Tag: which daemon client (its bean name) a daemon meter is about. */
 	public static final String TAG_CLIENT = "client";

@@ -26,7 +26,9 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 
 	private final @Nullable Instant lastPurge;
 
-	SessionStoreDescriptor(StoreStatistics statistics, Limits limits) {
+	private final @Nullable Lock lock;
+
+	SessionStoreDescriptor(StoreStatistics statistics, Limits limits, @Nullable Lock lock) {
 		this.store = statistics.store();
 		this.limits = limits;
 		this.sessions = statistics.usage().sessions();
@@ -34,6 +36,7 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 		this.counters = new Counters(statistics.created(), statistics.deleted(), statistics.expired(),
 				statistics.evicted(), statistics.purges(), statistics.serializationFailures());
 		this.lastPurge = statistics.lastPurge();
+		this.lock = lock;
 	}
 
 	public String getStore() {
@@ -60,6 +63,10 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 		return this.lastPurge;
 	}
 
+	public @Nullable Lock getLock() {
+		return this.lock;
+	}
+
 	/**
 	 * The store's limits.
 	 *
@@ -83,6 +90,19 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 	 */
 	public record Counters(long created, long deleted, long expired, long evicted, long purges,
 			long serializationFailures) {
+
+	}
+
+	/**
+	 * Request locking.
+	 *
+	 * @param manager the lock manager type
+	 * @param timeout the longest time a request waits for its lock
+	 * @param held the locks held now
+	 * @param acquisitions the times a request got its lock since start
+	 * @param timeouts the times a request gave up waiting for its lock since start
+	 */
+	public record Lock(String manager, Duration timeout, int held, long acquisitions, long timeouts) {
 
 	}
 

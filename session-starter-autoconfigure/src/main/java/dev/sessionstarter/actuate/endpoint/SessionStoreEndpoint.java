@@ -12,12 +12,14 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.util.Assert;
 
+import dev.sessionstarter.lock.LockStatistics;
 import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.StoreSessionRepository;
 
 /**
  * {@link Endpoint @Endpoint} that shows what the session store holds and does: its type,
- * limits, session count, bytes and counters (never attribute values). {@code POST
+ * limits, session count, bytes and counters (never attribute values), and request locking when
+ * it is set. {@code POST
  * /actuator/sessionstore/purge} purges expired sessions now, {@code POST
  * /actuator/sessionstore/reduce} evicts down to the reduced bound now, and {@code DELETE
  * /actuator/sessionstore/{id}} deletes one session.
@@ -28,6 +30,10 @@ public class SessionStoreEndpoint {
 	private final StoreSessionRepository repository;
 
 	private final SessionStoreDescriptor.Limits limits;
+
+	private @Nullable LockStatistics lockStatistics;
+
+	private Duration lockTimeout = Duration.ZERO;
 
 	/**
 	 * Create an endpoint.
@@ -44,9 +50,24 @@ public class SessionStoreEndpoint {
 				purgeInterval);
 	}
 
+	/**
+	 * Set the request locking to report as well.
+	 * @param statistics the lock statistics
+	 * @param timeout the longest time a request waits for its lock
+	 */
+	public void setLockStatistics(LockStatistics statistics, Duration timeout) {
+		Assert.notNull(statistics, "'statistics' must not be null");
+		Assert.notNull(timeout, "'timeout' must not be null");
+		this.lockStatistics = statistics;
+		this.lockTimeout = timeout;
+	}
+
 	@ReadOperation
 	public SessionStoreDescriptor store() {
-		return new SessionStoreDescriptor(this.repository.getStatistics(), this.limits);
+		LockStatistics locks = this.lockStatistics;
+		SessionStoreDescriptor.Lock lock = (locks != null) ? new SessionStoreDescriptor.Lock(locks.manager(),
+				this.lockTimeout, locks.held(), locks.acquisitions(), locks.timeouts()) : null;
+		return new SessionStoreDescriptor(this.repository.getStatistics(), this.limits, lock);
 	}
 
 	/**

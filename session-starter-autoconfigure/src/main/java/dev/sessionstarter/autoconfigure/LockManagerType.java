@@ -1,0 +1,39 @@
+package dev.sessionstarter.autoconfigure;
+
+/**
+ * The lock managers {@code sessions.lock.manager} can select.
+ */
+public enum LockManagerType {
+
+	/**
+	 * The lock manager of the selected store: {@code memory} for the memory store (and for
+	 * stores without one of their own), {@code none} for the none store.
+	 */
+	NATIVE,
+
+	/**
+	 * Locks in this process; serializes the requests of a session within one JVM.
+	 */
+	MEMORY,
+
+	/**
+	 * No locking: parallel requests of a session may overwrite each other's changes.
+	 */
+	NONE;
+
+	/**
+	 * Return the lock manager this type stands for with a store.
+	 * @param store the selected store
+	 * @return this type, or the store's own lock manager if this is {@link #NATIVE}
+	 */
+	LockManagerType resolve(StoreType store) {
+		if (this != NATIVE) {
+			return this;
+		}
+		return switch (store) {
+			case NONE -> NONE;
+			default -> MEMORY;
+		};
+	}
+
+}

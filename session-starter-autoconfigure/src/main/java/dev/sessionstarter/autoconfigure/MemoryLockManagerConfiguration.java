@@ -1,0 +1,24 @@
+package dev.sessionstarter.autoconfigure;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+import dev.sessionstarter.lock.MemorySessionLockManager;
+import dev.sessionstarter.lock.SessionLockManager;
+
+/**
+ * The {@code memory} lock manager.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnMissingBean(SessionLockManager.class)
+@Conditional(LockManagerCondition.class)
+class MemoryLockManagerConfiguration {
+
+	@Bean
+	MemorySessionLockManager sessionLockManager() {
+		return new MemorySessionLockManager();
+	}
+
+}

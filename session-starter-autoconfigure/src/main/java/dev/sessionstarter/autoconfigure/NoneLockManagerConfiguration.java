@@ -1,0 +1,24 @@
+package dev.sessionstarter.autoconfigure;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+import dev.sessionstarter.lock.NoneSessionLockManager;
+import dev.sessionstarter.lock.SessionLockManager;
+
+/**
+ * The {@code none} lock manager.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnMissingBean(SessionLockManager.class)
+@Conditional(LockManagerCondition.class)
+class NoneLockManagerConfiguration {
+
+	@Bean
+	NoneSessionLockManager sessionLockManager() {
+		return NoneSessionLockManager.INSTANCE;
+	}
+
+}

@@ -1,0 +1,274 @@
+package dev.sessionstarter.lock;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.session.web.http.HttpSessionIdResolver;
+import org.springframework.session.web.http.SessionRepositoryFilter;
+import org.springframework.util.Assert;
+
+import dev.sessionstarter.store.SessionIds;
+
+/**
+ * Servlet filter, ordered just before Spring Session's {@link SessionRepositoryFilter}, that
+ * makes the requests of one session run one at a time: it resolves the requested session ids
+ * with the same {@link HttpSessionIdResolver}, holds the {@link SessionLockManager}'s lock on
+ * each valid one while the rest of the chain loads, changes and saves the session, and releases
+ * the locks when the request is done, also when it fails. Requests without a session id (or
+ * with only invalid ones) take no lock.
+ *
+ * <p>An asynchronous request keeps its locks until its asynchronous processing completes, errs
+ * or times out. Forward, include, error and async dispatches of a request that holds its locks
+ * share them instead of waiting for them (re-entrant per request). Several ids are locked in
+ * their natural order, so two requests never wait for each other.
+ *
+ * <p>When the locks cannot be had within the timeout, the request is handled without them
+ * ({@link LockTimeoutAction#PROCEED}) or answered {@code 503} with {@code Retry-After}
+ * ({@link LockTimeoutAction#REJECT}); both are counted in {@link LockStatistics}.
+ */
+public class SessionLockFilter implements Filter {
+
+	/**
+	 * The request attribute that holds the locks of the request being handled.
+	 */
+	static final String LOCKS_ATTRIBUTE = SessionLockFilter.class.getName() + ".LOCKS";
+
+	private final SessionLockManager manager;
+
+	private final HttpSessionIdResolver sessionIdResolver;
+
+	private final LockStatistics statistics;
+
+	private Duration timeout = Duration.ofSeconds(5);
+
+	private long timeoutNanos = this.timeout.toNanos();
+
+	private LockTimeoutAction timeoutAction = LockTimeoutAction.PROCEED;
+
+	/**
+	 * Create a filter.
+	 * @param manager the lock manager
+	 * @param sessionIdResolver the resolver of requested session ids, the one
+	 * {@link SessionRepositoryFilter} uses
+	 * @param statistics where waits and timeouts are counted
+	 */
+	public SessionLockFilter(SessionLockManager manager, HttpSessionIdResolver sessionIdResolver,
+			LockStatistics statistics) {
+		Assert.notNull(manager, "'manager' must not be null");
+		Assert.notNull(sessionIdResolver, "'sessionIdResolver' must not be null");
+		Assert.notNull(statistics, "'statistics' must not be null");
+		this.manager = manager;
+		this.sessionIdResolver = sessionIdResolver;
+		this.statistics = statistics;
+	}
+
+	/**
+	 * Set the longest time a request waits for its session lock (5 seconds unless set).
+	 * @param timeout the timeout, zero or more
+	 */
+	public void setTimeout(Duration timeout) {
+		Assert.isTrue(timeout != null && !timeout.isNegative(), "'timeout' must not be null or negative");
+		this.timeout = timeout;
+		this.timeoutNanos = (timeout.getSeconds() < Long.MAX_VALUE / 1_000_000_000L - 1) ? timeout.toNanos()
+				: Long.MAX_VALUE;
+	}
+
+	/**
+	 * Set what happens to a request whose lock could not be had in time
+	 * ({@link LockTimeoutAction#PROCEED} unless set).
+	 * @param timeoutAction the action
+	 */
+	public void setTimeoutAction(LockTimeoutAction timeoutAction) {
+		Assert.notNull(timeoutAction, "'timeoutAction' must not be null");
+		this.timeoutAction = timeoutAction;
+	}
+
+	@Override
+	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+			throws IOException, ServletException {
+		if (!(request instanceof HttpServletRequest httpRequest)
+				|| !(response instanceof HttpServletResponse httpResponse) || holdsLocks(request)) {
+			chain.doFilter(request, response);
+			return;
+		}
+		List<String> sessionIds = lockableSessionIds(httpRequest);
+		if (sessionIds.isEmpty()) {
+			chain.doFilter(request, response);
+			return;
+		}
+		HeldLocks locks = acquire(sessionIds);
+		if (locks == null && this.timeoutAction == LockTimeoutAction.REJECT) {
+			reject(httpResponse);
+			return;
+		}
+		HeldLocks held = (locks != null) ? locks : new HeldLocks(List.of());
+		request.setAttribute(LOCKS_ATTRIBUTE, held);
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			if (!releaseOnAsyncCompletion(request, held)) {
+				request.removeAttribute(LOCKS_ATTRIBUTE);
+				held.release();
+			}
+		}
+	}
+
+	private static boolean holdsLocks(ServletRequest request) {
+		return request.getAttribute(LOCKS_ATTRIBUTE) instanceof HeldLocks held && !held.isReleased();
+	}
+
+	private List<String> lockableSessionIds(HttpServletRequest request) {
+		List<String> requested = this.sessionIdResolver.resolveSessionIds(request);
+		if (requested.size() == 1) {
+			String sessionId = requested.get(0);
+			return SessionIds.isValid(sessionId) ? List.of(sessionId) : List.of();
+		}
+		TreeSet<String> valid = new TreeSet<>();
+		for (String sessionId : requested) {
+			if (SessionIds.isValid(sessionId)) {
+				valid.add(sessionId);
+			}
+		}
+		return new ArrayList<>(valid);
+	}
+
+	private @Nullable HeldLocks acquire(List<String> sessionIds) throws ServletException {
+		long start = System.nanoTime();
+		long timeoutNanos = this.timeoutNanos;
+		List<SessionLock> locks = new ArrayList<>(sessionIds.size());
+		try {
+			for (String sessionId : sessionIds) {
+				long remaining = Math.max(0, timeoutNanos - (System.nanoTime() - start));
+				SessionLock lock = this.manager.tryLock(sessionId, Duration.ofNanos(remaining));
+				if (lock == null) {
+					releaseAll(locks);
+					this.statistics.recordWait(System.nanoTime() - start, false);
+					return null;
+				}
+				locks.add(lock);
+			}
+		}
+		catch (InterruptedException ex) {
+			releaseAll(locks);
+			Thread.currentThread().interrupt();
+			throw new ServletException("Interrupted while waiting for the lock of a session", ex);
+		}
+		catch (RuntimeException | Error ex) {
+			releaseAll(locks);
+			throw ex;
+		}
+		this.statistics.recordWait(System.nanoTime() - start, true);
+		return new HeldLocks(locks);
+	}
+
+	private boolean releaseOnAsyncCompletion(ServletRequest request, HeldLocks held) {
+		if (!request.isAsyncStarted()) {
+			return false;
+		}
+		try {
+			request.getAsyncContext().addListener(held);
+			return true;
+		}
+		catch (IllegalStateException ex) {
+			// The asynchronous processing already completed
+			return false;
+		}
+	}
+
+	private void reject(HttpServletResponse response) throws IOException {
+		if (response.isCommitted()) {
+			return;
+		}
+		long retryAfter = Math.max(1, (this.timeout.toMillis() + 999) / 1000);
+		response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+		response.setHeader("Retry-After", Long.toString(retryAfter));
+		response.setContentType("text/plain");
+		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+		response.getWriter().write("Another request of this session is in progress; retry later.\n");
+	}
+
+	private static void releaseAll(List<SessionLock> locks) {
+		RuntimeException failure = null;
+		for (int i = locks.size() - 1; i >= 0; i--) {
+			try {
+				locks.get(i).release();
+			}
+			catch (RuntimeException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+	}
+
+	/**
+	 * The locks one request holds; released once, when the request (or its asynchronous
+	 * processing) is done.
+	 */
+	private static final class HeldLocks implements AsyncListener {
+
+		private final List<SessionLock> locks;
+
+		private final AtomicBoolean released = new AtomicBoolean();
+
+		HeldLocks(List<SessionLock> locks) {
+			this.locks = locks;
+		}
+
+		boolean isReleased() {
+			return this.released.get();
+		}
+
+		void release() {
+			if (this.released.compareAndSet(false, true)) {
+				releaseAll(this.locks);
+			}
+		}
+
+		@Override
+		public void onComplete(AsyncEvent event) {
+			release();
+		}
+
+		@Override
+		public void onTimeout(AsyncEvent event) {
+			release();
+		}
+
+		@Override
+		public void onError(AsyncEvent event) {
+			release();
+		}
+
+		@Override
+		public void onStartAsync(AsyncEvent event) {
+			// A new asynchronous cycle: listeners must register again to hear of its end
+			event.getAsyncContext().addListener(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,167 @@
+package dev.sessionstarter.lock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.session.web.http.CookieHttpSessionIdResolver;
+import org.springframework.session.web.http.DefaultCookieSerializer;
+import org.springframework.session.web.http.HeaderHttpSessionIdResolver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * Tests for {@link SessionLockFilter}.
+ */
+class SessionLockFilterTests {
+
+	private final MemorySessionLockManager manager = new MemorySessionLockManager();
+
+	private final LockStatistics statistics = new LockStatistics(this.manager);
+
+	private final SessionLockFilter filter = new SessionLockFilter(this.manager, cookieResolver(), this.statistics);
+
+	private static CookieHttpSessionIdResolver cookieResolver() {
+		DefaultCookieSerializer serializer = new DefaultCookieSerializer();
+		serializer.setUseBase64Encoding(false);
+		CookieHttpSessionIdResolver resolver = new CookieHttpSessionIdResolver();
+		resolver.setCookieSerializer(serializer);
+		return resolver;
+	}
+
+	@Test
+	void holdsTheLockOfTheRequestedSessionWhileTheChainRuns() throws Exception {
+		List<Integer> heldInChain = new ArrayList<>();
+		this.filter.doFilter(request("abc"), new MockHttpServletResponse(),
+				(request, response) -> heldInChain.add(this.manager.heldLocks()));
+		assertThat(heldInChain).containsExactly(1);
+		assertThat(this.manager.heldLocks()).isZero();
+		assertThat(this.statistics.acquisitions()).isOne();
+	}
+
+	@Test
+	void takesNoLockWithoutASessionId() throws Exception {
+		List<Integer> heldInChain = new ArrayList<>();
+		this.filter.doFilter(new MockHttpServletRequest(), new MockHttpServletResponse(),
+				(request, response) -> heldInChain.add(this.manager.heldLocks()));
+		assertThat(heldInChain).containsExactly(0);
+		assertThat(this.statistics.acquisitions()).isZero();
+	}
+
+	@Test
+	void takesNoLockForAnInvalidSessionId() throws Exception {
+		List<Integer> heldInChain = new ArrayList<>();
+		this.filter.doFilter(request("../../etc/passwd"), new MockHttpServletResponse(),
+				(request, response) -> heldInChain.add(this.manager.heldLocks()));
+		assertThat(heldInChain).containsExactly(0);
+	}
+
+	@Test
+	void locksEveryValidRequestedSessionId() throws Exception {
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		request.setCookies(new Cookie("SESSION", "b"), new Cookie("SESSION", "a"), new Cookie("SESSION", "a"),
+				new Cookie("SESSION", "not valid"));
+		List<Integer> heldInChain = new ArrayList<>();
+		this.filter.doFilter(request, new MockHttpServletResponse(),
+				(req, response) -> heldInChain.add(this.manager.heldLocks()));
+		assertThat(heldInChain).containsExactly(2);
+		assertThat(this.manager.heldLocks()).isZero();
+	}
+
+	@Test
+	void releasesTheLockWhenTheChainThrows() {
+		FilterChain failing = (request, response) -> {
+			throw new IllegalStateException("controller failed");
+		};
+		assertThatIllegalStateException()
+			.isThrownBy(() -> this.filter.doFilter(request("abc"), new MockHttpServletResponse(), failing));
+		assertThat(this.manager.heldLocks()).isZero();
+		assertThat(this.manager.entries()).isZero();
+	}
+
+	@Test
+	void nestedDispatchOfTheSameRequestSharesItsLock() throws Exception {
+		this.filter.setTimeout(Duration.ZERO);
+		MockHttpServletRequest request = request("abc");
+		List<Integer> heldInForward = new ArrayList<>();
+		FilterChain forwarding = (req, response) -> {
+			request.setDispatcherType(DispatcherType.FORWARD);
+			this.filter.doFilter(req, response, (r, s) -> heldInForward.add(this.manager.heldLocks()));
+			request.setDispatcherType(DispatcherType.REQUEST);
+		};
+		this.filter.doFilter(request, new MockHttpServletResponse(), forwarding);
+		assertThat(heldInForward).containsExactly(1);
+		assertThat(this.statistics.timeouts()).isZero();
+		assertThat(this.manager.heldLocks()).isZero();
+	}
+
+	@Test
+	void rejectsWith503AndRetryAfterWhenTheLockIsHeldTooLong() throws Exception {
+		this.filter.setTimeout(Duration.ofMillis(1500));
+		this.filter.setTimeoutAction(LockTimeoutAction.REJECT);
+		SessionLock other = this.manager.tryLock("abc", Duration.ZERO);
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		MockFilterChain chain = new MockFilterChain();
+		this.filter.doFilter(request("abc"), response, chain);
+		other.release();
+		assertThat(response.getStatus()).isEqualTo(503);
+		assertThat(response.getHeader("Retry-After")).isEqualTo("2");
+		assertThat(chain.getRequest()).isNull();
+		assertThat(this.statistics.timeouts()).isOne();
+	}
+
+	@Test
+	void proceedsWithoutTheLockWhenTheLockIsHeldTooLong() throws Exception {
+		this.filter.setTimeout(Duration.ZERO);
+		SessionLock other = this.manager.tryLock("abc", Duration.ZERO);
+		MockFilterChain chain = new MockFilterChain();
+		this.filter.doFilter(request("abc"), new MockHttpServletResponse(), chain);
+		assertThat(chain.getRequest()).isNotNull();
+		assertThat(this.manager.heldLocks()).isOne();
+		other.release();
+		assertThat(this.statistics.timeouts()).isOne();
+	}
+
+	@Test
+	void asynchronousRequestKeepsItsLockUntilItCompletes() throws Exception {
+		MockHttpServletRequest request = request("abc");
+		request.setAsyncSupported(true);
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		this.filter.doFilter(request, response, (req, res) -> req.startAsync());
+		assertThat(this.manager.heldLocks()).isOne();
+		request.setDispatcherType(DispatcherType.ASYNC);
+		this.filter.doFilter(request, response, new MockFilterChain());
+		assertThat(this.manager.heldLocks()).isOne();
+		request.getAsyncContext().complete();
+		assertThat(this.manager.heldLocks()).isZero();
+	}
+
+	@Test
+	void resolvesSessionIdsWithTheGivenResolver() throws ServletException, java.io.IOException {
+		SessionLockFilter headerFilter = new SessionLockFilter(this.manager, HeaderHttpSessionIdResolver.xAuthToken(),
+				this.statistics);
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		request.addHeader("X-Auth-Token", "abc");
+		List<Integer> heldInChain = new ArrayList<>();
+		headerFilter.doFilter(request, new MockHttpServletResponse(),
+				(req, response) -> heldInChain.add(this.manager.heldLocks()));
+		assertThat(heldInChain).containsExactly(1);
+	}
+
+	private static MockHttpServletRequest request(String sessionId) {
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		request.setCookies(new Cookie("SESSION", sessionId));
+		return request;
+	}
+
+}

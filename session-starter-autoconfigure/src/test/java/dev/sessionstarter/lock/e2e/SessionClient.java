@@ -1,0 +1,85 @@
+package dev.sessionstarter.lock.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real HTTP client of {@link LockTestApplication} on 127.0.0.1 that sends a session cookie.
+ */
+final class SessionClient {
+
+	private final HttpClient client = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(10))
+		.build();
+
+	private final String baseUrl;
+
+	SessionClient(int port) {
+		this.baseUrl = "http://127.0.0.1:" + port;
+	}
+
+	/**
+	 * Start a session.
+	 * @return the value of its session cookie
+	 */
+	String newSession() throws IOException, InterruptedException {
+		HttpResponse<String> response = get("/count", null);
+		assertThat(response.statusCode()).isEqualTo(200);
+		String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+		assertThat(setCookie).startsWith("SESSION=");
+		return setCookie.substring("SESSION=".length(), setCookie.indexOf(';'));
+	}
+
+	HttpResponse<String> get(String path, String session) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.timeout(Duration.ofSeconds(30));
+		if (session != null) {
+			request.header("Cookie", "SESSION=" + session);
+		}
+		return this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	int count(String session) throws IOException, InterruptedException {
+		return Integer.parseInt(get("/count", session).body());
+	}
+
+	/**
+	 * Send {@code requests} GET requests to {@code path} from each of {@code threads} threads at
+	 * once, all with the session, and check every one answers 200.
+	 */
+	void hammer(String path, String session, int threads, int requests) throws Exception {
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				futures.add(executor.submit(() -> {
+					for (int i = 0; i < requests; i++) {
+						HttpResponse<String> response = get(path, session);
+						assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+					}
+					return null;
+				}));
+			}
+			for (Future<?> future : futures) {
+				future.get(120, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+}
