@@ -7,7 +7,8 @@ public enum LockManagerType {
 
 	/**
 	 * The lock manager of the selected store: {@code memory} for the memory store (and for
-	 * stores without one of their own), {@code none} for the none store.
+	 * stores without one of their own), {@code daemon} for the daemon store, {@code none} for
+	 * the none store.
 	 */
 	NATIVE,
 
@@ -15,6 +16,12 @@ public enum LockManagerType {
 	 * Locks in this process; serializes the requests of a session within one JVM.
 	 */
 	MEMORY,
+
+	/**
+	 * Locks held by the session daemon ({@code sessions.daemon.*}); serializes the requests of
+	 * a session across every process that uses the daemon.
+	 */
+	DAEMON,
 
 	/**
 	 * No locking: parallel requests of a session may overwrite each other's changes.
@@ -32,6 +39,7 @@ public enum LockManagerType {
 		}
 		return switch (store) {
 			case NONE -> NONE;
+			case DAEMON -> DAEMON;
 			default -> MEMORY;
 		};
 	}

@@ -13,9 +13,11 @@ import dev.sessionstarter.daemon.client.DaemonClient;
 
 /**
  * Auto-configuration of the session daemon's health indicator ({@code sessionDaemon}), when the
- * daemon store is used and Spring Boot's health support is on the classpath.
+ * daemon store or the daemon lock manager is used and Spring Boot's health support is on the
+ * classpath. It asks the daemon through the store's client, or the lock manager's when the
+ * store is another.
  */
-@AutoConfiguration(after = SessionStoreAutoConfiguration.class)
+@AutoConfiguration(after = { SessionStoreAutoConfiguration.class, SessionLockAutoConfiguration.class })
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(DaemonClient.class)
 @ConditionalOnEnabledHealthIndicator("sessionDaemon")

@@ -287,6 +287,13 @@ public class SessionsProperties implements InitializingBean {
 		 */
 		private @Nullable Path tokenFile;
 
+		/**
+		 * Longest the daemon keeps a request lock whose holder neither releases it nor
+		 * disconnects; zero for the daemon's own --lock-lease (60s by default). Requests that
+		 * run longer than the lease lose their exclusivity.
+		 */
+		private Duration lockLease = Duration.ZERO;
+
 		public String getAddress() {
 			return this.address;
 		}
@@ -325,6 +332,14 @@ public class SessionsProperties implements InitializingBean {
 
 		public void setTokenFile(@Nullable Path tokenFile) {
 			this.tokenFile = tokenFile;
+		}
+
+		public Duration getLockLease() {
+			return this.lockLease;
+		}
+
+		public void setLockLease(Duration lockLease) {
+			this.lockLease = lockLease;
 		}
 
 		/**
@@ -377,6 +392,10 @@ public class SessionsProperties implements InitializingBean {
 			if (this.poolSize < 1) {
 				throw new InvalidSessionsPropertyException("sessions.daemon.pool-size", this.poolSize,
 						"must be at least 1");
+			}
+			if (this.lockLease == null || this.lockLease.isNegative()) {
+				throw new InvalidSessionsPropertyException("sessions.daemon.lock-lease", this.lockLease,
+						"must be zero (the daemon's own lease) or a positive duration, such as 60s");
 			}
 		}
 

@@ -14,9 +14,14 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.test.util.ReflectionTestUtils;
 
 import dev.sessionstarter.actuate.health.SessionDaemonHealthIndicator;
+import dev.sessionstarter.autoconfigure.metrics.SessionDaemonMetricsAutoConfiguration;
 import dev.sessionstarter.autoconfigure.metrics.SessionStoreMetricsAutoConfiguration;
 import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.daemon.client.DaemonSessionLockManager;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
+import dev.sessionstarter.lock.MemorySessionLockManager;
+import dev.sessionstarter.lock.SessionLockFilter;
+import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.metrics.DaemonClientMeterBinder;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.memory.MemorySessionStore;
@@ -27,7 +32,8 @@ class DaemonStoreConfigurationTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
-				SessionStoreMetricsAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+				SessionLockAutoConfiguration.class, SessionStoreMetricsAutoConfiguration.class,
+				SessionDaemonMetricsAutoConfiguration.class, HealthContributorAutoConfiguration.class,
 				SessionDaemonHealthContributorAutoConfiguration.class))
 		.withPropertyValues("sessions.store=daemon");
 
@@ -38,7 +44,7 @@ class DaemonStoreConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(DaemonSessionStore.class);
 				assertThat(context).doesNotHaveBean(MemorySessionStore.class);
-				DaemonClient client = context.getBean(DaemonClient.class);
+				DaemonClient client = context.getBean("sessionDaemonClient", DaemonClient.class);
 				assertThat(client.getAddress()).hasToString("127.0.0.1:7171");
 				assertThat(client.getTimeout()).isEqualTo(Duration.ofMillis(750));
 				StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
@@ -49,15 +55,54 @@ class DaemonStoreConfigurationTests {
 
 	@Test
 	void connectsToTheDefaultPortWithoutAnAddress() {
-		this.contextRunner.run((context) -> assertThat(context.getBean(DaemonClient.class).getAddress())
-			.hasToString("127.0.0.1:7070"));
+		this.contextRunner.run((context) -> assertThat(context.getBean("sessionDaemonClient", DaemonClient.class)
+			.getAddress()).hasToString("127.0.0.1:7070"));
+	}
+
+	@Test
+	void locksRequestsInTheDaemonByDefault() {
+		this.contextRunner.withPropertyValues("sessions.daemon.lock-lease=45s").run((context) -> {
+			assertThat(context).hasSingleBean(DaemonSessionLockManager.class);
+			assertThat(context).hasSingleBean(SessionLockFilter.class);
+			assertThat(context.getBeansOfType(DaemonClient.class)).containsOnlyKeys("sessionDaemonClient",
+					"sessionDaemonLockClient");
+			DaemonSessionLockManager manager = context.getBean(DaemonSessionLockManager.class);
+			assertThat(manager.getClient()).isSameAs(context.getBean("sessionDaemonLockClient"));
+			assertThat(ReflectionTestUtils.getField(manager, "lease")).isEqualTo(Duration.ofSeconds(45));
+			assertThat(context.getBean(DaemonSessionStore.class).getClient())
+				.isSameAs(context.getBean("sessionDaemonClient"));
+			assertThat(ReflectionTestUtils.getField(context.getBean(SessionDaemonHealthIndicator.class), "client"))
+				.isSameAs(context.getBean("sessionDaemonClient"));
+		});
+	}
+
+	@Test
+	void locksInTheProcessWhenTheMemoryManagerIsChosen() {
+		this.contextRunner.withPropertyValues("sessions.lock.manager=memory").run((context) -> {
+			assertThat(context.getBean(SessionLockManager.class)).isInstanceOf(MemorySessionLockManager.class);
+			assertThat(context.getBeansOfType(DaemonClient.class)).containsOnlyKeys("sessionDaemonClient");
+		});
+	}
+
+	@Test
+	void locksInTheDaemonForAnotherStoreWhenChosen() {
+		this.contextRunner.withPropertyValues("sessions.store=memory", "sessions.lock.manager=daemon",
+				"sessions.daemon.address=7272")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MemorySessionStore.class);
+				assertThat(context).hasSingleBean(DaemonSessionLockManager.class);
+				assertThat(context.getBeansOfType(DaemonClient.class)).containsOnlyKeys("sessionDaemonLockClient");
+				assertThat(context).hasSingleBean(SessionDaemonHealthIndicator.class);
+				assertThat(context).hasSingleBean(DaemonClientMeterBinder.class);
+				assertThat(context.getBean(DaemonClient.class).getAddress()).hasToString("127.0.0.1:7272");
+			});
 	}
 
 	@Test
 	void startsWhileTheDaemonIsDown() {
 		this.contextRunner.withPropertyValues("sessions.daemon.address=target/absent-daemon.sock").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(DaemonClient.class).getAddress().isUnixSocket()).isTrue();
+			assertThat(context.getBean("sessionDaemonClient", DaemonClient.class).getAddress().isUnixSocket()).isTrue();
 		});
 	}
 
@@ -77,6 +122,7 @@ class DaemonStoreConfigurationTests {
 		this.contextRunner.withPropertyValues("sessions.store=memory").run((context) -> {
 			assertThat(context).doesNotHaveBean(SessionDaemonHealthIndicator.class);
 			assertThat(context).doesNotHaveBean(DaemonClient.class);
+			assertThat(context).doesNotHaveBean(DaemonClientMeterBinder.class);
 		});
 	}
 
@@ -84,8 +130,8 @@ class DaemonStoreConfigurationTests {
 	void readsTheTokenFromTheTokenFile(@TempDir Path dir) throws Exception {
 		Path tokenFile = Files.writeString(dir.resolve("token"), "s3cret\n");
 		this.contextRunner.withPropertyValues("sessions.daemon.token-file=" + tokenFile)
-			.run((context) -> assertThat(ReflectionTestUtils.getField(context.getBean(DaemonClient.class), "token"))
-				.isEqualTo("s3cret"));
+			.run((context) -> assertThat(context.getBeansOfType(DaemonClient.class).values())
+				.allSatisfy((client) -> assertThat(ReflectionTestUtils.getField(client, "token")).isEqualTo("s3cret")));
 	}
 
 	@Test
@@ -101,6 +147,11 @@ class DaemonStoreConfigurationTests {
 	@Test
 	void failsOnAZeroTimeout() {
 		assertFailsNaming("sessions.daemon.timeout=0s", "sessions.daemon.timeout");
+	}
+
+	@Test
+	void failsOnANegativeLockLease() {
+		assertFailsNaming("sessions.daemon.lock-lease=-1s", "sessions.daemon.lock-lease");
 	}
 
 	@Test

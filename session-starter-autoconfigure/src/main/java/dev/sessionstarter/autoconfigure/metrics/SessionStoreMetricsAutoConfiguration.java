@@ -1,7 +1,5 @@
 package dev.sessionstarter.autoconfigure.metrics;
 
-import java.util.Map;
-
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,14 +9,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.sessionstarter.autoconfigure.SessionStoreAutoConfiguration;
-import dev.sessionstarter.daemon.client.DaemonClient;
-import dev.sessionstarter.metrics.DaemonClientMeterBinder;
 import dev.sessionstarter.metrics.SessionStoreMeterBinder;
 import dev.sessionstarter.store.StoreSessionRepository;
 
 /**
- * Auto-configuration of the session store's meters, and those of session daemon clients, when
- * Micrometer is on the classpath. Spring Boot binds the binders to the application's meter registry.
+ * Auto-configuration of the session store's meters, when Micrometer is on the classpath. Spring
+ * Boot binds the {@link SessionStoreMeterBinder} to the application's meter registry.
  */
 @AutoConfiguration(after = SessionStoreAutoConfiguration.class)
 @ConditionalOnClass(MeterRegistry.class)
@@ -29,13 +25,6 @@ public final class SessionStoreMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	SessionStoreMeterBinder sessionStoreMeterBinder(StoreSessionRepository repository) {
 		return new SessionStoreMeterBinder(repository);
-	}
-
-	@Bean
-	@ConditionalOnBean(DaemonClient.class)
-	@ConditionalOnMissingBean
-	DaemonClientMeterBinder daemonClientMeterBinder(Map<String, DaemonClient> clients) {
-		return new DaemonClientMeterBinder(clients);
 	}
 
 }
