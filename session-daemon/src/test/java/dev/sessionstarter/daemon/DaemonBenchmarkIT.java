@@ -25,16 +25,20 @@ import org.springframework.session.SessionRepository;
 import org.springframework.session.data.redis.RedisSessionRepository;
 
 import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.daemon.client.DaemonSessionLockManager;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.daemon.protocol.DaemonStats;
+import dev.sessionstarter.lock.SessionLock;
+import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.StoreSessionRepository;
 
 /**
  * Models the session work of one request (load the session, read a counter, write it back, save)
- * through the session daemon over TCP and over a UNIX socket, beside Spring Session's
+ * through the session daemon over TCP and over a UNIX socket (and, for information, with a
+ * daemon request lock around it, as the lock filter takes), beside Spring Session's
  * {@link RedisSessionRepository} on a real local {@code redis-server} (no persistence), in the
  * same run, with 1 and 2 threads; then the daemon's resident memory holding 100,000 sessions.
  * Prints a table and writes it to {@code target/daemon-benchmark.txt}.
@@ -74,12 +78,18 @@ class DaemonBenchmarkIT {
 			factory.afterPropertiesSet();
 			factory.start();
 			try (DaemonClient tcp = new DaemonClient(tcpDaemon.address(), Duration.ofSeconds(2), 16, 16, null);
-					DaemonClient unix = new DaemonClient(unixDaemon.address(), Duration.ofSeconds(2), 16, 16, null)) {
+					DaemonClient unix = new DaemonClient(unixDaemon.address(), Duration.ofSeconds(2), 16, 16, null);
+					DaemonClient unixLocks = new DaemonClient(unixDaemon.address(), Duration.ofSeconds(2), 16, 16,
+							null)) {
 				awaitRedis(factory);
 				Map<String, SessionRepository<? extends Session>> repositories = new java.util.LinkedHashMap<>();
+				Map<String, SessionLockManager> locks = new HashMap<>();
 				repositories.put("Spring Session RedisSessionRepository (redis-server, Lettuce)", redis(factory));
 				repositories.put("session-daemon over TCP (127.0.0.1)", daemon(tcp));
 				repositories.put("session-daemon over a UNIX socket", daemon(unix));
+				repositories.put("session-daemon over a UNIX socket + daemon request lock", daemon(unix));
+				locks.put("session-daemon over a UNIX socket + daemon request lock",
+						new DaemonSessionLockManager(unixLocks, Duration.ZERO));
 				line("Request cycle: findById, read and write one attribute, save. Warm-up %ss, measured %ss, %d rounds"
 					.formatted(WARMUP.toSeconds(), MEASURE.toSeconds(), ROUNDS));
 				line("%-62s %8s %14s %10s".formatted("repository", "threads", "cycles/s", "vs redis"));
@@ -87,7 +97,7 @@ class DaemonBenchmarkIT {
 					Map<String, Double> throughput = new HashMap<>();
 					for (int round = 0; round < ROUNDS; round++) {
 						for (Map.Entry<String, SessionRepository<? extends Session>> entry : repositories.entrySet()) {
-							double rate = run(entry.getValue(), threads);
+							double rate = run(entry.getValue(), locks.get(entry.getKey()), threads);
 							throughput.merge(entry.getKey(), rate / ROUNDS, Double::sum);
 						}
 					}
@@ -153,7 +163,8 @@ class DaemonBenchmarkIT {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static <S extends Session> double run(SessionRepository<S> repository, int threads) throws Exception {
+	private static <S extends Session> double run(SessionRepository<S> repository, SessionLockManager lockManager,
+			int threads) throws Exception {
 		List<List<String>> ids = new ArrayList<>();
 		for (int t = 0; t < threads; t++) {
 			List<String> mine = new ArrayList<>();
@@ -176,10 +187,19 @@ class DaemonBenchmarkIT {
 			Thread worker = new Thread(() -> {
 				int i = 0;
 				while (running.get()) {
-					S session = repository.findById(mine.get(i++ % mine.size()));
-					Integer count = session.getAttribute("count");
-					session.setAttribute("count", count + 1);
-					repository.save(session);
+					String id = mine.get(i++ % mine.size());
+					SessionLock lock = (lockManager != null) ? tryLock(lockManager, id) : null;
+					try {
+						S session = repository.findById(id);
+						Integer count = session.getAttribute("count");
+						session.setAttribute("count", count + 1);
+						repository.save(session);
+					}
+					finally {
+						if (lock != null) {
+							lock.release();
+						}
+					}
 					total.increment();
 					if (measuring.get()) {
 						cycles.increment();
@@ -212,6 +232,20 @@ class DaemonBenchmarkIT {
 			throw new IllegalStateException("The sessions counted " + counted + " cycles, the threads ran " + total.sum());
 		}
 		return cycles.sum() * 1e9 / elapsed;
+	}
+
+	private static SessionLock tryLock(SessionLockManager manager, String id) {
+		try {
+			SessionLock lock = manager.tryLock(id, Duration.ofSeconds(5));
+			if (lock == null) {
+				throw new IllegalStateException("Lock on " + id + " timed out");
+			}
+			return lock;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static SessionRepository<? extends Session> redis(LettuceConnectionFactory factory) {
