@@ -69,6 +69,17 @@ class DaemonLocksIT {
 	}
 
 	@Test
+	void aZeroTimeoutTriesOnceOnAFreshConnection() throws Exception {
+		DaemonProcess daemon = start("--lock");
+		DaemonSessionLockManager first = locks(daemon.address(), Duration.ZERO);
+		DaemonSessionLockManager second = locks(daemon.address(), Duration.ZERO);
+		SessionLock held = first.tryLock("session", Duration.ZERO);
+		assertThat(held).isNotNull();
+		assertThat(second.tryLock("session", Duration.ZERO)).isNull();
+		held.release();
+	}
+
+	@Test
 	void aWaiterGetsTheLockAsSoonAsItIsReleased() throws Exception {
 		DaemonProcess daemon = start("--lock");
 		DaemonSessionLockManager first = locks(daemon.address(), Duration.ZERO);

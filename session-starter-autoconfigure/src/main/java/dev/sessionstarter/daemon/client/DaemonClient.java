@@ -135,7 +135,7 @@ public final class DaemonClient implements AutoCloseable {
 		for (int attempt = 0;; attempt++) {
 			Connection connection;
 			try {
-				connection = acquire(deadline, opcode);
+				connection = acquire(deadline, deadline, opcode);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -168,17 +168,18 @@ public final class DaemonClient implements AutoCloseable {
 	/**
 	 * Take a connection for calls of one's own, such as a held lock that lives as long as its
 	 * connection. Give it back with {@link #release}.
-	 * @param deadline the deadline, a {@link System#nanoTime()} value
+	 * @param waitDeadline until when to wait for a free connection, a {@link System#nanoTime()} value
+	 * @param connectDeadline until when connecting may take, a {@link System#nanoTime()} value
 	 * @param opcode the operation it is for, for messages
 	 * @return a connected, authenticated connection
 	 * @throws InterruptedException if interrupted while waiting for a connection
 	 * @throws DaemonUnavailableException if none can be had by the deadline
 	 */
-	Connection acquire(long deadline, byte opcode) throws InterruptedException {
+	Connection acquire(long waitDeadline, long connectDeadline, byte opcode) throws InterruptedException {
 		if (this.closed) {
 			throw new IllegalStateException("The client of the session daemon at " + this.address + " is closed");
 		}
-		if (!this.permits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+		if (!this.permits.tryAcquire(Math.max(0, waitDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
 			throw failure(opcode, null, new IOException("all " + this.maxConnections
 					+ " connections are busy and none became free in time"));
 		}
@@ -189,7 +190,7 @@ public final class DaemonClient implements AutoCloseable {
 			return connection;
 		}
 		try {
-			return connect(deadline);
+			return connect(connectDeadline);
 		}
 		catch (IOException ex) {
 			this.permits.release();

@@ -80,7 +80,7 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 			.writeLong(timeout.toMillis())
 			.writeLong(this.lease.toMillis());
 		for (int attempt = 0;; attempt++) {
-			DaemonClient.Connection connection = this.client.acquire(start + timeout.toNanos(), Opcodes.LOCK);
+			DaemonClient.Connection connection = this.client.acquire(start + timeout.toNanos(), deadline, Opcodes.LOCK);
 			boolean keep = false;
 			boolean healthy = false;
 			try {
