@@ -1,7 +1,5 @@
 package dev.sessionstarter.store;
 
-import java.util.regex.Pattern;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,8 +15,6 @@ public final class SessionIds {
 	 */
 	public static final int MAX_LENGTH = 128;
 
-	private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1," + MAX_LENGTH + "}");
-
 	private SessionIds() {
 	}
 
@@ -28,7 +24,21 @@ public final class SessionIds {
 	 * @return {@code true} if it matches the rule
 	 */
 	public static boolean isValid(@Nullable String id) {
-		return id != null && id.length() <= MAX_LENGTH && VALID.matcher(id).matches();
+		if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
+			return false;
+		}
+		for (int i = 0; i < id.length(); i++) {
+			if (!isValidChar(id.charAt(i))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	// A loop rather than a regular expression: this runs on every findById and deleteById, and
+	// a Matcher took a sixth of the memory store's request cycle (RequestCycleBenchmark).
+	private static boolean isValidChar(char c) {
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 	}
 
 	/**

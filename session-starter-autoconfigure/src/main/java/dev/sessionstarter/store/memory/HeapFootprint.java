@@ -17,10 +17,13 @@ import dev.sessionstarter.store.SessionRecord;
  * <li>the map entry: hash-table node, an average of two table slots, the store's entry;</li>
  * <li>the {@link SessionRecord} object, its id and principal name strings, its name and
  * value arrays, and for each attribute the name string and the serialized value array;</li>
- * <li>for a session with a principal, its node and slots in the principal index.</li>
+ * <li>for a session with a principal, the principal name string, the principal's node and slots
+ * in the principal index, and the principal's id set (a {@code ConcurrentHashMap.newKeySet()}:
+ * the view, its map, a 16-slot table) with this session's node in it.</li>
  * </ul>
- * Attribute name strings are counted for every session even where sessions share one string,
- * so the count errs on the high side.
+ * Attribute name strings are counted for every session even where sessions share one string, and
+ * a principal's id set for each of its sessions even though they share it, so the count errs on
+ * the high side.
  */
 final class HeapFootprint {
 
@@ -44,6 +47,14 @@ final class HeapFootprint {
 	/** A SessionRecord object: four references and four longs. */
 	private static final long RECORD = align(HEADER + 4L * REF + 4 * 8);
 
+	/**
+	 * A principal's id set in the principal index: the KeySetView (map, value), its
+	 * ConcurrentHashMap (eight references, a long, three ints), the default 16-slot table, and the
+	 * node holding one session id.
+	 */
+	private static final long PRINCIPAL_ID_SET = align(HEADER + 2L * REF) + align(HEADER + 8L * REF + 8 + 3 * 4)
+			+ referenceArray(16) + align(HEADER + 4 + 3 * REF);
+
 	private HeapFootprint() {
 	}
 
@@ -61,7 +72,7 @@ final class HeapFootprint {
 		}
 		String principal = record.principalName();
 		if (principal != null) {
-			bytes += string(principal) + MAP_NODE;
+			bytes += string(principal) + MAP_NODE + PRINCIPAL_ID_SET;
 		}
 		return bytes;
 	}

@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * A small web application whose requests read a counter from the session, optionally sleep,
  * and write it back incremented: the workload that loses updates without request locking. The
- * end-to-end tests start it on a random port; {@code benchmarks-lock/} starts its {@link #main}
+ * end-to-end tests start it on a random port; {@code benchmarks/lock/} starts its {@link #main}
  * for the load benchmark.
  */
 @SpringBootApplication

@@ -22,7 +22,7 @@ import dev.sessionstarter.lock.SessionLockManager;
  * through the filter with the memory lock manager, with the none manager, and straight to an
  * empty chain, and prints nanoseconds per request of each. run.sh runs it; by hand, with the
  * test classpath of session-starter-autoconfigure:
- * {@code java -cp <classpath> benchmarks-lock/FilterOverhead.java [sessions] [rounds]}.
+ * {@code java -cp <classpath> benchmarks/lock/FilterOverhead.java [sessions] [rounds]}.
  */
 public class FilterOverhead {
 

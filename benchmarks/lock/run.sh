@@ -8,7 +8,7 @@
 # sessions.lock.manager=none the lock filter is not registered: "off" is plain Spring Session.
 # Last, FilterOverhead.java measures the filter's CPU cost per request without HTTP.
 #
-# Usage (from the repository root): benchmarks-lock/run.sh [seconds per run] [rounds] [sessions]
+# Usage (from the repository root): benchmarks/lock/run.sh [seconds per run] [rounds] [sessions]
 # Needs wrk (Debian: apt-get install -y wrk), curl and a JDK 17+.
 set -euo pipefail
 
@@ -20,8 +20,8 @@ CONNECTIONS=${WRK_CONNECTIONS:-16}
 ON_PORT=${ON_PORT:-18081}
 OFF_PORT=${OFF_PORT:-18082}
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-HERE="$ROOT/benchmarks-lock"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$ROOT/benchmarks/lock"
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {

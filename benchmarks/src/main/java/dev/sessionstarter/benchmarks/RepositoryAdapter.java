@@ -1,0 +1,84 @@
+package dev.sessionstarter.benchmarks;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.springframework.session.Session;
+import org.springframework.session.SessionRepository;
+
+/**
+ * One repository under test, driven through Spring Session's {@link SessionRepository} only,
+ * so every implementation runs exactly the same calls. Each competitor has one small subclass
+ * that builds its repository the way an application would; the workload lives here.
+ *
+ * <p>Thread-safe as far as the repository is: the methods keep no state of their own.
+ *
+ * @param <S> the repository's session type
+ */
+public abstract class RepositoryAdapter<S extends Session> {
+
+	/** The attribute the request cycle reads, increments and writes back. */
+	public static final String COUNTER = "counter";
+
+	private final SessionRepository<S> repository;
+
+	protected RepositoryAdapter(SessionRepository<S> repository) {
+		this.repository = repository;
+	}
+
+	/**
+	 * Create a session with the given attributes and save it, as the first request of a visitor
+	 * does.
+	 * @param attributes the attributes to set
+	 * @return the new session's id
+	 */
+	public final String createAndSave(Map<String, Object> attributes) {
+		S session = this.repository.createSession();
+		attributes.forEach(session::setAttribute);
+		this.repository.save(session);
+		return session.getId();
+	}
+
+	/**
+	 * One request of a returning visitor, as {@code SessionRepositoryFilter} and a controller run
+	 * it: find the session by id, stamp its last access time, read the {@link #COUNTER}
+	 * attribute, write it back incremented, save.
+	 * @param id the id of an existing session
+	 * @param now the time of the request
+	 * @return the counter value written
+	 * @throws IllegalStateException if the session is not there (the benchmark is then invalid)
+	 */
+	public final int requestCycle(String id, Instant now) {
+		S session = this.repository.findById(id);
+		if (session == null) {
+			throw new IllegalStateException("Session " + id + " is missing from " + name());
+		}
+		session.setLastAccessedTime(now);
+		Integer counter = session.getAttribute(COUNTER);
+		int next = (counter != null) ? counter + 1 : 1;
+		session.setAttribute(COUNTER, next);
+		this.repository.save(session);
+		return next;
+	}
+
+	/**
+	 * Delete a session.
+	 * @param id its id
+	 */
+	public final void delete(String id) {
+		this.repository.deleteById(id);
+	}
+
+	/**
+	 * Return how many sessions the repository holds now.
+	 * @return the count
+	 */
+	public abstract long size();
+
+	/**
+	 * Return the name of this implementation as the benchmark tables show it.
+	 * @return the name
+	 */
+	public abstract String name();
+
+}
