@@ -42,7 +42,9 @@ final class DaemonOptions {
 			                           recently used sessions are evicted beyond it
 			  --reduce-to=<fraction>   what eviction brings the sessions down to, as a fraction of
 			                           --max-size (default 0.75)
-			  --purge-interval=<time>  time between purges of expired sessions (default 60s)
+			  --purge-interval=<time>  time between the daemon's own purges of expired sessions
+			                           (default 15m); applications purge more often
+			                           (sessions.purge-interval, 6m) and publish the events
 			  --flush-interval=<time>  time between writes of changed sessions to the storage
 			                           directory (default 1s); a clean stop writes them all
 			  --lock-lease=<time>      longest a lock stays held without being released or its
@@ -72,7 +74,7 @@ final class DaemonOptions {
 
 	double reduceTo = 0.75;
 
-	Duration purgeInterval = Duration.ofSeconds(60);
+	Duration purgeInterval = Duration.ofMinutes(15);
 
 	Duration flushInterval = Duration.ofSeconds(1);
 

@@ -33,9 +33,9 @@ import dev.sessionstarter.store.StoreUsage;
  * with the sessions it removed, which are reported to the {@link RemovalListener} (so the
  * repository publishes their {@code SessionExpiredEvent}s), as are sessions found expired on
  * access ({@link #deleteIfExpired}) and those {@link #reduce()} evicts. The daemon also purges
- * on its own schedule ({@code --purge-interval}), and evicts when a save takes it over its
- * bound; sessions it removes that way are reported to no application, so no event is
- * published for them. {@link #usage()} keeps the last known figures for a second after the
+ * on its own, less often ({@code --purge-interval}, 15 minutes by default: a backstop for when
+ * no application runs), and evicts when a save takes it over its bound; sessions it removes
+ * that way are reported to no application, so no event is published for them. {@link #usage()} keeps the last known figures for a second after the
  * daemon failed to answer, so meters do not wait on a daemon that is away.
  *
  * <p>Every method except {@link #usage()} throws {@link DaemonUnavailableException} when the
