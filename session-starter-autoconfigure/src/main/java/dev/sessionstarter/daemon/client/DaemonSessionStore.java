@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 import dev.sessionstarter.daemon.protocol.DaemonStats;
+import dev.sessionstarter.daemon.protocol.Frames;
 import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.daemon.protocol.ProtocolException;
 import dev.sessionstarter.daemon.protocol.WireCodec;
@@ -39,7 +40,8 @@ import dev.sessionstarter.store.StoreUsage;
  * daemon failed to answer, so meters do not wait on a daemon that is away.
  *
  * <p>Every method except {@link #usage()} throws {@link DaemonUnavailableException} when the
- * daemon does not answer within the client's timeout.
+ * daemon does not answer within the client's timeout. A change larger than a frame (16 MiB) is
+ * refused with a {@link SessionTooLargeException} before it is sent.
  */
 public final class DaemonSessionStore implements SessionStore {
 
@@ -85,6 +87,9 @@ public final class DaemonSessionStore implements SessionStore {
 	public @Nullable SessionRecord save(SessionChange change) {
 		WireOutput request = WireOutput.frame(Opcodes.SAVE);
 		WireCodec.writeChange(request, change);
+		if (request.size() - Frames.HEADER_BYTES > Frames.MAX_FRAME_BYTES) {
+			throw new SessionTooLargeException(change.id(), request.size(), Frames.MAX_FRAME_BYTES);
+		}
 		return this.client.call(request, (status, payload) -> {
 			if (status == Opcodes.TOO_LARGE) {
 				return tooLarge(change.id(), payload.readLong(), payload.readLong());

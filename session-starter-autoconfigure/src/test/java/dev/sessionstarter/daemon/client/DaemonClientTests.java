@@ -9,12 +9,16 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
+import dev.sessionstarter.daemon.protocol.Frames;
 import dev.sessionstarter.lock.SessionLockManager;
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionTooLargeException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -71,6 +75,17 @@ class DaemonClientTests {
 		assertThat(locks.heldLocks()).isZero();
 		SocketChannel accepted = silent.accept();
 		this.closeables.add(accepted);
+	}
+
+	@Test
+	void aChangeLargerThanAFrameIsRefusedBeforeItIsSent() throws IOException {
+		DaemonClient client = client(DaemonAddress.parse(String.valueOf(freePort())));
+		DaemonSessionStore store = new DaemonSessionStore(client);
+		SessionChange huge = new SessionChange("big", null, true, 1, 1L, 1000L, false, null,
+				Map.of("blob", new byte[Frames.MAX_FRAME_BYTES]));
+		assertThatExceptionOfType(SessionTooLargeException.class).isThrownBy(() -> store.save(huge))
+			.withMessageContaining("Session big");
+		assertThat(client.getErrorCount()).isZero();
 	}
 
 	@Test
