@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import dev.sessionstarter.daemon.protocol.DaemonStats;
+import dev.sessionstarter.daemon.protocol.Frames;
 import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.daemon.protocol.ProtocolException;
 import dev.sessionstarter.daemon.protocol.WireCodec;
@@ -28,6 +29,11 @@ import dev.sessionstarter.store.memory.MemorySessionStore;
  * application) or the {@link LockTable}.
  */
 final class RequestHandler {
+
+	/**
+	 * The most a stored session may take on the wire: a response frame less its status byte.
+	 */
+	static final long MAX_RECORD_BYTES = Frames.MAX_FRAME_BYTES - 1;
 
 	private final @Nullable MemorySessionStore store;
 
@@ -149,6 +155,10 @@ final class RequestHandler {
 			case Opcodes.SAVE -> {
 				SessionChange change = WireCodec.readChange(request);
 				request.requireEnd();
+				long size = sizeAfter(store, change);
+				if (size > MAX_RECORD_BYTES) {
+					return WireOutput.frame(Opcodes.TOO_LARGE).writeLong(size).writeLong(MAX_RECORD_BYTES);
+				}
 				SessionRecord saved;
 				try {
 					saved = store.save(change);
@@ -198,6 +208,23 @@ final class RequestHandler {
 				return error("Unknown operation " + Opcodes.requestName(opcode));
 			}
 		}
+	}
+
+	/**
+	 * Return at most how many bytes the session would take on the wire after a change, exactly
+	 * when that is near the limit, so that no session is stored that could not be read back.
+	 */
+	private static long sizeAfter(MemorySessionStore store, SessionChange change) {
+		String storedId = change.isRename() ? change.previousId() : change.id();
+		SessionRecord base = (storedId != null) ? store.find(storedId) : null;
+		long bound = ((base != null) ? WireCodec.maxEncodedSize(base) : 0) + WireCodec.maxEncodedSize(change);
+		if (bound <= MAX_RECORD_BYTES) {
+			return bound;
+		}
+		if (base == null && !change.isCreate()) {
+			return 0;
+		}
+		return WireCodec.maxEncodedSize(SessionRecord.apply(base, change));
 	}
 
 	DaemonStats stats() {

@@ -6,6 +6,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,8 @@ import dev.sessionstarter.daemon.client.DaemonUnavailableException;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.daemon.protocol.DaemonStats;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionTooLargeException;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
 
@@ -131,6 +134,21 @@ class SessionDaemonIT {
 		assertThat((Object) merged.getAttribute("cart")).isEqualTo("book");
 		assertThat((Object) merged.getAttribute("theme")).isEqualTo("dark");
 		assertThat((Object) merged.getAttribute("start")).isEqualTo(0);
+	}
+
+	@Test
+	void refusesAChangeThatWouldMakeTheSessionTooLargeToReadBack() throws Exception {
+		DaemonProcess daemon = start(String.valueOf(DaemonProcess.freePort()));
+		DaemonSessionStore store = new DaemonSessionStore(client(daemon.address(), null));
+		byte[] tenMegabytes = new byte[10 * 1024 * 1024];
+		store.save(new SessionChange("big", null, true, 1, 1L, -1L, false, null, Map.of("a", tenMegabytes)));
+		assertThatExceptionOfType(SessionTooLargeException.class)
+			.isThrownBy(() -> store.save(new SessionChange("big", null, false, 1, null, null, false, null,
+					Map.of("b", tenMegabytes))))
+			.withMessageContaining("Session big");
+		store.save(new SessionChange("big", null, false, 1, null, null, false, null, Map.of("a", new byte[10])));
+		store.save(new SessionChange("big", null, false, 1, null, null, false, null, Map.of("b", tenMegabytes)));
+		assertThat(store.find("big").attribute("b")).hasSize(tenMegabytes.length);
 	}
 
 	@Test

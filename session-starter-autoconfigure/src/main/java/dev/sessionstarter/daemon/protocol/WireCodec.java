@@ -131,6 +131,39 @@ public final class WireCodec {
 	}
 
 	/**
+	 * Return at most how many bytes {@link #writeRecord} writes for a record (strings counted
+	 * at three bytes a character, the most UTF-8 takes for one {@code char}).
+	 * @param record the record
+	 * @return an upper bound of its encoded size
+	 */
+	public static long maxEncodedSize(SessionRecord record) {
+		long size = 4 + 3L * record.id().length() + 8 * 3 + 4 + 8 + 4;
+		String principalName = record.principalName();
+		size += (principalName != null) ? 3L * principalName.length() : 0;
+		for (int i = 0; i < record.attributeCount(); i++) {
+			size += 4 + 3L * record.attributeName(i).length() + 4 + record.attributeValue(i).length;
+		}
+		return size;
+	}
+
+	/**
+	 * Return at most how many bytes a change adds to a stored record: the encoded size of its
+	 * id, principal name and attribute values.
+	 * @param change the change
+	 * @return an upper bound
+	 */
+	public static long maxEncodedSize(SessionChange change) {
+		long size = 4 + 3L * change.id().length() + 8 * 3 + 4 + 8 + 4;
+		String principalName = change.principalName();
+		size += (principalName != null) ? 3L * principalName.length() : 0;
+		for (Map.Entry<String, byte @Nullable []> attribute : change.attributes().entrySet()) {
+			byte[] value = attribute.getValue();
+			size += 4 + 3L * attribute.getKey().length() + 4 + ((value != null) ? value.length : 0);
+		}
+		return size;
+	}
+
+	/**
 	 * Write the daemon's statistics.
 	 * @param output the output
 	 * @param stats the statistics
