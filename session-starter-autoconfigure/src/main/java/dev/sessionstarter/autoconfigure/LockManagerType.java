@@ -6,9 +6,9 @@ package dev.sessionstarter.autoconfigure;
 public enum LockManagerType {
 
 	/**
-	 * The lock manager of the selected store: {@code memory} for the memory store (and for
-	 * stores without one of their own), {@code daemon} for the daemon store, {@code none} for
-	 * the none store.
+	 * The lock manager of the selected store: {@code file} for the file store, {@code daemon}
+	 * for the daemon store, {@code none} for the none store, {@code memory} for the memory store
+	 * and stores without one of their own.
 	 */
 	NATIVE,
 
@@ -16,6 +16,12 @@ public enum LockManagerType {
 	 * Locks in this process; serializes the requests of a session within one JVM.
 	 */
 	MEMORY,
+
+	/**
+	 * OS file locks in {@code sessions.file.dir}; serializes the requests of a session across
+	 * every JVM on the host that shares the directory.
+	 */
+	FILE,
 
 	/**
 	 * Locks held by the session daemon ({@code sessions.daemon.*}); serializes the requests of
@@ -39,6 +45,7 @@ public enum LockManagerType {
 		}
 		return switch (store) {
 			case NONE -> NONE;
+			case FILE -> FILE;
 			case DAEMON -> DAEMON;
 			default -> MEMORY;
 		};

@@ -8,6 +8,11 @@ public enum SerializerType {
 	/**
 	 * JDK serialization under an allow-list, with compact forms for strings and boxed numbers.
 	 */
-	JAVA
+	JAVA,
+
+	/**
+	 * JSON a person can read (Jackson), with an allow-list of the types it creates.
+	 */
+	JSON
 
 }

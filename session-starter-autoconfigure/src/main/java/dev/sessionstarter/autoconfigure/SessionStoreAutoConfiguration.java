@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
@@ -27,8 +29,10 @@ import org.springframework.session.SessionRepository;
 import org.springframework.session.config.SessionRepositoryCustomizer;
 import org.springframework.session.config.annotation.web.http.SpringHttpSessionConfiguration;
 import org.springframework.session.web.http.SessionRepositoryFilter;
+import org.springframework.util.ClassUtils;
 
 import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.serialization.JsonSessionSerializer;
 import dev.sessionstarter.serialization.SessionSerializer;
 import dev.sessionstarter.store.PurgeScheduler;
 import dev.sessionstarter.store.SessionStore;
@@ -50,13 +54,16 @@ public final class SessionStoreAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean({ SessionRepository.class, SessionSerializer.class })
-	JavaSessionSerializer sessionSerializer(SessionsProperties properties, BeanFactory beanFactory) {
+	SessionSerializer sessionSerializer(SessionsProperties properties, BeanFactory beanFactory) {
 		List<String> allowed = new ArrayList<>(properties.getAllowedClasses());
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			AutoConfigurationPackages.get(beanFactory).forEach((name) -> allowed.add(name + ".**"));
 		}
 		ClassLoader classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
 				? configurable.getBeanClassLoader() : null;
+		if (properties.resolveSerializer() == SerializerType.JSON) {
+			return JsonSerializerFactory.create(allowed, classLoader);
+		}
 		return new JavaSessionSerializer(allowed, classLoader);
 	}
 
@@ -86,6 +93,24 @@ public final class SessionStoreAutoConfiguration {
 	@ConditionalOnBean(StoreSessionRepository.class)
 	PurgeScheduler sessionPurgeScheduler(StoreSessionRepository repository, SessionsProperties properties) {
 		return new PurgeScheduler(repository, properties.getPurgeInterval());
+	}
+
+	/**
+	 * Creates the JSON serializer apart from the configuration class, so that Jackson is only
+	 * needed when it is selected.
+	 */
+	private static final class JsonSerializerFactory {
+
+		private static final String JSON_MAPPER = "tools.jackson.databind.json.JsonMapper";
+
+		static SessionSerializer create(List<String> allowed, @Nullable ClassLoader classLoader) {
+			if (!ClassUtils.isPresent(JSON_MAPPER, classLoader)) {
+				throw new InvalidSessionsPropertyException("sessions.serializer", "json",
+						"needs Jackson 3 (tools.jackson.core:jackson-databind) on the classpath");
+			}
+			return new JsonSessionSerializer(allowed, classLoader);
+		}
+
 	}
 
 	/**

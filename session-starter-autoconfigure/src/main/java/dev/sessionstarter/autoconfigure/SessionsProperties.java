@@ -18,6 +18,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.lock.LockTimeoutAction;
+import dev.sessionstarter.store.file.FileFormat;
 
 /**
  * Configuration properties of the session store ({@code sessions.*}). The session timeout is
@@ -52,9 +53,10 @@ public class SessionsProperties implements InitializingBean {
 	private Duration purgeInterval = DEFAULT_PURGE_INTERVAL;
 
 	/**
-	 * How session attribute values are encoded.
+	 * How session attribute values are encoded: 'java' unless sessions.file.format is 'json',
+	 * which implies 'json'.
 	 */
-	private SerializerType serializer = SerializerType.JAVA;
+	private @Nullable SerializerType serializer;
 
 	/**
 	 * Class name patterns that session attributes may hold beyond the JDK's value types and
@@ -69,6 +71,8 @@ public class SessionsProperties implements InitializingBean {
 	private final Lock lock = new Lock();
 
 	private final Daemon daemon = new Daemon();
+
+	private final File file = new File();
 
 	public StoreType getStore() {
 		return this.store;
@@ -102,12 +106,25 @@ public class SessionsProperties implements InitializingBean {
 		this.purgeInterval = purgeInterval;
 	}
 
-	public SerializerType getSerializer() {
+	public @Nullable SerializerType getSerializer() {
 		return this.serializer;
 	}
 
-	public void setSerializer(SerializerType serializer) {
+	public void setSerializer(@Nullable SerializerType serializer) {
 		this.serializer = serializer;
+	}
+
+	/**
+	 * Return the serializer in effect: {@link #getSerializer() the one set}, else
+	 * {@link SerializerType#JSON} when {@code sessions.file.format} is {@code json}, else
+	 * {@link SerializerType#JAVA}.
+	 * @return the serializer type
+	 */
+	public SerializerType resolveSerializer() {
+		if (this.serializer != null) {
+			return this.serializer;
+		}
+		return (this.file.getFormat() == FileFormat.JSON) ? SerializerType.JSON : SerializerType.JAVA;
 	}
 
 	public List<String> getAllowedClasses() {
@@ -130,6 +147,10 @@ public class SessionsProperties implements InitializingBean {
 		return this.daemon;
 	}
 
+	public File getFile() {
+		return this.file;
+	}
+
 	/**
 	 * Check the bound values, so that a bad setting stops startup with a message that names it.
 	 * @throws InvalidSessionsPropertyException for the first bad value
@@ -149,6 +170,12 @@ public class SessionsProperties implements InitializingBean {
 		this.memory.validate();
 		this.lock.validate();
 		this.daemon.validate();
+		this.file.validate();
+		if (this.file.getFormat() == FileFormat.JSON && this.serializer == SerializerType.JAVA) {
+			throw new InvalidSessionsPropertyException("sessions.serializer", "java",
+					"must be 'json' (or unset) when sessions.file.format is 'json': a JSON session file "
+							+ "embeds attribute values as JSON");
+		}
 	}
 
 	/**
@@ -250,6 +277,65 @@ public class SessionsProperties implements InitializingBean {
 			if (this.timeout == null || this.timeout.isNegative()) {
 				throw new InvalidSessionsPropertyException("sessions.lock.timeout", this.timeout,
 						"must be zero or a positive duration, such as 5s");
+			}
+		}
+
+	}
+
+	/**
+	 * Settings of the {@code file} store.
+	 */
+	public static class File {
+
+		/**
+		 * Directory that holds one file per session; created, readable by its owner only, if
+		 * it does not exist. Several application instances on one host may share it.
+		 */
+		private Path dir = Path.of("sessions");
+
+		/**
+		 * Format of the session files: 'binary' (compact, with a checksum) or 'json' (readable
+		 * by a person; implies sessions.serializer=json).
+		 */
+		private FileFormat format = FileFormat.BINARY;
+
+		/**
+		 * Whether every write is forced to the disk before it replaces the previous file, so a
+		 * power failure cannot lose a saved session. Slower; a process crash never loses one.
+		 */
+		private boolean fsync;
+
+		public Path getDir() {
+			return this.dir;
+		}
+
+		public void setDir(Path dir) {
+			this.dir = dir;
+		}
+
+		public FileFormat getFormat() {
+			return this.format;
+		}
+
+		public void setFormat(FileFormat format) {
+			this.format = format;
+		}
+
+		public boolean isFsync() {
+			return this.fsync;
+		}
+
+		public void setFsync(boolean fsync) {
+			this.fsync = fsync;
+		}
+
+		void validate() {
+			if (this.dir == null || this.dir.toString().isBlank()) {
+				throw new InvalidSessionsPropertyException("sessions.file.dir", this.dir,
+						"must name a directory, such as ./sessions");
+			}
+			if (this.format == null) {
+				throw new InvalidSessionsPropertyException("sessions.file.format", null, "must be 'binary' or 'json'");
 			}
 		}
 

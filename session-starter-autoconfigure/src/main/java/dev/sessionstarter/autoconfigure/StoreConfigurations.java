@@ -16,6 +16,7 @@ final class StoreConfigurations {
 	static {
 		Map<StoreType, String> mappings = new EnumMap<>(StoreType.class);
 		mappings.put(StoreType.MEMORY, MemoryStoreConfiguration.class.getName());
+		mappings.put(StoreType.FILE, FileStoreConfiguration.class.getName());
 		mappings.put(StoreType.DAEMON, DaemonStoreConfiguration.class.getName());
 		mappings.put(StoreType.NONE, NoneStoreConfiguration.class.getName());
 		MAPPINGS = Collections.unmodifiableMap(mappings);

@@ -11,6 +11,11 @@ public enum StoreType {
 	MEMORY,
 
 	/**
+	 * One file per session in a directory, surviving restarts and shared by the JVMs of a host.
+	 */
+	FILE,
+
+	/**
 	 * Sessions in a separate session-daemon process on the same host, shared by every
 	 * application process that uses it.
 	 */

@@ -25,6 +25,9 @@ public final class SessionMeterNames {
 	/** Counter: sessions removed to keep within the byte bound. */
 	public static final String STORE_EVICTIONS = "sessions.store.evictions";
 
+	/** Counter: unreadable stored sessions (corrupt, truncated or empty files) moved aside. */
+	public static final String STORE_QUARANTINED = "sessions.store.quarantined";
+
 	/** Timer: repository operations, tagged {@code operation}. */
 	public static final String STORE_OPERATIONS = "sessions.store.operations";
 

@@ -58,6 +58,8 @@ public class SessionStoreMeterBinder implements MeterBinder {
 				StoreStatistics::expired);
 		counter(registry, SessionMeterNames.STORE_EVICTIONS, tags, "Sessions evicted to stay within the size bound",
 				StoreStatistics::evicted);
+		counter(registry, SessionMeterNames.STORE_QUARANTINED, tags,
+				"Unreadable stored sessions moved aside", StoreStatistics::quarantined);
 		counter(registry, SessionMeterNames.SERIALIZATION_FAILURES, tags,
 				"Attribute values that could not be decoded", StoreStatistics::serializationFailures);
 		Map<StoreOperation, Timer> operationTimers = new EnumMap<>(StoreOperation.class);

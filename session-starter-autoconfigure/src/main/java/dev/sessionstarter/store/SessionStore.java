@@ -80,6 +80,15 @@ public interface SessionStore {
 	}
 
 	/**
+	 * Return how many stored sessions the store found unreadable (a corrupt, truncated or empty
+	 * file) and moved aside since it was created; such a session is treated as absent.
+	 * @return the number; {@code 0} for stores that keep nothing that can be damaged
+	 */
+	default long quarantined() {
+		return 0;
+	}
+
+	/**
 	 * Return what the store holds now.
 	 * @return the usage
 	 */

@@ -315,7 +315,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	public StoreStatistics getStatistics() {
 		return new StoreStatistics(this.store.type(), this.store.usage(), this.created.sum(), this.deleted.sum(),
 				this.expired.sum(), this.evicted.sum(), this.purges.sum(), this.serializationFailures.sum(),
-				this.lastPurge);
+				this.lastPurge, this.store.quarantined());
 	}
 
 	private void onRemoval(SessionRecord record, RemovalCause cause) {

@@ -1,5 +1,6 @@
 package dev.sessionstarter.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.List;
 import jakarta.servlet.DispatcherType;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
@@ -27,6 +29,8 @@ import dev.sessionstarter.lock.NoneSessionLockManager;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockFilter;
 import dev.sessionstarter.lock.SessionLockManager;
+import dev.sessionstarter.store.file.FileSessionLockManager;
+import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +57,33 @@ class SessionLockAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("sessions.store=none")
 			.run((context) -> assertThat(context.getBean(SessionLockManager.class))
 				.isSameAs(NoneSessionLockManager.INSTANCE));
+	}
+
+	@Test
+	void usesTheFileLockManagerNativeToTheFileStore(@TempDir Path dir) {
+		this.contextRunner.withPropertyValues("sessions.store=file", "sessions.file.dir=" + dir).run((context) -> {
+			assertThat(context).hasSingleBean(FileSessionLockManager.class);
+			assertThat(context.getBean(SessionLockManager.class).type()).isEqualTo("file");
+		});
+	}
+
+	@Test
+	void usesTheFileLockManagerWithTheMemoryStoreWhenSelected(@TempDir Path dir) {
+		this.contextRunner.withPropertyValues("sessions.lock.manager=file", "sessions.file.dir=" + dir)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(FileSessionLockManager.class);
+				assertThat(context).hasSingleBean(MemorySessionStore.class);
+			});
+	}
+
+	@Test
+	void usesTheMemoryLockManagerWithTheFileStoreWhenSelected(@TempDir Path dir) {
+		this.contextRunner
+			.withPropertyValues("sessions.store=file", "sessions.file.dir=" + dir, "sessions.lock.manager=memory")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MemorySessionLockManager.class);
+				assertThat(context).doesNotHaveBean(FileSessionLockManager.class);
+			});
 	}
 
 	@Test

@@ -34,7 +34,8 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 		this.sessions = statistics.usage().sessions();
 		this.bytes = statistics.usage().bytes();
 		this.counters = new Counters(statistics.created(), statistics.deleted(), statistics.expired(),
-				statistics.evicted(), statistics.purges(), statistics.serializationFailures());
+				statistics.evicted(), statistics.purges(), statistics.serializationFailures(),
+				statistics.quarantined());
 		this.lastPurge = statistics.lastPurge();
 		this.lock = lock;
 	}
@@ -87,9 +88,10 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 	 * @param evicted sessions evicted to stay within the bound
 	 * @param purges purge runs
 	 * @param serializationFailures attribute values that could not be decoded
+	 * @param quarantined unreadable stored sessions moved aside
 	 */
 	public record Counters(long created, long deleted, long expired, long evicted, long purges,
-			long serializationFailures) {
+			long serializationFailures, long quarantined) {
 
 	}
 

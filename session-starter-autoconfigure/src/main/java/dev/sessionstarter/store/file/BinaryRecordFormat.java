@@ -1,0 +1,143 @@
+package dev.sessionstarter.store.file;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.store.SessionRecord;
+
+/**
+ * The binary session file: a magic number, the record's fields, its attributes as
+ * length-prefixed names and value bytes, and a CRC-32C of everything before it, so that a
+ * truncated or damaged file is recognised as such rather than misread.
+ *
+ * <pre>
+ * int magic 'SSF1' | long version | long creationTime | long lastAccessedTime | long maxInactiveMillis
+ * string id | byte hasPrincipal [string principalName] | int count | count x (string name, bytes value)
+ * int crc32c
+ * </pre>
+ * where a string or bytes is an int length followed by that many bytes (strings in UTF-8).
+ */
+final class BinaryRecordFormat implements RecordFormat {
+
+	private static final int MAGIC = 0x53534631;
+
+	private static final int FIXED_SIZE = 4 + 8 * 4 + 4 + 1 + 4 + 4;
+
+	@Override
+	public byte[] encode(SessionRecord record) {
+		byte[] id = utf8(record.id());
+		String principal = record.principalName();
+		byte[] principalBytes = (principal != null) ? utf8(principal) : null;
+		int count = record.attributeCount();
+		byte[][] names = new byte[count][];
+		int size = FIXED_SIZE + id.length + ((principalBytes != null) ? 4 + principalBytes.length : 0);
+		for (int i = 0; i < count; i++) {
+			names[i] = utf8(record.attributeName(i));
+			size += 8 + names[i].length + record.attributeValue(i).length;
+		}
+		ByteBuffer buffer = ByteBuffer.allocate(size);
+		buffer.putInt(MAGIC)
+			.putLong(record.version())
+			.putLong(record.creationTime())
+			.putLong(record.lastAccessedTime())
+			.putLong(record.maxInactiveMillis());
+		putBytes(buffer, id);
+		buffer.put((byte) ((principalBytes != null) ? 1 : 0));
+		if (principalBytes != null) {
+			putBytes(buffer, principalBytes);
+		}
+		buffer.putInt(count);
+		for (int i = 0; i < count; i++) {
+			putBytes(buffer, names[i]);
+			putBytes(buffer, record.attributeValue(i));
+		}
+		buffer.putInt(crc(buffer.array(), size - 4));
+		return buffer.array();
+	}
+
+	@Override
+	public SessionRecord decode(byte[] bytes) throws CorruptSessionFileException {
+		if (bytes.length < FIXED_SIZE) {
+			throw new CorruptSessionFileException("only " + bytes.length + " bytes");
+		}
+		ByteBuffer buffer = ByteBuffer.wrap(bytes);
+		if (buffer.getInt() != MAGIC) {
+			throw new CorruptSessionFileException("not a session file (wrong magic number)");
+		}
+		int crc = buffer.getInt(bytes.length - 4);
+		if (crc != crc(bytes, bytes.length - 4)) {
+			throw new CorruptSessionFileException("checksum mismatch (truncated or damaged)");
+		}
+		buffer.limit(bytes.length - 4);
+		try {
+			long version = buffer.getLong();
+			long creationTime = buffer.getLong();
+			long lastAccessedTime = buffer.getLong();
+			long maxInactiveMillis = buffer.getLong();
+			String id = getString(buffer);
+			String principal = (buffer.get() != 0) ? getString(buffer) : null;
+			int count = buffer.getInt();
+			if (count < 0 || count > buffer.remaining() / 8) {
+				throw new CorruptSessionFileException("invalid attribute count " + count);
+			}
+			String[] names = new String[count];
+			byte[][] values = new byte[count][];
+			for (int i = 0; i < count; i++) {
+				names[i] = getString(buffer);
+				values[i] = getBytes(buffer);
+			}
+			if (buffer.hasRemaining()) {
+				throw new CorruptSessionFileException(buffer.remaining() + " unexpected bytes at the end");
+			}
+			return record(id, creationTime, lastAccessedTime, maxInactiveMillis, principal, names, values, version);
+		}
+		catch (BufferUnderflowException ex) {
+			throw new CorruptSessionFileException("truncated", ex);
+		}
+	}
+
+	private static SessionRecord record(String id, long creationTime, long lastAccessedTime, long maxInactiveMillis,
+			@Nullable String principal, String[] names, byte[][] values, long version)
+			throws CorruptSessionFileException {
+		try {
+			return new SessionRecord(id, creationTime, lastAccessedTime, maxInactiveMillis, principal, names, values,
+					version);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new CorruptSessionFileException(ex.getMessage(), ex);
+		}
+	}
+
+	private static byte[] utf8(String string) {
+		return string.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static void putBytes(ByteBuffer buffer, byte[] bytes) {
+		buffer.putInt(bytes.length).put(bytes);
+	}
+
+	private static String getString(ByteBuffer buffer) throws CorruptSessionFileException {
+		return new String(getBytes(buffer), StandardCharsets.UTF_8);
+	}
+
+	private static byte[] getBytes(ByteBuffer buffer) throws CorruptSessionFileException {
+		int length = buffer.getInt();
+		if (length < 0 || length > buffer.remaining()) {
+			throw new CorruptSessionFileException("invalid length " + length);
+		}
+		byte[] bytes = new byte[length];
+		buffer.get(bytes);
+		return bytes;
+	}
+
+	private static int crc(byte[] bytes, int length) {
+		CRC32C crc = new CRC32C();
+		crc.update(bytes, 0, length);
+		return (int) crc.getValue();
+	}
+
+}

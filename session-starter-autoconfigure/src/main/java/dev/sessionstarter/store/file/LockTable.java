@@ -1,0 +1,285 @@
+package dev.sessionstarter.store.file;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The OS-level locks of one session directory, shared by every {@link FileSessionStore} and
+ * {@link FileSessionLockManager} of this JVM on that directory.
+ *
+ * <p>All locks live in one file, {@code <dir>/.lock}, that is never deleted: each session id
+ * hashes to one of {@link #SLOTS} slots, and each slot owns two bytes of the file, one for the
+ * request lock and one for the record lock (held by the store while it reads, merges and
+ * writes a session file). The OS grants a byte range to one process at a time and releases it
+ * when the process dies, so no stale lock outlives a killed JVM, and no lock file is ever
+ * created or deleted per session. Two ids that share a slot merely wait for each other.
+ *
+ * <p>Within the JVM, a fair semaphore per byte lets one thread at a time ask the OS for it (the
+ * OS lock is per process) and serves waiters in arrival order; between JVMs the OS decides. The
+ * whole JVM uses one channel for the file, because closing any channel on a file releases
+ * every lock the process holds on it. A lock is not tied to the thread that acquired it.
+ */
+final class LockTable {
+
+	/**
+	 * The number of lock slots; ids are spread over them by their hash.
+	 */
+	static final int SLOTS = 1 << 14;
+
+	/**
+	 * The name of the lock file in the session directory.
+	 */
+	static final String FILE_NAME = ".lock";
+
+	private static final Log logger = LogFactory.getLog(LockTable.class);
+
+	private static final ConcurrentHashMap<Path, LockTable> open = new ConcurrentHashMap<>();
+
+	private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+
+	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+	private final Path file;
+
+	private final AtomicReferenceArray<Semaphore> local = new AtomicReferenceArray<>(SLOTS * 2);
+
+	private volatile FileChannel channel;
+
+	private int references;
+
+	private LockTable(Path file) {
+		this.file = file;
+		this.channel = openChannel(file);
+	}
+
+	/**
+	 * Return the table of a directory, opening its lock file if this JVM has not yet; every
+	 * call must be paired with a {@link #close()}.
+	 * @param dir an existing directory, as a real path
+	 * @return the table
+	 */
+	static LockTable open(Path dir) {
+		return open.compute(dir.resolve(FILE_NAME), (file, table) -> {
+			LockTable result = (table != null) ? table : new LockTable(file);
+			result.references++;
+			return result;
+		});
+	}
+
+	/**
+	 * Give up one reference; the last one closes the lock file.
+	 */
+	void close() {
+		open.computeIfPresent(this.file, (file, table) -> {
+			if (--table.references > 0) {
+				return table;
+			}
+			try {
+				table.channel.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Failed to close " + file, ex);
+			}
+			return null;
+		});
+	}
+
+	/**
+	 * Acquire one of an id's locks.
+	 * @param id the session id
+	 * @param kind which lock
+	 * @param timeoutNanos the longest wait
+	 * @return the held lock, or {@code null} if it could not be had in time
+	 * @throws InterruptedException if the thread is interrupted while waiting
+	 */
+	@Nullable Held acquire(String id, Kind kind, long timeoutNanos) throws InterruptedException {
+		long deadline = System.nanoTime() + timeoutNanos;
+		int position = position(id, kind);
+		Semaphore semaphore = semaphore(position);
+		if (!semaphore.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
+			return null;
+		}
+		boolean acquired = false;
+		try {
+			FileLock lock = lockOs(position, deadline);
+			if (lock == null) {
+				return null;
+			}
+			acquired = true;
+			return new Held(semaphore, lock);
+		}
+		finally {
+			if (!acquired) {
+				semaphore.release();
+			}
+		}
+	}
+
+	/**
+	 * Return the slot an id hashes to.
+	 * @param id the id
+	 * @return the slot, from 0 to {@link #SLOTS} - 1
+	 */
+	static int slot(String id) {
+		int hash = id.hashCode();
+		hash ^= (hash >>> 16);
+		hash *= 0x45d9f3b;
+		hash ^= (hash >>> 16);
+		return hash & (SLOTS - 1);
+	}
+
+	private static int position(String id, Kind kind) {
+		return (slot(id) << 1) | kind.ordinal();
+	}
+
+	private Semaphore semaphore(int position) {
+		Semaphore semaphore = this.local.get(position);
+		if (semaphore == null) {
+			this.local.compareAndSet(position, null, new Semaphore(1, true));
+			semaphore = this.local.get(position);
+		}
+		return semaphore;
+	}
+
+	private @Nullable FileLock lockOs(int position, long deadline) throws InterruptedException {
+		long backoff = MIN_BACKOFF_NANOS;
+		while (true) {
+			FileLock lock = tryLockOs(position);
+			if (lock != null) {
+				return lock;
+			}
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				return null;
+			}
+			if (Thread.interrupted()) {
+				throw new InterruptedException();
+			}
+			LockSupport.parkNanos(Math.min(remaining, backoff));
+			backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+		}
+	}
+
+	/**
+	 * Ask the OS for one byte without waiting. The thread's interrupt flag is cleared around the
+	 * call: an interrupt during an operation on the shared channel would close it and release
+	 * the locks of every other thread.
+	 */
+	private @Nullable FileLock tryLockOs(int position) {
+		boolean interrupted = Thread.interrupted();
+		try {
+			for (int attempt = 0;; attempt++) {
+				FileChannel channel = this.channel;
+				try {
+					return channel.tryLock(position, 1, false);
+				}
+				catch (ClosedChannelException ex) {
+					if (attempt > 0) {
+						throw new UncheckedIOException("Lock file " + this.file + " cannot be used", ex);
+					}
+					reopen(channel);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException("Failed to lock " + this.file, ex);
+				}
+			}
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private synchronized void reopen(FileChannel closed) {
+		if (this.channel == closed && !closed.isOpen()) {
+			logger.warn("Lock file " + this.file + " was closed unexpectedly; reopening it");
+			this.channel = openChannel(this.file);
+		}
+	}
+
+	private static FileChannel openChannel(Path file) {
+		try {
+			return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+					FileAttributes.ownerOnlyFile(file));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Failed to open lock file " + file, ex);
+		}
+	}
+
+	/**
+	 * The two locks of a slot.
+	 */
+	enum Kind {
+
+		/**
+		 * Held by a request for its whole duration ({@link FileSessionLockManager}).
+		 */
+		REQUEST,
+
+		/**
+		 * Held by the store while it reads, merges and writes one session file.
+		 */
+		RECORD
+
+	}
+
+	/**
+	 * A held lock; released once, on any thread.
+	 */
+	static final class Held implements AutoCloseable {
+
+		private final Semaphore semaphore;
+
+		private final FileLock lock;
+
+		private final AtomicBoolean released = new AtomicBoolean();
+
+		Held(Semaphore semaphore, FileLock lock) {
+			this.semaphore = semaphore;
+			this.lock = lock;
+		}
+
+		@Override
+		public void close() {
+			if (!this.released.compareAndSet(false, true)) {
+				return;
+			}
+			boolean interrupted = Thread.interrupted();
+			try {
+				this.lock.release();
+			}
+			catch (ClosedChannelException ex) {
+				// The OS released it with the channel
+			}
+			catch (IOException ex) {
+				logger.warn("Failed to release a lock in " + this.lock.channel(), ex);
+			}
+			finally {
+				this.semaphore.release();
+				if (interrupted) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,104 @@
+package dev.sessionstarter.store.file.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End-to-end tests of the {@code file} store: real HTTP requests to applications on embedded
+ * Tomcat that share one session directory, across a restart and side by side.
+ */
+class FileStoreEndToEndTests {
+
+	@TempDir
+	Path dir;
+
+	private final HttpClient client = HttpClient.newHttpClient();
+
+	private final List<ConfigurableApplicationContext> applications = new ArrayList<>();
+
+	@AfterEach
+	void stopApplications() {
+		this.applications.forEach(ConfigurableApplicationContext::close);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "binary", "json" })
+	void sessionAndPrincipalIndexSurviveARestart(String format) throws Exception {
+		ConfigurableApplicationContext first = start(format);
+		Response added = get(first, "/cart/add?item=book", null);
+		String cookie = added.cookie();
+		assertThat(cookie).isNotNull();
+		get(first, "/sign-in?user=alice", cookie);
+		first.close();
+
+		ConfigurableApplicationContext second = start(format);
+		assertThat(get(second, "/cart", cookie).body()).isEqualTo("[\"book\"]");
+		String sessionId = new String(Base64.getDecoder().decode(cookie.substring(cookie.indexOf('=') + 1)),
+				StandardCharsets.UTF_8);
+		assertThat(get(second, "/actuator/sessions?username=alice", null).body()).contains(sessionId);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "binary", "json" })
+	void twoRunningInstancesShareSessions(String format) throws Exception {
+		ConfigurableApplicationContext first = start(format);
+		ConfigurableApplicationContext second = start(format);
+		String cookie = get(first, "/cart/add?item=book", null).cookie();
+
+		assertThat(get(second, "/cart/add?item=pen", cookie).body()).isEqualTo("[\"book\",\"pen\"]");
+		assertThat(get(first, "/cart", cookie).body()).isEqualTo("[\"book\",\"pen\"]");
+	}
+
+	private ConfigurableApplicationContext start(String format) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(FileStoreTestApplication.class)
+			.properties("server.port=0", "sessions.store=file", "sessions.file.dir=" + this.dir,
+					"sessions.file.format=" + format, "management.endpoints.web.exposure.include=sessions,sessionstore",
+					"spring.main.banner-mode=off")
+			.run();
+		this.applications.add(context);
+		return context;
+	}
+
+	private Response get(ConfigurableApplicationContext context, String path, String cookie)
+			throws IOException, InterruptedException {
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+		if (cookie != null) {
+			request.header("Cookie", cookie);
+		}
+		HttpResponse<String> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+		String setCookie = response.headers()
+			.allValues("Set-Cookie")
+			.stream()
+			.filter((value) -> value.startsWith("SESSION="))
+			.map((value) -> value.substring(0, value.indexOf(';')))
+			.findFirst()
+			.orElse(cookie);
+		return new Response(response.body(), setCookie);
+	}
+
+	private record Response(String body, String cookie) {
+
+	}
+
+}
