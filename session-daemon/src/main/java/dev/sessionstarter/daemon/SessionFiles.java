@@ -1,11 +1,14 @@
 package dev.sessionstarter.daemon;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,37 +17,45 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.sessionstarter.daemon.protocol.ProtocolException;
-import dev.sessionstarter.daemon.protocol.WireCodec;
-import dev.sessionstarter.daemon.protocol.WireInput;
-import dev.sessionstarter.daemon.protocol.WireOutput;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
+import dev.sessionstarter.store.file.CorruptSessionFileException;
+import dev.sessionstarter.store.file.FileAttributes;
+import dev.sessionstarter.store.file.FileFormat;
+import dev.sessionstarter.store.file.RecordFormat;
 
 /**
- * The daemon's storage directory: one file per session ({@code <id>.session}, a magic number
- * then the record in {@link WireCodec} form), each written to a temporary file and renamed
- * over the old one, so a file is always whole. Writes happen behind the requests: a change
- * marks its session dirty, and {@link #flush()} (every flush interval, and on a clean stop)
- * writes the dirty sessions as the store holds them then, or deletes the files of those it no
- * longer holds. A file that cannot be read is renamed {@code <name>.corrupt} and skipped.
+ * The daemon's storage directory: one file per session, {@code <id>.session} in the file
+ * store's binary format ({@link RecordFormat}, with its checksum), owner-only, each written to
+ * a temporary file and renamed over the old one, so a file is always whole. Writes happen
+ * behind the requests: a change marks its session dirty, and {@link #flush()} (every flush
+ * interval, and on a clean stop) writes the dirty sessions as the store holds them then, or
+ * deletes the files of those it no longer holds. A file that cannot be read is moved to
+ * {@code .quarantine/}, logged and skipped, as the file store does.
  */
 final class SessionFiles {
 
-	static final int MAGIC = 0x53534431;
+	private static final String TEMP_PREFIX = ".tmp-";
 
-	private static final String SUFFIX = ".session";
+	private static final String QUARANTINE_DIR = ".quarantine";
 
 	private final Path dir;
 
 	private final SessionStore store;
 
+	private final RecordFormat format = RecordFormat.of(FileFormat.BINARY);
+
+	private final String extension = FileFormat.BINARY.extension();
+
 	private final Set<String> dirty = ConcurrentHashMap.newKeySet();
 
 	SessionFiles(Path dir, SessionStore store) throws IOException {
-		this.dir = Files.createDirectories(dir);
+		if (!Files.isDirectory(dir)) {
+			Files.createDirectories(dir, FileAttributes.ownerOnlyDirectory(dir));
+		}
+		this.dir = dir;
 		this.store = store;
 	}
 
@@ -64,7 +75,7 @@ final class SessionFiles {
 	 */
 	int load(Instant now) throws IOException {
 		int loaded = 0;
-		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.dir, "*" + SUFFIX)) {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.dir, "*" + this.extension)) {
 			for (Path file : files) {
 				SessionRecord record = read(file);
 				if (record == null) {
@@ -83,32 +94,42 @@ final class SessionFiles {
 
 	private @Nullable SessionRecord read(Path file) {
 		String name = file.getFileName().toString();
-		String id = name.substring(0, name.length() - SUFFIX.length());
+		String id = name.substring(0, name.length() - this.extension.length());
+		SessionRecord record;
 		try {
-			WireInput input = new WireInput(Files.readAllBytes(file));
-			if (input.readInt() != MAGIC) {
-				throw new ProtocolException("not a session file");
-			}
-			SessionRecord record = WireCodec.readRecord(input);
-			input.requireEnd();
-			if (!SessionIds.isValid(id) || !record.id().equals(id)) {
-				throw new ProtocolException("the file name does not match the session id");
-			}
-			return record;
+			record = this.format.decode(Files.readAllBytes(file));
 		}
-		catch (IOException | RuntimeException ex) {
-			SessionDaemon.log("WARN", "Cannot read " + file + " (" + ex.getMessage() + "); renamed to " + name
-					+ ".corrupt and skipped");
-			try {
-				Files.move(file, file.resolveSibling(name + ".corrupt"), StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (IOException moveFailure) {
-				SessionDaemon.log("WARN", "Cannot rename " + file + ": " + moveFailure.getMessage());
-			}
+		catch (IOException | CorruptSessionFileException ex) {
+			quarantine(file, ex.getMessage());
 			return null;
+		}
+		if (!SessionIds.isValid(id) || !record.id().equals(id)) {
+			quarantine(file, "the file name does not match the session id");
+			return null;
+		}
+		return record;
+	}
+
+	private void quarantine(Path file, @Nullable String reason) {
+		Path quarantine = this.dir.resolve(QUARANTINE_DIR);
+		Path target = quarantine.resolve(file.getFileName());
+		try {
+			if (!Files.isDirectory(quarantine)) {
+				Files.createDirectories(quarantine, FileAttributes.ownerOnlyDirectory(quarantine));
+			}
+			Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+			SessionDaemon.log("WARN", "Session file " + file.getFileName() + " is unreadable (" + reason
+					+ "); moved it to " + target + " and skipped it");
+		}
+		catch (IOException ex) {
+			SessionDaemon.log("WARN", "Session file " + file + " is unreadable (" + reason + ") and cannot be moved to "
+					+ quarantine + ": " + ex.getMessage() + "; skipped it");
 		}
 	}
 
+	/**
+	 * The change that creates a session as a record holds it (its version starts again at 1).
+	 */
 	private static SessionChange toCreate(SessionRecord record) {
 		Map<String, byte[]> attributes = new HashMap<>();
 		for (int i = 0; i < record.attributeCount(); i++) {
@@ -133,24 +154,29 @@ final class SessionFiles {
 					write(record);
 				}
 				else {
-					Files.deleteIfExists(this.dir.resolve(id + SUFFIX));
+					Files.deleteIfExists(this.dir.resolve(id + this.extension));
 				}
 				done++;
 			}
 			catch (IOException ex) {
 				this.dirty.add(id);
-				SessionDaemon.log("ERROR", "Cannot write session file of " + id + " in " + this.dir + ": " + ex);
+				SessionDaemon.log("ERROR", "Cannot write the session file of " + id + " in " + this.dir + ": " + ex);
 			}
 		}
 		return done;
 	}
 
 	private void write(SessionRecord record) throws IOException {
-		WireOutput output = WireOutput.plain().writeInt(MAGIC);
-		WireCodec.writeRecord(output, record);
-		Path target = this.dir.resolve(record.id() + SUFFIX);
-		Path temp = this.dir.resolve(record.id() + ".tmp");
-		Files.write(temp, output.toByteArray());
+		Path target = this.dir.resolve(record.id() + this.extension);
+		Path temp = this.dir.resolve(TEMP_PREFIX + record.id());
+		ByteBuffer buffer = ByteBuffer.wrap(this.format.encode(record));
+		Files.deleteIfExists(temp);
+		try (FileChannel channel = FileChannel.open(temp,
+				Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FileAttributes.ownerOnlyFile(temp))) {
+			while (buffer.hasRemaining()) {
+				channel.write(buffer);
+			}
+		}
 		try {
 			Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		}

@@ -2,6 +2,7 @@ package dev.sessionstarter.daemon;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,9 @@ import dev.sessionstarter.daemon.client.DaemonSessionStore;
 import dev.sessionstarter.daemon.client.DaemonUnavailableException;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.file.FileFormat;
+import dev.sessionstarter.store.file.FileSessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
 
@@ -144,13 +148,41 @@ class DaemonRestartIT {
 
 	@Test
 	void aCorruptSessionFileIsSetAsideAndTheRestLoad(@TempDir Path dir) throws Exception {
-		Files.write(dir.resolve("broken-1.session"), new byte[] { 1, 2, 3, 4, 5 });
-		Files.write(dir.resolve("..session"), new byte[] { 0x53, 0x53, 0x44, 0x31 });
 		String port = String.valueOf(DaemonProcess.freePort());
+		DaemonProcess first = start(port, dir.toString());
+		StoredSession kept = repository(client(first.address())).createSession();
+		kept.setAttribute("n", 1);
+		repository(client(first.address())).save(kept);
+		assertThat(first.stop()).isEqualTo(143);
+		Files.write(dir.resolve("broken-1.session"), new byte[] { 1, 2, 3, 4, 5 });
+		byte[] valid = Files.readAllBytes(dir.resolve(kept.getId() + ".session"));
+		valid[valid.length / 2] ^= 0x55;
+		Files.write(dir.resolve("damaged-1.session"), valid);
 		DaemonProcess daemon = start(port, dir.toString());
-		assertThat(daemon.output()).contains("broken-1.session").contains("0 sessions loaded");
-		assertThat(dir.resolve("broken-1.session.corrupt")).exists();
+		assertThat(daemon.output()).contains("broken-1.session").contains("damaged-1.session")
+			.contains("1 sessions loaded");
+		assertThat(dir.resolve(".quarantine/broken-1.session")).exists();
+		assertThat(dir.resolve(".quarantine/damaged-1.session")).exists();
 		assertThat(dir.resolve("broken-1.session")).doesNotExist();
+		assertThat(repository(client(daemon.address())).findById(kept.getId())).isNotNull();
+	}
+
+	@Test
+	void writesTheFileStoresFormatOwnerOnly(@TempDir Path dir) throws Exception {
+		Path storage = dir.resolve("sessions");
+		DaemonProcess daemon = start(String.valueOf(DaemonProcess.freePort()), storage.toString());
+		StoreSessionRepository repository = repository(client(daemon.address()));
+		StoredSession session = repository.createSession();
+		session.setAttribute("n", 1);
+		repository.save(session);
+		assertThat(daemon.stop()).isEqualTo(143);
+		Path file = storage.resolve(session.getId() + ".session");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(storage))).isEqualTo("rwx------");
+		FileSessionStore fileStore = new FileSessionStore(storage, FileFormat.BINARY, false);
+		SessionRecord read = fileStore.find(session.getId());
+		assertThat(read).isNotNull();
+		assertThat(read.attributeNames()).containsExactly("n");
 	}
 
 	private static long sessionFiles(Path dir) throws Exception {
