@@ -5,8 +5,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +123,42 @@ class SessionDaemonIT {
 	}
 
 	@Test
+	void servesManyClientsAtOnce() throws Exception {
+		DaemonProcess daemon = start(String.valueOf(DaemonProcess.freePort()));
+		int clients = 64;
+		CyclicBarrier allConnected = new CyclicBarrier(clients + 1);
+		ExecutorService executor = Executors.newFixedThreadPool(clients);
+		try {
+			List<Future<Integer>> results = new ArrayList<>();
+			for (int c = 0; c < clients; c++) {
+				StoreSessionRepository repository = repository(daemon.address());
+				results.add(executor.submit(() -> {
+					StoredSession session = repository.createSession();
+					session.setAttribute("count", 0);
+					repository.save(session);
+					allConnected.await(60, TimeUnit.SECONDS);
+					for (int i = 0; i < 100; i++) {
+						StoredSession found = repository.findById(session.getId());
+						Integer count = found.getAttribute("count");
+						found.setAttribute("count", count + 1);
+						repository.save(found);
+					}
+					return repository.findById(session.getId()).getAttribute("count");
+				}));
+			}
+			allConnected.await(60, TimeUnit.SECONDS);
+			assertThat(client(daemon.address(), null).stats().connections()).isGreaterThanOrEqualTo(clients);
+			for (Future<Integer> result : results) {
+				assertThat(result.get(120, TimeUnit.SECONDS)).isEqualTo(100);
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(client(daemon.address(), null).stats().sessions()).isEqualTo(clients);
+	}
+
+	@Test
 	void twoProcessesChangingDifferentAttributesOfOneSessionBothKeepTheirs() throws Exception {
 		DaemonProcess daemon = start(String.valueOf(DaemonProcess.freePort()));
 		StoreSessionRepository first = repository(daemon.address());
@@ -210,7 +252,7 @@ class SessionDaemonIT {
 
 	private DaemonProcess start(String... arguments) throws Exception {
 		String listenOn = arguments[arguments.length - 1];
-		String[] options = java.util.Arrays.copyOf(arguments, arguments.length - 1);
+		String[] options = Arrays.copyOf(arguments, arguments.length - 1);
 		DaemonProcess daemon = DaemonProcess.start(listenOn, options);
 		this.closeables.add(daemon);
 		return daemon;
