@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Throughput of the session work of one HTTP request of a returning visitor, our {@code file}
- * store (binary and JSON files, on tmpfs and on disk) beside Spring Session's
+ * store (binary and JSON files, on tmpfs and on disk) beside the {@code memoized} store over it
+ * (validate and exclusive coherence), our {@code memory} store and Spring Session's
  * {@code JdbcIndexedSessionRepository} on an embedded in-memory H2 database, all driven through
  * {@code SessionRepository} by the same {@link RepositoryDriver} code in one run.
  *

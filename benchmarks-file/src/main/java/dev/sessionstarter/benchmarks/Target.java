@@ -3,6 +3,8 @@ package dev.sessionstarter.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -23,7 +25,12 @@ import dev.sessionstarter.serialization.JsonSessionSerializer;
 import dev.sessionstarter.serialization.SessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.file.FileFormat;
+import dev.sessionstarter.store.file.FileSessionLockManager;
 import dev.sessionstarter.store.file.FileSessionStore;
+import dev.sessionstarter.store.memoized.CacheStatistics;
+import dev.sessionstarter.store.memoized.Coherence;
+import dev.sessionstarter.store.memoized.MemoizedSessionStore;
+import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**
  * The repositories {@link FileStoreRequestCycleBenchmark} compares.
@@ -59,6 +66,60 @@ public enum Target {
 		@Override
 		RepositoryDriver<?> create() throws IOException {
 			return file(disk(), FileFormat.JSON);
+		}
+	},
+
+	/**
+	 * {@code sessions.store=memoized} in validate coherence over binary files on tmpfs: every
+	 * read checks the file's version (its first 12 bytes) and is served from the cache when it is
+	 * current; every save writes the file.
+	 */
+	MEMOIZED_VALIDATE_BINARY_TMPFS {
+		@Override
+		RepositoryDriver<?> create() throws IOException {
+			return memoized(TMPFS, Coherence.VALIDATE);
+		}
+	},
+
+	/**
+	 * {@code sessions.store=memoized} in exclusive coherence over binary files on tmpfs: the
+	 * cache holds the file lock of every session it caches and serves reads without touching the
+	 * file; every save writes the file.
+	 */
+	MEMOIZED_EXCLUSIVE_BINARY_TMPFS {
+		@Override
+		RepositoryDriver<?> create() throws IOException {
+			return memoized(TMPFS, Coherence.EXCLUSIVE);
+		}
+	},
+
+	/** {@code sessions.store=memoized} in validate coherence over binary files on disk. */
+	MEMOIZED_VALIDATE_BINARY_DISK {
+		@Override
+		RepositoryDriver<?> create() throws IOException {
+			return memoized(disk(), Coherence.VALIDATE);
+		}
+	},
+
+	/** {@code sessions.store=memoized} in exclusive coherence over binary files on disk. */
+	MEMOIZED_EXCLUSIVE_BINARY_DISK {
+		@Override
+		RepositoryDriver<?> create() throws IOException {
+			return memoized(disk(), Coherence.EXCLUSIVE);
+		}
+	},
+
+	/**
+	 * {@code sessions.store=memory}, our heap store (1GB bound: nothing is evicted), the
+	 * ceiling a cache in front of files is measured against.
+	 */
+	MEMORY {
+		@Override
+		RepositoryDriver<?> create() {
+			MemorySessionStore store = new MemorySessionStore(1L << 30, 0.75, Clock.systemUTC());
+			return new RepositoryDriver<>(new StoreSessionRepository(store, new JavaSessionSerializer(List.of(), null)),
+					() -> {
+					});
 		}
 	},
 
@@ -113,6 +174,32 @@ public enum Target {
 		try (Stream<Path> paths = Files.walk(dir)) {
 			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
 		}
+	}
+
+	private static RepositoryDriver<?> memoized(Path parent, Coherence coherence) throws IOException {
+		Path dir = Files.createTempDirectory(parent, "memoized-store-benchmark-");
+		FileSessionStore fileStore = new FileSessionStore(dir, FileFormat.BINARY, false);
+		MemoizedSessionStore store = new MemoizedSessionStore(fileStore,
+				new MemorySessionStore(64L * 1024 * 1024, 100_000, 0.9, Clock.systemUTC()), coherence);
+		FileSessionLockManager locks = (coherence == Coherence.EXCLUSIVE)
+				? FileSessionLockManager.forCache(fileStore.getDirectory()) : null;
+		if (locks != null) {
+			store.setLockManager(locks, Duration.ZERO);
+		}
+		StoreSessionRepository repository = new StoreSessionRepository(store,
+				new JavaSessionSerializer(List.of(), null));
+		repository.setDecodeOnLoad(true);
+		return new RepositoryDriver<>(repository, () -> {
+			CacheStatistics cache = store.cacheStatistics();
+			System.out.printf("%n%s cache: hit ratio %.3f, %d sessions cached, %d locks held%n", coherence,
+					cache.hitRatio(), cache.sessions(), cache.heldLocks());
+			store.close();
+			if (locks != null) {
+				locks.close();
+			}
+			fileStore.close();
+			delete(dir);
+		});
 	}
 
 	private static RepositoryDriver<?> file(Path parent, FileFormat format) throws IOException {

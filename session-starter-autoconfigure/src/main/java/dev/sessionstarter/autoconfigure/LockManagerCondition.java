@@ -11,6 +11,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.Assert;
 
+import dev.sessionstarter.store.memoized.Coherence;
+
 /**
  * Matches the configuration class of the lock manager that {@code sessions.lock.manager}
  * selects, {@code native} (the default) standing for the lock manager of the store that
@@ -30,7 +32,13 @@ class LockManagerCondition extends SpringBootCondition {
 			BindResult<LockManagerType> specified = binder.bind("sessions.lock.manager", LockManagerType.class);
 			LockManagerType manager = specified.orElse(SessionsProperties.Lock.DEFAULT_MANAGER);
 			StoreType store = binder.bind("sessions.store", StoreType.class).orElse(SessionsProperties.DEFAULT_STORE);
-			LockManagerType selected = manager.resolve(store);
+			LockManagerType selected = (manager == LockManagerType.NATIVE && store == StoreType.MEMOIZED)
+					? LockManagerType.nativeOfMemoized(
+							binder.bind("sessions.memoized.delegate", MemoizedDelegate.class)
+								.orElse(SessionsProperties.Memoized.DEFAULT_DELEGATE),
+							binder.bind("sessions.memoized.coherence", Coherence.class)
+								.orElse(SessionsProperties.Memoized.DEFAULT_COHERENCE))
+					: manager.resolve(store);
 			String name = selected.name().toLowerCase() + " lock manager";
 			String reason = (manager != LockManagerType.NATIVE) ? name
 					: name + " (native to the " + store.name().toLowerCase() + " store)";

@@ -1,5 +1,7 @@
 package dev.sessionstarter.autoconfigure;
 
+import dev.sessionstarter.store.memoized.Coherence;
+
 /**
  * The lock managers {@code sessions.lock.manager} can select.
  */
@@ -8,7 +10,9 @@ public enum LockManagerType {
 	/**
 	 * The lock manager of the selected store: {@code file} for the file store, {@code daemon}
 	 * for the daemon store, {@code none} for the none store, {@code memory} for the memory store
-	 * and stores without one of their own.
+	 * and stores without one of their own; for the memoized store, {@code file} over the file
+	 * delegate in validate coherence (several processes may share the directory), else
+	 * {@code memory}.
 	 */
 	NATIVE,
 
@@ -39,6 +43,17 @@ public enum LockManagerType {
 	 * @param store the selected store
 	 * @return this type, or the store's own lock manager if this is {@link #NATIVE}
 	 */
+	/**
+	 * Return the native lock manager of the memoized store. In exclusive coherence the cache
+	 * holds the delegate's locks itself, so requests are serialized in memory.
+	 * @param delegate the store the cache fronts
+	 * @param coherence the coherence mode
+	 * @return {@link #FILE} over the file delegate in validate coherence, else {@link #MEMORY}
+	 */
+	static LockManagerType nativeOfMemoized(MemoizedDelegate delegate, Coherence coherence) {
+		return (delegate == MemoizedDelegate.FILE && coherence == Coherence.VALIDATE) ? FILE : MEMORY;
+	}
+
 	LockManagerType resolve(StoreType store) {
 		if (this != NATIVE) {
 			return this;

@@ -21,8 +21,10 @@ import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.session.autoconfigure.SessionTimeout;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.session.MapSession;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
@@ -43,7 +45,9 @@ import dev.sessionstarter.store.StoreSessionRepository;
  * {@link StoreSessionRepository} over the store, the purge of expired sessions, and Spring
  * Session's {@link SessionRepositoryFilter} (Spring Boot creates none by itself). The
  * repository backs off when the application defines its own {@link SessionRepository}; the
- * filter is still provided so that repository is used.
+ * filter is still provided so that repository is used. The one exception is the
+ * {@code memoized} store with {@code sessions.memoized.delegate=repository}: it caches in front
+ * of the application's repository, and the starter's repository is then the primary one.
  */
 @AutoConfiguration(before = SessionAutoConfiguration.class)
 @ConditionalOnClass(Session.class)
@@ -53,7 +57,8 @@ import dev.sessionstarter.store.StoreSessionRepository;
 public final class SessionStoreAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean({ SessionRepository.class, SessionSerializer.class })
+	@ConditionalOnMissingBean(SessionSerializer.class)
+	@Conditional(StoreRepositoryCondition.class)
 	SessionSerializer sessionSerializer(SessionsProperties properties, BeanFactory beanFactory) {
 		List<String> allowed = new ArrayList<>(properties.getAllowedClasses());
 		if (AutoConfigurationPackages.has(beanFactory)) {
@@ -68,7 +73,8 @@ public final class SessionStoreAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(SessionRepository.class)
+	@Primary
+	@Conditional(StoreRepositoryCondition.class)
 	@ConditionalOnBean(SessionStore.class)
 	StoreSessionRepository sessionRepository(SessionStore store, SessionSerializer serializer,
 			SessionsProperties properties, ObjectProvider<SessionTimeout> sessionTimeout,

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import dev.sessionstarter.actuate.endpoint.SessionStoreEndpoint;
 import dev.sessionstarter.lock.LockStatistics;
 import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 
 /**
  * Auto-configuration of the {@code sessionstore} endpoint.
@@ -25,11 +26,12 @@ public final class SessionStoreEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SessionStoreEndpoint sessionStoreEndpoint(StoreSessionRepository repository, SessionsProperties properties,
-			ObjectProvider<LockStatistics> lockStatistics) {
+			ObjectProvider<LockStatistics> lockStatistics, ObjectProvider<MemoizedSessionStore> memoizedStore) {
 		Double reduceTo = (properties.getStore() == StoreType.MEMORY) ? properties.getMemory().getReduceTo() : null;
 		SessionStoreEndpoint endpoint = new SessionStoreEndpoint(repository, reduceTo, properties.getPurgeInterval());
 		lockStatistics.ifAvailable((statistics) -> endpoint.setLockStatistics(statistics,
 				properties.getLock().getTimeout()));
+		memoizedStore.ifAvailable((store) -> endpoint.setCacheStatistics(store::cacheStatistics));
 		return endpoint;
 	}
 

@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.lock.LockTimeoutAction;
 import dev.sessionstarter.store.file.FileFormat;
+import dev.sessionstarter.store.memoized.Coherence;
 
 /**
  * Configuration properties of the session store ({@code sessions.*}). The session timeout is
@@ -73,6 +74,8 @@ public class SessionsProperties implements InitializingBean {
 	private final Daemon daemon = new Daemon();
 
 	private final File file = new File();
+
+	private final Memoized memoized = new Memoized();
 
 	public StoreType getStore() {
 		return this.store;
@@ -151,6 +154,10 @@ public class SessionsProperties implements InitializingBean {
 		return this.file;
 	}
 
+	public Memoized getMemoized() {
+		return this.memoized;
+	}
+
 	/**
 	 * Check the bound values, so that a bad setting stops startup with a message that names it.
 	 * @throws InvalidSessionsPropertyException for the first bad value
@@ -176,6 +183,7 @@ public class SessionsProperties implements InitializingBean {
 					"must be 'json' (or unset) when sessions.file.format is 'json': a JSON session file "
 							+ "embeds attribute values as JSON");
 		}
+		this.memoized.validate();
 	}
 
 	/**
@@ -218,6 +226,103 @@ public class SessionsProperties implements InitializingBean {
 			if (!(this.reduceTo > 0 && this.reduceTo <= 1)) {
 				throw new InvalidSessionsPropertyException("sessions.memory.reduce-to", this.reduceTo,
 						"must be a fraction greater than 0 and at most 1, such as 0.75");
+			}
+		}
+
+	}
+
+	/**
+	 * Settings of the {@code memoized} store.
+	 */
+	public static class Memoized {
+
+		static final MemoizedDelegate DEFAULT_DELEGATE = MemoizedDelegate.FILE;
+
+		static final Coherence DEFAULT_COHERENCE = Coherence.VALIDATE;
+
+		/**
+		 * Store the cache writes through to and reloads from.
+		 */
+		private MemoizedDelegate delegate = DEFAULT_DELEGATE;
+
+		/**
+		 * Most sessions the cache holds; least recently used ones are dropped from the cache
+		 * (not from the delegate) beyond it.
+		 */
+		private long maxSessions = 100_000;
+
+		/**
+		 * Most heap the cache may retain, counted exactly as for the memory store; least recently
+		 * used sessions are dropped from the cache (not from the delegate) beyond it.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(64);
+
+		/**
+		 * How cached copies stay true to the delegate: 'validate' checks the delegate's version
+		 * of a session before each use of its copy (safe with several processes), 'exclusive'
+		 * holds the delegate's lock on every cached session and trusts the copy (fastest; needs
+		 * sticky sessions).
+		 */
+		private Coherence coherence = DEFAULT_COHERENCE;
+
+		/**
+		 * Longest wait for the delegate's lock when caching a session in exclusive coherence;
+		 * if another process holds it, the session is served from the delegate, uncached.
+		 */
+		private Duration lockTimeout = Duration.ZERO;
+
+		public MemoizedDelegate getDelegate() {
+			return this.delegate;
+		}
+
+		public void setDelegate(MemoizedDelegate delegate) {
+			this.delegate = delegate;
+		}
+
+		public long getMaxSessions() {
+			return this.maxSessions;
+		}
+
+		public void setMaxSessions(long maxSessions) {
+			this.maxSessions = maxSessions;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Coherence getCoherence() {
+			return this.coherence;
+		}
+
+		public void setCoherence(Coherence coherence) {
+			this.coherence = coherence;
+		}
+
+		public Duration getLockTimeout() {
+			return this.lockTimeout;
+		}
+
+		public void setLockTimeout(Duration lockTimeout) {
+			this.lockTimeout = lockTimeout;
+		}
+
+		void validate() {
+			if (this.maxSessions <= 0) {
+				throw new InvalidSessionsPropertyException("sessions.memoized.max-sessions", this.maxSessions,
+						"must be greater than zero, such as 100000");
+			}
+			if (this.maxSize == null || this.maxSize.toBytes() <= 0) {
+				throw new InvalidSessionsPropertyException("sessions.memoized.max-size", this.maxSize,
+						"must be greater than zero, such as 64MB");
+			}
+			if (this.lockTimeout == null || this.lockTimeout.isNegative()) {
+				throw new InvalidSessionsPropertyException("sessions.memoized.lock-timeout", this.lockTimeout,
+						"must be zero or a positive duration, such as 100ms");
 			}
 		}
 

@@ -17,6 +17,7 @@ final class StoreConfigurations {
 		Map<StoreType, String> mappings = new EnumMap<>(StoreType.class);
 		mappings.put(StoreType.MEMORY, MemoryStoreConfiguration.class.getName());
 		mappings.put(StoreType.FILE, FileStoreConfiguration.class.getName());
+		mappings.put(StoreType.MEMOIZED, MemoizedStoreConfiguration.class.getName());
 		mappings.put(StoreType.DAEMON, DaemonStoreConfiguration.class.getName());
 		mappings.put(StoreType.NONE, NoneStoreConfiguration.class.getName());
 		MAPPINGS = Collections.unmodifiableMap(mappings);

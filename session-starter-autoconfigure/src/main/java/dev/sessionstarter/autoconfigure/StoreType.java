@@ -16,6 +16,12 @@ public enum StoreType {
 	FILE,
 
 	/**
+	 * An in-memory cache, bounded in sessions and bytes, in front of another store
+	 * ({@code sessions.memoized.delegate}).
+	 */
+	MEMOIZED,
+
+	/**
 	 * Sessions in a separate session-daemon process on the same host, shared by every
 	 * application process that uses it.
 	 */

@@ -43,6 +43,21 @@ public final class SessionMeterNames {
 	/** Gauge: session locks held now. */
 	public static final String LOCK_HELD = "sessions.lock.held";
 
+	/** Counter: reads of the memoized store's cache, tagged {@code result} ({@code hit} or {@code miss}). */
+	public static final String CACHE_GETS = "sessions.cache.gets";
+
+	/** Gauge: sessions held in the memoized store's cache. */
+	public static final String CACHE_SIZE = "sessions.cache.size";
+
+	/** Gauge: heap bytes the memoized store's cache retains. */
+	public static final String CACHE_BYTES = "sessions.cache.bytes";
+
+	/** Counter: sessions dropped from the memoized store's cache to stay within its bounds. */
+	public static final String CACHE_EVICTIONS = "sessions.cache.evictions";
+
+	/** Tag: the result of {@link #CACHE_GETS}. */
+	public static final String TAG_RESULT = "result";
+
 	/** Counter: calls to the session daemon that failed or timed out, tagged {@code client}. */
 	public static final String DAEMON_ERRORS = "sessions.daemon.errors";
 

@@ -31,6 +31,30 @@ public interface SessionStore {
 	@Nullable SessionRecord find(String id);
 
 	/**
+	 * Return the version of a stored session: a cheap check of whether a copy held elsewhere
+	 * (a cache) is still current, since every applied change raises it (see
+	 * {@link SessionRecord#version()}). Stores override this when they can answer without a
+	 * full read; the default reads the whole record.
+	 * @param id the session id
+	 * @return the stored version, or {@code null} if none is stored
+	 * @see #supportsVersionCheck()
+	 */
+	default @Nullable Long version(String id) {
+		SessionRecord record = find(id);
+		return (record != null) ? record.version() : null;
+	}
+
+	/**
+	 * Whether {@link #version(String)} proves a copy current: {@code false} for stores whose
+	 * records carry no real version (a foreign repository), which a cache can then only front
+	 * exclusively.
+	 * @return {@code true} if the version check can be relied on
+	 */
+	default boolean supportsVersionCheck() {
+		return true;
+	}
+
+	/**
 	 * Apply a change atomically: create, rename, change attributes, touch.
 	 * @param change the change
 	 * @return the stored result, or {@code null} if the change is to a session that is no

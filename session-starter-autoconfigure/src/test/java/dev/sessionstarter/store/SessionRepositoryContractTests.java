@@ -101,7 +101,7 @@ public abstract class SessionRepositoryContractTests {
 			assertThat(this.repository.findById(id)).as(id).isNull();
 			this.repository.deleteById(id);
 		}
-		assertThat(this.repository.getStatistics().usage().sessions()).isLessThanOrEqualTo(1);
+		assertThat(storedSessions()).isLessThanOrEqualTo(1);
 	}
 
 	@Test
@@ -302,7 +302,7 @@ public abstract class SessionRepositoryContractTests {
 		assertThat((String) renamed.getAttribute(PRINCIPAL)).isEqualTo("erin");
 		assertThat((String) renamed.getAttribute("after")).isEqualTo("login");
 		assertThat(this.repository.findByPrincipalName("erin")).containsOnlyKeys(newId);
-		assertThat(this.repository.getStatistics().usage().sessions()).isEqualTo(1);
+		assertThat(storedSessions()).isEqualTo(1);
 	}
 
 	@Test
@@ -379,8 +379,17 @@ public abstract class SessionRepositoryContractTests {
 			executor.shutdownNow();
 		}
 		long findable = ids.stream().distinct().filter((id) -> this.repository.findById(id) != null).count();
-		assertThat(this.repository.getStatistics().usage().sessions()).isEqualTo(findable);
+		assertThat(storedSessions()).isEqualTo(findable);
 		assertConsistent();
+	}
+
+	/**
+	 * Return how many sessions the store under test holds.
+	 * @return the count; by default the store's own {@link SessionStore#usage() usage}, which
+	 * stores that cannot count (a foreign repository) replace with a count of their backing data
+	 */
+	protected long storedSessions() {
+		return this.repository.getStatistics().usage().sessions();
 	}
 
 	/**

@@ -2,12 +2,14 @@ package dev.sessionstarter.actuate.endpoint;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 
 import dev.sessionstarter.store.StoreStatistics;
+import dev.sessionstarter.store.memoized.CacheStatistics;
 
 /**
  * What {@link SessionStoreEndpoint} reports: counts and sizes only, never attribute values.
@@ -28,7 +30,14 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 
 	private final @Nullable Lock lock;
 
+	private final @Nullable Cache cache;
+
 	SessionStoreDescriptor(StoreStatistics statistics, Limits limits, @Nullable Lock lock) {
+		this(statistics, limits, lock, null);
+	}
+
+	SessionStoreDescriptor(StoreStatistics statistics, Limits limits, @Nullable Lock lock,
+			@Nullable CacheStatistics cache) {
 		this.store = statistics.store();
 		this.limits = limits;
 		this.sessions = statistics.usage().sessions();
@@ -38,6 +47,9 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 				statistics.quarantined());
 		this.lastPurge = statistics.lastPurge();
 		this.lock = lock;
+		this.cache = (cache != null) ? new Cache(cache.delegate(), cache.coherence().name().toLowerCase(Locale.ROOT),
+				cache.hits(), cache.misses(), cache.hitRatio(), cache.sessions(), cache.bytes(), cache.maxSessions(),
+				cache.maxBytes(), cache.evictions(), cache.heldLocks()) : null;
 	}
 
 	public String getStore() {
@@ -66,6 +78,10 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 
 	public @Nullable Lock getLock() {
 		return this.lock;
+	}
+
+	public @Nullable Cache getCache() {
+		return this.cache;
 	}
 
 	/**
@@ -105,6 +121,26 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 	 * @param timeouts the times a request gave up waiting for its lock since start
 	 */
 	public record Lock(String manager, Duration timeout, int held, long acquisitions, long timeouts) {
+
+	}
+
+	/**
+	 * The cache of the {@code memoized} store.
+	 *
+	 * @param delegate the store the cache fronts ({@code none} when the cache is the store)
+	 * @param coherence how cached copies are kept current ({@code validate} or {@code exclusive})
+	 * @param hits reads served from the cache since start
+	 * @param misses reads that went to the delegate since start
+	 * @param hitRatio hits divided by all reads
+	 * @param sessions sessions cached now
+	 * @param bytes heap bytes the cache retains now
+	 * @param maxSessions the most sessions the cache holds
+	 * @param maxBytes the most heap bytes the cache retains
+	 * @param evictions sessions dropped from the cache to stay within its bounds since start
+	 * @param heldLocks delegate locks the cache holds now (exclusive coherence)
+	 */
+	public record Cache(String delegate, String coherence, long hits, long misses, double hitRatio, long sessions,
+			long bytes, long maxSessions, long maxBytes, long evictions, int heldLocks) {
 
 	}
 

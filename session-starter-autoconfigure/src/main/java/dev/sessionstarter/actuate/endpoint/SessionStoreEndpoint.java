@@ -1,6 +1,7 @@
 package dev.sessionstarter.actuate.endpoint;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,11 +16,13 @@ import org.springframework.util.Assert;
 import dev.sessionstarter.lock.LockStatistics;
 import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.memoized.CacheStatistics;
 
 /**
  * {@link Endpoint @Endpoint} that shows what the session store holds and does: its type,
- * limits, session count, bytes and counters (never attribute values), and request locking when
- * it is set. {@code POST
+ * limits, session count, bytes and counters (never attribute values), request locking when it
+ * is set, and for the {@code memoized} store its cache (hits, misses, hit ratio, size, bytes,
+ * evictions). {@code POST
  * /actuator/sessionstore/purge} purges expired sessions now, {@code POST
  * /actuator/sessionstore/reduce} evicts down to the reduced bound now, and {@code DELETE
  * /actuator/sessionstore/{id}} deletes one session.
@@ -34,6 +37,8 @@ public class SessionStoreEndpoint {
 	private @Nullable LockStatistics lockStatistics;
 
 	private Duration lockTimeout = Duration.ZERO;
+
+	private @Nullable Supplier<CacheStatistics> cacheStatistics;
 
 	/**
 	 * Create an endpoint.
@@ -62,12 +67,23 @@ public class SessionStoreEndpoint {
 		this.lockTimeout = timeout;
 	}
 
+	/**
+	 * Set where the statistics of the store's cache come from, for the {@code memoized} store.
+	 * @param cacheStatistics the source of the cache statistics
+	 */
+	public void setCacheStatistics(Supplier<CacheStatistics> cacheStatistics) {
+		Assert.notNull(cacheStatistics, "'cacheStatistics' must not be null");
+		this.cacheStatistics = cacheStatistics;
+	}
+
 	@ReadOperation
 	public SessionStoreDescriptor store() {
 		LockStatistics locks = this.lockStatistics;
 		SessionStoreDescriptor.Lock lock = (locks != null) ? new SessionStoreDescriptor.Lock(locks.manager(),
 				this.lockTimeout, locks.held(), locks.acquisitions(), locks.timeouts()) : null;
-		return new SessionStoreDescriptor(this.repository.getStatistics(), this.limits, lock);
+		Supplier<CacheStatistics> cache = this.cacheStatistics;
+		return new SessionStoreDescriptor(this.repository.getStatistics(), this.limits, lock,
+				(cache != null) ? cache.get() : null);
 	}
 
 	/**

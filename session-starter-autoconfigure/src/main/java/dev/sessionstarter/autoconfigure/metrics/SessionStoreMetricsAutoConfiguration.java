@@ -9,12 +9,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.sessionstarter.autoconfigure.SessionStoreAutoConfiguration;
+import dev.sessionstarter.metrics.SessionCacheMeterBinder;
 import dev.sessionstarter.metrics.SessionStoreMeterBinder;
 import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 
 /**
  * Auto-configuration of the session store's meters, when Micrometer is on the classpath. Spring
- * Boot binds the {@link SessionStoreMeterBinder} to the application's meter registry.
+ * Boot binds the {@link SessionStoreMeterBinder} (and, for the {@code memoized} store, the
+ * {@link SessionCacheMeterBinder}) to the application's meter registry.
  */
 @AutoConfiguration(after = SessionStoreAutoConfiguration.class)
 @ConditionalOnClass(MeterRegistry.class)
@@ -25,6 +28,13 @@ public final class SessionStoreMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	SessionStoreMeterBinder sessionStoreMeterBinder(StoreSessionRepository repository) {
 		return new SessionStoreMeterBinder(repository);
+	}
+
+	@Bean
+	@ConditionalOnBean(MemoizedSessionStore.class)
+	@ConditionalOnMissingBean
+	SessionCacheMeterBinder sessionCacheMeterBinder(MemoizedSessionStore store) {
+		return new SessionCacheMeterBinder(store);
 	}
 
 }

@@ -25,6 +25,11 @@ final class BinaryRecordFormat implements RecordFormat {
 
 	private static final int MAGIC = 0x53534631;
 
+	/**
+	 * The bytes at the start of a file that hold its magic number and the record's version.
+	 */
+	static final int HEADER_SIZE = 4 + 8;
+
 	private static final int FIXED_SIZE = 4 + 8 * 4 + 4 + 1 + 4 + 4;
 
 	@Override
@@ -98,6 +103,18 @@ final class BinaryRecordFormat implements RecordFormat {
 		catch (BufferUnderflowException ex) {
 			throw new CorruptSessionFileException("truncated", ex);
 		}
+	}
+
+	/**
+	 * Read the version from the start of a file, without reading the rest.
+	 * @param header the first {@link #HEADER_SIZE} bytes of the file
+	 * @return the version, or {@code null} if they are not the start of a binary session file
+	 */
+	static @Nullable Long version(ByteBuffer header) {
+		if (header.remaining() < HEADER_SIZE || header.getInt(header.position()) != MAGIC) {
+			return null;
+		}
+		return header.getLong(header.position() + 4);
 	}
 
 	private static SessionRecord record(String id, long creationTime, long lastAccessedTime, long maxInactiveMillis,

@@ -54,6 +54,27 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 		this.locks = LockTable.open(FileOperations.createDirectory(dir.toAbsolutePath().normalize()));
 	}
 
+	private FileSessionLockManager(LockTable locks) {
+		this.locks = locks;
+	}
+
+	/**
+	 * Create a manager for the locks a memoized cache in exclusive coherence holds on every
+	 * session it caches, for as long as it caches it. They live in their own lock file,
+	 * {@code <dir>/.cache-lock}, with {@value LockTable#CACHE_SLOTS} slots: the JDK checks every
+	 * lock a JVM holds on a file each time it takes or releases another, so thousands of
+	 * long-held cache locks in the store's lock file would slow every save's record lock; and
+	 * with many slots two cached ids rarely share one. The caches of every JVM on the directory
+	 * exclude each other through this file; request locks ({@code <dir>/.lock}) are separate.
+	 * @param dir the session directory, created (owner-only) if needed
+	 * @return the manager
+	 */
+	public static FileSessionLockManager forCache(Path dir) {
+		Assert.notNull(dir, "'dir' must not be null");
+		Path directory = FileOperations.createDirectory(dir.toAbsolutePath().normalize());
+		return new FileSessionLockManager(LockTable.open(directory, LockTable.CACHE_FILE_NAME, LockTable.CACHE_SLOTS));
+	}
+
 	@Override
 	public String type() {
 		return "file";

@@ -147,6 +147,40 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Return the version of a stored session. In the binary format it is read from the first
+	 * {@value BinaryRecordFormat#HEADER_SIZE} bytes of the session file, without reading or
+	 * decoding the rest, which makes it the cheap check a memoized cache in validate coherence
+	 * asks for on every read; in the json format, or when the header is not readable, the whole
+	 * record is read.
+	 * @param id the session id
+	 * @return the stored version, or {@code null} if none is stored
+	 */
+	@Override
+	public @Nullable Long version(String id) {
+		if (this.format != FileFormat.BINARY) {
+			return SessionStore.super.version(id);
+		}
+		Path path = path(id);
+		if (path == null) {
+			return null;
+		}
+		ByteBuffer header = ByteBuffer.allocate(BinaryRecordFormat.HEADER_SIZE);
+		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+			while (header.hasRemaining() && channel.read(header) >= 0) {
+				// read until the header is complete or the file ends
+			}
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read session file " + path, ex);
+		}
+		Long version = BinaryRecordFormat.version(header.flip());
+		return (version != null) ? version : SessionStore.super.version(id);
+	}
+
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
 		String id = SessionIds.requireValid(change.id());

@@ -47,6 +47,18 @@ final class LockTable {
 	 */
 	static final String FILE_NAME = ".lock";
 
+	/**
+	 * The name of the file that holds the locks a memoized cache keeps on the sessions it
+	 * caches (see {@link FileSessionLockManager#forCache(Path)}).
+	 */
+	static final String CACHE_FILE_NAME = ".cache-lock";
+
+	/**
+	 * The number of slots of the cache lock file: a cache holds one lock per cached session for
+	 * a long time, so ids should rarely share a slot.
+	 */
+	static final int CACHE_SLOTS = 1 << 18;
+
 	private static final Log logger = LogFactory.getLog(LockTable.class);
 
 	private static final ConcurrentHashMap<Path, LockTable> open = new ConcurrentHashMap<>();
@@ -57,14 +69,18 @@ final class LockTable {
 
 	private final Path file;
 
-	private final AtomicReferenceArray<Semaphore> local = new AtomicReferenceArray<>(SLOTS * 2);
+	private final int slots;
+
+	private final AtomicReferenceArray<Semaphore> local;
 
 	private volatile FileChannel channel;
 
 	private int references;
 
-	private LockTable(Path file) {
+	private LockTable(Path file, int slots) {
 		this.file = file;
+		this.slots = slots;
+		this.local = new AtomicReferenceArray<>(slots * 2);
 		this.channel = openChannel(file);
 	}
 
@@ -75,8 +91,20 @@ final class LockTable {
 	 * @return the table
 	 */
 	static LockTable open(Path dir) {
-		return open.compute(dir.resolve(FILE_NAME), (file, table) -> {
-			LockTable result = (table != null) ? table : new LockTable(file);
+		return open(dir, FILE_NAME, SLOTS);
+	}
+
+	/**
+	 * Return the table of one lock file of a directory, opening it if this JVM has not yet;
+	 * every call must be paired with a {@link #close()}.
+	 * @param dir an existing directory, as a real path
+	 * @param fileName the lock file's name
+	 * @param slots the number of slots, a power of two
+	 * @return the table
+	 */
+	static LockTable open(Path dir, String fileName, int slots) {
+		return open.compute(dir.resolve(fileName), (file, table) -> {
+			LockTable result = (table != null) ? table : new LockTable(file, slots);
 			result.references++;
 			return result;
 		});
@@ -137,15 +165,19 @@ final class LockTable {
 	 * @return the slot, from 0 to {@link #SLOTS} - 1
 	 */
 	static int slot(String id) {
+		return slot(id, SLOTS);
+	}
+
+	private static int slot(String id, int slots) {
 		int hash = id.hashCode();
 		hash ^= (hash >>> 16);
 		hash *= 0x45d9f3b;
 		hash ^= (hash >>> 16);
-		return hash & (SLOTS - 1);
+		return hash & (slots - 1);
 	}
 
-	private static int position(String id, Kind kind) {
-		return (slot(id) << 1) | kind.ordinal();
+	private int position(String id, Kind kind) {
+		return (slot(id, this.slots) << 1) | kind.ordinal();
 	}
 
 	private Semaphore semaphore(int position) {

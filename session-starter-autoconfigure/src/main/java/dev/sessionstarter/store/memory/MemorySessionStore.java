@@ -37,7 +37,12 @@ import dev.sessionstarter.store.StoreUsage;
  * recently used first, and sessions with a principal (logged-in users) only when no anonymous
  * session is left, so a flood of anonymous sessions cannot push logged-in users out. A single
  * session larger than {@code maxBytes * reduceTo} is refused with a
- * {@link SessionTooLargeException}.
+ * {@link SessionTooLargeException}. A store may also be bounded in sessions; over
+ * {@code maxSessions} it evicts, in the same order, down to {@code maxSessions * reduceTo}.
+ *
+ * <p>It can serve as the cache of another store (see
+ * {@link dev.sessionstarter.store.memoized.MemoizedSessionStore}): {@link #put(SessionRecord)}
+ * then holds a record exactly as the other store returned it.
  */
 public final class MemorySessionStore implements SessionStore {
 
@@ -53,6 +58,10 @@ public final class MemorySessionStore implements SessionStore {
 
 	private final long reducedBytes;
 
+	private final long maxSessions;
+
+	private final long reducedSessions;
+
 	private final Clock clock;
 
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
@@ -64,12 +73,34 @@ public final class MemorySessionStore implements SessionStore {
 	 * @param clock the clock that decides which sessions have expired when evicting
 	 */
 	public MemorySessionStore(long maxBytes, double reduceTo, Clock clock) {
+		this(maxBytes, Long.MAX_VALUE, reduceTo, clock);
+	}
+
+	/**
+	 * Create a store bounded in bytes and in sessions.
+	 * @param maxBytes the bound, in bytes, greater than zero
+	 * @param maxSessions the most sessions, greater than zero
+	 * @param reduceTo the fraction of both bounds to evict down to, in (0, 1]
+	 * @param clock the clock that decides which sessions have expired when evicting
+	 */
+	public MemorySessionStore(long maxBytes, long maxSessions, double reduceTo, Clock clock) {
 		Assert.isTrue(maxBytes > 0, "'maxBytes' must be greater than zero");
+		Assert.isTrue(maxSessions > 0, "'maxSessions' must be greater than zero");
 		Assert.isTrue(reduceTo > 0 && reduceTo <= 1, "'reduceTo' must be greater than 0 and at most 1");
 		Assert.notNull(clock, "'clock' must not be null");
 		this.maxBytes = maxBytes;
 		this.reducedBytes = (long) (maxBytes * reduceTo);
+		this.maxSessions = maxSessions;
+		this.reducedSessions = (maxSessions == Long.MAX_VALUE) ? maxSessions : (long) (maxSessions * reduceTo);
 		this.clock = clock;
+	}
+
+	/**
+	 * Return the most sessions this store holds before it evicts.
+	 * @return the bound, {@link Long#MAX_VALUE} when only bytes are bounded
+	 */
+	public long getMaxSessions() {
+		return this.maxSessions;
 	}
 
 	@Override
@@ -86,10 +117,38 @@ public final class MemorySessionStore implements SessionStore {
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
 		SessionRecord saved = change.isRename() ? rename(change) : apply(change.id(), null, change);
-		if (this.bytes.get() > this.maxBytes) {
+		reduceIfOverBound();
+		return saved;
+	}
+
+	/**
+	 * Hold a record exactly as given (its id, version and times), replacing what is held under
+	 * its id: how a cache keeps what the store it fronts returned. Eviction applies as for
+	 * {@link #save(SessionChange)}.
+	 * @param record the record
+	 * @throws SessionTooLargeException if the record alone is over the reduced byte bound
+	 */
+	public void put(SessionRecord record) {
+		Entry entry = new Entry(record, checkSize(record));
+		this.sessions.compute(record.id(), (key, current) -> {
+			account(current, entry);
+			return entry;
+		});
+		reduceIfOverBound();
+	}
+
+	private void reduceIfOverBound() {
+		if (this.bytes.get() > this.maxBytes || overSessions(this.maxSessions)) {
 			reduce();
 		}
-		return saved;
+	}
+
+	private boolean overSessions(long bound) {
+		return bound != Long.MAX_VALUE && this.sessions.size() > bound;
+	}
+
+	private boolean overReducedBound() {
+		return this.bytes.get() > this.reducedBytes || overSessions(this.reducedSessions);
 	}
 
 	private @Nullable SessionRecord rename(SessionChange change) {
@@ -173,7 +232,8 @@ public final class MemorySessionStore implements SessionStore {
 	}
 
 	/**
-	 * Evict sessions until the store holds at most {@code maxBytes * reduceTo}: expired ones
+	 * Evict sessions until the store holds at most {@code maxBytes * reduceTo} (and, when it is
+	 * bounded in sessions, at most {@code maxSessions * reduceTo} sessions): expired ones
 	 * first, then anonymous ones, then those with a principal, least recently used first within
 	 * each group. Only one thread reduces at a time; a call while another runs returns at once.
 	 * @return the number of sessions evicted (expired ones removed on the way not included)
@@ -186,7 +246,7 @@ public final class MemorySessionStore implements SessionStore {
 		List<Entry> expired = new ArrayList<>();
 		List<Entry> evicted = new ArrayList<>();
 		try {
-			if (this.bytes.get() <= this.reducedBytes) {
+			if (!overReducedBound()) {
 				return 0;
 			}
 			Instant now = this.clock.instant();
@@ -194,7 +254,7 @@ public final class MemorySessionStore implements SessionStore {
 			this.sessions.values().forEach((entry) -> candidates.add(new Candidate(entry, now)));
 			candidates.sort(Candidate.EVICTION_ORDER);
 			for (Candidate candidate : candidates) {
-				if (this.bytes.get() <= this.reducedBytes) {
+				if (!overReducedBound()) {
 					break;
 				}
 				Entry entry = candidate.entry;
