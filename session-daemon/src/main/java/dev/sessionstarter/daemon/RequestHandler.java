@@ -152,6 +152,13 @@ final class RequestHandler {
 				request.requireEnd();
 				return record(store.find(id));
 			}
+			case Opcodes.VERSION -> {
+				String id = WireCodec.readId(request);
+				request.requireEnd();
+				SessionRecord record = store.find(id);
+				return (record != null) ? WireOutput.frame(Opcodes.OK).writeLong(record.version())
+						: WireOutput.frame(Opcodes.NOT_FOUND);
+			}
 			case Opcodes.SAVE -> {
 				SessionChange change = WireCodec.readChange(request);
 				request.requireEnd();

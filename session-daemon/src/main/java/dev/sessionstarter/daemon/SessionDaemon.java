@@ -119,7 +119,7 @@ public final class SessionDaemon {
 			Thread.currentThread().interrupt();
 		}
 		if (this.files != null) {
-			int written = this.files.flush();
+			int written = this.files.flushAndMarkClean();
 			log("INFO", "session-daemon stopped; " + written + " changed sessions written to " + this.files.dir());
 		}
 		else {

@@ -10,21 +10,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.SessionRecord;
-import dev.sessionstarter.store.SessionStore;
+import dev.sessionstarter.store.SessionTooLargeException;
 import dev.sessionstarter.store.file.CorruptSessionFileException;
 import dev.sessionstarter.store.file.FileAttributes;
 import dev.sessionstarter.store.file.FileFormat;
 import dev.sessionstarter.store.file.RecordFormat;
+import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**
  * The daemon's storage directory: one file per session, {@code <id>.session} in the file
@@ -33,7 +31,8 @@ import dev.sessionstarter.store.file.RecordFormat;
  * behind the requests: a change marks its session dirty, and {@link #flush()} (every flush
  * interval, and on a clean stop) writes the dirty sessions as the store holds them then, or
  * deletes the files of those it no longer holds. A file that cannot be read is moved to
- * {@code .quarantine/}, logged and skipped, as the file store does.
+ * {@code .quarantine/}, logged and skipped, as the file store does. Sessions are loaded with
+ * their stored versions, so copies cached by memoized stores stay valid across a clean restart.
  */
 final class SessionFiles {
 
@@ -41,9 +40,21 @@ final class SessionFiles {
 
 	private static final String QUARANTINE_DIR = ".quarantine";
 
+	/**
+	 * Written by a clean stop after the last flush, removed on start: without it, the last
+	 * changes before a crash may be missing from the files.
+	 */
+	private static final String CLEAN_STOP_MARKER = ".clean-stop";
+
+	/**
+	 * Added to the versions of sessions loaded after a crash, so that no copy cached elsewhere
+	 * from before the crash (of a change the files missed) can match a later version.
+	 */
+	static final long CRASH_VERSION_STEP = 1L << 32;
+
 	private final Path dir;
 
-	private final SessionStore store;
+	private final MemorySessionStore store;
 
 	private final RecordFormat format = RecordFormat.of(FileFormat.BINARY);
 
@@ -51,7 +62,7 @@ final class SessionFiles {
 
 	private final Set<String> dirty = ConcurrentHashMap.newKeySet();
 
-	SessionFiles(Path dir, SessionStore store) throws IOException {
+	SessionFiles(Path dir, MemorySessionStore store) throws IOException {
 		if (!Files.isDirectory(dir)) {
 			Files.createDirectories(dir, FileAttributes.ownerOnlyDirectory(dir));
 		}
@@ -68,12 +79,16 @@ final class SessionFiles {
 	}
 
 	/**
-	 * Load every stored session that has not expired into the store.
+	 * Load every stored session that has not expired into the store, with its version: as
+	 * stored after a clean stop, raised by {@link #CRASH_VERSION_STEP} after a crash.
 	 * @param now the current time
 	 * @return the number loaded
 	 * @throws IOException if the directory cannot be listed
 	 */
 	int load(Instant now) throws IOException {
+		Path marker = this.dir.resolve(CLEAN_STOP_MARKER);
+		boolean clean = Files.deleteIfExists(marker);
+		long versionStep = clean ? 0 : CRASH_VERSION_STEP;
 		int loaded = 0;
 		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.dir, "*" + this.extension)) {
 			for (Path file : files) {
@@ -85,8 +100,14 @@ final class SessionFiles {
 					Files.deleteIfExists(file);
 					continue;
 				}
-				this.store.save(toCreate(record));
-				loaded++;
+				try {
+					this.store.put((versionStep != 0) ? withVersion(record, record.version() + versionStep) : record);
+					loaded++;
+				}
+				catch (SessionTooLargeException ex) {
+					SessionDaemon.log("WARN", "Session file " + file.getFileName() + " is larger than --max-size allows ("
+							+ ex.getMessage() + "); skipped it");
+				}
 			}
 		}
 		return loaded;
@@ -127,17 +148,34 @@ final class SessionFiles {
 		}
 	}
 
-	/**
-	 * The change that creates a session as a record holds it (its version starts again at 1).
-	 */
-	private static SessionChange toCreate(SessionRecord record) {
-		Map<String, byte[]> attributes = new HashMap<>();
-		for (int i = 0; i < record.attributeCount(); i++) {
-			attributes.put(record.attributeName(i), record.attributeValue(i));
+	private static SessionRecord withVersion(SessionRecord record, long version) {
+		int count = record.attributeCount();
+		String[] names = new String[count];
+		byte[][] values = new byte[count][];
+		for (int i = 0; i < count; i++) {
+			names[i] = record.attributeName(i);
+			values[i] = record.attributeValue(i);
 		}
-		return new SessionChange(record.id(), null, true, record.creationTime(), record.lastAccessedTime(),
-				record.maxInactiveMillis(), record.principalName() != null, record.principalName(),
-				new HashMap<>(attributes));
+		return new SessionRecord(record.id(), record.creationTime(), record.lastAccessedTime(),
+				record.maxInactiveMillis(), record.principalName(), names, values, version);
+	}
+
+	/**
+	 * Write every dirty session, then mark the directory cleanly stopped; called once, when
+	 * the daemon stops.
+	 * @return the number of files written or deleted
+	 */
+	synchronized int flushAndMarkClean() {
+		int done = flush();
+		if (this.dirty.isEmpty()) {
+			try {
+				Files.write(this.dir.resolve(CLEAN_STOP_MARKER), new byte[0]);
+			}
+			catch (IOException ex) {
+				SessionDaemon.log("WARN", "Cannot mark " + this.dir + " cleanly stopped: " + ex);
+			}
+		}
+		return done;
 	}
 
 	/**

@@ -111,6 +111,11 @@ class DaemonRestartIT {
 			ids.add(session.getId());
 		}
 		repository.deleteById(ids.remove(0));
+		StoredSession changed = repository.findById(ids.get(0));
+		changed.setAttribute("number", 1);
+		repository.save(changed);
+		long version = changed.getVersion();
+		assertThat(version).isEqualTo(2);
 		assertThat(daemon.stop()).isEqualTo(143);
 		assertThat(daemon.output()).contains("changed sessions written to " + dir.toRealPath());
 		DaemonProcess restarted = start(port, dir.toString());
@@ -122,6 +127,9 @@ class DaemonRestartIT {
 			assertThat((Object) session.getAttribute("number")).isEqualTo(i + 1);
 		}
 		assertThat(after.findByPrincipalName("user3")).hasSize(50);
+		assertThat(after.findById(ids.get(0)).getVersion()).as("version kept across a clean restart")
+			.isEqualTo(version);
+		assertThat(new DaemonSessionStore(client(restarted.address())).version(ids.get(0))).isEqualTo(version);
 	}
 
 	@Test
@@ -144,6 +152,8 @@ class DaemonRestartIT {
 		DaemonProcess restarted = start(port, dir.toString());
 		StoreSessionRepository after = repository(client(restarted.address()));
 		assertThat(ids).allSatisfy((id) -> assertThat(after.findById(id)).isNotNull());
+		assertThat(after.findById(ids.get(0)).getVersion()).as("version raised after a crash")
+			.isEqualTo(1 + (1L << 32));
 	}
 
 	@Test

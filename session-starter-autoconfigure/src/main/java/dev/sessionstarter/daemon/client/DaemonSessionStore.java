@@ -83,6 +83,22 @@ public final class DaemonSessionStore implements SessionStore {
 				(status, payload) -> optionalRecord(status, payload, Opcodes.GET));
 	}
 
+	/**
+	 * Ask the daemon for the version of a session, without its attributes.
+	 * @param id the session id
+	 * @return the stored version, or {@code null} if none is stored
+	 */
+	@Override
+	public @Nullable Long version(String id) {
+		return this.client.call(WireOutput.frame(Opcodes.VERSION).writeString(id), (status, payload) -> {
+			if (status == Opcodes.NOT_FOUND) {
+				return null;
+			}
+			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.VERSION);
+			return payload.readLong();
+		});
+	}
+
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
 		WireOutput request = WireOutput.frame(Opcodes.SAVE);

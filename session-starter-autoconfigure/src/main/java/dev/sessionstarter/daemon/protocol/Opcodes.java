@@ -36,6 +36,9 @@ public final class Opcodes {
 	/** Request: evict down to the reduced bound now. */
 	public static final byte REDUCE = 0x16;
 
+	/** Request: the version of a stored session, the cheap check of a cached copy. */
+	public static final byte VERSION = 0x17;
+
 	/** Request: acquire the exclusive lock on a session id, waiting at most a given time. */
 	public static final byte LOCK = 0x20;
 
@@ -86,6 +89,7 @@ public final class Opcodes {
 			case FIND_BY_PRINCIPAL -> "FIND_BY_PRINCIPAL";
 			case PURGE -> "PURGE";
 			case REDUCE -> "REDUCE";
+			case VERSION -> "VERSION";
 			case LOCK -> "LOCK";
 			case UNLOCK -> "UNLOCK";
 			default -> String.format("0x%02x", opcode);
