@@ -3,6 +3,7 @@ package dev.sessionstarter.daemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +29,9 @@ import dev.sessionstarter.daemon.protocol.DaemonStats;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionTooLargeException;
+import dev.sessionstarter.store.memoized.Coherence;
+import dev.sessionstarter.store.memoized.MemoizedSessionStore;
+import dev.sessionstarter.store.memory.MemorySessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
 
@@ -156,6 +160,33 @@ class SessionDaemonIT {
 			executor.shutdownNow();
 		}
 		assertThat(client(daemon.address(), null).stats().sessions()).isEqualTo(clients);
+	}
+
+	@Test
+	void memoizedCachesOverOneDaemonSeeEachOthersChanges() throws Exception {
+		DaemonProcess daemon = start(String.valueOf(DaemonProcess.freePort()));
+		StoreSessionRepository first = memoizedRepository(daemon.address());
+		StoreSessionRepository second = memoizedRepository(daemon.address());
+		StoredSession session = first.createSession();
+		session.setAttribute("cart", "book");
+		first.save(session);
+		assertThat((Object) second.findById(session.getId()).getAttribute("cart")).isEqualTo("book");
+		StoredSession inFirst = first.findById(session.getId());
+		inFirst.setAttribute("cart", "book, pen");
+		first.save(inFirst);
+		StoredSession inSecond = second.findById(session.getId());
+		assertThat((Object) inSecond.getAttribute("cart")).isEqualTo("book, pen");
+		assertThat(inSecond.getVersion()).isEqualTo(inFirst.getVersion());
+		first.deleteById(session.getId());
+		assertThat(second.findById(session.getId())).isNull();
+	}
+
+	private StoreSessionRepository memoizedRepository(DaemonAddress address) {
+		MemoizedSessionStore store = new MemoizedSessionStore(new DaemonSessionStore(client(address, null)),
+				new MemorySessionStore(1 << 20, 1000, 0.9, Clock.systemUTC()), Coherence.VALIDATE);
+		StoreSessionRepository repository = new StoreSessionRepository(store, new JavaSessionSerializer(List.of(), null));
+		repository.setDecodeOnLoad(true);
+		return repository;
 	}
 
 	@Test

@@ -24,6 +24,15 @@ class DaemonStoreConfiguration {
 
 	@Bean(destroyMethod = "close")
 	DaemonClient sessionDaemonClient(SessionsProperties properties) {
+		return client(properties);
+	}
+
+	/**
+	 * Create the client of the daemon's sessions from {@code sessions.daemon.*}.
+	 * @param properties the properties
+	 * @return the client
+	 */
+	static DaemonClient client(SessionsProperties properties) {
 		SessionsProperties.Daemon daemon = properties.getDaemon();
 		return new DaemonClient(daemon.parsedAddress(), daemon.getTimeout(), daemon.getPoolSize(),
 				daemon.getPoolSize(), daemon.resolveToken());

@@ -22,6 +22,8 @@ import dev.sessionstarter.daemon.client.DaemonSessionStore;
 import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.lock.SessionLockFilter;
 import dev.sessionstarter.lock.SessionLockManager;
+import dev.sessionstarter.store.memoized.Coherence;
+import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 import dev.sessionstarter.metrics.DaemonClientMeterBinder;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.memory.MemorySessionStore;
@@ -95,6 +97,36 @@ class DaemonStoreConfigurationTests {
 				assertThat(context).hasSingleBean(SessionDaemonHealthIndicator.class);
 				assertThat(context).hasSingleBean(DaemonClientMeterBinder.class);
 				assertThat(context.getBean(DaemonClient.class).getAddress()).hasToString("127.0.0.1:7272");
+			});
+	}
+
+	@Test
+	void frontsTheDaemonWithAMemoizedCacheInValidateCoherence() {
+		this.contextRunner.withPropertyValues("sessions.store=memoized", "sessions.memoized.delegate=daemon")
+			.run((context) -> {
+				MemoizedSessionStore store = context.getBean(MemoizedSessionStore.class);
+				assertThat(store.getDelegate()).isInstanceOf(DaemonSessionStore.class);
+				assertThat(store.getCoherence()).isEqualTo(Coherence.VALIDATE);
+				assertThat(((DaemonSessionStore) store.getDelegate()).getClient())
+					.isSameAs(context.getBean("sessionDaemonClient"));
+				assertThat(context.getBean(SessionLockManager.class)).isInstanceOf(DaemonSessionLockManager.class);
+				assertThat(context).hasSingleBean(SessionDaemonHealthIndicator.class);
+				assertThat(ReflectionTestUtils.getField(context.getBean(StoreSessionRepository.class), "decodeOnLoad"))
+					.isEqualTo(true);
+			});
+	}
+
+	@Test
+	void failsWhenExclusiveCoherenceFrontsTheDaemon() {
+		this.contextRunner
+			.withPropertyValues("sessions.store=memoized", "sessions.memoized.delegate=daemon",
+					"sessions.memoized.coherence=exclusive")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidSessionsPropertyException.class)
+					.hasMessageContaining("sessions.memoized.coherence")
+					.hasMessageContaining("delegate=daemon");
 			});
 	}
 
