@@ -16,14 +16,13 @@ import dev.sessionstarter.store.SessionRecord;
  * <ul>
  * <li>the map entry: hash-table node, an average of two table slots, the store's entry;</li>
  * <li>the {@link SessionRecord} object, its id and principal name strings, its name and
- * value arrays, and for each attribute the name string and the serialized value array;</li>
- * <li>for a session with a principal, the principal name string, the principal's node and slots
- * in the principal index, and the principal's id set (a {@code ConcurrentHashMap.newKeySet()}:
- * the view, its map, a 16-slot table) with this session's node in it.</li>
+ * value arrays, and for each attribute the serialized value array;</li>
+ * <li>for a session with a principal, the principal name string.</li>
  * </ul>
- * Attribute name strings are counted for every session even where sessions share one string, and
- * a principal's id set for each of its sessions even though they share it, so the count errs on
- * the high side.
+ * Attribute names are held once per distinct name by the store's {@link SharedNames} and
+ * counted there ({@link #sharedName(String)}), not per session; likewise the principal index
+ * counts its own entries ({@link #PRINCIPAL_ENTRY}, {@link #PRINCIPAL_ID_SET},
+ * {@link #PRINCIPAL_ID}).
  */
 final class HeapFootprint {
 
@@ -44,16 +43,25 @@ final class HeapFootprint {
 	/** The store's entry object (record reference, footprint). */
 	private static final long ENTRY = align(HEADER + REF + 8);
 
+	/** A SharedNames counter: the name reference and an int. */
+	private static final long SHARED_NAME = align(HEADER + REF + 4);
+
 	/** A SessionRecord object: four references and four longs. */
 	private static final long RECORD = align(HEADER + 4L * REF + 4 * 8);
 
+	/** A principal's entry in the principal index: its node and two table slots. */
+	static final long PRINCIPAL_ENTRY = MAP_NODE;
+
 	/**
-	 * A principal's id set in the principal index: the KeySetView (map, value), its
-	 * ConcurrentHashMap (eight references, a long, three ints), the default 16-slot table, and the
-	 * node holding one session id.
+	 * The id set of a principal with several sessions: the KeySetView (map, value), its
+	 * ConcurrentHashMap (eight references, a long, three ints) and the default 16-slot table;
+	 * each id in it takes a further {@link #PRINCIPAL_ID}.
 	 */
-	private static final long PRINCIPAL_ID_SET = align(HEADER + 2L * REF) + align(HEADER + 8L * REF + 8 + 3 * 4)
-			+ referenceArray(16) + align(HEADER + 4 + 3 * REF);
+	static final long PRINCIPAL_ID_SET = align(HEADER + 2L * REF) + align(HEADER + 8L * REF + 8 + 3 * 4)
+			+ referenceArray(16);
+
+	/** A session id's node in a principal's id set, and two table slots as the set grows. */
+	static final long PRINCIPAL_ID = MAP_NODE;
 
 	private HeapFootprint() {
 	}
@@ -68,13 +76,23 @@ final class HeapFootprint {
 		int count = record.attributeCount();
 		bytes += referenceArray(count) * 2;
 		for (int i = 0; i < count; i++) {
-			bytes += string(record.attributeName(i)) + byteArray(record.attributeValue(i).length);
+			bytes += byteArray(record.attributeValue(i).length);
 		}
 		String principal = record.principalName();
 		if (principal != null) {
-			bytes += string(principal) + MAP_NODE + PRINCIPAL_ID_SET;
+			bytes += string(principal);
 		}
 		return bytes;
+	}
+
+	/**
+	 * Return the bytes one distinct attribute name retains in the store's {@link SharedNames}:
+	 * its string, the table's node and slots, and the counter object.
+	 * @param name the attribute name
+	 * @return its size
+	 */
+	static long sharedName(String name) {
+		return MAP_NODE + SHARED_NAME + string(name);
 	}
 
 	/**

@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,7 +27,8 @@ import dev.sessionstarter.store.StoreUsage;
  * A {@link SessionStore} on the heap, bounded in bytes.
  *
  * <p>Each session is held as its serialized {@link SessionRecord} and counted by
- * {@link HeapFootprint}, so the byte total is what the store really retains. The total is kept
+ * {@link HeapFootprint}; attribute names are held and counted once per distinct name
+ * ({@link SharedNames}). So the byte total is what the store really retains. The total is kept
  * exact on every change: each create, update, touch, rename and removal of a session adjusts
  * it inside the same atomic map operation that changes the session.
  *
@@ -48,9 +48,12 @@ public final class MemorySessionStore implements SessionStore {
 
 	private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
 
-	private final ConcurrentHashMap<String, Set<String>> principals = new ConcurrentHashMap<>();
 
 	private final AtomicLong bytes = new AtomicLong();
+
+	private final SharedNames names = new SharedNames(this.bytes);
+
+	private final PrincipalIndex principals = new PrincipalIndex(this.bytes);
 
 	private final ReentrantLock reducing = new ReentrantLock();
 
@@ -129,8 +132,9 @@ public final class MemorySessionStore implements SessionStore {
 	 * @throws SessionTooLargeException if the record alone is over the reduced byte bound
 	 */
 	public void put(SessionRecord record) {
-		Entry entry = new Entry(record, checkSize(record));
+		long footprint = checkSize(record);
 		this.sessions.compute(record.id(), (key, current) -> {
+			Entry entry = entry(record, footprint, current);
 			account(current, entry);
 			return entry;
 		});
@@ -172,11 +176,19 @@ public final class MemorySessionStore implements SessionStore {
 				return null;
 			}
 			SessionRecord record = SessionRecord.apply(base, change);
-			Entry entry = new Entry(record, checkSize(record));
+			Entry entry = entry(record, checkSize(record), current);
 			account(current, entry);
 			return entry;
 		});
 		return (result != null) ? result.record : null;
+	}
+
+	/**
+	 * Make the entry that replaces {@code current}, its record holding the shared attribute
+	 * names; called inside the map operation that stores it.
+	 */
+	private Entry entry(SessionRecord record, long footprint, @Nullable Entry current) {
+		return new Entry(this.names.share(record, (current != null) ? current.record : null), footprint);
 	}
 
 	private long checkSize(SessionRecord record) {
@@ -205,10 +217,7 @@ public final class MemorySessionStore implements SessionStore {
 
 	@Override
 	public Collection<SessionRecord> findByPrincipalName(String principalName) {
-		Set<String> ids = this.principals.get(principalName);
-		if (ids == null) {
-			return List.of();
-		}
+		Collection<String> ids = this.principals.ids(principalName);
 		List<SessionRecord> records = new ArrayList<>(ids.size());
 		for (String id : ids) {
 			SessionRecord record = find(id);
@@ -301,9 +310,12 @@ public final class MemorySessionStore implements SessionStore {
 
 	/**
 	 * Account for one entry replacing another, under the map's lock for that id: the byte
-	 * total and the principal index.
+	 * total, the shared attribute names and the principal index.
 	 */
 	private void account(@Nullable Entry before, @Nullable Entry after) {
+		if (before != null) {
+			this.names.release(before.record, (after != null) ? after.record : null);
+		}
 		long delta = ((after != null) ? after.footprint : 0) - ((before != null) ? before.footprint : 0);
 		this.bytes.addAndGet(delta);
 		String beforePrincipal = (before != null) ? before.record.principalName() : null;
@@ -314,17 +326,10 @@ public final class MemorySessionStore implements SessionStore {
 			return;
 		}
 		if (beforePrincipal != null && beforeId != null) {
-			this.principals.computeIfPresent(beforePrincipal, (name, ids) -> {
-				ids.remove(beforeId);
-				return ids.isEmpty() ? null : ids;
-			});
+			this.principals.remove(beforePrincipal, beforeId);
 		}
 		if (afterPrincipal != null && afterId != null) {
-			this.principals.compute(afterPrincipal, (name, ids) -> {
-				Set<String> updated = (ids != null) ? ids : ConcurrentHashMap.newKeySet();
-				updated.add(afterId);
-				return updated;
-			});
+			this.principals.add(afterPrincipal, afterId);
 		}
 	}
 

@@ -76,6 +76,29 @@ class MemorySessionStoreTests {
 	}
 
 	@Test
+	void holdsAndCountsEachAttributeNameOnceHoweverManySessionsHaveIt() {
+		MemorySessionStore store = store(64L * 1024 * 1024);
+		for (int i = 0; i < 100; i++) {
+			Map<String, byte[]> attributes = new HashMap<>();
+			attributes.put(new String("flag"), new byte[] { 1 });
+			store.save(new SessionChange("s" + i, null, true, this.clock.millis(), this.clock.millis(), 1_000_000L,
+					false, null, attributes));
+		}
+		String shared = store.find("s0").attributeName(0);
+		long records = 0;
+		for (int i = 0; i < 100; i++) {
+			assertThat(store.find("s" + i).attributeName(0)).isSameAs(shared);
+			records += HeapFootprint.of(store.find("s" + i));
+		}
+		assertThat(store.usage().bytes()).isEqualTo(records + HeapFootprint.sharedName("flag"))
+			.isEqualTo(MemoryStoreInvariants.countedBytes(store));
+		for (int i = 0; i < 100; i++) {
+			store.delete("s" + i);
+		}
+		assertThat(store.usage().bytes()).isZero();
+	}
+
+	@Test
 	void evictsLeastRecentlyUsedDownToReduceToWhenASaveGoesOverTheBound() {
 		long footprint = HeapFootprint.of(SessionRecord.apply(null, create("s000", null, 200)));
 		long maxBytes = footprint * 100;
@@ -151,7 +174,8 @@ class MemorySessionStoreTests {
 			store.save(create("s" + i, null, 200));
 		}
 		assertThat(this.removals.get(RemovalCause.EVICTED).get()).isZero();
-		assertThat(store.reduce()).isEqualTo(15);
+		// 90 sessions and their one shared attribute name, down to 75 sessions' worth: 16 go
+		assertThat(store.reduce()).isEqualTo(16);
 		assertThat(store.usage().bytes()).isLessThanOrEqualTo(footprint * 75);
 		assertThat(store.find("s0")).isNull();
 		assertThat(store.find("s89")).isNotNull();

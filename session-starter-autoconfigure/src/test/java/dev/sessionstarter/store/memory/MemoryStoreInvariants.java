@@ -1,7 +1,7 @@
 package dev.sessionstarter.store.memory;
 
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 import org.springframework.test.util.ReflectionTestUtils;
 
@@ -18,26 +18,50 @@ final class MemoryStoreInvariants {
 	}
 
 	/**
-	 * Return the footprint of every stored record, summed from scratch.
+	 * Return the footprint of every stored record, of every distinct attribute name and of the
+	 * principal index, summed from scratch, checking the shared names' counts on the way.
 	 */
 	static long countedBytes(MemorySessionStore store) {
-		return sessions(store).values().stream().mapToLong((entry) -> HeapFootprint.of(record(entry))).sum();
+		Map<String, Integer> names = new HashMap<>();
+		long bytes = 0;
+		for (Object entry : sessions(store).values()) {
+			SessionRecord record = record(entry);
+			bytes += HeapFootprint.of(record);
+			record.attributeNames().forEach((name) -> names.merge(name, 1, Integer::sum));
+		}
+		Map<String, Integer> principals = new HashMap<>();
+		sessions(store).values().forEach((entry) -> {
+			String principal = record(entry).principalName();
+			if (principal != null) {
+				principals.merge(principal, 1, Integer::sum);
+			}
+		});
+		for (int sessions : principals.values()) {
+			bytes += HeapFootprint.PRINCIPAL_ENTRY
+					+ ((sessions > 1) ? HeapFootprint.PRINCIPAL_ID_SET + sessions * HeapFootprint.PRINCIPAL_ID : 0);
+		}
+		SharedNames shared = (SharedNames) ReflectionTestUtils.getField(store, "names");
+		assertThat(shared.size()).as("distinct attribute names").isEqualTo(names.size());
+		for (Map.Entry<String, Integer> name : names.entrySet()) {
+			assertThat(shared.sessionsWith(name.getKey())).as("sessions with %s", name.getKey())
+				.isEqualTo(name.getValue());
+			bytes += HeapFootprint.sharedName(name.getKey());
+		}
+		return bytes;
 	}
 
 	/**
 	 * Check that the principal index names exactly the stored sessions that have a principal.
 	 */
-	@SuppressWarnings("unchecked")
 	static void assertPrincipalIndexConsistent(MemorySessionStore store) {
-		Map<String, Set<String>> principals = (Map<String, Set<String>>) ReflectionTestUtils.getField(store,
-				"principals");
+		PrincipalIndex index = (PrincipalIndex) ReflectionTestUtils.getField(store, "principals");
 		long indexed = 0;
-		for (Map.Entry<String, Set<String>> principal : principals.entrySet()) {
-			assertThat(principal.getValue()).isNotEmpty();
-			for (String id : principal.getValue()) {
+		for (String principal : index.principals()) {
+			assertThat(index.ids(principal)).isNotEmpty();
+			for (String id : index.ids(principal)) {
 				SessionRecord record = store.find(id);
 				assertThat(record).as("indexed session %s", id).isNotNull();
-				assertThat(record.principalName()).isEqualTo(principal.getKey());
+				assertThat(record.principalName()).isEqualTo(principal);
 				indexed++;
 			}
 		}
