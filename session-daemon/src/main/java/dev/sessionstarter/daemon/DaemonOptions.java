@@ -38,8 +38,9 @@ final class DaemonOptions {
 
 			Options:
 			  --lock                   serve locks only: no sessions, no storage directory
-			  --max-size=<size>        most heap the sessions may take (default 256MB); least
-			                           recently used sessions are evicted beyond it
+			  --max-size=<size>        most heap the sessions may take (default 64MB); least
+			                           recently used sessions are evicted beyond it. Give the
+			                           JVM a heap (-Xmx) of at least 1.5 times this
 			  --reduce-to=<fraction>   what eviction brings the sessions down to, as a fraction of
 			                           --max-size (default 0.75)
 			  --purge-interval=<time>  time between the daemon's own purges of expired sessions
@@ -70,7 +71,7 @@ final class DaemonOptions {
 
 	@Nullable Path storageDir;
 
-	long maxBytes = DataSize.ofMegabytes(256).toBytes();
+	long maxBytes = DataSize.ofMegabytes(64).toBytes();
 
 	double reduceTo = 0.75;
 
