@@ -215,7 +215,10 @@ final class DaemonProcess implements AutoCloseable {
 	 */
 	static Path socketPath(String name) throws IOException {
 		Path dir = Files.createTempDirectory("sd-");
-		return dir.resolve(name);
+		Path socket = dir.resolve(name);
+		dir.toFile().deleteOnExit();
+		socket.toFile().deleteOnExit();
+		return socket;
 	}
 
 }
