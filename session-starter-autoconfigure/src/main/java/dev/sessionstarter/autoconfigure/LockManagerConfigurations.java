@@ -16,6 +16,7 @@ final class LockManagerConfigurations {
 		Map<LockManagerType, String> mappings = new EnumMap<>(LockManagerType.class);
 		mappings.put(LockManagerType.MEMORY, MemoryLockManagerConfiguration.class.getName());
 		mappings.put(LockManagerType.FILE, FileLockManagerConfiguration.class.getName());
+		mappings.put(LockManagerType.DAEMON, DaemonLockManagerConfiguration.class.getName());
 		mappings.put(LockManagerType.NONE, NoneLockManagerConfiguration.class.getName());
 		MAPPINGS = Collections.unmodifiableMap(mappings);
 	}

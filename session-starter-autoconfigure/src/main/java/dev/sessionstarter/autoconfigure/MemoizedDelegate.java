@@ -13,6 +13,12 @@ public enum MemoizedDelegate {
 	FILE(true),
 
 	/**
+	 * The session daemon ({@code sessions.daemon.*}); validate coherence only, since exclusive
+	 * coherence would hold a daemon lock, and so a connection, for every cached session.
+	 */
+	DAEMON(true),
+
+	/**
 	 * None: the cache is the store, and sessions live only in this process's memory. For
 	 * development.
 	 */

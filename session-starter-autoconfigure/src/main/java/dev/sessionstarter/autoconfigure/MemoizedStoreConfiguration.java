@@ -3,11 +3,14 @@ package dev.sessionstarter.autoconfigure;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -17,6 +20,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.session.SessionRepository;
 import org.springframework.session.config.SessionRepositoryCustomizer;
 
+import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.daemon.client.DaemonSessionStore;
 import dev.sessionstarter.serialization.SessionSerializer;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
@@ -32,7 +37,8 @@ import dev.sessionstarter.store.memory.MemorySessionStore;
  * names. Over the {@code file} delegate in exclusive coherence the cache holds a file lock on
  * every cached session, in the directory's cache lock file (see
  * {@link FileSessionLockManager#forCache}); and, as for the file store, every attribute is
- * decoded on load. With the {@code repository}
+ * decoded on load, as it is over the {@code daemon} delegate (validate coherence only). With
+ * the {@code repository}
  * delegate the application's own {@link SessionRepository} bean becomes the delegate, and the
  * starter's repository, marked primary, is the one Spring Session uses; with any other delegate
  * the store backs off, like every store, when the application defines a
@@ -83,7 +89,8 @@ class MemoizedStoreConfiguration {
 		}
 
 		@Bean
-		MemoizedSessionStore memoizedSessionStore(SessionsProperties properties, MemoizedDelegateResources resources) {
+		MemoizedSessionStore memoizedSessionStore(SessionsProperties properties, MemoizedDelegateResources resources,
+				@Qualifier("sessionDaemonClient") ObjectProvider<DaemonClient> daemonClient) {
 			SessionsProperties.Memoized memoized = properties.getMemoized();
 			return switch (memoized.getDelegate()) {
 				case FILE -> {
@@ -92,6 +99,15 @@ class MemoizedStoreConfiguration {
 						store.setLockManager(resources.lockManager, memoized.getLockTimeout());
 					}
 					yield store;
+				}
+				case DAEMON -> {
+					if (memoized.getCoherence() != Coherence.VALIDATE) {
+						throw new InvalidSessionsPropertyException("sessions.memoized.coherence",
+								memoized.getCoherence().name().toLowerCase(Locale.ROOT),
+								"cannot be used with sessions.memoized.delegate=daemon: it would hold a daemon lock, "
+										+ "and so a connection, for every cached session. Use 'validate'");
+					}
+					yield memoized(new DaemonSessionStore(daemonClient.getObject()), memoized);
 				}
 				case NONE -> MemoizedSessionStore.standalone(cache(memoized));
 				case REPOSITORY -> throw new InvalidSessionsPropertyException("sessions.memoized.delegate",
@@ -104,7 +120,8 @@ class MemoizedStoreConfiguration {
 
 	@Bean
 	SessionRepositoryCustomizer<StoreSessionRepository> memoizedStoreDecodeOnLoad(SessionsProperties properties) {
-		boolean decodeOnLoad = properties.getMemoized().getDelegate() == MemoizedDelegate.FILE;
+		MemoizedDelegate delegate = properties.getMemoized().getDelegate();
+		boolean decodeOnLoad = delegate == MemoizedDelegate.FILE || delegate == MemoizedDelegate.DAEMON;
 		return (repository) -> repository.setDecodeOnLoad(decodeOnLoad);
 	}
 
@@ -132,6 +149,21 @@ class MemoizedStoreConfiguration {
 			if (this.store != null) {
 				this.store.close();
 			}
+		}
+
+	}
+
+	/**
+	 * The client of the session daemon the cache fronts; a bean, so its health and meters show.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(SessionRepository.class)
+	@ConditionalOnProperty(name = "sessions.memoized.delegate", havingValue = "daemon")
+	static class DaemonDelegateConfiguration {
+
+		@Bean(destroyMethod = "close")
+		DaemonClient sessionDaemonClient(SessionsProperties properties) {
+			return DaemonStoreConfiguration.client(properties);
 		}
 
 	}

@@ -1,5 +1,8 @@
 package dev.sessionstarter.autoconfigure;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import org.springframework.session.FlushMode;
 import org.springframework.session.SaveMode;
 import org.springframework.util.unit.DataSize;
 
+import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.lock.LockTimeoutAction;
 import dev.sessionstarter.store.file.FileFormat;
 import dev.sessionstarter.store.memoized.Coherence;
@@ -66,6 +70,8 @@ public class SessionsProperties implements InitializingBean {
 	private final Memory memory = new Memory();
 
 	private final Lock lock = new Lock();
+
+	private final Daemon daemon = new Daemon();
 
 	private final File file = new File();
 
@@ -140,6 +146,10 @@ public class SessionsProperties implements InitializingBean {
 		return this.lock;
 	}
 
+	public Daemon getDaemon() {
+		return this.daemon;
+	}
+
 	public File getFile() {
 		return this.file;
 	}
@@ -166,6 +176,7 @@ public class SessionsProperties implements InitializingBean {
 		}
 		this.memory.validate();
 		this.lock.validate();
+		this.daemon.validate();
 		this.file.validate();
 		if (this.file.getFormat() == FileFormat.JSON && this.serializer == SerializerType.JAVA) {
 			throw new InvalidSessionsPropertyException("sessions.serializer", "java",
@@ -430,6 +441,152 @@ public class SessionsProperties implements InitializingBean {
 			}
 			if (this.format == null) {
 				throw new InvalidSessionsPropertyException("sessions.file.format", null, "must be 'binary' or 'json'");
+			}
+		}
+
+	}
+
+	/**
+	 * Settings of the {@code daemon} store and lock manager: how to reach the session daemon.
+	 */
+	public static class Daemon {
+
+		/**
+		 * Where the session daemon listens: a port on the loopback interface (such as 7070) or
+		 * the path of its UNIX domain socket; a relative path resolves from the working directory.
+		 */
+		private String address = "7070";
+
+		/**
+		 * Longest one call to the daemon may take; a call that takes longer fails with a
+		 * DaemonUnavailableException naming the daemon.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		/**
+		 * Most connections to the daemon open at once for session operations.
+		 */
+		private int poolSize = 16;
+
+		/**
+		 * Token the daemon expects, when it was started with --token-file.
+		 */
+		private @Nullable String token;
+
+		/**
+		 * File whose first line is the token the daemon expects; used when 'token' is not set.
+		 */
+		private @Nullable Path tokenFile;
+
+		/**
+		 * Longest the daemon keeps a request lock whose holder neither releases it nor
+		 * disconnects; zero for the daemon's own --lock-lease (60s by default). Requests that
+		 * run longer than the lease lose their exclusivity.
+		 */
+		private Duration lockLease = Duration.ZERO;
+
+		public String getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(String address) {
+			this.address = address;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public int getPoolSize() {
+			return this.poolSize;
+		}
+
+		public void setPoolSize(int poolSize) {
+			this.poolSize = poolSize;
+		}
+
+		public @Nullable String getToken() {
+			return this.token;
+		}
+
+		public void setToken(@Nullable String token) {
+			this.token = token;
+		}
+
+		public @Nullable Path getTokenFile() {
+			return this.tokenFile;
+		}
+
+		public void setTokenFile(@Nullable Path tokenFile) {
+			this.tokenFile = tokenFile;
+		}
+
+		public Duration getLockLease() {
+			return this.lockLease;
+		}
+
+		public void setLockLease(Duration lockLease) {
+			this.lockLease = lockLease;
+		}
+
+		/**
+		 * Return the daemon's address, parsed.
+		 * @return the address
+		 * @throws InvalidSessionsPropertyException if it is neither a port nor a path
+		 */
+		public DaemonAddress parsedAddress() {
+			try {
+				return DaemonAddress.parse(this.address);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidSessionsPropertyException("sessions.daemon.address", this.address,
+						"must be a port number from 1 to 65535 or the path of the daemon's UNIX socket");
+			}
+		}
+
+		/**
+		 * Return the token to send: {@code token}, else the first line of {@code token-file}.
+		 * @return the token, or {@code null} if neither is set
+		 * @throws InvalidSessionsPropertyException if the token file cannot be read or is empty
+		 */
+		public @Nullable String resolveToken() {
+			if (this.token != null && !this.token.isEmpty()) {
+				return this.token;
+			}
+			if (this.tokenFile == null) {
+				return null;
+			}
+			try {
+				List<String> lines = Files.readAllLines(this.tokenFile, StandardCharsets.UTF_8);
+				String token = lines.isEmpty() ? "" : lines.get(0).trim();
+				if (!token.isEmpty()) {
+					return token;
+				}
+			}
+			catch (IOException ex) {
+				// reported below
+			}
+			throw new InvalidSessionsPropertyException("sessions.daemon.token-file", this.tokenFile,
+					"must be a readable file whose first line is the daemon's token");
+		}
+
+		void validate() {
+			parsedAddress();
+			if (this.timeout == null || this.timeout.isNegative() || this.timeout.isZero()) {
+				throw new InvalidSessionsPropertyException("sessions.daemon.timeout", this.timeout,
+						"must be a positive duration, such as 2s");
+			}
+			if (this.poolSize < 1) {
+				throw new InvalidSessionsPropertyException("sessions.daemon.pool-size", this.poolSize,
+						"must be at least 1");
+			}
+			if (this.lockLease == null || this.lockLease.isNegative()) {
+				throw new InvalidSessionsPropertyException("sessions.daemon.lock-lease", this.lockLease,
+						"must be zero (the daemon's own lease) or a positive duration, such as 60s");
 			}
 		}
 

@@ -18,6 +18,7 @@ final class StoreConfigurations {
 		mappings.put(StoreType.MEMORY, MemoryStoreConfiguration.class.getName());
 		mappings.put(StoreType.FILE, FileStoreConfiguration.class.getName());
 		mappings.put(StoreType.MEMOIZED, MemoizedStoreConfiguration.class.getName());
+		mappings.put(StoreType.DAEMON, DaemonStoreConfiguration.class.getName());
 		mappings.put(StoreType.NONE, NoneStoreConfiguration.class.getName());
 		MAPPINGS = Collections.unmodifiableMap(mappings);
 	}

@@ -22,6 +22,12 @@ public enum StoreType {
 	MEMOIZED,
 
 	/**
+	 * Sessions in a separate session-daemon process on the same host, shared by every
+	 * application process that uses it.
+	 */
+	DAEMON,
+
+	/**
 	 * No sessions are kept; for tests.
 	 */
 	NONE;

@@ -2,7 +2,8 @@ package dev.sessionstarter.metrics;
 
 /**
  * The names of every meter session-starter registers: those of the store tagged {@code store},
- * those of request locking tagged {@code manager}.
+ * those of request locking tagged {@code manager}, those of session daemon clients tagged
+ * {@code client} and {@code address}.
  */
 public final class SessionMeterNames {
 
@@ -57,6 +58,15 @@ public final class SessionMeterNames {
 	/** Tag: the result of {@link #CACHE_GETS}. */
 	public static final String TAG_RESULT = "result";
 
+	/** Counter: calls to the session daemon that failed or timed out, tagged {@code client}. */
+	public static final String DAEMON_ERRORS = "sessions.daemon.errors";
+
+	/** Counter: connections made to the session daemon, tagged {@code client}. */
+	public static final String DAEMON_CONNECTS = "sessions.daemon.connects";
+
+	/** Gauge: connections to the session daemon open now, tagged {@code client}. */
+	public static final String DAEMON_CONNECTIONS = "sessions.daemon.connections";
+
 	/** Tag: the store type. */
 	public static final String TAG_STORE = "store";
 
@@ -65,6 +75,12 @@ public final class SessionMeterNames {
 
 	/** Tag: the lock manager type of the lock meters. */
 	public static final String TAG_MANAGER = "manager";
+
+	/** Tag: which daemon client (its bean name) a daemon meter is about. */
+	public static final String TAG_CLIENT = "client";
+
+	/** Tag: the address of the daemon a daemon meter is about. */
+	public static final String TAG_ADDRESS = "address";
 
 	private SessionMeterNames() {
 	}

@@ -170,7 +170,7 @@ class MemoizedStoreAutoConfigurationTests {
 					.isInstanceOf(InvalidSessionsPropertyException.class)
 					.hasMessageContaining("'sessions.memoized.coherence'")
 					.hasMessageContaining("'exclusive'")
-					.hasMessageContaining("(file, none)");
+					.hasMessageContaining("(file, daemon, none)");
 			});
 	}
 

@@ -124,7 +124,7 @@ class SessionStoreAutoConfigurationTests {
 				.isInstanceOf(InvalidSessionsPropertyException.class)
 				.hasMessageContaining("'redis'")
 				.hasMessageContaining("'sessions.store'")
-				.hasMessageContaining("memory, file, memoized, none");
+				.hasMessageContaining(StoreType.names());
 		});
 	}
 

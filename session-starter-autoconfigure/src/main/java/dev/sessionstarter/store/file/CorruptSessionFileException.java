@@ -4,7 +4,7 @@ package dev.sessionstarter.store.file;
  * A session file that cannot be parsed: empty, truncated, or with bytes that do not match
  * its format. The store moves such a file to its quarantine folder.
  */
-class CorruptSessionFileException extends Exception {
+public class CorruptSessionFileException extends Exception {
 
 	CorruptSessionFileException(String message) {
 		super(message);

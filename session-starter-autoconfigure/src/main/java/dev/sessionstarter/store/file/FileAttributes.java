@@ -8,7 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Owner-only permissions for the files and directories of the store, where the file system
  * has POSIX permissions; elsewhere the platform's defaults apply.
  */
-final class FileAttributes {
+public final class FileAttributes {
 
 	private static final FileAttribute<?>[] NONE = {};
 
@@ -21,11 +21,21 @@ final class FileAttributes {
 	private FileAttributes() {
 	}
 
-	static FileAttribute<?>[] ownerOnlyFile(Path path) {
+	/**
+	 * Return the attributes that create a file readable and writable by its owner only.
+	 * @param path the file to create
+	 * @return the attributes, none where the file system has no POSIX permissions
+	 */
+	public static FileAttribute<?>[] ownerOnlyFile(Path path) {
 		return isPosix(path) ? OWNER_ONLY_FILE : NONE;
 	}
 
-	static FileAttribute<?>[] ownerOnlyDirectory(Path path) {
+	/**
+	 * Return the attributes that create a directory usable by its owner only.
+	 * @param path the directory to create
+	 * @return the attributes, none where the file system has no POSIX permissions
+	 */
+	public static FileAttribute<?>[] ownerOnlyDirectory(Path path) {
 		return isPosix(path) ? OWNER_ONLY_DIRECTORY : NONE;
 	}
 

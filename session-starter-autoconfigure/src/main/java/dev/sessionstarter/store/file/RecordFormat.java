@@ -3,9 +3,11 @@ package dev.sessionstarter.store.file;
 import dev.sessionstarter.store.SessionRecord;
 
 /**
- * Turns a {@link SessionRecord} into the bytes of its session file and back.
+ * Turns a {@link SessionRecord} into the bytes of its session file and back. The file store
+ * uses it, and so does the session daemon for its storage directory, so both write the same
+ * files.
  */
-interface RecordFormat {
+public interface RecordFormat {
 
 	/**
 	 * Encode a record.

@@ -1,0 +1,314 @@
+package dev.sessionstarter.daemon;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
+import dev.sessionstarter.daemon.protocol.DaemonAddress;
+import dev.sessionstarter.daemon.protocol.FrameReader;
+import dev.sessionstarter.daemon.protocol.Frames;
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.ProtocolException;
+import dev.sessionstarter.daemon.protocol.WireInput;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+
+/**
+ * Accepts connections on the loopback port or the UNIX socket and serves each on a thread of
+ * its own, so a slow or stuck client holds only its own thread. At most
+ * {@code maxConnections} are served at once; one more is told so and closed. A malformed
+ * frame is answered with an error and closes that connection only, and so does a frame whose
+ * rest does not arrive within {@code frameTimeout} of its first bytes, so stalled clients
+ * cannot hold connection slots forever; idle connections between frames are kept.
+ */
+final class DaemonServer {
+
+	private static final long THREAD_STACK_BYTES = 256 * 1024;
+
+	private final DaemonAddress address;
+
+	private final RequestHandler handler;
+
+	private final LockTable locks;
+
+	private final int maxConnections;
+
+	private final byte @Nullable [] token;
+
+	private final long frameTimeoutNanos;
+
+	private final ChannelWatchdog watchdog = new ChannelWatchdog("session-daemon-frame-deadlines",
+			Duration.ofMillis(100));
+
+	private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong threadNumber = new AtomicLong();
+
+	private @Nullable ServerSocketChannel server;
+
+	private volatile boolean stopping;
+
+	DaemonServer(DaemonAddress address, RequestHandler handler, LockTable locks, int maxConnections,
+			Duration frameTimeout, @Nullable String token) {
+		this.address = address;
+		this.frameTimeoutNanos = frameTimeout.toNanos();
+		this.handler = handler;
+		this.locks = locks;
+		this.maxConnections = maxConnections;
+		this.token = (token != null) ? token.getBytes(StandardCharsets.UTF_8) : null;
+	}
+
+	/**
+	 * Bind the port or create the socket.
+	 * @throws IOException if it cannot be bound
+	 */
+	void bind() throws IOException {
+		Path path = this.address.path();
+		if (path == null) {
+			ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.INET);
+			channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+			channel.bind(this.address.socketAddress(), 512);
+			this.server = channel;
+		}
+		else {
+			this.server = bindOwnerOnly(path);
+		}
+	}
+
+	/**
+	 * Create the socket so that only its owner can ever connect: bind it inside a new
+	 * owner-only directory beside the target, make it owner-only, then rename it into place.
+	 */
+	private static ServerSocketChannel bindOwnerOnly(Path path) throws IOException {
+		removeStaleSocket(path);
+		Path parent = Objects.requireNonNull(path.getParent());
+		Files.createDirectories(parent);
+		Path privateDir = Files.createTempDirectory(parent, ".session-daemon-",
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Path temporary = privateDir.resolve("socket");
+		ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+		try {
+			channel.bind(UnixDomainSocketAddress.of(temporary), 512);
+			Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+			Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
+			return channel;
+		}
+		catch (IOException | RuntimeException ex) {
+			channel.close();
+			throw ex;
+		}
+		finally {
+			Files.deleteIfExists(temporary);
+			Files.deleteIfExists(privateDir);
+		}
+	}
+
+	private static void removeStaleSocket(Path path) throws IOException {
+		if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+			return;
+		}
+		Object mode = Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+		if (!(mode instanceof Integer bits) || (bits & 0170000) != 0140000) {
+			throw new IOException(path + " exists and is not a socket; not replacing it");
+		}
+		try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+			throw new IOException("Another daemon is listening on " + path);
+		}
+		catch (IOException ex) {
+			if (ex.getMessage() != null && ex.getMessage().startsWith("Another daemon")) {
+				throw ex;
+			}
+			Files.delete(path);
+			SessionDaemon.log("INFO", "Removed the stale socket " + path + " of a daemon that is gone");
+		}
+	}
+
+	/**
+	 * Accept connections until {@link #stop()}.
+	 */
+	void serve() {
+		ServerSocketChannel server = Objects.requireNonNull(this.server);
+		while (!this.stopping) {
+			SocketChannel channel;
+			try {
+				channel = server.accept();
+			}
+			catch (ClosedChannelException ex) {
+				return;
+			}
+			catch (IOException ex) {
+				if (this.stopping) {
+					return;
+				}
+				SessionDaemon.log("WARN", "Accept failed: " + ex.getMessage());
+				pause();
+				continue;
+			}
+			if (this.handler.connections().incrementAndGet() > this.maxConnections) {
+				this.handler.connections().decrementAndGet();
+				refuse(channel);
+				continue;
+			}
+			this.open.add(channel);
+			Thread thread = new Thread(null, () -> serve(channel),
+					"session-daemon-connection-" + this.threadNumber.incrementAndGet(), THREAD_STACK_BYTES);
+			thread.setDaemon(true);
+			thread.start();
+		}
+	}
+
+	private void refuse(SocketChannel channel) {
+		try (channel) {
+			Frames.write(channel, RequestHandler.error("Too many connections (the limit is " + this.maxConnections + ")"));
+		}
+		catch (IOException ex) {
+			// the client is gone anyway
+		}
+	}
+
+	private void serve(SocketChannel channel) {
+		LockTable.Owner owner = new LockTable.Owner();
+		FrameReader reader = new FrameReader();
+		ChannelWatchdog.Guard guard = this.watchdog.guard(channel);
+		try {
+			if (this.token != null && !authenticate(channel, reader, guard)) {
+				return;
+			}
+			while (true) {
+				WireInput request = reader.read(channel, guard, this.frameTimeoutNanos);
+				if (request == null) {
+					return;
+				}
+				WireOutput response;
+				try {
+					response = this.handler.handle(request, owner);
+				}
+				catch (ProtocolException ex) {
+					Frames.write(channel, RequestHandler.error("Malformed request: " + ex.getMessage()));
+					return;
+				}
+				catch (RuntimeException ex) {
+					response = RequestHandler.error(ex.getClass().getSimpleName() + ": " + ex.getMessage());
+				}
+				Frames.write(channel, response);
+			}
+		}
+		catch (ProtocolException ex) {
+			answerQuietly(channel, "Malformed frame: " + ex.getMessage());
+		}
+		catch (IOException | InterruptedException ex) {
+			// the client went away, or the daemon is stopping
+		}
+		finally {
+			guard.release();
+			closeQuietly(channel);
+			this.locks.releaseAll(owner);
+			this.open.remove(channel);
+			this.handler.connections().decrementAndGet();
+		}
+	}
+
+	private boolean authenticate(SocketChannel channel, FrameReader reader, ChannelWatchdog.Guard guard)
+			throws IOException {
+		WireInput request = reader.read(channel, guard, this.frameTimeoutNanos);
+		if (request == null) {
+			return false;
+		}
+		byte[] offered = null;
+		if (request.readByte() == Opcodes.AUTH) {
+			try {
+				String token = request.readString();
+				offered = (token != null) ? token.getBytes(StandardCharsets.UTF_8) : null;
+			}
+			catch (ProtocolException ex) {
+				offered = null;
+			}
+		}
+		if (offered == null || !MessageDigest.isEqual(offered, this.token)) {
+			Frames.write(channel, WireOutput.frame(Opcodes.DENIED));
+			return false;
+		}
+		Frames.write(channel, WireOutput.frame(Opcodes.OK));
+		return true;
+	}
+
+	private static void answerQuietly(SocketChannel channel, String message) {
+		try {
+			if (channel.isOpen()) {
+				Frames.write(channel, RequestHandler.error(message));
+			}
+		}
+		catch (IOException ex) {
+			// closing anyway
+		}
+	}
+
+	/**
+	 * Stop accepting, close every connection (which releases their locks) and remove the socket.
+	 */
+	void stop() {
+		this.stopping = true;
+		this.watchdog.close();
+		try {
+			if (this.server != null) {
+				this.server.close();
+			}
+		}
+		catch (IOException ex) {
+			// stopping anyway
+		}
+		for (SocketChannel channel : this.open) {
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				// stopping anyway
+			}
+		}
+		Path path = this.address.path();
+		if (path != null) {
+			try {
+				Files.deleteIfExists(path);
+			}
+			catch (IOException ex) {
+				SessionDaemon.log("WARN", "Cannot remove the socket " + path + ": " + ex.getMessage());
+			}
+		}
+	}
+
+	private static void closeQuietly(SocketChannel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			// closed anyway
+		}
+	}
+
+	private static void pause() {
+		try {
+			Thread.sleep(50);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

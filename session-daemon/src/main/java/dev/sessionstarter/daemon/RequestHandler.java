@@ -1,0 +1,275 @@
+package dev.sessionstarter.daemon;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.daemon.protocol.DaemonStats;
+import dev.sessionstarter.daemon.protocol.Frames;
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.ProtocolException;
+import dev.sessionstarter.daemon.protocol.WireCodec;
+import dev.sessionstarter.daemon.protocol.WireInput;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+import dev.sessionstarter.store.RemovalCause;
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.SessionTooLargeException;
+import dev.sessionstarter.store.memory.MemorySessionStore;
+
+/**
+ * The daemon's one state, shared by every connection, and the operations on it: each request
+ * maps onto the {@link MemorySessionStore} (the same store, accounting and merge as in an
+ * application) or the {@link LockTable}.
+ */
+final class RequestHandler {
+
+	/**
+	 * The most a stored session may take on the wire: a response frame less its status byte.
+	 */
+	static final long MAX_RECORD_BYTES = Frames.MAX_FRAME_BYTES - 1;
+
+	private final @Nullable MemorySessionStore store;
+
+	private final @Nullable SessionFiles files;
+
+	private final LockTable locks;
+
+	private final AtomicInteger connections = new AtomicInteger();
+
+	private final LongAdder expired = new LongAdder();
+
+	private final LongAdder evicted = new LongAdder();
+
+	private final long startedAt = System.currentTimeMillis();
+
+	private final ThreadLocal<@Nullable List<Removal>> removals = new ThreadLocal<>();
+
+	/**
+	 * Create the state.
+	 * @param store the sessions, or {@code null} for a lock-only daemon
+	 * @param files the storage directory, or {@code null} if there is none
+	 * @param locks the locks
+	 */
+	RequestHandler(@Nullable MemorySessionStore store, @Nullable SessionFiles files, LockTable locks) {
+		this.store = store;
+		this.files = files;
+		this.locks = locks;
+		if (store != null) {
+			store.setRemovalListener(this::removed);
+		}
+	}
+
+	private void removed(SessionRecord record, RemovalCause cause) {
+		((cause == RemovalCause.EXPIRED) ? this.expired : this.evicted).increment();
+		changed(record.id());
+		List<Removal> collector = this.removals.get();
+		if (collector != null) {
+			collector.add(new Removal(record, cause));
+		}
+	}
+
+	/**
+	 * Run a purge or reduce and answer with what it removed, so the client that asked can
+	 * publish its events: the count, then each removal's cause and record.
+	 */
+	private WireOutput removing(Supplier<Integer> operation) {
+		List<Removal> collected = new ArrayList<>();
+		this.removals.set(collected);
+		try {
+			operation.get();
+		}
+		finally {
+			this.removals.remove();
+		}
+		WireOutput response = WireOutput.frame(Opcodes.OK).writeInt(collected.size());
+		for (Removal removal : collected) {
+			response.writeByte((removal.cause() == RemovalCause.EXPIRED) ? Opcodes.REMOVED_EXPIRED : Opcodes.REMOVED_EVICTED);
+			WireCodec.writeRecord(response, removal.record());
+		}
+		return response;
+	}
+
+	AtomicInteger connections() {
+		return this.connections;
+	}
+
+	/**
+	 * Carry out one request.
+	 * @param request the frame, positioned at its opcode
+	 * @param owner the connection's locks
+	 * @return the response frame
+	 * @throws ProtocolException if the payload is malformed (the connection is then closed)
+	 * @throws InterruptedException if the daemon stops while a lock request waits
+	 */
+	WireOutput handle(WireInput request, LockTable.Owner owner) throws ProtocolException, InterruptedException {
+		byte opcode = request.readByte();
+		switch (opcode) {
+			case Opcodes.PING, Opcodes.AUTH -> {
+				return WireOutput.frame(Opcodes.OK);
+			}
+			case Opcodes.STATS -> {
+				request.requireEnd();
+				WireOutput response = WireOutput.frame(Opcodes.OK);
+				WireCodec.writeStats(response, stats());
+				return response;
+			}
+			case Opcodes.LOCK -> {
+				String id = WireCodec.readId(request);
+				long waitMillis = request.readLong();
+				long leaseMillis = request.readLong();
+				request.requireEnd();
+				long token = this.locks.lock(id, owner, waitMillis, leaseMillis);
+				return (token != 0) ? WireOutput.frame(Opcodes.OK).writeLong(token) : WireOutput.frame(Opcodes.TIMEOUT);
+			}
+			case Opcodes.UNLOCK -> {
+				String id = WireCodec.readId(request);
+				long token = request.readLong();
+				request.requireEnd();
+				return WireOutput.frame(this.locks.unlock(id, token) ? Opcodes.OK : Opcodes.NOT_FOUND);
+			}
+			default -> {
+				return handleSessionRequest(opcode, request);
+			}
+		}
+	}
+
+	private WireOutput handleSessionRequest(byte opcode, WireInput request) throws ProtocolException {
+		MemorySessionStore store = this.store;
+		if (store == null) {
+			return error("This daemon serves locks only (--lock); " + Opcodes.requestName(opcode)
+					+ " needs a daemon that keeps sessions");
+		}
+		switch (opcode) {
+			case Opcodes.GET -> {
+				String id = WireCodec.readId(request);
+				request.requireEnd();
+				return record(store.find(id));
+			}
+			case Opcodes.VERSION -> {
+				String id = WireCodec.readId(request);
+				request.requireEnd();
+				SessionRecord record = store.find(id);
+				return (record != null) ? WireOutput.frame(Opcodes.OK).writeLong(record.version())
+						: WireOutput.frame(Opcodes.NOT_FOUND);
+			}
+			case Opcodes.SAVE -> {
+				SessionChange change = WireCodec.readChange(request);
+				request.requireEnd();
+				long size = sizeAfter(store, change);
+				if (size > MAX_RECORD_BYTES) {
+					return WireOutput.frame(Opcodes.TOO_LARGE).writeLong(size).writeLong(MAX_RECORD_BYTES);
+				}
+				SessionRecord saved;
+				try {
+					saved = store.save(change);
+				}
+				catch (SessionTooLargeException ex) {
+					return WireOutput.frame(Opcodes.TOO_LARGE).writeLong(ex.getSize()).writeLong(ex.getLimit());
+				}
+				changed(change.id());
+				if (change.isRename() && change.previousId() != null) {
+					changed(change.previousId());
+				}
+				return record(saved);
+			}
+			case Opcodes.DELETE -> {
+				String id = WireCodec.readId(request);
+				request.requireEnd();
+				SessionRecord removed = store.delete(id);
+				changed(id);
+				return record(removed);
+			}
+			case Opcodes.DELETE_IF_EXPIRED -> {
+				String id = WireCodec.readId(request);
+				Instant now = Instant.ofEpochMilli(request.readLong());
+				request.requireEnd();
+				SessionRecord record = store.find(id);
+				boolean removed = record != null && record.isExpired(now) && store.deleteIfExpired(id, now);
+				return record(removed ? record : null);
+			}
+			case Opcodes.FIND_BY_PRINCIPAL -> {
+				String principalName = request.readRequiredString();
+				request.requireEnd();
+				Collection<SessionRecord> records = store.findByPrincipalName(principalName);
+				WireOutput response = WireOutput.frame(Opcodes.OK).writeInt(records.size());
+				records.forEach((record) -> WireCodec.writeRecord(response, record));
+				return response;
+			}
+			case Opcodes.PURGE -> {
+				Instant now = Instant.ofEpochMilli(request.readLong());
+				request.requireEnd();
+				return removing(() -> store.purgeExpired(now));
+			}
+			case Opcodes.REDUCE -> {
+				request.requireEnd();
+				return removing(store::reduce);
+			}
+			default -> {
+				return error("Unknown operation " + Opcodes.requestName(opcode));
+			}
+		}
+	}
+
+	/**
+	 * Return at most how many bytes the session would take on the wire after a change, exactly
+	 * when that is near the limit, so that no session is stored that could not be read back.
+	 */
+	private static long sizeAfter(MemorySessionStore store, SessionChange change) {
+		String storedId = change.isRename() ? change.previousId() : change.id();
+		SessionRecord base = (storedId != null) ? store.find(storedId) : null;
+		long bound = ((base != null) ? WireCodec.maxEncodedSize(base) : 0) + WireCodec.maxEncodedSize(change);
+		if (bound <= MAX_RECORD_BYTES) {
+			return bound;
+		}
+		if (base == null && !change.isCreate()) {
+			return 0;
+		}
+		return WireCodec.maxEncodedSize(SessionRecord.apply(base, change));
+	}
+
+	DaemonStats stats() {
+		MemorySessionStore store = this.store;
+		long sessions = 0;
+		long bytes = 0;
+		long maxBytes = 0;
+		if (store != null) {
+			var usage = store.usage();
+			sessions = usage.sessions();
+			bytes = usage.bytes();
+			maxBytes = usage.maxBytes();
+		}
+		return new DaemonStats((store != null) ? "sessions" : "locks", sessions, bytes, maxBytes, this.locks.size(),
+				this.connections.get(), System.currentTimeMillis() - this.startedAt, this.expired.sum(),
+				this.evicted.sum(), this.locks.leaseExpiries(), this.files != null);
+	}
+
+	private void changed(String id) {
+		if (this.files != null) {
+			this.files.changed(id);
+		}
+	}
+
+	private static WireOutput record(@Nullable SessionRecord record) {
+		if (record == null) {
+			return WireOutput.frame(Opcodes.NOT_FOUND);
+		}
+		WireOutput response = WireOutput.frame(Opcodes.OK);
+		WireCodec.writeRecord(response, record);
+		return response;
+	}
+
+	static WireOutput error(String message) {
+		return WireOutput.frame(Opcodes.ERROR).writeString(message);
+	}
+
+	private record Removal(SessionRecord record, RemovalCause cause) {
+	}
+
+}

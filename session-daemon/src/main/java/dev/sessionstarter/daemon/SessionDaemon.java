@@ -1,0 +1,149 @@
+package dev.sessionstarter.daemon;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.daemon.protocol.DaemonAddress;
+import dev.sessionstarter.store.memory.MemorySessionStore;
+
+/**
+ * The session daemon's entry point: {@code java -jar session-daemon.jar <listen-on> [<storage-dir>]}
+ * or {@code java -jar session-daemon.jar --lock <listen-on>} (see {@link DaemonOptions#USAGE}).
+ *
+ * <p>It keeps the sessions in a {@link MemorySessionStore} (bounded in bytes, expired sessions
+ * purged on a schedule), writes them to the storage directory behind the requests when it has
+ * one and loads them from it on start, and serves them and the locks to every client through
+ * one shared state. SIGTERM stops it cleanly: it stops accepting, closes the connections and
+ * writes every changed session before it exits.
+ */
+public final class SessionDaemon {
+
+	private final DaemonOptions options;
+
+	private final @Nullable MemorySessionStore store;
+
+	private final @Nullable SessionFiles files;
+
+	private final DaemonServer server;
+
+	private final ScheduledExecutorService scheduler;
+
+	private SessionDaemon(DaemonOptions options) throws IOException {
+		this.options = options;
+		this.store = options.lockOnly ? null
+				: new MemorySessionStore(options.maxBytes, options.reduceTo, Clock.systemUTC());
+		this.files = (this.store != null && options.storageDir != null)
+				? new SessionFiles(options.storageDir, this.store) : null;
+		LockTable locks = new LockTable(options.lockLease);
+		RequestHandler handler = new RequestHandler(this.store, this.files, locks);
+		this.server = new DaemonServer(Objects.requireNonNull(options.listenOn), handler, locks,
+				options.maxConnections, options.frameTimeout, options.token);
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "session-daemon-maintenance");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/**
+	 * Run the daemon.
+	 * @param args the command line
+	 */
+	public static void main(String[] args) {
+		DaemonOptions options;
+		try {
+			options = DaemonOptions.parse(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println("session-daemon: " + ex.getMessage());
+			System.err.println("Run with --help for usage.");
+			System.exit(2);
+			return;
+		}
+		if (options.help) {
+			System.out.print(DaemonOptions.USAGE);
+			return;
+		}
+		try {
+			SessionDaemon daemon = new SessionDaemon(options);
+			daemon.start();
+			daemon.server.serve();
+		}
+		catch (IOException | RuntimeException ex) {
+			System.err.println("session-daemon: cannot start on " + options.listenOn + ": " + ex.getMessage());
+			System.exit(1);
+		}
+	}
+
+	private void start() throws IOException {
+		int loaded = 0;
+		if (this.files != null) {
+			loaded = this.files.load(Instant.now());
+		}
+		this.server.bind();
+		MemorySessionStore store = this.store;
+		if (store != null) {
+			long purge = this.options.purgeInterval.toMillis();
+			this.scheduler.scheduleWithFixedDelay(() -> guarded("purge", () -> store.purgeExpired(Instant.now())),
+					purge, purge, TimeUnit.MILLISECONDS);
+		}
+		SessionFiles files = this.files;
+		if (files != null) {
+			long flush = this.options.flushInterval.toMillis();
+			this.scheduler.scheduleWithFixedDelay(() -> guarded("flush", files::flush), flush, flush,
+					TimeUnit.MILLISECONDS);
+		}
+		Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "session-daemon-shutdown"));
+		long heap = Runtime.getRuntime().maxMemory();
+		if (store != null && heap != Long.MAX_VALUE && this.options.maxBytes > heap / 3 * 2) {
+			log("WARN", "--max-size is " + this.options.maxBytes + " bytes but the heap may only grow to " + heap
+					+ " bytes; give the JVM a heap of at least 1.5 times --max-size (-Xmx) so eviction runs before the heap is full");
+		}
+		DaemonAddress address = Objects.requireNonNull(this.options.listenOn);
+		log("INFO", "session-daemon listening on " + address + " (pid " + ProcessHandle.current().pid() + ", "
+				+ ((store != null) ? "sessions and locks, max-size " + this.options.maxBytes + " bytes" : "locks only")
+				+ ((files != null) ? ", " + loaded + " sessions loaded from " + files.dir() : "")
+				+ ((this.options.token != null) ? ", token required" : "") + ")");
+	}
+
+	private void stop() {
+		this.server.stop();
+		this.scheduler.shutdownNow();
+		try {
+			this.scheduler.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (this.files != null) {
+			int written = this.files.flushAndMarkClean();
+			log("INFO", "session-daemon stopped; " + written + " changed sessions written to " + this.files.dir());
+		}
+		else {
+			log("INFO", "session-daemon stopped");
+		}
+	}
+
+	private static void guarded(String task, Runnable action) {
+		try {
+			action.run();
+		}
+		catch (RuntimeException ex) {
+			log("ERROR", task + " failed: " + ex);
+		}
+	}
+
+	static void log(String level, String message) {
+		PrintStream out = System.err;
+		out.println(Instant.now() + " " + level + " " + message);
+	}
+
+}

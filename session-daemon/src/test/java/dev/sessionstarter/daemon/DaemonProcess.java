@@ -1,0 +1,224 @@
+package dev.sessionstarter.daemon;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.daemon.client.DaemonUnavailableException;
+import dev.sessionstarter.daemon.protocol.DaemonAddress;
+
+/**
+ * A real session daemon in a child process, started from the built jar
+ * ({@code session-daemon/target/session-daemon.jar}, passed by failsafe as the
+ * {@code session-daemon.jar} system property), or from this module's classpath when the tests
+ * run without it. Its output goes to a log file; it is always killed by {@link #close()}.
+ */
+final class DaemonProcess implements AutoCloseable {
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+	private final Process process;
+
+	private final DaemonAddress address;
+
+	private final Path log;
+
+	private DaemonProcess(Process process, DaemonAddress address, Path log) {
+		this.process = process;
+		this.address = address;
+		this.log = log;
+	}
+
+	/**
+	 * Start a daemon and wait until it answers.
+	 * @param listenOn a port or socket path
+	 * @param arguments options, then an optional storage directory
+	 * @return the running daemon
+	 */
+	static DaemonProcess start(String listenOn, String... arguments) throws IOException, InterruptedException {
+		DaemonProcess daemon = launch(listenOn, arguments);
+		daemon.awaitReady(null);
+		return daemon;
+	}
+
+	/**
+	 * Start a daemon that expects a token and wait until it answers.
+	 */
+	static DaemonProcess startWithToken(String token, String listenOn, String... arguments)
+			throws IOException, InterruptedException {
+		DaemonProcess daemon = launch(listenOn, arguments);
+		daemon.awaitReady(token);
+		return daemon;
+	}
+
+	/**
+	 * Start a daemon and return without waiting, for runs expected to fail.
+	 */
+	static DaemonProcess launch(String listenOn, String... arguments) throws IOException {
+		return launch(List.of(), listenOn, arguments);
+	}
+
+	/**
+	 * Start a daemon with extra JVM options and wait until it answers.
+	 */
+	static DaemonProcess startWithJvmOptions(List<String> jvmOptions, String listenOn, String... arguments)
+			throws IOException, InterruptedException {
+		DaemonProcess daemon = launch(jvmOptions, listenOn, arguments);
+		daemon.awaitReady(null);
+		return daemon;
+	}
+
+	private static DaemonProcess launch(List<String> jvmOptions, String listenOn, String... arguments)
+			throws IOException {
+		List<String> command = new ArrayList<>(command());
+		command.addAll(1, jvmOptions);
+		List<String> options = new ArrayList<>();
+		List<String> positional = new ArrayList<>();
+		for (String argument : arguments) {
+			(argument.startsWith("--") ? options : positional).add(argument);
+		}
+		command.addAll(options);
+		if (listenOn != null) {
+			command.add(listenOn);
+		}
+		command.addAll(positional);
+		Path log = Files.createTempFile("session-daemon-", ".log");
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		return new DaemonProcess(process, (listenOn != null) ? DaemonAddress.parse(listenOn) : null, log);
+	}
+
+	static List<String> command() {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		String jar = System.getProperty("session-daemon.jar");
+		if (jar != null && Files.isRegularFile(Path.of(jar))) {
+			return List.of(java, "-Xmx256m", "-jar", jar);
+		}
+		return List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), SessionDaemon.class.getName());
+	}
+
+	private void awaitReady(String token) throws InterruptedException {
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		try (DaemonClient client = new DaemonClient(this.address, Duration.ofMillis(500), 1, 1, token)) {
+			while (true) {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException("The daemon exited with " + this.process.exitValue() + ": " + output());
+				}
+				try {
+					client.ping();
+					return;
+				}
+				catch (DaemonUnavailableException ex) {
+					if (System.nanoTime() - deadline > 0) {
+						close();
+						throw new IllegalStateException("The daemon did not answer within " + START_TIMEOUT + ": " + output(),
+								ex);
+					}
+					Thread.sleep(50);
+				}
+			}
+		}
+	}
+
+	DaemonAddress address() {
+		return this.address;
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	Process process() {
+		return this.process;
+	}
+
+	boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/**
+	 * Everything the daemon printed so far.
+	 */
+	String output() {
+		try {
+			return Files.readString(this.log);
+		}
+		catch (IOException ex) {
+			return "(no output: " + ex + ")";
+		}
+	}
+
+	/**
+	 * Wait for the process to exit by itself.
+	 * @return its exit code
+	 */
+	int awaitExit() throws InterruptedException {
+		if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+			close();
+			throw new IllegalStateException("The daemon did not exit: " + output());
+		}
+		return this.process.exitValue();
+	}
+
+	/**
+	 * Stop cleanly with SIGTERM and wait for the exit.
+	 * @return the exit code
+	 */
+	int stop() throws InterruptedException {
+		this.process.destroy();
+		return awaitExit();
+	}
+
+	/**
+	 * Kill with SIGKILL, as {@code kill -9} does, and wait for the exit.
+	 */
+	void kill() throws InterruptedException {
+		this.process.destroyForcibly();
+		this.process.waitFor(30, TimeUnit.SECONDS);
+	}
+
+	@Override
+	public void close() {
+		if (this.process.isAlive()) {
+			this.process.destroyForcibly();
+			try {
+				this.process.waitFor(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		try {
+			Files.deleteIfExists(this.log);
+		}
+		catch (IOException ex) {
+			// a temporary file
+		}
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/**
+	 * A short socket path (UNIX socket paths are limited to about 100 bytes).
+	 */
+	static Path socketPath(String name) throws IOException {
+		Path dir = Files.createTempDirectory("sd-");
+		Path socket = dir.resolve(name);
+		dir.toFile().deleteOnExit();
+		socket.toFile().deleteOnExit();
+		return socket;
+	}
+
+}

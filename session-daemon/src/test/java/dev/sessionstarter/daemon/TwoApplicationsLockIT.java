@@ -1,0 +1,142 @@
+package dev.sessionstarter.daemon;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.lock.e2e.LockTestApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The lost-update test of request locking, across two JVMs: two processes of the lock tests'
+ * application (read a counter from the session, sleep, write it back incremented) share one
+ * daemon for sessions and locks ({@code sessions.store=daemon}, whose native lock manager is the
+ * daemon's), and parallel requests of one session sent to both lose no increment.
+ */
+class TwoApplicationsLockIT {
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(10))
+		.build();
+
+	private final List<Process> applications = new ArrayList<>();
+
+	private final List<Path> logs = new ArrayList<>();
+
+	private DaemonProcess daemon;
+
+	@AfterEach
+	void stop() throws Exception {
+		for (Process application : this.applications) {
+			application.destroyForcibly();
+			application.waitFor(30, TimeUnit.SECONDS);
+		}
+		for (Path log : this.logs) {
+			Files.deleteIfExists(log);
+		}
+		if (this.daemon != null) {
+			this.daemon.close();
+		}
+	}
+
+	@Test
+	void parallelRequestsOfOneSessionOnTwoProcessesLoseNoUpdate() throws Exception {
+		this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
+		String address = String.valueOf(this.daemon.address().port());
+		int first = startApplication(address);
+		int second = startApplication(address);
+		awaitReady(first);
+		awaitReady(second);
+		String session = newSession(first);
+		ExecutorService executor = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < 8; t++) {
+				int port = (t % 2 == 0) ? first : second;
+				futures.add(executor.submit(() -> {
+					for (int i = 0; i < 100; i++) {
+						HttpResponse<String> response = get(port, "/increment?sleep=1", session);
+						assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+					}
+					return null;
+				}));
+			}
+			for (Future<?> future : futures) {
+				future.get(180, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(get(second, "/count", session).body()).isEqualTo("800");
+		assertThat(get(first, "/count", session).body()).isEqualTo("800");
+		try (DaemonClient client = new DaemonClient(this.daemon.address(), Duration.ofSeconds(5), 1, 1, null)) {
+			assertThat(client.stats().locks()).isZero();
+			assertThat(client.stats().leaseExpiries()).isZero();
+		}
+	}
+
+	private int startApplication(String daemonAddress) throws IOException {
+		int port = DaemonProcess.freePort();
+		Path log = Files.createTempFile("lock-app-", ".log");
+		this.logs.add(log);
+		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+				"-cp", System.getProperty("java.class.path"), LockTestApplication.class.getName(),
+				"--server.port=" + port, "--server.address=127.0.0.1", "--sessions.store=daemon",
+				"--sessions.daemon.address=" + daemonAddress, "--spring.main.banner-mode=off");
+		this.applications.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+		return port;
+	}
+
+	private void awaitReady(int port) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		while (true) {
+			try {
+				if (get(port, "/count", null).statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			for (int i = 0; i < this.applications.size(); i++) {
+				assertThat(this.applications.get(i).isAlive()).as(Files.readString(this.logs.get(i))).isTrue();
+			}
+			assertThat(System.nanoTime() - deadline).as("application on port %d did not start", port).isNegative();
+			Thread.sleep(200);
+		}
+	}
+
+	private String newSession(int port) throws Exception {
+		HttpResponse<String> response = get(port, "/count", null);
+		String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+		return setCookie.substring("SESSION=".length(), setCookie.indexOf(';'));
+	}
+
+	private HttpResponse<String> get(int port, String path, String session) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(30));
+		if (session != null) {
+			request.header("Cookie", "SESSION=" + session);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}

@@ -1,0 +1,190 @@
+package dev.sessionstarter.daemon.client;
+
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+import dev.sessionstarter.lock.SessionLock;
+import dev.sessionstarter.lock.SessionLockManager;
+
+/**
+ * A {@link SessionLockManager} whose locks are held by a {@code session-daemon} process (one
+ * started with {@code --lock}, or the one that keeps the sessions), so they exclude the
+ * requests of every process that shares it.
+ *
+ * <p>The daemon's lock owner is a connection: each held lock keeps one connection of the
+ * client to itself until it is released. The daemon releases a lock when its owner unlocks it,
+ * when the connection closes (the process died, or the connection failed), or when its lease
+ * runs out, so a worker that hangs or is killed never blocks a session for longer than the
+ * lease. A request that runs longer than the lease loses its exclusivity.
+ *
+ * <p>The wait for a lock happens in the daemon; the call's deadline is the lock timeout plus
+ * the client timeout, so {@link #tryLock} returns or throws
+ * {@link DaemonUnavailableException} within that time.
+ */
+public final class DaemonSessionLockManager implements SessionLockManager {
+
+	private static final Log logger = LogFactory.getLog(DaemonSessionLockManager.class);
+
+	private final DaemonClient client;
+
+	private final Duration lease;
+
+	private final AtomicInteger held = new AtomicInteger();
+
+	/**
+	 * Create a lock manager.
+	 * @param client the client of the daemon; give it enough connections for the locks held
+	 * at once, since each holds one
+	 * @param lease how long the daemon keeps a lock whose owner neither releases it nor
+	 * disconnects; {@link Duration#ZERO} for the daemon's default
+	 */
+	public DaemonSessionLockManager(DaemonClient client, Duration lease) {
+		Assert.notNull(client, "'client' must not be null");
+		Assert.isTrue(lease != null && !lease.isNegative(), "'lease' must not be negative");
+		this.client = client;
+		this.lease = lease;
+	}
+
+	@Override
+	public String type() {
+		return "daemon";
+	}
+
+	/**
+	 * Return the client this manager calls the daemon through.
+	 * @return the client
+	 */
+	public DaemonClient getClient() {
+		return this.client;
+	}
+
+	@Override
+	public @Nullable SessionLock tryLock(String sessionId, Duration timeout) throws InterruptedException {
+		Assert.notNull(sessionId, "'sessionId' must not be null");
+		Assert.isTrue(timeout != null && !timeout.isNegative(), "'timeout' must not be negative");
+		long start = System.nanoTime();
+		long deadline = start + timeout.toNanos() + this.client.getTimeout().toNanos();
+		WireOutput request = WireOutput.frame(Opcodes.LOCK)
+			.writeString(sessionId)
+			.writeLong(timeout.toMillis())
+			.writeLong(this.lease.toMillis());
+		for (int attempt = 0;; attempt++) {
+			DaemonClient.Connection connection = this.client.acquire(start + timeout.toNanos(), deadline, Opcodes.LOCK);
+			boolean keep = false;
+			boolean healthy = false;
+			try {
+				Long token = this.client.exchange(connection, request, deadline, (status, payload) -> {
+					if (status == Opcodes.TIMEOUT) {
+						return null;
+					}
+					DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.LOCK);
+					return payload.readLong();
+				});
+				healthy = true;
+				if (token == null) {
+					return null;
+				}
+				keep = true;
+				this.held.incrementAndGet();
+				return new DaemonLock(sessionId, token, connection);
+			}
+			catch (ClosedByInterruptException ex) {
+				Thread.interrupted();
+				throw new InterruptedException("Interrupted while waiting for the lock on a session");
+			}
+			catch (IOException ex) {
+				if (attempt == 0 && connection.reused && !connection.answered && !connection.guard.fired()) {
+					continue;
+				}
+				throw this.client.failure(Opcodes.LOCK, connection, ex);
+			}
+			catch (RuntimeException ex) {
+				healthy = connection.answered;
+				throw ex;
+			}
+			finally {
+				if (!keep) {
+					this.client.release(connection, healthy);
+				}
+			}
+		}
+	}
+
+	@Override
+	public int heldLocks() {
+		return this.held.get();
+	}
+
+	/**
+	 * A lock held in the daemon through one connection.
+	 */
+	private final class DaemonLock implements SessionLock {
+
+		private final String sessionId;
+
+		private final long token;
+
+		private final DaemonClient.Connection connection;
+
+		private final AtomicBoolean released = new AtomicBoolean();
+
+		DaemonLock(String sessionId, long token, DaemonClient.Connection connection) {
+			this.sessionId = sessionId;
+			this.token = token;
+			this.connection = connection;
+		}
+
+		@Override
+		public String sessionId() {
+			return this.sessionId;
+		}
+
+		/**
+		 * Release the lock. If the daemon cannot be told, the connection is closed instead,
+		 * which releases the lock in the daemon all the same.
+		 */
+		@Override
+		public void release() {
+			if (!this.released.compareAndSet(false, true)) {
+				return;
+			}
+			DaemonSessionLockManager.this.held.decrementAndGet();
+			DaemonClient client = DaemonSessionLockManager.this.client;
+			boolean healthy = false;
+			try {
+				client.exchange(this.connection,
+						WireOutput.frame(Opcodes.UNLOCK).writeString(this.sessionId).writeLong(this.token),
+						System.nanoTime() + client.getTimeout().toNanos(), (status, payload) -> {
+							if (status == Opcodes.NOT_FOUND) {
+								logger.warn("The lock on session " + this.sessionId
+										+ " had already been released by the daemon: its lease ran out");
+								return null;
+							}
+							DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.UNLOCK);
+							return null;
+						});
+				healthy = true;
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.debug("Could not release the lock on session " + this.sessionId
+						+ " in the daemon; closing its connection releases it", ex);
+			}
+			finally {
+				client.release(this.connection, healthy);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,240 @@
+package dev.sessionstarter.daemon.client;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+import dev.sessionstarter.daemon.protocol.DaemonStats;
+import dev.sessionstarter.daemon.protocol.Frames;
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.ProtocolException;
+import dev.sessionstarter.daemon.protocol.WireCodec;
+import dev.sessionstarter.daemon.protocol.WireInput;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+import dev.sessionstarter.store.RemovalCause;
+import dev.sessionstarter.store.RemovalListener;
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.SessionStore;
+import dev.sessionstarter.store.SessionTooLargeException;
+import dev.sessionstarter.store.StoreUsage;
+
+/**
+ * A {@link SessionStore} kept by a {@code session-daemon} process: every operation is one call
+ * through a {@link DaemonClient}, and the daemon applies each {@link SessionChange} to its
+ * {@code MemorySessionStore} atomically, so processes that share the daemon and change
+ * different attributes of one session all keep theirs.
+ *
+ * <p>Expiry: {@link #purgeExpired(Instant)} asks the daemon to purge now, and the daemon answers
+ * with the sessions it removed, which are reported to the {@link RemovalListener} (so the
+ * repository publishes their {@code SessionExpiredEvent}s), as are sessions found expired on
+ * access ({@link #deleteIfExpired}) and those {@link #reduce()} evicts. The daemon also purges
+ * on its own, less often ({@code --purge-interval}, 15 minutes by default: a backstop for when
+ * no application runs), and evicts when a save takes it over its bound; sessions it removes
+ * that way are reported to no application, so no event is published for them. {@link #usage()} keeps the last known figures for a second after the
+ * daemon failed to answer, so meters do not wait on a daemon that is away.
+ *
+ * <p>Every method except {@link #usage()} throws {@link DaemonUnavailableException} when the
+ * daemon does not answer within the client's timeout. A change larger than a frame (16 MiB) is
+ * refused with a {@link SessionTooLargeException} before it is sent.
+ */
+public final class DaemonSessionStore implements SessionStore {
+
+	private static final long FAILURE_BACKOFF_NANOS = 1_000_000_000L;
+
+	private final DaemonClient client;
+
+	private volatile RemovalListener removalListener = RemovalListener.NONE;
+
+	private volatile StoreUsage usage = StoreUsage.EMPTY;
+
+	private volatile long failedAt = System.nanoTime() - FAILURE_BACKOFF_NANOS;
+
+	/**
+	 * Create a store.
+	 * @param client the client of the daemon
+	 */
+	public DaemonSessionStore(DaemonClient client) {
+		Assert.notNull(client, "'client' must not be null");
+		this.client = client;
+	}
+
+	@Override
+	public String type() {
+		return "daemon";
+	}
+
+	/**
+	 * Return the client this store calls the daemon through.
+	 * @return the client
+	 */
+	public DaemonClient getClient() {
+		return this.client;
+	}
+
+	@Override
+	public @Nullable SessionRecord find(String id) {
+		return this.client.call(WireOutput.frame(Opcodes.GET).writeString(id),
+				(status, payload) -> optionalRecord(status, payload, Opcodes.GET));
+	}
+
+	/**
+	 * Ask the daemon for the version of a session, without its attributes.
+	 * @param id the session id
+	 * @return the stored version, or {@code null} if none is stored
+	 */
+	@Override
+	public @Nullable Long version(String id) {
+		return this.client.call(WireOutput.frame(Opcodes.VERSION).writeString(id), (status, payload) -> {
+			if (status == Opcodes.NOT_FOUND) {
+				return null;
+			}
+			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.VERSION);
+			return payload.readLong();
+		});
+	}
+
+	@Override
+	public @Nullable SessionRecord save(SessionChange change) {
+		WireOutput request = WireOutput.frame(Opcodes.SAVE);
+		WireCodec.writeChange(request, change);
+		if (request.size() - Frames.HEADER_BYTES > Frames.MAX_FRAME_BYTES) {
+			throw new SessionTooLargeException(change.id(), request.size(), Frames.MAX_FRAME_BYTES);
+		}
+		return this.client.call(request, (status, payload) -> {
+			if (status == Opcodes.TOO_LARGE) {
+				return tooLarge(change.id(), payload.readLong(), payload.readLong());
+			}
+			return optionalRecord(status, payload, Opcodes.SAVE);
+		});
+	}
+
+	private static SessionRecord tooLarge(String id, long size, long limit) {
+		throw new SessionTooLargeException(id, size, limit);
+	}
+
+	@Override
+	public @Nullable SessionRecord delete(String id) {
+		return this.client.call(WireOutput.frame(Opcodes.DELETE).writeString(id),
+				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE));
+	}
+
+	@Override
+	public boolean deleteIfExpired(String id, Instant now) {
+		SessionRecord removed = this.client.call(
+				WireOutput.frame(Opcodes.DELETE_IF_EXPIRED).writeString(id).writeLong(now.toEpochMilli()),
+				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE_IF_EXPIRED));
+		if (removed == null) {
+			return false;
+		}
+		this.removalListener.removed(removed, RemovalCause.EXPIRED);
+		return true;
+	}
+
+	@Override
+	public Collection<SessionRecord> findByPrincipalName(String principalName) {
+		return this.client.call(WireOutput.frame(Opcodes.FIND_BY_PRINCIPAL).writeString(principalName),
+				(status, payload) -> {
+					DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.FIND_BY_PRINCIPAL);
+					int count = payload.readCount(1);
+					List<SessionRecord> records = new ArrayList<>(count);
+					for (int i = 0; i < count; i++) {
+						records.add(WireCodec.readRecord(payload));
+					}
+					return records;
+				});
+	}
+
+	/**
+	 * Ask the daemon to purge expired sessions now, and report each it removed to the removal
+	 * listener.
+	 * @param now the current time
+	 * @return the number the daemon removed
+	 */
+	@Override
+	public int purgeExpired(Instant now) {
+		return report(this.client.call(WireOutput.frame(Opcodes.PURGE).writeLong(now.toEpochMilli()),
+				(status, payload) -> removals(status, payload, Opcodes.PURGE)), RemovalCause.EXPIRED);
+	}
+
+	/**
+	 * Ask the daemon to evict down to its reduced bound now, and report each session it
+	 * removed to the removal listener.
+	 * @return the number the daemon evicted
+	 */
+	@Override
+	public int reduce() {
+		return report(this.client.call(WireOutput.frame(Opcodes.REDUCE),
+				(status, payload) -> removals(status, payload, Opcodes.REDUCE)), RemovalCause.EVICTED);
+	}
+
+	private static List<Removal> removals(byte status, WireInput payload, byte opcode) throws ProtocolException {
+		DaemonClient.expect(Opcodes.OK, status, payload, opcode);
+		int count = payload.readCount(1);
+		List<Removal> removals = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			RemovalCause cause = (payload.readByte() == Opcodes.REMOVED_EVICTED) ? RemovalCause.EVICTED
+					: RemovalCause.EXPIRED;
+			removals.add(new Removal(WireCodec.readRecord(payload), cause));
+		}
+		return removals;
+	}
+
+	private int report(List<Removal> removals, RemovalCause counted) {
+		int count = 0;
+		for (Removal removal : removals) {
+			this.removalListener.removed(removal.record(), removal.cause());
+			count += (removal.cause() == counted) ? 1 : 0;
+		}
+		return count;
+	}
+
+	/**
+	 * Return the daemon's usage; for a second after the daemon failed to answer, the last
+	 * figures read (empty before the first) without asking again.
+	 * @return the usage
+	 */
+	@Override
+	public StoreUsage usage() {
+		if (System.nanoTime() - this.failedAt < FAILURE_BACKOFF_NANOS) {
+			return this.usage;
+		}
+		try {
+			DaemonStats stats = this.client.stats();
+			this.usage = new StoreUsage(stats.sessions(), stats.bytes(), stats.maxBytes());
+		}
+		catch (DaemonUnavailableException | IllegalStateException ex) {
+			this.failedAt = System.nanoTime();
+		}
+		return this.usage;
+	}
+
+	@Override
+	public void setRemovalListener(RemovalListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.removalListener = listener;
+	}
+
+	private static @Nullable SessionRecord optionalRecord(byte status, WireInput payload, byte opcode)
+			throws ProtocolException {
+		if (status == Opcodes.NOT_FOUND) {
+			return null;
+		}
+		DaemonClient.expect(Opcodes.OK, status, payload, opcode);
+		return WireCodec.readRecord(payload);
+	}
+
+	private record Removal(SessionRecord record, RemovalCause cause) {
+	}
+
+	@Override
+	public String toString() {
+		return "DaemonSessionStore[" + this.client.getAddress() + "]";
+	}
+
+}

@@ -1,0 +1,99 @@
+package dev.sessionstarter.daemon.protocol;
+
+/**
+ * The first byte after the length of every frame: a request's operation, or a response's
+ * status. The payload of each is described in {@code session-daemon/PROTOCOL.md}.
+ */
+public final class Opcodes {
+
+	/** Request: is the daemon there. Empty payload; answered {@link #OK}. */
+	public static final byte PING = 0x01;
+
+	/** Request: authenticate with the shared token; must be the first frame when one is set. */
+	public static final byte AUTH = 0x02;
+
+	/** Request: the daemon's statistics ({@link DaemonStats}). */
+	public static final byte STATS = 0x03;
+
+	/** Request: find a session record by id. */
+	public static final byte GET = 0x10;
+
+	/** Request: apply a session change (create, rename, attributes, access time, expiry). */
+	public static final byte SAVE = 0x11;
+
+	/** Request: delete a session. */
+	public static final byte DELETE = 0x12;
+
+	/** Request: delete a session if it is expired at the given time. */
+	public static final byte DELETE_IF_EXPIRED = 0x13;
+
+	/** Request: the sessions indexed under a principal name. */
+	public static final byte FIND_BY_PRINCIPAL = 0x14;
+
+	/** Request: purge expired sessions now. */
+	public static final byte PURGE = 0x15;
+
+	/** Request: evict down to the reduced bound now. */
+	public static final byte REDUCE = 0x16;
+
+	/** Request: the version of a stored session, the cheap check of a cached copy. */
+	public static final byte VERSION = 0x17;
+
+	/** Request: acquire the exclusive lock on a session id, waiting at most a given time. */
+	public static final byte LOCK = 0x20;
+
+	/** Request: release a lock this connection holds. */
+	public static final byte UNLOCK = 0x21;
+
+	/** Response: done; the payload is the result, if the operation has one. */
+	public static final byte OK = 0x00;
+
+	/** Response: no such session, or no such held lock. */
+	public static final byte NOT_FOUND = 0x01;
+
+	/** Response: the request failed; the payload is a message. */
+	public static final byte ERROR = 0x02;
+
+	/** Response: the session would exceed the daemon's per-session limit (size, limit). */
+	public static final byte TOO_LARGE = 0x03;
+
+	/** Response: the lock was not free within the requested wait. */
+	public static final byte TIMEOUT = 0x04;
+
+	/** Response: the token is missing or wrong; the daemon closes the connection. */
+	public static final byte DENIED = 0x05;
+
+	/** In a {@link #PURGE} or {@link #REDUCE} answer: the record that follows expired. */
+	public static final byte REMOVED_EXPIRED = 0;
+
+	/** In a {@link #PURGE} or {@link #REDUCE} answer: the record that follows was evicted. */
+	public static final byte REMOVED_EVICTED = 1;
+
+	private Opcodes() {
+	}
+
+	/**
+	 * Return the name of a request opcode, for messages.
+	 * @param opcode the opcode
+	 * @return its name, or its hexadecimal value if unknown
+	 */
+	public static String requestName(byte opcode) {
+		return switch (opcode) {
+			case PING -> "PING";
+			case AUTH -> "AUTH";
+			case STATS -> "STATS";
+			case GET -> "GET";
+			case SAVE -> "SAVE";
+			case DELETE -> "DELETE";
+			case DELETE_IF_EXPIRED -> "DELETE_IF_EXPIRED";
+			case FIND_BY_PRINCIPAL -> "FIND_BY_PRINCIPAL";
+			case PURGE -> "PURGE";
+			case REDUCE -> "REDUCE";
+			case VERSION -> "VERSION";
+			case LOCK -> "LOCK";
+			case UNLOCK -> "UNLOCK";
+			default -> String.format("0x%02x", opcode);
+		};
+	}
+
+}
