@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -92,12 +93,18 @@ final class PrincipalIndex {
 
 	/**
 	 * Drop the markers of sessions that no longer exist, and principal directories left empty.
+	 * Files in the index that are not markers (not named by a valid session id, or not in a
+	 * principal's directory) are left alone.
 	 * @param exists whether a session id still has a file
 	 */
 	void clean(Predicate<String> exists) {
 		for (Path markers : FileOperations.list(this.root)) {
+			if (!Files.isDirectory(markers, LinkOption.NOFOLLOW_LINKS)) {
+				continue;
+			}
 			for (Path marker : FileOperations.list(markers)) {
-				if (!exists.test(marker.getFileName().toString())) {
+				String id = marker.getFileName().toString();
+				if (SessionIds.isValid(id) && !exists.test(id)) {
 					FileOperations.deleteQuietly(marker);
 				}
 			}

@@ -338,6 +338,24 @@ class FileSessionStoreTests {
 	}
 
 	@Test
+	void strayFilesInThePrincipalIndexDoNotStopThePurge() throws IOException {
+		StoreSessionRepository repository = repository(FileFormat.BINARY, List.of());
+		principalSession(repository, "alice");
+		Path index = this.dir.resolve(PrincipalIndex.DIR);
+		try (Stream<Path> principals = Files.list(index)) {
+			Files.writeString(principals.findFirst().orElseThrow().resolve("notes.txt"), "not a marker");
+		}
+		Files.writeString(index.resolve("README"), "not a principal");
+		this.clock.advance(Duration.ofHours(1));
+		StoredSession bob = principalSession(repository, "bob");
+
+		assertThat(repository.purgeExpiredSessions()).isEqualTo(1);
+		assertThat(repository
+			.findByIndexNameAndIndexValue(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, "bob"))
+			.containsOnlyKeys(bob.getId());
+	}
+
+	@Test
 	void fsyncWritesTheSameFiles() {
 		FileSessionStore store = new FileSessionStore(this.dir, FileFormat.BINARY, true);
 		this.stores.add(store);
