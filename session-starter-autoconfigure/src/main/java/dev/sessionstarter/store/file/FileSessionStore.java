@@ -275,7 +275,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 				}
 			}
 		}
-		this.index.clean((id) -> Files.exists(Objects.requireNonNull(path(id))));
+		this.index.clean((id) -> Files.exists(Objects.requireNonNull(path(id))), this::lock);
 		return removed;
 	}
 

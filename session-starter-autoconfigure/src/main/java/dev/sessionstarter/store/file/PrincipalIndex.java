@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import dev.sessionstarter.store.SessionIds;
@@ -93,11 +94,14 @@ final class PrincipalIndex {
 
 	/**
 	 * Drop the markers of sessions that no longer exist, and principal directories left empty.
-	 * Files in the index that are not markers (not named by a valid session id, or not in a
-	 * principal's directory) are left alone.
+	 * A marker is dropped only when its session has no file under the session's record lock
+	 * too: a save indexes a session before it writes the file, holding that lock. Files in the
+	 * index that are not markers (not named by a valid session id, or not in a principal's
+	 * directory) are left alone.
 	 * @param exists whether a session id still has a file
+	 * @param lock takes the record lock of a session id
 	 */
-	void clean(Predicate<String> exists) {
+	void clean(Predicate<String> exists, Function<String, LockTable.Held> lock) {
 		for (Path markers : FileOperations.list(this.root)) {
 			if (!Files.isDirectory(markers, LinkOption.NOFOLLOW_LINKS)) {
 				continue;
@@ -105,7 +109,11 @@ final class PrincipalIndex {
 			for (Path marker : FileOperations.list(markers)) {
 				String id = marker.getFileName().toString();
 				if (SessionIds.isValid(id) && !exists.test(id)) {
-					FileOperations.deleteQuietly(marker);
+					try (LockTable.Held held = lock.apply(id)) {
+						if (!exists.test(id)) {
+							FileOperations.deleteQuietly(marker);
+						}
+					}
 				}
 			}
 			try {
