@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Turns JMH JSON results of RequestCycleBenchmark (and a HeapCheck table) into benchmarks/results/latest.md.
+"""Turns the results of benchmarks/run.sh into benchmarks/results/latest.md (Markdown on stdout).
 
-Usage: report.py [--jmh-args ARGS] [--heap HEAP_TABLE.md] JMH_RESULT.json...
-Several result files for the same thread count (rounds of run.sh) are pooled. Writes Markdown to
-stdout: per benchmark and thread count, the median and range of the measured iterations' ops/s of
-each implementation, the CPU nanoseconds per operation of the benchmark threads (from the
-cpuNanos / operations counters), and the ratios ours (MEMORY) / Spring Session's
-MapSessionRepository (MAP) by both measures.
+Usage: report.py --implementations IMPLEMENTATIONS.tsv [--jmh-args ARGS] [--interleaved ROUNDS.tsv]
+                 [--interleaved-args ARGS] [--heap HEAP_TABLE.md] [JMH_RESULT.json...]
+
+IMPLEMENTATIONS.tsv is what `java -cp benchmarks.jar dev.sessionstarter.benchmarks.Implementation`
+prints (name, label, baseline). JMH result files of RequestCycleBenchmark for the same benchmark and
+thread count (rounds of run.sh) are pooled: per cell the median and range of the measured iterations'
+ops/s and the CPU nanoseconds per operation of the benchmark threads (cpuNanos / operations). The
+interleaved file holds one line per implementation and counted round (workload, implementation,
+round, ops/s, CPU ns/op); its ratios are medians of per-round ratios (an implementation against its
+baseline measured in the same round). Every ratio is implementation / baseline by ops/s, and
+baseline CPU ns / implementation CPU ns per CPU: above 1 means faster than the baseline.
 """
 import argparse
 import datetime
@@ -16,8 +21,7 @@ import platform
 import statistics
 import subprocess
 
-IMPLEMENTATIONS = ("MEMORY", "MAP")
-NAMES = {"MEMORY": "memory (ours)", "MAP": "Map"}
+WORKLOADS = ("requestCycle", "createAndSave")
 
 
 def java_version():
@@ -28,12 +32,26 @@ def java_version():
         return "unknown"
 
 
+def short(name):
+    return name.lower().replace("_", "-")
+
+
 def raw(metric):
     return [value for fork in metric["rawData"] for value in fork]
 
 
-def load(paths):
-    cells = {}  # (benchmark, threads) -> implementation -> {"ops": [...], "cpu": n, "count": n, "rounds": n}
+def load_implementations(path):
+    implementations = {}  # name -> (label, baseline or None), in enum order
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                name, label, baseline = line.rstrip("\n").split("\t")
+                implementations[name] = (label, None if baseline == "-" else baseline)
+    return implementations
+
+
+def load_jmh(paths):
+    cells = {}  # (workload, threads) -> implementation -> {"ops": [...], "cpu": n, "count": n, "rounds": n}
     for path in paths:
         with open(path) as f:
             for run in json.load(f):
@@ -49,57 +67,150 @@ def load(paths):
     return cells
 
 
+def load_interleaved(path):
+    rounds = {}  # workload -> implementation -> {round: (ops, cpu)}
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                workload, implementation, number, ops, cpu = line.split("\t")
+                rounds.setdefault(workload, {}).setdefault(implementation, {})[int(number)] = (float(ops), float(cpu))
+    return rounds
+
+
+def number(value):
+    return format(round(value), ",")
+
+
+def ratio(value):
+    return "%.2fx" % value
+
+
+def jmh_figures(cells, workload, threads, name):
+    """Median ops/s, (min, max), CPU ns/op or None; None if not measured."""
+    cell = cells.get((workload, threads), {}).get(name)
+    if cell is None or not cell["ops"]:
+        return None
+    cpu = cell["cpu"] / cell["count"] if cell["count"] else None
+    return statistics.median(cell["ops"]), (min(cell["ops"]), max(cell["ops"])), cpu
+
+
+def jmh_ratios(cells, workload, threads, name, baseline):
+    figures, base = jmh_figures(cells, workload, threads, name), jmh_figures(cells, workload, threads, baseline)
+    if figures is None or base is None:
+        return None, None
+    per_cpu = base[2] / figures[2] if figures[2] and base[2] else None
+    return figures[0] / base[0], per_cpu
+
+
+def interleaved_figures(rounds, workload, name):
+    measured = rounds.get(workload, {}).get(name)
+    if not measured:
+        return None
+    ops = [figures[0] for figures in measured.values()]
+    return statistics.median(ops), (min(ops), max(ops)), statistics.median(f[1] for f in measured.values())
+
+
+def interleaved_ratios(rounds, workload, name, baseline):
+    measured, base = rounds.get(workload, {}).get(name), rounds.get(workload, {}).get(baseline)
+    if not measured or not base:
+        return None, None
+    paired = [r for r in measured if r in base]
+    return (statistics.median(measured[r][0] / base[r][0] for r in paired),
+            statistics.median(base[r][1] / measured[r][1] for r in paired))
+
+
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--implementations", required=True)
     parser.add_argument("--jmh-args", default="")
+    parser.add_argument("--interleaved")
+    parser.add_argument("--interleaved-args", default="")
     parser.add_argument("--heap")
-    parser.add_argument("results", nargs="+")
+    parser.add_argument("results", nargs="*")
     args = parser.parse_args()
-    cells = load(args.results)
-    rounds = max((c["rounds"] for row in cells.values() for c in row.values()), default=0)
+    implementations = load_implementations(args.implementations)
+    cells = load_jmh(args.results)
+    rounds = load_interleaved(args.interleaved) if args.interleaved else {}
+    jmh_rounds = max((c["rounds"] for row in cells.values() for c in row.values()), default=0)
+    thread_counts = sorted({threads for (_, threads) in cells})
+    measured = [name for name in implementations
+                if any(name in row for row in cells.values()) or any(name in row for row in rounds.values())]
 
     out = ["# Benchmark results", ""]
-    out.append("Run by `benchmarks/run.sh` on %s UTC: %s, %d cores (%s), load average before the run %s, JMH `%s`, "
-               "%d round(s) pooled."
+    out.append("Run by `benchmarks/run.sh` on %s UTC: %s, %d cores (%s), load average before the run %s."
                % (datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"), java_version(),
-                  os.cpu_count() or 0, platform.machine(), os.environ.get("LOAD_BEFORE", "n/a"), args.jmh_args,
-                  rounds))
+                  os.cpu_count() or 0, platform.machine(), os.environ.get("LOAD_BEFORE", "n/a")))
+    if cells:
+        out.append("JMH `%s`, %d round(s) pooled." % (args.jmh_args, jmh_rounds))
+    if rounds:
+        out.append("Interleaved runner `%s` (rounds, milliseconds per round; the first 3 rounds not counted)."
+                   % args.interleaved_args)
     out.append("")
-    out.append("## Request cycle and session creation (`RequestCycleBenchmark`, 10,000 sessions)")
+    out.append("| implementation | what | ratios against |")
+    out.append("|---|---|---|")
+    for name in measured:
+        label, baseline = implementations[name]
+        out.append("| `%s` | %s | %s |" % (short(name), label, "`%s`" % short(baseline) if baseline else "(baseline)"))
     out.append("")
-    out.append("| benchmark | threads | %s ops/s | %s ops/s | ours / Map ops/s | %s CPU ns/op | %s CPU ns/op "
-               "| ours / Map per CPU |" % (NAMES["MEMORY"], NAMES["MAP"], NAMES["MEMORY"], NAMES["MAP"]))
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for key in sorted(cells, key=lambda k: (k[0] != "requestCycle", k[0], k[1])):
-        row = cells[key]
-        medians, cpu, ops_cells, cpu_cells = {}, {}, [], []
-        for implementation in IMPLEMENTATIONS:
-            cell = row.get(implementation)
-            if cell is None or not cell["ops"]:
-                ops_cells.append("n/a")
-                cpu_cells.append("n/a")
-                continue
-            medians[implementation] = statistics.median(cell["ops"])
-            ops_cells.append("%s (%s–%s)" % (format(round(medians[implementation]), ","),
-                                              format(round(min(cell["ops"])), ","),
-                                              format(round(max(cell["ops"])), ",")))
-            if cell["count"]:
-                cpu[implementation] = cell["cpu"] / cell["count"]
-                cpu_cells.append(format(round(cpu[implementation]), ","))
+
+    out.append("## Ratios to the baseline (ops/s; above 1 is faster)")
+    out.append("")
+    columns = [(workload, "JMH %dt" % t, ("jmh", t)) for workload in WORKLOADS for t in thread_counts]
+    if rounds:
+        columns += [(workload, "interleaved", ("interleaved", None)) for workload in WORKLOADS]
+    columns.sort(key=lambda c: WORKLOADS.index(c[0]))
+    out.append("| implementation | baseline | %s |" % " | ".join("%s %s" % (c[0], c[1]) for c in columns))
+    out.append("|---|---|%s" % ("---:|" * len(columns)))
+    for name in measured:
+        baseline = implementations[name][1]
+        if baseline is None:
+            continue
+        values = []
+        for workload, _, (mode, threads) in columns:
+            if mode == "jmh":
+                by_ops, by_cpu = jmh_ratios(cells, workload, threads, name, baseline)
             else:
-                cpu_cells.append("n/a")
-        ratio = "%.2fx" % (medians["MEMORY"] / medians["MAP"]) if len(medians) == 2 else "n/a"
-        cpu_ratio = "%.2fx" % (cpu["MAP"] / cpu["MEMORY"]) if len(cpu) == 2 else "n/a"
-        out.append("| %s | %d | %s | %s | %s | %s | %s | %s |"
-                   % (key[0], key[1], ops_cells[0], ops_cells[1], ratio, cpu_cells[0], cpu_cells[1], cpu_ratio))
+                by_ops, by_cpu = interleaved_ratios(rounds, workload, name, baseline)
+            values.append("n/a" if by_ops is None else
+                          "%s (CPU %s)" % (ratio(by_ops), ratio(by_cpu) if by_cpu else "n/a"))
+        out.append("| `%s` | `%s` | %s |" % (short(name), short(baseline), " | ".join(values)))
     out.append("")
-    out.append("ops/s: median (min–max) of the measured iterations of all rounds. CPU ns/op: CPU time of the "
-               "benchmark threads divided by the operations they ran (GC and JIT threads not included); it hardly "
-               "moves when other processes share the cores, while ops/s does. Target: ours >= 0.5x Map.")
+    out.append("Each cell: ops/s ratio, and in brackets the ratio by CPU time per operation of the benchmark "
+               "thread(s) (baseline CPU ns / implementation CPU ns), which hardly moves when other processes "
+               "share the cores while ops/s does. Target for the memory store: at least 0.5x Map.")
+
+    for workload in WORKLOADS:
+        if not any(key[0] == workload for key in cells) and workload not in rounds:
+            continue
+        out.append("")
+        out.append("## `%s`" % workload)
+        out.append("")
+        out.append("| implementation | mode | ops/s median (min–max) | CPU ns/op | ratio to baseline | "
+                   "ratio per CPU |")
+        out.append("|---|---|---:|---:|---:|---:|")
+        for name in measured:
+            baseline = implementations[name][1]
+            rows = [("JMH %dt" % t, jmh_figures(cells, workload, t, name),
+                     jmh_ratios(cells, workload, t, name, baseline) if baseline else (None, None))
+                    for t in thread_counts]
+            if rounds:
+                rows.append(("interleaved", interleaved_figures(rounds, workload, name),
+                             interleaved_ratios(rounds, workload, name, baseline) if baseline else (None, None)))
+            for mode, figures, (by_ops, by_cpu) in rows:
+                if figures is None:
+                    continue
+                median, (low, high), cpu = figures
+                out.append("| `%s` | %s | %s (%s–%s) | %s | %s | %s |"
+                           % (short(name), mode, number(median), number(low), number(high),
+                              number(cpu) if cpu else "n/a", ratio(by_ops) if by_ops else "–",
+                              ratio(by_cpu) if by_cpu else "–"))
     out.append("")
-    out.append("`requestCycle`: findById of a random existing session, setLastAccessedTime, read the counter, "
-               "write it incremented, save. `createAndSave`: createSession, set five attributes, save, and "
-               "delete the session the same thread created 1,024 operations earlier.")
+    out.append("`requestCycle`: findById of a random one of 10,000 medium sessions, setLastAccessedTime, read the "
+               "counter, write it incremented, save. `createAndSave`: createSession, set five attributes, save, "
+               "and delete the session the same thread created 1,024 operations earlier. JMH: one trial per "
+               "implementation in a fresh JVM, ops/s median (min–max) of the measured iterations of all rounds. "
+               "Interleaved: all implementations in one JVM, one round each in turn, median (min–max) of the "
+               "counted rounds; its ratios are medians of the per-round ratios.")
     if args.heap:
         out.append("")
         out.append("## Heap retained by the memory store (`HeapCheck`)")

@@ -1,13 +1,29 @@
 package dev.sessionstarter.benchmarks;
 
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.store.file.FileFormat;
+import dev.sessionstarter.store.memoized.Coherence;
+
 /**
- * The repositories the benchmarks compare; a JMH {@code @Param} walks these constants, so
- * every figure of one run is measured side by side.
+ * The repositories the benchmarks compare, ours and Spring Session's. A JMH {@code @Param} and
+ * the {@link InterleavedBenchmark} walk these constants, so every figure of one run is measured
+ * side by side; each names the {@link #baseline()} its ratios are taken against.
+ *
+ * <p>To add a competitor: a {@link RepositoryAdapter} subclass that builds it as an application
+ * would, and a constant here whose {@link #create()} returns it.
+ *
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.sessionstarter.benchmarks.Implementation}
+ * prints one line per constant ({@code name}, {@code label}, {@code baseline}, tab-separated);
+ * {@code benchmarks/run.sh} and {@code report.py} read it.
  */
 public enum Implementation {
 
-	/** Our {@code memory} store ({@link MemoryStoreAdapter}). */
-	MEMORY {
+	/** Our {@code memory} store ({@link MemoryStoreAdapter}), against the map. */
+	MEMORY("memory (ours)", "MAP") {
 		@Override
 		RepositoryAdapter<?> create() {
 			return MemoryStoreAdapter.create(BENCHMARK_MAX_BYTES);
@@ -15,23 +31,173 @@ public enum Implementation {
 	},
 
 	/** Spring Session's {@code MapSessionRepository} ({@link MapRepositoryAdapter}). */
-	MAP {
+	MAP("Map (Spring Session)", null) {
 		@Override
 		RepositoryAdapter<?> create() {
 			return MapRepositoryAdapter.create();
+		}
+	},
+
+	/** Our {@code file} store, binary files on tmpfs ({@code /dev/shm}), against JDBC on in-memory H2. */
+	FILE_BINARY_TMPFS("file binary tmpfs (ours)", "JDBC_H2_MEMORY") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return FileStoreAdapter.create(TMPFS, FileFormat.BINARY);
+		}
+	},
+
+	/** Our {@code file} store, JSON files on tmpfs. */
+	FILE_JSON_TMPFS("file json tmpfs (ours)", "JDBC_H2_MEMORY") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return FileStoreAdapter.create(TMPFS, FileFormat.JSON);
+		}
+	},
+
+	/** Our {@code file} store, binary files on disk ({@link #diskDirectory()}). */
+	FILE_BINARY_DISK("file binary disk (ours)", "JDBC_H2_MEMORY") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return FileStoreAdapter.create(diskDirectory(), FileFormat.BINARY);
+		}
+	},
+
+	/** Our {@code file} store, JSON files on disk. */
+	FILE_JSON_DISK("file json disk (ours)", "JDBC_H2_MEMORY") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return FileStoreAdapter.create(diskDirectory(), FileFormat.JSON);
+		}
+	},
+
+	/**
+	 * Our {@code memoized} store in validate coherence over binary files on tmpfs
+	 * ({@link MemoizedStoreAdapter}), against the file store alone: what the cache gains.
+	 */
+	MEMOIZED_VALIDATE_BINARY_TMPFS("memoized validate, binary tmpfs (ours)", "FILE_BINARY_TMPFS") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return MemoizedStoreAdapter.create(TMPFS, Coherence.VALIDATE);
+		}
+	},
+
+	/** Our {@code memoized} store in exclusive coherence over binary files on tmpfs. */
+	MEMOIZED_EXCLUSIVE_BINARY_TMPFS("memoized exclusive, binary tmpfs (ours)", "FILE_BINARY_TMPFS") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return MemoizedStoreAdapter.create(TMPFS, Coherence.EXCLUSIVE);
+		}
+	},
+
+	/** Our {@code memoized} store in validate coherence over binary files on disk. */
+	MEMOIZED_VALIDATE_BINARY_DISK("memoized validate, binary disk (ours)", "FILE_BINARY_DISK") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return MemoizedStoreAdapter.create(diskDirectory(), Coherence.VALIDATE);
+		}
+	},
+
+	/** Our {@code memoized} store in exclusive coherence over binary files on disk. */
+	MEMOIZED_EXCLUSIVE_BINARY_DISK("memoized exclusive, binary disk (ours)", "FILE_BINARY_DISK") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return MemoizedStoreAdapter.create(diskDirectory(), Coherence.EXCLUSIVE);
+		}
+	},
+
+	/**
+	 * Spring Session's {@code JdbcIndexedSessionRepository} on an embedded in-memory H2 database
+	 * ({@link JdbcRepositoryAdapter}).
+	 */
+	JDBC_H2_MEMORY("JDBC H2 in memory (Spring Session)", null) {
+		@Override
+		RepositoryAdapter<?> create() {
+			return JdbcRepositoryAdapter.inMemory();
+		}
+	},
+
+	/** As {@link #JDBC_H2_MEMORY}, with the H2 database in a file on disk. */
+	JDBC_H2_DISK("JDBC H2 on disk (Spring Session)", "JDBC_H2_MEMORY") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return JdbcRepositoryAdapter.onDisk(diskDirectory());
 		}
 	};
 
 	/**
 	 * The memory store's bound in benchmarks: 1GB, far above what the benchmarks create (a few
-	 * tens of MB at most), so no session is ever evicted and both repositories hold the same set.
+	 * tens of MB at most), so no session is ever evicted and every repository holds the same set.
 	 */
 	static final long BENCHMARK_MAX_BYTES = 1L << 30;
 
+	/** The system property naming the directory of the on-disk implementations. */
+	static final String DISK_DIRECTORY_PROPERTY = "benchmark.disk.dir";
+
+	private static final Path TMPFS = Path.of("/dev/shm");
+
+	private final String label;
+
+	private final @Nullable String baseline;
+
+	Implementation(String label, @Nullable String baseline) {
+		this.label = label;
+		this.baseline = baseline;
+	}
+
 	/**
-	 * Create a fresh, empty repository of this kind.
+	 * Create a fresh, empty repository of this kind. The caller closes it.
 	 * @return its adapter
+	 * @throws Exception if it cannot be created
 	 */
-	abstract RepositoryAdapter<?> create();
+	abstract RepositoryAdapter<?> create() throws Exception;
+
+	/**
+	 * Return the name the result tables show.
+	 * @return the label
+	 */
+	public String label() {
+		return this.label;
+	}
+
+	/**
+	 * Return the implementation this one's ratios are taken against.
+	 * @return the baseline, or {@code null} for a baseline itself
+	 */
+	public @Nullable Implementation baseline() {
+		return (this.baseline != null) ? valueOf(this.baseline) : null;
+	}
+
+	/**
+	 * Return the directory the on-disk implementations write to: the system property
+	 * {@value #DISK_DIRECTORY_PROPERTY}, else the working directory.
+	 * @return the directory
+	 */
+	static Path diskDirectory() {
+		return Path.of(System.getProperty(DISK_DIRECTORY_PROPERTY, ".")).toAbsolutePath();
+	}
+
+	/**
+	 * Print every implementation, one a line: name, label and baseline ({@code -} for none),
+	 * tab-separated.
+	 * @param args ignored
+	 */
+	public static void main(String[] args) {
+		for (Implementation implementation : values()) {
+			Implementation baseline = implementation.baseline();
+			System.out.println(String.join("\t", implementation.name(), implementation.label(),
+					(baseline != null) ? baseline.name() : "-"));
+		}
+	}
+
+	/**
+	 * Return the implementation a name on a command line means: the constant's name in any case,
+	 * with {@code -} for {@code _} ({@code file-binary-tmpfs}).
+	 * @param name the name
+	 * @return the implementation
+	 * @throws IllegalArgumentException if there is none of that name
+	 */
+	static Implementation of(String name) {
+		return valueOf(name.trim().replace('-', '_').toUpperCase(Locale.ROOT));
+	}
 
 }

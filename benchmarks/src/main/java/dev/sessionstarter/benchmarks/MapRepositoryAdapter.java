@@ -34,9 +34,4 @@ final class MapRepositoryAdapter extends RepositoryAdapter<MapSession> {
 		return this.sessions.size();
 	}
 
-	@Override
-	public String name() {
-		return "map";
-	}
-
 }

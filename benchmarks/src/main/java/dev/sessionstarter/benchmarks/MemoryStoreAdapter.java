@@ -36,9 +36,4 @@ final class MemoryStoreAdapter extends RepositoryAdapter<StoredSession> {
 		return this.store.usage().sessions();
 	}
 
-	@Override
-	public String name() {
-		return "memory";
-	}
-
 }

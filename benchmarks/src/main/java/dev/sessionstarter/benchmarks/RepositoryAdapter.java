@@ -9,13 +9,15 @@ import org.springframework.session.SessionRepository;
 /**
  * One repository under test, driven through Spring Session's {@link SessionRepository} only,
  * so every implementation runs exactly the same calls. Each competitor has one small subclass
- * that builds its repository the way an application would; the workload lives here.
+ * that builds its repository the way an application would and releases what it holds in
+ * {@link #close()}; the workload lives here, and every benchmark mode (JMH and the interleaved
+ * runner) runs it through these methods only.
  *
  * <p>Thread-safe as far as the repository is: the methods keep no state of their own.
  *
  * @param <S> the repository's session type
  */
-public abstract class RepositoryAdapter<S extends Session> {
+public abstract class RepositoryAdapter<S extends Session> implements AutoCloseable {
 
 	/** The attribute the request cycle reads, increments and writes back. */
 	public static final String COUNTER = "counter";
@@ -24,6 +26,21 @@ public abstract class RepositoryAdapter<S extends Session> {
 
 	protected RepositoryAdapter(SessionRepository<S> repository) {
 		this.repository = repository;
+	}
+
+	/**
+	 * Fill the repository with returning visitors' sessions: {@code count} sessions of the
+	 * given shape for visitors {@code 0} to {@code count - 1}, every third one logged in.
+	 * @param count how many sessions to create
+	 * @param shape their attributes
+	 * @return their ids, in visitor order
+	 */
+	public final String[] fill(int count, SessionShape shape) {
+		String[] ids = new String[count];
+		for (int i = 0; i < count; i++) {
+			ids[i] = createAndSave(shape.attributes(i, i % 3 == 0));
+		}
+		return ids;
 	}
 
 	/**
@@ -51,7 +68,7 @@ public abstract class RepositoryAdapter<S extends Session> {
 	public final int requestCycle(String id, Instant now) {
 		S session = this.repository.findById(id);
 		if (session == null) {
-			throw new IllegalStateException("Session " + id + " is missing from " + name());
+			throw new IllegalStateException("Session " + id + " is missing from " + getClass().getSimpleName());
 		}
 		session.setLastAccessedTime(now);
 		Integer counter = session.getAttribute(COUNTER);
@@ -76,9 +93,12 @@ public abstract class RepositoryAdapter<S extends Session> {
 	public abstract long size();
 
 	/**
-	 * Return the name of this implementation as the benchmark tables show it.
-	 * @return the name
+	 * Release what the repository holds outside the heap (files, database, connections). Called
+	 * once, after the last operation; does nothing unless a subclass overrides it.
+	 * @throws Exception if it cannot be released
 	 */
-	public abstract String name();
+	@Override
+	public void close() throws Exception {
+	}
 
 }

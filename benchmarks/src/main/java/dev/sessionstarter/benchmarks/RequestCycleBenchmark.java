@@ -3,7 +3,6 @@ package dev.sessionstarter.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -24,38 +23,45 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Throughput of the session work of one HTTP request, our {@code memory} store beside Spring
- * Session's {@code MapSessionRepository}, both driven through {@code SessionRepository} by the
- * same {@link RepositoryAdapter} code.
+ * Throughput of the session work of one HTTP request, every {@link Implementation} (our stores
+ * and Spring Session's repositories) driven through {@code SessionRepository} by the same
+ * {@link RepositoryAdapter} code, one JMH trial per implementation in a fresh JVM.
  *
  * <p>Every trial starts from a repository holding {@link #sessions} (10,000) sessions of the
  * {@link SessionShape#MEDIUM} shape (user name, counter, locale, a three-item cart list, last
  * page; every third one logged in with a principal name). The memory store's bound is far above
  * that, so it evicts nothing (checked at tear-down).
  * <ul>
- * <li>{@link #requestCycle()} models a returning visitor: pick an existing session id at
+ * <li>{@link #requestCycle(CpuTime)} models a returning visitor: pick an existing session id at
  * random, {@code findById}, {@code setLastAccessedTime(now)} (as {@code SessionRepositoryFilter}
  * does), read the {@code counter} attribute, write it back incremented, {@code save}. For our
- * store that is a decode of one value, an encode of one value and a merge of the two-field delta
- * into the stored record; for the map it is two copies of the whole {@code MapSession}.</li>
- * <li>{@link #createAndSave(RecentSessions)} models a new visitor: {@code createSession}, set
- * the medium-shape attributes (taken from a pool made at set-up, so the benchmark does not
- * measure building them), {@code save}, and then {@code deleteById} of the session this thread
- * created {@link RecentSessions#WINDOW} (1,024) invocations earlier, so the repository stays
- * between 10,000 and 10,000 + 1,024 per thread sessions instead of growing without bound. One
- * operation is therefore a create, a save and a delete.</li>
+ * memory store that is a decode of one value, an encode of one value and a merge of the
+ * two-field delta into the stored record; for the map two copies of the whole
+ * {@code MapSession}; for the file store a read of the file, then under the session's OS lock a
+ * read, merge and atomic rewrite (temp file and rename, no fsync); for JDBC a select of the
+ * session and its attributes and, in one transaction, an update of the session row and of the
+ * changed attribute row.</li>
+ * <li>{@link #createAndSave(RecentSessions, CpuTime)} models a new visitor ({@link NewVisitors}):
+ * {@code createSession}, the medium-shape attributes, {@code save}, and {@code deleteById} of the
+ * session this thread created 1,024 operations earlier. {@code run.sh} runs it over the same
+ * implementations as {@code requestCycle} unless {@code CREATE_IMPLEMENTATIONS} names fewer (for
+ * example leaving out the on-disk ones, whose trials each start by writing 10,000 files), the
+ * knob to shorten a run.</li>
  * </ul>
  * With more than one thread, two threads may pick the same session at once: the map then loses
- * one of the two increments (last save wins), our store keeps both deltas merged; neither is
+ * one of the two increments (last save wins), our stores keep both deltas merged; neither is
  * checked here.
  *
  * <p>Besides ops/s, each benchmark reports the CPU time of its threads and the operations they ran
  * ({@link CpuTime}): on a machine whose cores other processes share, CPU nanoseconds per operation
- * is the steadier figure.
+ * is the steadier figure. {@link InterleavedBenchmark} runs the same two workloads with the
+ * implementations alternating in short rounds, the fairer comparison when the load changes.
  *
  * <p>Run it with the shaded jar ({@code benchmarks/run.sh} does all of this and writes the
  * table): {@code java -jar benchmarks/target/benchmarks.jar RequestCycleBenchmark -t 1}, and
- * again with {@code -t 2}; {@code -p implementation=MEMORY} runs one implementation only.
+ * again with {@code -t 2}; {@code -p implementation=MEMORY,MAP} runs a subset. The on-disk
+ * implementations write under {@code -jvmArgsAppend -Dbenchmark.disk.dir=DIR} (default: the
+ * working directory); tmpfs is {@code /dev/shm}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -78,34 +84,30 @@ public class RequestCycleBenchmark {
 
 	String[] ids;
 
-	Map<String, Object>[] newSessionAttributes;
-
 	/**
 	 * Create the repository and fill it.
+	 * @throws Exception if the repository cannot be created
 	 */
 	@Setup(Level.Trial)
-	@SuppressWarnings("unchecked")
-	public void createSessions() {
+	public void createSessions() throws Exception {
 		this.repository = this.implementation.create();
-		this.ids = new String[this.sessions];
-		for (int i = 0; i < this.sessions; i++) {
-			this.ids[i] = this.repository.createAndSave(SessionShape.MEDIUM.attributes(i, i % 3 == 0));
-		}
-		this.newSessionAttributes = new Map[RecentSessions.WINDOW];
-		for (int i = 0; i < this.newSessionAttributes.length; i++) {
-			int visitor = this.sessions + i;
-			this.newSessionAttributes[i] = SessionShape.MEDIUM.attributes(visitor, visitor % 3 == 0);
-		}
+		this.ids = this.repository.fill(this.sessions, SessionShape.MEDIUM);
 	}
 
 	/**
 	 * Fail the trial if the repository lost sessions it should hold (an eviction would make the
-	 * figures incomparable).
+	 * figures incomparable), then close it.
+	 * @throws Exception if it cannot be closed
 	 */
 	@TearDown(Level.Trial)
-	public void checkNothingWasEvicted() {
-		for (String id : this.ids) {
-			this.repository.requestCycle(id, Instant.now());
+	public void checkNothingWasEvictedAndClose() throws Exception {
+		try {
+			for (String id : this.ids) {
+				this.repository.requestCycle(id, Instant.now());
+			}
+		}
+		finally {
+			this.repository.close();
 		}
 	}
 
@@ -130,46 +132,30 @@ public class RequestCycleBenchmark {
 	@Benchmark
 	public String createAndSave(RecentSessions recent, CpuTime cpu) {
 		cpu.operations++;
-		String id = this.repository.createAndSave(this.newSessionAttributes[recent.next]);
-		String oldest = recent.replace(id);
-		if (oldest != null) {
-			this.repository.delete(oldest);
-		}
-		return id;
+		return recent.visit(this.repository);
 	}
 
 	/**
-	 * The ids of the sessions one thread created lately, oldest first.
+	 * The {@link NewVisitors} workload of one benchmark thread, its visitors numbered from
+	 * 10,000 (above the default fill).
 	 */
 	@State(Scope.Thread)
-	public static class RecentSessions {
-
-		/** How many sessions a thread keeps before deleting its oldest. */
-		static final int WINDOW = 1024;
-
-		final String[] ids = new String[WINDOW];
-
-		int next;
+	public static class RecentSessions extends NewVisitors {
 
 		/**
-		 * Delete what this thread created and still holds, so a trial leaves the repository as
-		 * it found it.
+		 * Create the workload.
+		 */
+		public RecentSessions() {
+			super(10_000);
+		}
+
+		/**
+		 * Delete what this thread created and still holds, before the repository is closed.
 		 * @param benchmark the benchmark state
 		 */
 		@TearDown(Level.Trial)
-		public void deleteAll(RequestCycleBenchmark benchmark) {
-			for (String id : this.ids) {
-				if (id != null) {
-					benchmark.repository.delete(id);
-				}
-			}
-		}
-
-		String replace(String id) {
-			String oldest = this.ids[this.next];
-			this.ids[this.next] = id;
-			this.next = (this.next + 1) % WINDOW;
-			return oldest;
+		public void deleteCreated(RequestCycleBenchmark benchmark) {
+			deleteAll(benchmark.repository);
 		}
 
 	}

@@ -1,6 +1,7 @@
 /**
- * JMH benchmarks and heap checks that measure session-starter's stores beside Spring Session's
- * own repositories, each run as {@code benchmarks/run.sh} describes.
+ * Benchmarks that measure session-starter's stores beside Spring Session's own repositories:
+ * JMH, an interleaved runner and a heap check over one adapter per competitor, run as
+ * {@code benchmarks/run.sh} describes.
  */
 @NullMarked
 package dev.sessionstarter.benchmarks;

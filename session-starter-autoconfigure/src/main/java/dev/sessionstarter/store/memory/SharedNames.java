@@ -1,6 +1,7 @@
 package dev.sessionstarter.store.memory;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
@@ -15,8 +16,9 @@ import dev.sessionstarter.store.SessionRecord;
  * would count many times over what sharing one string costs.
  *
  * <p>Called by the store inside the atomic map operation that changes a session, so a
- * session's names are counted in and out exactly once; the bytes of the table are part of the
- * store's byte total.
+ * session's names are counted in and out exactly once; the counters are updated by
+ * compare-and-set, the table only when a name first appears or its last session leaves. The
+ * bytes of the table are part of the store's byte total.
  */
 final class SharedNames {
 
@@ -97,39 +99,67 @@ final class SharedNames {
 		return (shared != null) ? shared.name : countIn(name);
 	}
 
+	/**
+	 * Count one more session in: a compare-and-set on the live counter of the name, or, for a
+	 * new name (or one whose last session just left), a new counter in the table.
+	 */
 	private String countIn(String name) {
-		return this.names.compute(name, (key, shared) -> {
-			if (shared == null) {
-				this.bytes.addAndGet(HeapFootprint.sharedName(name));
-				shared = new Name(name);
+		Name shared = this.names.get(name);
+		if (shared != null && shared.tryIncrement()) {
+			return shared.name;
+		}
+		return this.names.compute(name, (key, current) -> {
+			if (current != null && current.tryIncrement()) {
+				return current;
 			}
-			shared.sessions++;
-			return shared;
+			this.bytes.addAndGet(HeapFootprint.sharedName(name));
+			return new Name(name);
 		}).name;
 	}
 
+	/**
+	 * Count one session out; the last one out takes the name's bytes with it and removes it
+	 * from the table, unless a new counter already replaced it there.
+	 */
 	private void countOut(String name) {
-		this.names.computeIfPresent(name, (key, shared) -> {
-			if (--shared.sessions > 0) {
-				return shared;
-			}
+		Name shared = this.names.get(name);
+		if (shared != null && shared.decrement() == 0) {
 			this.bytes.addAndGet(-HeapFootprint.sharedName(shared.name));
-			return null;
-		});
+			this.names.remove(name, shared);
+		}
 	}
 
 	/**
-	 * One shared name and the number of sessions that have it; changed only inside the
-	 * table's atomic operations for its key.
+	 * One shared name and the number of sessions that have it. A counter that reaches zero is
+	 * dead: it is never counted up again, and a name that comes back gets a new counter.
 	 */
 	private static final class Name {
 
+		private static final AtomicIntegerFieldUpdater<Name> SESSIONS = AtomicIntegerFieldUpdater
+			.newUpdater(Name.class, "sessions");
+
 		private final String name;
 
-		private int sessions;
+		private volatile int sessions = 1;
 
 		Name(String name) {
 			this.name = name;
+		}
+
+		boolean tryIncrement() {
+			int current;
+			do {
+				current = this.sessions;
+				if (current == 0) {
+					return false;
+				}
+			}
+			while (!SESSIONS.compareAndSet(this, current, current + 1));
+			return true;
+		}
+
+		int decrement() {
+			return SESSIONS.decrementAndGet(this);
 		}
 
 	}

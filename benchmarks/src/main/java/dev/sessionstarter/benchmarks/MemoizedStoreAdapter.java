@@ -1,0 +1,101 @@
+package dev.sessionstarter.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.FileSystemUtils;
+
+import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.file.FileFormat;
+import dev.sessionstarter.store.file.FileSessionLockManager;
+import dev.sessionstarter.store.file.FileSessionStore;
+import dev.sessionstarter.store.memoized.CacheStatistics;
+import dev.sessionstarter.store.memoized.Coherence;
+import dev.sessionstarter.store.memoized.MemoizedSessionStore;
+import dev.sessionstarter.store.memory.MemorySessionStore;
+
+/**
+ * Our {@code memoized} store as {@code sessions.store=memoized} configures it with its defaults
+ * over binary files ({@code delegate: file}): a {@link StoreSessionRepository} over a
+ * {@link MemoizedSessionStore} whose cache is a {@link MemorySessionStore} (64MB, 100,000
+ * sessions, evicting down to 0.9 of both) in front of a {@link FileSessionStore} in a fresh
+ * directory, JDK serializer, every attribute decoded on load. In validate coherence every read
+ * checks the file's version (its first 12 bytes) and is served from the cache when it is current;
+ * in exclusive coherence the cache holds the file lock of every session it caches (in the
+ * directory's cache lock file, no wait) and serves reads without touching the file. Every save
+ * writes the file. {@link #close()} prints the cache's hit ratio to standard error, releases the
+ * locks and deletes the directory.
+ */
+final class MemoizedStoreAdapter extends RepositoryAdapter<StoredSession> {
+
+	private final MemoizedSessionStore store;
+
+	private final FileSessionStore files;
+
+	private final @Nullable FileSessionLockManager locks;
+
+	private final Path dir;
+
+	private MemoizedStoreAdapter(MemoizedSessionStore store, FileSessionStore files,
+			@Nullable FileSessionLockManager locks, Path dir) {
+		super(repository(store));
+		this.store = store;
+		this.files = files;
+		this.locks = locks;
+		this.dir = dir;
+	}
+
+	private static StoreSessionRepository repository(MemoizedSessionStore store) {
+		StoreSessionRepository repository = new StoreSessionRepository(store, new JavaSessionSerializer(List.of(), null));
+		repository.setDecodeOnLoad(true);
+		return repository;
+	}
+
+	/**
+	 * Create the adapter over a new directory of binary files.
+	 * @param parent where to create the directory (tmpfs or disk)
+	 * @param coherence how the cache keeps its copies current
+	 * @return the adapter
+	 * @throws IOException if the directory cannot be created
+	 */
+	static MemoizedStoreAdapter create(Path parent, Coherence coherence) throws IOException {
+		Path dir = Files.createTempDirectory(parent, "memoized-store-benchmark-");
+		FileSessionStore files = new FileSessionStore(dir, FileFormat.BINARY, false);
+		MemoizedSessionStore store = new MemoizedSessionStore(files,
+				new MemorySessionStore(64L * 1024 * 1024, 100_000, 0.9, Clock.systemUTC()), coherence);
+		FileSessionLockManager locks = null;
+		if (coherence == Coherence.EXCLUSIVE) {
+			locks = FileSessionLockManager.forCache(files.getDirectory());
+			store.setLockManager(locks, Duration.ZERO);
+		}
+		return new MemoizedStoreAdapter(store, files, locks, dir);
+	}
+
+	@Override
+	public long size() {
+		return this.store.usage().sessions();
+	}
+
+	@Override
+	public void close() throws IOException {
+		CacheStatistics cache = this.store.cacheStatistics();
+		System.err.printf(Locale.ROOT, "memoized %s cache: hit ratio %.3f, %d sessions cached, %d locks held%n",
+				cache.coherence(), cache.hitRatio(), cache.sessions(), cache.heldLocks());
+		this.store.close();
+		if (this.locks != null) {
+			this.locks.close();
+		}
+		this.files.close();
+		FileSystemUtils.deleteRecursively(this.dir);
+	}
+
+}
