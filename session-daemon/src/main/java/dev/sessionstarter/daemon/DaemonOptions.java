@@ -52,7 +52,8 @@ final class DaemonOptions {
 			                           connection closing (default 60s)
 			  --max-connections=<n>    most client connections at once (default 1024)
 			  --frame-timeout=<time>   longest a client may take to send the rest of a frame it
-			                           has started; it is disconnected after (default 30s)
+			                           has started, or its token after connecting; it is
+			                           disconnected after (default 30s)
 			  --token-file=<path>      a file whose first line is a token every client must send
 			                           before anything else
 			  --help                   print this help and exit

@@ -36,7 +36,9 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
  * {@code maxConnections} are served at once; one more is told so and closed. A malformed
  * frame is answered with an error and closes that connection only, and so does a frame whose
  * rest does not arrive within {@code frameTimeout} of its first bytes, so stalled clients
- * cannot hold connection slots forever; idle connections between frames are kept.
+ * cannot hold connection slots forever; idle connections between frames are kept. When a
+ * token is required, a client that has not sent it within {@code frameTimeout} of connecting
+ * is closed as well.
  */
 final class DaemonServer {
 
@@ -225,9 +227,21 @@ final class DaemonServer {
 		}
 	}
 
+	/**
+	 * Read the first frame, which must bring the token, within {@code frameTimeout} of
+	 * connecting: a client that has not authenticated gets no idle time, or silent
+	 * connections could take every connection slot without knowing the token.
+	 */
 	private boolean authenticate(SocketChannel channel, FrameReader reader, ChannelWatchdog.Guard guard)
 			throws IOException {
-		WireInput request = reader.read(channel, guard, this.frameTimeoutNanos);
+		WireInput request;
+		guard.arm(this.frameTimeoutNanos);
+		try {
+			request = reader.read(channel);
+		}
+		finally {
+			guard.disarm();
+		}
 		if (request == null) {
 			return false;
 		}

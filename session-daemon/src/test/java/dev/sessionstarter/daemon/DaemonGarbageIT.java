@@ -41,7 +41,7 @@ class DaemonGarbageIT {
 		Path tokenFile = Files.createTempFile("daemon-token", "");
 		Files.writeString(tokenFile, TOKEN);
 		tokenDaemon = DaemonProcess.startWithToken(TOKEN, String.valueOf(DaemonProcess.freePort()),
-				"--token-file=" + tokenFile);
+				"--token-file=" + tokenFile, "--frame-timeout=300ms");
 		Files.delete(tokenFile);
 	}
 
@@ -178,6 +178,13 @@ class DaemonGarbageIT {
 			raw.sendFrame(WireOutput.frame(Opcodes.STATS));
 			assertThat(raw.readFrame().readByte()).isEqualTo(Opcodes.DENIED);
 			assertThat(raw.readFrame()).isNull();
+		}
+	}
+
+	@Test
+	void aClientThatNeverSendsTheTokenIsDisconnected() throws IOException {
+		try (Raw silent = new Raw(tokenDaemon)) {
+			silent.readUntilClosed();
 		}
 	}
 

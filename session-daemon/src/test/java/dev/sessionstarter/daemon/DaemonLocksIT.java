@@ -80,6 +80,19 @@ class DaemonLocksIT {
 	}
 
 	@Test
+	void aTimeoutTooLongForNanosecondsWaitsWithoutLimit() throws Exception {
+		DaemonProcess daemon = start("--lock");
+		DaemonSessionLockManager manager = locks(daemon.address(), Duration.ZERO);
+		SessionLock held = manager.tryLock("session-1", Duration.ofSeconds(Long.MAX_VALUE));
+		assertThat(held).isNotNull();
+		held.release();
+		SessionLock again = manager.tryLock("session-1", Duration.ofNanos(Long.MAX_VALUE));
+		assertThat(again).isNotNull();
+		again.release();
+		assertThat(manager.heldLocks()).isZero();
+	}
+
+	@Test
 	void aWaiterGetsTheLockAsSoonAsItIsReleased() throws Exception {
 		DaemonProcess daemon = start("--lock");
 		DaemonSessionLockManager first = locks(daemon.address(), Duration.ZERO);

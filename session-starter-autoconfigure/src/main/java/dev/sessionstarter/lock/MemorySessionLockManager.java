@@ -43,7 +43,7 @@ public final class MemorySessionLockManager implements SessionLockManager {
 		});
 		boolean acquired = false;
 		try {
-			acquired = entry.permit.tryAcquire(nanos(timeout), TimeUnit.NANOSECONDS);
+			acquired = entry.permit.tryAcquire(SessionLockManager.timeoutNanos(timeout), TimeUnit.NANOSECONDS);
 		}
 		finally {
 			if (!acquired) {
@@ -72,18 +72,6 @@ public final class MemorySessionLockManager implements SessionLockManager {
 
 	private void leave(String sessionId) {
 		this.entries.computeIfPresent(sessionId, (id, entry) -> (--entry.users == 0) ? null : entry);
-	}
-
-	private static long nanos(Duration timeout) {
-		if (timeout.isNegative()) {
-			return 0;
-		}
-		try {
-			return timeout.toNanos();
-		}
-		catch (ArithmeticException ex) {
-			return Long.MAX_VALUE;
-		}
 	}
 
 	/**

@@ -85,8 +85,7 @@ public class SessionLockFilter implements Filter {
 	public void setTimeout(Duration timeout) {
 		Assert.isTrue(timeout != null && !timeout.isNegative(), "'timeout' must not be null or negative");
 		this.timeout = timeout;
-		this.timeoutNanos = (timeout.getSeconds() < Long.MAX_VALUE / 1_000_000_000L - 1) ? timeout.toNanos()
-				: Long.MAX_VALUE;
+		this.timeoutNanos = SessionLockManager.timeoutNanos(timeout);
 	}
 
 	/**

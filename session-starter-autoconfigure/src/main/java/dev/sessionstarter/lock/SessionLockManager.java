@@ -27,11 +27,30 @@ public interface SessionLockManager {
 	/**
 	 * Acquire the exclusive lock on a session id, waiting at most {@code timeout}.
 	 * @param sessionId a valid session id
-	 * @param timeout the longest wait
+	 * @param timeout the longest wait (see {@link #timeoutNanos(Duration)})
 	 * @return the held lock, or {@code null} if it could not be had in time
 	 * @throws InterruptedException if the waiting thread is interrupted
 	 */
 	@Nullable SessionLock tryLock(String sessionId, Duration timeout) throws InterruptedException;
+
+	/**
+	 * Return a lock timeout in nanoseconds, as {@link #tryLock} reads it: a negative timeout
+	 * is no wait, and one longer than a {@code long} of nanoseconds holds is
+	 * {@link Long#MAX_VALUE} (some 292 years, a wait without limit).
+	 * @param timeout the timeout
+	 * @return the timeout in nanoseconds, zero or more
+	 */
+	static long timeoutNanos(Duration timeout) {
+		if (timeout.isNegative()) {
+			return 0;
+		}
+		try {
+			return timeout.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
+	}
 
 	/**
 	 * Return how many locks this manager holds for this process now.

@@ -154,6 +154,9 @@ public final class JavaSessionSerializer implements SessionSerializer {
 		catch (ClassNotFoundException ex) {
 			throw new SerializationFailedException("Session attribute class not found: " + ex.getMessage(), ex);
 		}
+		catch (LinkageError ex) {
+			throw new SerializationFailedException("Session attribute class cannot be loaded: " + ex, ex);
+		}
 		catch (IOException | RuntimeException ex) {
 			throw new SerializationFailedException("Corrupt session attribute value: " + ex, ex);
 		}

@@ -1,5 +1,7 @@
 package dev.sessionstarter.serialization;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -86,7 +88,60 @@ class JavaSessionSerializerTests {
 		}
 	}
 
+	@Test
+	void failsClearlyOnAClassThatCannotBeLinked() {
+		byte[] bytes = this.serializer.serialize(new Derived());
+		JavaSessionSerializer withoutBase = new JavaSessionSerializer(List.of("dev.sessionstarter.serialization.*"),
+				new MissingSuperclassClassLoader());
+		assertThatExceptionOfType(SerializationFailedException.class)
+			.isThrownBy(() -> withoutBase.deserialize(bytes))
+			.withMessageContaining(Base.class.getName().replace('.', '/'));
+	}
+
 	record Secret(String value) implements Serializable {
+
+	}
+
+	static class Base implements Serializable {
+
+	}
+
+	static class Derived extends Base {
+
+	}
+
+	/**
+	 * Defines {@link Derived} itself and cannot find its superclass, as when a library that a
+	 * session attribute class extends is no longer on the class path.
+	 */
+	static final class MissingSuperclassClassLoader extends ClassLoader {
+
+		MissingSuperclassClassLoader() {
+			super(JavaSessionSerializerTests.class.getClassLoader());
+		}
+
+		@Override
+		protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+			if (name.equals(Base.class.getName())) {
+				throw new ClassNotFoundException(name);
+			}
+			if (!name.equals(Derived.class.getName())) {
+				return super.loadClass(name, resolve);
+			}
+			synchronized (getClassLoadingLock(name)) {
+				Class<?> loaded = findLoadedClass(name);
+				if (loaded != null) {
+					return loaded;
+				}
+				try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+					byte[] bytes = in.readAllBytes();
+					return defineClass(name, bytes, 0, bytes.length);
+				}
+				catch (IOException ex) {
+					throw new ClassNotFoundException(name, ex);
+				}
+			}
+		}
 
 	}
 

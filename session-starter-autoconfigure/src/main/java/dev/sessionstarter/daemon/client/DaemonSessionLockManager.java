@@ -3,6 +3,7 @@ package dev.sessionstarter.daemon.client;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,6 +36,12 @@ import dev.sessionstarter.lock.SessionLockManager;
 public final class DaemonSessionLockManager implements SessionLockManager {
 
 	private static final Log logger = LogFactory.getLog(DaemonSessionLockManager.class);
+
+	/**
+	 * The longest wait for a lock, some 73 years: a longer timeout means no limit, and the
+	 * deadline of the call (the wait plus the client timeout) must not overflow.
+	 */
+	private static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
 
 	private final DaemonClient client;
 
@@ -73,14 +80,15 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 	public @Nullable SessionLock tryLock(String sessionId, Duration timeout) throws InterruptedException {
 		Assert.notNull(sessionId, "'sessionId' must not be null");
 		Assert.isTrue(timeout != null && !timeout.isNegative(), "'timeout' must not be negative");
+		long waitNanos = Math.min(SessionLockManager.timeoutNanos(timeout), MAX_WAIT_NANOS);
 		long start = System.nanoTime();
-		long deadline = start + timeout.toNanos() + this.client.getTimeout().toNanos();
+		long deadline = start + waitNanos + this.client.getTimeout().toNanos();
 		WireOutput request = WireOutput.frame(Opcodes.LOCK)
 			.writeString(sessionId)
-			.writeLong(timeout.toMillis())
+			.writeLong(TimeUnit.NANOSECONDS.toMillis(waitNanos))
 			.writeLong(this.lease.toMillis());
 		for (int attempt = 0;; attempt++) {
-			DaemonClient.Connection connection = this.client.acquire(start + timeout.toNanos(), deadline, Opcodes.LOCK);
+			DaemonClient.Connection connection = this.client.acquire(start + waitNanos, deadline, Opcodes.LOCK);
 			boolean keep = false;
 			boolean healthy = false;
 			try {

@@ -65,14 +65,10 @@ public final class WireInput {
 	 * @throws ProtocolException if the length is negative (other than {@code -1}) or runs past the end
 	 */
 	public byte @Nullable [] readBytes() throws ProtocolException {
-		int length = readInt();
+		int length = readLength();
 		if (length == -1) {
 			return null;
 		}
-		if (length < 0) {
-			throw new ProtocolException("Negative length " + length);
-		}
-		require(length);
 		byte[] value = new byte[length];
 		System.arraycopy(this.bytes, this.position, value, 0, length);
 		this.position += length;
@@ -85,17 +81,28 @@ public final class WireInput {
 	 * @throws ProtocolException if the length is bad
 	 */
 	public @Nullable String readString() throws ProtocolException {
-		int length = readInt();
+		int length = readLength();
 		if (length == -1) {
 			return null;
 		}
-		if (length < 0) {
-			throw new ProtocolException("Negative length " + length);
-		}
-		require(length);
 		String value = new String(this.bytes, this.position, length, StandardCharsets.UTF_8);
 		this.position += length;
 		return value;
+	}
+
+	/**
+	 * Read the length prefix of a byte array or string and check that so many bytes follow.
+	 * @return the length, or {@code -1} if {@code null} was written
+	 */
+	private int readLength() throws ProtocolException {
+		int length = readInt();
+		if (length < -1) {
+			throw new ProtocolException("Negative length " + length);
+		}
+		if (length != -1) {
+			require(length);
+		}
+		return length;
 	}
 
 	/**

@@ -85,7 +85,7 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 		SessionIds.requireValid(sessionId);
 		Assert.notNull(timeout, "'timeout' must not be null");
 		LockTable.Held lock = this.locks.acquire(sessionId, LockTable.Kind.REQUEST,
-				Math.max(0, timeout.toNanos()));
+				SessionLockManager.timeoutNanos(timeout));
 		if (lock == null) {
 			return null;
 		}

@@ -131,13 +131,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 			return null;
 		}
 		try {
-			return decode(id, Files.readAllBytes(path));
-		}
-		catch (NoSuchFileException ex) {
-			return null;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read session file " + path, ex);
+			return readFile(id, path);
 		}
 		catch (CorruptSessionFileException ex) {
 			// Look again under the lock: quarantine it only if it is still unreadable
@@ -275,7 +269,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 				}
 			}
 		}
-		this.index.clean((id) -> Files.exists(Objects.requireNonNull(path(id))));
+		this.index.clean((id) -> Files.exists(Objects.requireNonNull(path(id))), this::lock);
 		return removed;
 	}
 
@@ -376,13 +370,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	private @Nullable SessionRecord read(String id) {
 		Path path = Objects.requireNonNull(path(id));
 		try {
-			return decode(id, Files.readAllBytes(path));
-		}
-		catch (NoSuchFileException ex) {
-			return null;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read session file " + path, ex);
+			return readFile(id, path);
 		}
 		catch (CorruptSessionFileException ex) {
 			quarantine(path, ex.getMessage());
@@ -390,7 +378,22 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		}
 	}
 
-	private SessionRecord decode(String id, byte[] bytes) throws CorruptSessionFileException {
+	/**
+	 * Read and decode a session file, with or without its record lock.
+	 * @return the record, or {@code null} if there is no file
+	 * @throws CorruptSessionFileException if the file cannot be parsed or holds another session
+	 */
+	private @Nullable SessionRecord readFile(String id, Path path) throws CorruptSessionFileException {
+		byte[] bytes;
+		try {
+			bytes = Files.readAllBytes(path);
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read session file " + path, ex);
+		}
 		SessionRecord record = this.recordFormat.decode(bytes);
 		if (!record.id().equals(id)) {
 			throw new CorruptSessionFileException("it holds session " + record.id());

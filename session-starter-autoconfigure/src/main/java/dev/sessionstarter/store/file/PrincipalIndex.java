@@ -5,12 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import dev.sessionstarter.store.SessionIds;
@@ -92,13 +94,26 @@ final class PrincipalIndex {
 
 	/**
 	 * Drop the markers of sessions that no longer exist, and principal directories left empty.
+	 * A marker is dropped only when its session has no file under the session's record lock
+	 * too: a save indexes a session before it writes the file, holding that lock. Files in the
+	 * index that are not markers (not named by a valid session id, or not in a principal's
+	 * directory) are left alone.
 	 * @param exists whether a session id still has a file
+	 * @param lock takes the record lock of a session id
 	 */
-	void clean(Predicate<String> exists) {
+	void clean(Predicate<String> exists, Function<String, LockTable.Held> lock) {
 		for (Path markers : FileOperations.list(this.root)) {
+			if (!Files.isDirectory(markers, LinkOption.NOFOLLOW_LINKS)) {
+				continue;
+			}
 			for (Path marker : FileOperations.list(markers)) {
-				if (!exists.test(marker.getFileName().toString())) {
-					FileOperations.deleteQuietly(marker);
+				String id = marker.getFileName().toString();
+				if (SessionIds.isValid(id) && !exists.test(id)) {
+					try (LockTable.Held held = lock.apply(id)) {
+						if (!exists.test(id)) {
+							FileOperations.deleteQuietly(marker);
+						}
+					}
 				}
 			}
 			try {

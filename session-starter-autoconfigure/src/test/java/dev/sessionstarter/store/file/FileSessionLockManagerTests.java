@@ -93,6 +93,14 @@ class FileSessionLockManagerTests {
 	}
 
 	@Test
+	void timeoutTooLongForNanosecondsWaitsWithoutLimit() throws Exception {
+		try (SessionLock lock = this.manager.tryLock("session-1", Duration.ofSeconds(Long.MAX_VALUE))) {
+			assertThat(lock).isNotNull();
+		}
+		assertThat(this.manager.heldLocks()).isZero();
+	}
+
+	@Test
 	void invalidIdIsRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.tryLock("../x", Duration.ofSeconds(1)));
 	}

@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -335,6 +337,55 @@ class FileSessionStoreTests {
 		try (Stream<Path> markers = Files.walk(this.dir.resolve(PrincipalIndex.DIR))) {
 			assertThat(markers.filter(Files::isRegularFile)).isEmpty();
 		}
+	}
+
+	@Test
+	void strayFilesInThePrincipalIndexDoNotStopThePurge() throws IOException {
+		StoreSessionRepository repository = repository(FileFormat.BINARY, List.of());
+		principalSession(repository, "alice");
+		Path index = this.dir.resolve(PrincipalIndex.DIR);
+		try (Stream<Path> principals = Files.list(index)) {
+			Files.writeString(principals.findFirst().orElseThrow().resolve("notes.txt"), "not a marker");
+		}
+		Files.writeString(index.resolve("README"), "not a principal");
+		this.clock.advance(Duration.ofHours(1));
+		StoredSession bob = principalSession(repository, "bob");
+
+		assertThat(repository.purgeExpiredSessions()).isEqualTo(1);
+		assertThat(repository
+			.findByIndexNameAndIndexValue(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, "bob"))
+			.containsOnlyKeys(bob.getId());
+	}
+
+	@Test
+	void purgeKeepsTheIndexMarkerOfASessionWhoseSaveHoldsItsLock() throws Exception {
+		StoreSessionRepository repository = repository(FileFormat.BINARY, List.of());
+		StoredSession session = principalSession(repository, "alice");
+		FileSessionStore store = (FileSessionStore) repository.getStore();
+		Path file = store.getDirectory().resolve(session.getId() + ".session");
+		Path aside = store.getDirectory().resolve(FileSessionStore.TEMP_PREFIX + "aside");
+		LockTable locks = LockTable.open(store.getDirectory());
+		FutureTask<Integer> purge = new FutureTask<>(repository::purgeExpiredSessions);
+		Thread purger = new Thread(purge, "purge");
+		try {
+			// A save that has indexed the session and not yet written its file holds its record lock
+			LockTable.Held saving = locks.acquire(session.getId(), LockTable.Kind.RECORD, Long.MAX_VALUE);
+			Files.move(file, aside);
+			purger.start();
+			while (!purge.isDone() && purger.getState() != Thread.State.TIMED_WAITING) {
+				Thread.onSpinWait();
+			}
+			Files.move(aside, file);
+			saving.close();
+			purge.get(1, TimeUnit.MINUTES);
+		}
+		finally {
+			locks.close();
+		}
+
+		assertThat(repository
+			.findByIndexNameAndIndexValue(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, "alice"))
+			.containsOnlyKeys(session.getId());
 	}
 
 	@Test
