@@ -241,6 +241,9 @@ public final class DaemonClient implements AutoCloseable {
 		try {
 			if (healthy && !this.closed && this.idle.size() < this.maxIdle) {
 				this.idle.offerFirst(connection);
+				if (this.closed) {
+					closeIdle();
+				}
 			}
 			else {
 				connection.close();

@@ -38,8 +38,9 @@ import dev.sessionstarter.store.none.NoneSessionStore;
  * delegate ranks by its stored access time until its request saves the new one.
  *
  * <p>Every change goes to the delegate first, before the request ends; only the record the
- * delegate returns is cached. If the delegate fails, the error propagates and the cache is left
- * as it was, so nothing is ever held only in the cache. Changes, deletes and cache fills of one
+ * delegate returns is cached. If the delegate fails, the error propagates and the cache drops
+ * its copy of the session (the delegate may have applied the change before failing), so nothing
+ * is ever held only in the cache and no copy older than the delegate's is trusted. Changes, deletes and cache fills of one
  * id are serialized within this process by in-memory locks (one of a fixed set of stripes), so
  * a copy the cache holds is never older than the last write this process made.
  *
@@ -232,7 +233,18 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 		first.lock();
 		second.lock();
 		try {
-			SessionRecord saved = this.delegate.save(change);
+			SessionRecord saved;
+			try {
+				saved = this.delegate.save(change);
+			}
+			catch (RuntimeException ex) {
+				// the delegate may have applied the change before failing: no cached copy is trusted
+				invalidate(change.id());
+				if (previousId != null) {
+					invalidate(previousId);
+				}
+				throw ex;
+			}
 			if (previousId != null) {
 				invalidate(previousId);
 			}

@@ -91,7 +91,7 @@ class MemoizedSessionStoreTests {
 	}
 
 	@Test
-	void aDelegateFailureOnSavePropagatesAndLeavesTheCacheAsItWas() {
+	void aDelegateFailureOnSavePropagatesAndDropsTheCachedCopy() {
 		MemoizedSessionStore store = new MemoizedSessionStore(this.delegate, cache(100), Coherence.EXCLUSIVE);
 		StoreSessionRepository repository = repository(store);
 		String id = saved(repository, "a", 1);
@@ -99,6 +99,7 @@ class MemoizedSessionStoreTests {
 		session.setAttribute("a", 2);
 		this.delegate.failSaves = true;
 		assertThatIllegalStateException().isThrownBy(() -> repository.save(session)).withMessage("disk full");
+		assertThat(store.cacheStatistics().sessions()).isZero();
 		this.delegate.failSaves = false;
 		assertThat((Integer) repository.findById(id).getAttribute("a")).isEqualTo(1);
 		assertThat(this.delegate.find(id).version()).isEqualTo(store.version(id));
