@@ -28,6 +28,7 @@ import dev.sessionstarter.metrics.DaemonClientMeterBinder;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
+import static dev.sessionstarter.autoconfigure.StartupFailures.failsNaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DaemonStoreConfigurationTests {
@@ -168,36 +169,31 @@ class DaemonStoreConfigurationTests {
 
 	@Test
 	void failsOnAnUnreadableTokenFile(@TempDir Path dir) {
-		assertFailsNaming("sessions.daemon.token-file=" + dir.resolve("missing"), "sessions.daemon.token-file");
+		this.contextRunner.withPropertyValues("sessions.daemon.token-file=" + dir.resolve("missing"))
+			.run(failsNaming("sessions.daemon.token-file"));
 	}
 
 	@Test
 	void failsOnAnAddressThatIsNeitherAPortNorAPath() {
-		assertFailsNaming("sessions.daemon.address=70000", "sessions.daemon.address");
+		this.contextRunner.withPropertyValues("sessions.daemon.address=70000")
+			.run(failsNaming("sessions.daemon.address"));
 	}
 
 	@Test
 	void failsOnAZeroTimeout() {
-		assertFailsNaming("sessions.daemon.timeout=0s", "sessions.daemon.timeout");
+		this.contextRunner.withPropertyValues("sessions.daemon.timeout=0s").run(failsNaming("sessions.daemon.timeout"));
 	}
 
 	@Test
 	void failsOnANegativeLockLease() {
-		assertFailsNaming("sessions.daemon.lock-lease=-1s", "sessions.daemon.lock-lease");
+		this.contextRunner.withPropertyValues("sessions.daemon.lock-lease=-1s")
+			.run(failsNaming("sessions.daemon.lock-lease"));
 	}
 
 	@Test
 	void failsOnAPoolSizeOfZero() {
-		assertFailsNaming("sessions.daemon.pool-size=0", "sessions.daemon.pool-size");
-	}
-
-	private void assertFailsNaming(String setting, String property) {
-		this.contextRunner.withPropertyValues(setting).run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidSessionsPropertyException.class)
-				.hasMessageContaining(property);
-		});
+		this.contextRunner.withPropertyValues("sessions.daemon.pool-size=0")
+			.run(failsNaming("sessions.daemon.pool-size"));
 	}
 
 }

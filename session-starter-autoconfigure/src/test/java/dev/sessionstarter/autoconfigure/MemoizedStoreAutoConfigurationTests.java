@@ -38,6 +38,7 @@ import dev.sessionstarter.store.file.FileSessionLockManager;
 import dev.sessionstarter.store.file.FileSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
+import static dev.sessionstarter.autoconfigure.StartupFailures.failsNaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MemoizedStoreAutoConfigurationTests {
@@ -242,27 +243,20 @@ class MemoizedStoreAutoConfigurationTests {
 
 	@Test
 	void failsOnAZeroMaxSessions() {
-		assertFailsNaming("sessions.memoized.max-sessions=0", "sessions.memoized.max-sessions");
+		this.contextRunner.withPropertyValues("sessions.memoized.max-sessions=0")
+			.run(failsNaming("sessions.memoized.max-sessions"));
 	}
 
 	@Test
 	void failsOnAZeroMaxSize() {
-		assertFailsNaming("sessions.memoized.max-size=0", "sessions.memoized.max-size");
+		this.contextRunner.withPropertyValues("sessions.memoized.max-size=0")
+			.run(failsNaming("sessions.memoized.max-size"));
 	}
 
 	@Test
 	void failsOnAnUnknownCoherence() {
 		this.contextRunner.withPropertyValues("sessions.memoized.coherence=sticky")
 			.run((context) -> assertThat(context).hasFailed());
-	}
-
-	private void assertFailsNaming(String setting, String property) {
-		this.contextRunner.withPropertyValues(setting).run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidSessionsPropertyException.class)
-				.hasMessageContaining(property);
-		});
 	}
 
 	@Configuration(proxyBeanMethods = false)

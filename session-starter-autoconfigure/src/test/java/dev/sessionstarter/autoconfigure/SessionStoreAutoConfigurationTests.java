@@ -27,6 +27,7 @@ import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 import dev.sessionstarter.store.none.NoneSessionStore;
 
+import static dev.sessionstarter.autoconfigure.StartupFailures.failsNaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionStoreAutoConfigurationTests {
@@ -130,41 +131,38 @@ class SessionStoreAutoConfigurationTests {
 
 	@Test
 	void failsOnAZeroMaxSize() {
-		assertFailsNaming("sessions.memory.max-size=0", "sessions.memory.max-size");
+		this.contextRunner.withPropertyValues("sessions.memory.max-size=0")
+			.run(failsNaming("sessions.memory.max-size"));
 	}
 
 	@Test
 	void failsOnANegativeMaxSize() {
-		assertFailsNaming("sessions.memory.max-size=-1MB", "sessions.memory.max-size");
+		this.contextRunner.withPropertyValues("sessions.memory.max-size=-1MB")
+			.run(failsNaming("sessions.memory.max-size"));
 	}
 
 	@Test
 	void failsOnAReduceToAboveOne() {
-		assertFailsNaming("sessions.memory.reduce-to=1.5", "sessions.memory.reduce-to");
+		this.contextRunner.withPropertyValues("sessions.memory.reduce-to=1.5")
+			.run(failsNaming("sessions.memory.reduce-to"));
 	}
 
 	@Test
 	void failsOnAReduceToOfZero() {
-		assertFailsNaming("sessions.memory.reduce-to=0", "sessions.memory.reduce-to");
+		this.contextRunner.withPropertyValues("sessions.memory.reduce-to=0")
+			.run(failsNaming("sessions.memory.reduce-to"));
 	}
 
 	@Test
 	void failsOnANegativePurgeInterval() {
-		assertFailsNaming("sessions.purge-interval=-5m", "sessions.purge-interval");
+		this.contextRunner.withPropertyValues("sessions.purge-interval=-5m")
+			.run(failsNaming("sessions.purge-interval"));
 	}
 
 	@Test
 	void failsOnAnAllowedClassPatternThatRejects() {
-		assertFailsNaming("sessions.allowed-classes=!com.example.*", "sessions.allowed-classes");
-	}
-
-	private void assertFailsNaming(String setting, String property) {
-		this.contextRunner.withPropertyValues(setting).run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidSessionsPropertyException.class)
-				.hasMessageContaining(property);
-		});
+		this.contextRunner.withPropertyValues("sessions.allowed-classes=!com.example.*")
+			.run(failsNaming("sessions.allowed-classes"));
 	}
 
 	@Configuration(proxyBeanMethods = false)
