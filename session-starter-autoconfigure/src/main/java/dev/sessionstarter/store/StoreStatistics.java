@@ -21,21 +21,4 @@ import org.jspecify.annotations.Nullable;
 public record StoreStatistics(String store, StoreUsage usage, long created, long deleted, long expired,
 		long evicted, long purges, long serializationFailures, @Nullable Instant lastPurge, long quarantined) {
 
-	/**
-	 * Create a snapshot of a store that quarantines nothing.
-	 * @param store the store type
-	 * @param usage what the store holds now
-	 * @param created sessions created
-	 * @param deleted sessions deleted explicitly
-	 * @param expired sessions removed because they expired (purge or access)
-	 * @param evicted sessions removed to stay within the size bound
-	 * @param purges purge runs
-	 * @param serializationFailures attribute values that could not be decoded
-	 * @param lastPurge when the last purge ran, or {@code null} if none has
-	 */
-	public StoreStatistics(String store, StoreUsage usage, long created, long deleted, long expired, long evicted,
-			long purges, long serializationFailures, @Nullable Instant lastPurge) {
-		this(store, usage, created, deleted, expired, evicted, purges, serializationFailures, lastPurge, 0);
-	}
-
 }
