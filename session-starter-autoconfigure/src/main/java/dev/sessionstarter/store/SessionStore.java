@@ -55,6 +55,18 @@ public interface SessionStore {
 	}
 
 	/**
+	 * Open a handle on a stored session that a cache keeps while it caches the session, for
+	 * cheaper version checks and writes than by id. Stores override this when they have such a
+	 * thing (the file store maps binary session files); the default has none.
+	 * @param id the id of a session the caller has just found or saved
+	 * @return a handle the caller must {@link SessionHandle#close() close}, or {@code null} if
+	 * there is none (the session is gone, the store has no handles, or holds as many as it allows)
+	 */
+	default @Nullable SessionHandle open(String id) {
+		return null;
+	}
+
+	/**
 	 * Apply a change atomically: create, rename, change attributes, touch.
 	 * @param change the change
 	 * @return the stored result, or {@code null} if the change is to a session that is no

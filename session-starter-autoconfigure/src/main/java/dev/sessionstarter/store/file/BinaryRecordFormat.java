@@ -2,6 +2,7 @@ package dev.sessionstarter.store.file;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
@@ -66,18 +67,30 @@ final class BinaryRecordFormat implements RecordFormat {
 
 	@Override
 	public SessionRecord decode(byte[] bytes) throws CorruptSessionFileException {
-		if (bytes.length < FIXED_SIZE) {
-			throw new CorruptSessionFileException("only " + bytes.length + " bytes");
+		return decode(ByteBuffer.wrap(bytes));
+	}
+
+	/**
+	 * Decode the record between a buffer's position and limit, leaving the buffer as it was;
+	 * the buffer may be a mapped file.
+	 * @param source the buffer
+	 * @return the record
+	 * @throws CorruptSessionFileException if the bytes are not a whole, valid record
+	 */
+	SessionRecord decode(ByteBuffer source) throws CorruptSessionFileException {
+		int length = source.remaining();
+		if (length < FIXED_SIZE) {
+			throw new CorruptSessionFileException("only " + length + " bytes");
 		}
-		ByteBuffer buffer = ByteBuffer.wrap(bytes);
+		ByteBuffer buffer = source.slice().order(ByteOrder.BIG_ENDIAN);
 		if (buffer.getInt() != MAGIC) {
 			throw new CorruptSessionFileException("not a session file (wrong magic number)");
 		}
-		int crc = buffer.getInt(bytes.length - 4);
-		if (crc != crc(bytes, bytes.length - 4)) {
+		int crc = buffer.getInt(length - 4);
+		if (crc != crc(buffer, length - 4)) {
 			throw new CorruptSessionFileException("checksum mismatch (truncated or damaged)");
 		}
-		buffer.limit(bytes.length - 4);
+		buffer.limit(length - 4);
 		try {
 			long version = buffer.getLong();
 			long creationTime = buffer.getLong();
@@ -154,6 +167,12 @@ final class BinaryRecordFormat implements RecordFormat {
 	private static int crc(byte[] bytes, int length) {
 		CRC32C crc = new CRC32C();
 		crc.update(bytes, 0, length);
+		return (int) crc.getValue();
+	}
+
+	private static int crc(ByteBuffer buffer, int length) {
+		CRC32C crc = new CRC32C();
+		crc.update(buffer.duplicate().position(0).limit(length));
 		return (int) crc.getValue();
 	}
 

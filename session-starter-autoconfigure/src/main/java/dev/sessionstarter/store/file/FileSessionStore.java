@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
@@ -29,6 +30,7 @@ import org.springframework.util.Assert;
 import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.RemovalListener;
 import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionHandle;
 import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
@@ -41,10 +43,14 @@ import dev.sessionstarter.store.StoreUsage;
  *
  * <p>Every change is applied under the session's record lock, an OS-level lock (see
  * {@link LockTable}): the store reads the file, merges the change with
- * {@link SessionRecord#apply}, and writes the result to a temporary file in the same directory
- * that is then renamed over the old one (optionally forced to disk first). A reader therefore
- * sees the old or the new file, never part of one, and two JVMs that change different
- * attributes of one session both keep theirs. Reads take no lock.
+ * {@link SessionRecord#apply}, and writes the result, so two JVMs that change different
+ * attributes of one session both keep theirs. A binary file has {@linkplain SlottedFile two
+ * slots} and is written in place, into the slot that does not hold the newest record, whose
+ * checksum tells readers whether it is whole; a json file, or a binary one whose session
+ * outgrew its slots, is written to a temporary file in the same directory that is then renamed
+ * over the old one. Either way a reader sees the old or the new session, never part of one,
+ * and writes are optionally forced to disk. Reads take no lock. A memoized cache can keep
+ * binary files {@linkplain #open(String) mapped} while it caches their sessions.
  *
  * <p>A file that cannot be parsed (empty, truncated, damaged) is moved to
  * {@code <dir>/.quarantine/}, logged once and counted, and the session is treated as absent.
@@ -69,6 +75,21 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 
 	private static final long RECORD_LOCK_TIMEOUT_NANOS = Duration.ofSeconds(30).toNanos();
 
+	/**
+	 * The most session files one store keeps {@linkplain #open(String) mapped} at once: the
+	 * operating system limits the mappings of a process (65,530 by default on Linux).
+	 */
+	static final int MAX_MAPPINGS = 16_384;
+
+	/**
+	 * How often a record lock holder reads a file again before it calls it unreadable: a cache
+	 * that holds a session exclusively writes it without the record lock, so a read may catch
+	 * one slot half-written (the other is then whole).
+	 */
+	private static final int UNREADABLE_ATTEMPTS = 3;
+
+	static final BinaryRecordFormat BINARY = new BinaryRecordFormat();
+
 	private final Path dir;
 
 	private final FileFormat format;
@@ -82,6 +103,8 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	private final PrincipalIndex index;
 
 	private final LongAdder quarantined = new LongAdder();
+
+	private final AtomicInteger mappings = new AtomicInteger();
 
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
@@ -97,7 +120,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		Assert.notNull(format, "'format' must not be null");
 		this.dir = FileOperations.createDirectory(dir.toAbsolutePath().normalize());
 		this.format = format;
-		this.recordFormat = RecordFormat.of(format);
+		this.recordFormat = (format == FileFormat.BINARY) ? BINARY : RecordFormat.of(format);
 		this.fsync = fsync;
 		this.locks = LockTable.open(this.dir);
 		this.index = new PrincipalIndex(this.dir);
@@ -131,22 +154,25 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 			return null;
 		}
 		try {
-			return readFile(id, path);
+			Stored stored = readFile(id, path);
+			return (stored != null) ? stored.record() : null;
 		}
 		catch (CorruptSessionFileException ex) {
-			// Look again under the lock: quarantine it only if it is still unreadable
+			// Being replaced, or half-written: look again under the lock, and quarantine it only
+			// if it is still unreadable
 			try (LockTable.Held lock = lock(id)) {
-				return read(id);
+				Stored stored = read(id);
+				return (stored != null) ? stored.record() : null;
 			}
 		}
 	}
 
 	/**
-	 * Return the version of a stored session. In the binary format it is read from the first
-	 * {@value BinaryRecordFormat#HEADER_SIZE} bytes of the session file, without reading or
-	 * decoding the rest, which makes it the cheap check a memoized cache in validate coherence
-	 * asks for on every read; in the json format, or when the header is not readable, the whole
-	 * record is read.
+	 * Return the version of a stored session. In the binary format it is read from the slot
+	 * headers, without decoding or checking a record (a record being written already names its
+	 * version); in the json format, or when the headers are not readable, the whole record is
+	 * read. A memoized cache that keeps the file {@linkplain #open(String) mapped} checks its
+	 * copy without even reading the file.
 	 * @param id the session id
 	 * @return the stored version, or {@code null} if none is stored
 	 */
@@ -159,20 +185,44 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		if (path == null) {
 			return null;
 		}
-		ByteBuffer header = ByteBuffer.allocate(BinaryRecordFormat.HEADER_SIZE);
-		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-			while (header.hasRemaining() && channel.read(header) >= 0) {
-				// read until the header is complete or the file ends
-			}
-		}
-		catch (NoSuchFileException ex) {
+		byte[] bytes = readBytes(path);
+		if (bytes == null) {
 			return null;
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read session file " + path, ex);
-		}
-		Long version = BinaryRecordFormat.version(header.flip());
+		ByteBuffer file = ByteBuffer.wrap(bytes);
+		Long version = SlottedFile.isSlotted(file) ? (SlottedFile.isGone(file) ? null : SlottedFile.claimedVersion(file))
+				: BinaryRecordFormat.version(file);
 		return (version != null) ? version : SessionStore.super.version(id);
+	}
+
+	/**
+	 * Map a binary session file for a cache that holds the session; see {@link SessionHandle}.
+	 * @param id the session id
+	 * @return the mapped file, or {@code null} in the json format, if the session has no file,
+	 * or when {@value #MAX_MAPPINGS} files are mapped already
+	 */
+	@Override
+	public @Nullable SessionHandle open(String id) {
+		Path path = path(id);
+		if (this.format != FileFormat.BINARY || path == null || this.mappings.get() >= MAX_MAPPINGS) {
+			return null;
+		}
+		return MappedSessionFile.open(this, id, path);
+	}
+
+	/**
+	 * Count mappings made and released by {@link MappedSessionFile}.
+	 */
+	void mapped(int delta) {
+		this.mappings.addAndGet(delta);
+	}
+
+	/**
+	 * Return how many session files are mapped now.
+	 * @return the number of open {@link MappedSessionFile}s with a mapping
+	 */
+	int mappings() {
+		return this.mappings.get();
 	}
 
 	@Override
@@ -180,24 +230,129 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		String id = SessionIds.requireValid(change.id());
 		String previousId = change.isRename() ? SessionIds.requireValid(change.previousId()) : null;
 		try (LockTable.Held first = lock(first(id, previousId)); LockTable.Held second = lockSecond(id, previousId)) {
-			SessionRecord base = read((previousId != null) ? previousId : id);
+			Stored base = read((previousId != null) ? previousId : id);
 			if (base == null && !change.isCreate()) {
 				return null;
 			}
-			SessionRecord record = SessionRecord.apply(base, change);
-			boolean reindex = base == null || !base.id().equals(record.id())
-					|| !Objects.equals(base.principalName(), record.principalName());
-			if (reindex) {
-				this.index.add(record);
-			}
-			write(record);
+			SessionRecord record = SessionRecord.apply((base != null) ? base.record() : null, change);
+			boolean renamed = previousId != null && base != null;
+			reindex(base, record, () -> write(record, renamed ? null : base));
 			if (previousId != null) {
-				FileOperations.delete(Objects.requireNonNull(path(previousId)));
-			}
-			if (reindex && base != null) {
-				this.index.remove(base);
+				Path previous = Objects.requireNonNull(path(previousId));
+				if (renamed) {
+					markGone(previous, base);
+				}
+				FileOperations.delete(previous);
 			}
 			return record;
+		}
+	}
+
+	/**
+	 * Apply a change through a mapped file: {@link SessionHandle#save}.
+	 */
+	@Nullable SessionRecord save(MappedSessionFile file, SessionChange change, SessionRecord current,
+			boolean exclusive) {
+		if (change.isCreate() || change.isRename() || !file.id().equals(change.id())) {
+			throw new IllegalArgumentException("A mapped session file only takes changes to its own session");
+		}
+		if (exclusive) {
+			ByteBuffer mapping = file.current();
+			if (mapping == null) {
+				try (LockTable.Held lock = lock(change.id())) {
+					return saveLocked(change);
+				}
+			}
+			return writeMapped(file, mapping, file.newestSlot(), current, change, false);
+		}
+		try (LockTable.Held lock = lock(change.id())) {
+			ByteBuffer mapping = file.current();
+			if (mapping == null) {
+				return saveLocked(change);
+			}
+			Long claimed = SlottedFile.claimedVersion(mapping);
+			SessionRecord base;
+			int newest;
+			if (claimed != null && claimed == current.version()) {
+				// what the caller holds is what is stored: no need to read it
+				base = current;
+				newest = SlottedFile.claimedNewestSlot(mapping);
+			}
+			else {
+				SlottedFile.Read read = readMapped(mapping);
+				if (read == null) {
+					return saveLocked(change);
+				}
+				base = read.record();
+				newest = read.slot();
+			}
+			return writeMapped(file, mapping, newest, base, change, true);
+		}
+	}
+
+	/**
+	 * Apply a change to a base and copy the result into a mapped file, in place; when it does
+	 * not fit the file's slots, save it the plain way under the record lock instead, which
+	 * replaces the file with a larger one.
+	 */
+	private @Nullable SessionRecord writeMapped(MappedSessionFile file, ByteBuffer mapping, int newest,
+			SessionRecord base, SessionChange change, boolean locked) {
+		SessionRecord record = SessionRecord.apply(base, change);
+		byte[] encoded = BINARY.encode(record);
+		if (SlottedFile.fits(mapping, encoded.length)) {
+			reindex(base, record, () -> file.write(mapping, newest, encoded, this.fsync));
+			return record;
+		}
+		file.invalidate();
+		if (locked) {
+			return saveLocked(change);
+		}
+		try (LockTable.Held lock = lock(change.id())) {
+			return saveLocked(change);
+		}
+	}
+
+	private @Nullable SessionRecord saveLocked(SessionChange change) {
+		Stored base = read(change.id());
+		if (base == null && !change.isCreate()) {
+			return null;
+		}
+		SessionRecord record = SessionRecord.apply((base != null) ? base.record() : null, change);
+		reindex(base, record, () -> write(record, base));
+		return record;
+	}
+
+	private SlottedFile.@Nullable Read readMapped(ByteBuffer mapping) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return SlottedFile.read(mapping, BINARY);
+			}
+			catch (CorruptSessionFileException ex) {
+				if (attempt >= UNREADABLE_ATTEMPTS) {
+					return null;
+				}
+				Thread.onSpinWait();
+			}
+		}
+	}
+
+	/**
+	 * Index a record under its principal before it is written, and drop the base's entry after,
+	 * when the principal or the id changed; an index may name too many sessions, never too few.
+	 */
+	private void reindex(@Nullable Stored base, SessionRecord record, Runnable write) {
+		reindex((base != null) ? base.record() : null, record, write);
+	}
+
+	private void reindex(@Nullable SessionRecord base, SessionRecord record, Runnable write) {
+		boolean reindex = base == null || !base.id().equals(record.id())
+				|| !Objects.equals(base.principalName(), record.principalName());
+		if (reindex) {
+			this.index.add(record);
+		}
+		write.run();
+		if (reindex && base != null) {
+			this.index.remove(base);
 		}
 	}
 
@@ -207,11 +362,12 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 			return null;
 		}
 		try (LockTable.Held lock = lock(id)) {
-			SessionRecord record = read(id);
-			if (record != null) {
-				remove(record);
+			Stored stored = read(id);
+			if (stored == null) {
+				return null;
 			}
-			return record;
+			remove(id, stored);
+			return stored.record();
 		}
 	}
 
@@ -222,11 +378,12 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		}
 		SessionRecord record;
 		try (LockTable.Held lock = lock(id)) {
-			record = read(id);
-			if (record == null || !record.isExpired(now)) {
+			Stored stored = read(id);
+			if (stored == null || !stored.record().isExpired(now)) {
 				return false;
 			}
-			remove(record);
+			record = stored.record();
+			remove(id, stored);
 		}
 		this.removalListener.removed(record, RemovalCause.EXPIRED);
 		return true;
@@ -365,28 +522,62 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	}
 
 	/**
-	 * Read a session file under its record lock, quarantining it if it cannot be parsed.
+	 * Read a session file under its record lock, quarantining it if it cannot be parsed. A file
+	 * marked gone is one whose writer died between marking and replacing or deleting it: it is
+	 * deleted.
 	 */
-	private @Nullable SessionRecord read(String id) {
+	private @Nullable Stored read(String id) {
 		Path path = Objects.requireNonNull(path(id));
-		try {
-			return readFile(id, path);
-		}
-		catch (CorruptSessionFileException ex) {
-			quarantine(path, ex.getMessage());
-			return null;
+		for (int attempt = 1;; attempt++) {
+			try {
+				return readFile(id, path);
+			}
+			catch (GoneException ex) {
+				FileOperations.delete(path);
+				return null;
+			}
+			catch (CorruptSessionFileException ex) {
+				if (attempt >= UNREADABLE_ATTEMPTS) {
+					quarantine(path, ex.getMessage());
+					return null;
+				}
+				Thread.onSpinWait();
+			}
 		}
 	}
 
 	/**
 	 * Read and decode a session file, with or without its record lock.
-	 * @return the record, or {@code null} if there is no file
+	 * @return what the file holds, or {@code null} if there is no file
 	 * @throws CorruptSessionFileException if the file cannot be parsed or holds another session
+	 * (a {@link GoneException} if it is marked gone)
 	 */
-	private @Nullable SessionRecord readFile(String id, Path path) throws CorruptSessionFileException {
-		byte[] bytes;
+	private @Nullable Stored readFile(String id, Path path) throws CorruptSessionFileException {
+		byte[] bytes = readBytes(path);
+		if (bytes == null) {
+			return null;
+		}
+		Stored stored;
+		ByteBuffer file = ByteBuffer.wrap(bytes);
+		if (this.format == FileFormat.BINARY && SlottedFile.isSlotted(file)) {
+			SlottedFile.Read read = SlottedFile.read(file, BINARY);
+			if (read == null) {
+				throw new GoneException();
+			}
+			stored = new Stored(read.record(), file, read.slot());
+		}
+		else {
+			stored = new Stored(this.recordFormat.decode(bytes), null, 0);
+		}
+		if (!stored.record().id().equals(id)) {
+			throw new CorruptSessionFileException("it holds session " + stored.record().id());
+		}
+		return stored;
+	}
+
+	private static byte @Nullable [] readBytes(Path path) {
 		try {
-			bytes = Files.readAllBytes(path);
+			return Files.readAllBytes(path);
 		}
 		catch (NoSuchFileException ex) {
 			return null;
@@ -394,11 +585,6 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read session file " + path, ex);
 		}
-		SessionRecord record = this.recordFormat.decode(bytes);
-		if (!record.id().equals(id)) {
-			throw new CorruptSessionFileException("it holds session " + record.id());
-		}
-		return record;
 	}
 
 	private void quarantine(Path path, @Nullable String reason) {
@@ -422,10 +608,52 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 				+ " and the session is treated as absent");
 	}
 
-	private void write(SessionRecord record) {
+	/**
+	 * Write a record under its record lock: in place into the other slot of the binary file
+	 * that holds {@code base} when it fits, otherwise a new file.
+	 * @param base what the session's file holds now, or {@code null} if it has no file
+	 */
+	private void write(SessionRecord record, @Nullable Stored base) {
+		if (this.format != FileFormat.BINARY) {
+			writeNewFile(record, this.recordFormat.encode(record), base);
+			return;
+		}
+		byte[] encoded = BINARY.encode(record);
+		ByteBuffer file = (base != null) ? base.slotted() : null;
+		if (file != null && SlottedFile.fits(file, encoded.length)) {
+			writeInPlace(record.id(), file, 1 - base.slot(), encoded);
+		}
+		else {
+			writeNewFile(record, SlottedFile.create(encoded).array(), base);
+		}
+	}
+
+	private void writeInPlace(String id, ByteBuffer file, int slot, byte[] encoded) {
+		Path path = Objects.requireNonNull(path(id));
+		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+			ByteBuffer content = SlottedFile.slotContent(encoded);
+			long position = (long) slot * SlottedFile.capacity(file);
+			while (content.hasRemaining()) {
+				position += channel.write(content, position);
+			}
+			if (this.fsync) {
+				channel.force(false);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write session file " + path, ex);
+		}
+	}
+
+	/**
+	 * Write a whole new file for a record: to a temporary file that is renamed over the old one,
+	 * which is marked gone first if it is a slotted binary file.
+	 * @param base what the session's file holds now, or {@code null} if it has no file
+	 */
+	private void writeNewFile(SessionRecord record, byte[] content, @Nullable Stored base) {
 		Path target = Objects.requireNonNull(path(record.id()));
 		Path temp = this.dir.resolve(TEMP_PREFIX + record.id() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-		ByteBuffer buffer = ByteBuffer.wrap(this.recordFormat.encode(record));
+		ByteBuffer buffer = ByteBuffer.wrap(content);
 		try {
 			try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
 					StandardOpenOption.WRITE), FileAttributes.ownerOnlyFile(temp))) {
@@ -435,6 +663,9 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 				if (this.fsync) {
 					channel.force(true);
 				}
+			}
+			if (base != null) {
+				markGone(target, base);
 			}
 			Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			if (this.fsync) {
@@ -447,6 +678,28 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Mark a slotted binary file gone, before it is deleted or replaced, so a process that has
+	 * it mapped looks at the path again.
+	 */
+	private static void markGone(Path path, Stored stored) {
+		ByteBuffer file = stored.slotted();
+		if (file == null) {
+			return;
+		}
+		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+			ByteBuffer gone = ByteBuffer.allocate(4).putInt(0, SlottedFile.GONE);
+			channel.write(gone, 0);
+			channel.write(gone.clear(), SlottedFile.capacity(file));
+		}
+		catch (NoSuchFileException ex) {
+			// Deleted meanwhile
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot mark session file " + path + " as replaced", ex);
+		}
+	}
+
 	private void forceDirectory() {
 		try (FileChannel channel = FileChannel.open(this.dir, StandardOpenOption.READ)) {
 			channel.force(true);
@@ -456,9 +709,14 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		}
 	}
 
-	private void remove(SessionRecord record) {
-		FileOperations.delete(Objects.requireNonNull(path(record.id())));
-		this.index.remove(record);
+	/**
+	 * Delete a session's file and its index entry, under its record lock.
+	 */
+	private void remove(String id, Stored stored) {
+		Path path = Objects.requireNonNull(path(id));
+		markGone(path, stored);
+		FileOperations.delete(path);
+		this.index.remove(stored.record());
 	}
 
 	private void deleteIfStale(Path temp) {
@@ -471,6 +729,24 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		catch (IOException ex) {
 			// Renamed or removed meanwhile
 		}
+	}
+
+	/**
+	 * What a session file holds: its record and, for a slotted binary file, the whole file and
+	 * the slot the record is in.
+	 */
+	private record Stored(SessionRecord record, @Nullable ByteBuffer slotted, int slot) {
+	}
+
+	/**
+	 * A slotted file marked gone: its writer is replacing or deleting it.
+	 */
+	private static final class GoneException extends CorruptSessionFileException {
+
+		GoneException() {
+			super("replaced or deleted meanwhile");
+		}
+
 	}
 
 }

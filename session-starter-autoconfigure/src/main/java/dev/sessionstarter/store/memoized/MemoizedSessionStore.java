@@ -3,8 +3,10 @@ package dev.sessionstarter.store.memoized;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,6 +23,7 @@ import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.RemovalListener;
 import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionHandle;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.SessionTooLargeException;
@@ -73,6 +76,8 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
 
 	private final ConcurrentHashMap<String, SessionLock> locks = new ConcurrentHashMap<>();
+
+	private final ConcurrentHashMap<String, SessionHandle> handles = new ConcurrentHashMap<>();
 
 	private final Queue<String> leftCache = new ConcurrentLinkedQueue<>();
 
@@ -174,13 +179,12 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 			((cached != null) ? this.hits : this.misses).increment();
 			return cached;
 		}
-		if (cached != null && (this.coherence == Coherence.EXCLUSIVE
-				|| Objects.equals(this.delegate.version(id), cached.version()))) {
+		ReentrantLock stripe = stripe(id);
+		if (cached != null && (this.coherence == Coherence.EXCLUSIVE || isCurrent(cached, stripe))) {
 			this.hits.increment();
 			return cached;
 		}
 		this.misses.increment();
-		ReentrantLock stripe = stripe(id);
 		stripe.lock();
 		try {
 			SessionRecord record = this.delegate.find(id);
@@ -194,7 +198,24 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 		}
 		finally {
 			stripe.unlock();
-			releaseLocksOfRemoved();
+			releaseRemoved();
+		}
+	}
+
+	/**
+	 * Ask the delegate whether a cached copy is current, through the session's handle when the
+	 * cache holds one.
+	 */
+	private boolean isCurrent(SessionRecord cached, ReentrantLock stripe) {
+		String id = cached.id();
+		stripe.lock();
+		try {
+			SessionHandle handle = this.handles.get(id);
+			Long version = (handle != null) ? handle.version() : this.delegate.version(id);
+			return Objects.equals(version, cached.version());
+		}
+		finally {
+			stripe.unlock();
 		}
 	}
 
@@ -235,7 +256,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 		try {
 			SessionRecord saved;
 			try {
-				saved = this.delegate.save(change);
+				saved = saveThrough(change);
 			}
 			catch (RuntimeException ex) {
 				// the delegate may have applied the change before failing: no cached copy is trusted
@@ -258,8 +279,25 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 		finally {
 			second.unlock();
 			first.unlock();
-			releaseLocksOfRemoved();
+			releaseRemoved();
 		}
+	}
+
+	/**
+	 * Save a change in the delegate: through the session's handle when the cache holds a copy
+	 * and a handle (exclusively when it also holds the session's lock), by id otherwise. Called
+	 * holding the id's stripe.
+	 */
+	private @Nullable SessionRecord saveThrough(SessionChange change) {
+		if (!change.isCreate() && !change.isRename()) {
+			SessionHandle handle = this.handles.get(change.id());
+			SessionRecord cached = (handle != null) ? this.cache.find(change.id()) : null;
+			if (handle != null && cached != null) {
+				boolean exclusive = this.coherence == Coherence.EXCLUSIVE && this.locks.containsKey(change.id());
+				return handle.save(change, cached, exclusive);
+			}
+		}
+		return this.delegate.save(change);
 	}
 
 	@Override
@@ -276,7 +314,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 		}
 		finally {
 			stripe.unlock();
-			releaseLocksOfRemoved();
+			releaseRemoved();
 		}
 	}
 
@@ -307,7 +345,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 		}
 		finally {
 			stripe.unlock();
-			releaseLocksOfRemoved();
+			releaseRemoved();
 		}
 	}
 
@@ -332,7 +370,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 			return removed;
 		}
 		finally {
-			releaseLocksOfRemoved();
+			releaseRemoved();
 		}
 	}
 
@@ -379,14 +417,16 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		for (String id : this.locks.keySet()) {
+		Set<String> held = new HashSet<>(this.locks.keySet());
+		held.addAll(this.handles.keySet());
+		for (String id : held) {
 			ReentrantLock stripe = stripe(id);
 			stripe.lock();
 			try {
 				if (!this.standalone) {
 					this.cache.delete(id);
 				}
-				releaseLock(id);
+				release(id);
 			}
 			finally {
 				stripe.unlock();
@@ -409,6 +449,12 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 				return;
 			}
 			this.locks.put(id, lock);
+		}
+		if (!this.handles.containsKey(id)) {
+			SessionHandle handle = this.delegate.open(id);
+			if (handle != null) {
+				this.handles.put(id, handle);
+			}
 		}
 		try {
 			this.cache.put(record);
@@ -438,10 +484,17 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 */
 	private void invalidate(String id) {
 		this.cache.delete(id);
-		releaseLock(id);
+		release(id);
 	}
 
-	private void releaseLock(String id) {
+	/**
+	 * Close the id's handle and release its lock; called holding the id's stripe.
+	 */
+	private void release(String id) {
+		SessionHandle handle = this.handles.remove(id);
+		if (handle != null) {
+			handle.close();
+		}
 		SessionLock lock = this.locks.remove(id);
 		if (lock != null) {
 			lock.release();
@@ -451,7 +504,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	/**
 	 * Told by the cache of every session it removed by itself (eviction, or an expired copy).
 	 * Such a removal may happen while this thread holds another id's stripe, so the lock of the
-	 * id is released later, by {@link #releaseLocksOfRemoved()}.
+	 * id is released later, by {@link #releaseRemoved()}.
 	 */
 	private void removedFromCache(SessionRecord record, RemovalCause cause) {
 		if (cause == RemovalCause.EVICTED) {
@@ -460,7 +513,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 		if (this.standalone) {
 			this.removalListener.removed(record, cause);
 		}
-		else if (this.lockManager != null) {
+		else {
 			this.leftCache.add(record.id());
 		}
 	}
@@ -471,9 +524,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 */
 	private void removedFromDelegate(SessionRecord record, RemovalCause cause) {
 		this.cache.delete(record.id());
-		if (this.lockManager != null) {
-			this.leftCache.add(record.id());
-		}
+		this.leftCache.add(record.id());
 		this.removalListener.removed(record, cause);
 	}
 
@@ -481,14 +532,14 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 * Release the locks of ids that left the cache by themselves, unless they are back in it.
 	 * Called holding no stripe.
 	 */
-	private void releaseLocksOfRemoved() {
+	private void releaseRemoved() {
 		String id;
 		while ((id = this.leftCache.poll()) != null) {
 			ReentrantLock stripe = stripe(id);
 			stripe.lock();
 			try {
 				if (this.cache.find(id) == null) {
-					releaseLock(id);
+					release(id);
 				}
 			}
 			finally {

@@ -267,6 +267,7 @@ class FileSessionStoreTests {
 		Files.write(this.dir.resolve(ids[1] + format.extension()), new byte[0]);
 		Path corrupt = this.dir.resolve(ids[2] + format.extension());
 		byte[] damaged = Files.readAllBytes(corrupt);
+		damaged[20] ^= 0x5A; // in the binary layout, inside the record of the only slot written
 		damaged[damaged.length / 2] ^= 0x5A;
 		damaged[damaged.length / 3] = '{';
 		Files.write(corrupt, damaged);

@@ -1,0 +1,223 @@
+package dev.sessionstarter.store.file;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionHandle;
+import dev.sessionstarter.store.SessionRecord;
+
+/**
+ * A binary session file mapped into memory, the {@link SessionHandle} a memoized cache keeps on
+ * each session it caches over the file store. The file's {@linkplain SlottedFile two-slot
+ * layout} is written in place by every process, so the mapping shows other processes' writes
+ * as soon as they are made: a version check is two reads of memory, and a write copies the
+ * new record into the slot that does not hold the newest one. A mapped write is in the
+ * operating system's page cache, where a plain write also goes: it survives the death of this
+ * process, and is forced to the disk only when the store forces its writes.
+ *
+ * <p>When the file is replaced (the session outgrew its slots) or deleted, the writer marks the
+ * old file gone first; the mapping then sees the mark and maps the path again. The mapping is
+ * released by {@link #close()}, explicitly where the JVM allows it (otherwise when it is
+ * garbage collected); every use of one instance, {@code close()} included, must be serialized
+ * by the caller, which is what makes the explicit release safe.
+ */
+final class MappedSessionFile implements SessionHandle {
+
+	private static final Log logger = LogFactory.getLog(MappedSessionFile.class);
+
+	private static final @Nullable MethodHandle UNMAP = unmapper();
+
+	private final FileSessionStore store;
+
+	private final String id;
+
+	private final Path path;
+
+	private @Nullable MappedByteBuffer mapping;
+
+	/**
+	 * The slot that holds the newest record as this handle last saw or wrote it.
+	 */
+	private int newestSlot;
+
+	private boolean closed;
+
+	private MappedSessionFile(FileSessionStore store, String id, Path path) {
+		this.store = store;
+		this.id = id;
+		this.path = path;
+	}
+
+	/**
+	 * Map a session file.
+	 * @param store the store the file belongs to
+	 * @param id the session id
+	 * @param path the session file
+	 * @return the handle, or {@code null} if the file is missing, not in the slotted layout, or
+	 * holds no valid record
+	 */
+	static @Nullable MappedSessionFile open(FileSessionStore store, String id, Path path) {
+		MappedSessionFile file = new MappedSessionFile(store, id, path);
+		if (file.remap() == null) {
+			return null;
+		}
+		return file;
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	@Override
+	public @Nullable Long version() {
+		ByteBuffer mapping = current();
+		return (mapping != null) ? SlottedFile.claimedVersion(mapping) : null;
+	}
+
+	@Override
+	public @Nullable SessionRecord save(SessionChange change, SessionRecord current, boolean exclusive) {
+		return this.store.save(this, change, current, exclusive);
+	}
+
+	/**
+	 * Return the mapping, mapping the path again if the file was marked gone.
+	 * @return the mapping, or {@code null} if the session has no file (or no usable one)
+	 */
+	@Nullable ByteBuffer current() {
+		MappedByteBuffer mapping = this.mapping;
+		if (mapping != null && !SlottedFile.isGone(mapping)) {
+			return mapping;
+		}
+		return remap();
+	}
+
+	/**
+	 * Return the slot that holds the newest record, as this handle last saw or wrote it.
+	 * @return 0 or 1
+	 */
+	int newestSlot() {
+		return this.newestSlot;
+	}
+
+	/**
+	 * Copy an encoded record into the slot that does not hold the newest one, which must fit,
+	 * and make it the newest.
+	 * @param mapping the mapping {@link #current()} returned
+	 * @param newest the slot that holds the newest record now
+	 * @param record the encoded record
+	 * @param force whether to force the slot to the disk
+	 */
+	void write(ByteBuffer mapping, int newest, byte[] record, boolean force) {
+		int slot = 1 - newest;
+		int capacity = SlottedFile.capacity(mapping);
+		SlottedFile.putSlot(mapping, slot, capacity, record);
+		if (force) {
+			((MappedByteBuffer) mapping).force(slot * capacity, SlottedFile.SLOT_HEADER + record.length);
+		}
+		this.newestSlot = slot;
+	}
+
+	/**
+	 * Drop the mapping after the file was replaced by this process; the next use maps the path
+	 * again.
+	 */
+	void invalidate() {
+		unmap();
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		unmap();
+	}
+
+	private @Nullable ByteBuffer remap() {
+		unmap();
+		if (this.closed) {
+			return null;
+		}
+		MappedByteBuffer mapping;
+		try (FileChannel channel = FileChannel.open(this.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+			mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size());
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot map session file " + this.path, ex);
+		}
+		try {
+			SlottedFile.Read read = SlottedFile.isSlotted(mapping) ? SlottedFile.read(mapping, FileSessionStore.BINARY)
+					: null;
+			if (read == null || !read.record().id().equals(this.id)) {
+				release(mapping);
+				return null;
+			}
+			this.newestSlot = read.slot();
+		}
+		catch (CorruptSessionFileException ex) {
+			release(mapping);
+			return null;
+		}
+		this.mapping = mapping;
+		this.store.mapped(1);
+		return mapping;
+	}
+
+	private void unmap() {
+		MappedByteBuffer mapping = this.mapping;
+		if (mapping != null) {
+			this.mapping = null;
+			this.store.mapped(-1);
+			release(mapping);
+		}
+	}
+
+	private static void release(MappedByteBuffer mapping) {
+		if (UNMAP == null) {
+			return;
+		}
+		try {
+			UNMAP.invokeExact((ByteBuffer) mapping);
+		}
+		catch (Throwable ex) {
+			logger.debug("Cannot unmap a session file; it is released when collected", ex);
+		}
+	}
+
+	/**
+	 * Find {@code sun.misc.Unsafe.invokeCleaner}, the supported way before Java 22 to release a
+	 * mapping before the buffer is collected (a collected mapping is released anyway).
+	 */
+	private static @Nullable MethodHandle unmapper() {
+		try {
+			Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+			Field field = unsafeClass.getDeclaredField("theUnsafe");
+			field.setAccessible(true);
+			Object unsafe = field.get(null);
+			return MethodHandles.lookup()
+				.findVirtual(unsafeClass, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
+				.bindTo(unsafe);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			logger.debug("Mapped session files are released when collected", ex);
+			return null;
+		}
+	}
+
+}
