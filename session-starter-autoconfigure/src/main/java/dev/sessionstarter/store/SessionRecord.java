@@ -44,6 +44,13 @@ public final class SessionRecord {
 	private final long version;
 
 	/**
+	 * Not part of the record's value: a memo of the decoder (a repository's serializer) that has
+	 * decoded every value of this record, or of the record it was {@linkplain #apply applied}
+	 * to, so a record a cache hands out again need not be decoded again.
+	 */
+	private @Nullable Object decodedBy;
+
+	/**
 	 * Create a record. The arrays are kept, not copied: callers hand over ownership.
 	 * @param id the session id
 	 * @param creationTime creation time, epoch millis
@@ -198,11 +205,13 @@ public final class SessionRecord {
 		Long lastAccessed = change.lastAccessedTime();
 		Long maxInactive = change.maxInactiveMillis();
 		String id = base.id.equals(change.id()) ? base.id : change.id();
-		return new SessionRecord(id, base.creationTime,
+		SessionRecord record = new SessionRecord(id, base.creationTime,
 				(lastAccessed != null) ? Math.max(lastAccessed, base.lastAccessedTime) : base.lastAccessedTime,
 				(maxInactive != null) ? maxInactive : base.maxInactiveMillis,
 				change.isPrincipalNameChanged() ? change.principalName() : base.principalName, names, values,
 				base.version + 1);
+		record.decodedBy = base.decodedBy;
+		return record;
 	}
 
 	private static SessionRecord create(SessionChange change) {
@@ -229,6 +238,37 @@ public final class SessionRecord {
 			}
 		}
 		return -1;
+	}
+
+	/**
+	 * Whether a decoder has decoded every value of this record, or of the record it was applied
+	 * to (the values a change adds were encoded by the repository that made it).
+	 * @param decoder the decoder
+	 * @return {@code true} if it is marked as having done so
+	 */
+	public boolean isDecodedBy(Object decoder) {
+		return this.decodedBy == decoder;
+	}
+
+	/**
+	 * Mark this record as one whose every value a decoder has decoded.
+	 * @param decoder the decoder
+	 */
+	public void markDecodedBy(Object decoder) {
+		this.decodedBy = decoder;
+	}
+
+	/**
+	 * Return a copy of this record that holds other strings for its attribute names (equal ones).
+	 * @param names the names, index-aligned with this record's
+	 * @return the copy, with this record's {@link #isDecodedBy decoder mark}
+	 */
+	public SessionRecord withNames(String[] names) {
+		Assert.isTrue(names.length == this.names.length, "names must have the record's length");
+		SessionRecord copy = new SessionRecord(this.id, this.creationTime, this.lastAccessedTime,
+				this.maxInactiveMillis, this.principalName, names, this.values, this.version);
+		copy.decodedBy = this.decodedBy;
+		return copy;
 	}
 
 	@Override

@@ -175,7 +175,10 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	 * Set whether {@link #findById(String)} decodes every attribute at once, so that a session
 	 * whose values no longer decode is dropped before the request sees it and the request goes
 	 * on with a new session. Off by default (values are decoded when first read), which is right
-	 * for a store that only ever holds values this process encoded.
+	 * for a store that only ever holds values this process encoded. A record this repository
+	 * has decoded in full is marked ({@link SessionRecord#isDecodedBy}), and so is every record
+	 * applied to it, so a cache that hands the same record out again is not decoded again: the
+	 * values a request adds were encoded here.
 	 * @param decodeOnLoad whether to decode on load
 	 */
 	public void setDecodeOnLoad(boolean decodeOnLoad) {
@@ -234,8 +237,11 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 			return null;
 		}
 		StoredSession session = new StoredSession(record);
-		if (this.decodeOnLoad && !session.decodeAll()) {
-			return null;
+		if (this.decodeOnLoad && !record.isDecodedBy(this.serializer)) {
+			if (!session.decodeAll()) {
+				return null;
+			}
+			record.markDecodedBy(this.serializer);
 		}
 		return session;
 	}

@@ -57,12 +57,7 @@ final class SharedNames {
 		if (shared == null) {
 			return record;
 		}
-		byte[][] values = new byte[count][];
-		for (int i = 0; i < count; i++) {
-			values[i] = record.attributeValue(i);
-		}
-		return new SessionRecord(record.id(), record.creationTime(), record.lastAccessedTime(),
-				record.maxInactiveMillis(), record.principalName(), shared, values, record.version());
+		return record.withNames(shared);
 	}
 
 	/**
