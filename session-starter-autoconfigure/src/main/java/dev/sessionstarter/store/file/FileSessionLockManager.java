@@ -31,7 +31,9 @@ import dev.sessionstarter.store.SessionIds;
  */
 public final class FileSessionLockManager implements SessionLockManager, AutoCloseable {
 
-	private final LockTable locks;
+	private final LockTable[] tables;
+
+	private final boolean forJvm;
 
 	private final AtomicInteger held = new AtomicInteger();
 
@@ -41,7 +43,8 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	 */
 	public FileSessionLockManager(FileSessionStore store) {
 		Assert.notNull(store, "'store' must not be null");
-		this.locks = LockTable.open(store.getDirectory());
+		this.tables = new LockTable[] { LockTable.open(store.getDirectory()) };
+		this.forJvm = false;
 	}
 
 	/**
@@ -51,28 +54,35 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	 */
 	public FileSessionLockManager(Path dir) {
 		Assert.notNull(dir, "'dir' must not be null");
-		this.locks = LockTable.open(FileOperations.createDirectory(dir.toAbsolutePath().normalize()));
+		this.tables = new LockTable[] { LockTable.open(FileOperations.createDirectory(dir.toAbsolutePath().normalize())) };
+		this.forJvm = false;
 	}
 
-	private FileSessionLockManager(LockTable locks) {
-		this.locks = locks;
+	private FileSessionLockManager(LockTable[] tables, boolean forJvm) {
+		this.tables = tables;
+		this.forJvm = forJvm;
 	}
 
 	/**
 	 * Create a manager for the locks a memoized cache in exclusive coherence holds on every
-	 * session it caches, for as long as it caches it. They live in their own lock file,
-	 * {@code <dir>/.cache-lock}, with {@value LockTable#CACHE_SLOTS} slots: the JDK checks every
-	 * lock a JVM holds on a file each time it takes or releases another, so thousands of
-	 * long-held cache locks in the store's lock file would slow every save's record lock; and
-	 * with many slots two cached ids rarely share one. The caches of every JVM on the directory
-	 * exclude each other through this file; request locks ({@code <dir>/.lock}) are separate.
+	 * session it caches, for as long as it caches it. They live in their own lock files,
+	 * {@code <dir>/.cache-lock-0} to {@code -63}, apart from the request and record locks of
+	 * {@code <dir>/.lock}: the JDK checks every lock a JVM holds on a file each time it takes or
+	 * releases another one there, so thousands of long-held locks in one file would slow every
+	 * lock operation on it. The caches of every JVM on the directory exclude each other through
+	 * these files. Within one JVM, ids that hash to one slot share its OS lock, so a cache never
+	 * keeps out its own sessions; one id is still held once at a time.
 	 * @param dir the session directory, created (owner-only) if needed
 	 * @return the manager
 	 */
 	public static FileSessionLockManager forCache(Path dir) {
 		Assert.notNull(dir, "'dir' must not be null");
 		Path directory = FileOperations.createDirectory(dir.toAbsolutePath().normalize());
-		return new FileSessionLockManager(LockTable.open(directory, LockTable.CACHE_FILE_NAME, LockTable.CACHE_SLOTS));
+		LockTable[] tables = new LockTable[LockTable.CACHE_SHARDS];
+		for (int i = 0; i < tables.length; i++) {
+			tables[i] = LockTable.open(directory, LockTable.CACHE_FILE_PREFIX + i, LockTable.CACHE_SLOTS_PER_SHARD);
+		}
+		return new FileSessionLockManager(tables, true);
 	}
 
 	@Override
@@ -84,8 +94,10 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	public @Nullable SessionLock tryLock(String sessionId, Duration timeout) throws InterruptedException {
 		SessionIds.requireValid(sessionId);
 		Assert.notNull(timeout, "'timeout' must not be null");
-		LockTable.Held lock = this.locks.acquire(sessionId, LockTable.Kind.REQUEST,
-				SessionLockManager.timeoutNanos(timeout));
+		long timeoutNanos = SessionLockManager.timeoutNanos(timeout);
+		LockTable table = this.tables[LockTable.shard(sessionId, this.tables.length)];
+		LockTable.Held lock = this.forJvm ? table.acquireForJvm(sessionId, timeoutNanos)
+				: table.acquire(sessionId, LockTable.Kind.REQUEST, timeoutNanos);
 		if (lock == null) {
 			return null;
 		}
@@ -103,7 +115,9 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	 */
 	@Override
 	public void close() {
-		this.locks.close();
+		for (LockTable table : this.tables) {
+			table.close();
+		}
 	}
 
 	private final class FileSessionLock implements SessionLock {

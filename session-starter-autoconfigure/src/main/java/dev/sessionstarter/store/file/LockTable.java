@@ -7,6 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -48,16 +51,24 @@ final class LockTable {
 	static final String FILE_NAME = ".lock";
 
 	/**
-	 * The name of the file that holds the locks a memoized cache keeps on the sessions it
-	 * caches (see {@link FileSessionLockManager#forCache(Path)}).
+	 * The prefix of the names of the files that hold the locks a memoized cache keeps on the
+	 * sessions it caches (see {@link FileSessionLockManager#forCache(Path)}), followed by the
+	 * shard number.
 	 */
-	static final String CACHE_FILE_NAME = ".cache-lock";
+	static final String CACHE_FILE_PREFIX = ".cache-lock-";
 
 	/**
-	 * The number of slots of the cache lock file: a cache holds one lock per cached session for
-	 * a long time, so ids should rarely share a slot.
+	 * The number of cache lock files: the JDK checks every lock a JVM holds on a file each time
+	 * it takes or releases another one there, so a cache's many long-held locks are spread
+	 * over several files.
 	 */
-	static final int CACHE_SLOTS = 1 << 18;
+	static final int CACHE_SHARDS = 64;
+
+	/**
+	 * The number of slots of each cache lock file: a cache holds one lock per cached session for
+	 * a long time, so ids of different processes should rarely share a slot.
+	 */
+	static final int CACHE_SLOTS_PER_SHARD = 1 << 14;
 
 	private static final Log logger = LogFactory.getLog(LockTable.class);
 
@@ -76,6 +87,12 @@ final class LockTable {
 	private volatile FileChannel channel;
 
 	private int references;
+
+	/**
+	 * The slots whose OS lock this JVM holds for {@link #acquireForJvm}, and the ids it holds
+	 * them for; guarded by itself.
+	 */
+	private final Map<Integer, JvmOwned> ownedByJvm = new HashMap<>();
 
 	private LockTable(Path file, int slots) {
 		this.file = file;
@@ -150,11 +167,68 @@ final class LockTable {
 				return null;
 			}
 			acquired = true;
-			return new Held(semaphore, lock);
+			return new Held(() -> {
+				try {
+					releaseOs(lock);
+				}
+				finally {
+					semaphore.release();
+				}
+			});
 		}
 		finally {
 			if (!acquired) {
 				semaphore.release();
+			}
+		}
+	}
+
+	/**
+	 * Acquire an id's request lock for this JVM as a whole rather than for one holder: ids of
+	 * one slot share its OS lock within the JVM (so they never keep each other out), but an id
+	 * is held once at a time, and other processes are kept out of every id of a held slot. For
+	 * locks held long, like a memoized cache's.
+	 * @param id the session id
+	 * @param timeoutNanos the longest wait
+	 * @return the held lock, or {@code null} if it could not be had in time
+	 * @throws InterruptedException if the thread is interrupted while waiting
+	 */
+	@Nullable Held acquireForJvm(String id, long timeoutNanos) throws InterruptedException {
+		long deadline = System.nanoTime() + timeoutNanos;
+		int position = position(id, Kind.REQUEST);
+		long backoff = MIN_BACKOFF_NANOS;
+		while (true) {
+			synchronized (this.ownedByJvm) {
+				JvmOwned owned = this.ownedByJvm.get(position);
+				if (owned == null) {
+					FileLock lock = tryLockOs(position);
+					if (lock != null) {
+						owned = new JvmOwned(lock);
+						this.ownedByJvm.put(position, owned);
+					}
+				}
+				if (owned != null && owned.ids.add(id)) {
+					return new Held(() -> releaseForJvm(position, id));
+				}
+			}
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				return null;
+			}
+			if (Thread.interrupted()) {
+				throw new InterruptedException();
+			}
+			LockSupport.parkNanos(Math.min(remaining, backoff));
+			backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+		}
+	}
+
+	private void releaseForJvm(int position, String id) {
+		synchronized (this.ownedByJvm) {
+			JvmOwned owned = this.ownedByJvm.get(position);
+			if (owned != null && owned.ids.remove(id) && owned.ids.isEmpty()) {
+				this.ownedByJvm.remove(position);
+				releaseOs(owned.lock);
 			}
 		}
 	}
@@ -168,12 +242,33 @@ final class LockTable {
 		return slot(id, SLOTS);
 	}
 
-	private static int slot(String id, int slots) {
+	/**
+	 * Return the slot an id hashes to among a number of them.
+	 * @param id the id
+	 * @param slots the number of slots, a power of two
+	 * @return the slot, from 0 to {@code slots} - 1
+	 */
+	static int slot(String id, int slots) {
+		return mix(id) & (slots - 1);
+	}
+
+	/**
+	 * Return which of several tables an id's lock is in, by other bits of its hash than
+	 * {@link #slot(String, int)} uses (for up to 2^16 slots and 2^8 tables).
+	 * @param id the id
+	 * @param tables the number of tables, a power of two
+	 * @return the table, from 0 to {@code tables} - 1
+	 */
+	static int shard(String id, int tables) {
+		return (mix(id) >>> 24) & (tables - 1);
+	}
+
+	private static int mix(String id) {
 		int hash = id.hashCode();
 		hash ^= (hash >>> 16);
 		hash *= 0x45d9f3b;
 		hash ^= (hash >>> 16);
-		return hash & (slots - 1);
+		return hash;
 	}
 
 	private int position(String id, Kind kind) {
@@ -274,41 +369,59 @@ final class LockTable {
 	}
 
 	/**
+	 * Release an OS lock. The thread's interrupt flag is cleared around the call, as for
+	 * taking one.
+	 */
+	private static void releaseOs(FileLock lock) {
+		boolean interrupted = Thread.interrupted();
+		try {
+			lock.release();
+		}
+		catch (ClosedChannelException ex) {
+			// The OS released it with the channel
+		}
+		catch (IOException ex) {
+			logger.warn("Failed to release a lock in " + lock.channel(), ex);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/**
+	 * A slot's OS lock held for the whole JVM, and the ids it is held for.
+	 */
+	private static final class JvmOwned {
+
+		final FileLock lock;
+
+		final Set<String> ids = new HashSet<>(2);
+
+		JvmOwned(FileLock lock) {
+			this.lock = lock;
+		}
+
+	}
+
+	/**
 	 * A held lock; released once, on any thread.
 	 */
 	static final class Held implements AutoCloseable {
 
-		private final Semaphore semaphore;
-
-		private final FileLock lock;
+		private final Runnable release;
 
 		private final AtomicBoolean released = new AtomicBoolean();
 
-		Held(Semaphore semaphore, FileLock lock) {
-			this.semaphore = semaphore;
-			this.lock = lock;
+		Held(Runnable release) {
+			this.release = release;
 		}
 
 		@Override
 		public void close() {
-			if (!this.released.compareAndSet(false, true)) {
-				return;
-			}
-			boolean interrupted = Thread.interrupted();
-			try {
-				this.lock.release();
-			}
-			catch (ClosedChannelException ex) {
-				// The OS released it with the channel
-			}
-			catch (IOException ex) {
-				logger.warn("Failed to release a lock in " + this.lock.channel(), ex);
-			}
-			finally {
-				this.semaphore.release();
-				if (interrupted) {
-					Thread.currentThread().interrupt();
-				}
+			if (this.released.compareAndSet(false, true)) {
+				this.release.run();
 			}
 		}
 

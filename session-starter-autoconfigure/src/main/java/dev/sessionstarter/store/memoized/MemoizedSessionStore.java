@@ -3,12 +3,11 @@ package dev.sessionstarter.store.memoized;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -75,9 +74,9 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 
 	private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
 
-	private final ConcurrentHashMap<String, SessionLock> locks = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
 
-	private final ConcurrentHashMap<String, SessionHandle> handles = new ConcurrentHashMap<>();
+	private final AtomicInteger heldLocks = new AtomicInteger();
 
 	private final Queue<String> leftCache = new ConcurrentLinkedQueue<>();
 
@@ -210,8 +209,8 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 		String id = cached.id();
 		stripe.lock();
 		try {
-			SessionHandle handle = this.handles.get(id);
-			Long version = (handle != null) ? handle.version() : this.delegate.version(id);
+			Held held = this.held.get(id);
+			Long version = (held != null && held.handle != null) ? held.handle.version() : this.delegate.version(id);
 			return Objects.equals(version, cached.version());
 		}
 		finally {
@@ -250,9 +249,11 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 		int index = stripeIndex(change.id());
 		int previousIndex = (previousId != null) ? stripeIndex(previousId) : index;
 		ReentrantLock first = this.stripes[Math.min(index, previousIndex)];
-		ReentrantLock second = this.stripes[Math.max(index, previousIndex)];
+		ReentrantLock second = (index != previousIndex) ? this.stripes[Math.max(index, previousIndex)] : null;
 		first.lock();
-		second.lock();
+		if (second != null) {
+			second.lock();
+		}
 		try {
 			SessionRecord saved;
 			try {
@@ -277,24 +278,25 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 			return saved;
 		}
 		finally {
-			second.unlock();
+			if (second != null) {
+				second.unlock();
+			}
 			first.unlock();
 			releaseRemoved();
 		}
 	}
 
 	/**
-	 * Save a change in the delegate: through the session's handle when the cache holds a copy
-	 * and a handle (exclusively when it also holds the session's lock), by id otherwise. Called
-	 * holding the id's stripe.
+	 * Save a change in the delegate: through the session's handle when there is one, given the
+	 * record last admitted (exclusively when the session's lock is held too), by id otherwise.
+	 * Called holding the id's stripe.
 	 */
 	private @Nullable SessionRecord saveThrough(SessionChange change) {
 		if (!change.isCreate() && !change.isRename()) {
-			SessionHandle handle = this.handles.get(change.id());
-			SessionRecord cached = (handle != null) ? this.cache.find(change.id()) : null;
-			if (handle != null && cached != null) {
-				boolean exclusive = this.coherence == Coherence.EXCLUSIVE && this.locks.containsKey(change.id());
-				return handle.save(change, cached, exclusive);
+			Held held = this.held.get(change.id());
+			if (held != null && held.handle != null && held.record != null) {
+				boolean exclusive = this.coherence == Coherence.EXCLUSIVE && held.lock != null;
+				return held.handle.save(change, held.record, exclusive);
 			}
 		}
 		return this.delegate.save(change);
@@ -408,7 +410,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 		StoreUsage usage = this.cache.usage();
 		return new CacheStatistics(this.standalone ? "none" : this.delegate.type(), this.coherence,
 				this.hits.sum(), this.misses.sum(), this.evictions.sum(), usage.sessions(), usage.bytes(),
-				this.cache.getMaxSessions(), usage.maxBytes(), this.locks.size());
+				this.cache.getMaxSessions(), usage.maxBytes(), this.heldLocks.get());
 	}
 
 	/**
@@ -417,9 +419,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		Set<String> held = new HashSet<>(this.locks.keySet());
-		held.addAll(this.handles.keySet());
-		for (String id : held) {
+		for (String id : this.held.keySet()) {
 			ReentrantLock stripe = stripe(id);
 			stripe.lock();
 			try {
@@ -441,19 +441,23 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 */
 	private void admit(SessionRecord record) {
 		String id = record.id();
+		Held held = this.held.get(id);
 		SessionLockManager lockManager = this.lockManager;
-		if (lockManager != null && !this.locks.containsKey(id)) {
+		if (lockManager != null && (held == null || held.lock == null)) {
 			SessionLock lock = tryLock(lockManager, id);
 			if (lock == null) {
-				this.cache.delete(id);
+				invalidate(id);
 				return;
 			}
-			this.locks.put(id, lock);
+			held = held(id, held);
+			held.lock = lock;
+			this.heldLocks.incrementAndGet();
 		}
-		if (!this.handles.containsKey(id)) {
+		if (held == null || held.handle == null) {
 			SessionHandle handle = this.delegate.open(id);
 			if (handle != null) {
-				this.handles.put(id, handle);
+				held = held(id, held);
+				held.handle = handle;
 			}
 		}
 		try {
@@ -462,7 +466,20 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 		catch (SessionTooLargeException ex) {
 			logger.debug("Not caching session " + id + ": " + ex.getMessage());
 			invalidate(id);
+			return;
 		}
+		if (held != null) {
+			held.record = record;
+		}
+	}
+
+	private Held held(String id, @Nullable Held held) {
+		if (held != null) {
+			return held;
+		}
+		Held created = new Held();
+		this.held.put(id, created);
+		return created;
 	}
 
 	private @Nullable SessionLock tryLock(SessionLockManager lockManager, String id) {
@@ -491,13 +508,20 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 * Close the id's handle and release its lock; called holding the id's stripe.
 	 */
 	private void release(String id) {
-		SessionHandle handle = this.handles.remove(id);
-		if (handle != null) {
-			handle.close();
+		Held held = this.held.remove(id);
+		if (held == null) {
+			return;
 		}
-		SessionLock lock = this.locks.remove(id);
-		if (lock != null) {
-			lock.release();
+		try {
+			if (held.handle != null) {
+				held.handle.close();
+			}
+		}
+		finally {
+			if (held.lock != null) {
+				this.heldLocks.decrementAndGet();
+				held.lock.release();
+			}
 		}
 	}
 
@@ -555,6 +579,21 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	private static int stripeIndex(String id) {
 		int hash = id.hashCode();
 		return (hash ^ (hash >>> 16)) & (STRIPES - 1);
+	}
+
+	/**
+	 * What the cache holds in the delegate for one cached id: its lock (exclusive coherence), its
+	 * handle, and the record last admitted, which the delegate held when it was admitted.
+	 * Changed only under the id's stripe.
+	 */
+	private static final class Held {
+
+		@Nullable SessionLock lock;
+
+		@Nullable SessionHandle handle;
+
+		@Nullable SessionRecord record;
+
 	}
 
 }
