@@ -95,12 +95,13 @@ final class MappedSessionFile implements SessionHandle {
 	}
 
 	/**
-	 * Return the mapping, mapping the path again if the file was marked gone.
+	 * Return the mapping, mapping the path again if the file is marked gone (while its writer
+	 * is still replacing it, that finds the old file again, whose other slot is still whole).
 	 * @return the mapping, or {@code null} if the session has no file (or no usable one)
 	 */
 	@Nullable ByteBuffer current() {
 		MappedByteBuffer mapping = this.mapping;
-		if (mapping != null && !SlottedFile.isGone(mapping)) {
+		if (mapping != null && !SlottedFile.isGoing(mapping)) {
 			return mapping;
 		}
 		return remap();

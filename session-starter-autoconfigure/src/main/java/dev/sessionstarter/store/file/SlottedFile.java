@@ -93,6 +93,16 @@ final class SlottedFile {
 	}
 
 	/**
+	 * Whether the file is being, or was, deleted or replaced: the first slot is marked gone
+	 * (the mark goes there first). One read, for a mapping checked on every use.
+	 * @param file the whole file
+	 * @return {@code true} if the first slot is marked gone
+	 */
+	static boolean isGoing(ByteBuffer file) {
+		return file.getInt(0) == GONE;
+	}
+
+	/**
 	 * Whether the file was deleted or replaced: its content is no longer the session's.
 	 * @param file the whole file
 	 * @return {@code true} if both slots are marked gone
