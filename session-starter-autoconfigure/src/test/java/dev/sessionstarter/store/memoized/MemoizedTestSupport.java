@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.springframework.test.util.ReflectionTestUtils;
 
+import dev.sessionstarter.store.file.FileSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**
@@ -21,6 +22,13 @@ final class MemoizedTestSupport {
 	static List<String> ids(MemorySessionStore store) {
 		Map<?, ?> sessions = (Map<?, ?>) ReflectionTestUtils.getField(store, "sessions");
 		return sessions.keySet().stream().map(String.class::cast).toList();
+	}
+
+	/**
+	 * Return how many session files a file store has mapped now.
+	 */
+	static int mappings(FileSessionStore store) {
+		return (Integer) ReflectionTestUtils.invokeMethod(store, "mappings");
 	}
 
 }

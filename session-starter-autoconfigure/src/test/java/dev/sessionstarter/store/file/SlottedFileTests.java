@@ -1,0 +1,233 @@
+package dev.sessionstarter.store.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionRecord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for the {@link SlottedFile two-slot layout} of binary session files as the
+ * {@link FileSessionStore} writes and reads it, on real files.
+ */
+class SlottedFileTests {
+
+	@TempDir
+	Path dir;
+
+	private final List<FileSessionStore> stores = new ArrayList<>();
+
+	@AfterEach
+	void closeStores() {
+		this.stores.forEach(FileSessionStore::close);
+	}
+
+	@Test
+	void savingTwiceWritesInPlaceIntoAlternatingSlots() throws IOException {
+		FileSessionStore store = store();
+		store.save(create("one"));
+		Path file = store.path("one");
+		Object inode = Files.getAttribute(file, "unix:ino");
+		long length = Files.size(file);
+		assertThat(length % 1024).isZero();
+		assertThat(newestSlot(file)).isEqualTo(0);
+		store.save(set("one", "b", "2"));
+		assertThat(newestSlot(file)).isEqualTo(1);
+		store.save(set("one", "c", "3"));
+		assertThat(newestSlot(file)).isEqualTo(0);
+		assertThat(Files.getAttribute(file, "unix:ino")).isEqualTo(inode);
+		assertThat(Files.size(file)).isEqualTo(length);
+		assertThat(temporaryFiles()).isEmpty();
+		SessionRecord found = store.find("one");
+		assertThat(found.version()).isEqualTo(3);
+		assertThat(text(found, "b")).isEqualTo("2");
+		assertThat(text(found, "c")).isEqualTo("3");
+	}
+
+	@Test
+	void tornNewestSlotIsIgnoredAndTheNextSaveWritesIntoIt() throws Exception {
+		FileSessionStore store = store();
+		store.save(create("one"));
+		store.save(set("one", "b", "2"));
+		Path file = store.path("one");
+		int torn = newestSlot(file);
+		assertThat(torn).isEqualTo(1);
+		corruptRecord(file, torn);
+		SessionRecord found = store.find("one");
+		assertThat(found.version()).isEqualTo(1);
+		assertThat(found.attribute("b")).isNull();
+		assertThat(store.quarantined()).isZero();
+		assertThat(quarantineDir()).doesNotExist();
+		SessionRecord saved = store.save(set("one", "c", "3"));
+		assertThat(saved.version()).isEqualTo(2);
+		assertThat(newestSlot(file)).isEqualTo(torn);
+		ByteBuffer content = ByteBuffer.wrap(Files.readAllBytes(file));
+		assertThat(SlottedFile.read(content, FileSessionStore.BINARY).slot()).isEqualTo(torn);
+		// both slots whole again: the older one still decodes when the newest is torn
+		corruptRecord(file, torn);
+		assertThat(store.find("one").version()).isEqualTo(1);
+		store.save(set("one", "d", "4"));
+		assertThat(store.find("one").version()).isEqualTo(2);
+		assertThat(text(store.find("one"), "d")).isEqualTo("4");
+		assertThat(store.quarantined()).isZero();
+	}
+
+	@Test
+	void fileWithBothSlotsCorruptIsQuarantinedAndCounted() throws IOException {
+		FileSessionStore store = store();
+		store.save(create("one"));
+		store.save(set("one", "b", "2"));
+		Path file = store.path("one");
+		corruptRecord(file, 0);
+		corruptRecord(file, 1);
+		assertThat(store.find("one")).isNull();
+		assertThat(store.quarantined()).isEqualTo(1);
+		assertThat(file).doesNotExist();
+		try (Stream<Path> quarantined = Files.list(quarantineDir())) {
+			assertThat(quarantined).hasSize(1);
+		}
+		assertThat(store.find("one")).isNull();
+		assertThat(store.quarantined()).isEqualTo(1);
+	}
+
+	@Test
+	void fileOfThePreviousLayoutIsReadAndRewrittenInTheSlottedLayout() throws IOException {
+		FileSessionStore store = store();
+		long now = System.currentTimeMillis();
+		SessionRecord old = new SessionRecord("one", now, now, Duration.ofMinutes(30).toMillis(), null,
+				new String[] { "a" }, new byte[][] { "123".getBytes(StandardCharsets.UTF_8) }, 5);
+		Path file = store.path("one");
+		Files.write(file, new BinaryRecordFormat().encode(old));
+		SessionRecord found = store.find("one");
+		assertThat(found.version()).isEqualTo(5);
+		assertThat(text(found, "a")).isEqualTo("123");
+		SessionRecord saved = store.save(set("one", "b", "2"));
+		assertThat(saved.version()).isEqualTo(6);
+		byte[] content = Files.readAllBytes(file);
+		assertThat(content.length % 1024).isZero();
+		assertThat(ByteBuffer.wrap(content).getInt(0)).isEqualTo(SlottedFile.MAGIC);
+		SessionRecord reread = store().find("one");
+		assertThat(reread.version()).isEqualTo(6);
+		assertThat(text(reread, "a")).isEqualTo("123");
+		assertThat(text(reread, "b")).isEqualTo("2");
+		assertThat(temporaryFiles()).isEmpty();
+	}
+
+	@Test
+	void sessionThatOutgrowsItsSlotsGetsANewFileAndTheOldOneIsMarkedGone() throws IOException {
+		FileSessionStore store = store();
+		store.save(create("one"));
+		Path file = store.path("one");
+		Object inode = Files.getAttribute(file, "unix:ino");
+		long length = Files.size(file);
+		try (var old = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+			store.save(set("one", "big", "x".repeat(8192)));
+			ByteBuffer oldContent = ByteBuffer.allocate((int) old.size());
+			old.read(oldContent, 0);
+			assertThat(oldContent.getInt(0)).isEqualTo(SlottedFile.GONE);
+			assertThat(oldContent.getInt((int) length / 2)).isEqualTo(SlottedFile.GONE);
+			assertThat(SlottedFile.isGone(oldContent)).isTrue();
+		}
+		assertThat(Files.getAttribute(file, "unix:ino")).isNotEqualTo(inode);
+		assertThat(Files.size(file)).isGreaterThan(length);
+		assertThat(Files.size(file) % 1024).isZero();
+		assertThat(text(store.find("one"), "big")).hasSize(8192);
+		assertThat(temporaryFiles()).isEmpty();
+	}
+
+	@Test
+	void deletedFileIsMarkedGoneBeforeItIsUnlinked() throws IOException {
+		FileSessionStore store = store();
+		store.save(create("one"));
+		Path file = store.path("one");
+		try (var old = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+			assertThat(store.delete("one")).isNotNull();
+			ByteBuffer oldContent = ByteBuffer.allocate((int) old.size());
+			old.read(oldContent, 0);
+			assertThat(SlottedFile.isGone(oldContent)).isTrue();
+		}
+		assertThat(file).doesNotExist();
+	}
+
+	private FileSessionStore store() {
+		FileSessionStore store = new FileSessionStore(this.dir, FileFormat.BINARY, false);
+		this.stores.add(store);
+		return store;
+	}
+
+	static SessionChange create(String id) {
+		long now = System.currentTimeMillis();
+		return new SessionChange(id, null, true, now, now, Duration.ofMinutes(30).toMillis(), false, null,
+				Map.of("a", "123".getBytes(StandardCharsets.UTF_8)));
+	}
+
+	static SessionChange set(String id, String name, String value) {
+		return new SessionChange(id, null, false, 0, System.currentTimeMillis(), null, false, null,
+				Map.of(name, value.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	static String text(SessionRecord record, String name) {
+		byte[] value = record.attribute(name);
+		return (value != null) ? new String(value, StandardCharsets.UTF_8) : null;
+	}
+
+	/**
+	 * Return the slot whose header names the higher version, read from the file as written.
+	 */
+	static int newestSlot(Path file) throws IOException {
+		ByteBuffer content = ByteBuffer.wrap(Files.readAllBytes(file));
+		int capacity = content.limit() / 2;
+		long first = slotVersion(content, 0);
+		long second = slotVersion(content, capacity);
+		return (second > first) ? 1 : 0;
+	}
+
+	private static long slotVersion(ByteBuffer content, int offset) {
+		if (content.getInt(offset) != SlottedFile.MAGIC) {
+			return -1;
+		}
+		return content.getLong(offset + SlottedFile.SLOT_HEADER + 4);
+	}
+
+	/**
+	 * Flip bytes at the end of a slot's record, leaving its header and version intact as a
+	 * writer that died half-way would.
+	 */
+	static void corruptRecord(Path file, int slot) throws IOException {
+		byte[] bytes = Files.readAllBytes(file);
+		ByteBuffer content = ByteBuffer.wrap(bytes);
+		int offset = slot * (bytes.length / 2);
+		int length = content.getInt(offset + 4);
+		int end = offset + SlottedFile.SLOT_HEADER + length;
+		for (int i = end - 3; i < end; i++) {
+			bytes[i] ^= 0x5A;
+		}
+		Files.write(file, bytes);
+	}
+
+	private Path quarantineDir() {
+		return this.dir.resolve(FileSessionStore.QUARANTINE_DIR);
+	}
+
+	private List<Path> temporaryFiles() throws IOException {
+		try (Stream<Path> files = Files.list(this.dir)) {
+			return files.filter((path) -> path.getFileName().toString().startsWith(FileSessionStore.TEMP_PREFIX))
+				.toList();
+		}
+	}
+
+}

@@ -1,0 +1,151 @@
+package dev.sessionstarter.store.memoized;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.file.FileFormat;
+import dev.sessionstarter.store.file.FileSessionLockManager;
+import dev.sessionstarter.store.file.FileSessionStore;
+import dev.sessionstarter.store.memory.MemorySessionStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The session files a memoized store keeps mapped over the file store: released when an id
+ * leaves the cache, and showing another store's writes in place, by a larger file, or by a
+ * delete.
+ */
+class MemoizedFileMappingTests {
+
+	@TempDir
+	Path dir;
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (int i = this.closeables.size() - 1; i >= 0; i--) {
+			this.closeables.get(i).close();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Coherence.class)
+	void mappingsAreReleasedWhenSessionsAreEvictedDeletedOrTheStoreIsClosed(Coherence coherence) {
+		FileSessionStore files = fileStore();
+		MemorySessionStore cache = new MemorySessionStore(64L * 1024 * 1024, 3, 0.5, Clock.systemUTC());
+		MemoizedSessionStore store = memoized(files, cache, coherence);
+		for (int i = 0; i < 10; i++) {
+			String id = "session-" + i;
+			store.save(create(id));
+			assertThat(store.find(id)).isNotNull();
+			store.save(set(id, "n", Integer.toString(i)));
+			assertThat(MemoizedTestSupport.mappings(files)).as("mappings after %s", id)
+				.isLessThanOrEqualTo((int) cache.usage().sessions());
+		}
+		assertThat(cache.usage().sessions()).isLessThanOrEqualTo(3);
+		List<String> cached = MemoizedTestSupport.ids(cache);
+		assertThat(cached).isNotEmpty();
+		for (String id : cached) {
+			assertThat(store.find(id)).isNotNull();
+		}
+		int before = MemoizedTestSupport.mappings(files);
+		assertThat(before).as("one mapping per cached session").isEqualTo(cached.size());
+		assertThat(store.delete(cached.get(0))).isNotNull();
+		assertThat(MemoizedTestSupport.mappings(files)).isLessThan(before)
+			.isLessThanOrEqualTo((int) cache.usage().sessions());
+		for (int i = 0; i < 10; i++) {
+			String id = "session-" + i;
+			if (!id.equals(cached.get(0))) {
+				assertThat(text(store.find(id), "n")).isEqualTo(Integer.toString(i));
+			}
+		}
+		store.close();
+		assertThat(MemoizedTestSupport.mappings(files)).isZero();
+	}
+
+	@Test
+	void cachedSessionShowsAnotherStoresChangesInPlaceByGrowthAndByDelete() {
+		FileSessionStore files = fileStore();
+		MemorySessionStore cache = new MemorySessionStore(64L * 1024 * 1024, 100, 0.9, Clock.systemUTC());
+		MemoizedSessionStore a = memoized(files, cache, Coherence.VALIDATE);
+		FileSessionStore b = fileStore();
+		a.save(create("one"));
+		assertThat(a.find("one").version()).isEqualTo(1);
+		assertThat(MemoizedTestSupport.ids(cache)).contains("one");
+
+		b.save(set("one", "b", "in-place"));
+		SessionRecord seen = a.find("one");
+		assertThat(seen.version()).isEqualTo(2);
+		assertThat(text(seen, "b")).isEqualTo("in-place");
+
+		b.save(set("one", "big", "z".repeat(8192)));
+		seen = a.find("one");
+		assertThat(seen.version()).isEqualTo(3);
+		assertThat(text(seen, "big")).hasSize(8192);
+
+		SessionRecord saved = a.save(set("one", "a", "from-a"));
+		assertThat(saved.version()).isEqualTo(4);
+		SessionRecord seenByB = b.find("one");
+		assertThat(seenByB.version()).isEqualTo(4);
+		assertThat(text(seenByB, "a")).isEqualTo("from-a");
+		assertThat(text(seenByB, "b")).isEqualTo("in-place");
+		assertThat(text(seenByB, "big")).hasSize(8192);
+
+		b.save(set("one", "b", "again"));
+		assertThat(text(a.find("one"), "b")).isEqualTo("again");
+
+		assertThat(b.delete("one")).isNotNull();
+		assertThat(a.find("one")).isNull();
+		assertThat(a.save(set("one", "a", "lost"))).isNull();
+		assertThat(b.find("one")).isNull();
+		assertThat(MemoizedTestSupport.mappings(files)).isZero();
+	}
+
+	private FileSessionStore fileStore() {
+		FileSessionStore store = new FileSessionStore(this.dir, FileFormat.BINARY, false);
+		this.closeables.add(store);
+		return store;
+	}
+
+	private MemoizedSessionStore memoized(FileSessionStore files, MemorySessionStore cache, Coherence coherence) {
+		MemoizedSessionStore store = new MemoizedSessionStore(files, cache, coherence);
+		if (coherence == Coherence.EXCLUSIVE) {
+			FileSessionLockManager locks = FileSessionLockManager.forCache(this.dir);
+			this.closeables.add(locks);
+			store.setLockManager(locks, Duration.ZERO);
+		}
+		this.closeables.add(store);
+		return store;
+	}
+
+	private static SessionChange create(String id) {
+		long now = System.currentTimeMillis();
+		return new SessionChange(id, null, true, now, now, Duration.ofMinutes(30).toMillis(), false, null,
+				Map.of("a", "123".getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private static SessionChange set(String id, String name, String value) {
+		return new SessionChange(id, null, false, 0, System.currentTimeMillis(), null, false, null,
+				Map.of(name, value.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private static String text(SessionRecord record, String name) {
+		byte[] value = record.attribute(name);
+		return (value != null) ? new String(value, StandardCharsets.UTF_8) : null;
+	}
+
+}
