@@ -207,7 +207,14 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		if (this.format != FileFormat.BINARY || path == null || this.mappings.get() >= MAX_MAPPINGS) {
 			return null;
 		}
-		return MappedSessionFile.open(this, id, path);
+		try {
+			return MappedSessionFile.open(this, id, path);
+		}
+		catch (UncheckedIOException ex) {
+			// out of mappings, say: the session is served without one
+			logger.debug("Cannot map session file " + path, ex);
+			return null;
+		}
 	}
 
 	/**

@@ -2,19 +2,12 @@ package dev.sessionstarter.store.file;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.sessionstarter.store.SessionChange;
@@ -32,15 +25,11 @@ import dev.sessionstarter.store.SessionRecord;
  *
  * <p>When the file is replaced (the session outgrew its slots) or deleted, the writer marks the
  * old file gone first; the mapping then sees the mark and maps the path again. The mapping is
- * released by {@link #close()}, explicitly where the JVM allows it (otherwise when it is
- * garbage collected); every use of one instance, {@code close()} included, must be serialized
- * by the caller, which is what makes the explicit release safe.
+ * released by {@link #close()} (see {@link MappedRegion}); every use of one instance,
+ * {@code close()} included, must be serialized by the caller, which is what makes the release
+ * safe.
  */
 final class MappedSessionFile implements SessionHandle {
-
-	private static final Log logger = LogFactory.getLog(MappedSessionFile.class);
-
-	private static final @Nullable MethodHandle UNMAP = unmapper();
 
 	private final FileSessionStore store;
 
@@ -48,7 +37,7 @@ final class MappedSessionFile implements SessionHandle {
 
 	private final Path path;
 
-	private @Nullable MappedByteBuffer mapping;
+	private @Nullable MappedRegion region;
 
 	/**
 	 * The slot that holds the newest record as this handle last saw or wrote it.
@@ -100,9 +89,9 @@ final class MappedSessionFile implements SessionHandle {
 	 * @return the mapping, or {@code null} if the session has no file (or no usable one)
 	 */
 	@Nullable ByteBuffer current() {
-		MappedByteBuffer mapping = this.mapping;
-		if (mapping != null && !SlottedFile.isGoing(mapping)) {
-			return mapping;
+		MappedRegion region = this.region;
+		if (region != null && !SlottedFile.isGoing(region.buffer())) {
+			return region.buffer();
 		}
 		return remap();
 	}
@@ -127,8 +116,8 @@ final class MappedSessionFile implements SessionHandle {
 		int slot = 1 - newest;
 		int capacity = SlottedFile.capacity(mapping);
 		SlottedFile.putSlot(mapping, slot, capacity, record);
-		if (force) {
-			((MappedByteBuffer) mapping).force(slot * capacity, SlottedFile.SLOT_HEADER + record.length);
+		if (force && this.region != null) {
+			this.region.force();
 		}
 		this.newestSlot = slot;
 	}
@@ -152,9 +141,9 @@ final class MappedSessionFile implements SessionHandle {
 		if (this.closed) {
 			return null;
 		}
-		MappedByteBuffer mapping;
+		MappedRegion region;
 		try (FileChannel channel = FileChannel.open(this.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-			mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size());
+			region = MappedRegion.map(channel);
 		}
 		catch (NoSuchFileException ex) {
 			return null;
@@ -162,62 +151,31 @@ final class MappedSessionFile implements SessionHandle {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot map session file " + this.path, ex);
 		}
+		ByteBuffer mapping = region.buffer();
 		try {
 			SlottedFile.Read read = SlottedFile.isSlotted(mapping) ? SlottedFile.read(mapping, FileSessionStore.BINARY)
 					: null;
 			if (read == null || !read.record().id().equals(this.id)) {
-				release(mapping);
+				region.release();
 				return null;
 			}
 			this.newestSlot = read.slot();
 		}
 		catch (CorruptSessionFileException ex) {
-			release(mapping);
+			region.release();
 			return null;
 		}
-		this.mapping = mapping;
+		this.region = region;
 		this.store.mapped(1);
 		return mapping;
 	}
 
 	private void unmap() {
-		MappedByteBuffer mapping = this.mapping;
-		if (mapping != null) {
-			this.mapping = null;
+		MappedRegion region = this.region;
+		if (region != null) {
+			this.region = null;
 			this.store.mapped(-1);
-			release(mapping);
-		}
-	}
-
-	private static void release(MappedByteBuffer mapping) {
-		if (UNMAP == null) {
-			return;
-		}
-		try {
-			UNMAP.invokeExact((ByteBuffer) mapping);
-		}
-		catch (Throwable ex) {
-			logger.debug("Cannot unmap a session file; it is released when collected", ex);
-		}
-	}
-
-	/**
-	 * Find {@code sun.misc.Unsafe.invokeCleaner}, the supported way before Java 22 to release a
-	 * mapping before the buffer is collected (a collected mapping is released anyway).
-	 */
-	private static @Nullable MethodHandle unmapper() {
-		try {
-			Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-			Field field = unsafeClass.getDeclaredField("theUnsafe");
-			field.setAccessible(true);
-			Object unsafe = field.get(null);
-			return MethodHandles.lookup()
-				.findVirtual(unsafeClass, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
-				.bindTo(unsafe);
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			logger.debug("Mapped session files are released when collected", ex);
-			return null;
+			region.release();
 		}
 	}
 
