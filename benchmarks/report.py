@@ -5,13 +5,14 @@ Usage: report.py --implementations IMPLEMENTATIONS.tsv [--jmh-args ARGS] [--inte
                  [--interleaved-args ARGS] [--heap HEAP_TABLE.md] [JMH_RESULT.json...]
 
 IMPLEMENTATIONS.tsv is what `java -cp benchmarks.jar dev.sessionstarter.benchmarks.Implementation`
-prints (name, label, baseline). JMH result files of RequestCycleBenchmark for the same benchmark and
+prints (name, label, baselines: comma-separated, `-` for none). JMH result files of RequestCycleBenchmark for the same benchmark and
 thread count (rounds of run.sh) are pooled: per cell the median and range of the measured iterations'
 ops/s and the CPU nanoseconds per operation of the benchmark threads (cpuNanos / operations). The
 interleaved file holds one line per implementation and counted round (workload, implementation,
-round, ops/s, CPU ns/op); its ratios are medians of per-round ratios (an implementation against its
-baseline measured in the same round). Every ratio is implementation / baseline by ops/s, and
-baseline CPU ns / implementation CPU ns per CPU: above 1 means faster than the baseline.
+round, ops/s, CPU ns/op); its ratios are medians of per-round ratios (an implementation against each
+of its baselines measured in the same round). Every ratio is implementation / baseline by ops/s, and
+baseline CPU ns / implementation CPU ns per CPU: above 1 means faster than the baseline. An
+implementation with several baselines gets one ratio per baseline.
 """
 import argparse
 import datetime
@@ -41,12 +42,12 @@ def raw(metric):
 
 
 def load_implementations(path):
-    implementations = {}  # name -> (label, baseline or None), in enum order
+    implementations = {}  # name -> (label, [baseline, ...], empty for a baseline itself), in enum order
     with open(path) as f:
         for line in f:
             if line.strip():
-                name, label, baseline = line.rstrip("\n").split("\t")
-                implementations[name] = (label, None if baseline == "-" else baseline)
+                name, label, baselines = line.rstrip("\n").split("\t")
+                implementations[name] = (label, [] if baselines == "-" else baselines.split(","))
     return implementations
 
 
@@ -83,6 +84,15 @@ def number(value):
 
 def ratio(value):
     return "%.2fx" % value
+
+
+def ratios_cell(pairs):
+    """One table cell of ratios from (baseline, ratio or None) pairs: the bare ratio for one baseline,
+    each measured ratio followed by its baseline for several, "–" when none was measured."""
+    if len(pairs) == 1:
+        return ratio(pairs[0][1]) if pairs[0][1] else "–"
+    measured = ["%s %s" % (ratio(value), short(baseline)) for baseline, value in pairs if value]
+    return ", ".join(measured) if measured else "–"
 
 
 def jmh_figures(cells, workload, threads, name):
@@ -149,11 +159,15 @@ def main():
     out.append("| implementation | what | ratios against |")
     out.append("|---|---|---|")
     for name in measured:
-        label, baseline = implementations[name]
-        out.append("| `%s` | %s | %s |" % (short(name), label, "`%s`" % short(baseline) if baseline else "(baseline)"))
+        label, baselines = implementations[name]
+        out.append("| `%s` | %s | %s |" % (short(name), label, ", ".join("`%s`" % short(b) for b in baselines)
+                                           if baselines else "(baseline)"))
     out.append("")
 
     out.append("## Ratios to the baseline (ops/s; above 1 is faster)")
+    out.append("")
+    out.append("Targets the issues set: memory store at least 0.5x Map; memoized validate over file: at least 3x "
+               "file; memoized exclusive: at least 2/3 of memory.")
     out.append("")
     columns = [(workload, "JMH %dt" % t, ("jmh", t)) for workload in WORKLOADS for t in thread_counts]
     if rounds:
@@ -162,22 +176,21 @@ def main():
     out.append("| implementation | baseline | %s |" % " | ".join("%s %s" % (c[0], c[1]) for c in columns))
     out.append("|---|---|%s" % ("---:|" * len(columns)))
     for name in measured:
-        baseline = implementations[name][1]
-        if baseline is None:
-            continue
-        values = []
-        for workload, _, (mode, threads) in columns:
-            if mode == "jmh":
-                by_ops, by_cpu = jmh_ratios(cells, workload, threads, name, baseline)
-            else:
-                by_ops, by_cpu = interleaved_ratios(rounds, workload, name, baseline)
-            values.append("n/a" if by_ops is None else
-                          "%s (CPU %s)" % (ratio(by_ops), ratio(by_cpu) if by_cpu else "n/a"))
-        out.append("| `%s` | `%s` | %s |" % (short(name), short(baseline), " | ".join(values)))
+        for baseline in implementations[name][1]:
+            values = []
+            for workload, _, (mode, threads) in columns:
+                if mode == "jmh":
+                    by_ops, by_cpu = jmh_ratios(cells, workload, threads, name, baseline)
+                else:
+                    by_ops, by_cpu = interleaved_ratios(rounds, workload, name, baseline)
+                values.append("n/a" if by_ops is None else
+                              "%s (CPU %s)" % (ratio(by_ops), ratio(by_cpu) if by_cpu else "n/a"))
+            out.append("| `%s` | `%s` | %s |" % (short(name), short(baseline), " | ".join(values)))
     out.append("")
     out.append("Each cell: ops/s ratio, and in brackets the ratio by CPU time per operation of the benchmark "
                "thread(s) (baseline CPU ns / implementation CPU ns), which hardly moves when other processes "
-               "share the cores while ops/s does. Target for the memory store: at least 0.5x Map.")
+               "share the cores while ops/s does. An implementation with several baselines has one row per "
+               "baseline.")
 
     for workload in WORKLOADS:
         if not any(key[0] == workload for key in cells) and workload not in rounds:
@@ -189,21 +202,22 @@ def main():
                    "ratio per CPU |")
         out.append("|---|---|---:|---:|---:|---:|")
         for name in measured:
-            baseline = implementations[name][1]
+            baselines = implementations[name][1]
             rows = [("JMH %dt" % t, jmh_figures(cells, workload, t, name),
-                     jmh_ratios(cells, workload, t, name, baseline) if baseline else (None, None))
+                     [(b, jmh_ratios(cells, workload, t, name, b)) for b in baselines])
                     for t in thread_counts]
             if rounds:
                 rows.append(("interleaved", interleaved_figures(rounds, workload, name),
-                             interleaved_ratios(rounds, workload, name, baseline) if baseline else (None, None)))
-            for mode, figures, (by_ops, by_cpu) in rows:
+                             [(b, interleaved_ratios(rounds, workload, name, b)) for b in baselines]))
+            for mode, figures, by_baseline in rows:
                 if figures is None:
                     continue
                 median, (low, high), cpu = figures
+                by_ops = ratios_cell([(b, r[0]) for b, r in by_baseline]) if by_baseline else "–"
+                by_cpu = ratios_cell([(b, r[1]) for b, r in by_baseline]) if by_baseline else "–"
                 out.append("| `%s` | %s | %s (%s–%s) | %s | %s | %s |"
                            % (short(name), mode, number(median), number(low), number(high),
-                              number(cpu) if cpu else "n/a", ratio(by_ops) if by_ops else "–",
-                              ratio(by_cpu) if by_cpu else "–"))
+                              number(cpu) if cpu else "n/a", by_ops, by_cpu))
     out.append("")
     out.append("`requestCycle`: findById of a random one of 10,000 medium sessions, setLastAccessedTime, read the "
                "counter, write it incremented, save. `createAndSave`: createSession, set five attributes, save, "

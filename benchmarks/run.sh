@@ -3,8 +3,8 @@
 # (requestCycle and createAndSave, one trial per implementation, 1 and 2 threads), the
 # InterleavedBenchmark (the same workloads, implementations alternating in 1 s rounds) and the
 # memory store's HeapCheck, and writes tables of throughput, CPU time per operation and ratios
-# (each implementation against its baseline: memory against Map, file and JDBC-on-disk against
-# JDBC on in-memory H2) to stdout and to benchmarks/results/latest.md.
+# (each implementation against its baselines: memory against Map, file and JDBC-on-disk against
+# JDBC on in-memory H2, memoized against file and memory) to stdout and to benchmarks/results/latest.md.
 #
 # Usage (from anywhere): benchmarks/run.sh
 # Environment (defaults in brackets):

@@ -1,9 +1,8 @@
 package dev.sessionstarter.benchmarks;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
-
-import org.jspecify.annotations.Nullable;
 
 import dev.sessionstarter.store.file.FileFormat;
 import dev.sessionstarter.store.memoized.Coherence;
@@ -11,13 +10,15 @@ import dev.sessionstarter.store.memoized.Coherence;
 /**
  * The repositories the benchmarks compare, ours and Spring Session's. A JMH {@code @Param} and
  * the {@link InterleavedBenchmark} walk these constants, so every figure of one run is measured
- * side by side; each names the {@link #baseline()} its ratios are taken against.
+ * side by side; each names the {@link #baselines() baselines} its ratios are taken against (none
+ * for a baseline itself, one for most, several when an issue sets targets against several).
  *
  * <p>To add a competitor: a {@link RepositoryAdapter} subclass that builds it as an application
  * would, and a constant here whose {@link #create()} returns it.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.sessionstarter.benchmarks.Implementation}
- * prints one line per constant ({@code name}, {@code label}, {@code baseline}, tab-separated);
+ * prints one line per constant ({@code name}, {@code label}, {@code baselines}, tab-separated, the
+ * baselines comma-separated or {@code -} for none);
  * {@code benchmarks/run.sh} and {@code report.py} read it.
  */
 public enum Implementation {
@@ -31,7 +32,7 @@ public enum Implementation {
 	},
 
 	/** Spring Session's {@code MapSessionRepository} ({@link MapRepositoryAdapter}). */
-	MAP("Map (Spring Session)", null) {
+	MAP("Map (Spring Session)") {
 		@Override
 		RepositoryAdapter<?> create() {
 			return MapRepositoryAdapter.create();
@@ -72,9 +73,10 @@ public enum Implementation {
 
 	/**
 	 * Our {@code memoized} store in validate coherence over binary files on tmpfs
-	 * ({@link MemoizedStoreAdapter}), against the file store alone: what the cache gains.
+	 * ({@link MemoizedStoreAdapter}), against the file store alone (what the cache gains) and
+	 * against our {@code memory} store (how near the cache comes to it).
 	 */
-	MEMOIZED_VALIDATE_BINARY_TMPFS("memoized validate, binary tmpfs (ours)", "FILE_BINARY_TMPFS") {
+	MEMOIZED_VALIDATE_BINARY_TMPFS("memoized validate, binary tmpfs (ours)", "FILE_BINARY_TMPFS", "MEMORY") {
 		@Override
 		RepositoryAdapter<?> create() throws Exception {
 			return MemoizedStoreAdapter.create(TMPFS, Coherence.VALIDATE);
@@ -82,7 +84,7 @@ public enum Implementation {
 	},
 
 	/** Our {@code memoized} store in exclusive coherence over binary files on tmpfs. */
-	MEMOIZED_EXCLUSIVE_BINARY_TMPFS("memoized exclusive, binary tmpfs (ours)", "FILE_BINARY_TMPFS") {
+	MEMOIZED_EXCLUSIVE_BINARY_TMPFS("memoized exclusive, binary tmpfs (ours)", "FILE_BINARY_TMPFS", "MEMORY") {
 		@Override
 		RepositoryAdapter<?> create() throws Exception {
 			return MemoizedStoreAdapter.create(TMPFS, Coherence.EXCLUSIVE);
@@ -90,7 +92,7 @@ public enum Implementation {
 	},
 
 	/** Our {@code memoized} store in validate coherence over binary files on disk. */
-	MEMOIZED_VALIDATE_BINARY_DISK("memoized validate, binary disk (ours)", "FILE_BINARY_DISK") {
+	MEMOIZED_VALIDATE_BINARY_DISK("memoized validate, binary disk (ours)", "FILE_BINARY_DISK", "MEMORY") {
 		@Override
 		RepositoryAdapter<?> create() throws Exception {
 			return MemoizedStoreAdapter.create(diskDirectory(), Coherence.VALIDATE);
@@ -98,7 +100,7 @@ public enum Implementation {
 	},
 
 	/** Our {@code memoized} store in exclusive coherence over binary files on disk. */
-	MEMOIZED_EXCLUSIVE_BINARY_DISK("memoized exclusive, binary disk (ours)", "FILE_BINARY_DISK") {
+	MEMOIZED_EXCLUSIVE_BINARY_DISK("memoized exclusive, binary disk (ours)", "FILE_BINARY_DISK", "MEMORY") {
 		@Override
 		RepositoryAdapter<?> create() throws Exception {
 			return MemoizedStoreAdapter.create(diskDirectory(), Coherence.EXCLUSIVE);
@@ -109,7 +111,7 @@ public enum Implementation {
 	 * Spring Session's {@code JdbcIndexedSessionRepository} on an embedded in-memory H2 database
 	 * ({@link JdbcRepositoryAdapter}).
 	 */
-	JDBC_H2_MEMORY("JDBC H2 in memory (Spring Session)", null) {
+	JDBC_H2_MEMORY("JDBC H2 in memory (Spring Session)") {
 		@Override
 		RepositoryAdapter<?> create() {
 			return JdbcRepositoryAdapter.inMemory();
@@ -137,11 +139,11 @@ public enum Implementation {
 
 	private final String label;
 
-	private final @Nullable String baseline;
+	private final List<String> baselines;
 
-	Implementation(String label, @Nullable String baseline) {
+	Implementation(String label, String... baselines) {
 		this.label = label;
-		this.baseline = baseline;
+		this.baselines = List.of(baselines);
 	}
 
 	/**
@@ -160,11 +162,12 @@ public enum Implementation {
 	}
 
 	/**
-	 * Return the implementation this one's ratios are taken against.
-	 * @return the baseline, or {@code null} for a baseline itself
+	 * Return the implementations this one's ratios are taken against, in the order the result
+	 * tables show them.
+	 * @return the baselines, empty for a baseline itself
 	 */
-	public @Nullable Implementation baseline() {
-		return (this.baseline != null) ? valueOf(this.baseline) : null;
+	public List<Implementation> baselines() {
+		return this.baselines.stream().map(Implementation::valueOf).toList();
 	}
 
 	/**
@@ -177,15 +180,15 @@ public enum Implementation {
 	}
 
 	/**
-	 * Print every implementation, one a line: name, label and baseline ({@code -} for none),
-	 * tab-separated.
+	 * Print every implementation, one a line: name, label and baselines (comma-separated,
+	 * {@code -} for none), tab-separated.
 	 * @param args ignored
 	 */
 	public static void main(String[] args) {
 		for (Implementation implementation : values()) {
-			Implementation baseline = implementation.baseline();
+			List<String> baselines = implementation.baselines().stream().map(Implementation::name).toList();
 			System.out.println(String.join("\t", implementation.name(), implementation.label(),
-					(baseline != null) ? baseline.name() : "-"));
+					baselines.isEmpty() ? "-" : String.join(",", baselines)));
 		}
 	}
 

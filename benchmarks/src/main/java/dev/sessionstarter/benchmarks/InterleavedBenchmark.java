@@ -17,8 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * round each, many times over. A change in the machine's load (a shared machine) then falls on
  * every implementation alike, where JMH, measuring one implementation after the other, can give
  * one of them a quiet minute and the next a busy one. The order rotates every round, and ratios
- * are taken round by round (an implementation against its {@link Implementation#baseline()
- * baseline} measured in the same round), then their median. One thread.
+ * are taken round by round (an implementation against each of its
+ * {@link Implementation#baselines() baselines} measured in the same round), then their median.
+ * One thread.
  *
  * <p>What this costs in fairness elsewhere: all repositories share one JIT profile, so the calls
  * in {@link RepositoryAdapter} are megamorphic (a few nanoseconds each, alike for all), and one
@@ -124,16 +125,18 @@ public final class InterleavedBenchmark {
 		System.err.printf("%n%s%n%-40s %12s %12s %16s%n", workload.label, "implementation", "median op/s",
 				"CPU ns/op", "vs baseline");
 		results.forEach((implementation, rounds) -> {
-			Implementation baseline = implementation.baseline();
-			List<double[]> baselineRounds = (baseline != null) ? results.get(baseline) : null;
-			String ratio = "";
-			if (baselineRounds != null) {
-				List<Double> ratios = new ArrayList<>();
-				for (int i = 0; i < rounds.size(); i++) {
-					ratios.add(rounds.get(i)[0] / baselineRounds.get(i)[0]);
+			List<String> ratios = new ArrayList<>();
+			for (Implementation baseline : implementation.baselines()) {
+				List<double[]> baselineRounds = results.get(baseline);
+				if (baselineRounds != null) {
+					List<Double> perRound = new ArrayList<>();
+					for (int i = 0; i < rounds.size(); i++) {
+						perRound.add(rounds.get(i)[0] / baselineRounds.get(i)[0]);
+					}
+					ratios.add(String.format(Locale.ROOT, "%.2fx %s", median(perRound), baseline));
 				}
-				ratio = String.format(Locale.ROOT, "%.2fx %s", median(ratios), baseline);
 			}
+			String ratio = String.join(", ", ratios);
 			System.err.printf(Locale.ROOT, "%-40s %12.0f %12.0f %16s%n", implementation.label(),
 					median(rounds.stream().map((figures) -> figures[0]).toList()),
 					median(rounds.stream().map((figures) -> figures[1]).toList()), ratio);
