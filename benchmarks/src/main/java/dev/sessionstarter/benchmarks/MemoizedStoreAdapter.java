@@ -28,11 +28,14 @@ import dev.sessionstarter.store.memory.MemorySessionStore;
  * over binary files ({@code delegate: file}): a {@link StoreSessionRepository} over a
  * {@link MemoizedSessionStore} whose cache is a {@link MemorySessionStore} (64MB, 100,000
  * sessions, evicting down to 0.9 of both) in front of a {@link FileSessionStore} in a fresh
- * directory, JDK serializer, every attribute decoded on load. In validate coherence every read
- * checks the file's version (its first 12 bytes) and is served from the cache when it is current;
- * in exclusive coherence the cache holds the file lock of every session it caches (in the
- * directory's cache lock file, no wait) and serves reads without touching the file. Every save
- * writes the file. {@link #close()} prints the cache's hit ratio to standard error, releases the
+ * directory, JDK serializer, decode on load (which a cache hit skips: the record was decoded
+ * when it was loaded). The cache keeps the file of every session it caches mapped. In validate
+ * coherence every read checks the version in the mapped file and is served from the cache when
+ * it is current, and every save takes the session's record lock and copies the new record into
+ * the mapping; in exclusive coherence the cache holds the cache lock of every session it caches
+ * (in the directory's cache lock files, no wait), serves reads without touching the file, and
+ * copies every save into the mapping without taking the record lock. Every save reaches the
+ * file before it returns. {@link #close()} prints the cache's hit ratio to standard error, releases the
  * locks and deletes the directory.
  */
 final class MemoizedStoreAdapter extends RepositoryAdapter<StoredSession> {

@@ -46,6 +46,12 @@ import dev.sessionstarter.store.none.NoneSessionStore;
  * id are serialized within this process by in-memory locks (one of a fixed set of stripes), so
  * a copy the cache holds is never older than the last write this process made.
  *
+ * <p>While it caches a session, the cache keeps the delegate's {@link SessionHandle handle} on
+ * it when the delegate offers one (the file store maps the session's file): version checks and
+ * saves then go through the handle, given the record the cache last admitted, instead of
+ * finding the session by id. Every use of a handle is under the id's stripe, and the handle is
+ * closed when the id leaves the cache, as its lock is released.
+ *
  * <p>How cached copies stay true to the delegate is the {@link Coherence}:
  * {@link Coherence#VALIDATE} asks the delegate for the {@link SessionStore#version(String)
  * version} of a session before each use of its copy; {@link Coherence#EXCLUSIVE} trusts the
@@ -527,8 +533,8 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 
 	/**
 	 * Told by the cache of every session it removed by itself (eviction, or an expired copy).
-	 * Such a removal may happen while this thread holds another id's stripe, so the lock of the
-	 * id is released later, by {@link #releaseRemoved()}.
+	 * Such a removal may happen while this thread holds another id's stripe, so the id's lock and
+	 * handle are released later, by {@link #releaseRemoved()}.
 	 */
 	private void removedFromCache(SessionRecord record, RemovalCause cause) {
 		if (cause == RemovalCause.EVICTED) {
@@ -553,7 +559,8 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	}
 
 	/**
-	 * Release the locks of ids that left the cache by themselves, unless they are back in it.
+	 * Release the locks and handles of ids that left the cache by themselves, unless they are
+	 * back in it.
 	 * Called holding no stripe.
 	 */
 	private void releaseRemoved() {
