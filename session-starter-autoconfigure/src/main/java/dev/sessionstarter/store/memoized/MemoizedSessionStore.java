@@ -46,8 +46,9 @@ import dev.sessionstarter.store.none.NoneSessionStore;
  * id are serialized within this process by in-memory locks (one of a fixed set of stripes), so
  * a copy the cache holds is never older than the last write this process made.
  *
- * <p>While it caches a session, the cache keeps the delegate's {@link SessionHandle handle} on
- * it when the delegate offers one (the file store maps the session's file): version checks and
+ * <p>While it caches a session that has been saved more than once, the cache keeps the
+ * delegate's {@link SessionHandle handle} on it when the delegate offers one (the file store maps
+ * the session's file; a session created and never used again costs none): version checks and
  * saves then go through the handle, given the record the cache last admitted, instead of
  * finding the session by id. Every use of a handle is under the id's stripe, and the handle is
  * closed when the id leaves the cache, as its lock is released.
@@ -459,7 +460,8 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 			held.lock = lock;
 			this.heldLocks.incrementAndGet();
 		}
-		if (held == null || held.handle == null) {
+		if ((held == null || held.handle == null) && record.version() > 1) {
+			// from its second save on: a session created and never used again costs no handle
 			SessionHandle handle = this.delegate.open(id);
 			if (handle != null) {
 				held = held(id, held);
