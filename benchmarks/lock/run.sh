@@ -23,82 +23,22 @@ OFF_PORT=${OFF_PORT:-18082}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/benchmarks/lock"
 WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=../http/common.sh
+. "$ROOT/benchmarks/http/common.sh"
+trap http_cleanup EXIT
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
 
-echo "Building the test application..." >&2
-(cd "$ROOT" && ./mvnw -B -q -pl session-starter-autoconfigure -am test-compile -DskipTests \
-	&& ./mvnw -B -q -pl session-starter-autoconfigure dependency:build-classpath \
-		-Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" >/dev/null)
-MODULE="$ROOT/session-starter-autoconfigure/target"
-CLASSPATH="$MODULE/classes:$MODULE/test-classes:$(cat "$WORK/classpath.txt")"
-
-declare -A PID_OF
+build_classpath
 
 start() { # port manager
-	java -Xms256m -Xmx256m -cp "$CLASSPATH" dev.sessionstarter.lock.e2e.LockTestApplication \
-		--server.address=127.0.0.1 --server.port="$1" --sessions.lock.manager="$2" \
-		--sessions.memory.max-size=64MB --logging.level.root=warn --spring.main.banner-mode=off \
-		>"$WORK/app-$2.log" 2>&1 &
-	PIDS+=($!)
-	PID_OF[$1]=$!
-}
-
-wait_ready() { # port
-	for _ in $(seq 1 120); do
-		curl -sf -o /dev/null "http://127.0.0.1:$1/count" && return 0
-		sleep 1
-	done
-	echo "application on port $1 did not start" >&2
-	exit 1
-}
-
-create_sessions() { # port count file
-	local urls=()
-	for _ in $(seq 1 "$2"); do urls+=("http://127.0.0.1:$1/count"); done
-	curl -s -o /dev/null -D - "${urls[@]}" | tr -d '\r' \
-		| sed -n 's/^Set-Cookie: SESSION=\([^;]*\);.*/\1/p' >"$3"
-	[ "$(wc -l <"$3")" -eq "$2" ] || { echo "expected $2 sessions on port $1" >&2; exit 1; }
-}
-
-cpu_ticks() { # pid: user + system CPU time of the process, in clock ticks
-	awk '{ print $14 + $15 }' "/proc/$1/stat"
-}
-
-measure() { # port cookies-file seconds -> "requests/s server-CPU-microseconds/request"
-	local before after
-	before=$(cpu_ticks "${PID_OF[$1]}")
-	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3s" -s "$HERE/sessions.lua" "http://127.0.0.1:$1/increment" -- "$2" \
-		>"$WORK/wrk.txt"
-	after=$(cpu_ticks "${PID_OF[$1]}")
-	if grep -q "Non-2xx" "$WORK/wrk.txt"; then
-		echo "non-2xx responses on port $1: $(grep Non-2xx "$WORK/wrk.txt")" >&2
-	fi
-	awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
-		/requests in/ { requests = $1 }
-		/Requests\/sec/ { rps = $2 }
-		END { printf "%.0f %.1f\n", rps, ticks * 1000000 / hz / requests }' "$WORK/wrk.txt"
-}
-
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-
-range() { sort -n | awk 'NR == 1 { min = $1 } { max = $1 } END { printf "%s-%s", min, max }'; }
-
-column() { # n file
-	awk -v n="$1" '{ print $n }' "$2"
+	start_app "$1" "$WORK/app-$2.log" --sessions.lock.manager="$2" --sessions.memory.max-size=64MB
 }
 
 start "$ON_PORT" memory
 start "$OFF_PORT" none
-wait_ready "$ON_PORT"
-wait_ready "$OFF_PORT"
+wait_ready "$ON_PORT" "$WORK/app-memory.log"
+wait_ready "$OFF_PORT" "$WORK/app-none.log"
 for port in "$ON_PORT" "$OFF_PORT"; do
 	create_sessions "$port" 1 "$WORK/one-$port.txt"
 	create_sessions "$port" "$SESSIONS" "$WORK/many-$port.txt"

@@ -1,0 +1,94 @@
+# Shell functions shared by the HTTP benchmarks (benchmarks/lock/run.sh, benchmarks/http/run.sh):
+# build the test application's classpath, start and wait for instances, create sessions with
+# curl, drive them with wrk and sessions.lua, read the server's CPU time, and summarize rounds.
+# Sourced, not run. The sourcing script sets ROOT, WORK, THREADS and CONNECTIONS and keeps the
+# process ids of what it starts in PIDS (stopped by http_cleanup) and PID_OF[port].
+
+SESSIONS_LUA="$ROOT/benchmarks/lock/sessions.lua"
+APPLICATION=dev.sessionstarter.lock.e2e.LockTestApplication
+PIDS=()
+declare -A PID_OF
+
+http_cleanup() { # stops what start_app started, removes WORK and the given directories
+	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+	rm -rf "$WORK" "$@"
+}
+
+build_classpath() { # sets CLASSPATH to the test classpath of session-starter-autoconfigure
+	echo "Building the test application..." >&2
+	(cd "$ROOT" && ./mvnw -B -q -pl session-starter-autoconfigure -am test-compile -DskipTests \
+		&& ./mvnw -B -q -pl session-starter-autoconfigure dependency:build-classpath \
+			-Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" >/dev/null)
+	local module="$ROOT/session-starter-autoconfigure/target"
+	CLASSPATH="$module/classes:$module/test-classes:$(cat "$WORK/classpath.txt")"
+}
+
+start_app() { # port log-file application-arguments...: starts the test application on 127.0.0.1:port
+	local port=$1 log=$2
+	shift 2
+	if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+		echo "port $port is already in use" >&2
+		exit 1
+	fi
+	java -Xms256m -Xmx256m -cp "$CLASSPATH" "$APPLICATION" \
+		--server.address=127.0.0.1 --server.port="$port" \
+		--logging.level.root=warn --spring.main.banner-mode=off "$@" >"$log" 2>&1 &
+	PIDS+=($!)
+	PID_OF[$port]=$!
+}
+
+wait_ready() { # port [log-file]: waits until the application answers, fails if it died
+	for _ in $(seq 1 120); do
+		curl -sf -o /dev/null "http://127.0.0.1:$1/count" && return 0
+		if ! kill -0 "${PID_OF[$1]}" 2>/dev/null; then
+			echo "application on port $1 exited during startup" >&2
+			[ -n "${2:-}" ] && tail -40 "$2" >&2
+			exit 1
+		fi
+		sleep 1
+	done
+	echo "application on port $1 did not start" >&2
+	[ -n "${2:-}" ] && tail -40 "$2" >&2
+	exit 1
+}
+
+create_sessions() { # port count file: creates count sessions, writes their cookie values to file
+	local urls=()
+	for _ in $(seq 1 "$2"); do urls+=("http://127.0.0.1:$1/count"); done
+	curl -s -o /dev/null -D - "${urls[@]}" | tr -d '\r' \
+		| sed -n 's/^Set-Cookie: SESSION=\([^;]*\);.*/\1/p' >"$3"
+	[ "$(wc -l <"$3")" -eq "$2" ] || { echo "expected $2 sessions on port $1" >&2; exit 1; }
+}
+
+cpu_ticks() { # pid: user + system CPU time of the process, in clock ticks
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+measure() { # port cookies-file seconds -> "requests/s server-CPU-microseconds/request"
+	# Responses other than 2xx and socket errors are reported on standard error and appended to
+	# $WORK/errors.txt as "port non-2xx socket-errors" (a line for every run that had any).
+	local before after non2xx socket
+	before=$(cpu_ticks "${PID_OF[$1]}")
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3s" -s "$SESSIONS_LUA" "http://127.0.0.1:$1/increment" -- "$2" \
+		>"$WORK/wrk.txt"
+	after=$(cpu_ticks "${PID_OF[$1]}")
+	non2xx=$(awk '/Non-2xx/ { print $NF }' "$WORK/wrk.txt")
+	socket=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$WORK/wrk.txt")
+	if [ -n "$non2xx$socket" ]; then
+		echo "errors on port $1: non-2xx ${non2xx:-0}, socket ${socket:-0}" >&2
+		echo "$1 ${non2xx:-0} ${socket:-0}" >>"$WORK/errors.txt"
+	fi
+	awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+		/requests in/ { requests = $1 }
+		/Requests\/sec/ { rps = $2 }
+		END { printf "%.0f %.1f\n", rps, ticks * 1000000 / hz / requests }' "$WORK/wrk.txt"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+range() { sort -n | awk 'NR == 1 { min = $1 } { max = $1 } END { printf "%s-%s", min, max }'; }
+
+column() { # n file
+	awk -v n="$1" '{ print $n }' "$2"
+}
