@@ -44,6 +44,23 @@ class MemoizedFileMappingTests {
 
 	@ParameterizedTest
 	@EnumSource(Coherence.class)
+	void sessionIsMappedFromItsSecondSaveOn(Coherence coherence) {
+		FileSessionStore files = fileStore();
+		MemoizedSessionStore store = memoized(files,
+				new MemorySessionStore(64L * 1024 * 1024, 100, 0.9, Clock.systemUTC()), coherence);
+		store.save(create("once"));
+		store.save(create("twice"));
+		assertThat(MemoizedTestSupport.mappings(files)).as("after the creating saves").isZero();
+
+		store.save(set("twice", "n", "2"));
+
+		assertThat(MemoizedTestSupport.mappings(files)).isEqualTo(1);
+		assertThat(text(store.find("twice"), "n")).isEqualTo("2");
+		assertThat(store.find("once")).isNotNull();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Coherence.class)
 	void mappingsAreReleasedWhenSessionsAreEvictedDeletedOrTheStoreIsClosed(Coherence coherence) {
 		FileSessionStore files = fileStore();
 		MemorySessionStore cache = new MemorySessionStore(64L * 1024 * 1024, 3, 0.5, Clock.systemUTC());
