@@ -66,7 +66,7 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	/**
 	 * Create a manager for the locks a memoized cache in exclusive coherence holds on every
 	 * session it caches, for as long as it caches it. They live in their own lock files,
-	 * {@code <dir>/.cache-lock-0} to {@code -63}, apart from the request and record locks of
+	 * {@code <dir>/.cache-locks/0} to {@code 63}, apart from the request and record locks of
 	 * {@code <dir>/.lock}: the JDK checks every lock a JVM holds on a file each time it takes or
 	 * releases another one there, so thousands of long-held locks in one file would slow every
 	 * lock operation on it. The caches of every JVM on the directory exclude each other through
@@ -78,9 +78,10 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	public static FileSessionLockManager forCache(Path dir) {
 		Assert.notNull(dir, "'dir' must not be null");
 		Path directory = FileOperations.createDirectory(dir.toAbsolutePath().normalize());
+		Path locks = FileOperations.createDirectory(directory.resolve(LockTable.CACHE_DIR));
 		LockTable[] tables = new LockTable[LockTable.CACHE_SHARDS];
 		for (int i = 0; i < tables.length; i++) {
-			tables[i] = LockTable.open(directory, LockTable.CACHE_FILE_PREFIX + i, LockTable.CACHE_SLOTS_PER_SHARD);
+			tables[i] = LockTable.open(locks, Integer.toString(i), LockTable.CACHE_SLOTS_PER_SHARD);
 		}
 		return new FileSessionLockManager(tables, true);
 	}

@@ -51,11 +51,11 @@ final class LockTable {
 	static final String FILE_NAME = ".lock";
 
 	/**
-	 * The prefix of the names of the files that hold the locks a memoized cache keeps on the
-	 * sessions it caches (see {@link FileSessionLockManager#forCache(Path)}), followed by the
-	 * shard number.
+	 * The directory, in the session directory, of the files that hold the locks a memoized cache
+	 * keeps on the sessions it caches (see {@link FileSessionLockManager#forCache(Path)}); each
+	 * file is named by its shard number.
 	 */
-	static final String CACHE_FILE_PREFIX = ".cache-lock-";
+	static final String CACHE_DIR = ".cache-locks";
 
 	/**
 	 * The number of cache lock files: the JDK checks every lock a JVM holds on a file each time
