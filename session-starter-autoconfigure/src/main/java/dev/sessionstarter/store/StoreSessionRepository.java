@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
@@ -349,10 +350,17 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	}
 
 	/**
-	 * A session of this repository. It is used by one request at a time, like every Spring
-	 * Session session, and is not thread-safe.
+	 * A session of this repository. Its attributes may be read and changed by several threads of
+	 * one request at once (an asynchronous request's own thread and the container's), as the
+	 * Servlet specification asks of a session: a change made while the session is being saved is
+	 * kept for the next save rather than lost.
 	 */
 	public final class StoredSession implements Session {
+
+		/**
+		 * Stands for a removed attribute in the change map, which holds no nulls.
+		 */
+		private static final Object REMOVED = new Object();
 
 		private @Nullable SessionRecord stored;
 
@@ -372,9 +380,12 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 		private boolean dropped;
 
-		private final Map<String, Object> decoded = new HashMap<>();
+		private final Map<String, Object> decoded = new ConcurrentHashMap<>();
 
-		private final Map<String, @Nullable Object> delta = new HashMap<>();
+		/**
+		 * The attributes changed since the last save, a removed one as {@link #REMOVED}.
+		 */
+		private final Map<String, Object> delta = new ConcurrentHashMap<>();
 
 		StoredSession(SessionRecord record) {
 			this.stored = record;
@@ -407,8 +418,9 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		@Override
 		@SuppressWarnings("unchecked")
 		public <T> @Nullable T getAttribute(String attributeName) {
-			if (this.delta.containsKey(attributeName)) {
-				return (T) this.delta.get(attributeName);
+			Object changed = this.delta.get(attributeName);
+			if (changed != null) {
+				return (changed != REMOVED) ? (T) changed : null;
 			}
 			Object value = this.decoded.get(attributeName);
 			if (value == null) {
@@ -473,7 +485,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 				names.addAll(record.attributeNames());
 			}
 			this.delta.forEach((name, value) -> {
-				if (value != null) {
+				if (value != REMOVED) {
 					names.add(name);
 				}
 				else {
@@ -486,7 +498,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		@Override
 		public void setAttribute(String attributeName, @Nullable Object attributeValue) {
 			Assert.notNull(attributeName, "'attributeName' must not be null");
-			this.delta.put(attributeName, attributeValue);
+			this.delta.put(attributeName, (attributeValue != null) ? attributeValue : REMOVED);
 			if (attributeValue == null) {
 				this.decoded.remove(attributeName);
 			}
@@ -558,13 +570,14 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 			String previousId = (!create && !record.id().equals(this.id)) ? record.id() : null;
 			boolean principalNameChanged = false;
 			String principalName = (record != null) ? record.principalName() : null;
-			if (create || this.delta.containsKey(PRINCIPAL_NAME_INDEX_NAME)
-					|| this.delta.containsKey(SPRING_SECURITY_CONTEXT)) {
+			Map<String, Object> changes = new HashMap<>(this.delta);
+			if (create || changes.containsKey(PRINCIPAL_NAME_INDEX_NAME)
+					|| changes.containsKey(SPRING_SECURITY_CONTEXT)) {
 				String resolved = StoreSessionRepository.this.principalNameResolver.resolveIndexValueFor(this);
 				principalNameChanged = !Objects.equals(resolved, principalName);
 				principalName = resolved;
 			}
-			Map<String, byte @Nullable []> attributes = encodeChanges(record);
+			Map<String, byte @Nullable []> attributes = encode(changes, record);
 			if (!create && previousId == null && attributes.isEmpty() && !this.lastAccessedTimeChanged
 					&& !this.maxInactiveIntervalChanged && !principalNameChanged) {
 				return;
@@ -583,22 +596,23 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 			this.isNew = false;
 			this.lastAccessedTimeChanged = false;
 			this.maxInactiveIntervalChanged = false;
-			this.delta.forEach((name, value) -> {
-				if (value != null) {
+			changes.forEach((name, value) -> {
+				if (value != REMOVED) {
 					this.decoded.put(name, value);
 				}
+				// a value set again meanwhile stays for the next save
+				this.delta.remove(name, value);
 			});
-			this.delta.clear();
 			if (create) {
 				StoreSessionRepository.this.created.increment();
 				publish(new SessionCreatedEvent(StoreSessionRepository.this, this));
 			}
 		}
 
-		private Map<String, byte @Nullable []> encodeChanges(@Nullable SessionRecord record) {
+		private Map<String, byte @Nullable []> encode(Map<String, Object> changes, @Nullable SessionRecord record) {
 			Map<String, byte @Nullable []> attributes = new HashMap<>();
-			this.delta.forEach((name, value) -> attributes.put(name,
-					(value != null) ? StoreSessionRepository.this.serializer.serialize(value) : null));
+			changes.forEach((name, value) -> attributes.put(name,
+					(value != REMOVED) ? StoreSessionRepository.this.serializer.serialize(value) : null));
 			if (StoreSessionRepository.this.saveMode == SaveMode.ALWAYS && record != null) {
 				for (int i = 0; i < record.attributeCount(); i++) {
 					if (!attributes.containsKey(record.attributeName(i))) {
