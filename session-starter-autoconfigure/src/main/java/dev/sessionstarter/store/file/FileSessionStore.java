@@ -530,8 +530,9 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 
 	/**
 	 * Read a session file under its record lock, quarantining it if it cannot be parsed. A file
-	 * marked gone is one whose writer died between marking and replacing or deleting it: it is
-	 * deleted.
+	 * marked gone is one whose writer died between marking and replacing or deleting it: the
+	 * replacement is completed from the writer's temporary file when one holds a whole newer
+	 * record of the session, and the file is deleted otherwise.
 	 */
 	private @Nullable Stored read(String id) {
 		Path path = Objects.requireNonNull(path(id));
@@ -540,6 +541,10 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 				return readFile(id, path);
 			}
 			catch (GoneException ex) {
+				Stored replacement = completeReplacement(id, path);
+				if (replacement != null) {
+					return replacement;
+				}
 				FileOperations.delete(path);
 				return null;
 			}
@@ -580,6 +585,82 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 			throw new CorruptSessionFileException("it holds session " + stored.record().id());
 		}
 		return stored;
+	}
+
+	/**
+	 * Complete the replacement of a file marked gone whose writer died before renaming its
+	 * temporary file over it: of the session's temporary files, the one that holds the whole
+	 * record of the highest version (newer than the gone file's) is renamed into place. Called
+	 * under the record lock, so no live writer is still writing any of them.
+	 * @return what the file holds now, or {@code null} if no temporary file holds a newer record
+	 */
+	private @Nullable Stored completeReplacement(String id, Path path) {
+		long goneVersion = goneVersion(path);
+		String prefix = TEMP_PREFIX + id + "-";
+		Path newest = null;
+		Stored newestStored = null;
+		for (Path temp : FileOperations.list(this.dir)) {
+			String name = temp.getFileName().toString();
+			if (!name.startsWith(prefix) || !isHex(name.substring(prefix.length()))) {
+				continue;
+			}
+			Stored stored;
+			try {
+				stored = readFile(id, temp);
+			}
+			catch (CorruptSessionFileException ex) {
+				// torn by a writer killed while writing it: the purge deletes it
+				continue;
+			}
+			if (stored != null && stored.slotted() != null && stored.record().version() > goneVersion
+					&& (newestStored == null || stored.record().version() > newestStored.record().version())) {
+				newest = temp;
+				newestStored = stored;
+			}
+		}
+		if (newest == null) {
+			return null;
+		}
+		try {
+			Files.move(newest, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot complete the replacement of session file " + path, ex);
+		}
+		logger.warn("Session file " + path.getFileName() + " was left marked replaced by a writer that died; "
+				+ "completed the replacement from " + newest.getFileName());
+		return newestStored;
+	}
+
+	/**
+	 * Return the highest version a file marked gone still holds whole, or 0.
+	 */
+	private static long goneVersion(Path path) {
+		byte[] bytes = readBytes(path);
+		if (bytes == null) {
+			return 0;
+		}
+		ByteBuffer unmarked = ByteBuffer.wrap(bytes);
+		if (!SlottedFile.isSlotted(unmarked)) {
+			return 0;
+		}
+		int capacity = SlottedFile.capacity(unmarked);
+		for (int slot = 0; slot < 2; slot++) {
+			if (unmarked.getInt(slot * capacity) == SlottedFile.GONE) {
+				unmarked.putInt(slot * capacity, SlottedFile.MAGIC);
+			}
+		}
+		try {
+			SlottedFile.Read read = SlottedFile.read(unmarked, BINARY);
+			return (read != null) ? read.record().version() : 0;
+		}
+		catch (CorruptSessionFileException ex) {
+			return 0;
+		}
+	}
+
+	private static boolean isHex(String text) {
+		return !text.isEmpty() && text.chars().allMatch((c) -> Character.digit(c, 16) >= 0);
 	}
 
 	private static byte @Nullable [] readBytes(Path path) {
@@ -696,8 +777,9 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		}
 		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
 			ByteBuffer gone = ByteBuffer.allocate(4).putInt(0, SlottedFile.GONE);
-			channel.write(gone, 0);
-			channel.write(gone.clear(), SlottedFile.capacity(file));
+			for (int slot : SlottedFile.goneMarkOrder(stored.slot())) {
+				channel.write(gone.clear(), (long) slot * SlottedFile.capacity(file));
+			}
 		}
 		catch (NoSuchFileException ex) {
 			// Deleted meanwhile

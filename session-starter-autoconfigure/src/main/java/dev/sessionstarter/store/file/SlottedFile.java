@@ -21,7 +21,8 @@ import dev.sessionstarter.store.SessionRecord;
  * </pre>
  * A slot never written has magic 0. Before a file is deleted or replaced by a new one (a session
  * outgrew its slots), both magics are overwritten with {@link #GONE}, so a process that has the
- * old file open or mapped knows to look at the path again.
+ * old file open or mapped knows to look at the path again; the slot that holds the newest record
+ * is marked last, so a writer that dies between the two marks leaves it readable.
  *
  * <p>A file that starts with the record magic itself is a single-record file of the previous
  * layout; it is read as one slot and rewritten in this layout on its next write.
@@ -93,8 +94,20 @@ final class SlottedFile {
 	}
 
 	/**
+	 * Return the order in which a writer marks the slots of a file gone: the slot that does not
+	 * hold the newest record first, so a writer that dies between the two marks leaves the
+	 * newest record readable.
+	 * @param newestSlot the slot that holds the newest record
+	 * @return the two slots, in marking order
+	 */
+	static int[] goneMarkOrder(int newestSlot) {
+		return new int[] { 1 - newestSlot, newestSlot };
+	}
+
+	/**
 	 * Whether the file is being, or was, deleted or replaced: the first slot is marked gone
-	 * (the mark goes there first). One read, for a mapping checked on every use.
+	 * (by the first mark or the second, always before the file is replaced or deleted). One
+	 * read, for a mapping checked on every use.
 	 * @param file the whole file
 	 * @return {@code true} if the first slot is marked gone
 	 */

@@ -163,6 +163,56 @@ class SlottedFileTests {
 		assertThat(file).doesNotExist();
 	}
 
+	@Test
+	void replacementWhoseWriterDiedAfterMarkingTheOldFileGoneIsCompletedFromItsTemporaryFile() throws IOException {
+		FileSessionStore store = store();
+		store.save(create("one"));
+		store.save(set("one", "b", "2"));
+		Path file = store.path("one");
+		SessionRecord replacement = SessionRecord.apply(store.find("one"), set("one", "big", "x".repeat(8192)));
+		Files.write(this.dir.resolve(FileSessionStore.TEMP_PREFIX + "one-5eed"),
+				SlottedFile.create(FileSessionStore.BINARY.encode(replacement)).array());
+		Files.write(this.dir.resolve(FileSessionStore.TEMP_PREFIX + "one-bad"), new byte[100]);
+		markGone(file, 0, 1);
+
+		FileSessionStore restarted = store();
+		SessionRecord found = restarted.find("one");
+		assertThat(found).isNotNull();
+		assertThat(found.version()).isEqualTo(3);
+		assertThat(text(found, "big")).hasSize(8192);
+		assertThat(text(found, "b")).isEqualTo("2");
+		assertThat(restarted.quarantined()).isZero();
+		assertThat(temporaryFiles()).extracting((path) -> path.getFileName().toString())
+			.containsExactly(FileSessionStore.TEMP_PREFIX + "one-bad");
+	}
+
+	@Test
+	void deleteWhoseWriterDiedAfterMarkingTheFileGoneIsCompleted() throws IOException {
+		FileSessionStore store = store();
+		store.save(create("one"));
+		store.save(set("one", "b", "2"));
+		Path file = store.path("one");
+		markGone(file, 0, 1);
+
+		assertThat(store().find("one")).isNull();
+		assertThat(file).doesNotExist();
+	}
+
+	@Test
+	void writerThatDiesBetweenItsTwoGoneMarksLeavesTheNewestRecordReadable() throws IOException {
+		FileSessionStore store = store();
+		store.save(create("one"));
+		store.save(set("one", "b", "2"));
+		store.save(set("one", "c", "3"));
+		Path file = store.path("one");
+		assertThat(newestSlot(file)).isZero();
+		markGone(file, SlottedFile.goneMarkOrder(0)[0]);
+
+		SessionRecord found = store().find("one");
+		assertThat(found.version()).isEqualTo(3);
+		assertThat(text(found, "c")).isEqualTo("3");
+	}
+
 	private FileSessionStore store() {
 		FileSessionStore store = new FileSessionStore(this.dir, FileFormat.BINARY, false);
 		this.stores.add(store);
@@ -215,6 +265,18 @@ class SlottedFileTests {
 		int end = offset + SlottedFile.SLOT_HEADER + length;
 		for (int i = end - 3; i < end; i++) {
 			bytes[i] ^= 0x5A;
+		}
+		Files.write(file, bytes);
+	}
+
+	/**
+	 * Mark slots of a file gone, as a writer about to replace or delete it does.
+	 */
+	private static void markGone(Path file, int... slots) throws IOException {
+		byte[] bytes = Files.readAllBytes(file);
+		ByteBuffer content = ByteBuffer.wrap(bytes);
+		for (int slot : slots) {
+			content.putInt(slot * (bytes.length / 2), SlottedFile.GONE);
 		}
 		Files.write(file, bytes);
 	}
