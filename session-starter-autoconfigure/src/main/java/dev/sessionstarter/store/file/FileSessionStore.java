@@ -532,7 +532,8 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	 * Read a session file under its record lock, quarantining it if it cannot be parsed. A file
 	 * marked gone is one whose writer died between marking and replacing or deleting it: the
 	 * replacement is completed from the writer's temporary file when one holds a whole newer
-	 * record of the session, and the file is deleted otherwise.
+	 * record of the session; otherwise the file is restored as it was before the marks (the
+	 * save or delete never completed), and deleted only if it holds no whole record.
 	 */
 	private @Nullable Stored read(String id) {
 		Path path = Objects.requireNonNull(path(id));
@@ -545,8 +546,11 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 				if (replacement != null) {
 					return replacement;
 				}
-				FileOperations.delete(path);
-				return null;
+				Stored restored = restoreGone(id, path);
+				if (restored == null) {
+					FileOperations.delete(path);
+				}
+				return restored;
 			}
 			catch (CorruptSessionFileException ex) {
 				if (attempt >= UNREADABLE_ATTEMPTS) {
@@ -636,13 +640,49 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	 * Return the highest version a file marked gone still holds whole, or 0.
 	 */
 	private static long goneVersion(Path path) {
+		ByteBuffer unmarked = unmarked(path);
+		SlottedFile.Read read = (unmarked != null) ? readUnmarked(unmarked) : null;
+		return (read != null) ? read.record().version() : 0;
+	}
+
+	/**
+	 * Undo the gone marks of a file whose writer died before replacing or deleting it, under the
+	 * record lock: the file is written back in place as it was before the marks.
+	 * @return what the file holds, or {@code null} if no slot holds a whole record of the session
+	 */
+	private @Nullable Stored restoreGone(String id, Path path) {
+		ByteBuffer unmarked = unmarked(path);
+		SlottedFile.Read read = (unmarked != null) ? readUnmarked(unmarked) : null;
+		if (read == null || !read.record().id().equals(id)) {
+			return null;
+		}
+		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+			ByteBuffer content = unmarked.duplicate().clear();
+			long position = 0;
+			while (content.hasRemaining()) {
+				position += channel.write(content, position);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot restore session file " + path, ex);
+		}
+		logger.warn("Session file " + path.getFileName() + " was left marked replaced or deleted by a writer that "
+				+ "died; restored it as it was");
+		return new Stored(read.record(), unmarked, read.slot());
+	}
+
+	/**
+	 * Return the content of a slotted file with its gone marks replaced by the slot magic, or
+	 * {@code null} if there is no such file.
+	 */
+	private static @Nullable ByteBuffer unmarked(Path path) {
 		byte[] bytes = readBytes(path);
 		if (bytes == null) {
-			return 0;
+			return null;
 		}
 		ByteBuffer unmarked = ByteBuffer.wrap(bytes);
 		if (!SlottedFile.isSlotted(unmarked)) {
-			return 0;
+			return null;
 		}
 		int capacity = SlottedFile.capacity(unmarked);
 		for (int slot = 0; slot < 2; slot++) {
@@ -650,12 +690,15 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 				unmarked.putInt(slot * capacity, SlottedFile.MAGIC);
 			}
 		}
+		return unmarked;
+	}
+
+	private static SlottedFile.@Nullable Read readUnmarked(ByteBuffer unmarked) {
 		try {
-			SlottedFile.Read read = SlottedFile.read(unmarked, BINARY);
-			return (read != null) ? read.record().version() : 0;
+			return SlottedFile.read(unmarked, BINARY);
 		}
 		catch (CorruptSessionFileException ex) {
-			return 0;
+			return null;
 		}
 	}
 

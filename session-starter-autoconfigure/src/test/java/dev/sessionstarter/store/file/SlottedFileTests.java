@@ -187,14 +187,24 @@ class SlottedFileTests {
 	}
 
 	@Test
-	void deleteWhoseWriterDiedAfterMarkingTheFileGoneIsCompleted() throws IOException {
+	void fileLeftMarkedGoneWithoutANewerTemporaryFileIsRestoredAsItWas() throws IOException {
+		// a delete, or a replacement whose temporary file was never whole, that never completed
 		FileSessionStore store = store();
 		store.save(create("one"));
 		store.save(set("one", "b", "2"));
 		Path file = store.path("one");
 		markGone(file, 0, 1);
 
-		assertThat(store().find("one")).isNull();
+		FileSessionStore restarted = store();
+		SessionRecord found = restarted.find("one");
+		assertThat(found).isNotNull();
+		assertThat(found.version()).isEqualTo(2);
+		assertThat(text(found, "b")).isEqualTo("2");
+		assertThat(SlottedFile.isGone(ByteBuffer.wrap(Files.readAllBytes(file)))).isFalse();
+		assertThat(restarted.quarantined()).isZero();
+		restarted.save(set("one", "c", "3"));
+		assertThat(text(store().find("one"), "c")).isEqualTo("3");
+		assertThat(restarted.delete("one")).isNotNull();
 		assertThat(file).doesNotExist();
 	}
 
