@@ -34,8 +34,8 @@ import dev.sessionstarter.store.memory.MemorySessionStore;
  * it is current, and every save takes the session's record lock and copies the new record into
  * the mapping; in exclusive coherence the cache holds the cache lock of every session it caches
  * (in the directory's cache lock files, no wait), serves reads without touching the file, and
- * copies every save into the mapping without taking the record lock. Every save reaches the
- * file before it returns. {@link #close()} prints the cache's hit ratio to standard error, releases the
+ * copies every save into the mapping under the record lock. Every save reaches the file before
+ * it returns. {@link #close()} prints the cache's hit ratio to standard error, releases the
  * locks and deletes the directory.
  */
 final class MemoizedStoreAdapter extends RepositoryAdapter<StoredSession> {

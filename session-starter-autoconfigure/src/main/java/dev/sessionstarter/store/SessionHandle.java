@@ -22,17 +22,14 @@ public interface SessionHandle extends AutoCloseable {
 	@Nullable Long version();
 
 	/**
-	 * Apply a change to the session, as {@link SessionStore#save(SessionChange)} does, given the
-	 * caller's copy of the stored record: when the stored version is still the copy's, the copy
-	 * is the base of the change and nothing is read.
+	 * Apply a change to the session, as {@link SessionStore#save(SessionChange)} does and under
+	 * the same lock, given the caller's copy of the stored record: when the stored version is
+	 * still the copy's, the copy is the base of the change and nothing is read or decoded.
 	 * @param change a change to this session that neither creates nor renames it
 	 * @param current the caller's copy of the stored record
-	 * @param exclusive whether the caller holds the store's lock on the session, so that no
-	 * other process writes it and the copy is known to be current: the change is then written
-	 * without taking the store's record lock and without any check
 	 * @return the stored result, or {@code null} if the session is no longer stored
 	 */
-	@Nullable SessionRecord save(SessionChange change, SessionRecord current, boolean exclusive);
+	@Nullable SessionRecord save(SessionChange change, SessionRecord current);
 
 	/**
 	 * Release what the handle holds. Called once, when the session leaves the cache.

@@ -357,10 +357,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	 */
 	public final class StoredSession implements Session {
 
-		/**
-		 * Stands for a removed attribute in the change map, which holds no nulls.
-		 */
-		private static final Object REMOVED = new Object();
+
 
 		private @Nullable SessionRecord stored;
 
@@ -383,9 +380,10 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		private final Map<String, Object> decoded = new ConcurrentHashMap<>();
 
 		/**
-		 * The attributes changed since the last save, a removed one as {@link #REMOVED}.
+		 * The attributes changed since the last save, each change a new {@link Change}, so that a
+		 * save removes only the changes it wrote, not one made meanwhile with the same value.
 		 */
-		private final Map<String, Object> delta = new ConcurrentHashMap<>();
+		private final Map<String, Change> delta = new ConcurrentHashMap<>();
 
 		StoredSession(SessionRecord record) {
 			this.stored = record;
@@ -418,9 +416,9 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		@Override
 		@SuppressWarnings("unchecked")
 		public <T> @Nullable T getAttribute(String attributeName) {
-			Object changed = this.delta.get(attributeName);
+			Change changed = this.delta.get(attributeName);
 			if (changed != null) {
-				return (changed != REMOVED) ? (T) changed : null;
+				return (T) changed.value;
 			}
 			Object value = this.decoded.get(attributeName);
 			if (value == null) {
@@ -430,7 +428,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 				}
 			}
 			if (StoreSessionRepository.this.saveMode != SaveMode.ON_SET_ATTRIBUTE) {
-				this.delta.put(attributeName, value);
+				this.delta.put(attributeName, new Change(value));
 			}
 			return (T) value;
 		}
@@ -484,8 +482,8 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 			if (record != null && !this.dropped) {
 				names.addAll(record.attributeNames());
 			}
-			this.delta.forEach((name, value) -> {
-				if (value != REMOVED) {
+			this.delta.forEach((name, change) -> {
+				if (change.value != null) {
 					names.add(name);
 				}
 				else {
@@ -498,7 +496,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		@Override
 		public void setAttribute(String attributeName, @Nullable Object attributeValue) {
 			Assert.notNull(attributeName, "'attributeName' must not be null");
-			this.delta.put(attributeName, (attributeValue != null) ? attributeValue : REMOVED);
+			this.delta.put(attributeName, new Change(attributeValue));
 			if (attributeValue == null) {
 				this.decoded.remove(attributeName);
 			}
@@ -570,7 +568,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 			String previousId = (!create && !record.id().equals(this.id)) ? record.id() : null;
 			boolean principalNameChanged = false;
 			String principalName = (record != null) ? record.principalName() : null;
-			Map<String, Object> changes = new HashMap<>(this.delta);
+			Map<String, Change> changes = new HashMap<>(this.delta);
 			if (create || changes.containsKey(PRINCIPAL_NAME_INDEX_NAME)
 					|| changes.containsKey(SPRING_SECURITY_CONTEXT)) {
 				String resolved = StoreSessionRepository.this.principalNameResolver.resolveIndexValueFor(this);
@@ -596,12 +594,12 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 			this.isNew = false;
 			this.lastAccessedTimeChanged = false;
 			this.maxInactiveIntervalChanged = false;
-			changes.forEach((name, value) -> {
-				if (value != REMOVED) {
-					this.decoded.put(name, value);
+			changes.forEach((name, written) -> {
+				if (written.value != null) {
+					this.decoded.put(name, written.value);
 				}
 				// a value set again meanwhile stays for the next save
-				this.delta.remove(name, value);
+				this.delta.remove(name, written);
 			});
 			if (create) {
 				StoreSessionRepository.this.created.increment();
@@ -609,10 +607,10 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 			}
 		}
 
-		private Map<String, byte @Nullable []> encode(Map<String, Object> changes, @Nullable SessionRecord record) {
+		private Map<String, byte @Nullable []> encode(Map<String, Change> changes, @Nullable SessionRecord record) {
 			Map<String, byte @Nullable []> attributes = new HashMap<>();
-			changes.forEach((name, value) -> attributes.put(name,
-					(value != REMOVED) ? StoreSessionRepository.this.serializer.serialize(value) : null));
+			changes.forEach((name, change) -> attributes.put(name,
+					(change.value != null) ? StoreSessionRepository.this.serializer.serialize(change.value) : null));
 			if (StoreSessionRepository.this.saveMode == SaveMode.ALWAYS && record != null) {
 				for (int i = 0; i < record.attributeCount(); i++) {
 					if (!attributes.containsKey(record.attributeName(i))) {
@@ -636,6 +634,20 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		@Override
 		public String toString() {
 			return "StoredSession[id=" + this.id + ", new=" + this.isNew + "]";
+		}
+
+	}
+
+	/**
+	 * One change of an attribute: its new value, or {@code null} for a removal. Compared by
+	 * identity: every set is a new change, even of the same value.
+	 */
+	private static final class Change {
+
+		final @Nullable Object value;
+
+		Change(@Nullable Object value) {
+			this.value = value;
 		}
 
 	}

@@ -2,6 +2,7 @@ package dev.sessionstarter.store;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * asynchronous request's own thread and the container's commit): the change is kept for the
  * next save, never cleared unsaved.
  */
+@SuppressWarnings("unchecked")
 class StoredSessionConcurrencyTests {
 
 	private final ExecutorService executor = Executors.newSingleThreadExecutor();
@@ -58,6 +60,27 @@ class StoredSessionConcurrencyTests {
 		StoredSession reloaded = repository.findById(session.getId());
 		assertThat((Integer) reloaded.getAttribute("count")).isEqualTo(3);
 		assertThat((String) reloaded.getAttribute("other")).isEqualTo("set meanwhile");
+	}
+
+	@Test
+	void sameObjectSetAgainWhileTheSessionIsBeingSavedIsSavedNextTime() throws Exception {
+		PausingStore store = new PausingStore(new MemorySessionStore(1024 * 1024, 0.75, Clock.systemUTC()));
+		StoreSessionRepository repository = new StoreSessionRepository(store, new JavaSessionSerializer(List.of(), null));
+		StoredSession session = repository.createSession();
+		ArrayList<String> cart = new ArrayList<>(List.of("book"));
+		session.setAttribute("cart", cart);
+		store.pauseNextSave();
+		Future<?> save = this.executor.submit(() -> repository.save(session));
+		assertThat(store.saving.await(5, TimeUnit.SECONDS)).isTrue();
+		cart.add("pen");
+		session.setAttribute("cart", cart);
+		store.resume.countDown();
+		save.get(5, TimeUnit.SECONDS);
+
+		assertThat((List<String>) repository.findById(session.getId()).getAttribute("cart")).containsExactly("book");
+		repository.save(session);
+		assertThat((List<String>) repository.findById(session.getId()).getAttribute("cart")).containsExactly("book",
+				"pen");
 	}
 
 	/**

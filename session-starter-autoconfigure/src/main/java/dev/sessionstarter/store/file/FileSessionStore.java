@@ -82,9 +82,9 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	static final int MAX_MAPPINGS = 16_384;
 
 	/**
-	 * How often a record lock holder reads a file again before it calls it unreadable: a cache
-	 * that holds a session exclusively writes it without the record lock, so a read may catch
-	 * one slot half-written (the other is then whole).
+	 * How often a record lock holder reads a file again before it calls it unreadable: a read
+	 * without the lock (or a read-only check of a file being changed by a process that does not
+	 * follow the locking, such as a restore from a backup) may catch a slot half-written.
 	 */
 	private static final int UNREADABLE_ATTEMPTS = 3;
 
@@ -112,7 +112,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	 * Create a store, creating its directory (owner-only) if needed.
 	 * @param dir the directory
 	 * @param format the file format
-	 * @param fsync whether every write is forced to the disk before it is renamed into place
+	 * @param fsync whether every write is forced to the disk before the save returns
 	 * @throws UncheckedIOException if the directory cannot be created or used
 	 */
 	public FileSessionStore(Path dir, FileFormat format, boolean fsync) {
@@ -258,19 +258,9 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	/**
 	 * Apply a change through a mapped file: {@link SessionHandle#save}.
 	 */
-	@Nullable SessionRecord save(MappedSessionFile file, SessionChange change, SessionRecord current,
-			boolean exclusive) {
+	@Nullable SessionRecord save(MappedSessionFile file, SessionChange change, SessionRecord current) {
 		if (change.isCreate() || change.isRename() || !file.id().equals(change.id())) {
 			throw new IllegalArgumentException("A mapped session file only takes changes to its own session");
-		}
-		if (exclusive) {
-			ByteBuffer mapping = file.current();
-			if (mapping == null) {
-				try (LockTable.Held lock = lock(change.id())) {
-					return saveLocked(change);
-				}
-			}
-			return writeMapped(file, mapping, file.newestSlot(), current, change, false);
 		}
 		try (LockTable.Held lock = lock(change.id())) {
 			ByteBuffer mapping = file.current();
@@ -293,17 +283,17 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 				base = read.record();
 				newest = read.slot();
 			}
-			return writeMapped(file, mapping, newest, base, change, true);
+			return writeMapped(file, mapping, newest, base, change);
 		}
 	}
 
 	/**
-	 * Apply a change to a base and copy the result into a mapped file, in place; when it does
-	 * not fit the file's slots, save it the plain way under the record lock instead, which
+	 * Apply a change to a base and copy the result into a mapped file, in place, under the
+	 * record lock; when it does not fit the file's slots, save it the plain way instead, which
 	 * replaces the file with a larger one.
 	 */
 	private @Nullable SessionRecord writeMapped(MappedSessionFile file, ByteBuffer mapping, int newest,
-			SessionRecord base, SessionChange change, boolean locked) {
+			SessionRecord base, SessionChange change) {
 		SessionRecord record = SessionRecord.apply(base, change);
 		byte[] encoded = BINARY.encode(record);
 		if (SlottedFile.fits(mapping, encoded.length)) {
@@ -311,12 +301,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 			return record;
 		}
 		file.invalidate();
-		if (locked) {
-			return saveLocked(change);
-		}
-		try (LockTable.Held lock = lock(change.id())) {
-			return saveLocked(change);
-		}
+		return saveLocked(change);
 	}
 
 	private @Nullable SessionRecord saveLocked(SessionChange change) {

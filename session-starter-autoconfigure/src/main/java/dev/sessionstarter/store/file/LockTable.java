@@ -23,10 +23,12 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The OS-level locks of one session directory, shared by every {@link FileSessionStore} and
- * {@link FileSessionLockManager} of this JVM on that directory.
+ * The OS-level locks of one lock file of a session directory, shared by every
+ * {@link FileSessionStore} and {@link FileSessionLockManager} of this JVM on that file.
  *
- * <p>All locks live in one file, {@code <dir>/.lock}, that is never deleted: each session id
+ * <p>The request and record locks live in one file, {@code <dir>/.lock}, that is never deleted
+ * (a memoized cache's locks have files of their own, see
+ * {@link FileSessionLockManager#forCache(Path)}): each session id
  * hashes to one of {@link #SLOTS} slots, and each slot owns two bytes of the file, one for the
  * request lock and one for the record lock (held by the store while it reads, merges and
  * writes a session file). The OS grants a byte range to one process at a time and releases it
@@ -338,6 +340,13 @@ final class LockTable {
 		if (this.channel == closed && !closed.isOpen()) {
 			logger.warn("Lock file " + this.file + " was closed unexpectedly; reopening it");
 			this.channel = openChannel(this.file);
+			synchronized (this.ownedByJvm) {
+				if (!this.ownedByJvm.isEmpty()) {
+					logger.warn("The OS released " + this.ownedByJvm.size() + " locks of " + this.file
+							+ " held for this JVM with the closed channel; they are no longer held");
+					this.ownedByJvm.clear();
+				}
+			}
 		}
 	}
 

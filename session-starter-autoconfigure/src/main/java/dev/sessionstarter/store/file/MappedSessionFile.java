@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.sessionstarter.store.SessionChange;
@@ -18,8 +20,9 @@ import dev.sessionstarter.store.SessionRecord;
  * A binary session file mapped into memory, the {@link SessionHandle} a memoized cache keeps on
  * each session it caches over the file store. The file's {@linkplain SlottedFile two-slot
  * layout} is written in place by every process, so the mapping shows other processes' writes
- * as soon as they are made: a version check is two reads of memory, and a write copies the
- * new record into the slot that does not hold the newest one. A mapped write is in the
+ * as soon as they are made: a version check is two reads of memory, and a write (under the
+ * store's record lock, like every write) copies the new record into the slot that does not hold
+ * the newest one. A mapped write is in the
  * operating system's page cache, where a plain write also goes: it survives the death of this
  * process, and is forced to the disk only when the store forces its writes.
  *
@@ -31,6 +34,8 @@ import dev.sessionstarter.store.SessionRecord;
  */
 final class MappedSessionFile implements SessionHandle {
 
+	private static final Log logger = LogFactory.getLog(MappedSessionFile.class);
+
 	private final FileSessionStore store;
 
 	private final String id;
@@ -38,11 +43,6 @@ final class MappedSessionFile implements SessionHandle {
 	private final Path path;
 
 	private @Nullable MappedRegion region;
-
-	/**
-	 * The slot that holds the newest record as this handle last saw or wrote it.
-	 */
-	private int newestSlot;
 
 	private boolean closed;
 
@@ -79,29 +79,29 @@ final class MappedSessionFile implements SessionHandle {
 	}
 
 	@Override
-	public @Nullable SessionRecord save(SessionChange change, SessionRecord current, boolean exclusive) {
-		return this.store.save(this, change, current, exclusive);
+	public @Nullable SessionRecord save(SessionChange change, SessionRecord current) {
+		return this.store.save(this, change, current);
 	}
 
 	/**
-	 * Return the mapping, mapping the path again if the file is marked gone (while its writer
-	 * is still replacing it, that finds the old file again, whose other slot is still whole).
-	 * @return the mapping, or {@code null} if the session has no file (or no usable one)
+	 * Return the mapping, mapping the path again if the file is marked gone.
+	 * @return the mapping, or {@code null} if the path holds no usable file (deleted, being
+	 * replaced, or not mappable): the caller then goes to the store by id, under the record lock,
+	 * which waits for a replacement in progress
 	 */
 	@Nullable ByteBuffer current() {
 		MappedRegion region = this.region;
 		if (region != null && !SlottedFile.isGoing(region.buffer())) {
 			return region.buffer();
 		}
-		return remap();
-	}
-
-	/**
-	 * Return the slot that holds the newest record, as this handle last saw or wrote it.
-	 * @return 0 or 1
-	 */
-	int newestSlot() {
-		return this.newestSlot;
+		try {
+			return remap();
+		}
+		catch (UncheckedIOException ex) {
+			// out of mappings, say: the caller goes to the store by id
+			logger.debug("Cannot map session file " + this.path + " again", ex);
+			return null;
+		}
 	}
 
 	/**
@@ -119,7 +119,6 @@ final class MappedSessionFile implements SessionHandle {
 		if (force && this.region != null) {
 			this.region.force();
 		}
-		this.newestSlot = slot;
 	}
 
 	/**
@@ -159,7 +158,6 @@ final class MappedSessionFile implements SessionHandle {
 				region.release();
 				return null;
 			}
-			this.newestSlot = read.slot();
 		}
 		catch (CorruptSessionFileException ex) {
 			region.release();

@@ -281,7 +281,14 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 				invalidate(change.id());
 				return null;
 			}
-			admit(saved);
+			try {
+				admit(saved);
+			}
+			catch (RuntimeException ex) {
+				// the delegate holds the change: no older copy may stay cached
+				invalidate(change.id());
+				throw ex;
+			}
 			return saved;
 		}
 		finally {
@@ -295,15 +302,13 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 
 	/**
 	 * Save a change in the delegate: through the session's handle when there is one, given the
-	 * record last admitted (exclusively when the session's lock is held too), by id otherwise.
-	 * Called holding the id's stripe.
+	 * record last admitted, by id otherwise. Called holding the id's stripe.
 	 */
 	private @Nullable SessionRecord saveThrough(SessionChange change) {
 		if (!change.isCreate() && !change.isRename()) {
 			Held held = this.held.get(change.id());
 			if (held != null && held.handle != null && held.record != null) {
-				boolean exclusive = this.coherence == Coherence.EXCLUSIVE && held.lock != null;
-				return held.handle.save(change, held.record, exclusive);
+				return held.handle.save(change, held.record);
 			}
 		}
 		return this.delegate.save(change);

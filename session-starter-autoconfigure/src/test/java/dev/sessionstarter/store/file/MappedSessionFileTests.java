@@ -59,7 +59,7 @@ class MappedSessionFileTests {
 		assertThat(handle.version()).isEqualTo(1);
 		SessionRecord fromB = b.save(set("one", "b", "from-b"));
 		assertThat(handle.version()).isEqualTo(fromB.version()).isEqualTo(2);
-		SessionRecord saved = handle.save(set("one", "a", "from-a"), stale, false);
+		SessionRecord saved = handle.save(set("one", "a", "from-a"), stale);
 		assertThat(saved.version()).isEqualTo(3);
 		assertThat(text(saved, "b")).isEqualTo("from-b");
 		assertThat(text(saved, "a")).isEqualTo("from-a");
@@ -69,7 +69,7 @@ class MappedSessionFileTests {
 		assertThat(text(seenByB, "a")).isEqualTo("from-a");
 		assertThat(b.delete("one")).isNotNull();
 		assertThat(handle.version()).isNull();
-		assertThat(handle.save(set("one", "a", "again"), saved, false)).isNull();
+		assertThat(handle.save(set("one", "a", "again"), saved)).isNull();
 		assertThat(a.find("one")).isNull();
 		handle.close();
 		assertThat(a.mappings()).isZero();
@@ -88,7 +88,7 @@ class MappedSessionFileTests {
 			assertThat(grownInode).isNotEqualTo(inode);
 			assertThat(handle.version()).isEqualTo(grown.version()).isEqualTo(2);
 			assertThat(a.mappings()).isEqualTo(1);
-			SessionRecord saved = handle.save(set("one", "c", "3"), grown, false);
+			SessionRecord saved = handle.save(set("one", "c", "3"), grown);
 			assertThat(saved.version()).isEqualTo(3);
 			assertThat(text(saved, "big")).hasSize(8192);
 			assertThat(Files.getAttribute(file, "unix:ino")).as("written in place into the new file")
@@ -108,13 +108,13 @@ class MappedSessionFileTests {
 		Path file = a.path("one");
 		Object inode = Files.getAttribute(file, "unix:ino");
 		try (SessionHandle handle = a.open("one")) {
-			SessionRecord grown = handle.save(set("one", "big", "y".repeat(8192)), created, false);
+			SessionRecord grown = handle.save(set("one", "big", "y".repeat(8192)), created);
 			assertThat(grown.version()).isEqualTo(2);
 			assertThat(Files.getAttribute(file, "unix:ino")).isNotEqualTo(inode);
 			assertThat(handle.version()).isEqualTo(2);
 			assertThat(text(b.find("one"), "big")).hasSize(8192);
 			Object grownInode = Files.getAttribute(file, "unix:ino");
-			SessionRecord next = handle.save(set("one", "c", "3"), grown, false);
+			SessionRecord next = handle.save(set("one", "c", "3"), grown);
 			assertThat(next.version()).isEqualTo(3);
 			assertThat(Files.getAttribute(file, "unix:ino")).isEqualTo(grownInode);
 			assertThat(text(b.find("one"), "c")).isEqualTo("3");
@@ -123,7 +123,7 @@ class MappedSessionFileTests {
 	}
 
 	@Test
-	void exclusiveSaveWritesThroughTheMappingAndIsSeenByAnotherStore() throws IOException {
+	void savesWriteThroughTheMappingKeepTheInodeAndAreSeenByAnotherStore() throws IOException {
 		FileSessionStore a = store(FileFormat.BINARY);
 		FileSessionStore b = store(FileFormat.BINARY);
 		SessionRecord current = a.save(create("one"));
@@ -132,7 +132,7 @@ class MappedSessionFileTests {
 		SessionHandle handle = a.open("one");
 		assertThat(a.mappings()).isEqualTo(1);
 		for (int i = 0; i < 3; i++) {
-			current = handle.save(set("one", "n", Integer.toString(i)), current, true);
+			current = handle.save(set("one", "n", Integer.toString(i)), current);
 			assertThat(handle.version()).isEqualTo(current.version());
 			SessionRecord seen = b.find("one");
 			assertThat(seen.version()).isEqualTo(current.version());
