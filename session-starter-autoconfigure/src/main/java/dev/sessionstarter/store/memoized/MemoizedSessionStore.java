@@ -473,8 +473,9 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 				held.handle = handle;
 			}
 		}
+		SessionRecord cached;
 		try {
-			this.cache.put(record);
+			cached = this.cache.put(record);
 		}
 		catch (SessionTooLargeException ex) {
 			logger.debug("Not caching session " + id + ": " + ex.getMessage());
@@ -482,7 +483,9 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 			return;
 		}
 		if (held != null) {
-			held.record = record;
+			// the very record the cache hands out, so the repository's mark that it was decoded
+			// carries on to the records saved from it
+			held.record = cached;
 		}
 	}
 

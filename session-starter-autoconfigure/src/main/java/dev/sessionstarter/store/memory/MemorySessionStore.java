@@ -129,16 +129,19 @@ public final class MemorySessionStore implements SessionStore {
 	 * its id: how a cache keeps what the store it fronts returned. Eviction applies as for
 	 * {@link #save(SessionChange)}.
 	 * @param record the record
+	 * @return the record as held: {@code record}, or an equal copy whose attribute names are the
+	 * store's shared strings, which is what {@link #find(String)} returns
 	 * @throws SessionTooLargeException if the record alone is over the reduced byte bound
 	 */
-	public void put(SessionRecord record) {
+	public SessionRecord put(SessionRecord record) {
 		long footprint = checkSize(record);
-		this.sessions.compute(record.id(), (key, current) -> {
+		Entry held = this.sessions.compute(record.id(), (key, current) -> {
 			Entry entry = entry(record, footprint, current);
 			account(current, entry);
 			return entry;
 		});
 		reduceIfOverBound();
+		return held.record;
 	}
 
 	private void reduceIfOverBound() {

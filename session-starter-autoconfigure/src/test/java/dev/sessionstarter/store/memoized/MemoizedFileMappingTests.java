@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.serialization.SessionSerializer;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
 import dev.sessionstarter.store.file.FileFormat;
 import dev.sessionstarter.store.file.FileSessionLockManager;
 import dev.sessionstarter.store.file.FileSessionStore;
@@ -40,6 +45,47 @@ class MemoizedFileMappingTests {
 		for (int i = this.closeables.size() - 1; i >= 0; i--) {
 			this.closeables.get(i).close();
 		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Coherence.class)
+	void cachedSessionIsDecodedOnceNotOnEveryRequest(Coherence coherence) {
+		FileSessionStore files = fileStore();
+		MemoizedSessionStore store = memoized(files,
+				new MemorySessionStore(64L * 1024 * 1024, 100, 0.9, Clock.systemUTC()), coherence);
+		AtomicInteger decoded = new AtomicInteger();
+		JavaSessionSerializer java = new JavaSessionSerializer(List.of(), null);
+		StoreSessionRepository repository = new StoreSessionRepository(store, new SessionSerializer() {
+
+			@Override
+			public byte[] serialize(Object value) {
+				return java.serialize(value);
+			}
+
+			@Override
+			public Object deserialize(byte[] bytes) {
+				decoded.incrementAndGet();
+				return java.deserialize(bytes);
+			}
+
+		});
+		repository.setDecodeOnLoad(true);
+		StoredSession session = repository.createSession();
+		session.setAttribute("name", "alice");
+		session.setAttribute("cart", new ArrayList<>(List.of("book", "pen")));
+		repository.save(session);
+		for (int i = 0; i < 3; i++) {
+			StoredSession loaded = repository.findById(session.getId());
+			loaded.setAttribute("visits", i);
+			repository.save(loaded);
+		}
+		decoded.set(0);
+
+		StoredSession loaded = repository.findById(session.getId());
+
+		assertThat(decoded).as("values decoded by a cache hit").hasValue(0);
+		assertThat((String) loaded.getAttribute("name")).isEqualTo("alice");
+		assertThat(decoded).hasValue(1);
 	}
 
 	@ParameterizedTest
