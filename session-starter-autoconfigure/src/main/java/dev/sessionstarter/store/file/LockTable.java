@@ -213,16 +213,27 @@ final class LockTable {
 					return new Held(() -> releaseForJvm(position, id));
 				}
 			}
-			long remaining = deadline - System.nanoTime();
-			if (remaining <= 0) {
+			backoff = pause(deadline, backoff);
+			if (backoff < 0) {
 				return null;
 			}
-			if (Thread.interrupted()) {
-				throw new InterruptedException();
-			}
-			LockSupport.parkNanos(Math.min(remaining, backoff));
-			backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
 		}
+	}
+
+	/**
+	 * Wait before asking the OS again, up to a deadline.
+	 * @return the next wait, or -1 if the deadline has passed
+	 */
+	private static long pause(long deadline, long backoff) throws InterruptedException {
+		long remaining = deadline - System.nanoTime();
+		if (remaining <= 0) {
+			return -1;
+		}
+		if (Thread.interrupted()) {
+			throw new InterruptedException();
+		}
+		LockSupport.parkNanos(Math.min(remaining, backoff));
+		return Math.min(backoff * 2, MAX_BACKOFF_NANOS);
 	}
 
 	private void releaseForJvm(int position, String id) {
@@ -293,15 +304,10 @@ final class LockTable {
 			if (lock != null) {
 				return lock;
 			}
-			long remaining = deadline - System.nanoTime();
-			if (remaining <= 0) {
+			backoff = pause(deadline, backoff);
+			if (backoff < 0) {
 				return null;
 			}
-			if (Thread.interrupted()) {
-				throw new InterruptedException();
-			}
-			LockSupport.parkNanos(Math.min(remaining, backoff));
-			backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
 		}
 	}
 

@@ -1,5 +1,7 @@
 package dev.sessionstarter.store.memoized;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -7,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.sessionstarter.lock.SessionLock;
@@ -123,6 +126,41 @@ public final class MemoizedChildProcess {
 				.map((name) -> name.substring(0, name.length() - ".session".length()))
 				.sorted()
 				.collect(ArrayList::new, ArrayList::add, ArrayList::addAll);
+		}
+	}
+
+
+	/**
+	 * Run {@code trylock} in a child JVM on the test classpath and return its answer for each
+	 * id, {@code locked} or {@code busy}.
+	 * @param dir the session directory
+	 * @param ids the session ids
+	 * @return one answer per id
+	 * @throws IOException if the child cannot be started
+	 * @throws InterruptedException if the wait is interrupted
+	 */
+	public static List<String> tryLockInAnotherProcess(Path dir, String... ids) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("-cp");
+		command.add(System.getProperty("java.class.path"));
+		command.add(MemoizedChildProcess.class.getName());
+		command.add("trylock");
+		command.add(dir.toString());
+		command.addAll(List.of(ids));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		try {
+			if (!process.waitFor(60, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("The child process did not finish in 60 seconds");
+			}
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (process.exitValue() != 0) {
+				throw new IllegalStateException("The child process failed: " + output);
+			}
+			return output.lines().filter((line) -> line.equals("locked") || line.equals("busy")).toList();
+		}
+		finally {
+			process.destroyForcibly();
 		}
 	}
 

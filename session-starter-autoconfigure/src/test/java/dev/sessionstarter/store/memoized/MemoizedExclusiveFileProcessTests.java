@@ -1,13 +1,10 @@
 package dev.sessionstarter.store.memoized;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,24 +107,7 @@ class MemoizedExclusiveFileProcessTests {
 	}
 
 	private List<String> tryLockInAnotherProcess(String... ids) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(MemoizedChildProcess.class.getName());
-		command.add("trylock");
-		command.add(this.dir.toString());
-		command.addAll(List.of(ids));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		try {
-			assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("child process finished").isTrue();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			assertThat(process.exitValue()).as(output).isZero();
-			return output.lines().filter((line) -> line.equals("locked") || line.equals("busy")).toList();
-		}
-		finally {
-			process.destroyForcibly();
-		}
+		return MemoizedChildProcess.tryLockInAnotherProcess(this.dir, ids);
 	}
 
 }
