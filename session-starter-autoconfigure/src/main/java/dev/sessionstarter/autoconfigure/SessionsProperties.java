@@ -405,8 +405,8 @@ public class SessionsProperties implements InitializingBean {
 		private FileFormat format = FileFormat.BINARY;
 
 		/**
-		 * Whether every write is forced to the disk before it replaces the previous file, so a
-		 * power failure cannot lose a saved session. Slower; a process crash never loses one.
+		 * Whether every write is forced to the disk before the save returns, so a power failure
+		 * cannot lose a saved session. Slower; a process crash never loses one.
 		 */
 		private boolean fsync;
 
