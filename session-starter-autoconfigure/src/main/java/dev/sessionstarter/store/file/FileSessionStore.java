@@ -527,11 +527,13 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 				return readFile(id, path);
 			}
 			catch (GoneException ex) {
-				Stored replacement = completeReplacement(id, path);
+				ByteBuffer unmarked = unmarked(path);
+				SlottedFile.Read before = (unmarked != null) ? readUnmarked(unmarked) : null;
+				Stored replacement = completeReplacement(id, path, (before != null) ? before.record().version() : 0);
 				if (replacement != null) {
 					return replacement;
 				}
-				Stored restored = restoreGone(id, path);
+				Stored restored = (before != null) ? restoreGone(id, path, unmarked, before) : null;
 				if (restored == null) {
 					FileOperations.delete(path);
 				}
@@ -581,10 +583,10 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	 * temporary file over it: of the session's temporary files, the one that holds the whole
 	 * record of the highest version (newer than the gone file's) is renamed into place. Called
 	 * under the record lock, so no live writer is still writing any of them.
+	 * @param goneVersion the highest version the file marked gone still holds whole, or 0
 	 * @return what the file holds now, or {@code null} if no temporary file holds a newer record
 	 */
-	private @Nullable Stored completeReplacement(String id, Path path) {
-		long goneVersion = goneVersion(path);
+	private @Nullable Stored completeReplacement(String id, Path path, long goneVersion) {
 		String prefix = TEMP_PREFIX + id + "-";
 		Path newest = null;
 		Stored newestStored = null;
@@ -622,23 +624,14 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	}
 
 	/**
-	 * Return the highest version a file marked gone still holds whole, or 0.
-	 */
-	private static long goneVersion(Path path) {
-		ByteBuffer unmarked = unmarked(path);
-		SlottedFile.Read read = (unmarked != null) ? readUnmarked(unmarked) : null;
-		return (read != null) ? read.record().version() : 0;
-	}
-
-	/**
 	 * Undo the gone marks of a file whose writer died before replacing or deleting it, under the
 	 * record lock: the file is written back in place as it was before the marks.
-	 * @return what the file holds, or {@code null} if no slot holds a whole record of the session
+	 * @param unmarked the file's content with its marks undone (see {@link #unmarked(Path)})
+	 * @param read the newest whole record of that content
+	 * @return what the file holds, or {@code null} if it holds another session
 	 */
-	private @Nullable Stored restoreGone(String id, Path path) {
-		ByteBuffer unmarked = unmarked(path);
-		SlottedFile.Read read = (unmarked != null) ? readUnmarked(unmarked) : null;
-		if (read == null || !read.record().id().equals(id)) {
+	private @Nullable Stored restoreGone(String id, Path path, ByteBuffer unmarked, SlottedFile.Read read) {
+		if (!read.record().id().equals(id)) {
 			return null;
 		}
 		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
