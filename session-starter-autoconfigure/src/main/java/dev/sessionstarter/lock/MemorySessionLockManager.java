@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -54,7 +53,11 @@ public final class MemorySessionLockManager implements SessionLockManager {
 			return null;
 		}
 		this.held.incrementAndGet();
-		return new MemoryLock(sessionId, entry);
+		return new ReleaseOnceLock(sessionId, () -> {
+			this.held.decrementAndGet();
+			entry.permit.release();
+			leave(sessionId);
+		});
 	}
 
 	@Override
@@ -83,35 +86,6 @@ public final class MemorySessionLockManager implements SessionLockManager {
 		private final Semaphore permit = new Semaphore(1, true);
 
 		private int users;
-
-	}
-
-	private final class MemoryLock implements SessionLock {
-
-		private final String sessionId;
-
-		private final Entry entry;
-
-		private final AtomicBoolean released = new AtomicBoolean();
-
-		MemoryLock(String sessionId, Entry entry) {
-			this.sessionId = sessionId;
-			this.entry = entry;
-		}
-
-		@Override
-		public String sessionId() {
-			return this.sessionId;
-		}
-
-		@Override
-		public void release() {
-			if (this.released.compareAndSet(false, true)) {
-				MemorySessionLockManager.this.held.decrementAndGet();
-				this.entry.permit.release();
-				leave(this.sessionId);
-			}
-		}
 
 	}
 

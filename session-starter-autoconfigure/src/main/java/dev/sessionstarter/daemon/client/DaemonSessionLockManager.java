@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
@@ -15,6 +14,7 @@ import org.springframework.util.Assert;
 
 import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.daemon.protocol.WireOutput;
+import dev.sessionstarter.lock.ReleaseOnceLock;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
 
@@ -105,7 +105,7 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 				}
 				keep = true;
 				this.held.incrementAndGet();
-				return new DaemonLock(sessionId, token, connection);
+				return new ReleaseOnceLock(sessionId, () -> unlock(sessionId, token, connection));
 			}
 			catch (ClosedByInterruptException ex) {
 				Thread.interrupted();
@@ -135,64 +135,32 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 	}
 
 	/**
-	 * A lock held in the daemon through one connection.
+	 * Release a lock held in the daemon through a connection. If the daemon cannot be told, the
+	 * connection is closed instead, which releases the lock in the daemon all the same.
 	 */
-	private final class DaemonLock implements SessionLock {
-
-		private final String sessionId;
-
-		private final long token;
-
-		private final DaemonClient.Connection connection;
-
-		private final AtomicBoolean released = new AtomicBoolean();
-
-		DaemonLock(String sessionId, long token, DaemonClient.Connection connection) {
-			this.sessionId = sessionId;
-			this.token = token;
-			this.connection = connection;
-		}
-
-		@Override
-		public String sessionId() {
-			return this.sessionId;
-		}
-
-		/**
-		 * Release the lock. If the daemon cannot be told, the connection is closed instead,
-		 * which releases the lock in the daemon all the same.
-		 */
-		@Override
-		public void release() {
-			if (!this.released.compareAndSet(false, true)) {
-				return;
-			}
-			DaemonSessionLockManager.this.held.decrementAndGet();
-			DaemonClient client = DaemonSessionLockManager.this.client;
-			boolean healthy = false;
-			try {
-				client.exchange(this.connection,
-						WireOutput.frame(Opcodes.UNLOCK).writeString(this.sessionId).writeLong(this.token),
-						System.nanoTime() + client.getTimeout().toNanos(), (status, payload) -> {
-							if (status == Opcodes.NOT_FOUND) {
-								logger.warn("The lock on session " + this.sessionId
-										+ " had already been released by the daemon: its lease ran out");
-								return null;
-							}
-							DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.UNLOCK);
+	private void unlock(String sessionId, long token, DaemonClient.Connection connection) {
+		this.held.decrementAndGet();
+		boolean healthy = false;
+		try {
+			this.client.exchange(connection, WireOutput.frame(Opcodes.UNLOCK).writeString(sessionId).writeLong(token),
+					System.nanoTime() + this.client.getTimeout().toNanos(), (status, payload) -> {
+						if (status == Opcodes.NOT_FOUND) {
+							logger.warn("The lock on session " + sessionId
+									+ " had already been released by the daemon: its lease ran out");
 							return null;
-						});
-				healthy = true;
-			}
-			catch (IOException | RuntimeException ex) {
-				logger.debug("Could not release the lock on session " + this.sessionId
-						+ " in the daemon; closing its connection releases it", ex);
-			}
-			finally {
-				client.release(this.connection, healthy);
-			}
+						}
+						DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.UNLOCK);
+						return null;
+					});
+			healthy = true;
 		}
-
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not release the lock on session " + sessionId
+					+ " in the daemon; closing its connection releases it", ex);
+		}
+		finally {
+			this.client.release(connection, healthy);
+		}
 	}
 
 }

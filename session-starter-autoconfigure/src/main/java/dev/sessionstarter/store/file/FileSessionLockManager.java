@@ -2,13 +2,13 @@ package dev.sessionstarter.store.file;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
+import dev.sessionstarter.lock.ReleaseOnceLock;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.store.SessionIds;
@@ -103,7 +103,14 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 			return null;
 		}
 		this.held.incrementAndGet();
-		return new FileSessionLock(sessionId, lock);
+		return new ReleaseOnceLock(sessionId, () -> {
+			try {
+				lock.close();
+			}
+			finally {
+				this.held.decrementAndGet();
+			}
+		});
 	}
 
 	@Override
@@ -119,38 +126,6 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 		for (LockTable table : this.tables) {
 			table.close();
 		}
-	}
-
-	private final class FileSessionLock implements SessionLock {
-
-		private final String sessionId;
-
-		private final LockTable.Held lock;
-
-		private final AtomicBoolean released = new AtomicBoolean();
-
-		FileSessionLock(String sessionId, LockTable.Held lock) {
-			this.sessionId = sessionId;
-			this.lock = lock;
-		}
-
-		@Override
-		public String sessionId() {
-			return this.sessionId;
-		}
-
-		@Override
-		public void release() {
-			if (this.released.compareAndSet(false, true)) {
-				try {
-					this.lock.close();
-				}
-				finally {
-					FileSessionLockManager.this.held.decrementAndGet();
-				}
-			}
-		}
-
 	}
 
 }
