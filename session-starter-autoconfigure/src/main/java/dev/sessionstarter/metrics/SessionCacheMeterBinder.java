@@ -1,9 +1,5 @@
 package dev.sessionstarter.metrics;
 
-import java.util.function.ToDoubleFunction;
-
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -33,35 +29,20 @@ public class SessionCacheMeterBinder implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		SnapshotMeters<MemoizedSessionStore, CacheStatistics> meters = new SnapshotMeters<>(registry, this.store,
+				MemoizedSessionStore::cacheStatistics);
 		Tags tags = Tags.of(SessionMeterNames.TAG_STORE, this.store.type());
-		counter(registry, SessionMeterNames.CACHE_GETS, tags.and(SessionMeterNames.TAG_RESULT, "hit"),
+		meters.counter(SessionMeterNames.CACHE_GETS, tags.and(SessionMeterNames.TAG_RESULT, "hit"),
 				"Session reads served from the cache", CacheStatistics::hits);
-		counter(registry, SessionMeterNames.CACHE_GETS, tags.and(SessionMeterNames.TAG_RESULT, "miss"),
+		meters.counter(SessionMeterNames.CACHE_GETS, tags.and(SessionMeterNames.TAG_RESULT, "miss"),
 				"Session reads that went to the delegate store", CacheStatistics::misses);
-		counter(registry, SessionMeterNames.CACHE_EVICTIONS, tags,
+		meters.counter(SessionMeterNames.CACHE_EVICTIONS, tags,
 				"Sessions dropped from the cache to stay within its bounds (they stay in the delegate)",
 				CacheStatistics::evictions);
-		gauge(registry, SessionMeterNames.CACHE_SIZE, tags, "sessions", "Sessions held in the cache",
+		meters.gauge(SessionMeterNames.CACHE_SIZE, tags, "sessions", "Sessions held in the cache",
 				CacheStatistics::sessions);
-		gauge(registry, SessionMeterNames.CACHE_BYTES, tags, "bytes", "Heap bytes the cache retains",
+		meters.gauge(SessionMeterNames.CACHE_BYTES, tags, "bytes", "Heap bytes the cache retains",
 				CacheStatistics::bytes);
-	}
-
-	private void gauge(MeterRegistry registry, String name, Tags tags, String unit, String description,
-			ToDoubleFunction<CacheStatistics> value) {
-		Gauge.builder(name, this.store, (store) -> value.applyAsDouble(store.cacheStatistics()))
-			.tags(tags)
-			.baseUnit(unit)
-			.description(description)
-			.register(registry);
-	}
-
-	private void counter(MeterRegistry registry, String name, Tags tags, String description,
-			ToDoubleFunction<CacheStatistics> value) {
-		FunctionCounter.builder(name, this.store, (store) -> value.applyAsDouble(store.cacheStatistics()))
-			.tags(tags)
-			.description(description)
-			.register(registry);
 	}
 
 }

@@ -5,10 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -43,24 +40,26 @@ public class SessionStoreMeterBinder implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		SnapshotMeters<StoreSessionRepository, StoreStatistics> meters = new SnapshotMeters<>(registry,
+				this.repository, StoreSessionRepository::getStatistics);
 		StoreStatistics initial = this.repository.getStatistics();
 		Tags tags = Tags.of(SessionMeterNames.TAG_STORE, initial.store());
-		gauge(registry, SessionMeterNames.STORE_SIZE, tags, "sessions", "Sessions held",
+		meters.gauge(SessionMeterNames.STORE_SIZE, tags, "sessions", "Sessions held",
 				(stats) -> stats.usage().sessions());
-		gauge(registry, SessionMeterNames.STORE_BYTES, tags, "bytes", "Bytes held",
+		meters.gauge(SessionMeterNames.STORE_BYTES, tags, "bytes", "Bytes held",
 				(stats) -> stats.usage().bytes());
 		if (initial.usage().maxBytes() >= 0) {
-			gauge(registry, SessionMeterNames.STORE_MAX_BYTES, tags, "bytes", "Most bytes the store may hold",
+			meters.gauge(SessionMeterNames.STORE_MAX_BYTES, tags, "bytes", "Most bytes the store may hold",
 					(stats) -> stats.usage().maxBytes());
 		}
-		counter(registry, SessionMeterNames.STORE_PURGES, tags, "Purge runs", StoreStatistics::purges);
-		counter(registry, SessionMeterNames.STORE_EXPIRED, tags, "Sessions removed because they expired",
+		meters.counter(SessionMeterNames.STORE_PURGES, tags, "Purge runs", StoreStatistics::purges);
+		meters.counter(SessionMeterNames.STORE_EXPIRED, tags, "Sessions removed because they expired",
 				StoreStatistics::expired);
-		counter(registry, SessionMeterNames.STORE_EVICTIONS, tags, "Sessions evicted to stay within the size bound",
+		meters.counter(SessionMeterNames.STORE_EVICTIONS, tags, "Sessions evicted to stay within the size bound",
 				StoreStatistics::evicted);
-		counter(registry, SessionMeterNames.STORE_QUARANTINED, tags,
+		meters.counter(SessionMeterNames.STORE_QUARANTINED, tags,
 				"Unreadable stored sessions moved aside", StoreStatistics::quarantined);
-		counter(registry, SessionMeterNames.SERIALIZATION_FAILURES, tags,
+		meters.counter(SessionMeterNames.SERIALIZATION_FAILURES, tags,
 				"Attribute values that could not be decoded", StoreStatistics::serializationFailures);
 		Map<StoreOperation, Timer> operationTimers = new EnumMap<>(StoreOperation.class);
 		for (StoreOperation operation : StoreOperation.values()) {
@@ -77,23 +76,6 @@ public class SessionStoreMeterBinder implements MeterBinder {
 		for (Map<StoreOperation, Timer> operationTimers : this.timers) {
 			operationTimers.get(operation).record(nanos, TimeUnit.NANOSECONDS);
 		}
-	}
-
-	private void gauge(MeterRegistry registry, String name, Tags tags, String unit, String description,
-			ToDoubleFunction<StoreStatistics> value) {
-		Gauge.builder(name, this.repository, (repository) -> value.applyAsDouble(repository.getStatistics()))
-			.tags(tags)
-			.baseUnit(unit)
-			.description(description)
-			.register(registry);
-	}
-
-	private void counter(MeterRegistry registry, String name, Tags tags, String description,
-			ToDoubleFunction<StoreStatistics> value) {
-		FunctionCounter.builder(name, this.repository, (repository) -> value.applyAsDouble(repository.getStatistics()))
-			.tags(tags)
-			.description(description)
-			.register(registry);
 	}
 
 }
