@@ -397,17 +397,20 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	 * Remove every session whose stored expiry has passed at {@code now} (the file's time plays
 	 * no part), reporting each to the {@link RemovalListener}; on the way, quarantine unreadable
 	 * files, delete temporary files a killed writer left behind, and drop index entries whose
-	 * session is gone.
+	 * session is gone. Session files are read before any temporary file is deleted, so that a
+	 * file a killed writer left marked gone is first completed from its temporary file, however
+	 * old that is.
 	 * @param now the current time
 	 * @return the number of expired sessions removed
 	 */
 	@Override
 	public int purgeExpired(Instant now) {
 		int removed = 0;
+		List<Path> temporaryFiles = new ArrayList<>();
 		for (Path path : FileOperations.list(this.dir)) {
 			String name = path.getFileName().toString();
 			if (name.startsWith(TEMP_PREFIX)) {
-				deleteIfStale(path);
+				temporaryFiles.add(path);
 				continue;
 			}
 			String id = idOf(name);
@@ -418,6 +421,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 				}
 			}
 		}
+		temporaryFiles.forEach(this::deleteIfStale);
 		this.index.clean((id) -> Files.exists(Objects.requireNonNull(path(id))), this::lock);
 		return removed;
 	}

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +186,34 @@ class SlottedFileTests {
 		assertThat(restarted.quarantined()).isZero();
 		assertThat(temporaryFiles()).extracting((path) -> path.getFileName().toString())
 			.containsExactly(FileSessionStore.TEMP_PREFIX + "one-bad");
+	}
+
+	@Test
+	void purgeCompletesReplacementsLeftMarkedGoneBeforeItDeletesTheirOldTemporaryFiles() throws IOException {
+		// several sessions, so that some temporary file is listed before its session's file
+		FileSessionStore store = store();
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			String id = "s" + i;
+			ids.add(id);
+			store.save(create(id));
+			store.save(set(id, "b", "2"));
+			SessionRecord replacement = SessionRecord.apply(store.find(id), set(id, "big", "x".repeat(8192)));
+			Path temp = this.dir.resolve(FileSessionStore.TEMP_PREFIX + id + "-5eed");
+			Files.write(temp, SlottedFile.create(FileSessionStore.BINARY.encode(replacement)).array());
+			Files.setLastModifiedTime(temp, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+			markGone(store.path(id), 0, 1);
+		}
+
+		FileSessionStore restarted = store();
+		assertThat(restarted.purgeExpired(Instant.now())).isZero();
+		for (String id : ids) {
+			SessionRecord found = restarted.find(id);
+			assertThat(found).as(id).isNotNull();
+			assertThat(found.version()).as(id).isEqualTo(3);
+			assertThat(text(found, "big")).hasSize(8192);
+		}
+		assertThat(temporaryFiles()).isEmpty();
 	}
 
 	@Test
