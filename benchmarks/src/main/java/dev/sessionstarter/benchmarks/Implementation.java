@@ -108,6 +108,18 @@ public enum Implementation {
 	},
 
 	/**
+	 * Our {@code memoized} store in exclusive coherence over a {@code memory} store, which no
+	 * configuration offers: the cheapest write-through there is, so its ratio to {@link #MEMORY}
+	 * is the most any delegate could reach ({@link MemoizedStoreAdapter#overMemory()}).
+	 */
+	MEMOIZED_EXCLUSIVE_OVER_MEMORY("memoized exclusive over memory (ours, a bound)", "MEMORY") {
+		@Override
+		RepositoryAdapter<?> create() {
+			return MemoizedStoreAdapter.overMemory();
+		}
+	},
+
+	/**
 	 * Spring Session's {@code JdbcIndexedSessionRepository} on an embedded in-memory H2 database
 	 * ({@link JdbcRepositoryAdapter}).
 	 */

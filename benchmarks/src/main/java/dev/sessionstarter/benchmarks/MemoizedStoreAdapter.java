@@ -37,19 +37,24 @@ import dev.sessionstarter.store.memory.MemorySessionStore;
  * copies every save into the mapping under the record lock. Every save reaches the file before
  * it returns. {@link #close()} prints the cache's hit ratio to standard error, releases the
  * locks and deletes the directory.
+ *
+ * <p>{@link #overMemory()} puts the same cache in front of a {@link MemorySessionStore} instead,
+ * which no configuration offers: the cheapest write-through there can be, so its distance to the
+ * memory store alone is what the cache layer itself costs (a stripe lock, a second copy of every
+ * record, and its accounting), whatever the delegate.
  */
 final class MemoizedStoreAdapter extends RepositoryAdapter<StoredSession> {
 
 	private final MemoizedSessionStore store;
 
-	private final FileSessionStore files;
+	private final @Nullable FileSessionStore files;
 
 	private final @Nullable FileSessionLockManager locks;
 
-	private final Path dir;
+	private final @Nullable Path dir;
 
-	private MemoizedStoreAdapter(MemoizedSessionStore store, FileSessionStore files,
-			@Nullable FileSessionLockManager locks, Path dir) {
+	private MemoizedStoreAdapter(MemoizedSessionStore store, @Nullable FileSessionStore files,
+			@Nullable FileSessionLockManager locks, @Nullable Path dir) {
 		super(repository(store));
 		this.store = store;
 		this.files = files;
@@ -73,14 +78,31 @@ final class MemoizedStoreAdapter extends RepositoryAdapter<StoredSession> {
 	static MemoizedStoreAdapter create(Path parent, Coherence coherence) throws IOException {
 		Path dir = Files.createTempDirectory(parent, "memoized-store-benchmark-");
 		FileSessionStore files = new FileSessionStore(dir, FileFormat.BINARY, false);
-		MemoizedSessionStore store = new MemoizedSessionStore(files,
-				new MemorySessionStore(64L * 1024 * 1024, 100_000, 0.9, Clock.systemUTC()), coherence);
+		MemoizedSessionStore store = new MemoizedSessionStore(files, cache(), coherence);
 		FileSessionLockManager locks = null;
 		if (coherence == Coherence.EXCLUSIVE) {
 			locks = FileSessionLockManager.forCache(files.getDirectory());
 			store.setLockManager(locks, Duration.ZERO);
 		}
 		return new MemoizedStoreAdapter(store, files, locks, dir);
+	}
+
+	/**
+	 * Create the adapter over a memory store, in exclusive coherence (a memory store is of one
+	 * process, so there is no lock to hold).
+	 * @return the adapter
+	 */
+	static MemoizedStoreAdapter overMemory() {
+		MemorySessionStore delegate = new MemorySessionStore(Implementation.BENCHMARK_MAX_BYTES, 0.75, Clock.systemUTC());
+		return new MemoizedStoreAdapter(new MemoizedSessionStore(delegate, cache(), Coherence.EXCLUSIVE), null, null,
+				null);
+	}
+
+	/**
+	 * The cache with {@code sessions.memoized.*}'s default bounds.
+	 */
+	private static MemorySessionStore cache() {
+		return new MemorySessionStore(64L * 1024 * 1024, 100_000, 0.9, Clock.systemUTC());
 	}
 
 	@Override
@@ -97,8 +119,12 @@ final class MemoizedStoreAdapter extends RepositoryAdapter<StoredSession> {
 		if (this.locks != null) {
 			this.locks.close();
 		}
-		this.files.close();
-		FileSystemUtils.deleteRecursively(this.dir);
+		if (this.files != null) {
+			this.files.close();
+		}
+		if (this.dir != null) {
+			FileSystemUtils.deleteRecursively(this.dir);
+		}
 	}
 
 }
