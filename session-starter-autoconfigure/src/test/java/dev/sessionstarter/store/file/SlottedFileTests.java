@@ -167,15 +167,8 @@ class SlottedFileTests {
 
 	@Test
 	void replacementWhoseWriterDiedAfterMarkingTheOldFileGoneIsCompletedFromItsTemporaryFile() throws IOException {
-		FileSessionStore store = store();
-		store.save(create("one"));
-		store.save(set("one", "b", "2"));
-		Path file = store.path("one");
-		SessionRecord replacement = SessionRecord.apply(store.find("one"), set("one", "big", "x".repeat(8192)));
-		Files.write(this.dir.resolve(FileSessionStore.TEMP_PREFIX + "one-5eed"),
-				SlottedFile.create(FileSessionStore.BINARY.encode(replacement)).array());
+		leaveReplacementMarkedGone(store(), "one");
 		Files.write(this.dir.resolve(FileSessionStore.TEMP_PREFIX + "one-bad"), new byte[100]);
-		markGone(file, 0, 1);
 
 		FileSessionStore restarted = store();
 		SessionRecord found = restarted.find("one");
@@ -196,13 +189,8 @@ class SlottedFileTests {
 		for (int i = 0; i < 20; i++) {
 			String id = "s" + i;
 			ids.add(id);
-			store.save(create(id));
-			store.save(set(id, "b", "2"));
-			SessionRecord replacement = SessionRecord.apply(store.find(id), set(id, "big", "x".repeat(8192)));
-			Path temp = this.dir.resolve(FileSessionStore.TEMP_PREFIX + id + "-5eed");
-			Files.write(temp, SlottedFile.create(FileSessionStore.BINARY.encode(replacement)).array());
+			Path temp = leaveReplacementMarkedGone(store, id);
 			Files.setLastModifiedTime(temp, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
-			markGone(store.path(id), 0, 1);
 		}
 
 		FileSessionStore restarted = store();
@@ -312,6 +300,22 @@ class SlottedFileTests {
 	/**
 	 * Mark slots of a file gone, as a writer about to replace or delete it does.
 	 */
+	/**
+	 * Leave what a writer killed while replacing a session's file with a larger one leaves: the
+	 * session (version 2, attribute b=2) marked gone in both slots, and a whole temporary file
+	 * holding version 3, which adds an 8,192-character attribute "big".
+	 * @return the temporary file
+	 */
+	private Path leaveReplacementMarkedGone(FileSessionStore store, String id) throws IOException {
+		store.save(create(id));
+		store.save(set(id, "b", "2"));
+		SessionRecord replacement = SessionRecord.apply(store.find(id), set(id, "big", "x".repeat(8192)));
+		Path temp = this.dir.resolve(FileSessionStore.TEMP_PREFIX + id + "-5eed");
+		Files.write(temp, SlottedFile.create(FileSessionStore.BINARY.encode(replacement)).array());
+		markGone(store.path(id), 0, 1);
+		return temp;
+	}
+
 	private static void markGone(Path file, int... slots) throws IOException {
 		byte[] bytes = Files.readAllBytes(file);
 		ByteBuffer content = ByteBuffer.wrap(bytes);
