@@ -298,9 +298,6 @@ class SlottedFileTests {
 	}
 
 	/**
-	 * Mark slots of a file gone, as a writer about to replace or delete it does.
-	 */
-	/**
 	 * Leave what a writer killed while replacing a session's file with a larger one leaves: the
 	 * session (version 2, attribute b=2) marked gone in both slots, and a whole temporary file
 	 * holding version 3, which adds an 8,192-character attribute "big".
@@ -316,6 +313,9 @@ class SlottedFileTests {
 		return temp;
 	}
 
+	/**
+	 * Mark slots of a file gone, as a writer about to replace or delete it does.
+	 */
 	private static void markGone(Path file, int... slots) throws IOException {
 		byte[] bytes = Files.readAllBytes(file);
 		ByteBuffer content = ByteBuffer.wrap(bytes);
