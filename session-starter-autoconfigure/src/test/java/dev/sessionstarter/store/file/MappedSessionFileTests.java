@@ -13,9 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.sessionstarter.store.SessionHandle;
 import dev.sessionstarter.store.SessionRecord;
 
-import static dev.sessionstarter.store.file.SlottedFileTests.create;
-import static dev.sessionstarter.store.file.SlottedFileTests.set;
-import static dev.sessionstarter.store.file.SlottedFileTests.text;
+import static dev.sessionstarter.store.TestSessionChanges.create;
+import static dev.sessionstarter.store.TestSessionChanges.set;
+import static dev.sessionstarter.store.TestSessionChanges.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -2,24 +2,27 @@ package dev.sessionstarter.store.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 
+import static dev.sessionstarter.store.TestSessionChanges.create;
+import static dev.sessionstarter.store.TestSessionChanges.set;
+import static dev.sessionstarter.store.TestSessionChanges.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -136,14 +139,10 @@ class SlottedFileTests {
 		Path file = store.path("one");
 		Object inode = Files.getAttribute(file, "unix:ino");
 		long length = Files.size(file);
-		try (var old = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
-			store.save(set("one", "big", "x".repeat(8192)));
-			ByteBuffer oldContent = ByteBuffer.allocate((int) old.size());
-			old.read(oldContent, 0);
-			assertThat(oldContent.getInt(0)).isEqualTo(SlottedFile.GONE);
-			assertThat(oldContent.getInt((int) length / 2)).isEqualTo(SlottedFile.GONE);
-			assertThat(SlottedFile.isGone(oldContent)).isTrue();
-		}
+		ByteBuffer oldContent = oldFileAfter(file, () -> store.save(set("one", "big", "x".repeat(8192))));
+		assertThat(oldContent.getInt(0)).isEqualTo(SlottedFile.GONE);
+		assertThat(oldContent.getInt((int) length / 2)).isEqualTo(SlottedFile.GONE);
+		assertThat(SlottedFile.isGone(oldContent)).isTrue();
 		assertThat(Files.getAttribute(file, "unix:ino")).isNotEqualTo(inode);
 		assertThat(Files.size(file)).isGreaterThan(length);
 		assertThat(Files.size(file) % 1024).isZero();
@@ -156,12 +155,8 @@ class SlottedFileTests {
 		FileSessionStore store = store();
 		store.save(create("one"));
 		Path file = store.path("one");
-		try (var old = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
-			assertThat(store.delete("one")).isNotNull();
-			ByteBuffer oldContent = ByteBuffer.allocate((int) old.size());
-			old.read(oldContent, 0);
-			assertThat(SlottedFile.isGone(oldContent)).isTrue();
-		}
+		ByteBuffer oldContent = oldFileAfter(file, () -> assertThat(store.delete("one")).isNotNull());
+		assertThat(SlottedFile.isGone(oldContent)).isTrue();
 		assertThat(file).doesNotExist();
 	}
 
@@ -247,22 +242,6 @@ class SlottedFileTests {
 		return store;
 	}
 
-	static SessionChange create(String id) {
-		long now = System.currentTimeMillis();
-		return new SessionChange(id, null, true, now, now, Duration.ofMinutes(30).toMillis(), false, null,
-				Map.of("a", "123".getBytes(StandardCharsets.UTF_8)));
-	}
-
-	static SessionChange set(String id, String name, String value) {
-		return new SessionChange(id, null, false, 0, System.currentTimeMillis(), null, false, null,
-				Map.of(name, value.getBytes(StandardCharsets.UTF_8)));
-	}
-
-	static String text(SessionRecord record, String name) {
-		byte[] value = record.attribute(name);
-		return (value != null) ? new String(value, StandardCharsets.UTF_8) : null;
-	}
-
 	/**
 	 * Return the slot whose header names the higher version, read from the file as written.
 	 */
@@ -295,6 +274,19 @@ class SlottedFileTests {
 			bytes[i] ^= 0x5A;
 		}
 		Files.write(file, bytes);
+	}
+
+	/**
+	 * Return what the file at a path holds after a change that replaces or deletes it, read
+	 * through a channel opened before the change, so from the old file.
+	 */
+	private static ByteBuffer oldFileAfter(Path file, Runnable change) throws IOException {
+		try (FileChannel old = FileChannel.open(file, StandardOpenOption.READ)) {
+			change.run();
+			ByteBuffer content = ByteBuffer.allocate((int) old.size());
+			old.read(content, 0);
+			return content;
+		}
 	}
 
 	/**

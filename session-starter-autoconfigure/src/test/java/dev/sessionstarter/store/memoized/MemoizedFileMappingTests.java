@@ -1,12 +1,10 @@
 package dev.sessionstarter.store.memoized;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +15,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.serialization.SessionSerializer;
-import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
@@ -26,6 +23,9 @@ import dev.sessionstarter.store.file.FileSessionLockManager;
 import dev.sessionstarter.store.file.FileSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
+import static dev.sessionstarter.store.TestSessionChanges.create;
+import static dev.sessionstarter.store.TestSessionChanges.set;
+import static dev.sessionstarter.store.TestSessionChanges.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -51,8 +51,7 @@ class MemoizedFileMappingTests {
 	@EnumSource(Coherence.class)
 	void cachedSessionIsDecodedOnceNotOnEveryRequest(Coherence coherence) {
 		FileSessionStore files = fileStore();
-		MemoizedSessionStore store = memoized(files,
-				new MemorySessionStore(64L * 1024 * 1024, 100, 0.9, Clock.systemUTC()), coherence);
+		MemoizedSessionStore store = memoized(files, cache(), coherence);
 		AtomicInteger decoded = new AtomicInteger();
 		JavaSessionSerializer java = new JavaSessionSerializer(List.of(), null);
 		StoreSessionRepository repository = new StoreSessionRepository(store, new SessionSerializer() {
@@ -92,8 +91,7 @@ class MemoizedFileMappingTests {
 	@EnumSource(Coherence.class)
 	void sessionIsMappedFromItsSecondSaveOn(Coherence coherence) {
 		FileSessionStore files = fileStore();
-		MemoizedSessionStore store = memoized(files,
-				new MemorySessionStore(64L * 1024 * 1024, 100, 0.9, Clock.systemUTC()), coherence);
+		MemoizedSessionStore store = memoized(files, cache(), coherence);
 		store.save(create("once"));
 		store.save(create("twice"));
 		assertThat(MemoizedTestSupport.mappings(files)).as("after the creating saves").isZero();
@@ -143,7 +141,7 @@ class MemoizedFileMappingTests {
 	@Test
 	void cachedSessionShowsAnotherStoresChangesInPlaceByGrowthAndByDelete() {
 		FileSessionStore files = fileStore();
-		MemorySessionStore cache = new MemorySessionStore(64L * 1024 * 1024, 100, 0.9, Clock.systemUTC());
+		MemorySessionStore cache = cache();
 		MemoizedSessionStore a = memoized(files, cache, Coherence.VALIDATE);
 		FileSessionStore b = fileStore();
 		a.save(create("one"));
@@ -184,6 +182,13 @@ class MemoizedFileMappingTests {
 		return store;
 	}
 
+	/**
+	 * A cache far larger than any test here fills.
+	 */
+	private static MemorySessionStore cache() {
+		return new MemorySessionStore(64L * 1024 * 1024, 100, 0.9, Clock.systemUTC());
+	}
+
 	private MemoizedSessionStore memoized(FileSessionStore files, MemorySessionStore cache, Coherence coherence) {
 		MemoizedSessionStore store = new MemoizedSessionStore(files, cache, coherence);
 		if (coherence == Coherence.EXCLUSIVE) {
@@ -193,22 +198,6 @@ class MemoizedFileMappingTests {
 		}
 		this.closeables.add(store);
 		return store;
-	}
-
-	private static SessionChange create(String id) {
-		long now = System.currentTimeMillis();
-		return new SessionChange(id, null, true, now, now, Duration.ofMinutes(30).toMillis(), false, null,
-				Map.of("a", "123".getBytes(StandardCharsets.UTF_8)));
-	}
-
-	private static SessionChange set(String id, String name, String value) {
-		return new SessionChange(id, null, false, 0, System.currentTimeMillis(), null, false, null,
-				Map.of(name, value.getBytes(StandardCharsets.UTF_8)));
-	}
-
-	private static String text(SessionRecord record, String name) {
-		byte[] value = record.attribute(name);
-		return (value != null) ? new String(value, StandardCharsets.UTF_8) : null;
 	}
 
 }
