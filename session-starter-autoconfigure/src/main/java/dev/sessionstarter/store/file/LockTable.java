@@ -84,7 +84,11 @@ final class LockTable {
 
 	private final int slots;
 
-	private final AtomicReferenceArray<Semaphore> local;
+	/**
+	 * The semaphores of {@link #acquire}, one per byte, made when first needed: the tables of a
+	 * memoized cache's locks are used only by {@link #acquireForJvm} and never need them.
+	 */
+	private volatile @Nullable AtomicReferenceArray<Semaphore> local;
 
 	private volatile FileChannel channel;
 
@@ -99,7 +103,6 @@ final class LockTable {
 	private LockTable(Path file, int slots) {
 		this.file = file;
 		this.slots = slots;
-		this.local = new AtomicReferenceArray<>(slots * 2);
 		this.channel = openChannel(file);
 	}
 
@@ -289,12 +292,27 @@ final class LockTable {
 	}
 
 	private Semaphore semaphore(int position) {
-		Semaphore semaphore = this.local.get(position);
+		AtomicReferenceArray<Semaphore> local = local();
+		Semaphore semaphore = local.get(position);
 		if (semaphore == null) {
-			this.local.compareAndSet(position, null, new Semaphore(1, true));
-			semaphore = this.local.get(position);
+			local.compareAndSet(position, null, new Semaphore(1, true));
+			semaphore = local.get(position);
 		}
 		return semaphore;
+	}
+
+	private AtomicReferenceArray<Semaphore> local() {
+		AtomicReferenceArray<Semaphore> local = this.local;
+		if (local == null) {
+			synchronized (this) {
+				local = this.local;
+				if (local == null) {
+					local = new AtomicReferenceArray<>(this.slots * 2);
+					this.local = local;
+				}
+			}
+		}
+		return local;
 	}
 
 	private @Nullable FileLock lockOs(int position, long deadline) throws InterruptedException {
