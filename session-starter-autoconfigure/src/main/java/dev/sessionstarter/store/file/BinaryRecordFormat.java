@@ -61,7 +61,7 @@ final class BinaryRecordFormat implements RecordFormat {
 			putBytes(buffer, names[i]);
 			putBytes(buffer, record.attributeValue(i));
 		}
-		buffer.putInt(crc(buffer.array(), size - 4));
+		buffer.putInt(crc(buffer, size - 4));
 		return buffer.array();
 	}
 
@@ -162,12 +162,6 @@ final class BinaryRecordFormat implements RecordFormat {
 		byte[] bytes = new byte[length];
 		buffer.get(bytes);
 		return bytes;
-	}
-
-	private static int crc(byte[] bytes, int length) {
-		CRC32C crc = new CRC32C();
-		crc.update(bytes, 0, length);
-		return (int) crc.getValue();
 	}
 
 	private static int crc(ByteBuffer buffer, int length) {

@@ -190,8 +190,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 			return null;
 		}
 		ByteBuffer file = ByteBuffer.wrap(bytes);
-		Long version = SlottedFile.isSlotted(file) ? (SlottedFile.isGone(file) ? null : SlottedFile.claimedVersion(file))
-				: BinaryRecordFormat.version(file);
+		Long version = SlottedFile.isSlotted(file) ? SlottedFile.claimedVersion(file) : BinaryRecordFormat.version(file);
 		return (version != null) ? version : SessionStore.super.version(id);
 	}
 
@@ -237,21 +236,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		String id = SessionIds.requireValid(change.id());
 		String previousId = change.isRename() ? SessionIds.requireValid(change.previousId()) : null;
 		try (LockTable.Held first = lock(first(id, previousId)); LockTable.Held second = lockSecond(id, previousId)) {
-			Stored base = read((previousId != null) ? previousId : id);
-			if (base == null && !change.isCreate()) {
-				return null;
-			}
-			SessionRecord record = SessionRecord.apply((base != null) ? base.record() : null, change);
-			boolean renamed = previousId != null && base != null;
-			reindex(base, record, () -> write(record, renamed ? null : base));
-			if (previousId != null) {
-				Path previous = Objects.requireNonNull(path(previousId));
-				if (renamed) {
-					markGone(previous, base);
-				}
-				FileOperations.delete(previous);
-			}
-			return record;
+			return saveLocked(change);
 		}
 	}
 
@@ -304,13 +289,26 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		return saveLocked(change);
 	}
 
+	/**
+	 * Read, merge and write a change, holding the record locks of its id (and of the id it
+	 * renames): the file of a renamed session is written anew and the old one is deleted.
+	 */
 	private @Nullable SessionRecord saveLocked(SessionChange change) {
-		Stored base = read(change.id());
+		String previousId = change.isRename() ? change.previousId() : null;
+		Stored base = read((previousId != null) ? previousId : change.id());
 		if (base == null && !change.isCreate()) {
 			return null;
 		}
 		SessionRecord record = SessionRecord.apply((base != null) ? base.record() : null, change);
-		reindex(base, record, () -> write(record, base));
+		boolean renamed = previousId != null && base != null;
+		reindex(base, record, () -> write(record, renamed ? null : base));
+		if (previousId != null) {
+			Path previous = Objects.requireNonNull(path(previousId));
+			if (renamed) {
+				markGone(previous, base);
+			}
+			FileOperations.delete(previous);
+		}
 		return record;
 	}
 
@@ -639,11 +637,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 			return null;
 		}
 		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-			ByteBuffer content = unmarked.duplicate().clear();
-			long position = 0;
-			while (content.hasRemaining()) {
-				position += channel.write(content, position);
-			}
+			writeAt(channel, unmarked.duplicate().clear(), 0);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot restore session file " + path, ex);
@@ -744,17 +738,22 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	private void writeInPlace(String id, ByteBuffer file, int slot, byte[] encoded) {
 		Path path = Objects.requireNonNull(path(id));
 		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-			ByteBuffer content = SlottedFile.slotContent(encoded);
-			long position = (long) slot * SlottedFile.capacity(file);
-			while (content.hasRemaining()) {
-				position += channel.write(content, position);
-			}
+			writeAt(channel, SlottedFile.slotContent(encoded), (long) slot * SlottedFile.capacity(file));
 			if (this.fsync) {
 				channel.force(false);
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot write session file " + path, ex);
+		}
+	}
+
+	/**
+	 * Write all of a buffer's remaining bytes at a position of a file.
+	 */
+	private static void writeAt(FileChannel channel, ByteBuffer content, long position) throws IOException {
+		while (content.hasRemaining()) {
+			position += channel.write(content, position);
 		}
 	}
 
@@ -766,13 +765,10 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	private void writeNewFile(SessionRecord record, byte[] content, @Nullable Stored base) {
 		Path target = Objects.requireNonNull(path(record.id()));
 		Path temp = this.dir.resolve(TEMP_PREFIX + record.id() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-		ByteBuffer buffer = ByteBuffer.wrap(content);
 		try {
 			try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
 					StandardOpenOption.WRITE), FileAttributes.ownerOnlyFile(temp))) {
-				while (buffer.hasRemaining()) {
-					channel.write(buffer);
-				}
+				writeAt(channel, ByteBuffer.wrap(content), 0);
 				if (this.fsync) {
 					channel.force(true);
 				}

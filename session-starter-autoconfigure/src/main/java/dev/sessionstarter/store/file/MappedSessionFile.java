@@ -113,9 +113,7 @@ final class MappedSessionFile implements SessionHandle {
 	 * @param force whether to force the slot to the disk
 	 */
 	void write(ByteBuffer mapping, int newest, byte[] record, boolean force) {
-		int slot = 1 - newest;
-		int capacity = SlottedFile.capacity(mapping);
-		SlottedFile.putSlot(mapping, slot, capacity, record);
+		SlottedFile.putSlot(mapping, 1 - newest, record);
 		if (force && this.region != null) {
 			this.region.force();
 		}

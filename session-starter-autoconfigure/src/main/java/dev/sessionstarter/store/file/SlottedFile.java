@@ -66,7 +66,7 @@ final class SlottedFile {
 	static ByteBuffer create(byte[] record) {
 		int capacity = capacityFor(record.length);
 		ByteBuffer file = ByteBuffer.allocate(capacity * 2);
-		putSlot(file, 0, capacity, record);
+		putSlot(file, 0, record);
 		return file;
 	}
 
@@ -224,11 +224,10 @@ final class SlottedFile {
 	 * record first, then its length and magic.
 	 * @param file the whole file
 	 * @param slot 0 or 1
-	 * @param capacity the slot capacity
 	 * @param record the encoded record, which must fit
 	 */
-	static void putSlot(ByteBuffer file, int slot, int capacity, byte[] record) {
-		int offset = slot * capacity;
+	static void putSlot(ByteBuffer file, int slot, byte[] record) {
+		int offset = slot * capacity(file);
 		file.put(offset + SLOT_HEADER, record);
 		file.putInt(offset + 8, 0);
 		file.putInt(offset + 4, record.length);
@@ -242,8 +241,8 @@ final class SlottedFile {
 	 */
 	static ByteBuffer slotContent(byte[] record) {
 		ByteBuffer slot = ByteBuffer.allocate(SLOT_HEADER + record.length);
-		slot.putInt(MAGIC).putInt(record.length).putInt(0).put(record);
-		return slot.flip();
+		putSlot(slot, 0, record);
+		return slot;
 	}
 
 	/**
