@@ -357,8 +357,6 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	 */
 	public final class StoredSession implements Session {
 
-
-
 		private @Nullable SessionRecord stored;
 
 		private String id;

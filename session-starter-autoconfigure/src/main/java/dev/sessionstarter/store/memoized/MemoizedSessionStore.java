@@ -214,6 +214,10 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 */
 	private boolean isCurrent(SessionRecord cached, ReentrantLock stripe) {
 		String id = cached.id();
+		if (!this.held.containsKey(id)) {
+			// no handle to keep from being closed meanwhile: no need for the stripe
+			return Objects.equals(this.delegate.version(id), cached.version());
+		}
 		stripe.lock();
 		try {
 			Held held = this.held.get(id);
@@ -262,18 +266,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 			second.lock();
 		}
 		try {
-			SessionRecord saved;
-			try {
-				saved = saveThrough(change);
-			}
-			catch (RuntimeException ex) {
-				// the delegate may have applied the change before failing: no cached copy is trusted
-				invalidate(change.id());
-				if (previousId != null) {
-					invalidate(previousId);
-				}
-				throw ex;
-			}
+			SessionRecord saved = saveThrough(change);
 			if (previousId != null) {
 				invalidate(previousId);
 			}
@@ -281,15 +274,17 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 				invalidate(change.id());
 				return null;
 			}
-			try {
-				admit(saved);
-			}
-			catch (RuntimeException ex) {
-				// the delegate holds the change: no older copy may stay cached
-				invalidate(change.id());
-				throw ex;
-			}
+			admit(saved);
 			return saved;
+		}
+		catch (RuntimeException ex) {
+			// the delegate may have applied the change before failing, and holds it if caching
+			// failed: no cached copy is trusted
+			invalidate(change.id());
+			if (previousId != null) {
+				invalidate(previousId);
+			}
+			throw ex;
 		}
 		finally {
 			if (second != null) {
@@ -554,7 +549,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 			this.removalListener.removed(record, cause);
 		}
 		else {
-			this.leftCache.add(record.id());
+			releaseLater(record.id());
 		}
 	}
 
@@ -564,8 +559,19 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 */
 	private void removedFromDelegate(SessionRecord record, RemovalCause cause) {
 		this.cache.delete(record.id());
-		this.leftCache.add(record.id());
+		releaseLater(record.id());
 		this.removalListener.removed(record, cause);
+	}
+
+	/**
+	 * Queue an id that left the cache for {@link #releaseRemoved()}, if the cache holds a lock
+	 * or handle for it (a {@code Held} is made before its id is cached, and removed only under
+	 * the id's stripe).
+	 */
+	private void releaseLater(String id) {
+		if (this.held.containsKey(id)) {
+			this.leftCache.add(id);
+		}
 	}
 
 	/**
