@@ -195,6 +195,28 @@ class DaemonRestartIT {
 		assertThat(read.attributeNames()).containsExactly("n");
 	}
 
+	@Test
+	void loadsSessionsTheFileStoreWroteInItsTwoSlotLayout(@TempDir Path dir) throws Exception {
+		String id;
+		try (FileSessionStore fileStore = new FileSessionStore(dir, FileFormat.BINARY, false)) {
+			StoreSessionRepository files = new StoreSessionRepository(fileStore,
+					new JavaSessionSerializer(List.of(), null));
+			StoredSession session = files.createSession();
+			session.setAttribute("n", 1);
+			files.save(session);
+			StoredSession again = files.findById(session.getId());
+			again.setAttribute("n", 2);
+			files.save(again);
+			id = session.getId();
+		}
+		DaemonProcess daemon = start(String.valueOf(DaemonProcess.freePort()), dir.toString());
+		assertThat(daemon.output()).contains("1 sessions loaded");
+		StoredSession loaded = repository(client(daemon.address())).findById(id);
+		assertThat(loaded).isNotNull();
+		assertThat((Integer) loaded.getAttribute("n")).isEqualTo(2);
+		assertThat(dir.resolve(".quarantine")).doesNotExist();
+	}
+
 	private static long sessionFiles(Path dir) throws Exception {
 		try (Stream<Path> files = Files.list(dir)) {
 			return files.filter((file) -> file.toString().endsWith(".session")).count();

@@ -65,9 +65,25 @@ final class BinaryRecordFormat implements RecordFormat {
 		return buffer.array();
 	}
 
+	/**
+	 * Decode a whole file: one record (what {@link #encode} writes), or the newest valid record
+	 * of a file in the file store's {@linkplain SlottedFile two-slot layout}.
+	 * @param bytes the file content
+	 * @return the record
+	 * @throws CorruptSessionFileException if the content holds no whole, valid record, or is a
+	 * two-slot file marked gone (being replaced or deleted)
+	 */
 	@Override
 	public SessionRecord decode(byte[] bytes) throws CorruptSessionFileException {
-		return decode(ByteBuffer.wrap(bytes));
+		ByteBuffer file = ByteBuffer.wrap(bytes);
+		if (!SlottedFile.isSlotted(file)) {
+			return decode(file);
+		}
+		SlottedFile.Read read = SlottedFile.read(file, this);
+		if (read == null) {
+			throw new CorruptSessionFileException("marked replaced or deleted by its writer");
+		}
+		return read.record();
 	}
 
 	/**

@@ -4,8 +4,9 @@ import dev.sessionstarter.store.SessionRecord;
 
 /**
  * Turns a {@link SessionRecord} into the bytes of its session file and back. The file store
- * uses it, and so does the session daemon for its storage directory, so both write the same
- * files.
+ * uses it, and so does the session daemon for its storage directory, so each reads the other's
+ * files: the binary format decodes both a single record, as the daemon writes, and the file
+ * store's two-slot files.
  */
 public interface RecordFormat {
 

@@ -24,6 +24,7 @@ import static dev.sessionstarter.store.TestSessionChanges.create;
 import static dev.sessionstarter.store.TestSessionChanges.set;
 import static dev.sessionstarter.store.TestSessionChanges.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for the {@link SlottedFile two-slot layout} of binary session files as the
@@ -197,6 +198,21 @@ class SlottedFileTests {
 			assertThat(text(found, "big")).hasSize(8192);
 		}
 		assertThat(temporaryFiles()).isEmpty();
+	}
+
+	@Test
+	void binaryRecordFormatDecodesTheNewestRecordOfATwoSlotFileAndRefusesOneMarkedGone() throws Exception {
+		FileSessionStore store = store();
+		store.save(create("one"));
+		store.save(set("one", "b", "2"));
+		Path file = store.path("one");
+		RecordFormat format = RecordFormat.of(FileFormat.BINARY);
+		SessionRecord decoded = format.decode(Files.readAllBytes(file));
+		assertThat(decoded.version()).isEqualTo(2);
+		assertThat(text(decoded, "b")).isEqualTo("2");
+		markGone(file, 0, 1);
+		assertThatExceptionOfType(CorruptSessionFileException.class)
+			.isThrownBy(() -> format.decode(Files.readAllBytes(file)));
 	}
 
 	@Test
