@@ -529,8 +529,8 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 				return readFile(id, path);
 			}
 			catch (GoneException ex) {
-				ByteBuffer unmarked = unmarked(path);
-				SlottedFile.Read before = (unmarked != null) ? readUnmarked(unmarked) : null;
+				ByteBuffer unmarked = SlottedFile.unmarked(ex.file);
+				SlottedFile.Read before = readUnmarked(unmarked);
 				Stored replacement = completeReplacement(id, path, (before != null) ? before.record().version() : 0);
 				if (replacement != null) {
 					return replacement;
@@ -567,7 +567,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		if (this.format == FileFormat.BINARY && SlottedFile.isSlotted(file)) {
 			SlottedFile.Read read = SlottedFile.read(file, BINARY);
 			if (read == null) {
-				throw new GoneException();
+				throw new GoneException(file);
 			}
 			stored = new Stored(read.record(), file, read.slot());
 		}
@@ -628,7 +628,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	/**
 	 * Undo the gone marks of a file whose writer died before replacing or deleting it, under the
 	 * record lock: the file is written back in place as it was before the marks.
-	 * @param unmarked the file's content with its marks undone (see {@link #unmarked(Path)})
+	 * @param unmarked the file's content with its marks undone (see {@link SlottedFile#unmarked})
 	 * @param read the newest whole record of that content
 	 * @return what the file holds, or {@code null} if it holds another session
 	 */
@@ -645,28 +645,6 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		logger.warn("Session file " + path.getFileName() + " was left marked replaced or deleted by a writer that "
 				+ "died; restored it as it was");
 		return new Stored(read.record(), unmarked, read.slot());
-	}
-
-	/**
-	 * Return the content of a slotted file with its gone marks replaced by the slot magic, or
-	 * {@code null} if there is no such file.
-	 */
-	private static @Nullable ByteBuffer unmarked(Path path) {
-		byte[] bytes = readBytes(path);
-		if (bytes == null) {
-			return null;
-		}
-		ByteBuffer unmarked = ByteBuffer.wrap(bytes);
-		if (!SlottedFile.isSlotted(unmarked)) {
-			return null;
-		}
-		int capacity = SlottedFile.capacity(unmarked);
-		for (int slot = 0; slot < 2; slot++) {
-			if (unmarked.getInt(slot * capacity) == SlottedFile.GONE) {
-				unmarked.putInt(slot * capacity, SlottedFile.MAGIC);
-			}
-		}
-		return unmarked;
 	}
 
 	private static SlottedFile.@Nullable Read readUnmarked(ByteBuffer unmarked) {
@@ -853,8 +831,14 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	 */
 	private static final class GoneException extends CorruptSessionFileException {
 
-		GoneException() {
+		/**
+		 * The file's content as read, marks and all.
+		 */
+		final transient ByteBuffer file;
+
+		GoneException(ByteBuffer file) {
 			super("replaced or deleted meanwhile");
+			this.file = file;
 		}
 
 	}

@@ -125,6 +125,21 @@ final class SlottedFile {
 	}
 
 	/**
+	 * Undo the gone marks of a file's content, as it was before its writer marked it.
+	 * @param file the whole file, marked; changed in place
+	 * @return {@code file}, each slot marked gone given the slot magic back
+	 */
+	static ByteBuffer unmarked(ByteBuffer file) {
+		int capacity = capacity(file);
+		for (int slot = 0; slot < 2; slot++) {
+			if (file.getInt(slot * capacity) == GONE) {
+				file.putInt(slot * capacity, MAGIC);
+			}
+		}
+		return file;
+	}
+
+	/**
 	 * Return the highest version a slot header names, without checking its record; a record
 	 * being written names its version before its checksum is valid, so the result is the
 	 * newest version either written or being written: what a cached copy must equal to be
