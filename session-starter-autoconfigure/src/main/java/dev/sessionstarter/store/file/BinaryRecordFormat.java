@@ -24,6 +24,11 @@ import dev.sessionstarter.store.SessionRecord;
  */
 final class BinaryRecordFormat implements RecordFormat {
 
+	/**
+	 * The format; it keeps no state.
+	 */
+	static final BinaryRecordFormat INSTANCE = new BinaryRecordFormat();
+
 	private static final int MAGIC = 0x53534631;
 
 	/**
@@ -32,6 +37,9 @@ final class BinaryRecordFormat implements RecordFormat {
 	static final int HEADER_SIZE = 4 + 8;
 
 	private static final int FIXED_SIZE = 4 + 8 * 4 + 4 + 1 + 4 + 4;
+
+	private BinaryRecordFormat() {
+	}
 
 	@Override
 	public byte[] encode(SessionRecord record) {

@@ -88,8 +88,6 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	 */
 	private static final int UNREADABLE_ATTEMPTS = 3;
 
-	static final BinaryRecordFormat BINARY = new BinaryRecordFormat();
-
 	private final Path dir;
 
 	private final FileFormat format;
@@ -120,7 +118,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		Assert.notNull(format, "'format' must not be null");
 		this.dir = FileOperations.createDirectory(dir.toAbsolutePath().normalize());
 		this.format = format;
-		this.recordFormat = (format == FileFormat.BINARY) ? BINARY : RecordFormat.of(format);
+		this.recordFormat = RecordFormat.of(format);
 		this.fsync = fsync;
 		this.locks = LockTable.open(this.dir);
 		this.index = new PrincipalIndex(this.dir);
@@ -280,7 +278,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	private @Nullable SessionRecord writeMapped(MappedSessionFile file, ByteBuffer mapping, int newest,
 			SessionRecord base, SessionChange change) {
 		SessionRecord record = SessionRecord.apply(base, change);
-		byte[] encoded = BINARY.encode(record);
+		byte[] encoded = BinaryRecordFormat.INSTANCE.encode(record);
 		if (SlottedFile.fits(mapping, encoded.length)) {
 			reindex(base, record, () -> file.write(mapping, newest, encoded, this.fsync));
 			return record;
@@ -315,7 +313,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	private SlottedFile.@Nullable Read readMapped(ByteBuffer mapping) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				return SlottedFile.read(mapping, BINARY);
+				return SlottedFile.read(mapping, BinaryRecordFormat.INSTANCE);
 			}
 			catch (CorruptSessionFileException ex) {
 				if (attempt >= UNREADABLE_ATTEMPTS) {
@@ -565,7 +563,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 		Stored stored;
 		ByteBuffer file = ByteBuffer.wrap(bytes);
 		if (this.format == FileFormat.BINARY && SlottedFile.isSlotted(file)) {
-			SlottedFile.Read read = SlottedFile.read(file, BINARY);
+			SlottedFile.Read read = SlottedFile.read(file, BinaryRecordFormat.INSTANCE);
 			if (read == null) {
 				throw new GoneException(file);
 			}
@@ -649,7 +647,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 
 	private static SlottedFile.@Nullable Read readUnmarked(ByteBuffer unmarked) {
 		try {
-			return SlottedFile.read(unmarked, BINARY);
+			return SlottedFile.read(unmarked, BinaryRecordFormat.INSTANCE);
 		}
 		catch (CorruptSessionFileException ex) {
 			return null;
@@ -703,7 +701,7 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 			writeNewFile(record, this.recordFormat.encode(record), base);
 			return;
 		}
-		byte[] encoded = BINARY.encode(record);
+		byte[] encoded = BinaryRecordFormat.INSTANCE.encode(record);
 		ByteBuffer file = (base != null) ? base.slotted() : null;
 		if (file != null && SlottedFile.fits(file, encoded.length)) {
 			writeInPlace(record.id(), file, 1 - base.slot(), encoded);

@@ -150,7 +150,7 @@ final class MappedSessionFile implements SessionHandle {
 		}
 		ByteBuffer mapping = region.buffer();
 		try {
-			SlottedFile.Read read = SlottedFile.isSlotted(mapping) ? SlottedFile.read(mapping, FileSessionStore.BINARY)
+			SlottedFile.Read read = SlottedFile.isSlotted(mapping) ? SlottedFile.read(mapping, BinaryRecordFormat.INSTANCE)
 					: null;
 			if (read == null || !read.record().id().equals(this.id)) {
 				region.release();

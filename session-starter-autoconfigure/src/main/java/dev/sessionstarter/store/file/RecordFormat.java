@@ -32,7 +32,7 @@ public interface RecordFormat {
 	 */
 	static RecordFormat of(FileFormat format) {
 		return switch (format) {
-			case BINARY -> new BinaryRecordFormat();
+			case BINARY -> BinaryRecordFormat.INSTANCE;
 			case JSON -> new JsonRecordFormat();
 		};
 	}

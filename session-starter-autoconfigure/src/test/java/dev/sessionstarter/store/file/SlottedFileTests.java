@@ -82,7 +82,7 @@ class SlottedFileTests {
 		assertThat(saved.version()).isEqualTo(2);
 		assertThat(newestSlot(file)).isEqualTo(torn);
 		ByteBuffer content = ByteBuffer.wrap(Files.readAllBytes(file));
-		assertThat(SlottedFile.read(content, FileSessionStore.BINARY).slot()).isEqualTo(torn);
+		assertThat(SlottedFile.read(content, BinaryRecordFormat.INSTANCE).slot()).isEqualTo(torn);
 		// both slots whole again: the older one still decodes when the newest is torn
 		corruptRecord(file, torn);
 		assertThat(store.find("one").version()).isEqualTo(1);
@@ -117,7 +117,7 @@ class SlottedFileTests {
 		SessionRecord old = new SessionRecord("one", now, now, Duration.ofMinutes(30).toMillis(), null,
 				new String[] { "a" }, new byte[][] { "123".getBytes(StandardCharsets.UTF_8) }, 5);
 		Path file = store.path("one");
-		Files.write(file, new BinaryRecordFormat().encode(old));
+		Files.write(file, BinaryRecordFormat.INSTANCE.encode(old));
 		SessionRecord found = store.find("one");
 		assertThat(found.version()).isEqualTo(5);
 		assertThat(text(found, "a")).isEqualTo("123");
@@ -316,7 +316,7 @@ class SlottedFileTests {
 		store.save(set(id, "b", "2"));
 		SessionRecord replacement = SessionRecord.apply(store.find(id), set(id, "big", "x".repeat(8192)));
 		Path temp = this.dir.resolve(FileSessionStore.TEMP_PREFIX + id + "-5eed");
-		Files.write(temp, SlottedFile.create(FileSessionStore.BINARY.encode(replacement)).array());
+		Files.write(temp, SlottedFile.create(BinaryRecordFormat.INSTANCE.encode(replacement)).array());
 		markGone(store.path(id), 0, 1);
 		return temp;
 	}
