@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The memoized store over real HTTP in front of the application's own Spring Session repository
  * (a {@link MapSessionRepository} standing in for Redis or JDBC): the starter's repository is
  * the one Spring Session uses, every change reaches the application's repository before the
- * response, and reads are served from the cache.
+ * response, and reads are served from the cache. A save that the application's repository
+ * refuses fails the request, and the cache does not keep the change it could not store.
  */
 @SpringBootTest(classes = SecuredApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sessions.store=memoized", "sessions.memoized.delegate=repository",
@@ -47,7 +48,7 @@ class MemoizedRepositoryIntegrationTests {
 	private int port;
 
 	@Autowired
-	private MapSessionRepository applicationRepository;
+	private FailingMapSessionRepository applicationRepository;
 
 	@Autowired
 	private SessionRepository<?> primaryRepository;
@@ -70,6 +71,26 @@ class MemoizedRepositoryIntegrationTests {
 		assertThat(cache).containsEntry("delegate", "repository").containsEntry("coherence", "exclusive");
 		assertThat(((Number) cache.get("hits")).longValue()).isGreaterThanOrEqualTo(2);
 		assertThat(((Number) cache.get("hitRatio")).doubleValue()).isPositive();
+	}
+
+	@Test
+	void aSaveTheApplicationsRepositoryRefusesFailsTheRequestAndIsNotCached() throws Exception {
+		HttpClient visitor = client();
+		Map<String, Object> first = getJson(visitor, "/visit");
+		assertThat(first).containsEntry("visits", 1);
+		String id = (String) first.get("session");
+		this.applicationRepository.failSaves = true;
+		HttpResponse<String> failed;
+		try {
+			failed = send(visitor, HttpRequest.newBuilder(uri("/visit")).GET());
+		}
+		finally {
+			this.applicationRepository.failSaves = false;
+		}
+		assertThat(failed.statusCode()).as(failed.body()).isEqualTo(500);
+		assertThat((Integer) this.applicationRepository.findById(id).getAttribute("visits")).isEqualTo(1);
+		assertThat(getJson(visitor, "/visit")).containsEntry("visits", 2).containsEntry("session", id);
+		assertThat((Integer) this.applicationRepository.findById(id).getAttribute("visits")).isEqualTo(2);
 	}
 
 	@Test
@@ -109,8 +130,30 @@ class MemoizedRepositoryIntegrationTests {
 	static class ApplicationRepository {
 
 		@Bean
-		MapSessionRepository applicationSessionRepository() {
-			return new MapSessionRepository(new ConcurrentHashMap<>());
+		FailingMapSessionRepository applicationSessionRepository() {
+			return new FailingMapSessionRepository();
+		}
+
+	}
+
+	/**
+	 * The application's repository, whose saves can be made to fail as a database or Redis
+	 * server that is down would.
+	 */
+	static class FailingMapSessionRepository extends MapSessionRepository {
+
+		volatile boolean failSaves;
+
+		FailingMapSessionRepository() {
+			super(new ConcurrentHashMap<>());
+		}
+
+		@Override
+		public void save(MapSession session) {
+			if (this.failSaves) {
+				throw new IllegalStateException("The session database is down");
+			}
+			super.save(session);
 		}
 
 	}
