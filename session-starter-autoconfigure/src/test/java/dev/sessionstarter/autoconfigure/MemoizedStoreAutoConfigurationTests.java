@@ -2,6 +2,8 @@ package dev.sessionstarter.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -136,6 +138,34 @@ class MemoizedStoreAutoConfigurationTests {
 	}
 
 	@Test
+	void evictsOverMaxSizeFromTheCacheOnlyAndTheFilesKeepEverySession() {
+		this.contextRunner
+			.withPropertyValues("sessions.file.dir=" + this.dir, "sessions.memoized.max-size=64KB")
+			.run((context) -> {
+				StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
+				MemoizedSessionStore store = context.getBean(MemoizedSessionStore.class);
+				List<String> ids = new ArrayList<>();
+				for (int i = 0; i < 200; i++) {
+					StoredSession session = repository.createSession();
+					session.setAttribute("page", i + "x".repeat(1000));
+					repository.save(session);
+					ids.add(session.getId());
+					assertThat(store.cacheStatistics().bytes()).isLessThanOrEqualTo(64 * 1024);
+				}
+				CacheStatistics cache = store.cacheStatistics();
+				assertThat(cache.evictions()).isGreaterThanOrEqualTo(100);
+				assertThat(cache.sessions()).isLessThan(100);
+				assertThat(repository.getStatistics().evicted()).isZero();
+				assertThat(this.dir.toFile().list((directory, name) -> name.endsWith(".session"))).hasSize(200);
+				for (int i = 0; i < 200; i++) {
+					StoredSession session = repository.findById(ids.get(i));
+					assertThat(session).isNotNull();
+					assertThat((String) session.getAttribute("page")).startsWith(i + "x");
+				}
+			});
+	}
+
+	@Test
 	void frontsTheApplicationsRepositoryAndBecomesThePrimaryRepository() {
 		this.contextRunner.withUserConfiguration(ApplicationRepositoryConfiguration.class)
 			.withPropertyValues("sessions.memoized.delegate=repository", "sessions.memoized.coherence=exclusive")
@@ -254,9 +284,57 @@ class MemoizedStoreAutoConfigurationTests {
 	}
 
 	@Test
+	void failsOnANegativeLockTimeout() {
+		this.contextRunner.withPropertyValues("sessions.memoized.coherence=exclusive", "sessions.memoized.lock-timeout=-1s")
+			.run(failsNaming("sessions.memoized.lock-timeout"));
+	}
+
+	@Test
 	void failsOnAnUnknownCoherence() {
-		this.contextRunner.withPropertyValues("sessions.memoized.coherence=sticky")
-			.run((context) -> assertThat(context).hasFailed());
+		this.contextRunner.withPropertyValues("sessions.memoized.coherence=sticky").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("sessions.memoized.coherence")
+				.hasStackTraceContaining("sticky");
+		});
+	}
+
+	@Test
+	void failsOnAnUnknownDelegate() {
+		this.contextRunner.withPropertyValues("sessions.memoized.delegate=redis").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("sessions.memoized.delegate")
+				.hasStackTraceContaining("redis");
+		});
+	}
+
+	@Test
+	void failsWhenTheRepositoryDelegateHasTwoRepositoriesToFront() {
+		this.contextRunner.withUserConfiguration(TwoApplicationRepositoriesConfiguration.class)
+			.withPropertyValues("sessions.memoized.delegate=repository", "sessions.memoized.coherence=exclusive")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidSessionsPropertyException.class)
+					.hasMessageContaining("'sessions.memoized.delegate'")
+					.hasMessageContaining("exactly one SessionRepository bean")
+					.hasMessageContaining("firstRepository")
+					.hasMessageContaining("secondRepository");
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoApplicationRepositoriesConfiguration {
+
+		@Bean
+		MapSessionRepository firstRepository() {
+			return new MapSessionRepository(new ConcurrentHashMap<>());
+		}
+
+		@Bean
+		MapSessionRepository secondRepository() {
+			return new MapSessionRepository(new ConcurrentHashMap<>());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
