@@ -9,8 +9,9 @@ public enum Coherence {
 	 * The cache holds the delegate's lock on every id it caches, until the session expires, is
 	 * evicted from the cache or deleted, and serves cached copies without asking the delegate.
 	 * The fastest mode, but only right when every request of a session reaches the same
-	 * process (sticky sessions): another process can neither cache nor lock such a session, and
-	 * changes it writes to the delegate directly are not seen by the holder's cache.
+	 * process (sticky sessions): another process's cache can neither lock nor cache such a
+	 * session, and changes that process writes to the delegate directly are not seen by the
+	 * holder's cache.
 	 */
 	EXCLUSIVE,
 
