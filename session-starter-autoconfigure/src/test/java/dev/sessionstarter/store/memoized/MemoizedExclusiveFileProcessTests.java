@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Exclusive coherence over the file store with its real OS file locks: while this JVM caches a
  * session, a second JVM on the same directory cannot take the session's lock; it can once the
- * session leaves the cache by delete, eviction or expiry.
+ * session leaves the cache by delete, eviction or expiry (found by the purge, or by a read).
  */
 class MemoizedExclusiveFileProcessTests {
 
@@ -88,6 +88,16 @@ class MemoizedExclusiveFileProcessTests {
 		assertThat(this.repository.purgeExpiredSessions()).isOne();
 		assertThat(tryLockInAnotherProcess(id)).containsExactly("locked");
 		assertThat(this.locks.heldLocks()).isZero();
+	}
+
+	@Test
+	void theLockIsReleasedWhenAnExpiredSessionIsRead() throws Exception {
+		String id = saved();
+		this.clock.advance(Duration.ofHours(1));
+		assertThat(this.repository.findById(id)).isNull();
+		assertThat(tryLockInAnotherProcess(id)).containsExactly("locked");
+		assertThat(this.locks.heldLocks()).isZero();
+		assertThat(this.dir.resolve(id + ".session")).doesNotExist();
 	}
 
 	@Test
