@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,14 +28,18 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.sessionstarter.ChildJvm;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The memoized store in validate coherence, shared without sticky sessions by two processes:
  * this JVM and a second one each run {@link LockTestApplication} (two application contexts) on
  * one file directory. Each caches the sessions it serves, yet neither reads a stale copy, and
- * the lost-update test of request locking passes across the two: the native request locks of
- * this configuration are the file lock manager's OS locks, which hold between processes.
+ * the lost-update test of request locking passes across the two, every client thread
+ * alternating between them: the native request locks of this configuration are the file lock
+ * manager's OS locks, which hold between processes (a request that cannot get its lock in 60
+ * seconds is rejected, so a timeout fails the test instead of losing an update).
  */
 class MemoizedValidateTwoProcessesTests {
 
@@ -62,11 +68,10 @@ class MemoizedValidateTwoProcessesTests {
 	static void startBothProcesses() throws Exception {
 		List<String> properties = List.of("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
 				"sessions.store=memoized", "sessions.memoized.delegate=file", "sessions.memoized.coherence=validate",
-				"sessions.file.dir=" + sessions, "management.endpoints.web.exposure.include=sessionstore");
+				"sessions.file.dir=" + sessions, "sessions.lock.timeout=60s", "sessions.lock.on-timeout=reject",
+				"management.endpoints.web.exposure.include=sessionstore");
 		otherLog = logs.resolve("other.log");
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-				OtherProcess.class.getName()));
+		List<String> command = ChildJvm.command(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), OtherProcess.class);
 		properties.forEach((property) -> command.add("--" + property));
 		other = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(otherLog.toFile()).start();
 		local = new SpringApplicationBuilder(LockTestApplication.class).properties(properties.toArray(String[]::new))
@@ -77,6 +82,7 @@ class MemoizedValidateTwoProcessesTests {
 
 	@AfterAll
 	static void stopBothProcesses() throws Exception {
+		servers.clear();
 		if (local != null) {
 			local.close();
 		}
@@ -86,11 +92,15 @@ class MemoizedValidateTwoProcessesTests {
 			if (!other.waitFor(30, TimeUnit.SECONDS)) {
 				other.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 			}
+			if (other.exitValue() != 0) {
+				System.err.println("The other process exited with " + other.exitValue() + ":\n" + Files.readString(otherLog));
+			}
 		}
 	}
 
 	@Test
 	void eachProcessSeesTheOthersChangeOnItsNextRead() throws Exception {
+		long[] hitsBefore = { hits(0), hits(1) };
 		String session = servers.get(0).newSession();
 		int[] order = { 1, 1, 0, 0, 1, 0, 1, 1, 0, 0 };
 		for (int visit = 1; visit <= order.length; visit++) {
@@ -99,40 +109,78 @@ class MemoizedValidateTwoProcessesTests {
 			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 			assertThat(response.body()).as("visit %d, to process %d", visit, server).isEqualTo(String.valueOf(visit));
 		}
-		for (SessionClient server : servers) {
+		for (int server = 0; server < 2; server++) {
 			JsonNode cache = store(server).path("cache");
 			assertThat(cache.path("delegate").asString()).isEqualTo("file");
 			assertThat(cache.path("coherence").asString()).isEqualTo("validate");
-			assertThat(cache.path("hits").asLong()).isPositive();
+			assertThat(cache.path("hits").asLong()).as("cache hits of process %d", server)
+				.isGreaterThan(hitsBefore[server]);
 		}
 	}
 
 	@Test
 	void parallelRequestsOfOneSessionSpreadOverBothProcessesLoseNoUpdate() throws Exception {
+		long[] acquisitionsBefore = { lock(0).path("acquisitions").asLong(), lock(1).path("acquisitions").asLong() };
 		String session = servers.get(0).newSession();
-		List<CompletableFuture<Void>> hammers = new ArrayList<>();
-		for (SessionClient server : servers) {
-			hammers.add(CompletableFuture.runAsync(() -> {
-				try {
-					server.hammer("/increment?sleep=1", session, 4, 50);
-				}
-				catch (Exception ex) {
-					throw new IllegalStateException(ex);
-				}
-			}));
+		int threads = 8;
+		int requests = 50;
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int first = t % 2;
+				futures.add(executor.submit(() -> {
+					for (int i = 0; i < requests; i++) {
+						// every thread alternates between the two processes
+						HttpResponse<String> response = servers.get((first + i) % 2).get("/increment?sleep=1", session);
+						assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+					}
+					return null;
+				}));
+			}
+			for (Future<?> future : futures) {
+				future.get(180, TimeUnit.SECONDS);
+			}
 		}
-		CompletableFuture.allOf(hammers.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
-		for (SessionClient server : servers) {
-			assertThat(server.count(session)).isEqualTo(2 * 4 * 50);
-			JsonNode lock = store(server).path("lock");
+		finally {
+			executor.shutdownNow();
+		}
+		for (int server = 0; server < 2; server++) {
+			assertThat(servers.get(server).count(session)).isEqualTo(threads * requests);
+			JsonNode lock = awaitNoLockHeld(server);
 			assertThat(lock.path("manager").asString()).isEqualTo("file");
-			assertThat(lock.path("held").asInt()).isZero();
+			assertThat(lock.path("acquisitions").asLong() - acquisitionsBefore[server])
+				.as("request locks taken by process %d", server)
+				.isGreaterThanOrEqualTo(threads * requests / 2);
 			assertThat(lock.path("timeouts").asLong()).isZero();
 		}
 	}
 
-	private static JsonNode store(SessionClient server) throws Exception {
-		HttpResponse<String> response = server.get("/actuator/sessionstore", null);
+	private static long hits(int server) throws Exception {
+		return store(server).path("cache").path("hits").asLong();
+	}
+
+	private static JsonNode lock(int server) throws Exception {
+		return store(server).path("lock");
+	}
+
+	/**
+	 * Return a process's request lock figures once it holds no lock: the last request's lock
+	 * is released after its response may have reached the client.
+	 */
+	private static JsonNode awaitNoLockHeld(int server) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		JsonNode lock = lock(server);
+		while (lock.path("held").asInt() != 0 && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+			lock = lock(server);
+		}
+		assertThat(lock.path("held").asInt()).as("request locks held by process %d", server).isZero();
+		return lock;
+	}
+
+	private static JsonNode store(int server) throws Exception {
+		HttpResponse<String> response = servers.get(server).get("/actuator/sessionstore", null);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return json.readTree(response.body());
 	}
@@ -158,6 +206,9 @@ class MemoizedValidateTwoProcessesTests {
 	 * after ten minutes at the most.
 	 */
 	public static final class OtherProcess {
+
+		private OtherProcess() {
+		}
 
 		public static void main(String[] args) {
 			Thread stdin = new Thread(() -> {
