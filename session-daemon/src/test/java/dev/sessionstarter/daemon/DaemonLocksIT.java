@@ -1,7 +1,6 @@
 package dev.sessionstarter.daemon;
 
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonSessionLockManager;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
@@ -189,9 +189,7 @@ class DaemonLocksIT {
 	}
 
 	private Process child(Class<?> main, String... arguments) throws Exception {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx128m", "-cp", System.getProperty("java.class.path"), main.getName()));
-		command.addAll(List.of(arguments));
+		List<String> command = ChildJvm.command(List.of("-Xmx128m"), main, arguments);
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		this.children.add(process);
 		return process;

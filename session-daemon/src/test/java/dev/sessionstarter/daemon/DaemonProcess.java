@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonUnavailableException;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
@@ -97,12 +98,11 @@ final class DaemonProcess implements AutoCloseable {
 	}
 
 	static List<String> command() {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		String jar = System.getProperty("session-daemon.jar");
 		if (jar != null && Files.isRegularFile(Path.of(jar))) {
-			return List.of(java, "-Xmx256m", "-jar", jar);
+			return List.of(ChildJvm.java(), "-Xmx256m", "-jar", jar);
 		}
-		return List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), SessionDaemon.class.getName());
+		return ChildJvm.command(List.of("-Xmx256m"), SessionDaemon.class);
 	}
 
 	private void awaitReady(String token) throws InterruptedException {

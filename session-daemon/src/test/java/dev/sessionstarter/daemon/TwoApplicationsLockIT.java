@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.lock.e2e.LockTestApplication;
 
@@ -97,9 +98,7 @@ class TwoApplicationsLockIT {
 		int port = DaemonProcess.freePort();
 		Path log = Files.createTempFile("lock-app-", ".log");
 		this.logs.add(log);
-		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-				"-cp", System.getProperty("java.class.path"), LockTestApplication.class.getName(),
-				"--server.port=" + port, "--server.address=127.0.0.1", "--sessions.store=daemon",
+		List<String> command = ChildJvm.command(List.of("-Xmx256m"), LockTestApplication.class, "--server.port=" + port, "--server.address=127.0.0.1", "--sessions.store=daemon",
 				"--sessions.daemon.address=" + daemonAddress, "--spring.main.banner-mode=off");
 		this.applications.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
 		return port;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
@@ -153,14 +154,8 @@ class FileStoreMultiProcessTests {
 	}
 
 	private Process start(String... args) throws IOException {
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-Xshare:auto");
-		command.add("-XX:TieredStopAtLevel=1");
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(FileStoreChildProcess.class.getName());
-		command.addAll(List.of(args));
+		List<String> command = ChildJvm.command(List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1"),
+				FileStoreChildProcess.class, args);
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		this.processes.add(process);
 		return process;

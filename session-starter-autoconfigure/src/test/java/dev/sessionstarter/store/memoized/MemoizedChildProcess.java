@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
@@ -140,13 +141,7 @@ public final class MemoizedChildProcess {
 	 * @throws InterruptedException if the wait is interrupted
 	 */
 	public static List<String> tryLockInAnotherProcess(Path dir, String... ids) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(MemoizedChildProcess.class.getName());
-		command.add("trylock");
-		command.add(dir.toString());
+		List<String> command = ChildJvm.command(List.of(), MemoizedChildProcess.class, "trylock", dir.toString());
 		command.addAll(List.of(ids));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		try {

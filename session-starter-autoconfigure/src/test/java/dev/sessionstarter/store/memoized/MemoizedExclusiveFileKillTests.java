@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
@@ -153,13 +154,7 @@ class MemoizedExclusiveFileKillTests {
 	}
 
 	private Process start(String... args) throws IOException {
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-XX:TieredStopAtLevel=1");
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(MemoizedChildProcess.class.getName());
-		command.addAll(List.of(args));
+		List<String> command = ChildJvm.command(List.of("-XX:TieredStopAtLevel=1"), MemoizedChildProcess.class, args);
 		return new ProcessBuilder(command).redirectErrorStream(true).start();
 	}
 
