@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -22,10 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The sample with its {@code memoized} profile (a cache in front of the file store, validate
  * coherence), over real HTTP: the visits count up, served from the cache, and every visit is
- * written to the session's file before its response.
+ * written to the session's file before its response. The context is closed after the class,
+ * before its session directory is deleted.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("memoized")
+@DirtiesContext
 class MemoizedProfileTests {
 
 	@TempDir
@@ -48,6 +51,7 @@ class MemoizedProfileTests {
 
 	@Test
 	void visitsCountUpFromTheCacheAndReachTheSessionFile() throws Exception {
+		long hitsBefore = this.client.json("/actuator/sessionstore").path("cache").path("hits").asLong();
 		String cookie = this.client.get("/visits", null).setCookie();
 		assertThat(cookie).isNotNull();
 		Path file = sessions.resolve(SampleClient.sessionId(cookie) + ".session");
@@ -62,7 +66,7 @@ class MemoizedProfileTests {
 		JsonNode cache = store.path("cache");
 		assertThat(cache.path("delegate").asString()).isEqualTo("file");
 		assertThat(cache.path("coherence").asString()).isEqualTo(coherence());
-		assertThat(cache.path("hits").asLong()).isGreaterThanOrEqualTo(4);
+		assertThat(cache.path("hits").asLong() - hitsBefore).isGreaterThanOrEqualTo(4);
 		assertThat(cache.path("maxSessions").asLong()).isEqualTo(10_000);
 		assertThat(cache.path("maxBytes").asLong()).isEqualTo(16L * 1024 * 1024);
 	}
