@@ -129,7 +129,9 @@ class MemoizedStoreAutoConfigurationTests {
 
 	@Test
 	void boundsTheCacheWithMaxSessionsAndMaxSize() {
-		this.contextRunner.withPropertyValues("sessions.memoized.delegate=none", "sessions.memoized.max-sessions=500", "sessions.memoized.max-size=2MB")
+		this.contextRunner
+			.withPropertyValues("sessions.memoized.delegate=none", "sessions.memoized.max-sessions=500",
+					"sessions.memoized.max-size=2MB")
 			.run((context) -> {
 				CacheStatistics cache = context.getBean(MemoizedSessionStore.class).cacheStatistics();
 				assertThat(cache.maxSessions()).isEqualTo(500);
@@ -285,7 +287,8 @@ class MemoizedStoreAutoConfigurationTests {
 
 	@Test
 	void failsOnANegativeLockTimeout() {
-		this.contextRunner.withPropertyValues("sessions.memoized.coherence=exclusive", "sessions.memoized.lock-timeout=-1s")
+		this.contextRunner
+			.withPropertyValues("sessions.memoized.coherence=exclusive", "sessions.memoized.lock-timeout=-1s")
 			.run(failsNaming("sessions.memoized.lock-timeout"));
 	}
 
