@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.lock.e2e.LockTestApplication;
+import dev.sessionstarter.lock.e2e.Parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,26 +64,13 @@ class TwoApplicationsLockIT {
 		awaitReady(first);
 		awaitReady(second);
 		String session = newSession(first);
-		ExecutorService executor = Executors.newFixedThreadPool(8);
-		try {
-			List<Future<?>> futures = new ArrayList<>();
-			for (int t = 0; t < 8; t++) {
-				int port = (t % 2 == 0) ? first : second;
-				futures.add(executor.submit(() -> {
-					for (int i = 0; i < 100; i++) {
-						HttpResponse<String> response = get(port, "/increment?sleep=1", session);
-						assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-					}
-					return null;
-				}));
+		Parallel.run(8, (thread) -> {
+			int port = (thread % 2 == 0) ? first : second;
+			for (int i = 0; i < 100; i++) {
+				HttpResponse<String> response = get(port, "/increment?sleep=1", session);
+				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 			}
-			for (Future<?> future : futures) {
-				future.get(180, TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			executor.shutdownNow();
-		}
+		});
 		assertThat(get(second, "/count", session).body()).isEqualTo("800");
 		assertThat(get(first, "/count", session).body()).isEqualTo("800");
 		try (DaemonClient client = new DaemonClient(this.daemon.address(), Duration.ofSeconds(5), 1, 1, null)) {
@@ -98,7 +83,8 @@ class TwoApplicationsLockIT {
 		int port = DaemonProcess.freePort();
 		Path log = Files.createTempFile("lock-app-", ".log");
 		this.logs.add(log);
-		List<String> command = ChildJvm.command(List.of("-Xmx256m"), LockTestApplication.class, "--server.port=" + port, "--server.address=127.0.0.1", "--sessions.store=daemon",
+		List<String> command = ChildJvm.command(List.of("-Xmx256m"), LockTestApplication.class,
+				"--server.port=" + port, "--server.address=127.0.0.1", "--sessions.store=daemon",
 				"--sessions.daemon.address=" + daemonAddress, "--spring.main.banner-mode=off");
 		this.applications.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
 		return port;

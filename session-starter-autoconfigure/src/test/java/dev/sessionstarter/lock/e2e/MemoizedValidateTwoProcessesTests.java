@@ -6,9 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -124,27 +121,13 @@ class MemoizedValidateTwoProcessesTests {
 		String session = servers.get(0).newSession();
 		int threads = 8;
 		int requests = 50;
-		ExecutorService executor = Executors.newFixedThreadPool(threads);
-		try {
-			List<Future<?>> futures = new ArrayList<>();
-			for (int t = 0; t < threads; t++) {
-				int first = t % 2;
-				futures.add(executor.submit(() -> {
-					for (int i = 0; i < requests; i++) {
-						// every thread alternates between the two processes
-						HttpResponse<String> response = servers.get((first + i) % 2).get("/increment?sleep=1", session);
-						assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-					}
-					return null;
-				}));
+		Parallel.run(threads, (thread) -> {
+			for (int i = 0; i < requests; i++) {
+				// every thread alternates between the two processes
+				HttpResponse<String> response = servers.get((thread + i) % 2).get("/increment?sleep=1", session);
+				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 			}
-			for (Future<?> future : futures) {
-				future.get(180, TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			executor.shutdownNow();
-		}
+		});
 		for (int server = 0; server < 2; server++) {
 			assertThat(servers.get(server).count(session)).isEqualTo(threads * requests);
 			JsonNode lock = awaitNoLockHeld(server);

@@ -6,12 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,25 +55,12 @@ final class SessionClient {
 	 * once, all with the session, and check every one answers 200.
 	 */
 	void hammer(String path, String session, int threads, int requests) throws Exception {
-		ExecutorService executor = Executors.newFixedThreadPool(threads);
-		try {
-			List<Future<?>> futures = new ArrayList<>();
-			for (int t = 0; t < threads; t++) {
-				futures.add(executor.submit(() -> {
-					for (int i = 0; i < requests; i++) {
-						HttpResponse<String> response = get(path, session);
-						assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-					}
-					return null;
-				}));
+		Parallel.run(threads, (thread) -> {
+			for (int i = 0; i < requests; i++) {
+				HttpResponse<String> response = get(path, session);
+				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 			}
-			for (Future<?> future : futures) {
-				future.get(120, TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			executor.shutdownNow();
-		}
+		});
 	}
 
 }
