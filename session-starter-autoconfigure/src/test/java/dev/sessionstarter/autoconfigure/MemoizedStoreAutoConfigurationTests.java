@@ -41,6 +41,7 @@ import dev.sessionstarter.store.file.FileSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static dev.sessionstarter.autoconfigure.StartupFailures.failsNaming;
+import static dev.sessionstarter.autoconfigure.StartupFailures.failsToBind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MemoizedStoreAutoConfigurationTests {
@@ -294,20 +295,14 @@ class MemoizedStoreAutoConfigurationTests {
 
 	@Test
 	void failsOnAnUnknownCoherence() {
-		this.contextRunner.withPropertyValues("sessions.memoized.coherence=sticky").run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasStackTraceContaining("sessions.memoized.coherence")
-				.hasStackTraceContaining("sticky");
-		});
+		this.contextRunner.withPropertyValues("sessions.memoized.coherence=sticky")
+			.run(failsToBind("sessions.memoized.coherence", "sticky"));
 	}
 
 	@Test
 	void failsOnAnUnknownDelegate() {
-		this.contextRunner.withPropertyValues("sessions.memoized.delegate=redis").run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasStackTraceContaining("sessions.memoized.delegate")
-				.hasStackTraceContaining("redis");
-		});
+		this.contextRunner.withPropertyValues("sessions.memoized.delegate=redis")
+			.run(failsToBind("sessions.memoized.delegate", "redis"));
 	}
 
 	@Test

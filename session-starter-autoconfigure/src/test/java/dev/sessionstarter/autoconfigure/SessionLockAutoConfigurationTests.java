@@ -32,6 +32,7 @@ import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.store.file.FileSessionLockManager;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
+import static dev.sessionstarter.autoconfigure.StartupFailures.failsToBind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -181,10 +182,8 @@ class SessionLockAutoConfigurationTests {
 
 	@Test
 	void failsOnAnUnknownLockManager() {
-		this.contextRunner.withPropertyValues("sessions.lock.manager=zookeeper").run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasStackTraceContaining("sessions.lock.manager");
-		});
+		this.contextRunner.withPropertyValues("sessions.lock.manager=zookeeper")
+			.run(failsToBind("sessions.lock.manager", "zookeeper"));
 	}
 
 	@Test

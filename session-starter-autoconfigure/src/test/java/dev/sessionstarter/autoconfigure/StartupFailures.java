@@ -23,4 +23,19 @@ final class StartupFailures {
 		};
 	}
 
+	/**
+	 * What a value a {@code sessions.*} property cannot take (an unknown enum constant, say)
+	 * must do: stop startup with Spring Boot's binding failure, which names the property and
+	 * the value.
+	 * @param property the property
+	 * @param value the value it was given
+	 * @return the assertion
+	 */
+	static ContextConsumer<AssertableWebApplicationContext> failsToBind(String property, String value) {
+		return (context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining(property).hasStackTraceContaining(value);
+		};
+	}
+
 }
