@@ -90,7 +90,8 @@ class MemoizedValidateTwoProcessesTests {
 				other.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 			}
 			if (other.exitValue() != 0) {
-				System.err.println("The other process exited with " + other.exitValue() + ":\n" + Files.readString(otherLog));
+				String log = Files.readString(otherLog);
+				System.err.printf("The other process exited with %d:%n%s%n", other.exitValue(), log);
 			}
 		}
 	}
