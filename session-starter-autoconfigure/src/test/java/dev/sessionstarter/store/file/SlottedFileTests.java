@@ -67,9 +67,7 @@ class SlottedFileTests {
 	@Test
 	void tornNewestSlotIsIgnoredAndTheNextSaveWritesIntoIt() throws Exception {
 		FileSessionStore store = store();
-		store.save(create("one"));
-		store.save(set("one", "b", "2"));
-		Path file = store.path("one");
+		Path file = savedTwice(store);
 		int torn = newestSlot(file);
 		assertThat(torn).isEqualTo(1);
 		corruptRecord(file, torn);
@@ -95,9 +93,7 @@ class SlottedFileTests {
 	@Test
 	void fileWithBothSlotsCorruptIsQuarantinedAndCounted() throws IOException {
 		FileSessionStore store = store();
-		store.save(create("one"));
-		store.save(set("one", "b", "2"));
-		Path file = store.path("one");
+		Path file = savedTwice(store);
 		corruptRecord(file, 0);
 		corruptRecord(file, 1);
 		assertThat(store.find("one")).isNull();
@@ -203,9 +199,7 @@ class SlottedFileTests {
 	@Test
 	void binaryRecordFormatDecodesTheNewestRecordOfATwoSlotFileAndRefusesOneMarkedGone() throws Exception {
 		FileSessionStore store = store();
-		store.save(create("one"));
-		store.save(set("one", "b", "2"));
-		Path file = store.path("one");
+		Path file = savedTwice(store);
 		RecordFormat format = RecordFormat.of(FileFormat.BINARY);
 		SessionRecord decoded = format.decode(Files.readAllBytes(file));
 		assertThat(decoded.version()).isEqualTo(2);
@@ -219,9 +213,7 @@ class SlottedFileTests {
 	void fileLeftMarkedGoneWithoutANewerTemporaryFileIsRestoredAsItWas() throws IOException {
 		// a delete, or a replacement whose temporary file was never whole, that never completed
 		FileSessionStore store = store();
-		store.save(create("one"));
-		store.save(set("one", "b", "2"));
-		Path file = store.path("one");
+		Path file = savedTwice(store);
 		markGone(file, 0, 1);
 
 		FileSessionStore restarted = store();
@@ -256,6 +248,17 @@ class SlottedFileTests {
 		FileSessionStore store = new FileSessionStore(this.dir, FileFormat.BINARY, false);
 		this.stores.add(store);
 		return store;
+	}
+
+	/**
+	 * Create session {@code one} and save it once more (attribute {@code b} = "2"), so both
+	 * slots of its file hold a record, the newest (version 2) in slot 1.
+	 * @return its file
+	 */
+	private static Path savedTwice(FileSessionStore store) {
+		store.save(create("one"));
+		store.save(set("one", "b", "2"));
+		return store.path("one");
 	}
 
 	/**
