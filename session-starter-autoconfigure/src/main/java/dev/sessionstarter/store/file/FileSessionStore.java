@@ -188,7 +188,8 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 			return null;
 		}
 		ByteBuffer file = ByteBuffer.wrap(bytes);
-		Long version = SlottedFile.isSlotted(file) ? SlottedFile.claimedVersion(file) : BinaryRecordFormat.version(file);
+		Long version = SlottedFile.isSlotted(file) ? SlottedFile.claimedVersion(file)
+				: BinaryRecordFormat.version(file);
 		return (version != null) ? version : SessionStore.super.version(id);
 	}
 

@@ -150,8 +150,8 @@ final class MappedSessionFile implements SessionHandle {
 		}
 		ByteBuffer mapping = region.buffer();
 		try {
-			SlottedFile.Read read = SlottedFile.isSlotted(mapping) ? SlottedFile.read(mapping, BinaryRecordFormat.INSTANCE)
-					: null;
+			SlottedFile.Read read = SlottedFile.isSlotted(mapping)
+					? SlottedFile.read(mapping, BinaryRecordFormat.INSTANCE) : null;
 			if (read == null || !read.record().id().equals(this.id)) {
 				region.release();
 				return null;

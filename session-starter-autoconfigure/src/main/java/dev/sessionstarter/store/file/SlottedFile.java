@@ -10,10 +10,11 @@ import dev.sessionstarter.store.SessionRecord;
  * The layout of a binary session file: two slots of equal capacity, each able to hold one
  * {@link BinaryRecordFormat} record. The file holds its session in whichever slot has the valid
  * record of the higher version; a write (always under the session's record lock) goes to the
- * other slot, in place, so the newest record is never touched while a new one is written. A writer that dies half-way leaves a slot whose
- * checksum fails, and readers use the other one: every write is atomic without a temporary
- * file, a rename, or a new inode, which is what lets a cache keep a session file
- * {@linkplain MappedSessionFile mapped} and see other processes' writes in it.
+ * other slot, in place, so the newest record is never touched while a new one is written. A
+ * writer that dies half-way leaves a slot whose checksum fails, and readers use the other one:
+ * every write is atomic without a temporary file, a rename, or a new inode, which is what lets
+ * a cache keep a session file {@linkplain MappedSessionFile mapped} and see other processes'
+ * writes in it.
  *
  * <pre>
  * slot 0 at 0, slot 1 at capacity; file length = 2 x capacity, capacity a multiple of 512

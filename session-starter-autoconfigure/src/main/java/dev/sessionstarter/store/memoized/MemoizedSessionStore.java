@@ -42,9 +42,10 @@ import dev.sessionstarter.store.none.NoneSessionStore;
  * <p>Every change goes to the delegate first, before the request ends; only the record the
  * delegate returns is cached. If the delegate fails, the error propagates and the cache drops
  * its copy of the session (the delegate may have applied the change before failing), so nothing
- * is ever held only in the cache and no copy older than the delegate's is trusted. Changes, deletes and cache fills of one
- * id are serialized within this process by in-memory locks (one of a fixed set of stripes), so
- * a copy the cache holds is never older than the last write this process made.
+ * is ever held only in the cache and no copy older than the delegate's is trusted. Changes,
+ * deletes and cache fills of one id are serialized within this process by in-memory locks (one
+ * of a fixed set of stripes), so a copy the cache holds is never older than the last write this
+ * process made.
  *
  * <p>While it caches a session that has been saved more than once, the cache keeps the
  * delegate's {@link SessionHandle handle} on it when the delegate offers one (the file store maps
