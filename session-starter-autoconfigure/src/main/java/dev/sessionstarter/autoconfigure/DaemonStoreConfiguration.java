@@ -5,12 +5,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.session.SessionRepository;
-import org.springframework.session.config.SessionRepositoryCustomizer;
 
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
 import dev.sessionstarter.store.SessionStore;
-import dev.sessionstarter.store.StoreSessionRepository;
 
 /**
  * The {@code daemon} store: sessions in a session-daemon process, reached through a
@@ -43,9 +41,5 @@ class DaemonStoreConfiguration {
 		return new DaemonSessionStore(sessionDaemonClient);
 	}
 
-	@Bean
-	SessionRepositoryCustomizer<StoreSessionRepository> daemonStoreDecodeOnLoad() {
-		return (repository) -> repository.setDecodeOnLoad(true);
-	}
 
 }

@@ -5,10 +5,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.session.SessionRepository;
-import org.springframework.session.config.SessionRepositoryCustomizer;
 
 import dev.sessionstarter.store.SessionStore;
-import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.file.FileSessionStore;
 
 /**
@@ -27,9 +25,5 @@ class FileStoreConfiguration {
 		return new FileSessionStore(file.getDir(), file.getFormat(), file.isFsync());
 	}
 
-	@Bean
-	SessionRepositoryCustomizer<StoreSessionRepository> fileStoreDecodeOnLoad() {
-		return (repository) -> repository.setDecodeOnLoad(true);
-	}
 
 }

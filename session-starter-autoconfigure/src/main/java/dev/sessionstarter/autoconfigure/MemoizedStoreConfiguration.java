@@ -18,7 +18,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.session.SessionRepository;
-import org.springframework.session.config.SessionRepositoryCustomizer;
 
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
@@ -118,12 +117,6 @@ class MemoizedStoreConfiguration {
 
 	}
 
-	@Bean
-	SessionRepositoryCustomizer<StoreSessionRepository> memoizedStoreDecodeOnLoad(SessionsProperties properties) {
-		MemoizedDelegate delegate = properties.getMemoized().getDelegate();
-		boolean decodeOnLoad = delegate == MemoizedDelegate.FILE || delegate == MemoizedDelegate.DAEMON;
-		return (repository) -> repository.setDecodeOnLoad(decodeOnLoad);
-	}
 
 	/**
 	 * The file store and lock manager a memoized store uses as its delegate: not beans of their

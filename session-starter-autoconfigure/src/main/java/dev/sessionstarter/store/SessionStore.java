@@ -55,6 +55,18 @@ public interface SessionStore {
 	}
 
 	/**
+	 * Whether the records of this store may hold values this process did not encode (written by
+	 * another process, or by an earlier version of the application), so that the repository
+	 * decodes every attribute when it loads a session and drops one whose values no longer
+	 * decode, before the request sees it. Stores that only ever hold what this process put in
+	 * them keep the default.
+	 * @return {@code true} if loaded sessions are decoded in full
+	 */
+	default boolean decodesOnLoad() {
+		return false;
+	}
+
+	/**
 	 * Open a handle on a stored session that a cache keeps while it caches the session, for
 	 * cheaper version checks and writes than by id. Stores override this when they have such a
 	 * thing (the file store maps binary session files); the default has none.

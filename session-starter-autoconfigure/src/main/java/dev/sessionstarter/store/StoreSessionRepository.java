@@ -104,6 +104,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		Assert.notNull(serializer, "'serializer' must not be null");
 		this.store = store;
 		this.serializer = serializer;
+		this.decodeOnLoad = store.decodesOnLoad();
 		store.setRemovalListener(this::onRemoval);
 	}
 
@@ -175,8 +176,9 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	/**
 	 * Set whether {@link #findById(String)} decodes every attribute at once, so that a session
 	 * whose values no longer decode is dropped before the request sees it and the request goes
-	 * on with a new session. Off by default (values are decoded when first read), which is right
-	 * for a store that only ever holds values this process encoded. A record this repository
+	 * on with a new session. The default is the store's {@link SessionStore#decodesOnLoad()}:
+	 * off (values are decoded when first read) for a store that only ever holds values this
+	 * process encoded. A record this repository
 	 * has decoded in full is marked ({@link SessionRecord#isDecodedBy}), and so is every record
 	 * applied to it, so a cache that hands the same record out again is not decoded again: the
 	 * values a request adds were encoded here.

@@ -70,6 +70,15 @@ public final class DaemonSessionStore implements SessionStore {
 	}
 
 	/**
+	 * Values may come from other processes.
+	 * @return {@code true}
+	 */
+	@Override
+	public boolean decodesOnLoad() {
+		return true;
+	}
+
+	/**
 	 * Return the client this store calls the daemon through.
 	 * @return the client
 	 */

@@ -130,6 +130,15 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	}
 
 	/**
+	 * Files may have been written by another process or an earlier version of the application.
+	 * @return {@code true}
+	 */
+	@Override
+	public boolean decodesOnLoad() {
+		return true;
+	}
+
+	/**
 	 * Return the directory the sessions are in.
 	 * @return the directory, as a real path
 	 */

@@ -246,6 +246,11 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 		return this.standalone || this.delegate.supportsVersionCheck();
 	}
 
+	@Override
+	public boolean decodesOnLoad() {
+		return !this.standalone && this.delegate.decodesOnLoad();
+	}
+
 	/**
 	 * Apply a change to the delegate, then cache the record it returns.
 	 * @param change the change
