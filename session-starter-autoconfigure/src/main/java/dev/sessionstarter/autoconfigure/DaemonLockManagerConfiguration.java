@@ -12,10 +12,9 @@ import dev.sessionstarter.lock.SessionLockManager;
 /**
  * The {@code daemon} lock manager: request locks held by the session daemon
  * ({@code sessions.daemon.*}), through a client of its own, since every held lock keeps one
- * connection. The native lock manager of the daemon store.
+ * connection. The daemon store's configuration extends it for its native lock manager.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnMissingBean(SessionLockManager.class)
 @Conditional(LockManagerCondition.class)
 class DaemonLockManagerConfiguration {
 
@@ -26,13 +25,13 @@ class DaemonLockManagerConfiguration {
 	static final int MAX_LOCK_CONNECTIONS = 1024;
 
 	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(SessionLockManager.class)
 	DaemonClient sessionDaemonLockClient(SessionsProperties properties) {
-		SessionsProperties.Daemon daemon = properties.getDaemon();
-		return new DaemonClient(daemon.parsedAddress(), daemon.getTimeout(), MAX_LOCK_CONNECTIONS,
-				daemon.getPoolSize(), daemon.resolveToken());
+		return DaemonSettings.client(properties.getDaemon(), MAX_LOCK_CONNECTIONS);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(SessionLockManager.class)
 	DaemonSessionLockManager sessionLockManager(DaemonClient sessionDaemonLockClient, SessionsProperties properties) {
 		return new DaemonSessionLockManager(sessionDaemonLockClient, properties.getDaemon().getLockLease());
 	}

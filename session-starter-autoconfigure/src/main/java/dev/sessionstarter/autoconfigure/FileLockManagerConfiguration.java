@@ -12,19 +12,20 @@ import dev.sessionstarter.store.file.FileSessionStore;
 
 /**
  * The {@code file} lock manager: the file store's own when it is the store (sharing its lock
- * file), else on {@code sessions.file.dir} for another store whose JVMs share a host.
+ * file), else on {@code sessions.file.dir} for another store whose JVMs share a host. The file
+ * store's configuration extends it for its native lock manager.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnMissingBean(SessionLockManager.class)
 @Conditional(LockManagerCondition.class)
 class FileLockManagerConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean(SessionLockManager.class)
 	FileSessionLockManager sessionLockManager(ObjectProvider<FileSessionStore> fileSessionStore,
 			SessionsProperties properties) {
 		FileSessionStore store = fileSessionStore.getIfAvailable();
 		return (store != null) ? new FileSessionLockManager(store)
-				: new FileSessionLockManager(properties.getFile().getDir());
+				: new FileSessionLockManager(FileStoreConfiguration.directory(properties.getFile()));
 	}
 
 }

@@ -1,77 +1,82 @@
 package dev.sessionstarter.autoconfigure;
 
-import dev.sessionstarter.store.memoized.Coherence;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
 
 /**
- * The lock managers {@code sessions.lock.manager} can select.
+ * The lock managers {@code sessions.lock.manager} can select, each with the configuration class
+ * that defines it for use with any store. A store's configuration provides its native lock
+ * manager itself, usually by extending one of these configurations.
  */
 public enum LockManagerType {
 
 	/**
-	 * The lock manager of the selected store: {@code file} for the file store, {@code daemon}
-	 * for the daemon store, {@code none} for the none store, {@code memory} for the memory store
-	 * and stores without one of their own; for the memoized store, {@code file} over the file
-	 * delegate and {@code daemon} over the daemon delegate in validate coherence (several
-	 * processes may share the sessions), else {@code memory}.
+	 * The lock manager of the selected store, which its configuration provides: {@code memory}
+	 * for the memory store, {@code file} for the file store, {@code daemon} for the daemon
+	 * store, {@code none} for the none store; for the memoized store in validate coherence in
+	 * front of one of the stores, that store's (several processes may share the sessions),
+	 * else {@code memory}. With the application's own session repository or store,
+	 * {@code memory}.
 	 */
-	NATIVE,
+	NATIVE(null),
 
 	/**
 	 * Locks in this process; serializes the requests of a session within one JVM.
 	 */
-	MEMORY,
+	MEMORY(MemoryLockManagerConfiguration.class),
 
 	/**
 	 * OS file locks in {@code sessions.file.dir}; serializes the requests of a session across
 	 * every JVM on the host that shares the directory.
 	 */
-	FILE,
+	FILE(FileLockManagerConfiguration.class),
 
 	/**
 	 * Locks held by the session daemon ({@code sessions.daemon.*}); serializes the requests of
 	 * a session across every process that uses the daemon.
 	 */
-	DAEMON,
+	DAEMON(DaemonLockManagerConfiguration.class),
 
 	/**
 	 * No locking: parallel requests of a session may overwrite each other's changes.
 	 */
-	NONE;
+	NONE(NoneLockManagerConfiguration.class);
 
-	/**
-	 * Return the native lock manager of the memoized store. In exclusive coherence the cache
-	 * holds the delegate's locks itself, so requests are serialized in memory.
-	 * @param delegate the store the cache fronts
-	 * @param coherence the coherence mode
-	 * @return {@link #FILE} over the file delegate and {@link #DAEMON} over the daemon delegate
-	 * in validate coherence, else {@link #MEMORY}
-	 */
-	static LockManagerType nativeOfMemoized(MemoizedDelegate delegate, Coherence coherence) {
-		if (coherence != Coherence.VALIDATE) {
-			return MEMORY;
-		}
-		return switch (delegate) {
-			case FILE -> FILE;
-			case DAEMON -> DAEMON;
-			default -> MEMORY;
-		};
+	private final @Nullable String configurationClass;
+
+	LockManagerType(@Nullable Class<?> configurationClass) {
+		this.configurationClass = (configurationClass != null) ? configurationClass.getName() : null;
 	}
 
 	/**
-	 * Return the lock manager this type stands for with a store.
-	 * @param store the selected store
-	 * @return this type, or the store's own lock manager if this is {@link #NATIVE}
+	 * Return the name of the configuration class of this lock manager.
+	 * @return the class name, or {@code null} for {@link #NATIVE}, which stands for another
 	 */
-	LockManagerType resolve(StoreType store) {
-		if (this != NATIVE) {
-			return this;
+	@Nullable String configurationClass() {
+		return this.configurationClass;
+	}
+
+	/**
+	 * Return the lock manager a configuration class defines.
+	 * @param className the name of the class
+	 * @return the lock manager, or {@code null} if the class defines none
+	 */
+	static @Nullable LockManagerType ofConfiguration(String className) {
+		for (LockManagerType type : values()) {
+			if (className.equals(type.configurationClass)) {
+				return type;
+			}
 		}
-		return switch (store) {
-			case NONE -> NONE;
-			case FILE -> FILE;
-			case DAEMON -> DAEMON;
-			default -> MEMORY;
-		};
+		return null;
+	}
+
+	/**
+	 * Return this lock manager as it is written in configuration.
+	 * @return the lower-case name
+	 */
+	String value() {
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -2,46 +2,53 @@ package dev.sessionstarter.autoconfigure;
 
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The stores a {@code memoized} cache can front ({@code sessions.memoized.delegate}).
+ * What a {@code memoized} cache can front ({@code sessions.memoized.delegate}): one of the
+ * stores, configured as when it is the store itself, or the application's own repository, or
+ * nothing.
  */
 public enum MemoizedDelegate {
 
 	/**
 	 * The file store ({@code sessions.file.*}); the default.
 	 */
-	FILE(true),
+	FILE(StoreType.FILE, true),
 
 	/**
 	 * The session daemon ({@code sessions.daemon.*}); validate coherence only, since exclusive
 	 * coherence would hold a daemon lock, and so a connection, for every cached session.
 	 */
-	DAEMON(true),
+	DAEMON(StoreType.DAEMON, true),
 
 	/**
 	 * None: the cache is the store, and sessions live only in this process's memory. For
 	 * development.
 	 */
-	NONE(true),
+	NONE(null, true),
 
 	/**
 	 * The application's own Spring Session {@code SessionRepository} bean (Redis, JDBC, ...);
 	 * needs exclusive coherence.
 	 */
-	REPOSITORY(false);
+	REPOSITORY(null, false);
+
+	private final @Nullable StoreType store;
 
 	private final boolean validates;
 
-	MemoizedDelegate(boolean validates) {
+	MemoizedDelegate(@Nullable StoreType store, boolean validates) {
+		this.store = store;
 		this.validates = validates;
 	}
 
 	/**
-	 * Whether a cache in front of this delegate can use validate coherence.
-	 * @return {@code true} if the delegate answers the version check
+	 * Return the store this delegate is, configured by its own configuration class.
+	 * @return the store, or {@code null} for a delegate that is not one of the stores
 	 */
-	boolean validates() {
-		return this.validates;
+	@Nullable StoreType store() {
+		return this.store;
 	}
 
 	/**
@@ -52,10 +59,18 @@ public enum MemoizedDelegate {
 		StringBuilder names = new StringBuilder();
 		for (MemoizedDelegate delegate : values()) {
 			if (delegate.validates) {
-				names.append((names.length() > 0) ? ", " : "").append(delegate.name().toLowerCase(Locale.ROOT));
+				names.append((names.length() > 0) ? ", " : "").append(delegate.value());
 			}
 		}
 		return names.toString();
+	}
+
+	/**
+	 * Return this delegate as it is written in configuration.
+	 * @return the lower-case name
+	 */
+	String value() {
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 }

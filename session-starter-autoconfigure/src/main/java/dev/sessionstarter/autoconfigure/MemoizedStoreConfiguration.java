@@ -3,48 +3,39 @@ package dev.sessionstarter.autoconfigure;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.session.SessionRepository;
 
-import dev.sessionstarter.daemon.client.DaemonClient;
-import dev.sessionstarter.daemon.client.DaemonSessionStore;
+import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.serialization.SessionSerializer;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.memoized.Coherence;
 import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 import dev.sessionstarter.store.memoized.RepositorySessionStore;
-import dev.sessionstarter.store.file.FileSessionLockManager;
-import dev.sessionstarter.store.file.FileSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**
- * The {@code memoized} store: a cache over the delegate {@code sessions.memoized.delegate}
- * names. Over the {@code file} delegate in exclusive coherence the cache holds a file lock on
- * every cached session, in the directory's cache lock file (see
- * {@link FileSessionLockManager#forCache}); and, as for the file store, every attribute is
- * decoded on load, as it is over the {@code daemon} delegate (validate coherence only). With
- * the {@code repository}
- * delegate the application's own {@link SessionRepository} bean becomes the delegate, and the
- * starter's repository, marked primary, is the one Spring Session uses; with any other delegate
- * the store backs off, like every store, when the application defines a
- * {@link SessionRepository}.
+ * The {@code memoized} store ({@code sessions.memoized.*}): a cache over the delegate
+ * {@code sessions.memoized.delegate} names. A delegate that is one of the stores is configured
+ * by that store's own configuration, as when it is the store itself (see
+ * {@link StoreCondition}), and the cache, marked primary, wraps it. With the {@code repository}
+ * delegate the application's own {@link SessionRepository} bean is wrapped instead; with
+ * {@code none} the cache is the store. In exclusive coherence the cache holds a lock on every
+ * session it caches, from the delegate's {@link SessionStore#openCacheLocks()}. The native lock
+ * manager is the delegate's in validate coherence, provided by the delegate's configuration,
+ * and locks in this process otherwise.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnMissingBean(SessionStore.class)
 @Conditional(StoreCondition.class)
 class MemoizedStoreConfiguration {
 
@@ -53,124 +44,65 @@ class MemoizedStoreConfiguration {
 	 */
 	static final double CACHE_REDUCE_TO = 0.9;
 
-	static MemorySessionStore cache(SessionsProperties.Memoized memoized) {
+	@Bean
+	@Primary
+	@ConditionalOnProperty(name = "sessions.memoized.delegate", havingValue = "none")
+	MemoizedSessionStore memoizedSessionStore(SessionsProperties properties) {
+		return MemoizedSessionStore.standalone(cache(properties.getMemoized()));
+	}
+
+	private static MemorySessionStore cache(SessionsProperties.Memoized memoized) {
+		SettingsCheck.positive("sessions.memoized.max-sessions", memoized.getMaxSessions(), "100000");
+		SettingsCheck.positive("sessions.memoized.max-size", memoized.getMaxSize(), "64MB");
 		return new MemorySessionStore(memoized.getMaxSize().toBytes(), memoized.getMaxSessions(), CACHE_REDUCE_TO,
 				Clock.systemUTC());
 	}
 
-	static MemoizedSessionStore memoized(SessionStore delegate, SessionsProperties.Memoized memoized) {
-		if (memoized.getCoherence() == Coherence.VALIDATE && !delegate.supportsVersionCheck()) {
-			throw new InvalidSessionsPropertyException("sessions.memoized.coherence", "validate",
-					"cannot be used with sessions.memoized.delegate=" + memoized.getDelegate().name().toLowerCase()
-							+ ": that store keeps no version to check a cached copy against. Set it to 'exclusive' "
-							+ "(needs sticky sessions), or use a delegate that supports 'validate' ("
-							+ MemoizedDelegate.validating() + ")");
-		}
-		return new MemoizedSessionStore(delegate, cache(memoized), memoized.getCoherence());
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingBean(SessionRepository.class)
-	static class OwnDelegateConfiguration {
-
-		@Bean
-		MemoizedDelegateResources memoizedDelegateResources(SessionsProperties properties) {
-			SessionsProperties.Memoized memoized = properties.getMemoized();
-			if (memoized.getDelegate() != MemoizedDelegate.FILE) {
-				return new MemoizedDelegateResources(null, null);
-			}
-			SessionsProperties.File file = properties.getFile();
-			FileSessionStore store = new FileSessionStore(file.getDir(), file.getFormat(), file.isFsync());
-			if (memoized.getCoherence() != Coherence.EXCLUSIVE) {
-				return new MemoizedDelegateResources(store, null);
-			}
-			return new MemoizedDelegateResources(store, FileSessionLockManager.forCache(store.getDirectory()));
-		}
-
-		@Bean
-		MemoizedSessionStore memoizedSessionStore(SessionsProperties properties, MemoizedDelegateResources resources,
-				@Qualifier("sessionDaemonClient") ObjectProvider<DaemonClient> daemonClient) {
-			SessionsProperties.Memoized memoized = properties.getMemoized();
-			return switch (memoized.getDelegate()) {
-				case FILE -> {
-					MemoizedSessionStore store = memoized(Objects.requireNonNull(resources.store), memoized);
-					if (resources.lockManager != null) {
-						store.setLockManager(resources.lockManager, memoized.getLockTimeout());
-					}
-					yield store;
-				}
-				case DAEMON -> {
-					if (memoized.getCoherence() != Coherence.VALIDATE) {
-						throw new InvalidSessionsPropertyException("sessions.memoized.coherence",
-								memoized.getCoherence().name().toLowerCase(Locale.ROOT),
-								"cannot be used with sessions.memoized.delegate=daemon: it would hold a daemon lock, "
-										+ "and so a connection, for every cached session. Use 'validate'");
-					}
-					yield memoized(new DaemonSessionStore(daemonClient.getObject()), memoized);
-				}
-				case NONE -> MemoizedSessionStore.standalone(cache(memoized));
-				case REPOSITORY -> throw new InvalidSessionsPropertyException("sessions.memoized.delegate",
-						"repository", "needs a SessionRepository bean of the application (such as Spring Session's "
-								+ "RedisSessionRepository or JdbcIndexedSessionRepository), and there is none");
-			};
-		}
-
-	}
-
-
 	/**
-	 * The file store and lock manager a memoized store uses as its delegate: not beans of their
-	 * own (a second {@link SessionStore} bean would compete with the memoized one), but closed
-	 * with the context, after the memoized store that depends on them.
+	 * The cache in front of a delegate: one of the stores, or the application's repository.
 	 */
-	static final class MemoizedDelegateResources implements AutoCloseable {
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(FrontsADelegate.class)
+	static class DelegateCacheConfiguration {
 
-		private final @Nullable FileSessionStore store;
-
-		private final @Nullable FileSessionLockManager lockManager;
-
-		MemoizedDelegateResources(@Nullable FileSessionStore store, @Nullable FileSessionLockManager lockManager) {
-			this.store = store;
-			this.lockManager = lockManager;
+		@Bean
+		@Primary
+		MemoizedSessionStore memoizedSessionStore(SessionStore delegate, SessionsProperties properties,
+				CacheLocks memoizedCacheLocks) {
+			SessionsProperties.Memoized memoized = properties.getMemoized();
+			SettingsCheck.notNegative("sessions.memoized.lock-timeout", memoized.getLockTimeout(), "100ms");
+			if (memoized.getCoherence() == Coherence.VALIDATE && !delegate.supportsVersionCheck()) {
+				throw new InvalidSessionsPropertyException("sessions.memoized.coherence", "validate",
+						"cannot be used with sessions.memoized.delegate=" + memoized.getDelegate().value()
+								+ ": that store keeps no version to check a cached copy against. Set it to "
+								+ "'exclusive' (needs sticky sessions), or use a delegate that supports 'validate' ("
+								+ MemoizedDelegate.validating() + ")");
+			}
+			MemoizedSessionStore store = new MemoizedSessionStore(delegate, cache(memoized), memoized.getCoherence());
+			SessionLockManager locks = memoizedCacheLocks.open(delegate, memoized);
+			if (locks != null) {
+				store.setLockManager(locks, memoized.getLockTimeout());
+			}
+			return store;
 		}
 
-		@Override
-		public void close() {
-			if (this.lockManager != null) {
-				this.lockManager.close();
-			}
-			if (this.store != null) {
-				this.store.close();
-			}
+		@Bean
+		CacheLocks memoizedCacheLocks() {
+			return new CacheLocks();
 		}
 
 	}
 
 	/**
-	 * The client of the session daemon the cache fronts; a bean, so its health and meters show.
+	 * The application's own repository as the delegate.
 	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingBean(SessionRepository.class)
-	@ConditionalOnProperty(name = "sessions.memoized.delegate", havingValue = "daemon")
-	static class DaemonDelegateConfiguration {
-
-		@Bean(destroyMethod = "close")
-		DaemonClient sessionDaemonClient(SessionsProperties properties) {
-			return DaemonStoreConfiguration.client(properties);
-		}
-
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = "sessions.memoized.delegate", havingValue = "repository")
-	@ConditionalOnBean(SessionRepository.class)
 	static class RepositoryDelegateConfiguration {
 
 		@Bean
-		MemoizedSessionStore memoizedSessionStore(SessionsProperties properties, ListableBeanFactory beanFactory,
-				SessionSerializer serializer) {
-			SessionRepository<?> repository = applicationRepository(beanFactory);
-			return memoized(new RepositorySessionStore(repository, serializer), properties.getMemoized());
+		RepositorySessionStore repositorySessionStore(ListableBeanFactory beanFactory, SessionSerializer serializer) {
+			return new RepositorySessionStore(applicationRepository(beanFactory), serializer);
 		}
 
 		/**
@@ -185,12 +117,77 @@ class MemoizedStoreConfiguration {
 					candidates.add(name);
 				}
 			}
+			if (candidates.isEmpty()) {
+				throw new InvalidSessionsPropertyException("sessions.memoized.delegate", "repository",
+						"needs a SessionRepository bean of the application (such as Spring Session's "
+								+ "RedisSessionRepository or JdbcIndexedSessionRepository), and there is none");
+			}
 			if (candidates.size() != 1) {
 				throw new InvalidSessionsPropertyException("sessions.memoized.delegate", "repository",
 						"needs exactly one SessionRepository bean of the application to front, and there are "
 								+ candidates.size() + ": " + candidates);
 			}
 			return beanFactory.getBean(candidates.get(0), SessionRepository.class);
+		}
+
+	}
+
+	/**
+	 * Matches unless the cache is the store ({@code sessions.memoized.delegate=none}).
+	 */
+	static final class FrontsADelegate extends NoneNestedConditions {
+
+		FrontsADelegate() {
+			super(ConfigurationPhase.PARSE_CONFIGURATION);
+		}
+
+		@ConditionalOnProperty(name = "sessions.memoized.delegate", havingValue = "none")
+		static class CacheIsTheStore {
+
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(NativeLockManagerCondition.class)
+	static class NativeLockManager extends MemoryLockManagerConfiguration {
+
+	}
+
+	/**
+	 * The locks a cache in exclusive coherence holds on the sessions it caches: opened from the
+	 * delegate, and closed with the context after the cache that holds them.
+	 */
+	static final class CacheLocks implements AutoCloseable {
+
+		private @Nullable SessionLockManager manager;
+
+		/**
+		 * Open the delegate's cache locks when the coherence needs them.
+		 * @param delegate the store the cache fronts
+		 * @param memoized the cache's settings
+		 * @return the locks, or {@code null} if the cache holds none
+		 * @throws InvalidSessionsPropertyException if exclusive coherence needs locks the
+		 * delegate does not have
+		 */
+		@Nullable SessionLockManager open(SessionStore delegate, SessionsProperties.Memoized memoized) {
+			if (memoized.getCoherence() != Coherence.EXCLUSIVE) {
+				return null;
+			}
+			this.manager = delegate.openCacheLocks();
+			if (this.manager == null && delegate.supportsVersionCheck()) {
+				throw new InvalidSessionsPropertyException("sessions.memoized.coherence", "exclusive",
+						"cannot be used with sessions.memoized.delegate=" + memoized.getDelegate().value()
+								+ ": that store has no lock a cache can hold on each session it caches. Use 'validate'");
+			}
+			return this.manager;
+		}
+
+		@Override
+		public void close() throws Exception {
+			if (this.manager instanceof AutoCloseable closeable) {
+				closeable.close();
+			}
 		}
 
 	}

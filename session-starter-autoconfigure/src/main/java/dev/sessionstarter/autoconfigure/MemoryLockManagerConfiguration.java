@@ -9,14 +9,15 @@ import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.lock.SessionLockManager;
 
 /**
- * The {@code memory} lock manager.
+ * The {@code memory} lock manager. The configurations of the memory and memoized stores extend it
+ * for their native lock manager.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnMissingBean(SessionLockManager.class)
 @Conditional(LockManagerCondition.class)
 class MemoryLockManagerConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean(SessionLockManager.class)
 	MemorySessionLockManager sessionLockManager() {
 		return new MemorySessionLockManager();
 	}

@@ -9,14 +9,15 @@ import dev.sessionstarter.lock.NoneSessionLockManager;
 import dev.sessionstarter.lock.SessionLockManager;
 
 /**
- * The {@code none} lock manager.
+ * The {@code none} lock manager. The none store's configuration extends it for its native lock
+ * manager.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnMissingBean(SessionLockManager.class)
 @Conditional(LockManagerCondition.class)
 class NoneLockManagerConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean(SessionLockManager.class)
 	NoneSessionLockManager sessionLockManager() {
 		return NoneSessionLockManager.INSTANCE;
 	}

@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -24,6 +25,7 @@ import org.springframework.session.web.http.HttpSessionIdResolver;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 
 import dev.sessionstarter.lock.LockStatistics;
+import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.lock.NoneSessionLockManager;
 import dev.sessionstarter.lock.SessionLockFilter;
 import dev.sessionstarter.lock.SessionLockManager;
@@ -44,6 +46,17 @@ import dev.sessionstarter.lock.SessionLockManager;
 @Import(LockManagerConfigurationImportSelector.class)
 public final class SessionLockAutoConfiguration {
 
+	/**
+	 * In-process locks for an application whose own session repository or store is in use (no
+	 * store configuration of the starter applies, so none provides a native lock manager).
+	 */
+	@Bean
+	@ConditionalOnMissingBean(SessionLockManager.class)
+	@ConditionalOnProperty(name = "sessions.lock.manager", havingValue = "native", matchIfMissing = true)
+	MemorySessionLockManager sessionLockManager() {
+		return new MemorySessionLockManager();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	LockStatistics sessionLockStatistics(SessionLockManager manager) {
@@ -58,6 +71,7 @@ public final class SessionLockAutoConfiguration {
 			ObjectProvider<CookieSerializer> cookieSerializer) {
 		SessionLockFilter filter = new SessionLockFilter(manager,
 				sessionIdResolver.getIfAvailable(() -> cookieResolver(cookieSerializer)), statistics);
+		SettingsCheck.notNegative("sessions.lock.timeout", properties.getLock().getTimeout(), "5s");
 		filter.setTimeout(properties.getLock().getTimeout());
 		filter.setTimeoutAction(properties.getLock().getOnTimeout());
 		return filter;

@@ -39,6 +39,7 @@ import dev.sessionstarter.serialization.SessionSerializer;
 import dev.sessionstarter.store.PurgeScheduler;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.file.FileFormat;
 
 /**
  * Auto-configuration of the session store that {@code sessions.store} selects: a
@@ -53,13 +54,23 @@ import dev.sessionstarter.store.StoreSessionRepository;
 @ConditionalOnClass(Session.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @EnableConfigurationProperties(SessionsProperties.class)
-@Import(StoreConfigurationImportSelector.class)
 public final class SessionStoreAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(SessionSerializer.class)
 	@Conditional(StoreRepositoryCondition.class)
 	SessionSerializer sessionSerializer(SessionsProperties properties, BeanFactory beanFactory) {
+		for (String pattern : properties.getAllowedClasses()) {
+			if (pattern == null || pattern.isBlank() || pattern.contains(";") || pattern.startsWith("!")) {
+				throw new InvalidSessionsPropertyException("sessions.allowed-classes", pattern,
+						"must be class name patterns such as com.example.Cart, com.example.* or com.example.**");
+			}
+		}
+		if (properties.getFile().getFormat() == FileFormat.JSON && properties.getSerializer() == SerializerType.JAVA) {
+			throw new InvalidSessionsPropertyException("sessions.serializer", "java",
+					"must be 'json' (or unset) when sessions.file.format is 'json': a JSON session file "
+							+ "embeds attribute values as JSON");
+		}
 		List<String> allowed = new ArrayList<>(properties.getAllowedClasses());
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			AutoConfigurationPackages.get(beanFactory).forEach((name) -> allowed.add(name + ".**"));
@@ -98,6 +109,7 @@ public final class SessionStoreAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(StoreSessionRepository.class)
 	PurgeScheduler sessionPurgeScheduler(StoreSessionRepository repository, SessionsProperties properties) {
+		SettingsCheck.positive("sessions.purge-interval", properties.getPurgeInterval(), "6m");
 		return new PurgeScheduler(repository, properties.getPurgeInterval());
 	}
 
@@ -116,6 +128,19 @@ public final class SessionStoreAutoConfiguration {
 			}
 			return new JsonSessionSerializer(allowed, classLoader);
 		}
+
+	}
+
+	/**
+	 * The configuration of every store, each guarded by its {@link StoreCondition}; none applies
+	 * when the application defines its own {@link SessionStore}, or its own
+	 * {@link SessionRepository} that no memoized cache fronts.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(SessionStore.class)
+	@Conditional(StoreRepositoryCondition.class)
+	@Import(StoreConfigurationImportSelector.class)
+	static class StoreConfiguration {
 
 	}
 

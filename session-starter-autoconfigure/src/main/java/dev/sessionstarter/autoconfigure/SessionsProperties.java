@@ -1,8 +1,5 @@
 package dev.sessionstarter.autoconfigure;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,13 +7,11 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.session.FlushMode;
 import org.springframework.session.SaveMode;
 import org.springframework.util.unit.DataSize;
 
-import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.lock.LockTimeoutAction;
 import dev.sessionstarter.store.file.FileFormat;
 import dev.sessionstarter.store.memoized.Coherence;
@@ -24,9 +19,11 @@ import dev.sessionstarter.store.memoized.Coherence;
 /**
  * Configuration properties of the session store ({@code sessions.*}). The session timeout is
  * Spring Boot's own ({@code spring.session.timeout}, else {@code server.servlet.session.timeout}).
+ * This class only holds the values; each configuration checks those it uses (a bad one stops
+ * startup with an {@link InvalidSessionsPropertyException} naming it).
  */
 @ConfigurationProperties("sessions")
-public class SessionsProperties implements InitializingBean {
+public class SessionsProperties {
 
 	static final StoreType DEFAULT_STORE = StoreType.MEMORY;
 
@@ -158,33 +155,6 @@ public class SessionsProperties implements InitializingBean {
 		return this.memoized;
 	}
 
-	/**
-	 * Check the bound values, so that a bad setting stops startup with a message that names it.
-	 * @throws InvalidSessionsPropertyException for the first bad value
-	 */
-	@Override
-	public void afterPropertiesSet() {
-		if (this.purgeInterval == null || this.purgeInterval.isNegative() || this.purgeInterval.isZero()) {
-			throw new InvalidSessionsPropertyException("sessions.purge-interval", this.purgeInterval,
-					"must be a positive duration, such as 6m");
-		}
-		for (String pattern : this.allowedClasses) {
-			if (pattern == null || pattern.isBlank() || pattern.contains(";") || pattern.startsWith("!")) {
-				throw new InvalidSessionsPropertyException("sessions.allowed-classes", pattern,
-						"must be class name patterns such as com.example.Cart, com.example.* or com.example.**");
-			}
-		}
-		this.memory.validate();
-		this.lock.validate();
-		this.daemon.validate();
-		this.file.validate();
-		if (this.file.getFormat() == FileFormat.JSON && this.serializer == SerializerType.JAVA) {
-			throw new InvalidSessionsPropertyException("sessions.serializer", "java",
-					"must be 'json' (or unset) when sessions.file.format is 'json': a JSON session file "
-							+ "embeds attribute values as JSON");
-		}
-		this.memoized.validate();
-	}
 
 	/**
 	 * Settings of the {@code memory} store.
@@ -216,17 +186,6 @@ public class SessionsProperties implements InitializingBean {
 
 		public void setReduceTo(double reduceTo) {
 			this.reduceTo = reduceTo;
-		}
-
-		void validate() {
-			if (this.maxSize == null || this.maxSize.toBytes() <= 0) {
-				throw new InvalidSessionsPropertyException("sessions.memory.max-size", this.maxSize,
-						"must be greater than zero, such as 4MB");
-			}
-			if (!(this.reduceTo > 0 && this.reduceTo <= 1)) {
-				throw new InvalidSessionsPropertyException("sessions.memory.reduce-to", this.reduceTo,
-						"must be a fraction greater than 0 and at most 1, such as 0.75");
-			}
 		}
 
 	}
@@ -311,21 +270,6 @@ public class SessionsProperties implements InitializingBean {
 			this.lockTimeout = lockTimeout;
 		}
 
-		void validate() {
-			if (this.maxSessions <= 0) {
-				throw new InvalidSessionsPropertyException("sessions.memoized.max-sessions", this.maxSessions,
-						"must be greater than zero, such as 100000");
-			}
-			if (this.maxSize == null || this.maxSize.toBytes() <= 0) {
-				throw new InvalidSessionsPropertyException("sessions.memoized.max-size", this.maxSize,
-						"must be greater than zero, such as 64MB");
-			}
-			if (this.lockTimeout == null || this.lockTimeout.isNegative()) {
-				throw new InvalidSessionsPropertyException("sessions.memoized.lock-timeout", this.lockTimeout,
-						"must be zero or a positive duration, such as 100ms");
-			}
-		}
-
 	}
 
 	/**
@@ -339,7 +283,8 @@ public class SessionsProperties implements InitializingBean {
 
 		/**
 		 * Which lock manager serializes the requests of a session: the store's own ('native'),
-		 * in-process ('memory'), or none.
+		 * in-process ('memory'), OS file locks in sessions.file.dir ('file'), the session
+		 * daemon's ('daemon'), or none ('none').
 		 */
 		private LockManagerType manager = DEFAULT_MANAGER;
 
@@ -376,13 +321,6 @@ public class SessionsProperties implements InitializingBean {
 
 		public void setOnTimeout(LockTimeoutAction onTimeout) {
 			this.onTimeout = onTimeout;
-		}
-
-		void validate() {
-			if (this.timeout == null || this.timeout.isNegative()) {
-				throw new InvalidSessionsPropertyException("sessions.lock.timeout", this.timeout,
-						"must be zero or a positive duration, such as 5s");
-			}
 		}
 
 	}
@@ -432,16 +370,6 @@ public class SessionsProperties implements InitializingBean {
 
 		public void setFsync(boolean fsync) {
 			this.fsync = fsync;
-		}
-
-		void validate() {
-			if (this.dir == null || this.dir.toString().isBlank()) {
-				throw new InvalidSessionsPropertyException("sessions.file.dir", this.dir,
-						"must name a directory, such as ./sessions");
-			}
-			if (this.format == null) {
-				throw new InvalidSessionsPropertyException("sessions.file.format", null, "must be 'binary' or 'json'");
-			}
 		}
 
 	}
@@ -531,63 +459,6 @@ public class SessionsProperties implements InitializingBean {
 
 		public void setLockLease(Duration lockLease) {
 			this.lockLease = lockLease;
-		}
-
-		/**
-		 * Return the daemon's address, parsed.
-		 * @return the address
-		 * @throws InvalidSessionsPropertyException if it is neither a port nor a path
-		 */
-		public DaemonAddress parsedAddress() {
-			try {
-				return DaemonAddress.parse(this.address);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new InvalidSessionsPropertyException("sessions.daemon.address", this.address,
-						"must be a port number from 1 to 65535 or the path of the daemon's UNIX socket");
-			}
-		}
-
-		/**
-		 * Return the token to send: {@code token}, else the first line of {@code token-file}.
-		 * @return the token, or {@code null} if neither is set
-		 * @throws InvalidSessionsPropertyException if the token file cannot be read or is empty
-		 */
-		public @Nullable String resolveToken() {
-			if (this.token != null && !this.token.isEmpty()) {
-				return this.token;
-			}
-			if (this.tokenFile == null) {
-				return null;
-			}
-			try {
-				List<String> lines = Files.readAllLines(this.tokenFile, StandardCharsets.UTF_8);
-				String token = lines.isEmpty() ? "" : lines.get(0).trim();
-				if (!token.isEmpty()) {
-					return token;
-				}
-			}
-			catch (IOException ex) {
-				// reported below
-			}
-			throw new InvalidSessionsPropertyException("sessions.daemon.token-file", this.tokenFile,
-					"must be a readable file whose first line is the daemon's token");
-		}
-
-		void validate() {
-			parsedAddress();
-			if (this.timeout == null || this.timeout.isNegative() || this.timeout.isZero()) {
-				throw new InvalidSessionsPropertyException("sessions.daemon.timeout", this.timeout,
-						"must be a positive duration, such as 2s");
-			}
-			if (this.poolSize < 1) {
-				throw new InvalidSessionsPropertyException("sessions.daemon.pool-size", this.poolSize,
-						"must be at least 1");
-			}
-			if (this.lockLease == null || this.lockLease.isNegative()) {
-				throw new InvalidSessionsPropertyException("sessions.daemon.lock-lease", this.lockLease,
-						"must be zero (the daemon's own lease) or a positive duration, such as 60s");
-			}
 		}
 
 	}

@@ -3,9 +3,6 @@ package dev.sessionstarter.autoconfigure;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.BindResult;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.core.type.AnnotationMetadata;
@@ -13,8 +10,10 @@ import org.springframework.util.Assert;
 
 /**
  * Matches the configuration class of the store that {@code sessions.store} selects
- * ({@link StoreType#MEMORY} when it is not set). An unknown value stops startup with an
- * {@link InvalidSessionsPropertyException} that lists the known ones.
+ * ({@link StoreType#MEMORY} when it is not set), and of the store a selected {@code memoized}
+ * cache fronts ({@code sessions.memoized.delegate}), which is configured as when it is the
+ * store itself. An unknown value stops startup with an {@link InvalidSessionsPropertyException}
+ * that lists the known ones.
  */
 class StoreCondition extends SpringBootCondition {
 
@@ -23,21 +22,17 @@ class StoreCondition extends SpringBootCondition {
 		Assert.isInstanceOf(AnnotationMetadata.class, metadata);
 		String sourceClass = ((AnnotationMetadata) metadata).getClassName();
 		ConditionMessage.Builder message = ConditionMessage.forCondition("Session store", sourceClass);
-		StoreType required = StoreConfigurations.getType(sourceClass);
-		try {
-			BindResult<StoreType> specified = Binder.get(context.getEnvironment())
-				.bind("sessions.store", StoreType.class);
-			StoreType selected = specified.orElse(SessionsProperties.DEFAULT_STORE);
-			if (selected == required) {
-				return ConditionOutcome.match(message.because(selected.name().toLowerCase() + " store"
-						+ (specified.isBound() ? "" : " (the default)")));
-			}
-			return ConditionOutcome.noMatch(message.because(selected.name().toLowerCase() + " store selected"));
+		StoreType required = StoreType.ofConfiguration(sourceClass);
+		Assert.state(required != null, () -> "Unknown store configuration class " + sourceClass);
+		StoreSelection selection = StoreSelection.of(context.getEnvironment());
+		if (selection.store() == required) {
+			return ConditionOutcome.match(message.because(required.value() + " store"
+					+ (selection.storeIsSet() ? "" : " (the default)")));
 		}
-		catch (BindException ex) {
-			throw new InvalidSessionsPropertyException("sessions.store",
-					context.getEnvironment().getProperty("sessions.store"), "must be one of " + StoreType.names());
+		if (selection.store() == StoreType.MEMOIZED && selection.delegate().store() == required) {
+			return ConditionOutcome.match(message.because(required.value() + " store, fronted by the memoized store"));
 		}
+		return ConditionOutcome.noMatch(message.because(selection.store().value() + " store selected"));
 	}
 
 }

@@ -5,7 +5,8 @@ import org.springframework.core.type.AnnotationMetadata;
 
 /**
  * Imports the configuration class of every {@link StoreType}; each is guarded by
- * {@link StoreCondition}, so only the selected one applies.
+ * {@link StoreCondition}, so only the selected one (and the store a memoized cache fronts)
+ * applies.
  */
 class StoreConfigurationImportSelector implements ImportSelector {
 
@@ -14,7 +15,7 @@ class StoreConfigurationImportSelector implements ImportSelector {
 		StoreType[] types = StoreType.values();
 		String[] imports = new String[types.length];
 		for (int i = 0; i < types.length; i++) {
-			imports[i] = StoreConfigurations.getConfigurationClass(types[i]);
+			imports[i] = types[i].configurationClass();
 		}
 		return imports;
 	}

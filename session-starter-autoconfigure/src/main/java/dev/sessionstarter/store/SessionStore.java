@@ -5,6 +5,8 @@ import java.util.Collection;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.sessionstarter.lock.SessionLockManager;
+
 /**
  * The backend SPI beneath {@link StoreSessionRepository}: where session records live. The
  * repository owns everything that is the same for every store (the session object and its
@@ -64,6 +66,18 @@ public interface SessionStore {
 	 */
 	default boolean decodesOnLoad() {
 		return false;
+	}
+
+	/**
+	 * Open the locks a cache in exclusive coherence holds, one on each session it caches, so
+	 * that no other process's cache holds a copy of it too. Stores override this when they have
+	 * locks a process may hold on many sessions at once for a long time (the file store keeps
+	 * them in a lock file of the cache's own); the default has none.
+	 * @return a new lock manager, which the caller closes if it is {@link AutoCloseable}, or
+	 * {@code null} if the store has none
+	 */
+	default @Nullable SessionLockManager openCacheLocks() {
+		return null;
 	}
 
 	/**

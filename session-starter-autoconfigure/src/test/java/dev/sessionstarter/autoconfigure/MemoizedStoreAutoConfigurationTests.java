@@ -31,6 +31,7 @@ import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.metrics.SessionCacheMeterBinder;
 import dev.sessionstarter.metrics.SessionMeterNames;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
 import dev.sessionstarter.store.memoized.CacheStatistics;
@@ -60,9 +61,9 @@ class MemoizedStoreAutoConfigurationTests {
 			.withPropertyValues("sessions.file.dir=" + this.dir)
 			.run((context) -> {
 				MemoizedSessionStore store = context.getBean(MemoizedSessionStore.class);
-				assertThat(store.getDelegate()).isInstanceOf(FileSessionStore.class);
+				assertThat(store.getDelegate()).isSameAs(context.getBean(FileSessionStore.class));
 				assertThat(store.getCoherence()).isEqualTo(Coherence.VALIDATE);
-				assertThat(context).doesNotHaveBean(FileSessionStore.class);
+				assertThat(context.getBean(SessionStore.class)).isSameAs(store);
 				assertThat(context.getBean(SessionLockManager.class)).isInstanceOf(FileSessionLockManager.class);
 				StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
 				StoredSession session = repository.createSession();

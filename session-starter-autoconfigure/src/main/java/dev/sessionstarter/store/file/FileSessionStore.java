@@ -139,6 +139,16 @@ public final class FileSessionStore implements SessionStore, AutoCloseable {
 	}
 
 	/**
+	 * Open the cache locks of this directory, in a lock file apart from the request locks (see
+	 * {@link FileSessionLockManager#forCache(Path)}).
+	 * @return a new lock manager
+	 */
+	@Override
+	public FileSessionLockManager openCacheLocks() {
+		return FileSessionLockManager.forCache(this.dir);
+	}
+
+	/**
 	 * Return the directory the sessions are in.
 	 * @return the directory, as a real path
 	 */

@@ -1,0 +1,73 @@
+package dev.sessionstarter.autoconfigure;
+
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pins the shape every store and lock manager has, so that a new one cannot be half added:
+ * each store's configuration is found from its {@link StoreType}, is guarded by
+ * {@link StoreCondition}, and provides a native lock manager; each lock manager that
+ * {@code sessions.lock.manager} can name has a configuration guarded by
+ * {@link LockManagerCondition}.
+ */
+class StoreConfigurationShapeTests {
+
+	@Test
+	void everyStoreHasAGuardedConfigurationThatProvidesItsNativeLockManager() throws Exception {
+		for (StoreType type : StoreType.values()) {
+			Class<?> configuration = ClassUtils.forName(type.configurationClass(), null);
+			assertThat(StoreType.ofConfiguration(configuration.getName())).isEqualTo(type);
+			assertThat(conditions(configuration)).as("%s", configuration).contains(StoreCondition.class);
+			assertThat(nativeLockManager(configuration)).as("native lock manager of %s", type).isNotNull();
+		}
+	}
+
+	@Test
+	void everyLockManagerButNativeHasAGuardedConfiguration() throws Exception {
+		for (LockManagerType type : LockManagerType.values()) {
+			if (type == LockManagerType.NATIVE) {
+				assertThat(type.configurationClass()).isNull();
+				continue;
+			}
+			Class<?> configuration = ClassUtils.forName(type.configurationClass(), null);
+			assertThat(LockManagerType.ofConfiguration(configuration.getName())).isEqualTo(type);
+			assertThat(conditions(configuration)).as("%s", configuration).contains(LockManagerCondition.class);
+		}
+	}
+
+	@Test
+	void aClassOfNoStoreBelongsToNone() {
+		assertThat(StoreType.ofConfiguration(SessionStoreAutoConfiguration.class.getName())).isNull();
+		assertThat(StoreType.ofConfiguration(FileStoreConfiguration.class.getName() + "Extra")).isNull();
+		assertThat(LockManagerType.ofConfiguration(FileStoreConfiguration.class.getName())).isNull();
+	}
+
+	private static Class<?> nativeLockManager(Class<?> configuration) {
+		for (Class<?> nested : configuration.getDeclaredClasses()) {
+			if (Modifier.isStatic(nested.getModifiers()) && nested.isAnnotationPresent(Configuration.class)
+					&& conditions(nested).contains(NativeLockManagerCondition.class)) {
+				return nested;
+			}
+		}
+		return null;
+	}
+
+	private static List<Class<?>> conditions(Class<?> type) {
+		List<Class<?>> conditions = new ArrayList<>();
+		for (Conditional conditional : AnnotatedElementUtils.findAllMergedAnnotations(type, Conditional.class)) {
+			conditions.addAll(List.of(conditional.value()));
+		}
+		return conditions;
+	}
+
+}
