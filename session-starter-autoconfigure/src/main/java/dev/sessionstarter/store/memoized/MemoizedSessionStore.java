@@ -3,29 +3,17 @@ package dev.sessionstarter.store.memoized;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
-import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
-import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.RemovalListener;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionHandle;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
-import dev.sessionstarter.store.SessionTooLargeException;
 import dev.sessionstarter.store.StoreUsage;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 import dev.sessionstarter.store.none.NoneSessionStore;
@@ -68,37 +56,7 @@ import dev.sessionstarter.store.none.NoneSessionStore;
  */
 public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 
-	private static final Log logger = LogFactory.getLog(MemoizedSessionStore.class);
-
-	private static final int STRIPES = 1024;
-
-	private final SessionStore delegate;
-
-	private final MemorySessionStore cache;
-
-	private final Coherence coherence;
-
-	private final boolean standalone;
-
-	private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
-
-	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
-
-	private final AtomicInteger heldLocks = new AtomicInteger();
-
-	private final Queue<String> leftCache = new ConcurrentLinkedQueue<>();
-
-	private final LongAdder hits = new LongAdder();
-
-	private final LongAdder misses = new LongAdder();
-
-	private final LongAdder evictions = new LongAdder();
-
-	private @Nullable SessionLockManager lockManager;
-
-	private Duration lockTimeout = Duration.ZERO;
-
-	private volatile RemovalListener removalListener = RemovalListener.NONE;
+	private final SessionCache sessionCache;
 
 	/**
 	 * Create a store that caches a delegate.
@@ -108,27 +66,11 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 * delegate that {@link SessionStore#supportsVersionCheck() supports the version check}
 	 */
 	public MemoizedSessionStore(SessionStore delegate, MemorySessionStore cache, Coherence coherence) {
-		this(delegate, cache, coherence, false);
+		this(new WriteThroughCache(delegate, cache, coherence));
 	}
 
-	private MemoizedSessionStore(SessionStore delegate, MemorySessionStore cache, Coherence coherence,
-			boolean standalone) {
-		Assert.notNull(delegate, "'delegate' must not be null");
-		Assert.notNull(cache, "'cache' must not be null");
-		Assert.notNull(coherence, "'coherence' must not be null");
-		Assert.isTrue(coherence != Coherence.VALIDATE || delegate.supportsVersionCheck(),
-				() -> "The " + delegate.type() + " store cannot validate cached copies; use exclusive coherence");
-		this.delegate = delegate;
-		this.cache = cache;
-		this.coherence = coherence;
-		this.standalone = standalone;
-		for (int i = 0; i < STRIPES; i++) {
-			this.stripes[i] = new ReentrantLock();
-		}
-		cache.setRemovalListener(this::removedFromCache);
-		if (!standalone) {
-			delegate.setRemovalListener(this::removedFromDelegate);
-		}
+	private MemoizedSessionStore(SessionCache sessionCache) {
+		this.sessionCache = sessionCache;
 	}
 
 	/**
@@ -138,7 +80,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 * @return the store
 	 */
 	public static MemoizedSessionStore standalone(MemorySessionStore cache) {
-		return new MemoizedSessionStore(NoneSessionStore.INSTANCE, cache, Coherence.VALIDATE, true);
+		return new MemoizedSessionStore(new StandaloneCache(cache));
 	}
 
 	/**
@@ -148,19 +90,17 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 * @param lockManager the delegate's lock manager
 	 * @param timeout the longest wait for a lock when caching a session; when it runs out the
 	 * session is served from the delegate, uncached
+	 * @throws IllegalStateException unless the store caches a delegate in exclusive coherence
 	 */
 	public void setLockManager(SessionLockManager lockManager, Duration timeout) {
 		Assert.notNull(lockManager, "'lockManager' must not be null");
 		Assert.isTrue(timeout != null && !timeout.isNegative(), "'timeout' must not be negative");
-		Assert.state(this.coherence == Coherence.EXCLUSIVE && !this.standalone,
-				"Only exclusive coherence over a delegate holds locks");
-		this.lockManager = lockManager;
-		this.lockTimeout = timeout;
+		this.sessionCache.setLockManager(lockManager, timeout);
 	}
 
 	@Override
 	public String type() {
-		return "memoized";
+		return this.sessionCache.type();
 	}
 
 	/**
@@ -168,7 +108,7 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 * @return the delegate; {@link NoneSessionStore} when the cache is the store
 	 */
 	public SessionStore getDelegate() {
-		return this.delegate;
+		return this.sessionCache.getDelegate();
 	}
 
 	/**
@@ -176,79 +116,27 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 * @return the mode
 	 */
 	public Coherence getCoherence() {
-		return this.coherence;
+		return this.sessionCache.getCoherence();
 	}
 
 	@Override
 	public @Nullable SessionRecord find(String id) {
-		SessionRecord cached = this.cache.find(id);
-		if (this.standalone) {
-			((cached != null) ? this.hits : this.misses).increment();
-			return cached;
-		}
-		ReentrantLock stripe = stripe(id);
-		if (cached != null && (this.coherence == Coherence.EXCLUSIVE || isCurrent(cached, stripe))) {
-			this.hits.increment();
-			return cached;
-		}
-		this.misses.increment();
-		stripe.lock();
-		try {
-			SessionRecord record = this.delegate.find(id);
-			if (record != null) {
-				admit(record);
-			}
-			else {
-				invalidate(id);
-			}
-			return record;
-		}
-		finally {
-			stripe.unlock();
-			releaseRemoved();
-		}
-	}
-
-	/**
-	 * Ask the delegate whether a cached copy is current, through the session's handle when the
-	 * cache holds one.
-	 */
-	private boolean isCurrent(SessionRecord cached, ReentrantLock stripe) {
-		String id = cached.id();
-		if (!this.held.containsKey(id)) {
-			// no handle to keep from being closed meanwhile: no need for the stripe
-			return Objects.equals(this.delegate.version(id), cached.version());
-		}
-		stripe.lock();
-		try {
-			Held held = this.held.get(id);
-			Long version = (held != null && held.handle != null) ? held.handle.version() : this.delegate.version(id);
-			return Objects.equals(version, cached.version());
-		}
-		finally {
-			stripe.unlock();
-		}
+		return this.sessionCache.find(id);
 	}
 
 	@Override
 	public @Nullable Long version(String id) {
-		if (this.standalone || this.coherence == Coherence.EXCLUSIVE) {
-			SessionRecord cached = this.cache.find(id);
-			if (cached != null || this.standalone) {
-				return (cached != null) ? cached.version() : null;
-			}
-		}
-		return this.delegate.version(id);
+		return this.sessionCache.version(id);
 	}
 
 	@Override
 	public boolean supportsVersionCheck() {
-		return this.standalone || this.delegate.supportsVersionCheck();
+		return this.sessionCache.supportsVersionCheck();
 	}
 
 	@Override
 	public boolean decodesOnLoad() {
-		return !this.standalone && this.delegate.decodesOnLoad();
+		return this.sessionCache.decodesOnLoad();
 	}
 
 	/**
@@ -259,78 +147,12 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 */
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
-		if (this.standalone) {
-			return this.cache.save(change);
-		}
-		String previousId = change.isRename() ? change.previousId() : null;
-		int index = stripeIndex(change.id());
-		int previousIndex = (previousId != null) ? stripeIndex(previousId) : index;
-		ReentrantLock first = this.stripes[Math.min(index, previousIndex)];
-		ReentrantLock second = (index != previousIndex) ? this.stripes[Math.max(index, previousIndex)] : null;
-		first.lock();
-		if (second != null) {
-			second.lock();
-		}
-		try {
-			SessionRecord saved = saveThrough(change);
-			if (previousId != null) {
-				invalidate(previousId);
-			}
-			if (saved == null) {
-				invalidate(change.id());
-				return null;
-			}
-			admit(saved);
-			return saved;
-		}
-		catch (RuntimeException ex) {
-			// the delegate may have applied the change before failing, and holds it if caching
-			// failed: no cached copy is trusted
-			invalidate(change.id());
-			if (previousId != null) {
-				invalidate(previousId);
-			}
-			throw ex;
-		}
-		finally {
-			if (second != null) {
-				second.unlock();
-			}
-			first.unlock();
-			releaseRemoved();
-		}
-	}
-
-	/**
-	 * Save a change in the delegate: through the session's handle when there is one, given the
-	 * record last admitted, by id otherwise. Called holding the id's stripe.
-	 */
-	private @Nullable SessionRecord saveThrough(SessionChange change) {
-		if (!change.isCreate() && !change.isRename()) {
-			Held held = this.held.get(change.id());
-			if (held != null && held.handle != null && held.record != null) {
-				return held.handle.save(change, held.record);
-			}
-		}
-		return this.delegate.save(change);
+		return this.sessionCache.save(change);
 	}
 
 	@Override
 	public @Nullable SessionRecord delete(String id) {
-		if (this.standalone) {
-			return this.cache.delete(id);
-		}
-		ReentrantLock stripe = stripe(id);
-		stripe.lock();
-		try {
-			SessionRecord removed = this.delegate.delete(id);
-			invalidate(id);
-			return removed;
-		}
-		finally {
-			stripe.unlock();
-			releaseRemoved();
-		}
+		return this.sessionCache.delete(id);
 	}
 
 	/**
@@ -343,30 +165,12 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 */
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
-		if (this.standalone) {
-			return this.cache.deleteIfExpired(id, now);
-		}
-		ReentrantLock stripe = stripe(id);
-		stripe.lock();
-		try {
-			SessionRecord cached = this.cache.find(id);
-			boolean removed = this.delegate.deleteIfExpired(id, now);
-			invalidate(id);
-			if (!removed && cached != null && cached.isExpired(now) && this.delegate.version(id) == null) {
-				this.removalListener.removed(cached, RemovalCause.EXPIRED);
-				removed = true;
-			}
-			return removed;
-		}
-		finally {
-			stripe.unlock();
-			releaseRemoved();
-		}
+		return this.sessionCache.deleteIfExpired(id, now);
 	}
 
 	@Override
 	public Collection<SessionRecord> findByPrincipalName(String principalName) {
-		return (this.standalone ? this.cache : this.delegate).findByPrincipalName(principalName);
+		return this.sessionCache.findByPrincipalName(principalName);
 	}
 
 	/**
@@ -376,27 +180,17 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 */
 	@Override
 	public int purgeExpired(Instant now) {
-		if (this.standalone) {
-			return this.cache.purgeExpired(now);
-		}
-		try {
-			int removed = this.delegate.purgeExpired(now);
-			this.cache.purgeExpired(now);
-			return removed;
-		}
-		finally {
-			releaseRemoved();
-		}
+		return this.sessionCache.purgeExpired(now);
 	}
 
 	@Override
 	public long quarantined() {
-		return this.delegate.quarantined();
+		return this.sessionCache.quarantined();
 	}
 
 	@Override
 	public int reduce() {
-		return this.standalone ? this.cache.reduce() : this.delegate.reduce();
+		return this.sessionCache.reduce();
 	}
 
 	/**
@@ -406,13 +200,13 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 */
 	@Override
 	public StoreUsage usage() {
-		return this.standalone ? this.cache.usage() : this.delegate.usage();
+		return this.sessionCache.usage();
 	}
 
 	@Override
 	public void setRemovalListener(RemovalListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
-		this.removalListener = listener;
+		this.sessionCache.setRemovalListener(listener);
 	}
 
 	/**
@@ -420,209 +214,16 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	 * @return a snapshot
 	 */
 	public CacheStatistics cacheStatistics() {
-		StoreUsage usage = this.cache.usage();
-		return new CacheStatistics(this.standalone ? "none" : this.delegate.type(), this.coherence,
-				this.hits.sum(), this.misses.sum(), this.evictions.sum(), usage.sessions(), usage.bytes(),
-				this.cache.getMaxSessions(), usage.maxBytes(), this.heldLocks.get());
+		return this.sessionCache.cacheStatistics();
 	}
 
 	/**
 	 * Release every delegate lock the cache holds, leaving the sessions in the delegate, and
-	 * empty the cache. Called when the application stops.
+	 * drop the sessions it held them for from the cache. Called when the application stops.
 	 */
 	@Override
 	public void close() {
-		for (String id : this.held.keySet()) {
-			ReentrantLock stripe = stripe(id);
-			stripe.lock();
-			try {
-				if (!this.standalone) {
-					this.cache.delete(id);
-				}
-				release(id);
-			}
-			finally {
-				stripe.unlock();
-			}
-		}
-	}
-
-	/**
-	 * Cache a record the delegate returned; called holding the id's stripe. In exclusive
-	 * coherence with a lock manager, the id's lock is taken first if the cache does not hold it
-	 * yet; when it cannot be had, the record is not cached.
-	 */
-	private void admit(SessionRecord record) {
-		String id = record.id();
-		Held held = this.held.get(id);
-		SessionLockManager lockManager = this.lockManager;
-		if (lockManager != null && (held == null || held.lock == null)) {
-			SessionLock lock = tryLock(lockManager, id);
-			if (lock == null) {
-				invalidate(id);
-				return;
-			}
-			held = held(id, held);
-			held.lock = lock;
-			this.heldLocks.incrementAndGet();
-		}
-		if ((held == null || held.handle == null) && record.version() > 1) {
-			// from its second save on: a session created and never used again costs no handle
-			SessionHandle handle = this.delegate.open(id);
-			if (handle != null) {
-				held = held(id, held);
-				held.handle = handle;
-			}
-		}
-		SessionRecord cached;
-		try {
-			cached = this.cache.put(record);
-		}
-		catch (SessionTooLargeException ex) {
-			logger.debug("Not caching session " + id + ": " + ex.getMessage());
-			invalidate(id);
-			return;
-		}
-		if (held != null) {
-			// the very record the cache hands out, so the repository's mark that it was decoded
-			// carries on to the records saved from it
-			held.record = cached;
-		}
-	}
-
-	private Held held(String id, @Nullable Held held) {
-		if (held != null) {
-			return held;
-		}
-		Held created = new Held();
-		this.held.put(id, created);
-		return created;
-	}
-
-	private @Nullable SessionLock tryLock(SessionLockManager lockManager, String id) {
-		try {
-			SessionLock lock = lockManager.tryLock(id, this.lockTimeout);
-			if (lock == null) {
-				logger.debug("Not caching session " + id + ": another process holds its lock");
-			}
-			return lock;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return null;
-		}
-	}
-
-	/**
-	 * Drop an id from the cache and release its lock; called holding the id's stripe.
-	 */
-	private void invalidate(String id) {
-		this.cache.delete(id);
-		release(id);
-	}
-
-	/**
-	 * Close the id's handle and release its lock; called holding the id's stripe.
-	 */
-	private void release(String id) {
-		Held held = this.held.remove(id);
-		if (held == null) {
-			return;
-		}
-		try {
-			if (held.handle != null) {
-				held.handle.close();
-			}
-		}
-		finally {
-			if (held.lock != null) {
-				this.heldLocks.decrementAndGet();
-				held.lock.release();
-			}
-		}
-	}
-
-	/**
-	 * Told by the cache of every session it removed by itself (eviction, or an expired copy).
-	 * Such a removal may happen while this thread holds another id's stripe, so the id's lock and
-	 * handle are released later, by {@link #releaseRemoved()}.
-	 */
-	private void removedFromCache(SessionRecord record, RemovalCause cause) {
-		if (cause == RemovalCause.EVICTED) {
-			this.evictions.increment();
-		}
-		if (this.standalone) {
-			this.removalListener.removed(record, cause);
-		}
-		else {
-			releaseLater(record.id());
-		}
-	}
-
-	/**
-	 * Told by the delegate of every session it removed by itself: the cached copy goes too, and
-	 * the repository hears of it.
-	 */
-	private void removedFromDelegate(SessionRecord record, RemovalCause cause) {
-		this.cache.delete(record.id());
-		releaseLater(record.id());
-		this.removalListener.removed(record, cause);
-	}
-
-	/**
-	 * Queue an id that left the cache for {@link #releaseRemoved()}, if the cache holds a lock
-	 * or handle for it (a {@code Held} is made before its id is cached, and removed only under
-	 * the id's stripe).
-	 */
-	private void releaseLater(String id) {
-		if (this.held.containsKey(id)) {
-			this.leftCache.add(id);
-		}
-	}
-
-	/**
-	 * Release the locks and handles of ids that left the cache by themselves, unless they are
-	 * back in it.
-	 * Called holding no stripe.
-	 */
-	private void releaseRemoved() {
-		String id;
-		while ((id = this.leftCache.poll()) != null) {
-			ReentrantLock stripe = stripe(id);
-			stripe.lock();
-			try {
-				if (this.cache.find(id) == null) {
-					release(id);
-				}
-			}
-			finally {
-				stripe.unlock();
-			}
-		}
-	}
-
-	private ReentrantLock stripe(String id) {
-		return this.stripes[stripeIndex(id)];
-	}
-
-	private static int stripeIndex(String id) {
-		int hash = id.hashCode();
-		return (hash ^ (hash >>> 16)) & (STRIPES - 1);
-	}
-
-	/**
-	 * What the cache holds in the delegate for one cached id: its lock (exclusive coherence), its
-	 * handle, and the record last admitted, which the delegate held when it was admitted.
-	 * Changed only under the id's stripe.
-	 */
-	private static final class Held {
-
-		@Nullable SessionLock lock;
-
-		@Nullable SessionHandle handle;
-
-		@Nullable SessionRecord record;
-
+		this.sessionCache.close();
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
+import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.MutableClock;
 import dev.sessionstarter.store.RemovalListener;
@@ -270,6 +271,17 @@ class MemoizedSessionStoreTests {
 		};
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new MemoizedSessionStore(foreign, cache(10), Coherence.VALIDATE))
+			.withMessageContaining("exclusive");
+	}
+
+	@Test
+	void onlyExclusiveCoherenceOverADelegateHoldsLocks() {
+		MemorySessionLockManager locks = new MemorySessionLockManager();
+		MemoizedSessionStore validating = new MemoizedSessionStore(this.delegate, cache(10), Coherence.VALIDATE);
+		assertThatIllegalStateException().isThrownBy(() -> validating.setLockManager(locks, Duration.ZERO))
+			.withMessageContaining("exclusive");
+		MemoizedSessionStore standalone = MemoizedSessionStore.standalone(cache(10));
+		assertThatIllegalStateException().isThrownBy(() -> standalone.setLockManager(locks, Duration.ZERO))
 			.withMessageContaining("exclusive");
 	}
 

@@ -1,0 +1,127 @@
+package dev.sessionstarter.store.memoized;
+
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionHandle;
+import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.SessionStore;
+
+/**
+ * The {@link SessionHandle handles} a cache keeps on the delegate's sessions while it caches
+ * them, each with the record the cache last admitted, through which version checks and saves
+ * go instead of finding the session by id. Every method but {@link #holds(String)} is called
+ * holding the id's stripe, which serializes the uses of its handle.
+ */
+final class DelegateHandles {
+
+	private final SessionStore delegate;
+
+	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+
+	DelegateHandles(SessionStore delegate) {
+		this.delegate = delegate;
+	}
+
+	/**
+	 * Whether a handle is held for an id; callable holding no stripe.
+	 * @param id the session id
+	 * @return {@code true} if the id has a handle
+	 */
+	boolean holds(String id) {
+		return this.held.containsKey(id);
+	}
+
+	/**
+	 * Return the ids that have a handle now.
+	 * @return a live view of the ids
+	 */
+	Collection<String> ids() {
+		return this.held.keySet();
+	}
+
+	/**
+	 * Open the delegate's handle on a session about to be cached, unless its id has one: from
+	 * its second save on, so that a session created and never used again costs no handle.
+	 * @param record the record the delegate returned
+	 */
+	void open(SessionRecord record) {
+		String id = record.id();
+		if (record.version() > 1 && !this.held.containsKey(id)) {
+			SessionHandle handle = this.delegate.open(id);
+			if (handle != null) {
+				this.held.put(id, new Held(handle));
+			}
+		}
+	}
+
+	/**
+	 * Remember the record the cache admitted for a session with a handle, the base of the next
+	 * save through the handle.
+	 * @param cached the very record the cache hands out, so the repository's mark that it was
+	 * decoded carries on to the records saved from it
+	 */
+	void admitted(SessionRecord cached) {
+		Held held = this.held.get(cached.id());
+		if (held != null) {
+			held.record = cached;
+		}
+	}
+
+	/**
+	 * Return the delegate's version of a session, through its handle when it has one.
+	 * @param id the session id
+	 * @return the version, or {@code null} if the session is no longer stored
+	 */
+	@Nullable Long version(String id) {
+		Held held = this.held.get(id);
+		return (held != null) ? held.handle.version() : this.delegate.version(id);
+	}
+
+	/**
+	 * Save a change in the delegate: through the session's handle, given the record last
+	 * admitted, when there is one; by id otherwise.
+	 * @param change the change
+	 * @return the stored result, or {@code null} if the session is no longer stored
+	 */
+	@Nullable SessionRecord save(SessionChange change) {
+		if (!change.isCreate() && !change.isRename()) {
+			Held held = this.held.get(change.id());
+			if (held != null && held.record != null) {
+				return held.handle.save(change, held.record);
+			}
+		}
+		return this.delegate.save(change);
+	}
+
+	/**
+	 * Close the handle of an id that leaves the cache, if it has one.
+	 * @param id the session id
+	 */
+	void close(String id) {
+		Held held = this.held.remove(id);
+		if (held != null) {
+			held.handle.close();
+		}
+	}
+
+	/**
+	 * One id's handle, and the record last admitted, which the delegate held when it was
+	 * admitted.
+	 */
+	private static final class Held {
+
+		final SessionHandle handle;
+
+		@Nullable SessionRecord record;
+
+		Held(SessionHandle handle) {
+			this.handle = handle;
+		}
+
+	}
+
+}
