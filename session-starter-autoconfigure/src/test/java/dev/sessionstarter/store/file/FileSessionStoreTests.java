@@ -278,7 +278,7 @@ class FileSessionStoreTests {
 		}
 
 		assertThat(repository.getStatistics().quarantined()).isEqualTo(3);
-		try (Stream<Path> quarantined = Files.list(this.dir.resolve(FileSessionStore.QUARANTINE_DIR))) {
+		try (Stream<Path> quarantined = Files.list(this.dir.resolve(Quarantine.DIR))) {
 			assertThat(quarantined).hasSize(3);
 		}
 		assertThat(repository.getStore().usage().sessions()).isZero();
@@ -324,10 +324,10 @@ class FileSessionStoreTests {
 	void purgeDeletesStaleTemporaryFilesAndIndexMarkersOfMissingSessions() throws IOException {
 		StoreSessionRepository repository = repository(FileFormat.BINARY, List.of());
 		StoredSession session = principalSession(repository, "alice");
-		Path staleTemp = this.dir.resolve(FileSessionStore.TEMP_PREFIX + "abc-1");
+		Path staleTemp = this.dir.resolve(SessionDirectory.TEMP_PREFIX + "abc-1");
 		Files.writeString(staleTemp, "half");
 		Files.setLastModifiedTime(staleTemp, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
-		Path freshTemp = this.dir.resolve(FileSessionStore.TEMP_PREFIX + "abc-2");
+		Path freshTemp = this.dir.resolve(SessionDirectory.TEMP_PREFIX + "abc-2");
 		Files.writeString(freshTemp, "being written");
 		Files.delete(this.dir.resolve(session.getId() + ".session"));
 
@@ -364,7 +364,7 @@ class FileSessionStoreTests {
 		StoredSession session = principalSession(repository, "alice");
 		FileSessionStore store = (FileSessionStore) repository.getStore();
 		Path file = store.getDirectory().resolve(session.getId() + ".session");
-		Path aside = store.getDirectory().resolve(FileSessionStore.TEMP_PREFIX + "aside");
+		Path aside = store.getDirectory().resolve(SessionDirectory.TEMP_PREFIX + "aside");
 		LockTable locks = LockTable.open(store.getDirectory());
 		FutureTask<Integer> purge = new FutureTask<>(repository::purgeExpiredSessions);
 		Thread purger = new Thread(purge, "purge");
