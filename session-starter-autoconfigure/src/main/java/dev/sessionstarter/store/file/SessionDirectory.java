@@ -128,11 +128,12 @@ public final class SessionDirectory {
 	}
 
 	/**
-	 * Whether a file is a temporary file, of any session or of none.
+	 * Whether a file is a temporary file, of any session or of none: one being written, or one a
+	 * killed writer left behind (see {@link SessionFileWriter#deleteIfStale(Path)}).
 	 * @param file a file of the directory
 	 * @return {@code true} if its name has the temporary prefix
 	 */
-	static boolean isTemporary(Path file) {
+	public static boolean isTemporary(Path file) {
 		return file.getFileName().toString().startsWith(TEMP_PREFIX);
 	}
 

@@ -40,6 +40,7 @@ import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.TestSessionChanges;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -201,6 +202,33 @@ class FileSessionStoreTests {
 		assertThat(this.dir.resolve(shortLived.getId() + ".session")).doesNotExist();
 		assertThat(repository.findById(longLived.getId())).isNotNull();
 		assertThat(repository.getStore().usage().sessions()).isOne();
+	}
+
+	@Test
+	void expiredSessionsAreReportedAfterTheirRecordLockIsReleased() throws Exception {
+		FileSessionStore store = new FileSessionStore(this.dir, FileFormat.BINARY, false);
+		this.stores.add(store);
+		LockTable locks = LockTable.open(store.getDirectory());
+		List<String> reported = new ArrayList<>();
+		store.setRemovalListener((record, cause) -> {
+			try (LockTable.Held free = locks.acquire(record.id(), LockTable.Kind.RECORD, 0)) {
+				reported.add(record.id() + " " + cause + " " + ((free != null) ? "unlocked" : "locked"));
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		try {
+			store.save(TestSessionChanges.create("purged"));
+			store.save(TestSessionChanges.create("accessed"));
+			Instant later = Instant.now().plus(Duration.ofHours(1));
+			assertThat(store.deleteIfExpired("accessed", later)).isTrue();
+			assertThat(store.purgeExpired(later)).isOne();
+		}
+		finally {
+			locks.close();
+		}
+		assertThat(reported).containsExactly("accessed EXPIRED unlocked", "purged EXPIRED unlocked");
 	}
 
 	@Test
