@@ -3,7 +3,6 @@ package dev.sessionstarter.store.file;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -13,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,14 +33,25 @@ class SessionFileWriterTests {
 	@TempDir
 	Path dir;
 
+	private SessionDirectory directory;
+
+	private SessionFileWriter writer;
+
+	private final SessionRecord first = SessionRecord.apply(null, create("abc"));
+
+	@BeforeEach
+	void createWriter() {
+		this.directory = new SessionDirectory(this.dir, FileFormat.BINARY);
+		this.writer = new SessionFileWriter(this.directory, false);
+	}
+
 	@ParameterizedTest
 	@ValueSource(booleans = { false, true })
 	void replaceWritesTheWholeFileOwnerOnlyAndLeavesNoTemporaryFile(boolean fsync) throws IOException {
-		SessionDirectory directory = new SessionDirectory(this.dir, FileFormat.BINARY);
-		SessionFileWriter writer = new SessionFileWriter(directory, fsync);
-		writer.replace("abc", new byte[] { 1, 2, 3 });
-		writer.replace("abc", new byte[] { 4, 5 });
-		Path file = directory.file("abc");
+		SessionFileWriter forced = new SessionFileWriter(this.directory, fsync);
+		forced.replace("abc", new byte[] { 1, 2, 3 });
+		forced.replace("abc", new byte[] { 4, 5 });
+		Path file = this.directory.file("abc");
 		assertThat(Files.readAllBytes(file)).containsExactly(4, 5);
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
 		assertThat(temporaryFiles()).isEmpty();
@@ -48,14 +59,10 @@ class SessionFileWriterTests {
 
 	@Test
 	void aRecordThatFitsIsWrittenInPlaceIntoTheOtherSlot() throws Exception {
-		SessionDirectory directory = new SessionDirectory(this.dir, FileFormat.BINARY);
-		SessionFileWriter writer = new SessionFileWriter(directory, false);
-		SessionRecord first = SessionRecord.apply(null, create("abc"));
-		writer.write(first, BinaryRecordFormat.INSTANCE, null);
-		Path file = directory.file("abc");
+		Path file = this.directory.file("abc");
+		StoredFile base = writeFirst();
 		Object inode = Files.getAttribute(file, "unix:ino");
-		StoredFile base = StoredFile.read(file, "abc", BinaryRecordFormat.INSTANCE);
-		writer.write(SessionRecord.apply(first, set("abc", "b", "2")), BinaryRecordFormat.INSTANCE, base);
+		this.writer.write(SessionRecord.apply(this.first, set("abc", "b", "2")), BinaryRecordFormat.INSTANCE, base);
 		StoredFile second = StoredFile.read(file, "abc", BinaryRecordFormat.INSTANCE);
 		assertThat(second.slot()).isEqualTo(1 - base.slot());
 		assertThat(second.record().version()).isEqualTo(2);
@@ -64,19 +71,10 @@ class SessionFileWriterTests {
 
 	@Test
 	void aRecordThatOutgrowsItsSlotsReplacesTheFileAndMarksTheOldOneGone() throws Exception {
-		SessionDirectory directory = new SessionDirectory(this.dir, FileFormat.BINARY);
-		SessionFileWriter writer = new SessionFileWriter(directory, false);
-		SessionRecord first = SessionRecord.apply(null, create("abc"));
-		writer.write(first, BinaryRecordFormat.INSTANCE, null);
-		Path file = directory.file("abc");
-		StoredFile base = StoredFile.read(file, "abc", BinaryRecordFormat.INSTANCE);
-		ByteBuffer old;
-		try (FileChannel channel = FileChannel.open(file)) {
-			writer.write(SessionRecord.apply(first, set("abc", "big", "x".repeat(8192))), BinaryRecordFormat.INSTANCE,
-					base);
-			old = ByteBuffer.allocate((int) channel.size());
-			channel.read(old, 0);
-		}
+		Path file = this.directory.file("abc");
+		StoredFile base = writeFirst();
+		ByteBuffer old = SlottedFileTests.oldFileAfter(file, () -> this.writer
+			.write(SessionRecord.apply(this.first, set("abc", "big", "x".repeat(8192))), BinaryRecordFormat.INSTANCE, base));
 		assertThat(SlottedFile.isGone(old)).isTrue();
 		assertThat(StoredFile.read(file, "abc", BinaryRecordFormat.INSTANCE).record().version()).isEqualTo(2);
 		assertThat(temporaryFiles()).isEmpty();
@@ -84,45 +82,39 @@ class SessionFileWriterTests {
 
 	@Test
 	void deleteMarksASlottedFileGoneBeforeDeletingIt() throws Exception {
-		SessionDirectory directory = new SessionDirectory(this.dir, FileFormat.BINARY);
-		SessionFileWriter writer = new SessionFileWriter(directory, false);
-		writer.write(SessionRecord.apply(null, create("abc")), BinaryRecordFormat.INSTANCE, null);
-		Path file = directory.file("abc");
-		StoredFile stored = StoredFile.read(file, "abc", BinaryRecordFormat.INSTANCE);
-		ByteBuffer old;
-		try (FileChannel channel = FileChannel.open(file)) {
-			writer.delete("abc", stored);
-			old = ByteBuffer.allocate((int) channel.size());
-			channel.read(old, 0);
-		}
+		Path file = this.directory.file("abc");
+		StoredFile stored = writeFirst();
+		ByteBuffer old = SlottedFileTests.oldFileAfter(file, () -> this.writer.delete("abc", stored));
 		assertThat(file).doesNotExist();
 		assertThat(SlottedFile.isGone(old)).isTrue();
 	}
 
 	@Test
 	void aFailedReplaceLeavesNoTemporaryFile() throws IOException {
-		SessionDirectory directory = new SessionDirectory(this.dir, FileFormat.BINARY);
-		SessionFileWriter writer = new SessionFileWriter(directory, false);
-		Path file = directory.file("abc");
+		Path file = this.directory.file("abc");
 		Files.createDirectories(file);
 		Files.write(file.resolve("occupied"), new byte[1]);
-		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> writer.replace("abc", new byte[1]));
+		assertThatExceptionOfType(UncheckedIOException.class)
+			.isThrownBy(() -> this.writer.replace("abc", new byte[1]));
 		assertThat(temporaryFiles()).isEmpty();
 	}
 
 	@Test
 	void onlyStaleTemporaryFilesAreDeleted() throws IOException {
-		SessionDirectory directory = new SessionDirectory(this.dir, FileFormat.BINARY);
-		SessionFileWriter writer = new SessionFileWriter(directory, false);
-		Path stale = Files.write(directory.newTemporaryFile("abc"), new byte[1]);
-		Path fresh = Files.write(directory.newTemporaryFile("abc"), new byte[1]);
+		Path stale = Files.write(this.directory.newTemporaryFile("abc"), new byte[1]);
+		Path fresh = Files.write(this.directory.newTemporaryFile("abc"), new byte[1]);
 		Files.setLastModifiedTime(stale,
 				FileTime.from(Instant.now().minus(SessionFileWriter.STALE_TEMP_AGE).minus(Duration.ofMinutes(1))));
-		writer.deleteIfStale(stale);
-		writer.deleteIfStale(fresh);
-		writer.deleteIfStale(directory.newTemporaryFile("missing"));
+		this.writer.deleteIfStale(stale);
+		this.writer.deleteIfStale(fresh);
+		this.writer.deleteIfStale(this.directory.newTemporaryFile("missing"));
 		assertThat(stale).doesNotExist();
 		assertThat(fresh).exists();
+	}
+
+	private StoredFile writeFirst() throws CorruptSessionFileException {
+		this.writer.write(this.first, BinaryRecordFormat.INSTANCE, null);
+		return StoredFile.read(this.directory.file("abc"), "abc", BinaryRecordFormat.INSTANCE);
 	}
 
 	private List<Path> temporaryFiles() throws IOException {

@@ -299,7 +299,7 @@ class SlottedFileTests {
 	 * Return what the file at a path holds after a change that replaces or deletes it, read
 	 * through a channel opened before the change, so from the old file.
 	 */
-	private static ByteBuffer oldFileAfter(Path file, Runnable change) throws IOException {
+	static ByteBuffer oldFileAfter(Path file, Runnable change) throws IOException {
 		try (FileChannel old = FileChannel.open(file, StandardOpenOption.READ)) {
 			change.run();
 			ByteBuffer content = ByteBuffer.allocate((int) old.size());
