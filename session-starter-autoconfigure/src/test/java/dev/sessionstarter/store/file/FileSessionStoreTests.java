@@ -8,11 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,6 +32,7 @@ import org.springframework.session.FindByIndexNameSessionRepository;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.serialization.JsonSessionSerializer;
 import dev.sessionstarter.serialization.SessionSerializer;
+import dev.sessionstarter.store.MutableClock;
 import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
@@ -58,7 +56,7 @@ class FileSessionStoreTests {
 
 	private final List<FileSessionStore> stores = new ArrayList<>();
 
-	private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	@AfterEach
 	void closeStores() {
@@ -456,35 +454,6 @@ class FileSessionStoreTests {
 	}
 
 	record Item(String sku, Long quantity) implements Serializable {
-
-	}
-
-	static final class MovableClock extends Clock {
-
-		private volatile Instant now;
-
-		MovableClock(Instant now) {
-			this.now = now;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
 
 	}
 
