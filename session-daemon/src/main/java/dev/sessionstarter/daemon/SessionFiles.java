@@ -1,44 +1,39 @@
 package dev.sessionstarter.daemon;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionTooLargeException;
 import dev.sessionstarter.store.file.CorruptSessionFileException;
-import dev.sessionstarter.store.file.FileAttributes;
 import dev.sessionstarter.store.file.FileFormat;
+import dev.sessionstarter.store.file.Quarantine;
 import dev.sessionstarter.store.file.RecordFormat;
+import dev.sessionstarter.store.file.SessionDirectory;
+import dev.sessionstarter.store.file.SessionFileWriter;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**
  * The daemon's storage directory: one file per session, {@code <id>.session} in the file
- * store's binary format ({@link RecordFormat}, with its checksum), owner-only, each written to
- * a temporary file and renamed over the old one, so a file is always whole. Writes happen
- * behind the requests: a change marks its session dirty, and {@link #flush()} (every flush
- * interval, and on a clean stop) writes the dirty sessions as the store holds them then, or
- * deletes the files of those it no longer holds. A file that cannot be read is moved to
- * {@code .quarantine/}, logged and skipped, as the file store does. Sessions are loaded with
- * their stored versions, so copies cached by memoized stores stay valid across a clean restart.
+ * store's binary format ({@link RecordFormat}, with its checksum), owner-only, named, written
+ * and quarantined by the file store's own {@link SessionDirectory}, {@link SessionFileWriter}
+ * (a temporary file renamed over the old one, so a file is always whole) and
+ * {@link Quarantine}. Writes happen behind the requests: a change marks its session dirty, and
+ * {@link #flush()} (every flush interval, and on a clean stop) writes the dirty sessions as the
+ * store holds them then, or deletes the files of those it no longer holds. A file that cannot
+ * be read is moved to {@code .quarantine/}, logged and skipped, as the file store does; a
+ * temporary file a killed daemon left behind is deleted on start once it is stale. Sessions
+ * are loaded with their stored versions, so copies cached by memoized stores stay valid across
+ * a clean restart.
  */
 final class SessionFiles {
-
-	private static final String TEMP_PREFIX = ".tmp-";
-
-	private static final String QUARANTINE_DIR = ".quarantine";
 
 	/**
 	 * Written by a clean stop after the last flush, removed on start: without it, the last
@@ -52,21 +47,27 @@ final class SessionFiles {
 	 */
 	static final long CRASH_VERSION_STEP = 1L << 32;
 
-	private final Path dir;
+	private final SessionDirectory directory;
+
+	private final SessionFileWriter writer;
+
+	private final Quarantine quarantine;
 
 	private final MemorySessionStore store;
 
 	private final RecordFormat format = RecordFormat.of(FileFormat.BINARY);
 
-	private final String extension = FileFormat.BINARY.extension();
-
 	private final Set<String> dirty = ConcurrentHashMap.newKeySet();
 
 	SessionFiles(Path dir, MemorySessionStore store) throws IOException {
-		if (!Files.isDirectory(dir)) {
-			Files.createDirectories(dir, FileAttributes.ownerOnlyDirectory(dir));
+		try {
+			this.directory = new SessionDirectory(dir, FileFormat.BINARY);
 		}
-		this.dir = dir;
+		catch (UncheckedIOException ex) {
+			throw ex.getCause();
+		}
+		this.writer = new SessionFileWriter(this.directory, false);
+		this.quarantine = new Quarantine(this.directory, (message) -> SessionDaemon.log("WARN", message));
 		this.store = store;
 	}
 
@@ -86,36 +87,45 @@ final class SessionFiles {
 	 * @throws IOException if the directory cannot be listed
 	 */
 	int load(Instant now) throws IOException {
-		Path marker = this.dir.resolve(CLEAN_STOP_MARKER);
-		boolean clean = Files.deleteIfExists(marker);
+		boolean clean = Files.deleteIfExists(dir().resolve(CLEAN_STOP_MARKER));
 		long versionStep = clean ? 0 : CRASH_VERSION_STEP;
 		int loaded = 0;
-		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.dir, "*" + this.extension)) {
-			for (Path file : files) {
-				SessionRecord record = read(file);
-				if (record == null) {
-					continue;
-				}
-				if (record.isExpired(now)) {
-					Files.deleteIfExists(file);
-					continue;
-				}
-				try {
-					this.store.put((versionStep != 0) ? withVersion(record, record.version() + versionStep) : record);
-					loaded++;
-				}
-				catch (SessionTooLargeException ex) {
-					SessionDaemon.log("WARN", "Session file " + file.getFileName() + " is larger than --max-size allows ("
-							+ ex.getMessage() + "); skipped it");
-				}
+		for (Path file : list()) {
+			if (SessionDirectory.isTemporary(file)) {
+				this.writer.deleteIfStale(file);
+				continue;
+			}
+			SessionRecord record = file.getFileName().toString().endsWith(FileFormat.BINARY.extension())
+					? read(file) : null;
+			if (record == null) {
+				continue;
+			}
+			if (record.isExpired(now)) {
+				Files.deleteIfExists(file);
+				continue;
+			}
+			try {
+				this.store.put((versionStep != 0) ? withVersion(record, record.version() + versionStep) : record);
+				loaded++;
+			}
+			catch (SessionTooLargeException ex) {
+				SessionDaemon.log("WARN", "Session file " + file.getFileName() + " is larger than --max-size allows ("
+						+ ex.getMessage() + "); skipped it");
 			}
 		}
 		return loaded;
 	}
 
+	private Iterable<Path> list() throws IOException {
+		try {
+			return this.directory.list();
+		}
+		catch (UncheckedIOException ex) {
+			throw ex.getCause();
+		}
+	}
+
 	private @Nullable SessionRecord read(Path file) {
-		String name = file.getFileName().toString();
-		String id = name.substring(0, name.length() - this.extension.length());
 		SessionRecord record;
 		try {
 			record = this.format.decode(Files.readAllBytes(file));
@@ -124,7 +134,7 @@ final class SessionFiles {
 			quarantine(file, ex.getMessage());
 			return null;
 		}
-		if (!SessionIds.isValid(id) || !record.id().equals(id)) {
+		if (!record.id().equals(this.directory.idOf(file))) {
 			quarantine(file, "the file name does not match the session id");
 			return null;
 		}
@@ -132,19 +142,12 @@ final class SessionFiles {
 	}
 
 	private void quarantine(Path file, @Nullable String reason) {
-		Path quarantine = this.dir.resolve(QUARANTINE_DIR);
-		Path target = quarantine.resolve(file.getFileName());
 		try {
-			if (!Files.isDirectory(quarantine)) {
-				Files.createDirectories(quarantine, FileAttributes.ownerOnlyDirectory(quarantine));
-			}
-			Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
-			SessionDaemon.log("WARN", "Session file " + file.getFileName() + " is unreadable (" + reason
-					+ "); moved it to " + target + " and skipped it");
+			this.quarantine.move(file, reason);
 		}
-		catch (IOException ex) {
-			SessionDaemon.log("WARN", "Session file " + file + " is unreadable (" + reason + ") and cannot be moved to "
-					+ quarantine + ": " + ex.getMessage() + "; skipped it");
+		catch (UncheckedIOException ex) {
+			SessionDaemon.log("WARN", "Session file " + file + " is unreadable (" + reason + ") and cannot be moved "
+					+ "to the quarantine: " + ex.getCause() + "; skipped it");
 		}
 	}
 
@@ -169,10 +172,10 @@ final class SessionFiles {
 		int done = flush();
 		if (this.dirty.isEmpty()) {
 			try {
-				Files.write(this.dir.resolve(CLEAN_STOP_MARKER), new byte[0]);
+				Files.write(dir().resolve(CLEAN_STOP_MARKER), new byte[0]);
 			}
 			catch (IOException ex) {
-				SessionDaemon.log("WARN", "Cannot mark " + this.dir + " cleanly stopped: " + ex);
+				SessionDaemon.log("WARN", "Cannot mark " + dir() + " cleanly stopped: " + ex);
 			}
 		}
 		return done;
@@ -189,42 +192,24 @@ final class SessionFiles {
 			try {
 				SessionRecord record = this.store.find(id);
 				if (record != null) {
-					write(record);
+					this.writer.replace(id, this.format.encode(record));
 				}
 				else {
-					Files.deleteIfExists(this.dir.resolve(id + this.extension));
+					this.writer.delete(id);
 				}
 				done++;
 			}
-			catch (IOException ex) {
+			catch (UncheckedIOException ex) {
 				this.dirty.add(id);
-				SessionDaemon.log("ERROR", "Cannot write the session file of " + id + " in " + this.dir + ": " + ex);
+				SessionDaemon.log("ERROR", "Cannot write the session file of " + id + " in " + dir() + ": "
+						+ ex.getCause());
 			}
 		}
 		return done;
 	}
 
-	private void write(SessionRecord record) throws IOException {
-		Path target = this.dir.resolve(record.id() + this.extension);
-		Path temp = this.dir.resolve(TEMP_PREFIX + record.id());
-		ByteBuffer buffer = ByteBuffer.wrap(this.format.encode(record));
-		Files.deleteIfExists(temp);
-		try (FileChannel channel = FileChannel.open(temp,
-				Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FileAttributes.ownerOnlyFile(temp))) {
-			while (buffer.hasRemaining()) {
-				channel.write(buffer);
-			}
-		}
-		try {
-			Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		}
-		catch (AtomicMoveNotSupportedException ex) {
-			Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-		}
-	}
-
 	Path dir() {
-		return this.dir;
+		return this.directory.path();
 	}
 
 }

@@ -2,8 +2,10 @@ package dev.sessionstarter.daemon;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -171,10 +173,24 @@ class DaemonRestartIT {
 		DaemonProcess daemon = start(port, dir.toString());
 		assertThat(daemon.output()).contains("broken-1.session").contains("damaged-1.session")
 			.contains("1 sessions loaded");
-		assertThat(dir.resolve(".quarantine/broken-1.session")).exists();
-		assertThat(dir.resolve(".quarantine/damaged-1.session")).exists();
+		assertThat(quarantined(dir)).hasSize(2)
+			.anyMatch((name) -> name.startsWith("broken-1.session."))
+			.anyMatch((name) -> name.startsWith("damaged-1.session."));
 		assertThat(dir.resolve("broken-1.session")).doesNotExist();
 		assertThat(repository(client(daemon.address())).findById(kept.getId())).isNotNull();
+	}
+
+	@Test
+	void aTemporaryFileAKilledWriterLeftIsDeletedOnStartOnceStale(@TempDir Path dir) throws Exception {
+		Path stale = dir.resolve(".tmp-left-1a2b");
+		Path fresh = dir.resolve(".tmp-left-3c4d");
+		Files.write(stale, new byte[] { 1, 2, 3 });
+		Files.write(fresh, new byte[] { 1, 2, 3 });
+		Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+		DaemonProcess daemon = start(String.valueOf(DaemonProcess.freePort()), dir.toString());
+		assertThat(daemon.output()).contains("0 sessions loaded");
+		assertThat(stale).doesNotExist();
+		assertThat(fresh).exists();
 	}
 
 	@Test
@@ -215,6 +231,12 @@ class DaemonRestartIT {
 		assertThat(loaded).isNotNull();
 		assertThat((Integer) loaded.getAttribute("n")).isEqualTo(2);
 		assertThat(dir.resolve(".quarantine")).doesNotExist();
+	}
+
+	private static List<String> quarantined(Path dir) throws Exception {
+		try (Stream<Path> files = Files.list(dir.resolve(".quarantine"))) {
+			return files.map((file) -> file.getFileName().toString()).toList();
+		}
 	}
 
 	private static long sessionFiles(Path dir) throws Exception {

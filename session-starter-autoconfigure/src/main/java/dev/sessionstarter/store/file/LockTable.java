@@ -1,12 +1,7 @@
 package dev.sessionstarter.store.file;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -16,7 +11,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,8 +31,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Within the JVM, a fair semaphore per byte lets one thread at a time ask the OS for it (the
  * OS lock is per process) and serves waiters in arrival order; between JVMs the OS decides. The
- * whole JVM uses one channel for the file, because closing any channel on a file releases
- * every lock the process holds on it. A lock is not tied to the thread that acquired it.
+ * whole JVM uses one channel for the file (its {@link LockFile}), because closing any channel on
+ * a file releases every lock the process holds on it. A lock is not tied to the thread that
+ * acquired it.
  */
 final class LockTable {
 
@@ -76,10 +71,6 @@ final class LockTable {
 
 	private static final ConcurrentHashMap<Path, LockTable> open = new ConcurrentHashMap<>();
 
-	private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-
-	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-
 	private final Path file;
 
 	private final int slots;
@@ -90,7 +81,7 @@ final class LockTable {
 	 */
 	private volatile @Nullable AtomicReferenceArray<Semaphore> local;
 
-	private volatile FileChannel channel;
+	private final LockFile lockFile;
 
 	private int references;
 
@@ -103,7 +94,7 @@ final class LockTable {
 	private LockTable(Path file, int slots) {
 		this.file = file;
 		this.slots = slots;
-		this.channel = openChannel(file);
+		this.lockFile = new LockFile(file, this::forgetLocksHeldForJvm);
 	}
 
 	/**
@@ -140,12 +131,7 @@ final class LockTable {
 			if (--table.references > 0) {
 				return table;
 			}
-			try {
-				table.channel.close();
-			}
-			catch (IOException ex) {
-				logger.debug("Failed to close " + file, ex);
-			}
+			table.lockFile.close();
 			return null;
 		});
 	}
@@ -167,14 +153,14 @@ final class LockTable {
 		}
 		boolean acquired = false;
 		try {
-			FileLock lock = lockOs(position, deadline);
+			FileLock lock = this.lockFile.lock(position, deadline);
 			if (lock == null) {
 				return null;
 			}
 			acquired = true;
 			return new Held(() -> {
 				try {
-					releaseOs(lock);
+					LockFile.release(lock);
 				}
 				finally {
 					semaphore.release();
@@ -201,12 +187,12 @@ final class LockTable {
 	@Nullable Held acquireForJvm(String id, long timeoutNanos) throws InterruptedException {
 		long deadline = System.nanoTime() + timeoutNanos;
 		int position = position(id, Kind.REQUEST);
-		long backoff = MIN_BACKOFF_NANOS;
+		long backoff = LockFile.FIRST_PAUSE_NANOS;
 		while (true) {
 			synchronized (this.ownedByJvm) {
 				JvmOwned owned = this.ownedByJvm.get(position);
 				if (owned == null) {
-					FileLock lock = tryLockOs(position);
+					FileLock lock = this.lockFile.tryLock(position);
 					if (lock != null) {
 						owned = new JvmOwned(lock);
 						this.ownedByJvm.put(position, owned);
@@ -216,7 +202,7 @@ final class LockTable {
 					return new Held(() -> releaseForJvm(position, id));
 				}
 			}
-			backoff = pause(deadline, backoff);
+			backoff = LockFile.pause(deadline, backoff);
 			if (backoff < 0) {
 				return null;
 			}
@@ -224,19 +210,17 @@ final class LockTable {
 	}
 
 	/**
-	 * Wait before asking the OS again, up to a deadline.
-	 * @return the next wait, or -1 if the deadline has passed
+	 * Forget the slots held for this JVM after the lock file's channel was found closed: the OS
+	 * released their locks with it.
 	 */
-	private static long pause(long deadline, long backoff) throws InterruptedException {
-		long remaining = deadline - System.nanoTime();
-		if (remaining <= 0) {
-			return -1;
+	private void forgetLocksHeldForJvm() {
+		synchronized (this.ownedByJvm) {
+			if (!this.ownedByJvm.isEmpty()) {
+				logger.warn("The OS released " + this.ownedByJvm.size() + " locks of " + this.file
+						+ " held for this JVM with the closed channel; they are no longer held");
+				this.ownedByJvm.clear();
+			}
 		}
-		if (Thread.interrupted()) {
-			throw new InterruptedException();
-		}
-		LockSupport.parkNanos(Math.min(remaining, backoff));
-		return Math.min(backoff * 2, MAX_BACKOFF_NANOS);
 	}
 
 	private void releaseForJvm(int position, String id) {
@@ -244,7 +228,7 @@ final class LockTable {
 			JvmOwned owned = this.ownedByJvm.get(position);
 			if (owned != null && owned.ids.remove(id) && owned.ids.isEmpty()) {
 				this.ownedByJvm.remove(position);
-				releaseOs(owned.lock);
+				LockFile.release(owned.lock);
 			}
 		}
 	}
@@ -315,75 +299,6 @@ final class LockTable {
 		return local;
 	}
 
-	private @Nullable FileLock lockOs(int position, long deadline) throws InterruptedException {
-		long backoff = MIN_BACKOFF_NANOS;
-		while (true) {
-			FileLock lock = tryLockOs(position);
-			if (lock != null) {
-				return lock;
-			}
-			backoff = pause(deadline, backoff);
-			if (backoff < 0) {
-				return null;
-			}
-		}
-	}
-
-	/**
-	 * Ask the OS for one byte without waiting. The thread's interrupt flag is cleared around the
-	 * call: an interrupt during an operation on the shared channel would close it and release
-	 * the locks of every other thread.
-	 */
-	private @Nullable FileLock tryLockOs(int position) {
-		boolean interrupted = Thread.interrupted();
-		try {
-			for (int attempt = 0;; attempt++) {
-				FileChannel channel = this.channel;
-				try {
-					return channel.tryLock(position, 1, false);
-				}
-				catch (ClosedChannelException ex) {
-					if (attempt > 0) {
-						throw new UncheckedIOException("Lock file " + this.file + " cannot be used", ex);
-					}
-					reopen(channel);
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException("Failed to lock " + this.file, ex);
-				}
-			}
-		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
-	}
-
-	private synchronized void reopen(FileChannel closed) {
-		if (this.channel == closed && !closed.isOpen()) {
-			logger.warn("Lock file " + this.file + " was closed unexpectedly; reopening it");
-			this.channel = openChannel(this.file);
-			synchronized (this.ownedByJvm) {
-				if (!this.ownedByJvm.isEmpty()) {
-					logger.warn("The OS released " + this.ownedByJvm.size() + " locks of " + this.file
-							+ " held for this JVM with the closed channel; they are no longer held");
-					this.ownedByJvm.clear();
-				}
-			}
-		}
-	}
-
-	private static FileChannel openChannel(Path file) {
-		try {
-			return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-					FileAttributes.ownerOnlyFile(file));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Failed to open lock file " + file, ex);
-		}
-	}
-
 	/**
 	 * The two locks of a slot.
 	 */
@@ -399,28 +314,6 @@ final class LockTable {
 		 */
 		RECORD
 
-	}
-
-	/**
-	 * Release an OS lock. The thread's interrupt flag is cleared around the call, as for
-	 * taking one.
-	 */
-	private static void releaseOs(FileLock lock) {
-		boolean interrupted = Thread.interrupted();
-		try {
-			lock.release();
-		}
-		catch (ClosedChannelException ex) {
-			// The OS released it with the channel
-		}
-		catch (IOException ex) {
-			logger.warn("Failed to release a lock in " + lock.channel(), ex);
-		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
 	}
 
 	/**

@@ -105,6 +105,34 @@ final class MappedSessionFile implements SessionHandle {
 	}
 
 	/**
+	 * Return the newest record of the mapping and its slot, for a write in place under the
+	 * record lock: what the caller holds when the slot headers claim its version (no need to
+	 * read it), otherwise the newest valid record, read again a few times if a slot is caught
+	 * half-written.
+	 * @param mapping the mapping {@link #current()} returned
+	 * @param current the record the caller holds
+	 * @param attempts how many reads to make before giving up
+	 * @return the record and its slot, or {@code null} if no read found a valid one
+	 */
+	SlottedFile.@Nullable Read newest(ByteBuffer mapping, SessionRecord current, int attempts) {
+		Long claimed = SlottedFile.claimedVersion(mapping);
+		if (claimed != null && claimed == current.version()) {
+			return new SlottedFile.Read(current, SlottedFile.claimedNewestSlot(mapping));
+		}
+		for (int attempt = 1;; attempt++) {
+			try {
+				return SlottedFile.read(mapping, BinaryRecordFormat.INSTANCE);
+			}
+			catch (CorruptSessionFileException ex) {
+				if (attempt >= attempts) {
+					return null;
+				}
+				Thread.onSpinWait();
+			}
+		}
+	}
+
+	/**
 	 * Copy an encoded record into the slot that does not hold the newest one, which must fit,
 	 * and make it the newest.
 	 * @param mapping the mapping {@link #current()} returned

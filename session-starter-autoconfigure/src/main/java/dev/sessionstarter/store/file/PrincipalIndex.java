@@ -12,8 +12,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.SessionRecord;
@@ -65,6 +68,25 @@ final class PrincipalIndex {
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot index session " + record.id() + " in " + markers, ex);
 			}
+		}
+	}
+
+	/**
+	 * Write a session with its index kept right: when the principal or the id changed, the new
+	 * record is indexed before it is written and the base's entry dropped after.
+	 * @param base what the session's file holds now, or {@code null} if it has none
+	 * @param record the record to write
+	 * @param write writes it
+	 */
+	void reindex(@Nullable SessionRecord base, SessionRecord record, Runnable write) {
+		boolean reindex = base == null || !base.id().equals(record.id())
+				|| !Objects.equals(base.principalName(), record.principalName());
+		if (reindex) {
+			add(record);
+		}
+		write.run();
+		if (reindex && base != null) {
+			remove(base);
 		}
 	}
 

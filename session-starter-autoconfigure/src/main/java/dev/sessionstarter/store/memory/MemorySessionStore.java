@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
+import dev.sessionstarter.store.AbstractSessionStore;
 import dev.sessionstarter.store.RemovalCause;
-import dev.sessionstarter.store.RemovalListener;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
@@ -39,15 +39,17 @@ import dev.sessionstarter.store.StoreUsage;
  * session larger than {@code maxBytes * reduceTo} is refused with a
  * {@link SessionTooLargeException}. A store may also be bounded in sessions; over
  * {@code maxSessions} it evicts, in the same order, down to {@code maxSessions * reduceTo}.
+ * Sessions it removes by itself (expired or evicted) are reported to the
+ * {@link dev.sessionstarter.store.RemovalListener} after the map operation that removed them
+ * and, when reducing, after the reduction ends, never inside either.
  *
  * <p>It can serve as the cache of another store (see
  * {@link dev.sessionstarter.store.memoized.MemoizedSessionStore}): {@link #put(SessionRecord)}
  * then holds a record exactly as the other store returned it.
  */
-public final class MemorySessionStore implements SessionStore {
+public final class MemorySessionStore extends AbstractSessionStore {
 
 	private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
-
 
 	private final AtomicLong bytes = new AtomicLong();
 
@@ -66,8 +68,6 @@ public final class MemorySessionStore implements SessionStore {
 	private final long reducedSessions;
 
 	private final Clock clock;
-
-	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
 	/**
 	 * Create a store.
@@ -214,21 +214,13 @@ public final class MemorySessionStore implements SessionStore {
 		if (entry == null || !entry.record.isExpired(now) || remove(id, entry) == null) {
 			return false;
 		}
-		this.removalListener.removed(entry.record, RemovalCause.EXPIRED);
+		removed(entry.record, RemovalCause.EXPIRED);
 		return true;
 	}
 
 	@Override
-	public Collection<SessionRecord> findByPrincipalName(String principalName) {
-		Collection<String> ids = this.principals.ids(principalName);
-		List<SessionRecord> records = new ArrayList<>(ids.size());
-		for (String id : ids) {
-			SessionRecord record = find(id);
-			if (record != null && principalName.equals(record.principalName())) {
-				records.add(record);
-			}
-		}
-		return records;
+	protected Collection<String> indexedIds(String principalName) {
+		return this.principals.ids(principalName);
 	}
 
 	@Override
@@ -236,7 +228,7 @@ public final class MemorySessionStore implements SessionStore {
 		int removed = 0;
 		for (Entry entry : this.sessions.values()) {
 			if (entry.record.isExpired(now) && remove(entry.record.id(), entry) != null) {
-				this.removalListener.removed(entry.record, RemovalCause.EXPIRED);
+				removed(entry.record, RemovalCause.EXPIRED);
 				removed++;
 			}
 		}
@@ -278,20 +270,14 @@ public final class MemorySessionStore implements SessionStore {
 		finally {
 			this.reducing.unlock();
 		}
-		expired.forEach((entry) -> this.removalListener.removed(entry.record, RemovalCause.EXPIRED));
-		evicted.forEach((entry) -> this.removalListener.removed(entry.record, RemovalCause.EVICTED));
+		expired.forEach((entry) -> removed(entry.record, RemovalCause.EXPIRED));
+		evicted.forEach((entry) -> removed(entry.record, RemovalCause.EVICTED));
 		return evicted.size();
 	}
 
 	@Override
 	public StoreUsage usage() {
 		return new StoreUsage(this.sessions.size(), this.bytes.get(), this.maxBytes);
-	}
-
-	@Override
-	public void setRemovalListener(RemovalListener listener) {
-		Assert.notNull(listener, "'listener' must not be null");
-		this.removalListener = listener;
 	}
 
 	/**

@@ -8,11 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,11 +32,13 @@ import org.springframework.session.FindByIndexNameSessionRepository;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.serialization.JsonSessionSerializer;
 import dev.sessionstarter.serialization.SessionSerializer;
+import dev.sessionstarter.store.MutableClock;
 import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.TestSessionChanges;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -57,7 +56,7 @@ class FileSessionStoreTests {
 
 	private final List<FileSessionStore> stores = new ArrayList<>();
 
-	private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	@AfterEach
 	void closeStores() {
@@ -204,6 +203,33 @@ class FileSessionStoreTests {
 	}
 
 	@Test
+	void expiredSessionsAreReportedAfterTheirRecordLockIsReleased() throws Exception {
+		FileSessionStore store = new FileSessionStore(this.dir, FileFormat.BINARY, false);
+		this.stores.add(store);
+		LockTable locks = LockTable.open(store.getDirectory());
+		List<String> reported = new ArrayList<>();
+		store.setRemovalListener((record, cause) -> {
+			try (LockTable.Held free = locks.acquire(record.id(), LockTable.Kind.RECORD, 0)) {
+				reported.add(record.id() + " " + cause + " " + ((free != null) ? "unlocked" : "locked"));
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		try {
+			store.save(TestSessionChanges.create("purged"));
+			store.save(TestSessionChanges.create("accessed"));
+			Instant later = Instant.now().plus(Duration.ofHours(1));
+			assertThat(store.deleteIfExpired("accessed", later)).isTrue();
+			assertThat(store.purgeExpired(later)).isOne();
+		}
+		finally {
+			locks.close();
+		}
+		assertThat(reported).containsExactly("accessed EXPIRED unlocked", "purged EXPIRED unlocked");
+	}
+
+	@Test
 	void expiredSessionIsRemovedOnAccess() {
 		StoreSessionRepository repository = repository(FileFormat.JSON, List.of());
 		StoredSession session = repository.createSession();
@@ -278,7 +304,7 @@ class FileSessionStoreTests {
 		}
 
 		assertThat(repository.getStatistics().quarantined()).isEqualTo(3);
-		try (Stream<Path> quarantined = Files.list(this.dir.resolve(FileSessionStore.QUARANTINE_DIR))) {
+		try (Stream<Path> quarantined = Files.list(this.dir.resolve(Quarantine.DIR))) {
 			assertThat(quarantined).hasSize(3);
 		}
 		assertThat(repository.getStore().usage().sessions()).isZero();
@@ -324,10 +350,10 @@ class FileSessionStoreTests {
 	void purgeDeletesStaleTemporaryFilesAndIndexMarkersOfMissingSessions() throws IOException {
 		StoreSessionRepository repository = repository(FileFormat.BINARY, List.of());
 		StoredSession session = principalSession(repository, "alice");
-		Path staleTemp = this.dir.resolve(FileSessionStore.TEMP_PREFIX + "abc-1");
+		Path staleTemp = this.dir.resolve(SessionDirectory.TEMP_PREFIX + "abc-1");
 		Files.writeString(staleTemp, "half");
 		Files.setLastModifiedTime(staleTemp, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
-		Path freshTemp = this.dir.resolve(FileSessionStore.TEMP_PREFIX + "abc-2");
+		Path freshTemp = this.dir.resolve(SessionDirectory.TEMP_PREFIX + "abc-2");
 		Files.writeString(freshTemp, "being written");
 		Files.delete(this.dir.resolve(session.getId() + ".session"));
 
@@ -364,7 +390,7 @@ class FileSessionStoreTests {
 		StoredSession session = principalSession(repository, "alice");
 		FileSessionStore store = (FileSessionStore) repository.getStore();
 		Path file = store.getDirectory().resolve(session.getId() + ".session");
-		Path aside = store.getDirectory().resolve(FileSessionStore.TEMP_PREFIX + "aside");
+		Path aside = store.getDirectory().resolve(SessionDirectory.TEMP_PREFIX + "aside");
 		LockTable locks = LockTable.open(store.getDirectory());
 		FutureTask<Integer> purge = new FutureTask<>(repository::purgeExpiredSessions);
 		Thread purger = new Thread(purge, "purge");
@@ -428,35 +454,6 @@ class FileSessionStoreTests {
 	}
 
 	record Item(String sku, Long quantity) implements Serializable {
-
-	}
-
-	static final class MovableClock extends Clock {
-
-		private volatile Instant now;
-
-		MovableClock(Instant now) {
-			this.now = now;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
 
 	}
 

@@ -160,7 +160,7 @@ class SlottedFileTests {
 	@Test
 	void replacementWhoseWriterDiedAfterMarkingTheOldFileGoneIsCompletedFromItsTemporaryFile() throws IOException {
 		leaveReplacementMarkedGone(store(), "one");
-		Files.write(this.dir.resolve(FileSessionStore.TEMP_PREFIX + "one-bad"), new byte[100]);
+		Files.write(this.dir.resolve(SessionDirectory.TEMP_PREFIX + "one-bad"), new byte[100]);
 
 		FileSessionStore restarted = store();
 		SessionRecord found = restarted.find("one");
@@ -170,7 +170,7 @@ class SlottedFileTests {
 		assertThat(text(found, "b")).isEqualTo("2");
 		assertThat(restarted.quarantined()).isZero();
 		assertThat(temporaryFiles()).extracting((path) -> path.getFileName().toString())
-			.containsExactly(FileSessionStore.TEMP_PREFIX + "one-bad");
+			.containsExactly(SessionDirectory.TEMP_PREFIX + "one-bad");
 	}
 
 	@Test
@@ -299,7 +299,7 @@ class SlottedFileTests {
 	 * Return what the file at a path holds after a change that replaces or deletes it, read
 	 * through a channel opened before the change, so from the old file.
 	 */
-	private static ByteBuffer oldFileAfter(Path file, Runnable change) throws IOException {
+	static ByteBuffer oldFileAfter(Path file, Runnable change) throws IOException {
 		try (FileChannel old = FileChannel.open(file, StandardOpenOption.READ)) {
 			change.run();
 			ByteBuffer content = ByteBuffer.allocate((int) old.size());
@@ -318,7 +318,7 @@ class SlottedFileTests {
 		store.save(create(id));
 		store.save(set(id, "b", "2"));
 		SessionRecord replacement = SessionRecord.apply(store.find(id), set(id, "big", "x".repeat(8192)));
-		Path temp = this.dir.resolve(FileSessionStore.TEMP_PREFIX + id + "-5eed");
+		Path temp = this.dir.resolve(SessionDirectory.TEMP_PREFIX + id + "-5eed");
 		Files.write(temp, SlottedFile.create(BinaryRecordFormat.INSTANCE.encode(replacement)).array());
 		markGone(store.path(id), 0, 1);
 		return temp;
@@ -337,12 +337,12 @@ class SlottedFileTests {
 	}
 
 	private Path quarantineDir() {
-		return this.dir.resolve(FileSessionStore.QUARANTINE_DIR);
+		return this.dir.resolve(Quarantine.DIR);
 	}
 
 	private List<Path> temporaryFiles() throws IOException {
 		try (Stream<Path> files = Files.list(this.dir)) {
-			return files.filter((path) -> path.getFileName().toString().startsWith(FileSessionStore.TEMP_PREFIX))
+			return files.filter((path) -> path.getFileName().toString().startsWith(SessionDirectory.TEMP_PREFIX))
 				.toList();
 		}
 	}

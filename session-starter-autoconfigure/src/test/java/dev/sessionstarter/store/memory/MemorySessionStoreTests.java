@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,39 @@ class MemorySessionStoreTests {
 		for (int i = 150 - (int) kept; i < 150; i++) {
 			assertThat(store.find(String.format("s%03d", i))).as("recent session %d", i).isNotNull();
 		}
+	}
+
+	@Test
+	void removalsAreReportedOutsideTheMapOperationThatRemovedThem() throws Exception {
+		long footprint = HeapFootprint.of(SessionRecord.apply(null, create("s0", null, 200)));
+		MemorySessionStore store = new MemorySessionStore(footprint * 10, 0.75, this.clock);
+		ExecutorService other = Executors.newSingleThreadExecutor();
+		List<String> reported = new ArrayList<>();
+		store.setRemovalListener((record, cause) -> {
+			// another thread changing the same id would wait for ever inside the map operation
+			Future<SessionRecord> recreated = other.submit(() -> store.save(create(record.id(), null, 10)));
+			try {
+				reported.add(record.id() + " " + cause + " " + (recreated.get(1, TimeUnit.MINUTES) != null));
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		try {
+			store.save(new SessionChange("short", null, true, this.clock.millis(), this.clock.millis(), 1_000L,
+					false, null, Map.of("payload", new byte[200])));
+			this.clock.advance(Duration.ofSeconds(2));
+			assertThat(store.deleteIfExpired("short", this.clock.instant())).isTrue();
+			for (int i = 0; i < 10; i++) {
+				this.clock.advance(Duration.ofSeconds(1));
+				store.save(create("s" + i, null, 200));
+			}
+		}
+		finally {
+			other.shutdownNow();
+		}
+		assertThat(reported).first().isEqualTo("short EXPIRED true");
+		assertThat(reported).contains("s0 EVICTED true");
 	}
 
 	@Test

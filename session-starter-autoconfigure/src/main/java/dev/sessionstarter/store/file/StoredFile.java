@@ -1,0 +1,87 @@
+package dev.sessionstarter.store.file;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.store.SessionRecord;
+
+/**
+ * What a session file holds: its record and, for a {@linkplain SlottedFile slotted} binary file,
+ * the whole file and the slot the record is in, which is what a write in place and the gone
+ * marks need.
+ *
+ * @param record the session
+ * @param slotted the whole file if it is slotted, else {@code null}
+ * @param slot the slot that holds the record, 0 if the file is not slotted
+ */
+record StoredFile(SessionRecord record, @Nullable ByteBuffer slotted, int slot) {
+
+	/**
+	 * Read and decode a session file, with or without its record lock.
+	 * @param path the file
+	 * @param id the session the file must hold
+	 * @param format the format of the directory's files
+	 * @return what the file holds, or {@code null} if there is no file
+	 * @throws CorruptSessionFileException if the file cannot be parsed or holds another session
+	 * (a {@link MarkedGoneException} if it is marked gone)
+	 */
+	static @Nullable StoredFile read(Path path, String id, RecordFormat format) throws CorruptSessionFileException {
+		byte[] bytes = readBytes(path);
+		if (bytes == null) {
+			return null;
+		}
+		StoredFile stored;
+		ByteBuffer file = ByteBuffer.wrap(bytes);
+		if (format instanceof BinaryRecordFormat binary && SlottedFile.isSlotted(file)) {
+			SlottedFile.Read read = SlottedFile.read(file, binary);
+			if (read == null) {
+				throw new MarkedGoneException(file);
+			}
+			stored = new StoredFile(read.record(), file, read.slot());
+		}
+		else {
+			stored = new StoredFile(format.decode(bytes), null, 0);
+		}
+		if (!stored.record().id().equals(id)) {
+			throw new CorruptSessionFileException("it holds session " + stored.record().id());
+		}
+		return stored;
+	}
+
+	/**
+	 * Return the version a binary file names, without decoding or checking a record: from the
+	 * slot headers of a slotted file (the newest one written or being written, see
+	 * {@link SlottedFile#claimedVersion}), from the header of a single-record one.
+	 * @param bytes the file content
+	 * @return the version, or {@code null} if the headers name none
+	 */
+	static @Nullable Long claimedVersion(byte[] bytes) {
+		ByteBuffer file = ByteBuffer.wrap(bytes);
+		return SlottedFile.isSlotted(file) ? SlottedFile.claimedVersion(file) : BinaryRecordFormat.version(file);
+	}
+
+	/**
+	 * Read a whole file.
+	 * @param path the file
+	 * @return its content, or {@code null} if there is no file
+	 * @throws UncheckedIOException if it exists and cannot be read
+	 */
+	static byte @Nullable [] readBytes(Path path) {
+		try {
+			return Files.readAllBytes(path);
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read session file " + path, ex);
+		}
+	}
+
+}
