@@ -107,7 +107,7 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	 */
 	@Override
 	public FileSessionLockManager openCacheLocks() {
-		return FileSessionLockManager.forCache(this.dir);
+		return FileSessionLockManager.forCache(getDirectory());
 	}
 
 	/**
