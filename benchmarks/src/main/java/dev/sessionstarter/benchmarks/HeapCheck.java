@@ -118,7 +118,7 @@ public final class HeapCheck {
 			}
 			Session session = repository.createSession();
 			shape.attributes(i, i % 4 == 0).forEach(session::setAttribute);
-			repository.save((StoreSessionRepository.StoredSession) session);
+			repository.save((StoredSession) session);
 			if (capacity == 0 && repository.getStore().usage().sessions() <= i) {
 				capacity = i + 1;
 			}

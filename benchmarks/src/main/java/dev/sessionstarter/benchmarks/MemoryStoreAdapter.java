@@ -5,7 +5,7 @@ import java.util.List;
 
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**

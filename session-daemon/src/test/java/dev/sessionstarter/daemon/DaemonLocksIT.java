@@ -22,7 +22,7 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -28,7 +28,7 @@ import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.file.FileFormat;
 import dev.sessionstarter.store.file.FileSessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -10,7 +10,7 @@ import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 
 /**
  * A worker process for {@link DaemonLocksIT}: it does what a request that increments a counter

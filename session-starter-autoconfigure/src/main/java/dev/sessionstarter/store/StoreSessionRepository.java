@@ -3,13 +3,9 @@ package dev.sessionstarter.store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
@@ -18,7 +14,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.core.serializer.support.SerializationFailedException;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.FlushMode;
 import org.springframework.session.MapSession;
@@ -51,28 +46,28 @@ import dev.sessionstarter.serialization.SessionSerializer;
  * evictions) and {@link SessionExpiredEvent} (expiry found on access or by the purge). It does
  * not schedule the purge itself: call {@link #purgeExpiredSessions()} periodically.
  */
-public class StoreSessionRepository implements FindByIndexNameSessionRepository<StoreSessionRepository.StoredSession> {
+public class StoreSessionRepository implements FindByIndexNameSessionRepository<StoredSession> {
 
 	private static final Log logger = LogFactory.getLog(StoreSessionRepository.class);
 
-	private static final String SPRING_SECURITY_CONTEXT = "SPRING_SECURITY_CONTEXT";
+	// The fields below that are not private are read by StoredSession, the session object.
 
-	private final SessionStore store;
+	final SessionStore store;
 
-	private final SessionSerializer serializer;
+	final SessionSerializer serializer;
 
-	private final PrincipalNameIndexResolver<Session> principalNameResolver = new PrincipalNameIndexResolver<>();
+	final PrincipalNameIndexResolver<Session> principalNameResolver = new PrincipalNameIndexResolver<>();
 
 	private ApplicationEventPublisher eventPublisher = (event) -> {
 	};
 
 	private Duration defaultMaxInactiveInterval = MapSession.DEFAULT_MAX_INACTIVE_INTERVAL;
 
-	private SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
+	SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
 
-	private FlushMode flushMode = FlushMode.ON_SAVE;
+	FlushMode flushMode = FlushMode.ON_SAVE;
 
-	private SessionIdGenerator sessionIdGenerator = UuidSessionIdGenerator.getInstance();
+	SessionIdGenerator sessionIdGenerator = UuidSessionIdGenerator.getInstance();
 
 	private Clock clock = Clock.systemUTC();
 
@@ -80,7 +75,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 	private boolean decodeOnLoad;
 
-	private final LongAdder created = new LongAdder();
+	final LongAdder created = new LongAdder();
 
 	private final LongAdder deleted = new LongAdder();
 
@@ -90,7 +85,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 	private final LongAdder purges = new LongAdder();
 
-	private final LongAdder serializationFailures = new LongAdder();
+	final LongAdder serializationFailures = new LongAdder();
 
 	private volatile @Nullable Instant lastPurge;
 
@@ -198,7 +193,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 	@Override
 	public StoredSession createSession() {
-		StoredSession session = new StoredSession(this.sessionIdGenerator.generate(), now(),
+		StoredSession session = new StoredSession(this, this.sessionIdGenerator.generate(), now(),
 				this.defaultMaxInactiveInterval);
 		session.flushImmediateIfNecessary();
 		return session;
@@ -239,7 +234,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 			this.store.deleteIfExpired(id, now);
 			return null;
 		}
-		StoredSession session = new StoredSession(record);
+		StoredSession session = new StoredSession(this, record);
 		if (this.decodeOnLoad && !record.isDecodedBy(this.serializer)) {
 			if (!session.decodeAll()) {
 				return null;
@@ -257,7 +252,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 				SessionRecord removed = this.store.delete(id);
 				if (removed != null) {
 					this.deleted.increment();
-					publish(new SessionDeletedEvent(this, new StoredSession(removed)));
+					publish(new SessionDeletedEvent(this, new StoredSession(this, removed)));
 				}
 			}
 		}
@@ -277,7 +272,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 			Map<String, StoredSession> sessions = new LinkedHashMap<>();
 			for (SessionRecord record : this.store.findByPrincipalName(indexValue)) {
 				if (!record.isExpired(now)) {
-					sessions.put(record.id(), new StoredSession(record));
+					sessions.put(record.id(), new StoredSession(this, record));
 				}
 			}
 			return sessions;
@@ -330,15 +325,15 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	private void onRemoval(SessionRecord record, RemovalCause cause) {
 		if (cause == RemovalCause.EXPIRED) {
 			this.expired.increment();
-			publish(new SessionExpiredEvent(this, new StoredSession(record)));
+			publish(new SessionExpiredEvent(this, new StoredSession(this, record)));
 		}
 		else {
 			this.evicted.increment();
-			publish(new SessionDeletedEvent(this, new StoredSession(record)));
+			publish(new SessionDeletedEvent(this, new StoredSession(this, record)));
 		}
 	}
 
-	private void publish(ApplicationEvent event) {
+	void publish(ApplicationEvent event) {
 		try {
 			this.eventPublisher.publishEvent(event);
 		}
@@ -347,309 +342,8 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		}
 	}
 
-	private Instant now() {
+	Instant now() {
 		return this.clock.instant();
-	}
-
-	/**
-	 * A session of this repository. Its attributes may be read and changed by several threads of
-	 * one request at once (an asynchronous request's own thread and the container's), as the
-	 * Servlet specification asks of a session: a change made while the session is being saved is
-	 * kept for the next save rather than lost.
-	 */
-	public final class StoredSession implements Session {
-
-		private @Nullable SessionRecord stored;
-
-		private String id;
-
-		private final Instant creationTime;
-
-		private Instant lastAccessedTime;
-
-		private Duration maxInactiveInterval;
-
-		private boolean isNew;
-
-		private boolean lastAccessedTimeChanged;
-
-		private boolean maxInactiveIntervalChanged;
-
-		private boolean dropped;
-
-		private final Map<String, Object> decoded = new ConcurrentHashMap<>();
-
-		/**
-		 * The attributes changed since the last save, each change a new {@link Change}, so that a
-		 * save removes only the changes it wrote, not one made meanwhile with the same value.
-		 */
-		private final Map<String, Change> delta = new ConcurrentHashMap<>();
-
-		StoredSession(SessionRecord record) {
-			this.stored = record;
-			this.id = record.id();
-			this.creationTime = Instant.ofEpochMilli(record.creationTime());
-			this.lastAccessedTime = Instant.ofEpochMilli(record.lastAccessedTime());
-			this.maxInactiveInterval = record.maxInactiveInterval();
-		}
-
-		StoredSession(String id, Instant now, Duration maxInactiveInterval) {
-			this.id = id;
-			this.creationTime = now;
-			this.lastAccessedTime = now;
-			this.maxInactiveInterval = maxInactiveInterval;
-			this.isNew = true;
-		}
-
-		@Override
-		public String getId() {
-			return this.id;
-		}
-
-		@Override
-		public String changeSessionId() {
-			this.id = StoreSessionRepository.this.sessionIdGenerator.generate();
-			flushImmediateIfNecessary();
-			return this.id;
-		}
-
-		@Override
-		@SuppressWarnings("unchecked")
-		public <T> @Nullable T getAttribute(String attributeName) {
-			Change changed = this.delta.get(attributeName);
-			if (changed != null) {
-				return (T) changed.value;
-			}
-			Object value = this.decoded.get(attributeName);
-			if (value == null) {
-				value = decode(attributeName);
-				if (value == null) {
-					return null;
-				}
-			}
-			if (StoreSessionRepository.this.saveMode != SaveMode.ON_SET_ATTRIBUTE) {
-				this.delta.put(attributeName, new Change(value));
-			}
-			return (T) value;
-		}
-
-		private @Nullable Object decode(String attributeName) {
-			SessionRecord record = this.stored;
-			byte[] bytes = (record != null && !this.dropped) ? record.attribute(attributeName) : null;
-			if (bytes == null) {
-				return null;
-			}
-			try {
-				Object value = StoreSessionRepository.this.serializer.deserialize(bytes);
-				this.decoded.put(attributeName, value);
-				return value;
-			}
-			catch (SerializationFailedException ex) {
-				drop(attributeName, ex);
-				return null;
-			}
-		}
-
-		boolean decodeAll() {
-			SessionRecord record = this.stored;
-			if (record != null) {
-				for (int i = 0; i < record.attributeCount() && !this.dropped; i++) {
-					String name = record.attributeName(i);
-					if (!this.decoded.containsKey(name)) {
-						decode(name);
-					}
-				}
-			}
-			return !this.dropped;
-		}
-
-		private void drop(String attributeName, SerializationFailedException ex) {
-			StoreSessionRepository.this.serializationFailures.increment();
-			logger.warn("Dropping session " + this.id + ": its attribute '" + attributeName
-					+ "' cannot be decoded (" + ex.getMessage() + ")");
-			this.dropped = true;
-			this.decoded.clear();
-			SessionRecord record = this.stored;
-			if (record != null && StoreSessionRepository.this.store.delete(record.id()) != null) {
-				publish(new SessionDeletedEvent(StoreSessionRepository.this, this));
-			}
-		}
-
-		@Override
-		public Set<String> getAttributeNames() {
-			Set<String> names = new LinkedHashSet<>();
-			SessionRecord record = this.stored;
-			if (record != null && !this.dropped) {
-				names.addAll(record.attributeNames());
-			}
-			this.delta.forEach((name, change) -> {
-				if (change.value != null) {
-					names.add(name);
-				}
-				else {
-					names.remove(name);
-				}
-			});
-			return names;
-		}
-
-		@Override
-		public void setAttribute(String attributeName, @Nullable Object attributeValue) {
-			Assert.notNull(attributeName, "'attributeName' must not be null");
-			this.delta.put(attributeName, new Change(attributeValue));
-			if (attributeValue == null) {
-				this.decoded.remove(attributeName);
-			}
-			flushImmediateIfNecessary();
-		}
-
-		@Override
-		public void removeAttribute(String attributeName) {
-			setAttribute(attributeName, null);
-		}
-
-		@Override
-		public Instant getCreationTime() {
-			return this.creationTime;
-		}
-
-		@Override
-		public void setLastAccessedTime(Instant lastAccessedTime) {
-			this.lastAccessedTime = lastAccessedTime;
-			this.lastAccessedTimeChanged = true;
-			flushImmediateIfNecessary();
-		}
-
-		@Override
-		public Instant getLastAccessedTime() {
-			return this.lastAccessedTime;
-		}
-
-		@Override
-		public void setMaxInactiveInterval(Duration interval) {
-			Assert.notNull(interval, "'interval' must not be null");
-			this.maxInactiveInterval = interval;
-			this.maxInactiveIntervalChanged = true;
-			flushImmediateIfNecessary();
-		}
-
-		@Override
-		public Duration getMaxInactiveInterval() {
-			return this.maxInactiveInterval;
-		}
-
-		@Override
-		public boolean isExpired() {
-			return !this.maxInactiveInterval.isNegative()
-					&& !now().minus(this.maxInactiveInterval).isBefore(this.lastAccessedTime);
-		}
-
-		/**
-		 * Return the version of the stored record this session was loaded from or last saved as.
-		 * @return the version, {@code 0} for a session never saved
-		 */
-		public long getVersion() {
-			SessionRecord record = this.stored;
-			return (record != null) ? record.version() : 0;
-		}
-
-		void flushImmediateIfNecessary() {
-			if (StoreSessionRepository.this.flushMode == FlushMode.IMMEDIATE) {
-				save();
-			}
-		}
-
-		void save() {
-			if (this.dropped) {
-				return;
-			}
-			SessionRecord record = this.stored;
-			boolean create = this.isNew || record == null;
-			String previousId = (!create && !record.id().equals(this.id)) ? record.id() : null;
-			boolean principalNameChanged = false;
-			String principalName = (record != null) ? record.principalName() : null;
-			Map<String, Change> changes = new HashMap<>(this.delta);
-			if (create || changes.containsKey(PRINCIPAL_NAME_INDEX_NAME)
-					|| changes.containsKey(SPRING_SECURITY_CONTEXT)) {
-				String resolved = StoreSessionRepository.this.principalNameResolver.resolveIndexValueFor(this);
-				principalNameChanged = !Objects.equals(resolved, principalName);
-				principalName = resolved;
-			}
-			Map<String, byte @Nullable []> attributes = encode(changes, record);
-			if (!create && previousId == null && attributes.isEmpty() && !this.lastAccessedTimeChanged
-					&& !this.maxInactiveIntervalChanged && !principalNameChanged) {
-				return;
-			}
-			SessionChange change = new SessionChange(this.id, previousId, create, this.creationTime.toEpochMilli(),
-					(create || this.lastAccessedTimeChanged) ? this.lastAccessedTime.toEpochMilli() : null,
-					(create || this.maxInactiveIntervalChanged) ? this.maxInactiveInterval.toMillis() : null,
-					principalNameChanged, principalName, attributes);
-			SessionRecord saved = StoreSessionRepository.this.store.save(change);
-			if (saved == null) {
-				logger.debug("Session " + this.id + " is no longer stored; its changes are dropped");
-				this.dropped = true;
-				return;
-			}
-			this.stored = saved;
-			this.isNew = false;
-			this.lastAccessedTimeChanged = false;
-			this.maxInactiveIntervalChanged = false;
-			changes.forEach((name, written) -> {
-				if (written.value != null) {
-					this.decoded.put(name, written.value);
-				}
-				// a value set again meanwhile stays for the next save
-				this.delta.remove(name, written);
-			});
-			if (create) {
-				StoreSessionRepository.this.created.increment();
-				publish(new SessionCreatedEvent(StoreSessionRepository.this, this));
-			}
-		}
-
-		private Map<String, byte @Nullable []> encode(Map<String, Change> changes, @Nullable SessionRecord record) {
-			Map<String, byte @Nullable []> attributes = new HashMap<>();
-			changes.forEach((name, change) -> attributes.put(name,
-					(change.value != null) ? StoreSessionRepository.this.serializer.serialize(change.value) : null));
-			if (StoreSessionRepository.this.saveMode == SaveMode.ALWAYS && record != null) {
-				for (int i = 0; i < record.attributeCount(); i++) {
-					if (!attributes.containsKey(record.attributeName(i))) {
-						attributes.put(record.attributeName(i), record.attributeValue(i));
-					}
-				}
-			}
-			return attributes;
-		}
-
-		@Override
-		public boolean equals(@Nullable Object other) {
-			return other instanceof Session session && this.id.equals(session.getId());
-		}
-
-		@Override
-		public int hashCode() {
-			return this.id.hashCode();
-		}
-
-		@Override
-		public String toString() {
-			return "StoredSession[id=" + this.id + ", new=" + this.isNew + "]";
-		}
-
-	}
-
-	/**
-	 * One change of an attribute: its new value, or {@code null} for a removal. Compared by
-	 * identity: every set is a new change, even of the same value.
-	 */
-	private static final class Change {
-
-		final @Nullable Object value;
-
-		Change(@Nullable Object value) {
-			this.value = value;
-		}
-
 	}
 
 }

@@ -28,7 +28,7 @@ import dev.sessionstarter.metrics.SessionStoreMeterBinder;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.serialization.JsonSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.file.FileFormat;
 import dev.sessionstarter.store.file.FileSessionLockManager;
 import dev.sessionstarter.store.file.FileSessionStore;

@@ -33,7 +33,7 @@ import dev.sessionstarter.metrics.SessionMeterNames;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memoized.CacheStatistics;
 import dev.sessionstarter.store.memoized.Coherence;
 import dev.sessionstarter.store.memoized.MemoizedSessionStore;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -11,7 +11,6 @@ import org.springframework.session.Session;
 import org.springframework.session.events.SessionExpiredEvent;
 
 import dev.sessionstarter.serialization.JavaSessionSerializer;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
 import dev.sessionstarter.store.memoized.ClockedMapSessionRepository;
 import dev.sessionstarter.store.memoized.Coherence;
 import dev.sessionstarter.store.memoized.MemoizedSessionStore;

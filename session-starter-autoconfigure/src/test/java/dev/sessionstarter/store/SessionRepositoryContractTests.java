@@ -26,7 +26,6 @@ import org.springframework.session.events.SessionDeletedEvent;
 import org.springframework.session.events.SessionExpiredEvent;
 
 import dev.sessionstarter.serialization.JavaSessionSerializer;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionstarter.serialization.JavaSessionSerializer;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;

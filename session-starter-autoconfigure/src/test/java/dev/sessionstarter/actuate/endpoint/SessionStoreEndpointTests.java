@@ -10,7 +10,7 @@ import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException
 
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;

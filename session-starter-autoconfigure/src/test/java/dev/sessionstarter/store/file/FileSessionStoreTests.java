@@ -37,7 +37,7 @@ import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.TestSessionChanges;
 
 import static org.assertj.core.api.Assertions.assertThat;

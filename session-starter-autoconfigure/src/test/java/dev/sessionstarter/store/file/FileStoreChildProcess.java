@@ -7,7 +7,7 @@ import java.util.List;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 
 /**
  * The main class of the child JVMs that {@link FileStoreMultiProcessTests} starts: each works on

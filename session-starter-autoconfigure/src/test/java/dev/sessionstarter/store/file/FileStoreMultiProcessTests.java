@@ -21,7 +21,7 @@ import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

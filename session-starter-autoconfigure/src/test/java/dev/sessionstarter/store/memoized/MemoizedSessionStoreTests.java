@@ -18,7 +18,7 @@ import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.StoreUsage;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 

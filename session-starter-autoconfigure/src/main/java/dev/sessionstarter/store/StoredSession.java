@@ -1,0 +1,335 @@
+package dev.sessionstarter.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.serializer.support.SerializationFailedException;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.FlushMode;
+import org.springframework.session.SaveMode;
+import org.springframework.session.Session;
+import org.springframework.session.events.SessionCreatedEvent;
+import org.springframework.session.events.SessionDeletedEvent;
+import org.springframework.util.Assert;
+
+/**
+ * A session of a {@link StoreSessionRepository}, which creates and loads it: it records the
+ * changes a request makes (its delta), which the repository's save hands to the store, and it
+ * decodes attribute values lazily. Its attributes may be read and changed by several threads of
+ * one request at once (an asynchronous request's own thread and the container's), as the
+ * Servlet specification asks of a session: a change made while the session is being saved is
+ * kept for the next save rather than lost.
+ */
+public final class StoredSession implements Session {
+
+	/** Logs under the repository's name, as the session's work is the repository's. */
+	private static final Log logger = LogFactory.getLog(StoreSessionRepository.class);
+
+	private static final String SPRING_SECURITY_CONTEXT = "SPRING_SECURITY_CONTEXT";
+
+	private final StoreSessionRepository repository;
+
+	private @Nullable SessionRecord stored;
+
+	private String id;
+
+	private final Instant creationTime;
+
+	private Instant lastAccessedTime;
+
+	private Duration maxInactiveInterval;
+
+	private boolean isNew;
+
+	private boolean lastAccessedTimeChanged;
+
+	private boolean maxInactiveIntervalChanged;
+
+	private boolean dropped;
+
+	private final Map<String, Object> decoded = new ConcurrentHashMap<>();
+
+	/**
+	 * The attributes changed since the last save, each change a new {@link Change}, so that a
+	 * save removes only the changes it wrote, not one made meanwhile with the same value.
+	 */
+	private final Map<String, Change> delta = new ConcurrentHashMap<>();
+
+	StoredSession(StoreSessionRepository repository, SessionRecord record) {
+		this.repository = repository;
+		this.stored = record;
+		this.id = record.id();
+		this.creationTime = Instant.ofEpochMilli(record.creationTime());
+		this.lastAccessedTime = Instant.ofEpochMilli(record.lastAccessedTime());
+		this.maxInactiveInterval = record.maxInactiveInterval();
+	}
+
+	StoredSession(StoreSessionRepository repository, String id, Instant now, Duration maxInactiveInterval) {
+		this.repository = repository;
+		this.id = id;
+		this.creationTime = now;
+		this.lastAccessedTime = now;
+		this.maxInactiveInterval = maxInactiveInterval;
+		this.isNew = true;
+	}
+
+	@Override
+	public String getId() {
+		return this.id;
+	}
+
+	@Override
+	public String changeSessionId() {
+		this.id = this.repository.sessionIdGenerator.generate();
+		flushImmediateIfNecessary();
+		return this.id;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T getAttribute(String attributeName) {
+		Change changed = this.delta.get(attributeName);
+		if (changed != null) {
+			return (T) changed.value;
+		}
+		Object value = this.decoded.get(attributeName);
+		if (value == null) {
+			value = decode(attributeName);
+			if (value == null) {
+				return null;
+			}
+		}
+		if (this.repository.saveMode != SaveMode.ON_SET_ATTRIBUTE) {
+			this.delta.put(attributeName, new Change(value));
+		}
+		return (T) value;
+	}
+
+	private @Nullable Object decode(String attributeName) {
+		SessionRecord record = this.stored;
+		byte[] bytes = (record != null && !this.dropped) ? record.attribute(attributeName) : null;
+		if (bytes == null) {
+			return null;
+		}
+		try {
+			Object value = this.repository.serializer.deserialize(bytes);
+			this.decoded.put(attributeName, value);
+			return value;
+		}
+		catch (SerializationFailedException ex) {
+			drop(attributeName, ex);
+			return null;
+		}
+	}
+
+	boolean decodeAll() {
+		SessionRecord record = this.stored;
+		if (record != null) {
+			for (int i = 0; i < record.attributeCount() && !this.dropped; i++) {
+				String name = record.attributeName(i);
+				if (!this.decoded.containsKey(name)) {
+					decode(name);
+				}
+			}
+		}
+		return !this.dropped;
+	}
+
+	private void drop(String attributeName, SerializationFailedException ex) {
+		this.repository.serializationFailures.increment();
+		logger.warn("Dropping session " + this.id + ": its attribute '" + attributeName
+				+ "' cannot be decoded (" + ex.getMessage() + ")");
+		this.dropped = true;
+		this.decoded.clear();
+		SessionRecord record = this.stored;
+		if (record != null && this.repository.store.delete(record.id()) != null) {
+			this.repository.publish(new SessionDeletedEvent(this.repository, this));
+		}
+	}
+
+	@Override
+	public Set<String> getAttributeNames() {
+		Set<String> names = new LinkedHashSet<>();
+		SessionRecord record = this.stored;
+		if (record != null && !this.dropped) {
+			names.addAll(record.attributeNames());
+		}
+		this.delta.forEach((name, change) -> {
+			if (change.value != null) {
+				names.add(name);
+			}
+			else {
+				names.remove(name);
+			}
+		});
+		return names;
+	}
+
+	@Override
+	public void setAttribute(String attributeName, @Nullable Object attributeValue) {
+		Assert.notNull(attributeName, "'attributeName' must not be null");
+		this.delta.put(attributeName, new Change(attributeValue));
+		if (attributeValue == null) {
+			this.decoded.remove(attributeName);
+		}
+		flushImmediateIfNecessary();
+	}
+
+	@Override
+	public void removeAttribute(String attributeName) {
+		setAttribute(attributeName, null);
+	}
+
+	@Override
+	public Instant getCreationTime() {
+		return this.creationTime;
+	}
+
+	@Override
+	public void setLastAccessedTime(Instant lastAccessedTime) {
+		this.lastAccessedTime = lastAccessedTime;
+		this.lastAccessedTimeChanged = true;
+		flushImmediateIfNecessary();
+	}
+
+	@Override
+	public Instant getLastAccessedTime() {
+		return this.lastAccessedTime;
+	}
+
+	@Override
+	public void setMaxInactiveInterval(Duration interval) {
+		Assert.notNull(interval, "'interval' must not be null");
+		this.maxInactiveInterval = interval;
+		this.maxInactiveIntervalChanged = true;
+		flushImmediateIfNecessary();
+	}
+
+	@Override
+	public Duration getMaxInactiveInterval() {
+		return this.maxInactiveInterval;
+	}
+
+	@Override
+	public boolean isExpired() {
+		return !this.maxInactiveInterval.isNegative()
+				&& !this.repository.now().minus(this.maxInactiveInterval).isBefore(this.lastAccessedTime);
+	}
+
+	/**
+	 * Return the version of the stored record this session was loaded from or last saved as.
+	 * @return the version, {@code 0} for a session never saved
+	 */
+	public long getVersion() {
+		SessionRecord record = this.stored;
+		return (record != null) ? record.version() : 0;
+	}
+
+	void flushImmediateIfNecessary() {
+		if (this.repository.flushMode == FlushMode.IMMEDIATE) {
+			save();
+		}
+	}
+
+	void save() {
+		if (this.dropped) {
+			return;
+		}
+		SessionRecord record = this.stored;
+		boolean create = this.isNew || record == null;
+		String previousId = (!create && !record.id().equals(this.id)) ? record.id() : null;
+		boolean principalNameChanged = false;
+		String principalName = (record != null) ? record.principalName() : null;
+		Map<String, Change> changes = new HashMap<>(this.delta);
+		if (create || changes.containsKey(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME)
+				|| changes.containsKey(SPRING_SECURITY_CONTEXT)) {
+			String resolved = this.repository.principalNameResolver.resolveIndexValueFor(this);
+			principalNameChanged = !Objects.equals(resolved, principalName);
+			principalName = resolved;
+		}
+		Map<String, byte @Nullable []> attributes = encode(changes, record);
+		if (!create && previousId == null && attributes.isEmpty() && !this.lastAccessedTimeChanged
+				&& !this.maxInactiveIntervalChanged && !principalNameChanged) {
+			return;
+		}
+		SessionChange change = new SessionChange(this.id, previousId, create, this.creationTime.toEpochMilli(),
+				(create || this.lastAccessedTimeChanged) ? this.lastAccessedTime.toEpochMilli() : null,
+				(create || this.maxInactiveIntervalChanged) ? this.maxInactiveInterval.toMillis() : null,
+				principalNameChanged, principalName, attributes);
+		SessionRecord saved = this.repository.store.save(change);
+		if (saved == null) {
+			logger.debug("Session " + this.id + " is no longer stored; its changes are dropped");
+			this.dropped = true;
+			return;
+		}
+		this.stored = saved;
+		this.isNew = false;
+		this.lastAccessedTimeChanged = false;
+		this.maxInactiveIntervalChanged = false;
+		changes.forEach((name, written) -> {
+			if (written.value != null) {
+				this.decoded.put(name, written.value);
+			}
+			// a value set again meanwhile stays for the next save
+			this.delta.remove(name, written);
+		});
+		if (create) {
+			this.repository.created.increment();
+			this.repository.publish(new SessionCreatedEvent(this.repository, this));
+		}
+	}
+
+	private Map<String, byte @Nullable []> encode(Map<String, Change> changes, @Nullable SessionRecord record) {
+		Map<String, byte @Nullable []> attributes = new HashMap<>();
+		changes.forEach((name, change) -> attributes.put(name,
+				(change.value != null) ? this.repository.serializer.serialize(change.value) : null));
+		if (this.repository.saveMode == SaveMode.ALWAYS && record != null) {
+			for (int i = 0; i < record.attributeCount(); i++) {
+				if (!attributes.containsKey(record.attributeName(i))) {
+					attributes.put(record.attributeName(i), record.attributeValue(i));
+				}
+			}
+		}
+		return attributes;
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return other instanceof Session session && this.id.equals(session.getId());
+	}
+
+	@Override
+	public int hashCode() {
+		return this.id.hashCode();
+	}
+
+	@Override
+	public String toString() {
+		return "StoredSession[id=" + this.id + ", new=" + this.isNew + "]";
+	}
+
+	/**
+	 * One change of an attribute: its new value, or {@code null} for a removal. Compared by
+	 * identity: every set is a new change, even of the same value.
+	 */
+	private static final class Change {
+
+		final @Nullable Object value;
+
+		Change(@Nullable Object value) {
+			this.value = value;
+		}
+
+	}
+
+}
