@@ -337,7 +337,8 @@ class DaemonRestartIT {
 
 		private void await(AtomicLong counter, long count, String what) {
 			Awaitility.await(count + " " + what).atMost(Duration.ofSeconds(60))
-				.untilAsserted(() -> assertThat(counter.get()).as("%s; first unexpected: %s", what, this.unexpected.get())
+				.untilAsserted(() -> assertThat(counter.get())
+					.as("%s; first unexpected: %s", what, this.unexpected.get())
 					.isGreaterThanOrEqualTo(count));
 		}
 

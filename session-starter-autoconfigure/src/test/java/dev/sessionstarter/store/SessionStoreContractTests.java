@@ -100,13 +100,13 @@ public abstract class SessionStoreContractTests {
 	@Test
 	void aChangeMergesIntoTheStoredAttributesAndRaisesTheVersion() {
 		String id = newId();
-		long created = this.store.save(create(id)).version();
+		SessionRecord created = this.store.save(create(id));
 		SessionRecord changed = this.store.save(set(id, "b", "456"));
-		assertThat(changed.version()).isGreaterThan(created);
+		assertNewer(changed, created);
 		assertThat(text(changed, "a")).isEqualTo("123");
 		assertThat(text(changed, "b")).isEqualTo("456");
 		SessionRecord removed = this.store.save(remove(id, "a"));
-		assertThat(removed.version()).isGreaterThan(changed.version());
+		assertNewer(removed, changed);
 		SessionRecord found = this.store.find(id);
 		assertThat(found.attributeNames()).containsExactly("b");
 		assertThat(found.version()).isEqualTo(removed.version());
@@ -124,7 +124,7 @@ public abstract class SessionStoreContractTests {
 		assertThat(found.maxInactiveInterval()).isEqualTo(Duration.ofHours(2));
 		assertThat(found.creationTime()).isEqualTo(created.creationTime());
 		assertThat(text(found, "a")).isEqualTo("123");
-		assertThat(found.version()).isGreaterThan(created.version());
+		assertNewer(found, created);
 	}
 
 	@Test
@@ -262,6 +262,15 @@ public abstract class SessionStoreContractTests {
 		for (int t = 0; t < threads; t++) {
 			assertThat(text(found, "thread-" + t)).as("thread %d", t).isEqualTo(Integer.toString(saves - 1));
 		}
+	}
+
+	/**
+	 * Assert that a record is a later version of a session than another.
+	 * @param later the record after a change
+	 * @param earlier the record before it
+	 */
+	protected void assertNewer(SessionRecord later, SessionRecord earlier) {
+		assertThat(later.version()).isGreaterThan(earlier.version());
 	}
 
 	/**

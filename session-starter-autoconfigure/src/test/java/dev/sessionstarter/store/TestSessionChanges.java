@@ -7,6 +7,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.session.FindByIndexNameSessionRepository;
+
 /**
  * Changes and attribute reads for tests that drive a {@link SessionStore} directly, with
  * attribute values as UTF-8 text.
@@ -74,13 +76,18 @@ public final class TestSessionChanges {
 	}
 
 	/**
-	 * A change that sets the principal name of a session.
+	 * A change that sets the principal name of a session, as the repository sends it when the
+	 * principal name index attribute is set: the name, and the attribute with the name as a JSON
+	 * string (removed for no name).
 	 * @param id the session id
 	 * @param principalName the name, or {@code null} for none
 	 * @return the change
 	 */
 	public static SessionChange principal(String id, @Nullable String principalName) {
-		return new SessionChange(id, null, false, 0, null, null, true, principalName, Map.of());
+		Map<String, byte @Nullable []> attributes = new HashMap<>();
+		attributes.put(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME,
+				(principalName != null) ? ("\"" + principalName + "\"").getBytes(StandardCharsets.UTF_8) : null);
+		return new SessionChange(id, null, false, 0, null, null, true, principalName, attributes);
 	}
 
 	/**
