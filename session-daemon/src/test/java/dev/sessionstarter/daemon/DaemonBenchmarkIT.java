@@ -35,6 +35,8 @@ import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.StoreSessionRepository;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Models the session work of one request (load the session, read a counter, write it back, save)
  * through the session daemon over TCP and over a UNIX socket (and, for information, with a
@@ -264,20 +266,15 @@ class DaemonBenchmarkIT {
 		return repository;
 	}
 
-	private static void awaitRedis(LettuceConnectionFactory factory) throws InterruptedException {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		while (true) {
-			try (var connection = factory.getConnection()) {
-				connection.ping();
-				return;
-			}
-			catch (RuntimeException ex) {
-				if (System.nanoTime() - deadline > 0) {
-					throw ex;
+	private static void awaitRedis(LettuceConnectionFactory factory) {
+		await("redis answers").atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(50))
+			.ignoreExceptions()
+			.untilAsserted(() -> {
+				try (var connection = factory.getConnection()) {
+					connection.ping();
 				}
-				Thread.sleep(50);
-			}
-		}
+			});
 	}
 
 	private void line(String text) {

@@ -10,10 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonUnavailableException;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real session daemon in a child process, started from the built jar
@@ -105,26 +109,23 @@ final class DaemonProcess implements AutoCloseable {
 		return ChildJvm.command(List.of("-Xmx256m"), SessionDaemon.class);
 	}
 
-	private void awaitReady(String token) throws InterruptedException {
-		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+	private void awaitReady(String token) {
 		try (DaemonClient client = new DaemonClient(this.address, Duration.ofMillis(500), 1, 1, token)) {
-			while (true) {
-				if (!this.process.isAlive()) {
-					throw new IllegalStateException("The daemon exited with " + this.process.exitValue() + ": " + output());
-				}
-				try {
-					client.ping();
-					return;
-				}
-				catch (DaemonUnavailableException ex) {
-					if (System.nanoTime() - deadline > 0) {
-						close();
-						throw new IllegalStateException("The daemon did not answer within " + START_TIMEOUT + ": " + output(),
-								ex);
+			await("the daemon answers").atMost(START_TIMEOUT)
+				.pollInterval(Duration.ofMillis(50))
+				.ignoreException(DaemonUnavailableException.class)
+				.until(() -> {
+					if (!this.process.isAlive()) {
+						throw new IllegalStateException(
+								"The daemon exited with " + this.process.exitValue() + ": " + output());
 					}
-					Thread.sleep(50);
-				}
-			}
+					client.ping();
+					return true;
+				});
+		}
+		catch (ConditionTimeoutException ex) {
+			close();
+			throw new IllegalStateException("The daemon did not answer within " + START_TIMEOUT + ": " + output(), ex);
 		}
 	}
 

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The daemon going away under load and coming back: requests fail fast with a clear error while
@@ -146,10 +148,7 @@ class DaemonRestartIT {
 			repository.save(session);
 			ids.add(session.getId());
 		}
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		while (sessionFiles(dir) < 50 && System.nanoTime() - deadline < 0) {
-			Thread.sleep(20);
-		}
+		await("50 session files flushed").atMost(Duration.ofSeconds(30)).until(() -> sessionFiles(dir) >= 50);
 		daemon.kill();
 		DaemonProcess restarted = start(port, dir.toString());
 		StoreSessionRepository after = repository(client(restarted.address()));
@@ -358,15 +357,11 @@ class DaemonRestartIT {
 			this.successes.set(0);
 		}
 
-		private void await(AtomicLong counter, long count, String what) throws InterruptedException {
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-			while (counter.get() < count) {
-				if (System.nanoTime() - deadline > 0) {
-					throw new IllegalStateException("Only " + counter.get() + " " + what + " in 60s; first unexpected: "
-							+ this.unexpected.get());
-				}
-				Thread.sleep(10);
-			}
+		private void await(AtomicLong counter, long count, String what) {
+			Awaitility.await(count + " " + what).atMost(Duration.ofSeconds(60))
+				.untilAsserted(() -> assertThat(counter.get())
+					.as("%s; first unexpected: %s", what, this.unexpected.get())
+					.isGreaterThanOrEqualTo(count));
 		}
 
 		long slowestFailureNanos() {

@@ -1,13 +1,10 @@
 package dev.sessionstarter.daemon;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
 
-import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
-import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.store.SessionRepositoryContractTests;
 import dev.sessionstarter.store.SessionStore;
 
@@ -18,31 +15,16 @@ import dev.sessionstarter.store.SessionStore;
  */
 class DaemonStoreContractIT extends SessionRepositoryContractTests {
 
-	private DaemonProcess daemon;
-
-	private DaemonClient client;
+	private final TestDaemon daemon = new TestDaemon();
 
 	@Override
 	protected SessionStore createStore(Clock clock) {
-		try {
-			this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-		this.client = new DaemonClient(DaemonAddress.parse(String.valueOf(this.daemon.address().port())),
-				Duration.ofSeconds(10), 16, 16, null);
-		return new DaemonSessionStore(this.client);
+		return new DaemonSessionStore(this.daemon.start());
 	}
 
 	@AfterEach
 	void stopDaemon() {
-		if (this.client != null) {
-			this.client.close();
-		}
-		if (this.daemon != null) {
-			this.daemon.close();
-		}
+		this.daemon.close();
 	}
 
 }

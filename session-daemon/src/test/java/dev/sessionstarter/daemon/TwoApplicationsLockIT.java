@@ -21,6 +21,7 @@ import dev.sessionstarter.lock.e2e.LockTestApplication;
 import dev.sessionstarter.lock.e2e.Parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The lost-update test of request locking, across two JVMs: two processes of the lock tests'
@@ -90,23 +91,20 @@ class TwoApplicationsLockIT {
 		return port;
 	}
 
-	private void awaitReady(int port) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-		while (true) {
-			try {
-				if (get(port, "/count", null).statusCode() == 200) {
-					return;
+	private void awaitReady(int port) {
+		await("application on port " + port + " started").atMost(Duration.ofSeconds(120))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> {
+				for (int i = 0; i < this.applications.size(); i++) {
+					assertThat(this.applications.get(i).isAlive()).as(Files.readString(this.logs.get(i))).isTrue();
 				}
-			}
-			catch (IOException ex) {
-				// not listening yet
-			}
-			for (int i = 0; i < this.applications.size(); i++) {
-				assertThat(this.applications.get(i).isAlive()).as(Files.readString(this.logs.get(i))).isTrue();
-			}
-			assertThat(System.nanoTime() - deadline).as("application on port %d did not start", port).isNegative();
-			Thread.sleep(200);
-		}
+				try {
+					return get(port, "/count", null).statusCode() == 200;
+				}
+				catch (IOException ex) {
+					return false;
+				}
+			});
 	}
 
 	private String newSession(int port) throws Exception {

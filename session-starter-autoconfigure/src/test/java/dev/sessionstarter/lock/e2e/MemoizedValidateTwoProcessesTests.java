@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +29,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.sessionstarter.ChildJvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The memoized store in validate coherence, shared without sticky sessions by two processes:
@@ -152,15 +154,10 @@ class MemoizedValidateTwoProcessesTests {
 	 * Return a process's request lock figures once it holds no lock: the last request's lock
 	 * is released after its response may have reached the client.
 	 */
-	private static JsonNode awaitNoLockHeld(int server) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		JsonNode lock = lock(server);
-		while (lock.path("held").asInt() != 0 && System.nanoTime() < deadline) {
-			Thread.sleep(50);
-			lock = lock(server);
-		}
-		assertThat(lock.path("held").asInt()).as("request locks held by process %d", server).isZero();
-		return lock;
+	private static JsonNode awaitNoLockHeld(int server) {
+		return await("no request lock held by process " + server).atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> lock(server), (lock) -> lock.path("held").asInt() == 0);
 	}
 
 	private static JsonNode store(int server) throws Exception {
@@ -169,19 +166,16 @@ class MemoizedValidateTwoProcessesTests {
 		return json.readTree(response.body());
 	}
 
-	private static int awaitOtherPort() throws Exception {
+	private static int awaitOtherPort() {
 		Pattern port = Pattern.compile(Pattern.quote(PORT_LINE) + "(\\d+)");
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-		while (true) {
-			String log = Files.exists(otherLog) ? Files.readString(otherLog) : "";
-			Matcher matcher = port.matcher(log);
-			if (matcher.find()) {
-				return Integer.parseInt(matcher.group(1));
-			}
-			assertThat(other.isAlive()).as("the other process stopped:%n%s", log).isTrue();
-			assertThat(System.nanoTime() - deadline).as("the other process did not start:%n%s", log).isNegative();
-			Thread.sleep(100);
-		}
+		Matcher started = await("the other process started").atMost(Duration.ofSeconds(120))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> {
+				String log = Files.exists(otherLog) ? Files.readString(otherLog) : "";
+				assertThat(other.isAlive()).as("the other process stopped:%n%s", log).isTrue();
+				return port.matcher(log);
+			}, Matcher::find);
+		return Integer.parseInt(started.group(1));
 	}
 
 	/**

@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link FileSessionLockManager}.
+ * Tests for {@link FileSessionLockManager} beyond the lock manager contract
+ * ({@link FileSessionLockManagerContractTests}): ids it refuses, the store writing under a
+ * request lock, and managers of one directory sharing its locks.
  */
 class FileSessionLockManagerTests {
 
@@ -42,62 +42,6 @@ class FileSessionLockManagerTests {
 	void close() {
 		this.manager.close();
 		this.store.close();
-	}
-
-	@Test
-	void lockIsExclusiveUntilReleased() throws Exception {
-		SessionLock lock = this.manager.tryLock("session-1", Duration.ofSeconds(1));
-		assertThat(lock).isNotNull();
-		assertThat(lock.sessionId()).isEqualTo("session-1");
-		assertThat(this.manager.heldLocks()).isOne();
-
-		assertThat(CompletableFuture.supplyAsync(() -> tryLock("session-1", Duration.ofMillis(50))).get()).isNull();
-
-		lock.release();
-		lock.release();
-		assertThat(this.manager.heldLocks()).isZero();
-		SessionLock again = CompletableFuture.supplyAsync(() -> tryLock("session-1", Duration.ofSeconds(5))).get();
-		assertThat(again).isNotNull();
-		again.close();
-		assertThat(this.manager.heldLocks()).isZero();
-	}
-
-	@Test
-	void waiterGetsTheLockWhenItIsReleased() throws Exception {
-		SessionLock lock = this.manager.tryLock("session-1", Duration.ofSeconds(1));
-		CountDownLatch waiting = new CountDownLatch(1);
-		CompletableFuture<SessionLock> waiter = CompletableFuture.supplyAsync(() -> {
-			waiting.countDown();
-			return tryLock("session-1", Duration.ofSeconds(30));
-		});
-		waiting.await();
-		lock.release();
-		SessionLock acquired = waiter.get(30, TimeUnit.SECONDS);
-		assertThat(acquired).isNotNull();
-		acquired.release();
-	}
-
-	@Test
-	void locksOfDifferentSlotsAreIndependentAndReleasedOnAnyThread() throws Exception {
-		String first = "a";
-		String second = "b";
-		assertThat(LockTable.slot(first)).isNotEqualTo(LockTable.slot(second));
-		SessionLock one = this.manager.tryLock(first, Duration.ofSeconds(1));
-		SessionLock two = this.manager.tryLock(second, Duration.ofSeconds(1));
-		assertThat(one).isNotNull();
-		assertThat(two).isNotNull();
-		assertThat(this.manager.heldLocks()).isEqualTo(2);
-		CompletableFuture.runAsync(one::release).get();
-		two.release();
-		assertThat(this.manager.heldLocks()).isZero();
-	}
-
-	@Test
-	void timeoutTooLongForNanosecondsWaitsWithoutLimit() throws Exception {
-		try (SessionLock lock = this.manager.tryLock("session-1", Duration.ofSeconds(Long.MAX_VALUE))) {
-			assertThat(lock).isNotNull();
-		}
-		assertThat(this.manager.heldLocks()).isZero();
 	}
 
 	@Test
@@ -130,15 +74,6 @@ class FileSessionLockManagerTests {
 				}
 			}).get()).isNull();
 			lock.release();
-		}
-	}
-
-	private SessionLock tryLock(String id, Duration timeout) {
-		try {
-			return this.manager.tryLock(id, timeout);
-		}
-		catch (InterruptedException ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 

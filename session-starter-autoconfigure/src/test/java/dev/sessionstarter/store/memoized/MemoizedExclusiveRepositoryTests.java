@@ -3,6 +3,7 @@ package dev.sessionstarter.store.memoized;
 import java.time.Clock;
 import java.time.Duration;
 
+import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.store.SessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MemoizedExclusiveRepositoryTests extends MemoizedValidateRepositoryTests {
 
-	private final InProcessLockManager locks = new InProcessLockManager();
+	private final MemorySessionLockManager locks = new MemorySessionLockManager();
 
 	@Override
 	protected SessionStore createStore(Clock clock) {
@@ -31,7 +32,7 @@ class MemoizedExclusiveRepositoryTests extends MemoizedValidateRepositoryTests {
 	protected void assertConsistent() {
 		super.assertConsistent();
 		for (String id : MemoizedTestSupport.ids(this.cache)) {
-			assertThat(this.locks.isLocked(id)).as("cached session %s is locked", id).isTrue();
+			assertThat(MemoizedTestSupport.isLocked(this.locks, id)).as("cached session %s is locked", id).isTrue();
 		}
 		assertThat(this.locks.heldLocks()).isEqualTo(this.cache.usage().sessions());
 	}

@@ -166,7 +166,7 @@ class MemoizedSessionStoreTests {
 
 	@Test
 	void exclusiveHoldsTheLockOfEveryCachedSessionSoAnotherProcessCannotTakeIt() throws Exception {
-		InProcessLockManager locks = new InProcessLockManager();
+		MemorySessionLockManager locks = new MemorySessionLockManager();
 		MemoizedSessionStore first = exclusive(locks, 100);
 		MemoizedSessionStore second = exclusive(locks, 100);
 		StoreSessionRepository one = repository(first);
@@ -181,17 +181,17 @@ class MemoizedSessionStoreTests {
 
 	@Test
 	void exclusiveReleasesTheLockWhenTheSessionIsDeleted() throws Exception {
-		InProcessLockManager locks = new InProcessLockManager();
+		MemorySessionLockManager locks = new MemorySessionLockManager();
 		StoreSessionRepository repository = repository(exclusive(locks, 100));
 		String id = saved(repository, "a", 1);
 		repository.deleteById(id);
-		assertThat(locks.isLocked(id)).isFalse();
+		assertThat(MemoizedTestSupport.isLocked(locks, id)).isFalse();
 		assertThat(locks.heldLocks()).isZero();
 	}
 
 	@Test
 	void exclusiveReleasesTheLockWhenTheSessionIsEvictedFromTheCache() {
-		InProcessLockManager locks = new InProcessLockManager();
+		MemorySessionLockManager locks = new MemorySessionLockManager();
 		MemoizedSessionStore store = exclusive(locks, 10);
 		StoreSessionRepository repository = repository(store);
 		List<String> ids = new ArrayList<>();
@@ -200,46 +200,46 @@ class MemoizedSessionStoreTests {
 			this.clock.advance(Duration.ofSeconds(1));
 		}
 		assertThat(locks.heldLocks()).isEqualTo(store.cacheStatistics().sessions()).isLessThanOrEqualTo(10);
-		assertThat(locks.isLocked(ids.get(0))).isFalse();
-		assertThat(locks.isLocked(ids.get(29))).isTrue();
+		assertThat(MemoizedTestSupport.isLocked(locks, ids.get(0))).isFalse();
+		assertThat(MemoizedTestSupport.isLocked(locks, ids.get(29))).isTrue();
 		StoredSession reloaded = repository.findById(ids.get(0));
 		assertThat((Integer) reloaded.getAttribute("n")).isZero();
 		reloaded.setLastAccessedTime(this.clock.instant());
 		repository.save(reloaded);
-		assertThat(locks.isLocked(ids.get(0))).isTrue();
+		assertThat(MemoizedTestSupport.isLocked(locks, ids.get(0))).isTrue();
 		assertThat(locks.heldLocks()).isEqualTo(store.cacheStatistics().sessions());
 	}
 
 	@Test
 	void exclusiveReleasesTheLockWhenTheSessionExpires() {
-		InProcessLockManager locks = new InProcessLockManager();
+		MemorySessionLockManager locks = new MemorySessionLockManager();
 		StoreSessionRepository repository = repository(exclusive(locks, 100));
 		String purged = saved(repository, "a", 1);
 		String accessed = saved(repository, "b", 2);
 		this.clock.advance(Duration.ofHours(1));
 		assertThat(repository.findById(accessed)).isNull();
-		assertThat(locks.isLocked(accessed)).isFalse();
+		assertThat(MemoizedTestSupport.isLocked(locks, accessed)).isFalse();
 		assertThat(repository.purgeExpiredSessions()).isOne();
-		assertThat(locks.isLocked(purged)).isFalse();
+		assertThat(MemoizedTestSupport.isLocked(locks, purged)).isFalse();
 		assertThat(locks.heldLocks()).isZero();
 	}
 
 	@Test
 	void exclusiveMovesTheLockWhenTheSessionIdChanges() {
-		InProcessLockManager locks = new InProcessLockManager();
+		MemorySessionLockManager locks = new MemorySessionLockManager();
 		StoreSessionRepository repository = repository(exclusive(locks, 100));
 		String id = saved(repository, "a", 1);
 		StoredSession session = repository.findById(id);
 		String newId = session.changeSessionId();
 		repository.save(session);
-		assertThat(locks.isLocked(id)).isFalse();
-		assertThat(locks.isLocked(newId)).isTrue();
+		assertThat(MemoizedTestSupport.isLocked(locks, id)).isFalse();
+		assertThat(MemoizedTestSupport.isLocked(locks, newId)).isTrue();
 		assertThat(locks.heldLocks()).isOne();
 	}
 
 	@Test
 	void closeReleasesEveryLockAndKeepsTheSessions() {
-		InProcessLockManager locks = new InProcessLockManager();
+		MemorySessionLockManager locks = new MemorySessionLockManager();
 		MemoizedSessionStore store = exclusive(locks, 100);
 		StoreSessionRepository repository = repository(store);
 		String id = saved(repository, "a", 1);
@@ -285,7 +285,7 @@ class MemoizedSessionStoreTests {
 			.withMessageContaining("exclusive");
 	}
 
-	private MemoizedSessionStore exclusive(InProcessLockManager locks, long maxSessions) {
+	private MemoizedSessionStore exclusive(MemorySessionLockManager locks, long maxSessions) {
 		MemoizedSessionStore store = new MemoizedSessionStore(this.delegate, cache(maxSessions), Coherence.EXCLUSIVE);
 		store.setLockManager(locks, Duration.ZERO);
 		return store;
