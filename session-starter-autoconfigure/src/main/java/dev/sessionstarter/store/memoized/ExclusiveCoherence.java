@@ -59,7 +59,10 @@ final class ExclusiveCoherence implements CoherenceStrategy {
 	@Override
 	public @Nullable Long version(String id) {
 		SessionRecord cached = this.cache.find(id);
-		return (cached != null) ? cached.version() : this.delegate.version(id);
+		if (cached != null) {
+			return cached.version();
+		}
+		return this.delegate.version(id);
 	}
 
 	/**
