@@ -46,6 +46,11 @@ public final class DaemonClient implements AutoCloseable {
 
 	private final long timeoutNanos;
 
+	/**
+	 * The shared token the pool's connections authenticate with, {@code null} if none.
+	 */
+	private final @Nullable String token;
+
 	private final DaemonConnectionPool pool;
 
 	private final LongAdder errors = new LongAdder();
@@ -68,7 +73,8 @@ public final class DaemonClient implements AutoCloseable {
 		this.address = address;
 		this.timeout = timeout;
 		this.timeoutNanos = timeout.toNanos();
-		this.pool = new DaemonConnectionPool(address, maxConnections, maxIdle, token);
+		this.token = token;
+		this.pool = new DaemonConnectionPool(address, maxConnections, maxIdle, this.token);
 	}
 
 	/**
