@@ -46,6 +46,9 @@ final class DaemonOptions {
 			  --purge-interval=<time>  time between the daemon's own purges of expired sessions
 			                           (default 15m); applications purge more often
 			                           (sessions.purge-interval, 6m) and publish the events
+			  --journal-size=<size>    most heap the sessions the daemon removed on its own may
+			                           take while they wait for the applications to read them
+			                           and publish their events (default a quarter of --max-size)
 			  --flush-interval=<time>  time between writes of changed sessions to the storage
 			                           directory (default 1s); a clean stop writes them all
 			  --lock-lease=<time>      longest a lock stays held without being released or its
@@ -75,6 +78,8 @@ final class DaemonOptions {
 	long maxBytes = DataSize.ofMegabytes(64).toBytes();
 
 	double reduceTo = 0.75;
+
+	private long journalBytes;
 
 	Duration purgeInterval = Duration.ofMinutes(15);
 
@@ -137,17 +142,27 @@ final class DaemonOptions {
 		options.listenOn = DaemonAddress.parse(positional.get(0));
 		if (positional.size() == 2) {
 			if (options.lockOnly) {
-				throw new IllegalArgumentException("A lock daemon (--lock) keeps no sessions and takes no <storage-dir>");
+				throw new IllegalArgumentException(
+						"A lock daemon (--lock) keeps no sessions and takes no <storage-dir>");
 			}
 			options.storageDir = Path.of(positional.get(1)).toAbsolutePath().normalize();
 		}
 		return options;
 	}
 
+	/**
+	 * Return the most the journal of removed sessions may take: {@code --journal-size}, or a
+	 * quarter of {@code --max-size}.
+	 */
+	long journalBytes() {
+		return (this.journalBytes > 0) ? this.journalBytes : this.maxBytes / 4;
+	}
+
 	private void set(String name, String value) {
 		switch (name) {
 			case "--max-size" -> this.maxBytes = size(name, value);
 			case "--reduce-to" -> this.reduceTo = fraction(name, value);
+			case "--journal-size" -> this.journalBytes = size(name, value);
 			case "--purge-interval" -> this.purgeInterval = duration(name, value);
 			case "--flush-interval" -> this.flushInterval = duration(name, value);
 			case "--lock-lease" -> this.lockLease = duration(name, value);
@@ -168,7 +183,8 @@ final class DaemonOptions {
 		catch (IllegalArgumentException ex) {
 			// reported below
 		}
-		throw new IllegalArgumentException(name + " must be a size greater than zero, such as 64MB, not '" + value + "'");
+		throw new IllegalArgumentException(
+				name + " must be a size greater than zero, such as 64MB, not '" + value + "'");
 	}
 
 	private static double fraction(String name, String value) {
@@ -225,7 +241,8 @@ final class DaemonOptions {
 		}
 		String token = lines.isEmpty() ? "" : lines.get(0).trim();
 		if (token.isEmpty()) {
-			throw new IllegalArgumentException("The token file " + file.toAbsolutePath() + " has no token on its first line");
+			throw new IllegalArgumentException(
+					"The token file " + file.toAbsolutePath() + " has no token on its first line");
 		}
 		return token;
 	}

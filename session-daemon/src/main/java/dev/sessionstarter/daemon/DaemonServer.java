@@ -178,7 +178,8 @@ final class DaemonServer {
 
 	private void refuse(SocketChannel channel) {
 		try (channel) {
-			Frames.write(channel, RequestHandler.error("Too many connections (the limit is " + this.maxConnections + ")"));
+			Frames.write(channel,
+					RequestHandler.error("Too many connections (the limit is " + this.maxConnections + ")"));
 		}
 		catch (IOException ex) {
 			// the client is gone anyway

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -35,7 +36,15 @@ final class RequestHandler {
 	 */
 	static final long MAX_RECORD_BYTES = Frames.MAX_FRAME_BYTES - 1;
 
+	/**
+	 * The most the notices of one {@code REMOVALS} answer may take: a frame less the status
+	 * byte, the journal id, cursor, missed count, notice count and the flag that ends it.
+	 */
+	private static final long REMOVALS_BUDGET = Frames.MAX_FRAME_BYTES - 1 - 8 - 8 - 8 - 4 - 1;
+
 	private final @Nullable MemorySessionStore store;
+
+	private final @Nullable RemovalJournal journal;
 
 	private final @Nullable SessionFiles files;
 
@@ -54,11 +63,15 @@ final class RequestHandler {
 	/**
 	 * Create the state.
 	 * @param store the sessions, or {@code null} for a lock-only daemon
+	 * @param journal where the sessions the store removes on its own are noted for the
+	 * clients, or {@code null} for a lock-only daemon
 	 * @param files the storage directory, or {@code null} if there is none
 	 * @param locks the locks
 	 */
-	RequestHandler(@Nullable MemorySessionStore store, @Nullable SessionFiles files, LockTable locks) {
+	RequestHandler(@Nullable MemorySessionStore store, @Nullable RemovalJournal journal, @Nullable SessionFiles files,
+			LockTable locks) {
 		this.store = store;
+		this.journal = journal;
 		this.files = files;
 		this.locks = locks;
 		if (store != null) {
@@ -73,13 +86,16 @@ final class RequestHandler {
 		if (collector != null) {
 			collector.add(new Removal(record, cause));
 		}
+		else if (this.journal != null) {
+			this.journal.add(record, cause, System.currentTimeMillis());
+		}
 	}
 
 	/**
-	 * Run a purge or reduce and answer with what it removed, so the client that asked can
-	 * publish its events: the count, then each removal's cause and record.
+	 * Run an operation a client asked for and return what it removed, which that client
+	 * reports itself: those removals are not noted in the journal.
 	 */
-	private WireOutput removing(Supplier<Integer> operation) {
+	private <T> List<Removal> collecting(Supplier<T> operation) {
 		List<Removal> collected = new ArrayList<>();
 		this.removals.set(collected);
 		try {
@@ -88,12 +104,47 @@ final class RequestHandler {
 		finally {
 			this.removals.remove();
 		}
+		return collected;
+	}
+
+	/**
+	 * Run a purge or reduce and answer with what it removed, so the client that asked can
+	 * publish its events: the count, then each removal's cause and record.
+	 */
+	private WireOutput removing(Supplier<Integer> operation) {
+		List<Removal> collected = collecting(operation);
 		WireOutput response = WireOutput.frame(Opcodes.OK).writeInt(collected.size());
-		for (Removal removal : collected) {
-			response.writeByte((removal.cause() == RemovalCause.EXPIRED) ? Opcodes.REMOVED_EXPIRED : Opcodes.REMOVED_EVICTED);
-			WireCodec.writeRecord(response, removal.record());
-		}
+		collected.forEach((removal) -> writeRemoval(response, removal.record(), removal.cause()));
 		return response;
+	}
+
+	private static void writeRemoval(WireOutput response, SessionRecord record, RemovalCause cause) {
+		response.writeByte((cause == RemovalCause.EXPIRED) ? Opcodes.REMOVED_EXPIRED : Opcodes.REMOVED_EVICTED);
+		WireCodec.writeRecord(response, record);
+	}
+
+	/**
+	 * Answer {@code REMOVALS}: the journal's id, the client's new cursor, how many notices it
+	 * missed, the notices that fit in one frame (as a purge answers them), and whether more wait.
+	 */
+	private WireOutput removals(RemovalJournal journal, WireInput request) throws ProtocolException {
+		int version = request.readInt();
+		long journalId = request.readLong();
+		long after = request.readLong();
+		long since = request.readLong();
+		request.requireEnd();
+		if (version != Opcodes.REMOVALS_VERSION) {
+			return error("REMOVALS version " + version + " is not supported; this daemon speaks version "
+					+ Opcodes.REMOVALS_VERSION);
+		}
+		RemovalJournal.Page page = journal.read(journalId, after, since, REMOVALS_BUDGET);
+		WireOutput response = WireOutput.frame(Opcodes.OK)
+			.writeLong(journal.id())
+			.writeLong(page.cursor())
+			.writeLong(page.missed())
+			.writeInt(page.notices().size());
+		page.notices().forEach((notice) -> writeRemoval(response, notice.record(), notice.cause()));
+		return response.writeBoolean(page.more());
 	}
 
 	AtomicInteger connections() {
@@ -190,9 +241,8 @@ final class RequestHandler {
 				String id = WireCodec.readId(request);
 				Instant now = Instant.ofEpochMilli(request.readLong());
 				request.requireEnd();
-				SessionRecord record = store.find(id);
-				boolean removed = record != null && record.isExpired(now) && store.deleteIfExpired(id, now);
-				return record(removed ? record : null);
+				List<Removal> removed = collecting(() -> store.deleteIfExpired(id, now));
+				return record(removed.isEmpty() ? null : removed.get(0).record());
 			}
 			case Opcodes.FIND_BY_PRINCIPAL -> {
 				String principalName = request.readRequiredString();
@@ -210,6 +260,9 @@ final class RequestHandler {
 			case Opcodes.REDUCE -> {
 				request.requireEnd();
 				return removing(store::reduce);
+			}
+			case Opcodes.REMOVALS -> {
+				return removals(Objects.requireNonNull(this.journal), request);
 			}
 			default -> {
 				return error("Unknown operation " + Opcodes.requestName(opcode));

@@ -43,7 +43,8 @@ public final class SessionDaemon {
 		this.files = (this.store != null && options.storageDir != null)
 				? new SessionFiles(options.storageDir, this.store) : null;
 		LockTable locks = new LockTable(options.lockLease);
-		RequestHandler handler = new RequestHandler(this.store, this.files, locks);
+		RemovalJournal journal = (this.store != null) ? new RemovalJournal(options.journalBytes()) : null;
+		RequestHandler handler = new RequestHandler(this.store, journal, this.files, locks);
 		this.server = new DaemonServer(Objects.requireNonNull(options.listenOn), handler, locks,
 				options.maxConnections, options.frameTimeout, options.token);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -105,7 +106,8 @@ public final class SessionDaemon {
 		long heap = Runtime.getRuntime().maxMemory();
 		if (store != null && heap != Long.MAX_VALUE && this.options.maxBytes > heap / 3 * 2) {
 			log("WARN", "--max-size is " + this.options.maxBytes + " bytes but the heap may only grow to " + heap
-					+ " bytes; give the JVM a heap of at least 1.5 times --max-size (-Xmx) so eviction runs before the heap is full");
+					+ " bytes; give the JVM a heap of at least 1.5 times --max-size (-Xmx) so eviction runs"
+					+ " before the heap is full");
 		}
 		DaemonAddress address = Objects.requireNonNull(this.options.listenOn);
 		log("INFO", "session-daemon listening on " + address + " (pid " + ProcessHandle.current().pid() + ", "

@@ -2,12 +2,7 @@ package dev.sessionstarter.daemon.client;
 
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
@@ -17,8 +12,6 @@ import org.springframework.util.Assert;
 import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.daemon.protocol.DaemonStats;
-import dev.sessionstarter.daemon.protocol.FrameReader;
-import dev.sessionstarter.daemon.protocol.Frames;
 import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.daemon.protocol.ProtocolException;
 import dev.sessionstarter.daemon.protocol.WireCodec;
@@ -26,7 +19,7 @@ import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
 
 /**
- * A pool of connections to one session daemon, and the calls made over them.
+ * The calls to one session daemon, made over the connections of a {@link DaemonConnectionPool}.
  *
  * <p>No call can hang: each has a deadline (the client timeout) that covers waiting for a
  * pooled connection, connecting, writing the request and reading the answer; a
@@ -53,25 +46,14 @@ public final class DaemonClient implements AutoCloseable {
 
 	private final long timeoutNanos;
 
+	/**
+	 * The shared token the pool's connections authenticate with, {@code null} if none.
+	 */
 	private final @Nullable String token;
 
-	private final Semaphore permits;
-
-	private final int maxConnections;
-
-	private final int maxIdle;
-
-	private final LinkedBlockingDeque<Connection> idle = new LinkedBlockingDeque<>();
-
-	private final ChannelWatchdog watchdog;
+	private final DaemonConnectionPool pool;
 
 	private final LongAdder errors = new LongAdder();
-
-	private final LongAdder connects = new LongAdder();
-
-	private final AtomicInteger open = new AtomicInteger();
-
-	private volatile boolean closed;
 
 	/**
 	 * Create a client; it connects on the first call.
@@ -92,10 +74,7 @@ public final class DaemonClient implements AutoCloseable {
 		this.timeout = timeout;
 		this.timeoutNanos = timeout.toNanos();
 		this.token = token;
-		this.permits = new Semaphore(maxConnections, true);
-		this.maxConnections = maxConnections;
-		this.maxIdle = maxIdle;
-		this.watchdog = new ChannelWatchdog("session-daemon-client-deadlines", Duration.ofMillis(10));
+		this.pool = new DaemonConnectionPool(address, maxConnections, maxIdle, this.token);
 	}
 
 	/**
@@ -131,26 +110,54 @@ public final class DaemonClient implements AutoCloseable {
 	 */
 	public <T> T call(WireOutput request, ResponseHandler<T> handler) {
 		long deadline = System.nanoTime() + this.timeoutNanos;
+		Answer<T> answer;
+		try {
+			answer = exchange(request, deadline, deadline, handler);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw failure(request.opcode(), null, ex);
+		}
+		release(answer.connection(), true);
+		return answer.value();
+	}
+
+	/**
+	 * Send one request on a pooled connection and read its answer by a deadline, retrying once
+	 * on a fresh connection when a reused one failed before anything was read. On success the
+	 * connection stays borrowed, so that a caller can keep it (a held lock lives as long as its
+	 * connection): give it back with {@link #release}.
+	 * @param <T> the result type
+	 * @param request the request frame
+	 * @param waitDeadline until when to wait for a free connection, a {@link System#nanoTime()} value
+	 * @param deadline until when connecting and the exchange may take, a {@link System#nanoTime()} value
+	 * @param handler reads the answer
+	 * @return the handler's result and the connection it came on
+	 * @throws InterruptedException if interrupted while waiting for a connection or the answer
+	 * @throws DaemonUnavailableException if the daemon cannot be reached or does not answer in time
+	 */
+	<T> Answer<T> exchange(WireOutput request, long waitDeadline, long deadline, ResponseHandler<T> handler)
+			throws InterruptedException {
 		byte opcode = request.opcode();
 		for (int attempt = 0;; attempt++) {
-			Connection connection;
-			try {
-				connection = acquire(deadline, deadline, opcode);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw failure(opcode, null, ex);
-			}
+			DaemonConnection connection = borrow(waitDeadline, deadline, opcode);
+			boolean kept = false;
 			boolean healthy = false;
 			try {
-				T result = exchange(connection, request, deadline, handler);
-				healthy = true;
-				return result;
+				T value = connection.exchange(request, deadline, handler);
+				kept = true;
+				return new Answer<>(value, connection);
+			}
+			catch (ClosedByInterruptException ex) {
+				Thread.interrupted();
+				InterruptedException interrupted = new InterruptedException(
+						"Interrupted while waiting for the session daemon at " + this.address + " to answer "
+								+ Opcodes.requestName(opcode));
+				interrupted.initCause(ex);
+				throw interrupted;
 			}
 			catch (IOException ex) {
-				if (attempt == 0 && connection.reused && !connection.guard.fired() && !connection.answered
-						&& !(ex instanceof ProtocolException) && !(ex instanceof ClosedByInterruptException)
-						&& System.nanoTime() - deadline < 0) {
+				if (attempt == 0 && worthRetrying(connection, ex, deadline)) {
 					continue;
 				}
 				throw failure(opcode, connection, ex);
@@ -160,148 +167,49 @@ public final class DaemonClient implements AutoCloseable {
 				throw ex;
 			}
 			finally {
-				release(connection, healthy);
+				if (!kept) {
+					release(connection, healthy);
+				}
 			}
 		}
 	}
 
 	/**
-	 * Take a connection for calls of one's own, such as a held lock that lives as long as its
-	 * connection. Give it back with {@link #release}.
-	 * @param waitDeadline until when to wait for a free connection, a {@link System#nanoTime()} value
-	 * @param connectDeadline until when connecting may take, a {@link System#nanoTime()} value
-	 * @param opcode the operation it is for, for messages
-	 * @return a connected, authenticated connection
-	 * @throws InterruptedException if interrupted while waiting for a connection
-	 * @throws DaemonUnavailableException if none can be had by the deadline
+	 * Whether a failed exchange is worth one more try on a fresh connection: it failed on a
+	 * reused connection before any answer, not by the deadline nor as a malformed answer.
 	 */
-	Connection acquire(long waitDeadline, long connectDeadline, byte opcode) throws InterruptedException {
-		if (this.closed) {
-			throw new IllegalStateException("The client of the session daemon at " + this.address + " is closed");
-		}
-		if (!this.permits.tryAcquire(Math.max(0, waitDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-			throw failure(opcode, null, new IOException("all " + this.maxConnections
-					+ " connections are busy and none became free in time"));
-		}
-		Connection connection = this.idle.pollFirst();
-		if (connection != null) {
-			connection.reused = true;
-			connection.answered = false;
-			return connection;
-		}
+	private static boolean worthRetrying(DaemonConnection connection, IOException ex, long deadline) {
+		return connection.reused && !connection.guard.fired() && !connection.answered
+				&& !(ex instanceof ProtocolException) && System.nanoTime() - deadline < 0;
+	}
+
+	private DaemonConnection borrow(long waitDeadline, long connectDeadline, byte opcode)
+			throws InterruptedException {
 		try {
-			return connect(connectDeadline);
+			return this.pool.borrow(waitDeadline, connectDeadline);
 		}
 		catch (IOException ex) {
-			this.permits.release();
 			throw failure(opcode, null, ex);
-		}
-		catch (RuntimeException ex) {
-			this.permits.release();
-			throw ex;
-		}
-	}
-
-	private Connection connect(long deadline) throws IOException {
-		SocketChannel channel = this.address.openChannel();
-		Connection connection = new Connection(channel, this.watchdog.guard(channel));
-		this.open.incrementAndGet();
-		boolean connected = false;
-		try {
-			connection.guard.armAt(deadline);
-			channel.connect(this.address.socketAddress());
-			if (this.token != null) {
-				exchange(connection, WireOutput.frame(Opcodes.AUTH).writeString(this.token), deadline,
-						(status, payload) -> {
-							if (status == Opcodes.DENIED) {
-								throw new ProtocolException("the daemon rejected the token");
-							}
-							expect(Opcodes.OK, status, payload, Opcodes.AUTH);
-							return null;
-						});
-			}
-			connection.guard.disarm();
-			this.connects.increment();
-			connected = true;
-			return connection;
-		}
-		finally {
-			if (!connected) {
-				connection.close();
-			}
 		}
 	}
 
 	/**
-	 * Give back a connection taken with {@link #acquire}.
+	 * Give back a connection that {@link #exchange} left borrowed.
 	 * @param connection the connection
 	 * @param healthy whether it can be used again; if not it is closed, and so are the idle ones
 	 */
-	void release(Connection connection, boolean healthy) {
-		try {
-			if (healthy && !this.closed && this.idle.size() < this.maxIdle) {
-				this.idle.offerFirst(connection);
-				if (this.closed) {
-					closeIdle();
-				}
-			}
-			else {
-				connection.close();
-				if (!healthy) {
-					closeIdle();
-				}
-			}
-		}
-		finally {
-			this.permits.release();
-		}
-	}
-
-	/**
-	 * Send one request on a connection and read its answer by a deadline.
-	 * @param <T> the result type
-	 * @param connection the connection
-	 * @param request the request
-	 * @param deadline the deadline, a {@link System#nanoTime()} value
-	 * @param handler reads the answer
-	 * @return the handler's result
-	 * @throws IOException if the exchange fails or the deadline passes
-	 */
-	<T> T exchange(Connection connection, WireOutput request, long deadline, ResponseHandler<T> handler)
-			throws IOException {
-		connection.guard.armAt(deadline);
-		try {
-			Frames.write(connection.channel, request);
-			WireInput response = connection.reader.read(connection.channel);
-			if (response == null) {
-				throw new IOException("the daemon closed the connection");
-			}
-			connection.answered = true;
-			connection.guard.disarm();
-			byte status = response.readByte();
-			T result = handler.handle(status, response);
-			response.requireEnd();
-			return result;
-		}
-		catch (IOException ex) {
-			if (connection.guard.fired()) {
-				throw new DeadlineException(ex);
-			}
-			throw ex;
-		}
-		finally {
-			connection.guard.disarm();
-		}
+	void release(DaemonConnection connection, boolean healthy) {
+		this.pool.giveBack(connection, healthy);
 	}
 
 	/**
 	 * Build the exception for a failed call, count it, and name what failed.
 	 */
-	DaemonUnavailableException failure(byte opcode, @Nullable Connection connection, Exception cause) {
+	DaemonUnavailableException failure(byte opcode, @Nullable DaemonConnection connection, Exception cause) {
 		this.errors.increment();
 		String operation = Opcodes.requestName(opcode);
 		String message;
-		if (cause instanceof DeadlineException || (connection != null && connection.guard.fired())) {
+		if (cause instanceof DaemonConnection.DeadlineException || (connection != null && connection.guard.fired())) {
 			message = "Session daemon at " + this.address + " did not answer " + operation + " within "
 					+ this.timeout.toMillis() + "ms";
 		}
@@ -313,13 +221,6 @@ public final class DaemonClient implements AutoCloseable {
 					+ cause.getMessage() + ")";
 		}
 		return new DaemonUnavailableException(this.address, message, cause);
-	}
-
-	private void closeIdle() {
-		Connection connection;
-		while ((connection = this.idle.pollFirst()) != null) {
-			connection.close();
-		}
 	}
 
 	/**
@@ -372,7 +273,7 @@ public final class DaemonClient implements AutoCloseable {
 	 * @return the connections made
 	 */
 	public long getConnectCount() {
-		return this.connects.sum();
+		return this.pool.connectCount();
 	}
 
 	/**
@@ -380,7 +281,7 @@ public final class DaemonClient implements AutoCloseable {
 	 * @return the open connections
 	 */
 	public int getOpenConnections() {
-		return this.open.get();
+		return this.pool.openConnections();
 	}
 
 	/**
@@ -388,9 +289,7 @@ public final class DaemonClient implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		this.closed = true;
-		closeIdle();
-		this.watchdog.close();
+		this.pool.close();
 	}
 
 	/**
@@ -412,53 +311,12 @@ public final class DaemonClient implements AutoCloseable {
 	}
 
 	/**
-	 * One connection: its channel, its frame reader and its deadline guard.
+	 * An answer, and the connection it came on, still borrowed.
+	 * @param <T> the result type
+	 * @param value what the response handler returned
+	 * @param connection the connection
 	 */
-	final class Connection {
-
-		final SocketChannel channel;
-
-		final FrameReader reader = new FrameReader();
-
-		final ChannelWatchdog.Guard guard;
-
-		boolean reused;
-
-		boolean answered;
-
-		private boolean closed;
-
-		Connection(SocketChannel channel, ChannelWatchdog.Guard guard) {
-			this.channel = channel;
-			this.guard = guard;
-		}
-
-		void close() {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
-			this.guard.release();
-			DaemonClient.this.open.decrementAndGet();
-			try {
-				this.channel.close();
-			}
-			catch (IOException ex) {
-				// nothing more to release
-			}
-		}
-
-	}
-
-	/**
-	 * A channel closed by the watchdog because a call ran past its deadline.
-	 */
-	static final class DeadlineException extends IOException {
-
-		DeadlineException(IOException cause) {
-			super("deadline passed", cause);
-		}
-
+	record Answer<T>(T value, DaemonConnection connection) {
 	}
 
 }

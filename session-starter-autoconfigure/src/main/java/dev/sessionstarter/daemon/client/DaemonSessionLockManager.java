@@ -1,7 +1,6 @@
 package dev.sessionstarter.daemon.client;
 
 import java.io.IOException;
-import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,46 +86,22 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 			.writeString(sessionId)
 			.writeLong(TimeUnit.NANOSECONDS.toMillis(waitNanos))
 			.writeLong(this.lease.toMillis());
-		for (int attempt = 0;; attempt++) {
-			DaemonClient.Connection connection = this.client.acquire(start + waitNanos, deadline, Opcodes.LOCK);
-			boolean keep = false;
-			boolean healthy = false;
-			try {
-				Long token = this.client.exchange(connection, request, deadline, (status, payload) -> {
+		DaemonClient.Answer<Long> answer = this.client.exchange(request, start + waitNanos, deadline,
+				(status, payload) -> {
 					if (status == Opcodes.TIMEOUT) {
 						return null;
 					}
 					DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.LOCK);
 					return payload.readLong();
 				});
-				healthy = true;
-				if (token == null) {
-					return null;
-				}
-				keep = true;
-				this.held.incrementAndGet();
-				return new ReleaseOnceLock(sessionId, () -> unlock(sessionId, token, connection));
-			}
-			catch (ClosedByInterruptException ex) {
-				Thread.interrupted();
-				throw new InterruptedException("Interrupted while waiting for the lock on a session");
-			}
-			catch (IOException ex) {
-				if (attempt == 0 && connection.reused && !connection.answered && !connection.guard.fired()) {
-					continue;
-				}
-				throw this.client.failure(Opcodes.LOCK, connection, ex);
-			}
-			catch (RuntimeException ex) {
-				healthy = connection.answered;
-				throw ex;
-			}
-			finally {
-				if (!keep) {
-					this.client.release(connection, healthy);
-				}
-			}
+		Long token = answer.value();
+		DaemonConnection connection = answer.connection();
+		if (token == null) {
+			this.client.release(connection, true);
+			return null;
 		}
+		this.held.incrementAndGet();
+		return new ReleaseOnceLock(sessionId, () -> unlock(sessionId, token, connection));
 	}
 
 	@Override
@@ -138,11 +113,11 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 	 * Release a lock held in the daemon through a connection. If the daemon cannot be told, the
 	 * connection is closed instead, which releases the lock in the daemon all the same.
 	 */
-	private void unlock(String sessionId, long token, DaemonClient.Connection connection) {
+	private void unlock(String sessionId, long token, DaemonConnection connection) {
 		this.held.decrementAndGet();
 		boolean healthy = false;
 		try {
-			this.client.exchange(connection, WireOutput.frame(Opcodes.UNLOCK).writeString(sessionId).writeLong(token),
+			connection.exchange(WireOutput.frame(Opcodes.UNLOCK).writeString(sessionId).writeLong(token),
 					System.nanoTime() + this.client.getTimeout().toNanos(), (status, payload) -> {
 						if (status == Opcodes.NOT_FOUND) {
 							logger.warn("The lock on session " + sessionId

@@ -35,9 +35,13 @@ import dev.sessionstarter.store.StoreUsage;
  * repository publishes their {@code SessionExpiredEvent}s), as are sessions found expired on
  * access ({@link #deleteIfExpired}) and those {@link #reduce()} evicts. The daemon also purges
  * on its own, less often ({@code --purge-interval}, 15 minutes by default: a backstop for when
- * no application runs), and evicts when a save takes it over its bound; sessions it removes
- * that way are reported to no application, so no event is published for them. {@link #usage()} keeps the last known figures for a second after the
- * daemon failed to answer, so meters do not wait on a daemon that is away.
+ * no application runs), and evicts when a save takes it over its bound; it notes the sessions
+ * it removes that way in a bounded journal, and {@link #purgeExpired(Instant)} then reads the
+ * ones not read yet ({@link DaemonRemovalFeed}) and reports them too, so every application
+ * that shares the daemon publishes their events once, at its next purge.
+ *
+ * <p>{@link #usage()} keeps the last known figures for a second after the daemon failed to
+ * answer, so meters do not wait on a daemon that is away.
  *
  * <p>Every method except {@link #usage()} throws {@link DaemonUnavailableException} when the
  * daemon does not answer within the client's timeout. A change larger than a frame (16 MiB) is
@@ -48,6 +52,8 @@ public final class DaemonSessionStore implements SessionStore {
 	private static final long FAILURE_BACKOFF_NANOS = 1_000_000_000L;
 
 	private final DaemonClient client;
+
+	private final DaemonRemovalFeed removalFeed;
 
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
@@ -62,6 +68,7 @@ public final class DaemonSessionStore implements SessionStore {
 	public DaemonSessionStore(DaemonClient client) {
 		Assert.notNull(client, "'client' must not be null");
 		this.client = client;
+		this.removalFeed = new DaemonRemovalFeed(client);
 	}
 
 	@Override
@@ -160,15 +167,16 @@ public final class DaemonSessionStore implements SessionStore {
 	}
 
 	/**
-	 * Ask the daemon to purge expired sessions now, and report each it removed to the removal
-	 * listener.
+	 * Ask the daemon to purge expired sessions now, then read the sessions it removed on its
+	 * own since the last time (its purge, eviction), and report each to the removal listener.
 	 * @param now the current time
-	 * @return the number the daemon removed
+	 * @return the number of expired sessions reported
 	 */
 	@Override
 	public int purgeExpired(Instant now) {
-		return report(this.client.call(WireOutput.frame(Opcodes.PURGE).writeLong(now.toEpochMilli()),
+		int purged = report(this.client.call(WireOutput.frame(Opcodes.PURGE).writeLong(now.toEpochMilli()),
 				(status, payload) -> removals(status, payload, Opcodes.PURGE)), RemovalCause.EXPIRED);
+		return purged + this.removalFeed.read((removals) -> report(removals, RemovalCause.EXPIRED));
 	}
 
 	/**
@@ -182,21 +190,15 @@ public final class DaemonSessionStore implements SessionStore {
 				(status, payload) -> removals(status, payload, Opcodes.REDUCE)), RemovalCause.EVICTED);
 	}
 
-	private static List<Removal> removals(byte status, WireInput payload, byte opcode) throws ProtocolException {
+	private static List<DaemonRemovalFeed.Removal> removals(byte status, WireInput payload, byte opcode)
+			throws ProtocolException {
 		DaemonClient.expect(Opcodes.OK, status, payload, opcode);
-		int count = payload.readCount(1);
-		List<Removal> removals = new ArrayList<>(count);
-		for (int i = 0; i < count; i++) {
-			RemovalCause cause = (payload.readByte() == Opcodes.REMOVED_EVICTED) ? RemovalCause.EVICTED
-					: RemovalCause.EXPIRED;
-			removals.add(new Removal(WireCodec.readRecord(payload), cause));
-		}
-		return removals;
+		return DaemonRemovalFeed.readRemovals(payload);
 	}
 
-	private int report(List<Removal> removals, RemovalCause counted) {
+	private int report(List<DaemonRemovalFeed.Removal> removals, RemovalCause counted) {
 		int count = 0;
-		for (Removal removal : removals) {
+		for (DaemonRemovalFeed.Removal removal : removals) {
 			this.removalListener.removed(removal.record(), removal.cause());
 			count += (removal.cause() == counted) ? 1 : 0;
 		}
@@ -236,9 +238,6 @@ public final class DaemonSessionStore implements SessionStore {
 		}
 		DaemonClient.expect(Opcodes.OK, status, payload, opcode);
 		return WireCodec.readRecord(payload);
-	}
-
-	private record Removal(SessionRecord record, RemovalCause cause) {
 	}
 
 	@Override

@@ -39,6 +39,15 @@ public final class Opcodes {
 	/** Request: the version of a stored session, the cheap check of a cached copy. */
 	public static final byte VERSION = 0x17;
 
+	/**
+	 * Request: the sessions the daemon removed on its own since a cursor (protocol version 2;
+	 * a version 1 daemon answers it with {@link #ERROR}, an unknown operation).
+	 */
+	public static final byte REMOVALS = 0x18;
+
+	/** The version of the {@link #REMOVALS} request and answer, the first field of the request. */
+	public static final int REMOVALS_VERSION = 1;
+
 	/** Request: acquire the exclusive lock on a session id, waiting at most a given time. */
 	public static final byte LOCK = 0x20;
 
@@ -63,10 +72,10 @@ public final class Opcodes {
 	/** Response: the token is missing or wrong; the daemon closes the connection. */
 	public static final byte DENIED = 0x05;
 
-	/** In a {@link #PURGE} or {@link #REDUCE} answer: the record that follows expired. */
+	/** In a {@link #PURGE}, {@link #REDUCE} or {@link #REMOVALS} answer: the record that follows expired. */
 	public static final byte REMOVED_EXPIRED = 0;
 
-	/** In a {@link #PURGE} or {@link #REDUCE} answer: the record that follows was evicted. */
+	/** In a {@link #PURGE}, {@link #REDUCE} or {@link #REMOVALS} answer: the record that follows was evicted. */
 	public static final byte REMOVED_EVICTED = 1;
 
 	private Opcodes() {
@@ -90,6 +99,7 @@ public final class Opcodes {
 			case PURGE -> "PURGE";
 			case REDUCE -> "REDUCE";
 			case VERSION -> "VERSION";
+			case REMOVALS -> "REMOVALS";
 			case LOCK -> "LOCK";
 			case UNLOCK -> "UNLOCK";
 			default -> String.format("0x%02x", opcode);

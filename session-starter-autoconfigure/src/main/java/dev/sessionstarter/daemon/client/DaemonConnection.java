@@ -1,0 +1,109 @@
+package dev.sessionstarter.daemon.client;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+
+import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
+import dev.sessionstarter.daemon.protocol.FrameReader;
+import dev.sessionstarter.daemon.protocol.Frames;
+import dev.sessionstarter.daemon.protocol.WireInput;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+
+/**
+ * One connection to the daemon: its channel, its frame reader and the guard that closes the
+ * channel when an exchange runs past its deadline. Used by one thread at a time: the one that
+ * borrowed it from its {@link DaemonConnectionPool}.
+ */
+final class DaemonConnection {
+
+	final SocketChannel channel;
+
+	final ChannelWatchdog.Guard guard;
+
+	private final FrameReader reader = new FrameReader();
+
+	private final Runnable onClose;
+
+	/**
+	 * Whether it was taken from the idle connections rather than opened for this call.
+	 */
+	boolean reused;
+
+	/**
+	 * Whether the daemon answered the last request sent on it.
+	 */
+	boolean answered;
+
+	private boolean closed;
+
+	DaemonConnection(SocketChannel channel, ChannelWatchdog.Guard guard, Runnable onClose) {
+		this.channel = channel;
+		this.guard = guard;
+		this.onClose = onClose;
+	}
+
+	/**
+	 * Send one request and read its answer by a deadline.
+	 * @param <T> the result type
+	 * @param request the request
+	 * @param deadline the deadline, a {@link System#nanoTime()} value
+	 * @param handler reads the answer
+	 * @return the handler's result
+	 * @throws IOException if the exchange fails, a {@link DeadlineException} if the deadline passed
+	 */
+	<T> T exchange(WireOutput request, long deadline, DaemonClient.ResponseHandler<T> handler) throws IOException {
+		this.guard.armAt(deadline);
+		try {
+			Frames.write(this.channel, request);
+			WireInput response = this.reader.read(this.channel);
+			if (response == null) {
+				throw new IOException("the daemon closed the connection");
+			}
+			this.answered = true;
+			this.guard.disarm();
+			byte status = response.readByte();
+			T result = handler.handle(status, response);
+			response.requireEnd();
+			return result;
+		}
+		catch (IOException ex) {
+			if (this.guard.fired()) {
+				throw new DeadlineException(ex);
+			}
+			throw ex;
+		}
+		finally {
+			this.guard.disarm();
+		}
+	}
+
+	/**
+	 * Close the channel, once.
+	 */
+	void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.guard.release();
+		this.onClose.run();
+		try {
+			this.channel.close();
+		}
+		catch (IOException ex) {
+			// nothing more to release
+		}
+	}
+
+	/**
+	 * A channel closed by the watchdog because an exchange ran past its deadline.
+	 */
+	static final class DeadlineException extends IOException {
+
+		DeadlineException(IOException cause) {
+			super("deadline passed", cause);
+		}
+
+	}
+
+}

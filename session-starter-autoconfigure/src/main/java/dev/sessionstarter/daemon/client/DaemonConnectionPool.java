@@ -1,0 +1,182 @@
+package dev.sessionstarter.daemon.client;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
+import dev.sessionstarter.daemon.protocol.DaemonAddress;
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.ProtocolException;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+
+/**
+ * The connections of a {@link DaemonClient} to one daemon: opened (and authenticated) when
+ * needed, at most {@code maxConnections} at once, at most {@code maxIdle} kept open between
+ * calls. A connection given back unhealthy is closed together with the idle ones (they predate
+ * a daemon restart, most likely), so the next borrow connects again. Thread-safe.
+ */
+final class DaemonConnectionPool implements AutoCloseable {
+
+	private final DaemonAddress address;
+
+	private final @Nullable String token;
+
+	private final Semaphore permits;
+
+	private final int maxConnections;
+
+	private final int maxIdle;
+
+	private final LinkedBlockingDeque<DaemonConnection> idle = new LinkedBlockingDeque<>();
+
+	private final ChannelWatchdog watchdog;
+
+	private final LongAdder connects = new LongAdder();
+
+	private final AtomicInteger open = new AtomicInteger();
+
+	private volatile boolean closed;
+
+	DaemonConnectionPool(DaemonAddress address, int maxConnections, int maxIdle, @Nullable String token) {
+		this.address = address;
+		this.token = token;
+		this.permits = new Semaphore(maxConnections, true);
+		this.maxConnections = maxConnections;
+		this.maxIdle = maxIdle;
+		this.watchdog = new ChannelWatchdog("session-daemon-client-deadlines", Duration.ofMillis(10));
+	}
+
+	/**
+	 * Borrow a connection: an idle one, or a new one, connected and authenticated. Give it
+	 * back with {@link #giveBack}.
+	 * @param waitDeadline until when to wait for a free connection, a {@link System#nanoTime()} value
+	 * @param connectDeadline until when connecting may take, a {@link System#nanoTime()} value
+	 * @return the connection
+	 * @throws InterruptedException if interrupted while waiting for a connection
+	 * @throws IOException if none became free in time, or connecting failed
+	 * @throws IllegalStateException if the pool is closed
+	 */
+	DaemonConnection borrow(long waitDeadline, long connectDeadline) throws InterruptedException, IOException {
+		if (this.closed) {
+			throw new IllegalStateException("The client of the session daemon at " + this.address + " is closed");
+		}
+		if (!this.permits.tryAcquire(Math.max(0, waitDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+			throw new IOException(
+					"all " + this.maxConnections + " connections are busy and none became free in time");
+		}
+		DaemonConnection connection = this.idle.pollFirst();
+		if (connection != null) {
+			connection.reused = true;
+			connection.answered = false;
+			return connection;
+		}
+		try {
+			return connect(connectDeadline);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.permits.release();
+			throw ex;
+		}
+	}
+
+	private DaemonConnection connect(long deadline) throws IOException {
+		SocketChannel channel = this.address.openChannel();
+		DaemonConnection connection = new DaemonConnection(channel, this.watchdog.guard(channel),
+				this.open::decrementAndGet);
+		this.open.incrementAndGet();
+		boolean connected = false;
+		try {
+			connection.guard.armAt(deadline);
+			channel.connect(this.address.socketAddress());
+			if (this.token != null) {
+				authenticate(connection, this.token, deadline);
+			}
+			connection.guard.disarm();
+			this.connects.increment();
+			connected = true;
+			return connection;
+		}
+		finally {
+			if (!connected) {
+				connection.close();
+			}
+		}
+	}
+
+	private static void authenticate(DaemonConnection connection, String token, long deadline) throws IOException {
+		connection.exchange(WireOutput.frame(Opcodes.AUTH).writeString(token), deadline, (status, payload) -> {
+			if (status == Opcodes.DENIED) {
+				throw new ProtocolException("the daemon rejected the token");
+			}
+			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.AUTH);
+			return null;
+		});
+	}
+
+	/**
+	 * Give back a borrowed connection.
+	 * @param connection the connection
+	 * @param healthy whether it can be used again; if not it is closed, and so are the idle ones
+	 */
+	void giveBack(DaemonConnection connection, boolean healthy) {
+		try {
+			if (healthy && !this.closed && this.idle.size() < this.maxIdle) {
+				this.idle.offerFirst(connection);
+				if (this.closed) {
+					closeIdle();
+				}
+			}
+			else {
+				connection.close();
+				if (!healthy) {
+					closeIdle();
+				}
+			}
+		}
+		finally {
+			this.permits.release();
+		}
+	}
+
+	private void closeIdle() {
+		DaemonConnection connection;
+		while ((connection = this.idle.pollFirst()) != null) {
+			connection.close();
+		}
+	}
+
+	/**
+	 * Return how many connections were made since the pool was created.
+	 * @return the connections made
+	 */
+	long connectCount() {
+		return this.connects.sum();
+	}
+
+	/**
+	 * Return how many connections are open now.
+	 * @return the open connections
+	 */
+	int openConnections() {
+		return this.open.get();
+	}
+
+	/**
+	 * Close every idle connection and stop; borrowed connections close when given back.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+		closeIdle();
+		this.watchdog.close();
+	}
+
+}

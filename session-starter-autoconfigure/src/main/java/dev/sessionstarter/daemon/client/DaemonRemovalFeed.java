@@ -1,0 +1,142 @@
+package dev.sessionstarter.daemon.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToIntFunction;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.ProtocolException;
+import dev.sessionstarter.daemon.protocol.WireCodec;
+import dev.sessionstarter.daemon.protocol.WireInput;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+import dev.sessionstarter.store.RemovalCause;
+import dev.sessionstarter.store.SessionRecord;
+
+/**
+ * Reads, with {@code REMOVALS}, the sessions the daemon removed on its own (its purge, eviction
+ * when a save took it over its bound) since this client last read, so that its store reports
+ * them. It keeps its cursor in the daemon's journal: each read delivers each removal once, and
+ * removals the daemon made since this feed was created count as new, so an application that
+ * starts reads none from before. Removals it missed (dropped from the daemon's bounded journal
+ * before it read them) are logged with their number. Thread-safe: reads run one at a time.
+ */
+final class DaemonRemovalFeed {
+
+	private static final Log logger = LogFactory.getLog(DaemonRemovalFeed.class);
+
+	private final DaemonClient client;
+
+	private long journal;
+
+	private long cursor;
+
+	private long since = System.currentTimeMillis();
+
+	private boolean warnedUnsupported;
+
+	DaemonRemovalFeed(DaemonClient client) {
+		this.client = client;
+	}
+
+	/**
+	 * Read every removal not read yet and give each batch to a sink, in the order the daemon
+	 * made them.
+	 * @param sink takes each batch, before the next is asked for, and returns a count
+	 * @return the sum of the counts the sink returned
+	 * @throws DaemonUnavailableException if the daemon does not answer in time
+	 */
+	synchronized int read(ToIntFunction<List<Removal>> sink) {
+		int count = 0;
+		boolean more = true;
+		while (more) {
+			long asked = System.currentTimeMillis();
+			WireOutput request = WireOutput.frame(Opcodes.REMOVALS)
+				.writeInt(Opcodes.REMOVALS_VERSION)
+				.writeLong(this.journal)
+				.writeLong(this.cursor)
+				.writeLong(this.since);
+			Page page = this.client.call(request, DaemonRemovalFeed::page);
+			if (page.refused() != null) {
+				refused(page.refused());
+				return count;
+			}
+			if (this.journal != 0 && page.journal() != this.journal) {
+				logger.info("The session daemon at " + this.client.getAddress() + " restarted: sessions it removed "
+						+ "on its own before, since this application last read them, were not reported");
+			}
+			if (page.missed() > 0) {
+				logger.warn(page.missed() + " sessions the session daemon at " + this.client.getAddress()
+						+ " removed on its own were not reported, so no event was published for them: they left "
+						+ "its journal before this application read them; purge more often "
+						+ "(sessions.purge-interval) or give the daemon a larger --journal-size");
+			}
+			this.journal = page.journal();
+			this.cursor = page.cursor();
+			this.since = asked;
+			count += sink.applyAsInt(page.removals());
+			more = page.more();
+		}
+		return count;
+	}
+
+	/**
+	 * Warn, once, of a daemon that refuses {@code REMOVALS}: one older than this client (it
+	 * answers an unknown operation) or one that speaks another version of it.
+	 */
+	private void refused(String message) {
+		if (!this.warnedUnsupported) {
+			this.warnedUnsupported = true;
+			logger.warn("The session daemon at " + this.client.getAddress() + " does not report the sessions it "
+					+ "removes on its own, so no event is published for them; a daemon older than this client "
+					+ "(protocol version 1, before REMOVALS) cannot: upgrade it. It answered: " + message);
+		}
+	}
+
+	private static Page page(byte status, WireInput payload) throws ProtocolException {
+		if (status == Opcodes.ERROR) {
+			String message = payload.readString();
+			return new Page(0, 0, 0, List.of(), false, String.valueOf(message));
+		}
+		DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.REMOVALS);
+		long journal = payload.readLong();
+		long cursor = payload.readLong();
+		long missed = payload.readLong();
+		List<Removal> removals = readRemovals(payload);
+		return new Page(journal, cursor, missed, removals, payload.readBoolean(), null);
+	}
+
+	/**
+	 * Read removals as {@code PURGE}, {@code REDUCE} and {@code REMOVALS} answer them: the
+	 * count, then each removal's cause and record.
+	 * @param payload the answer, positioned at the count
+	 * @return the removals
+	 * @throws ProtocolException if they are malformed
+	 */
+	static List<Removal> readRemovals(WireInput payload) throws ProtocolException {
+		int count = payload.readCount(1);
+		List<Removal> removals = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			RemovalCause cause = (payload.readByte() == Opcodes.REMOVED_EVICTED) ? RemovalCause.EVICTED
+					: RemovalCause.EXPIRED;
+			removals.add(new Removal(WireCodec.readRecord(payload), cause));
+		}
+		return removals;
+	}
+
+	/**
+	 * A session the daemon removed.
+	 * @param record the session as it was stored
+	 * @param cause why it was removed
+	 */
+	record Removal(SessionRecord record, RemovalCause cause) {
+	}
+
+	private record Page(long journal, long cursor, long missed, List<Removal> removals, boolean more,
+			@Nullable String refused) {
+	}
+
+}
