@@ -18,6 +18,7 @@ import org.springframework.session.events.SessionExpiredEvent;
 
 import dev.sessionstarter.it.SecuredApplication;
 import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
