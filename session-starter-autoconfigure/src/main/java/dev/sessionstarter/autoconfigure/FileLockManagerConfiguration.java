@@ -11,8 +11,9 @@ import dev.sessionstarter.store.file.FileSessionLockManager;
 import dev.sessionstarter.store.file.FileSessionStore;
 
 /**
- * The {@code file} lock manager: the file store's own when it is the store (sharing its lock
- * file), else on {@code sessions.file.dir} for another store whose JVMs share a host. The file
+ * The {@code file} lock manager: the file store's own when there is one (the store, or the
+ * delegate of a memoized cache; sharing its lock file), else on {@code sessions.file.dir} for
+ * another store whose JVMs share a host. The file
  * store's configuration extends it for its native lock manager.
  */
 @Configuration(proxyBeanMethods = false)

@@ -16,8 +16,7 @@ public enum LockManagerType {
 	 * for the memory store, {@code file} for the file store, {@code daemon} for the daemon
 	 * store, {@code none} for the none store; for the memoized store in validate coherence in
 	 * front of one of the stores, that store's (several processes may share the sessions),
-	 * else {@code memory}. With the application's own session repository or store,
-	 * {@code memory}.
+	 * else {@code memory}.
 	 */
 	NATIVE(null),
 

@@ -178,7 +178,8 @@ class MemoizedStoreConfiguration {
 			if (this.manager == null && delegate.supportsVersionCheck()) {
 				throw new InvalidSessionsPropertyException("sessions.memoized.coherence", "exclusive",
 						"cannot be used with sessions.memoized.delegate=" + memoized.getDelegate().value()
-								+ ": that store has no lock a cache can hold on each session it caches. Use 'validate'");
+								+ ": that store has no cache locks, locks a cache can hold on every session it "
+								+ "caches for as long as it caches it. Use 'validate'");
 			}
 			return this.manager;
 		}

@@ -11,7 +11,9 @@ import org.springframework.util.Assert;
 /**
  * Matches the native lock manager configuration nested in a store's configuration class when
  * {@code sessions.lock.manager} is {@code native} (the default) and that store's locks are the
- * ones requests take ({@link StoreSelection#nativeLockStore()}).
+ * ones requests take ({@link StoreSelection#nativeLockStore()}). It matches one store at most, so
+ * at most one such configuration applies: each extends the configuration of the lock manager it
+ * provides, and Spring registers the beans of a configuration superclass for one subclass only.
  */
 class NativeLockManagerCondition extends SpringBootCondition {
 
@@ -19,12 +21,14 @@ class NativeLockManagerCondition extends SpringBootCondition {
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		Assert.isInstanceOf(AnnotationMetadata.class, metadata);
 		String sourceClass = ((AnnotationMetadata) metadata).getClassName();
-		ConditionMessage.Builder message = ConditionMessage.forCondition("Native session lock manager", sourceClass);
+		ConditionMessage.Builder message = ConditionMessage.forCondition("Native session lock manager",
+				sourceClass);
 		StoreType store = StoreType.ofConfiguration(sourceClass);
 		Assert.state(store != null, () -> "Not nested in a store configuration class: " + sourceClass);
 		StoreSelection selection = StoreSelection.of(context.getEnvironment());
 		if (selection.lockManager() != LockManagerType.NATIVE) {
-			return ConditionOutcome.noMatch(message.because(selection.lockManager().value() + " lock manager selected"));
+			return ConditionOutcome
+				.noMatch(message.because(selection.lockManager().value() + " lock manager selected"));
 		}
 		StoreType nativeLockStore = selection.nativeLockStore();
 		if (nativeLockStore == store) {

@@ -9,7 +9,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -25,14 +24,15 @@ import org.springframework.session.web.http.HttpSessionIdResolver;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 
 import dev.sessionstarter.lock.LockStatistics;
-import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.lock.NoneSessionLockManager;
 import dev.sessionstarter.lock.SessionLockFilter;
 import dev.sessionstarter.lock.SessionLockManager;
 
 /**
  * Auto-configuration of request locking: the {@link SessionLockManager} that
- * {@code sessions.lock.manager} selects (unless the application defines one), and the
+ * {@code sessions.lock.manager} selects (unless the application defines one), with
+ * {@code native} the one of the store {@code sessions.store} selects (also when the application's
+ * own {@code SessionRepository} or {@code SessionStore} is in use), and the
  * {@link SessionLockFilter} that holds the lock of a request's session, registered just before
  * Spring Session's {@link SessionRepositoryFilter} ({@code spring.session.servlet.filter-order})
  * for every store, the application's own {@code SessionRepository} included. With the
@@ -43,19 +43,8 @@ import dev.sessionstarter.lock.SessionLockManager;
 @ConditionalOnClass(Session.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @EnableConfigurationProperties({ SessionsProperties.class, SessionProperties.class })
-@Import(LockManagerConfigurationImportSelector.class)
+@Import({ LockManagerConfigurationImportSelector.class, NativeLockManagerImportSelector.class })
 public final class SessionLockAutoConfiguration {
-
-	/**
-	 * In-process locks for an application whose own session repository or store is in use (no
-	 * store configuration of the starter applies, so none provides a native lock manager).
-	 */
-	@Bean
-	@ConditionalOnMissingBean(SessionLockManager.class)
-	@ConditionalOnProperty(name = "sessions.lock.manager", havingValue = "native", matchIfMissing = true)
-	MemorySessionLockManager sessionLockManager() {
-		return new MemorySessionLockManager();
-	}
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -18,7 +18,8 @@ final class SettingsCheck {
 
 	static void positive(String property, @Nullable Duration value, String example) {
 		if (value == null || value.isNegative() || value.isZero()) {
-			throw new InvalidSessionsPropertyException(property, value, "must be a positive duration, such as " + example);
+			throw new InvalidSessionsPropertyException(property, value,
+					"must be a positive duration, such as " + example);
 		}
 	}
 
@@ -31,13 +32,15 @@ final class SettingsCheck {
 
 	static void positive(String property, @Nullable DataSize value, String example) {
 		if (value == null || value.toBytes() <= 0) {
-			throw new InvalidSessionsPropertyException(property, value, "must be greater than zero, such as " + example);
+			throw new InvalidSessionsPropertyException(property, value,
+					"must be greater than zero, such as " + example);
 		}
 	}
 
 	static void positive(String property, long value, String example) {
 		if (value <= 0) {
-			throw new InvalidSessionsPropertyException(property, value, "must be greater than zero, such as " + example);
+			throw new InvalidSessionsPropertyException(property, value,
+					"must be greater than zero, such as " + example);
 		}
 	}
 

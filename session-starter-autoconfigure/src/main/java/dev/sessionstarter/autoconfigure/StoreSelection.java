@@ -36,7 +36,8 @@ record StoreSelection(StoreType store, boolean storeIsSet, MemoizedDelegate dele
 						SessionsProperties.Memoized.DEFAULT_DELEGATE),
 				lenient(binder, "sessions.memoized.coherence", Coherence.class,
 						SessionsProperties.Memoized.DEFAULT_COHERENCE),
-				lenient(binder, "sessions.lock.manager", LockManagerType.class, SessionsProperties.Lock.DEFAULT_MANAGER));
+				lenient(binder, "sessions.lock.manager", LockManagerType.class,
+						SessionsProperties.Lock.DEFAULT_MANAGER));
 	}
 
 	/**

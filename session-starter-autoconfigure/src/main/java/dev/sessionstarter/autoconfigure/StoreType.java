@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The session stores {@code sessions.store} can select, each with the configuration class that
- * defines everything about it: its {@code SessionStore}, its native lock manager and its
- * settings. Adding a store is its package, its configuration and one constant here.
+ * defines everything about it: its {@code SessionStore} and, in a nested configuration named
+ * {@code NativeLockManager}, its native lock manager. Adding a store is its package, its
+ * configuration and one constant here (the README's "Adding a store" lists the rest).
  */
 public enum StoreType {
 
@@ -50,6 +51,15 @@ public enum StoreType {
 	 */
 	String configurationClass() {
 		return this.configurationClass;
+	}
+
+	/**
+	 * Return the name of the configuration nested in this store's configuration class that
+	 * provides its native lock manager.
+	 * @return the class name
+	 */
+	String nativeLockManagerClass() {
+		return this.configurationClass + "$NativeLockManager";
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.DispatcherType;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.session.MapSessionRepository;
 import org.springframework.session.web.http.HeaderHttpSessionIdResolver;
 import org.springframework.session.web.http.HttpSessionIdResolver;
 import org.springframework.session.web.http.SessionRepositoryFilter;
@@ -29,8 +31,12 @@ import dev.sessionstarter.lock.NoneSessionLockManager;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockFilter;
 import dev.sessionstarter.lock.SessionLockManager;
+import dev.sessionstarter.store.SessionStore;
+import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.file.FileSessionLockManager;
+import dev.sessionstarter.store.file.FileSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
+import dev.sessionstarter.store.none.NoneSessionStore;
 
 import static dev.sessionstarter.autoconfigure.StartupFailures.failsToBind;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +72,32 @@ class SessionLockAutoConfigurationTests {
 			assertThat(context).hasSingleBean(FileSessionLockManager.class);
 			assertThat(context.getBean(SessionLockManager.class).type()).isEqualTo("file");
 		});
+	}
+
+	@Test
+	void takesTheLocksOfTheSelectedStoreAlsoWithTheApplicationsOwnRepository(@TempDir Path dir) {
+		WebApplicationContextRunner ownRepository = this.contextRunner
+			.withBean(MapSessionRepository.class, () -> new MapSessionRepository(new ConcurrentHashMap<>()));
+		ownRepository.withPropertyValues("sessions.store=file", "sessions.file.dir=" + dir).run((context) -> {
+			assertThat(context).doesNotHaveBean(FileSessionStore.class);
+			assertThat(context.getBean(SessionLockManager.class)).isInstanceOf(FileSessionLockManager.class);
+		});
+		ownRepository.withPropertyValues("sessions.store=none")
+			.run((context) -> assertThat(context.getBean(SessionLockManager.class))
+				.isSameAs(NoneSessionLockManager.INSTANCE));
+		ownRepository.run((context) -> assertThat(context.getBean(SessionLockManager.class))
+			.isInstanceOf(MemorySessionLockManager.class));
+	}
+
+	@Test
+	void takesTheLocksOfTheSelectedStoreAlsoWithTheApplicationsOwnStore(@TempDir Path dir) {
+		this.contextRunner.withBean(SessionStore.class, () -> NoneSessionStore.INSTANCE)
+			.withPropertyValues("sessions.store=file", "sessions.file.dir=" + dir)
+			.run((context) -> {
+				assertThat(context.getBean(StoreSessionRepository.class).getStore())
+					.isSameAs(NoneSessionStore.INSTANCE);
+				assertThat(context.getBean(SessionLockManager.class)).isInstanceOf(FileSessionLockManager.class);
+			});
 	}
 
 	@Test

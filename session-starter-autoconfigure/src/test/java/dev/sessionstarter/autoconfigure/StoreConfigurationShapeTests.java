@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Pins the shape every store and lock manager has, so that a new one cannot be half added:
  * each store's configuration is found from its {@link StoreType}, is guarded by
- * {@link StoreCondition}, and provides a native lock manager; each lock manager that
+ * {@link StoreCondition}, and provides a native lock manager in a nested configuration named
+ * as {@link NativeLockManagerImportSelector} expects; each lock manager that
  * {@code sessions.lock.manager} can name has a configuration guarded by
  * {@link LockManagerCondition}.
  */
@@ -28,7 +30,7 @@ class StoreConfigurationShapeTests {
 			Class<?> configuration = ClassUtils.forName(type.configurationClass(), null);
 			assertThat(StoreType.ofConfiguration(configuration.getName())).isEqualTo(type);
 			assertThat(conditions(configuration)).as("%s", configuration).contains(StoreCondition.class);
-			assertThat(nativeLockManager(configuration)).as("native lock manager of %s", type).isNotNull();
+			assertThat(nativeLockManager(type).getEnclosingClass()).isEqualTo(configuration);
 		}
 	}
 
@@ -52,21 +54,22 @@ class StoreConfigurationShapeTests {
 		assertThat(LockManagerType.ofConfiguration(FileStoreConfiguration.class.getName())).isNull();
 	}
 
-	private static Class<?> nativeLockManager(Class<?> configuration) {
-		for (Class<?> nested : configuration.getDeclaredClasses()) {
-			if (Modifier.isStatic(nested.getModifiers()) && nested.isAnnotationPresent(Configuration.class)
-					&& conditions(nested).contains(NativeLockManagerCondition.class)) {
-				return nested;
-			}
-		}
-		return null;
+	private static Class<?> nativeLockManager(StoreType type) throws ClassNotFoundException {
+		Class<?> nested = ClassUtils.forName(type.nativeLockManagerClass(), null);
+		assertThat(Modifier.isStatic(nested.getModifiers())).isTrue();
+		assertThat(nested.isAnnotationPresent(Configuration.class)).isTrue();
+		assertThat(conditions(nested)).contains(NativeLockManagerCondition.class);
+		return nested;
 	}
 
+	/**
+	 * Return the conditions declared on the class itself: Spring does not apply a superclass's.
+	 */
 	private static List<Class<?>> conditions(Class<?> type) {
 		List<Class<?>> conditions = new ArrayList<>();
-		for (Conditional conditional : AnnotatedElementUtils.findAllMergedAnnotations(type, Conditional.class)) {
-			conditions.addAll(List.of(conditional.value()));
-		}
+		MergedAnnotations.from(type, SearchStrategy.DIRECT)
+			.stream(Conditional.class)
+			.forEach((conditional) -> conditions.addAll(List.of(conditional.getClassArray("value"))));
 		return conditions;
 	}
 

@@ -74,7 +74,8 @@ class SessionFileWriterTests {
 		Path file = this.directory.file("abc");
 		StoredFile base = writeFirst();
 		ByteBuffer old = SlottedFileTests.oldFileAfter(file, () -> this.writer
-			.write(SessionRecord.apply(this.first, set("abc", "big", "x".repeat(8192))), BinaryRecordFormat.INSTANCE, base));
+			.write(SessionRecord.apply(this.first, set("abc", "big", "x".repeat(8192))), BinaryRecordFormat.INSTANCE,
+					base));
 		assertThat(SlottedFile.isGone(old)).isTrue();
 		assertThat(StoredFile.read(file, "abc", BinaryRecordFormat.INSTANCE).record().version()).isEqualTo(2);
 		assertThat(temporaryFiles()).isEmpty();
