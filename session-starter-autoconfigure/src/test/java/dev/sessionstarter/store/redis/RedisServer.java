@@ -56,18 +56,37 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
 	@Override
 	public void beforeAll(ExtensionContext context) throws Exception {
+		open();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
+	}
+
+	/**
+	 * Start the server on a free port.
+	 * @throws IOException if no port or directory can be had
+	 */
+	void open() throws IOException {
 		this.port = freePort();
 		this.dir = Files.createTempDirectory("redis-" + this.port + "-");
 		start();
 	}
 
-	@Override
-	public void afterAll(ExtensionContext context) {
+	/**
+	 * Stop the server and the connection factory to it.
+	 */
+	void close() {
 		if (this.connectionFactory != null) {
 			this.connectionFactory.destroy();
 			this.connectionFactory = null;
 		}
 		stop();
+	}
+
+	Path dir() {
+		return this.dir;
 	}
 
 	/**
