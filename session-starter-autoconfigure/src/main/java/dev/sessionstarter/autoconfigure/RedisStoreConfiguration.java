@@ -91,7 +91,8 @@ class RedisStoreConfiguration {
 	 */
 	static final class SpringDataRedisCondition extends SpringBootCondition {
 
-		private static final String CONNECTION_FACTORY = "org.springframework.data.redis.connection.RedisConnectionFactory";
+		private static final String CONNECTION_FACTORY =
+				"org.springframework.data.redis.connection.RedisConnectionFactory";
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
@@ -102,7 +103,8 @@ class RedisStoreConfiguration {
 						"needs Spring Data Redis on the classpath: add the dependency "
 								+ "org.springframework.boot:spring-boot-starter-data-redis");
 			}
-			return ConditionOutcome.match(ConditionMessage.forCondition("Spring Data Redis").available(CONNECTION_FACTORY));
+			return ConditionOutcome
+				.match(ConditionMessage.forCondition("Spring Data Redis").available(CONNECTION_FACTORY));
 		}
 
 	}

@@ -70,7 +70,8 @@ class RedisStoreConfigurationTests {
 
 	@Test
 	void countsInTheMetersAndTheEndpointOfEveryStore() {
-		this.contextRunner.withPropertyValues("spring.data.redis.port=" + redis.port(), "sessions.redis.namespace=meters")
+		this.contextRunner
+			.withPropertyValues("spring.data.redis.port=" + redis.port(), "sessions.redis.namespace=meters")
 			.withConfiguration(AutoConfigurations.of(SessionStoreEndpointAutoConfiguration.class,
 					SessionStoreMetricsAutoConfiguration.class))
 			.withPropertyValues("management.endpoints.web.exposure.include=sessionstore")
@@ -92,7 +93,8 @@ class RedisStoreConfigurationTests {
 				RedisSessionStore store = context.getBean(RedisSessionStore.class);
 				assertThat(((RedisKeys) ReflectionTestUtils.getField(store, "keys")).namespace()).isEqualTo("shop");
 				assertThat(ReflectionTestUtils.getField(calls(store), "timeout")).isEqualTo(Duration.ofMillis(750));
-				assertThat(context.getBean(RedisStoreProperties.class).getLockLease()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(context.getBean(RedisStoreProperties.class).getLockLease())
+					.isEqualTo(Duration.ofSeconds(30));
 			});
 	}
 
@@ -102,7 +104,8 @@ class RedisStoreConfigurationTests {
 			assertThat(context).hasSingleBean(RedisConnectionFactory.class);
 			assertThat(ReflectionTestUtils.getField(calls(context.getBean(RedisSessionStore.class)), "factory"))
 				.isSameAs(context.getBean("ownRedisConnectionFactory"));
-			assertThat(calls(context.getBean(RedisSessionStore.class)).address()).isEqualTo("127.0.0.1:" + redis.port());
+			assertThat(calls(context.getBean(RedisSessionStore.class)).address())
+				.isEqualTo("127.0.0.1:" + redis.port());
 		});
 	}
 
@@ -114,6 +117,14 @@ class RedisStoreConfigurationTests {
 				assertThat(context.getBean(StoreSessionRepository.class).getStore())
 					.isInstanceOf(MemoizedSessionStore.class);
 			});
+	}
+
+	@Test
+	void refusesAnExclusiveMemoizedCacheInFrontOfRedis() {
+		this.contextRunner
+			.withPropertyValues("sessions.store=memoized", "sessions.memoized.delegate=redis",
+					"sessions.memoized.coherence=exclusive")
+			.run(failsNaming("sessions.memoized.coherence"));
 	}
 
 	@Test

@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -44,13 +42,15 @@ import dev.sessionstarter.store.StoreUsage;
  */
 public final class RedisSessionStore implements SessionStore {
 
-	private static final int PURGE_BATCH = 500;
+	private static final long FAILURE_BACKOFF_NANOS = 1_000_000_000L;
 
 	private final RedisCalls calls;
 
 	private final RedisKeys keys;
 
 	private final SessionIndexes indexes;
+
+	private final ExpiredSessions expiredSessions;
 
 	private final long marginMillis;
 
@@ -59,6 +59,8 @@ public final class RedisSessionStore implements SessionStore {
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
 	private volatile StoreUsage usage = new StoreUsage(0, -1, -1);
+
+	private volatile long failedAt = System.nanoTime() - FAILURE_BACKOFF_NANOS;
 
 	/**
 	 * Create a store.
@@ -76,6 +78,7 @@ public final class RedisSessionStore implements SessionStore {
 		this.calls = calls;
 		this.keys = keys;
 		this.indexes = new SessionIndexes(keys);
+		this.expiredSessions = new ExpiredSessions(calls, keys, this.indexes);
 		this.marginMillis = expiryMargin.toMillis();
 		this.clock = clock;
 	}
@@ -156,34 +159,12 @@ public final class RedisSessionStore implements SessionStore {
 
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
-		SessionRecord expired = takeExpired(id, now, "delete-expired", false);
+		SessionRecord expired = this.expiredSessions.removeIfExpired(id, now);
 		if (expired == null) {
 			return false;
 		}
-		this.calls.callAll("delete-expired",
-				(commands) -> this.indexes.removed(commands, id, expired.principalName()));
 		this.removalListener.removed(expired, RemovalCause.EXPIRED);
 		return true;
-	}
-
-	/**
-	 * Remove a session if it has expired; when it has not, and it was claimed from the expiry
-	 * index, list it again with its expiry.
-	 */
-	private @Nullable SessionRecord takeExpired(String id, Instant now, String operation, boolean claimed) {
-		List<Object> answer = this.calls.script(SessionScripts.TAKE_EXPIRED, operation, key(id),
-				SessionHash.number(now.toEpochMilli()));
-		if (answer.isEmpty()) {
-			return null;
-		}
-		if (SessionHash.number(answer.get(0)) == 1) {
-			return SessionHash.read(id, answer, 1);
-		}
-		if (claimed) {
-			long expiresAt = SessionHash.number(answer.get(1));
-			this.calls.call(operation, (commands) -> this.indexes.requeue(commands, id, expiresAt));
-		}
-		return null;
 	}
 
 	@Override
@@ -216,60 +197,30 @@ public final class RedisSessionStore implements SessionStore {
 	}
 
 	/**
-	 * Remove every session of the expiry index whose score has passed and that has expired,
-	 * claiming each from the index first, so that instances purging at once share the work and
-	 * each session is reported by the one that removed it.
+	 * Remove every session of the expiry index whose score has passed and that has expired;
+	 * instances purging at once share the work, and each session is reported by the one that
+	 * removed it ({@link ExpiredSessions}).
 	 * @param now the current time
 	 * @return the number removed by this instance
 	 */
 	@Override
 	public int purgeExpired(Instant now) {
-		int removed = 0;
-		Range<Long> due = Range.from(Range.Boundary.unbounded(), Range.Boundary.including(now.toEpochMilli()));
-		for (byte[] bucket : this.keys.expiryBuckets()) {
-			List<byte[]> batch;
-			do {
-				batch = this.calls.call("purge",
-						(commands) -> commands.zrangebyscore(bucket, due, Limit.create(0, PURGE_BATCH)));
-				List<byte[]> members = batch;
-				List<Long> claims = this.calls.callAll("purge", (commands) -> {
-					List<RedisFuture<Long>> futures = new ArrayList<>(members.size());
-					members.forEach((member) -> futures.add(commands.zrem(bucket, member)));
-					return futures;
-				});
-				for (int i = 0; i < members.size(); i++) {
-					if (claims.get(i) != null && claims.get(i) == 1) {
-						removed += purge(Objects.requireNonNull(SessionHash.string(members.get(i))), now);
-					}
-				}
-			}
-			while (batch.size() == PURGE_BATCH);
-		}
-		return removed;
-	}
-
-	private int purge(String id, Instant now) {
-		SessionRecord expired = takeExpired(id, now, "purge", true);
-		if (expired == null) {
-			return 0;
-		}
-		String principal = expired.principalName();
-		if (principal != null) {
-			this.calls.call("purge",
-					(commands) -> commands.srem(this.keys.principal(principal), SessionHash.bytes(id)));
-		}
-		this.removalListener.removed(expired, RemovalCause.EXPIRED);
-		return 1;
+		List<SessionRecord> removed = this.expiredSessions.purge(now);
+		removed.forEach((record) -> this.removalListener.removed(record, RemovalCause.EXPIRED));
+		return removed.size();
 	}
 
 	/**
 	 * Return the number of sessions the expiry index lists, which is every stored session (and,
 	 * for a moment, one another instance is deleting); bytes are not counted. When Redis does
-	 * not answer, the last figures read.
+	 * not answer, and for a second after, the last figures read.
 	 * @return the usage
 	 */
 	@Override
 	public StoreUsage usage() {
+		if (System.nanoTime() - this.failedAt < FAILURE_BACKOFF_NANOS) {
+			return this.usage;
+		}
 		try {
 			List<Long> counts = this.calls.callAll("usage", (commands) -> {
 				List<RedisFuture<Long>> futures = new ArrayList<>(RedisKeys.EXPIRY_BUCKETS);
@@ -285,7 +236,7 @@ public final class RedisSessionStore implements SessionStore {
 			this.usage = new StoreUsage(sessions, -1, -1);
 		}
 		catch (RedisUnavailableException ex) {
-			// keep the last figures
+			this.failedAt = System.nanoTime();
 		}
 		return this.usage;
 	}
