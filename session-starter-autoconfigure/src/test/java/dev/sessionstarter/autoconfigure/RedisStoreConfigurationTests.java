@@ -10,6 +10,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration;
+import org.springframework.boot.data.redis.health.DataRedisHealthIndicator;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -83,6 +87,18 @@ class RedisStoreConfigurationTests {
 				assertThat(registry.get(SessionMeterNames.STORE_SIZE).tag("store", "redis").gauge().value()).isOne();
 				assertThat(context.getBean(SessionStoreEndpoint.class).store().getStore()).isEqualTo("redis");
 				assertThat(context.getBean(SessionStoreEndpoint.class).store().getSessions()).isOne();
+			});
+	}
+
+	@Test
+	void leavesHealthToSpringBootsRedisHealthIndicator() {
+		this.contextRunner.withPropertyValues("spring.data.redis.port=" + redis.port())
+			.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
+					DataRedisHealthContributorAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(DataRedisHealthIndicator.class);
+				assertThat(context.getBean(DataRedisHealthIndicator.class).health().getStatus())
+					.isEqualTo(Status.UP);
 			});
 	}
 

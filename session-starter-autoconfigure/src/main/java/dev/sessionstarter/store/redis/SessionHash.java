@@ -3,6 +3,7 @@ package dev.sessionstarter.store.redis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -136,7 +137,7 @@ final class SessionHash {
 	 * @return a creating change that carries every field and attribute of the record
 	 */
 	static SessionChange creating(SessionRecord record) {
-		Map<String, byte @Nullable []> attributes = new java.util.LinkedHashMap<>();
+		Map<String, byte @Nullable []> attributes = new LinkedHashMap<>();
 		for (int i = 0; i < record.attributeCount(); i++) {
 			attributes.put(record.attributeName(i), record.attributeValue(i));
 		}

@@ -2,6 +2,7 @@ package dev.sessionstarter.store.redis;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -97,7 +98,7 @@ class RedisStoreRoundTripTests {
 
 	private static void request(StoreSessionRepository repository, String id) {
 		StoredSession session = repository.findById(id);
-		session.setLastAccessedTime(java.time.Instant.now());
+		session.setLastAccessedTime(Instant.now());
 		Integer count = session.getAttribute("count");
 		session.setAttribute("count", count + 1);
 		repository.save(session);
