@@ -1,6 +1,7 @@
 package dev.sessionstarter.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,7 +15,9 @@ import org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthC
 import org.springframework.boot.data.redis.health.DataRedisHealthIndicator;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.session.actuate.endpoint.SessionsEndpoint;
 import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
+import org.springframework.boot.session.autoconfigure.SessionsEndpointAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -22,6 +25,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.test.util.ReflectionTestUtils;
 
 import dev.sessionstarter.actuate.endpoint.SessionStoreEndpoint;
@@ -100,6 +104,30 @@ class RedisStoreConfigurationTests {
 				assertThat(context.getBean(DataRedisHealthIndicator.class).health().getStatus())
 					.isEqualTo(Status.UP);
 			});
+	}
+
+	@Test
+	void theSessionsEndpointListsAUsersSessionsOfEveryInstance() {
+		WebApplicationContextRunner instance = this.contextRunner
+			.withConfiguration(AutoConfigurations.of(SessionsEndpointAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.port=" + redis.port(), "sessions.redis.namespace=endpoint",
+					"management.endpoints.web.exposure.include=sessions");
+		instance.run((one) -> instance.run((two) -> {
+			String fromOne = sessionOf(one.getBean(StoreSessionRepository.class), "alice");
+			String fromTwo = sessionOf(two.getBean(StoreSessionRepository.class), "alice");
+			for (SessionsEndpoint endpoint : List.of(one.getBean(SessionsEndpoint.class),
+					two.getBean(SessionsEndpoint.class))) {
+				assertThat(endpoint.sessionsForUsername("alice").getSessions()).extracting((session) -> session.getId())
+					.containsExactlyInAnyOrder(fromOne, fromTwo);
+			}
+		}));
+	}
+
+	private static String sessionOf(StoreSessionRepository repository, String user) {
+		StoredSession session = repository.createSession();
+		session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, user);
+		repository.save(session);
+		return session.getId();
 	}
 
 	@Test
