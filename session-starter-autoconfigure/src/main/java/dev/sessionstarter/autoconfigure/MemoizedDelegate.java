@@ -23,6 +23,11 @@ public enum MemoizedDelegate {
 	DAEMON(StoreType.DAEMON, true),
 
 	/**
+	 * The Redis store ({@code sessions.redis.*}).
+	 */
+	REDIS(StoreType.REDIS, true),
+
+	/**
 	 * None: the cache is the store, and sessions live only in this process's memory. For
 	 * development.
 	 */

@@ -50,7 +50,8 @@ import dev.sessionstarter.store.file.FileFormat;
  * {@code memoized} store with {@code sessions.memoized.delegate=repository}: it caches in front
  * of the application's repository, and the starter's repository is then the primary one.
  */
-@AutoConfiguration(before = SessionAutoConfiguration.class)
+@AutoConfiguration(before = SessionAutoConfiguration.class,
+		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass(Session.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @EnableConfigurationProperties(SessionsProperties.class)

@@ -35,6 +35,12 @@ public enum StoreType {
 	DAEMON(DaemonStoreConfiguration.class),
 
 	/**
+	 * Sessions in the application's Redis ({@code spring.data.redis.*}), shared by every
+	 * instance that uses it.
+	 */
+	REDIS(RedisStoreConfiguration.class),
+
+	/**
 	 * No sessions are kept; for tests.
 	 */
 	NONE(NoneStoreConfiguration.class);

@@ -205,7 +205,7 @@ class MemoizedStoreAutoConfigurationTests {
 					.isInstanceOf(InvalidSessionsPropertyException.class)
 					.hasMessageContaining("'sessions.memoized.coherence'")
 					.hasMessageContaining("'exclusive'")
-					.hasMessageContaining("(file, daemon, none)");
+					.hasMessageContaining("(file, daemon, redis, none)");
 			});
 	}
 
@@ -302,8 +302,8 @@ class MemoizedStoreAutoConfigurationTests {
 
 	@Test
 	void failsOnAnUnknownDelegate() {
-		this.contextRunner.withPropertyValues("sessions.memoized.delegate=redis")
-			.run(failsToBind("sessions.memoized.delegate", "redis"));
+		this.contextRunner.withPropertyValues("sessions.memoized.delegate=jdbc")
+			.run(failsToBind("sessions.memoized.delegate", "jdbc"));
 	}
 
 	@Test

@@ -119,11 +119,11 @@ class SessionStoreAutoConfigurationTests {
 
 	@Test
 	void failsOnAnUnknownStore() {
-		this.contextRunner.withPropertyValues("sessions.store=redis").run((context) -> {
+		this.contextRunner.withPropertyValues("sessions.store=jdbc").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.isInstanceOf(InvalidSessionsPropertyException.class)
-				.hasMessageContaining("'redis'")
+				.hasMessageContaining("'jdbc'")
 				.hasMessageContaining("'sessions.store'")
 				.hasMessageContaining(StoreType.names());
 		});

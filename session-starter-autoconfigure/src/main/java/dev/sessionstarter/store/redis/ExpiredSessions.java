@@ -1,0 +1,116 @@
+package dev.sessionstarter.store.redis;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.store.SessionRecord;
+
+/**
+ * Removes expired sessions of the {@code redis} store, on access and by the purge, so that each
+ * is removed, and so reported, by one caller of one instance only: the script that removes a
+ * session's hash ({@link SessionScripts#TAKE_EXPIRED}) answers its record once, and the purge
+ * first claims each due id from the expiry index ({@code ZREM} answering 1 to one instance), so
+ * that instances purging at once share the work instead of repeating it.
+ */
+final class ExpiredSessions {
+
+	private static final int PURGE_BATCH = 500;
+
+	private final RedisCalls calls;
+
+	private final RedisKeys keys;
+
+	private final SessionIndexes indexes;
+
+	ExpiredSessions(RedisCalls calls, RedisKeys keys, SessionIndexes indexes) {
+		this.calls = calls;
+		this.keys = keys;
+		this.indexes = indexes;
+	}
+
+	/**
+	 * Remove a session that was found expired on access, and its index entries.
+	 * @param id the session id
+	 * @param now the current time
+	 * @return the removed record, or {@code null} if it is gone or no longer expired
+	 */
+	@Nullable SessionRecord removeIfExpired(String id, Instant now) {
+		SessionRecord expired = take(id, now, "delete-expired", false);
+		if (expired != null) {
+			this.calls.callAll("delete-expired",
+					(commands) -> this.indexes.removed(commands, id, expired.principalName()));
+		}
+		return expired;
+	}
+
+	/**
+	 * Remove every listed session whose score has passed and that has expired.
+	 * @param now the current time
+	 * @return the records this instance removed
+	 */
+	List<SessionRecord> purge(Instant now) {
+		List<SessionRecord> removed = new ArrayList<>();
+		Range<Long> due = Range.from(Range.Boundary.unbounded(), Range.Boundary.including(now.toEpochMilli()));
+		for (byte[] bucket : this.keys.expiryBuckets()) {
+			List<byte[]> batch;
+			do {
+				batch = this.calls.call("purge",
+						(commands) -> commands.zrangebyscore(bucket, due, Limit.create(0, PURGE_BATCH)));
+				List<byte[]> members = batch;
+				List<Long> claims = this.calls.callAll("purge", (commands) -> {
+					List<RedisFuture<Long>> futures = new ArrayList<>(members.size());
+					members.forEach((member) -> futures.add(commands.zrem(bucket, member)));
+					return futures;
+				});
+				for (int i = 0; i < members.size(); i++) {
+					if (Long.valueOf(1).equals(claims.get(i))) {
+						SessionRecord expired = purge(Objects.requireNonNull(SessionHash.string(members.get(i))), now);
+						if (expired != null) {
+							removed.add(expired);
+						}
+					}
+				}
+			}
+			while (batch.size() == PURGE_BATCH);
+		}
+		return removed;
+	}
+
+	private @Nullable SessionRecord purge(String id, Instant now) {
+		SessionRecord expired = take(id, now, "purge", true);
+		String principal = (expired != null) ? expired.principalName() : null;
+		if (principal != null) {
+			this.calls.call("purge",
+					(commands) -> commands.srem(this.keys.principal(principal), SessionHash.bytes(id)));
+		}
+		return expired;
+	}
+
+	/**
+	 * Remove a session if it has expired; when it has not, and the purge claimed it from the
+	 * expiry index, list it again with its expiry.
+	 */
+	private @Nullable SessionRecord take(String id, Instant now, String operation, boolean claimed) {
+		List<Object> answer = this.calls.script(SessionScripts.TAKE_EXPIRED, operation,
+				new byte[][] { this.keys.session(id) }, SessionHash.number(now.toEpochMilli()));
+		if (answer.isEmpty()) {
+			return null;
+		}
+		if (SessionHash.number(answer.get(0)) == 1) {
+			return SessionHash.read(id, answer, 1);
+		}
+		if (claimed) {
+			long expiresAt = SessionHash.number(answer.get(1));
+			this.calls.call(operation, (commands) -> this.indexes.requeue(commands, id, expiresAt));
+		}
+		return null;
+	}
+
+}

@@ -1,0 +1,95 @@
+package dev.sessionstarter.store.redis;
+
+import java.nio.charset.StandardCharsets;
+
+import org.springframework.util.Assert;
+
+/**
+ * The keys the {@code redis} store (and, later, its lock manager) writes under a namespace. Every
+ * key of one session carries the session id as its hash tag ({@code {<id>}}), so that a
+ * session's keys live in one Redis Cluster slot and one script may touch them all; the indexes,
+ * which list many sessions, are keys of their own that no script touches together with a
+ * session's.
+ *
+ * <table>
+ * <caption>Keys</caption>
+ * <tr><td>{@code <namespace>:{<id>}}</td><td>the session's hash</td></tr>
+ * <tr><td>{@code <namespace>:principal:{<name>}}</td><td>a set of the ids of a user's sessions</td></tr>
+ * <tr><td>{@code <namespace>:expiry:{<n>}}</td><td>one of {@value #EXPIRY_BUCKETS} sorted sets
+ * of session ids scored by their expiry time in epoch milliseconds</td></tr>
+ * </table>
+ */
+public final class RedisKeys {
+
+	/**
+	 * The number of sorted sets the expiry index is spread over, so that it spreads over the
+	 * masters of a cluster too.
+	 */
+	public static final int EXPIRY_BUCKETS = 16;
+
+	private final String namespace;
+
+	private final byte[][] expiryBuckets = new byte[EXPIRY_BUCKETS][];
+
+	/**
+	 * Create the keys of a namespace.
+	 * @param namespace the prefix of every key, such as {@code sessions}
+	 */
+	public RedisKeys(String namespace) {
+		Assert.hasText(namespace, "'namespace' must not be empty");
+		Assert.isTrue(namespace.indexOf('{') < 0 && namespace.indexOf('}') < 0,
+				"'namespace' must not contain '{' or '}'");
+		this.namespace = namespace;
+		for (int i = 0; i < EXPIRY_BUCKETS; i++) {
+			this.expiryBuckets[i] = bytes(namespace + ":expiry:{" + i + "}");
+		}
+	}
+
+	/**
+	 * Return the namespace.
+	 * @return the prefix of every key
+	 */
+	public String namespace() {
+		return this.namespace;
+	}
+
+	/**
+	 * Return the key of a session's hash.
+	 * @param id the session id
+	 * @return the key
+	 */
+	public byte[] session(String id) {
+		return bytes(this.namespace + ":{" + id + "}");
+	}
+
+	/**
+	 * Return the key of the set of a principal's session ids.
+	 * @param principalName the principal name
+	 * @return the key
+	 */
+	public byte[] principal(String principalName) {
+		return bytes(this.namespace + ":principal:{" + principalName + "}");
+	}
+
+	/**
+	 * Return the key of the expiry bucket that lists a session.
+	 * @param id the session id
+	 * @return the key
+	 */
+	public byte[] expiryBucket(String id) {
+		return this.expiryBuckets[Math.floorMod(id.hashCode(), EXPIRY_BUCKETS)];
+	}
+
+	/**
+	 * Return the keys of every expiry bucket.
+	 * @return the keys; callers must not modify them
+	 */
+	public byte[][] expiryBuckets() {
+		return this.expiryBuckets;
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,254 @@
+package dev.sessionstarter.store.redis;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import io.lettuce.core.RedisFuture;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+import dev.sessionstarter.store.RemovalCause;
+import dev.sessionstarter.store.RemovalListener;
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.SessionStore;
+import dev.sessionstarter.store.StoreUsage;
+
+/**
+ * A {@link SessionStore} in Redis, shared by every application instance that uses the same
+ * Redis and namespace. A session is one hash ({@link SessionHash}) under a key hash-tagged by
+ * its id ({@link RedisKeys}); a save is one script ({@link SessionScripts#SAVE}) that merges the
+ * change into the hash, so two instances that change different attributes of one session both
+ * keep theirs, and a change to a session deleted meanwhile is dropped.
+ *
+ * <p>A key lives until its session's expiry plus a margin, so that a purge finds it first and
+ * reports it; one that no purge reached (no instance ran for that long) is removed by Redis
+ * without an event. Expired sessions are claimed atomically: the script that removes one
+ * answers its record to one caller only, so each is reported expired once across all
+ * instances. Created and deleted sessions are reported by the instance that made or deleted
+ * them (the repository does that).
+ *
+ * <p>Every call has the deadline of its {@link RedisCalls}, and fails with a
+ * {@link RedisUnavailableException} when Redis does not answer in time; {@link #usage()} keeps
+ * its last figures then. It has no size bound of its own; Redis's {@code maxmemory} is it.
+ */
+public final class RedisSessionStore implements SessionStore {
+
+	private static final long FAILURE_BACKOFF_NANOS = 1_000_000_000L;
+
+	private final RedisCalls calls;
+
+	private final RedisKeys keys;
+
+	private final SessionIndexes indexes;
+
+	private final ExpiredSessions expiredSessions;
+
+	private final long marginMillis;
+
+	private final Clock clock;
+
+	private volatile RemovalListener removalListener = RemovalListener.NONE;
+
+	private volatile StoreUsage usage = new StoreUsage(0, -1, -1);
+
+	private volatile long failedAt = System.nanoTime() - FAILURE_BACKOFF_NANOS;
+
+	/**
+	 * Create a store.
+	 * @param calls how Redis is called
+	 * @param keys the keys of its namespace
+	 * @param expiryMargin how long past its expiry a session's key is kept, for a purge to find
+	 * it; longer than the purge interval
+	 * @param clock the clock a key's time to live is counted from
+	 */
+	public RedisSessionStore(RedisCalls calls, RedisKeys keys, Duration expiryMargin, Clock clock) {
+		Assert.notNull(calls, "'calls' must not be null");
+		Assert.notNull(keys, "'keys' must not be null");
+		Assert.isTrue(expiryMargin != null && !expiryMargin.isNegative(), "'expiryMargin' must not be negative");
+		Assert.notNull(clock, "'clock' must not be null");
+		this.calls = calls;
+		this.keys = keys;
+		this.indexes = new SessionIndexes(keys);
+		this.expiredSessions = new ExpiredSessions(calls, keys, this.indexes);
+		this.marginMillis = expiryMargin.toMillis();
+		this.clock = clock;
+	}
+
+	@Override
+	public String type() {
+		return "redis";
+	}
+
+	/**
+	 * Whether loaded sessions are decoded in full: always, since other instances (and other
+	 * versions of the application) write the same sessions.
+	 * @return {@code true}
+	 */
+	@Override
+	public boolean decodesOnLoad() {
+		return true;
+	}
+
+	@Override
+	public @Nullable SessionRecord find(String id) {
+		Map<byte[], byte[]> hash = this.calls.call("find", (commands) -> commands.hgetall(this.keys.session(id)));
+		return (hash == null || hash.isEmpty()) ? null : SessionHash.read(id, hash);
+	}
+
+	@Override
+	public @Nullable Long version(String id) {
+		byte[] version = this.calls.call("version",
+				(commands) -> commands.hget(this.keys.session(id), SessionHash.bytes("version")));
+		return (version != null) ? SessionHash.number(version) : null;
+	}
+
+	@Override
+	public @Nullable SessionRecord save(SessionChange change) {
+		if (change.isRename()) {
+			return rename(change);
+		}
+		return write(change, 0);
+	}
+
+	private @Nullable SessionRecord write(SessionChange change, long baseVersion) {
+		byte[][] args = SessionHash.saveArguments(change, baseVersion, this.clock.millis(), this.marginMillis);
+		List<Object> answer = this.calls.script(SessionScripts.SAVE, "save", key(change.id()), args);
+		if (answer.isEmpty()) {
+			return null;
+		}
+		SessionRecord saved = SessionHash.read(change.id(), answer, 1);
+		Assert.state(saved != null, "The save script answered no whole session");
+		String previousPrincipal = SessionHash.string(answer.get(0));
+		boolean created = saved.version() == baseVersion + 1;
+		this.calls.callAll("save", (commands) -> this.indexes.saved(commands, saved, previousPrincipal, created,
+				change.maxInactiveMillis() != null));
+		return saved;
+	}
+
+	private @Nullable SessionRecord rename(SessionChange change) {
+		String previousId = Objects.requireNonNull(change.previousId());
+		SessionRecord base = take(previousId, "rename");
+		if (base == null && !change.isCreate()) {
+			return null;
+		}
+		SessionRecord renamed = SessionRecord.apply(base, change);
+		return write(SessionHash.creating(renamed), renamed.version() - 1);
+	}
+
+	@Override
+	public @Nullable SessionRecord delete(String id) {
+		return take(id, "delete");
+	}
+
+	private @Nullable SessionRecord take(String id, String operation) {
+		List<Object> answer = this.calls.script(SessionScripts.TAKE, operation, key(id));
+		SessionRecord removed = answer.isEmpty() ? null : SessionHash.read(id, answer, 0);
+		String principal = (removed != null) ? removed.principalName() : null;
+		this.calls.callAll(operation, (commands) -> this.indexes.removed(commands, id, principal));
+		return removed;
+	}
+
+	@Override
+	public boolean deleteIfExpired(String id, Instant now) {
+		SessionRecord expired = this.expiredSessions.removeIfExpired(id, now);
+		if (expired == null) {
+			return false;
+		}
+		this.removalListener.removed(expired, RemovalCause.EXPIRED);
+		return true;
+	}
+
+	@Override
+	public Collection<SessionRecord> findByPrincipalName(String principalName) {
+		byte[] indexKey = this.keys.principal(principalName);
+		Set<byte[]> members = this.calls.call("find-by-principal", (commands) -> commands.smembers(indexKey));
+		List<String> ids = new ArrayList<>(members.size());
+		members.forEach((member) -> ids.add(SessionHash.string(member)));
+		List<Map<byte[], byte[]>> hashes = this.calls.callAll("find-by-principal", (commands) -> {
+			List<RedisFuture<Map<byte[], byte[]>>> futures = new ArrayList<>(ids.size());
+			ids.forEach((id) -> futures.add(commands.hgetall(this.keys.session(id))));
+			return futures;
+		});
+		List<SessionRecord> records = new ArrayList<>(ids.size());
+		List<byte[]> gone = new ArrayList<>();
+		for (int i = 0; i < ids.size(); i++) {
+			Map<byte[], byte[]> hash = hashes.get(i);
+			SessionRecord record = (hash != null && !hash.isEmpty()) ? SessionHash.read(ids.get(i), hash) : null;
+			if (record == null) {
+				gone.add(SessionHash.bytes(ids.get(i)));
+			}
+			else if (principalName.equals(record.principalName())) {
+				records.add(record);
+			}
+		}
+		if (!gone.isEmpty()) {
+			this.calls.call("find-by-principal", (commands) -> commands.srem(indexKey, gone.toArray(new byte[0][])));
+		}
+		return records;
+	}
+
+	/**
+	 * Remove every session of the expiry index whose score has passed and that has expired;
+	 * instances purging at once share the work, and each session is reported by the one that
+	 * removed it ({@link ExpiredSessions}).
+	 * @param now the current time
+	 * @return the number removed by this instance
+	 */
+	@Override
+	public int purgeExpired(Instant now) {
+		List<SessionRecord> removed = this.expiredSessions.purge(now);
+		removed.forEach((record) -> this.removalListener.removed(record, RemovalCause.EXPIRED));
+		return removed.size();
+	}
+
+	/**
+	 * Return the number of sessions the expiry index lists, which is every stored session (and,
+	 * for a moment, one another instance is deleting); bytes are not counted. When Redis does
+	 * not answer, and for a second after, the last figures read.
+	 * @return the usage
+	 */
+	@Override
+	public StoreUsage usage() {
+		if (System.nanoTime() - this.failedAt < FAILURE_BACKOFF_NANOS) {
+			return this.usage;
+		}
+		try {
+			List<Long> counts = this.calls.callAll("usage", (commands) -> {
+				List<RedisFuture<Long>> futures = new ArrayList<>(RedisKeys.EXPIRY_BUCKETS);
+				for (byte[] bucket : this.keys.expiryBuckets()) {
+					futures.add(commands.zcard(bucket));
+				}
+				return futures;
+			});
+			long sessions = 0;
+			for (Long count : counts) {
+				sessions += (count != null) ? count : 0;
+			}
+			this.usage = new StoreUsage(sessions, -1, -1);
+		}
+		catch (RedisUnavailableException ex) {
+			this.failedAt = System.nanoTime();
+		}
+		return this.usage;
+	}
+
+	@Override
+	public void setRemovalListener(RemovalListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.removalListener = listener;
+	}
+
+	private byte[][] key(String id) {
+		return new byte[][] { this.keys.session(id) };
+	}
+
+}

@@ -1,0 +1,36 @@
+package dev.sessionstarter.store.redis;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The server-side scripts of the {@code redis} store, each touching the keys of one session
+ * only (one cluster slot), run with {@link RedisCalls#script}. Their sources, with what each
+ * takes and answers, are beside this class.
+ */
+final class SessionScripts {
+
+	/**
+	 * Merge a change into a session's hash, raise its version, set its time to live and answer
+	 * the result; drop a change to a session that is gone unless it creates it.
+	 */
+	static final RedisScript<Object> SAVE = script("save.lua");
+
+	/**
+	 * Remove a session's hash and answer what it held.
+	 */
+	static final RedisScript<Object> TAKE = script("take.lua");
+
+	/**
+	 * Remove a session's hash if it has expired and answer what it held, else its expiry.
+	 */
+	static final RedisScript<Object> TAKE_EXPIRED = script("take-expired.lua");
+
+	private SessionScripts() {
+	}
+
+	private static RedisScript<Object> script(String name) {
+		return RedisScript.of(new ClassPathResource(name, SessionScripts.class), Object.class);
+	}
+
+}

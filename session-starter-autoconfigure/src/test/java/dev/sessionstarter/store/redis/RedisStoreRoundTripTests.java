@@ -1,0 +1,115 @@
+package dev.sessionstarter.store.redis;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.session.FindByIndexNameSessionRepository;
+
+import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.store.SessionStore;
+import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.memoized.Coherence;
+import dev.sessionstarter.store.memoized.MemoizedSessionStore;
+import dev.sessionstarter.store.memory.MemorySessionStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The commands the redis store sends for what a request does, as {@code MONITOR} lists them
+ * (commands a script runs inside Redis are not round trips and are not counted).
+ */
+class RedisStoreRoundTripTests {
+
+	@RegisterExtension
+	static final RedisServer redis = new RedisServer();
+
+	private final String namespace = "trips-" + UUID.randomUUID();
+
+	private RedisCalls calls;
+
+	private RedisMonitor monitor;
+
+	@BeforeEach
+	void startMonitor() throws Exception {
+		this.calls = new RedisCalls(redis.connectionFactory(), Duration.ofSeconds(5));
+		this.monitor = new RedisMonitor(redis.port());
+	}
+
+	@AfterEach
+	void stopMonitor() throws Exception {
+		this.monitor.close();
+	}
+
+	@Test
+	void aReturningRequestThatChangesAnAttributeSendsALoadAndOneScript() {
+		StoreSessionRepository repository = repository(RedisStores.store(this.calls, this.namespace,
+				Clock.systemUTC()));
+		String id = created(repository);
+		sent();
+		request(repository, id);
+		assertThat(sent()).containsExactly("HGETALL", "EVALSHA");
+	}
+
+	@Test
+	void aNewSessionIsOneScriptAndItsIndexEntries() {
+		StoreSessionRepository repository = repository(RedisStores.store(this.calls, this.namespace,
+				Clock.systemUTC()));
+		created(repository);
+		sent();
+		StoredSession session = repository.createSession();
+		session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, "alice");
+		repository.save(session);
+		assertThat(sent()).containsExactly("EVALSHA", "ZADD", "SADD");
+	}
+
+	@Test
+	void aMemoizedCacheChecksItsCopyWithOneVersionRead() {
+		RedisSessionStore redisStore = RedisStores.store(this.calls, this.namespace, Clock.systemUTC());
+		MemoizedSessionStore memoized = new MemoizedSessionStore(redisStore,
+				new MemorySessionStore(16L * 1024 * 1024, 1000, 0.9, Clock.systemUTC()), Coherence.VALIDATE);
+		try {
+			StoreSessionRepository repository = repository(memoized);
+			String id = created(repository);
+			request(repository, id);
+			sent();
+			request(repository, id);
+			assertThat(sent()).containsExactly("HGET", "EVALSHA");
+		}
+		finally {
+			memoized.close();
+		}
+	}
+
+	private String created(StoreSessionRepository repository) {
+		StoredSession session = repository.createSession();
+		session.setAttribute("count", 0);
+		repository.save(session);
+		return session.getId();
+	}
+
+	private static void request(StoreSessionRepository repository, String id) {
+		StoredSession session = repository.findById(id);
+		session.setLastAccessedTime(Instant.now());
+		Integer count = session.getAttribute("count");
+		session.setAttribute("count", count + 1);
+		repository.save(session);
+	}
+
+	private List<String> sent() {
+		return this.monitor.sentSince(this.calls, this.namespace);
+	}
+
+	private static StoreSessionRepository repository(SessionStore store) {
+		return new StoreSessionRepository(store, new JavaSessionSerializer(List.of(), null));
+	}
+
+}
