@@ -40,15 +40,17 @@ final class DaemonOptions {
 			  --lock                   serve locks only: no sessions, no storage directory
 			  --max-size=<size>        most heap the sessions may take (default 64MB); least
 			                           recently used sessions are evicted beyond it. Give the
-			                           JVM a heap (-Xmx) of at least 1.5 times this
+			                           JVM a heap (-Xmx) of at least 1.5 times this plus
+			                           --journal-size: 1.75 times this by default (112MB)
 			  --reduce-to=<fraction>   what eviction brings the sessions down to, as a fraction of
 			                           --max-size (default 0.75)
 			  --purge-interval=<time>  time between the daemon's own purges of expired sessions
 			                           (default 15m); applications purge more often
 			                           (sessions.purge-interval, 6m) and publish the events
 			  --journal-size=<size>    most heap the sessions the daemon removed on its own may
-			                           take while they wait for the applications to read them
-			                           and publish their events (default a quarter of --max-size)
+			                           take while they wait for an application to take them
+			                           and publish their events, once (default a quarter of
+			                           --max-size); beyond it the oldest are dropped unreported
 			  --flush-interval=<time>  time between writes of changed sessions to the storage
 			                           directory (default 1s); a clean stop writes them all
 			  --lock-lease=<time>      longest a lock stays held without being released or its

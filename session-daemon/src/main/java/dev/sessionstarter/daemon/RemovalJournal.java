@@ -1,6 +1,5 @@
 package dev.sessionstarter.daemon;
 
-import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,15 +10,26 @@ import dev.sessionstarter.store.SessionRecord;
 
 /**
  * The sessions the daemon removed on its own (its purge, eviction when a save takes it over its
- * bound), kept for the applications to read with {@code REMOVALS} and report as events. Each
- * notice has a sequence number, from 1, within this journal, which a random id names; each
- * client keeps its own cursor, so every client reads every notice once. Bounded in bytes: when
- * full, the oldest notices are dropped, and a client whose cursor is behind them is told how
- * many it missed. Thread-safe.
+ * bound), queued for the applications to take with {@code REMOVALS} and report as events. A
+ * notice is handed out once, to whichever client takes it first, and is gone from the journal
+ * then, so the event of each removal is published once across every application sharing the
+ * daemon. Bounded in heap bytes: when full, the oldest notices are dropped, and the next client
+ * to take is told how many were. Thread-safe.
  */
 final class RemovalJournal {
 
-	private final long id;
+	/**
+	 * The most heap one notice takes beyond its record's encoded size (which already counts
+	 * three bytes a character): the notice, its queue slots, the record object, and the headers
+	 * of the record's id and principal strings and of its name and value arrays.
+	 */
+	static final long NOTICE_OVERHEAD = 384;
+
+	/**
+	 * The most heap one attribute of a noticed record takes beyond its encoded size: the
+	 * headers of its name string and value array, and its slots in the record's two arrays.
+	 */
+	static final long ATTRIBUTE_OVERHEAD = 112;
 
 	private final long maxBytes;
 
@@ -27,126 +37,92 @@ final class RemovalJournal {
 
 	private long bytes;
 
-	private long nextSequence = 1;
-
 	private long dropped;
 
-	private long lastDroppedAt = Long.MIN_VALUE;
-
-	private long lastAt = Long.MIN_VALUE;
-
 	/**
-	 * Create an empty journal with a new random id.
-	 * @param maxBytes the most the kept notices may take, counted as their encoded size
+	 * Create an empty journal.
+	 * @param maxBytes the most heap the queued notices may take
 	 */
 	RemovalJournal(long maxBytes) {
-		long random = 0;
-		SecureRandom source = new SecureRandom();
-		while (random == 0) {
-			random = source.nextLong();
-		}
-		this.id = random;
 		this.maxBytes = maxBytes;
 	}
 
 	/**
-	 * Return the id that names this journal, never zero.
-	 * @return the id
-	 */
-	long id() {
-		return this.id;
-	}
-
-	/**
-	 * Add a notice, dropping the oldest ones while the journal is over its bound.
+	 * Queue a notice, dropping the oldest ones while the journal is over its bound.
 	 * @param record the removed session as it was stored
 	 * @param cause why it was removed
-	 * @param at when it was removed, in epoch millis
 	 */
-	synchronized void add(SessionRecord record, RemovalCause cause, long at) {
-		this.lastAt = Math.max(this.lastAt, at);
-		long size = WireCodec.maxEncodedSize(record) + 1;
-		Notice notice = new Notice(this.nextSequence++, this.lastAt, cause, record, size);
+	synchronized void add(SessionRecord record, RemovalCause cause) {
+		long wireSize = WireCodec.maxEncodedSize(record) + 1;
+		Notice notice = new Notice(cause, record, wireSize,
+				wireSize + NOTICE_OVERHEAD + ATTRIBUTE_OVERHEAD * record.attributeCount());
 		this.notices.addLast(notice);
-		this.bytes += notice.size();
+		this.bytes += notice.heapSize();
 		while (this.bytes > this.maxBytes && !this.notices.isEmpty()) {
-			Notice oldest = this.notices.removeFirst();
-			this.bytes -= oldest.size();
-			this.dropped++;
-			this.lastDroppedAt = oldest.at();
+			drop();
 		}
 	}
 
 	/**
-	 * Read the notices a client has not read yet, as many as fit in a budget.
-	 * @param journal the id of the journal the client read last, 0 if none
-	 * @param after the sequence number the client read last in that journal
-	 * @param since when the journal is not {@code journal} (the client is new, or the daemon
-	 * restarted): the notices removed at or after this time, in epoch millis, are the new ones
-	 * @param budget the most bytes the notices may take, counted as their encoded size
-	 * @return the notices and where the client is now
+	 * Take the oldest notices, as many as fit in a budget, out of the journal.
+	 * @param budget the most bytes the notices may take on the wire
+	 * @return the notices, and how many were dropped since the last take
 	 */
-	synchronized Page read(long journal, long after, long since, long budget) {
-		long missed;
-		long cursor;
-		if (journal == this.id) {
-			long first = this.notices.isEmpty() ? this.nextSequence : this.notices.peekFirst().sequence();
-			missed = Math.max(0, first - after - 1);
-			cursor = Math.max(after, first - 1);
-		}
-		else {
-			missed = (this.dropped > 0 && this.lastDroppedAt >= since) ? this.dropped : 0;
-			cursor = this.notices.isEmpty() ? this.nextSequence - 1 : this.notices.peekFirst().sequence() - 1;
-			for (Notice notice : this.notices) {
-				if (notice.at() >= since) {
-					break;
-				}
-				cursor = notice.sequence();
-			}
-		}
-		List<Notice> page = new ArrayList<>();
+	synchronized Batch take(long budget) {
+		List<Notice> taken = new ArrayList<>();
 		long used = 0;
-		boolean more = false;
-		for (Notice notice : this.notices) {
-			if (notice.sequence() <= cursor) {
-				continue;
+		while (!this.notices.isEmpty()) {
+			Notice oldest = this.notices.peekFirst();
+			if (taken.isEmpty() && oldest.wireSize() > budget) {
+				drop();
 			}
-			if (used + notice.size() > budget) {
-				if (!page.isEmpty()) {
-					more = true;
-					break;
-				}
-				missed++;
+			else if (used + oldest.wireSize() > budget) {
+				break;
 			}
 			else {
-				page.add(notice);
-				used += notice.size();
+				this.notices.removeFirst();
+				this.bytes -= oldest.heapSize();
+				taken.add(oldest);
+				used += oldest.wireSize();
 			}
-			cursor = notice.sequence();
 		}
-		return new Page(cursor, missed, page, more);
+		long missed = this.dropped;
+		this.dropped = 0;
+		return new Batch(missed, taken, !this.notices.isEmpty());
+	}
+
+	/**
+	 * Return the heap the queued notices take, as this journal counts it.
+	 * @return the bytes
+	 */
+	synchronized long bytes() {
+		return this.bytes;
+	}
+
+	private void drop() {
+		Notice oldest = this.notices.removeFirst();
+		this.bytes -= oldest.heapSize();
+		this.dropped++;
 	}
 
 	/**
 	 * One removal.
-	 * @param sequence its number in the journal
-	 * @param at when it was removed, in epoch millis
-	 * @param cause why
+	 * @param cause why the session was removed
 	 * @param record the session as it was stored
-	 * @param size the encoded size of its cause and record
+	 * @param wireSize the most its cause and record take in an answer
+	 * @param heapSize the most heap the notice retains
 	 */
-	record Notice(long sequence, long at, RemovalCause cause, SessionRecord record, long size) {
+	record Notice(RemovalCause cause, SessionRecord record, long wireSize, long heapSize) {
 	}
 
 	/**
-	 * What a client reads at once.
-	 * @param cursor the sequence number the client has read up to, now
-	 * @param missed how many notices it will never read: dropped before it read them, or too
-	 * large for an answer; for a client new to this journal, at most that many
+	 * What one client takes at once.
+	 * @param missed how many notices were dropped, unreported, since the last take: the journal
+	 * was full, or one was too large for an answer
 	 * @param notices the notices, oldest first
-	 * @param more whether more notices are waiting beyond the budget
+	 * @param more whether more notices wait beyond the budget
 	 */
-	record Page(long cursor, long missed, List<Notice> notices, boolean more) {
+	record Batch(long missed, List<Notice> notices, boolean more) {
 	}
 
 }

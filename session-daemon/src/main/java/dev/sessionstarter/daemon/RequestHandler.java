@@ -38,9 +38,9 @@ final class RequestHandler {
 
 	/**
 	 * The most the notices of one {@code REMOVALS} answer may take: a frame less the status
-	 * byte, the journal id, cursor, missed count, notice count and the flag that ends it.
+	 * byte, the missed count, the notice count and the flag that ends it.
 	 */
-	private static final long REMOVALS_BUDGET = Frames.MAX_FRAME_BYTES - 1 - 8 - 8 - 8 - 4 - 1;
+	private static final long REMOVALS_BUDGET = Frames.MAX_FRAME_BYTES - 1 - 8 - 4 - 1;
 
 	private final @Nullable MemorySessionStore store;
 
@@ -87,7 +87,7 @@ final class RequestHandler {
 			collector.add(new Removal(record, cause));
 		}
 		else if (this.journal != null) {
-			this.journal.add(record, cause, System.currentTimeMillis());
+			this.journal.add(record, cause);
 		}
 	}
 
@@ -124,27 +124,23 @@ final class RequestHandler {
 	}
 
 	/**
-	 * Answer {@code REMOVALS}: the journal's id, the client's new cursor, how many notices it
-	 * missed, the notices that fit in one frame (as a purge answers them), and whether more wait.
+	 * Answer {@code REMOVALS}: hand the oldest notices that fit in one frame to this client
+	 * (they leave the journal, so no other client gets them), with how many were dropped since
+	 * the last take, and whether more wait.
 	 */
 	private WireOutput removals(RemovalJournal journal, WireInput request) throws ProtocolException {
 		int version = request.readInt();
-		long journalId = request.readLong();
-		long after = request.readLong();
-		long since = request.readLong();
-		request.requireEnd();
 		if (version != Opcodes.REMOVALS_VERSION) {
 			return error("REMOVALS version " + version + " is not supported; this daemon speaks version "
 					+ Opcodes.REMOVALS_VERSION);
 		}
-		RemovalJournal.Page page = journal.read(journalId, after, since, REMOVALS_BUDGET);
+		request.requireEnd();
+		RemovalJournal.Batch batch = journal.take(REMOVALS_BUDGET);
 		WireOutput response = WireOutput.frame(Opcodes.OK)
-			.writeLong(journal.id())
-			.writeLong(page.cursor())
-			.writeLong(page.missed())
-			.writeInt(page.notices().size());
-		page.notices().forEach((notice) -> writeRemoval(response, notice.record(), notice.cause()));
-		return response.writeBoolean(page.more());
+			.writeLong(batch.missed())
+			.writeInt(batch.notices().size());
+		batch.notices().forEach((notice) -> writeRemoval(response, notice.record(), notice.cause()));
+		return response.writeBoolean(batch.more());
 	}
 
 	AtomicInteger connections() {

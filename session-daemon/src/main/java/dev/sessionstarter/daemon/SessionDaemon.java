@@ -104,10 +104,12 @@ public final class SessionDaemon {
 		}
 		Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "session-daemon-shutdown"));
 		long heap = Runtime.getRuntime().maxMemory();
-		if (store != null && heap != Long.MAX_VALUE && this.options.maxBytes > heap / 3 * 2) {
-			log("WARN", "--max-size is " + this.options.maxBytes + " bytes but the heap may only grow to " + heap
-					+ " bytes; give the JVM a heap of at least 1.5 times --max-size (-Xmx) so eviction runs"
-					+ " before the heap is full");
+		long needed = this.options.maxBytes / 2 * 3 + this.options.journalBytes();
+		if (store != null && heap != Long.MAX_VALUE && needed > heap) {
+			log("WARN", "--max-size is " + this.options.maxBytes + " bytes and --journal-size "
+					+ this.options.journalBytes() + " bytes but the heap may only grow to " + heap + " bytes; give"
+					+ " the JVM a heap (-Xmx) of at least 1.5 times --max-size plus --journal-size (" + needed
+					+ " bytes) so eviction runs before the heap is full");
 		}
 		DaemonAddress address = Objects.requireNonNull(this.options.listenOn);
 		log("INFO", "session-daemon listening on " + address + " (pid " + ProcessHandle.current().pid() + ", "

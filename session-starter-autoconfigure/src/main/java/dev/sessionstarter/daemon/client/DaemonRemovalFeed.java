@@ -17,24 +17,19 @@ import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.SessionRecord;
 
 /**
- * Reads, with {@code REMOVALS}, the sessions the daemon removed on its own (its purge, eviction
- * when a save took it over its bound) since this client last read, so that its store reports
- * them. It keeps its cursor in the daemon's journal: each read delivers each removal once, and
- * removals the daemon made since this feed was created count as new, so an application that
- * starts reads none from before. Removals it missed (dropped from the daemon's bounded journal
- * before it read them) are logged with their number. Thread-safe: reads run one at a time.
+ * Takes, with {@code REMOVALS}, the sessions the daemon removed on its own (its purge, eviction
+ * when a save took it over its bound) that no client took yet, so that its store reports them.
+ * The daemon hands each removal to one client only, whichever takes it first, so the event of
+ * each is published once across every application that shares the daemon; removals this client
+ * takes and then fails to report (its process dies first) are not reported by any other.
+ * Removals dropped from the daemon's bounded journal before any client took them are logged,
+ * with their number, by the client that takes next. Thread-safe: takes run one at a time.
  */
 final class DaemonRemovalFeed {
 
 	private static final Log logger = LogFactory.getLog(DaemonRemovalFeed.class);
 
 	private final DaemonClient client;
-
-	private long journal;
-
-	private long cursor;
-
-	private long since = System.currentTimeMillis();
 
 	private boolean warnedUnsupported;
 
@@ -43,8 +38,8 @@ final class DaemonRemovalFeed {
 	}
 
 	/**
-	 * Read every removal not read yet and give each batch to a sink, in the order the daemon
-	 * made them.
+	 * Take every removal waiting in the daemon and give each batch to a sink, in the order the
+	 * daemon made them.
 	 * @param sink takes each batch, before the next is asked for, and returns a count
 	 * @return the sum of the counts the sink returned
 	 * @throws DaemonUnavailableException if the daemon does not answer in time
@@ -53,32 +48,20 @@ final class DaemonRemovalFeed {
 		int count = 0;
 		boolean more = true;
 		while (more) {
-			long asked = System.currentTimeMillis();
-			WireOutput request = WireOutput.frame(Opcodes.REMOVALS)
-				.writeInt(Opcodes.REMOVALS_VERSION)
-				.writeLong(this.journal)
-				.writeLong(this.cursor)
-				.writeLong(this.since);
-			Page page = this.client.call(request, DaemonRemovalFeed::page);
-			if (page.refused() != null) {
-				refused(page.refused());
+			WireOutput request = WireOutput.frame(Opcodes.REMOVALS).writeInt(Opcodes.REMOVALS_VERSION);
+			Batch batch = this.client.call(request, DaemonRemovalFeed::batch);
+			if (batch.refused() != null) {
+				refused(batch.refused());
 				return count;
 			}
-			if (this.journal != 0 && page.journal() != this.journal) {
-				logger.info("The session daemon at " + this.client.getAddress() + " restarted: sessions it removed "
-						+ "on its own before, since this application last read them, were not reported");
-			}
-			if (page.missed() > 0) {
-				logger.warn(page.missed() + " sessions the session daemon at " + this.client.getAddress()
+			if (batch.missed() > 0) {
+				logger.warn(batch.missed() + " sessions the session daemon at " + this.client.getAddress()
 						+ " removed on its own were not reported, so no event was published for them: they left "
-						+ "its journal before this application read them; purge more often "
+						+ "its journal before an application took them; purge more often "
 						+ "(sessions.purge-interval) or give the daemon a larger --journal-size");
 			}
-			this.journal = page.journal();
-			this.cursor = page.cursor();
-			this.since = asked;
-			count += sink.applyAsInt(page.removals());
-			more = page.more();
+			count += sink.applyAsInt(batch.removals());
+			more = batch.more();
 		}
 		return count;
 	}
@@ -92,21 +75,20 @@ final class DaemonRemovalFeed {
 			this.warnedUnsupported = true;
 			logger.warn("The session daemon at " + this.client.getAddress() + " does not report the sessions it "
 					+ "removes on its own, so no event is published for them; a daemon older than this client "
-					+ "(protocol version 1, before REMOVALS) cannot: upgrade it. It answered: " + message);
+					+ "(protocol version 1, before REMOVALS) cannot, nor one that speaks another version of it: "
+					+ "run the daemon of this client's version. It answered: " + message);
 		}
 	}
 
-	private static Page page(byte status, WireInput payload) throws ProtocolException {
+	private static Batch batch(byte status, WireInput payload) throws ProtocolException {
 		if (status == Opcodes.ERROR) {
 			String message = payload.readString();
-			return new Page(0, 0, 0, List.of(), false, String.valueOf(message));
+			return new Batch(0, List.of(), false, String.valueOf(message));
 		}
 		DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.REMOVALS);
-		long journal = payload.readLong();
-		long cursor = payload.readLong();
 		long missed = payload.readLong();
 		List<Removal> removals = readRemovals(payload);
-		return new Page(journal, cursor, missed, removals, payload.readBoolean(), null);
+		return new Batch(missed, removals, payload.readBoolean(), null);
 	}
 
 	/**
@@ -135,8 +117,7 @@ final class DaemonRemovalFeed {
 	record Removal(SessionRecord record, RemovalCause cause) {
 	}
 
-	private record Page(long journal, long cursor, long missed, List<Removal> removals, boolean more,
-			@Nullable String refused) {
+	private record Batch(long missed, List<Removal> removals, boolean more, @Nullable String refused) {
 	}
 
 }

@@ -36,9 +36,10 @@ import dev.sessionstarter.store.StoreUsage;
  * access ({@link #deleteIfExpired}) and those {@link #reduce()} evicts. The daemon also purges
  * on its own, less often ({@code --purge-interval}, 15 minutes by default: a backstop for when
  * no application runs), and evicts when a save takes it over its bound; it notes the sessions
- * it removes that way in a bounded journal, and {@link #purgeExpired(Instant)} then reads the
- * ones not read yet ({@link DaemonRemovalFeed}) and reports them too, so every application
- * that shares the daemon publishes their events once, at its next purge.
+ * it removes that way in a bounded journal, and {@link #purgeExpired(Instant)} then takes the
+ * ones waiting there ({@link DaemonRemovalFeed}) and reports them too. The daemon hands each to
+ * one client only, so their events are published once across the applications sharing the
+ * daemon, by whichever purges first.
  *
  * <p>{@link #usage()} keeps the last known figures for a second after the daemon failed to
  * answer, so meters do not wait on a daemon that is away.
@@ -167,8 +168,9 @@ public final class DaemonSessionStore implements SessionStore {
 	}
 
 	/**
-	 * Ask the daemon to purge expired sessions now, then read the sessions it removed on its
-	 * own since the last time (its purge, eviction), and report each to the removal listener.
+	 * Ask the daemon to purge expired sessions now, then take the sessions it removed on its
+	 * own (its purge, eviction) that no application took yet, and report each to the removal
+	 * listener.
 	 * @param now the current time
 	 * @return the number of expired sessions reported
 	 */

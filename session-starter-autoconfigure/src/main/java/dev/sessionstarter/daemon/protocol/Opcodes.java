@@ -40,13 +40,16 @@ public final class Opcodes {
 	public static final byte VERSION = 0x17;
 
 	/**
-	 * Request: the sessions the daemon removed on its own since a cursor (protocol version 2;
-	 * a version 1 daemon answers it with {@link #ERROR}, an unknown operation).
+	 * Request: take the sessions the daemon removed on its own that no client took yet
+	 * (protocol version 2; a version 1 daemon answers it with {@link #ERROR}, an unknown operation).
 	 */
 	public static final byte REMOVALS = 0x18;
 
-	/** The version of the {@link #REMOVALS} request and answer, the first field of the request. */
-	public static final int REMOVALS_VERSION = 1;
+	/**
+	 * The version of the {@link #REMOVALS} request and answer, the first field of the request:
+	 * 2, the take; 1, a read from a cursor each client kept, never released, is refused.
+	 */
+	public static final int REMOVALS_VERSION = 2;
 
 	/** Request: acquire the exclusive lock on a session id, waiting at most a given time. */
 	public static final byte LOCK = 0x20;
