@@ -18,6 +18,7 @@ import org.springframework.session.events.SessionExpiredEvent;
 
 import dev.sessionstarter.it.SecuredApplication;
 import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,7 +50,7 @@ class DaemonRemovalEventsIT {
 		Events secondEvents = new Events();
 		StoreSessionRepository first = repository(firstEvents);
 		StoreSessionRepository second = repository(secondEvents);
-		StoreSessionRepository.StoredSession session = first.createSession();
+		StoredSession session = first.createSession();
 		session.setAttribute("cart", "3 books");
 		session.setMaxInactiveInterval(Duration.ofSeconds(1));
 		first.save(session);
@@ -78,7 +79,7 @@ class DaemonRemovalEventsIT {
 		StoreSessionRepository repository = repository(events);
 		List<String> saved = new ArrayList<>();
 		while (repository.getStore().usage().sessions() == saved.size()) {
-			StoreSessionRepository.StoredSession session = repository.createSession();
+			StoredSession session = repository.createSession();
 			session.setAttribute("payload", "x".repeat(8 * 1024));
 			repository.save(session);
 			saved.add(session.getId());
