@@ -4,8 +4,6 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonSessionLockManager;
@@ -41,16 +39,6 @@ class DaemonSessionLockManagerContractIT extends SessionLockManagerContractTests
 	@Override
 	protected long retained() {
 		return client.stats().locks();
-	}
-
-	@Override
-	@Test
-	@Disabled("The daemon's LockTable does not serve waiters in arrival order: a release wakes every waiter "
-			+ "(notifyAll) and whoever takes the table's monitor first, or a request that arrives just then, "
-			+ "gets the lock; here 30 to 40% of all grants passed a waiter beyond those that arrived before it "
-			+ "(under 2% for the memory and file managers). Needs a FIFO queue of waiters per id in session-daemon.")
-	protected void noWaiterStarvesUnderContention() throws Exception {
-		super.noWaiterStarvesUnderContention();
 	}
 
 }
