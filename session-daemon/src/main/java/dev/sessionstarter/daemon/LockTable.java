@@ -226,7 +226,11 @@ final class LockTable {
 
 		final String id;
 
-		final ReentrantLock guard = new ReentrantLock();
+		/**
+		 * Fair, so that requests enter the queue of waiters in the order they reach the guard:
+		 * one parked on a busy guard keeps its turn against a running thread that comes later.
+		 */
+		final ReentrantLock guard = new ReentrantLock(true);
 
 		final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
