@@ -15,6 +15,7 @@ import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.StoreUsage;
+import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**

@@ -1,35 +1,45 @@
 package dev.sessionstarter.daemon;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
+import java.util.ArrayDeque;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The daemon's exclusive locks on session ids. The owner of a lock is a connection (its
  * {@link Owner}); a lock is released when its owner unlocks it, when the connection closes
  * ({@link #releaseAll}), or when its lease runs out, after which the next acquirer takes it
- * over. One monitor guards the table: waiters sleep on it until a release or the holder's
- * lease end, whichever comes first.
+ * over. The waiters of an id are served in arrival order: a release hands the lock straight to
+ * the one that has waited longest, so a request that arrives meanwhile cannot take it first.
+ *
+ * <p>Thread-safe: every connection's thread calls it. Each id locked has a state of its own
+ * (holder, queue of waiters, guard), kept only while someone holds or waits for the lock, so
+ * waits on different ids do not contend and the ids ever locked take no memory.
  */
 final class LockTable {
 
-	private final Map<String, Holder> holders = new HashMap<>();
+	private final ConcurrentMap<String, IdLock> locks = new ConcurrentHashMap<>();
 
 	private final long defaultLeaseNanos;
 
-	private long nextToken = 1;
+	private final AtomicLong nextToken = new AtomicLong(1);
 
-	private long leaseExpiries;
+	private final LongAdder leaseExpiries = new LongAdder();
 
 	LockTable(Duration defaultLease) {
 		this.defaultLeaseNanos = defaultLease.toNanos();
 	}
 
 	/**
-	 * Acquire the lock on an id, waiting at most {@code waitMillis}.
+	 * Acquire the lock on an id, waiting at most {@code waitMillis} behind the earlier waiters.
 	 * @param id the session id
 	 * @param owner the connection asking
 	 * @param waitMillis the longest wait
@@ -38,32 +48,60 @@ final class LockTable {
 	 * @throws InterruptedException if the daemon stops meanwhile
 	 * @throws IllegalStateException if the owner already holds this lock
 	 */
-	synchronized long lock(String id, Owner owner, long waitMillis, long leaseMillis) throws InterruptedException {
+	long lock(String id, Owner owner, long waitMillis, long leaseMillis) throws InterruptedException {
 		long leaseNanos = (leaseMillis > 0) ? TimeUnit.MILLISECONDS.toNanos(leaseMillis) : this.defaultLeaseNanos;
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitMillis));
 		while (true) {
-			long now = System.nanoTime();
-			Holder holder = this.holders.get(id);
-			if (holder != null && now - holder.leaseEnd >= 0) {
-				this.holders.remove(id);
-				holder.owner.held.remove(id);
-				this.leaseExpiries++;
-				holder = null;
+			IdLock lock = this.locks.computeIfAbsent(id, IdLock::new);
+			lock.guard.lock();
+			try {
+				if (!lock.discarded) {
+					return acquire(lock, owner, deadline, leaseNanos);
+				}
 			}
-			if (holder == null) {
-				long token = this.nextToken++;
-				this.holders.put(id, new Holder(owner, token, now + leaseNanos));
-				owner.held.add(id);
-				return token;
+			finally {
+				lock.guard.unlock();
 			}
-			if (holder.owner == owner) {
-				throw new IllegalStateException("This connection already holds the lock on that session");
+		}
+	}
+
+	private long acquire(IdLock lock, Owner owner, long deadline, long leaseNanos) throws InterruptedException {
+		long now = System.nanoTime();
+		expireLease(lock, now);
+		Holder holder = lock.holder;
+		if (holder == null) {
+			return grant(lock, owner, leaseNanos, now);
+		}
+		if (holder.owner == owner) {
+			throw new IllegalStateException("This connection already holds the lock on that session");
+		}
+		if (deadline - now <= 0) {
+			return 0;
+		}
+		Waiter waiter = new Waiter(owner, leaseNanos, lock.guard.newCondition());
+		lock.waiters.add(waiter);
+		try {
+			while (waiter.token == 0) {
+				long remaining = deadline - now;
+				if (remaining <= 0) {
+					lock.waiters.remove(waiter);
+					return 0;
+				}
+				long untilLeaseEnd = lock.currentHolder().leaseEnd - now;
+				waiter.turn.awaitNanos(Math.max(1, Math.min(remaining, untilLeaseEnd)));
+				now = System.nanoTime();
+				expireLease(lock, now);
 			}
-			long remaining = deadline - now;
-			if (remaining <= 0) {
-				return 0;
+			return waiter.token;
+		}
+		catch (InterruptedException ex) {
+			if (waiter.token != 0) {
+				release(lock);
 			}
-			TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, Math.min(remaining, holder.leaseEnd - now)));
+			else {
+				lock.waiters.remove(waiter);
+			}
+			throw ex;
 		}
 	}
 
@@ -73,49 +111,165 @@ final class LockTable {
 	 * @param token the token {@link #lock} returned
 	 * @return {@code false} if that lock is not held any more (its lease ran out)
 	 */
-	synchronized boolean unlock(String id, long token) {
-		Holder holder = this.holders.get(id);
-		if (holder == null || holder.token != token) {
+	boolean unlock(String id, long token) {
+		IdLock lock = this.locks.get(id);
+		if (lock == null) {
 			return false;
 		}
-		this.holders.remove(id);
-		holder.owner.held.remove(id);
-		notifyAll();
-		return true;
+		lock.guard.lock();
+		try {
+			if (lock.holder == null || lock.holder.token != token) {
+				return false;
+			}
+			release(lock);
+			return true;
+		}
+		finally {
+			lock.guard.unlock();
+		}
 	}
 
 	/**
-	 * Release every lock an owner holds; called when its connection closes.
+	 * Release every lock an owner holds; called by its connection's thread when it closes.
 	 * @param owner the owner
 	 */
-	synchronized void releaseAll(Owner owner) {
-		if (owner.held.isEmpty()) {
-			return;
-		}
+	void releaseAll(Owner owner) {
 		for (String id : owner.held) {
-			Holder holder = this.holders.get(id);
-			if (holder != null && holder.owner == owner) {
-				this.holders.remove(id);
+			IdLock lock = this.locks.get(id);
+			if (lock == null) {
+				continue;
+			}
+			lock.guard.lock();
+			try {
+				if (lock.holder != null && lock.holder.owner == owner) {
+					release(lock);
+				}
+			}
+			finally {
+				lock.guard.unlock();
 			}
 		}
-		owner.held.clear();
-		notifyAll();
-	}
-
-	synchronized int size() {
-		return this.holders.size();
-	}
-
-	synchronized long leaseExpiries() {
-		return this.leaseExpiries;
 	}
 
 	/**
-	 * The locks of one connection; guarded by the table's monitor.
+	 * Return how many locks are held, counting those whose lease ran out but that nobody took over yet.
+	 * @return the number of locks
+	 */
+	int size() {
+		return this.locks.size();
+	}
+
+	/**
+	 * Return how many locks were taken over after their lease ran out.
+	 * @return the number of lease expiries
+	 */
+	long leaseExpiries() {
+		return this.leaseExpiries.sum();
+	}
+
+	/**
+	 * End the holder's lease if it has run out, handing the lock to the longest waiter.
+	 */
+	private void expireLease(IdLock lock, long now) {
+		Holder holder = lock.holder;
+		if (holder != null && now - holder.leaseEnd >= 0) {
+			holder.owner.held.remove(lock.id);
+			this.leaseExpiries.increment();
+			handOver(lock, now);
+		}
+	}
+
+	/**
+	 * Release a held lock: hand it to the longest waiter or, with none, forget the id.
+	 */
+	private void release(IdLock lock) {
+		lock.currentHolder().owner.held.remove(lock.id);
+		handOver(lock, System.nanoTime());
+		if (lock.holder == null) {
+			lock.discarded = true;
+			this.locks.remove(lock.id, lock);
+		}
+	}
+
+	private void handOver(IdLock lock, long now) {
+		Waiter next = lock.waiters.poll();
+		if (next == null) {
+			lock.holder = null;
+			return;
+		}
+		next.token = grant(lock, next.owner, next.leaseNanos, now);
+		next.turn.signal();
+	}
+
+	private long grant(IdLock lock, Owner owner, long leaseNanos, long now) {
+		long token = this.nextToken.getAndIncrement();
+		lock.holder = new Holder(owner, token, now + leaseNanos);
+		owner.held.add(lock.id);
+		return token;
+	}
+
+	/**
+	 * The locks of one connection.
 	 */
 	static final class Owner {
 
-		final Set<String> held = new HashSet<>();
+		final Set<String> held = ConcurrentHashMap.newKeySet();
+
+	}
+
+	/**
+	 * The lock of one id: its holder and its waiters in arrival order, guarded by its own
+	 * {@link #guard}. It is discarded (and a caller that finds it so looks the id up again)
+	 * when the last holder releases it with nobody waiting.
+	 */
+	private static final class IdLock {
+
+		final String id;
+
+		/**
+		 * Fair, so that requests enter the queue of waiters in the order they reach the guard:
+		 * one parked on a busy guard keeps its turn against a running thread that comes later.
+		 */
+		final ReentrantLock guard = new ReentrantLock(true);
+
+		final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+
+		@Nullable Holder holder;
+
+		boolean discarded;
+
+		IdLock(String id) {
+			this.id = id;
+		}
+
+		Holder currentHolder() {
+			Holder holder = this.holder;
+			if (holder == null) {
+				throw new IllegalStateException("The lock on " + this.id + " is not held");
+			}
+			return holder;
+		}
+
+	}
+
+	/**
+	 * A request waiting for a lock; its {@link #token} is set when the lock is handed to it.
+	 */
+	private static final class Waiter {
+
+		final Owner owner;
+
+		final long leaseNanos;
+
+		final Condition turn;
+
+		long token;
+
+		Waiter(Owner owner, long leaseNanos, Condition turn) {
+			this.owner = owner;
+			this.leaseNanos = leaseNanos;
+			this.turn = turn;
+		}
 
 	}
 
