@@ -15,7 +15,6 @@ import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.StoreUsage;
-import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**
