@@ -34,7 +34,7 @@ import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.metrics.SessionMeterNames;
 import dev.sessionstarter.metrics.SessionStoreMeterBinder;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 import dev.sessionstarter.store.redis.RedisCalls;
