@@ -12,7 +12,8 @@
 #                           "file-binary-tmpfs,jdbc-h2-memory"; `java -cp benchmarks/target/benchmarks.jar
 #                           dev.sessionstarter.benchmarks.Implementation` lists them
 #   CREATE_IMPLEMENTATIONS  the subset that JMH createAndSave runs [IMPLEMENTATIONS]
-#   MODES                   which parts to run ["jmh interleaved heap"]
+#   MODES                   which parts to run ["jmh interleaved heap commands"]; commands counts the
+#                           Redis commands per request of the selected Redis implementations
 #   JMH_ARGS                JMH settings ["-f 1 -wi 2 -w 1s -i 3 -r 2s"]
 #   THREADS                 JMH thread counts ["1 2"]
 #   ROUNDS                  how many times to run the JMH set, pooled [1]
@@ -25,7 +26,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-modes=${MODES:-"jmh interleaved heap"}
+modes=${MODES:-"jmh interleaved heap commands"}
 jmh_args=${JMH_ARGS:-"-f 1 -wi 2 -w 1s -i 3 -r 2s"}
 threads=${THREADS:-"1 2"}
 rounds=${ROUNDS:-1}
@@ -89,6 +90,14 @@ if [[ " $modes " == *" heap "* ]]; then
 	# shellcheck disable=SC2086
 	java -Xmx1g -cp "$jar" dev.sessionstarter.benchmarks.HeapCheck $heap_args > "$results/heap.md.tmp" || heap_status=$?
 	report_args+=(--heap "$results/heap.md.tmp")
+fi
+
+redis_implementations=$(echo "$implementations" | tr ',' '\n' | grep 'REDIS' | paste -sd, - || true)
+if [[ " $modes " == *" commands "* ]] && [ -n "$redis_implementations" ]; then
+	echo "RedisCommandCount over $redis_implementations (log: $results/commands.log.tmp)" >&2
+	java -cp "$jar" dev.sessionstarter.benchmarks.RedisCommandCount "$redis_implementations" \
+		> "$results/commands.md.tmp" 2> "$results/commands.log.tmp"
+	report_args+=(--commands "$results/commands.md.tmp")
 fi
 
 python3 benchmarks/report.py "${report_args[@]}" "${json_files[@]}" > "$results/latest.md.tmp"

@@ -120,6 +120,48 @@ public enum Implementation {
 	},
 
 	/**
+	 * Our {@code redis} store ({@link RedisStoreAdapter}) on the benchmark's own
+	 * {@code redis-server} ({@link LocalRedis}), against Spring Session's
+	 * {@code RedisSessionRepository} on the same server.
+	 */
+	REDIS("redis (ours)", "SPRING_REDIS") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return RedisStoreAdapter.plain("bench-redis");
+		}
+	},
+
+	/**
+	 * Our {@code memoized} store in validate coherence over our {@code redis} store, against
+	 * Spring Session's {@code RedisSessionRepository} and our {@code redis} store alone.
+	 */
+	MEMOIZED_VALIDATE_REDIS("memoized validate over redis (ours)", "SPRING_REDIS", "REDIS") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return RedisStoreAdapter.memoized("bench-memoized-redis");
+		}
+	},
+
+	/** Spring Session's {@code RedisSessionRepository} ({@link SpringRedisAdapter}). */
+	SPRING_REDIS("RedisSessionRepository (Spring Session)") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return SpringRedisAdapter.plain("bench-spring-redis");
+		}
+	},
+
+	/**
+	 * Spring Session's {@code RedisIndexedSessionRepository}, against its
+	 * {@code RedisSessionRepository}.
+	 */
+	SPRING_REDIS_INDEXED("RedisIndexedSessionRepository (Spring Session)", "SPRING_REDIS") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return SpringRedisAdapter.indexed("bench-spring-redis-indexed");
+		}
+	},
+
+	/**
 	 * Spring Session's {@code JdbcIndexedSessionRepository} on an embedded in-memory H2 database
 	 * ({@link JdbcRepositoryAdapter}).
 	 */

@@ -99,10 +99,21 @@ final class MemoizedStoreAdapter extends RepositoryAdapter<StoredSession> {
 	}
 
 	/**
-	 * The cache with {@code sessions.memoized.*}'s default bounds.
+	 * Return a cache with {@code sessions.memoized.*}'s default bounds.
+	 * @return a new, empty cache
 	 */
-	private static MemorySessionStore cache() {
+	static MemorySessionStore cache() {
 		return new MemorySessionStore(64L * 1024 * 1024, 100_000, 0.9, Clock.systemUTC());
+	}
+
+	/**
+	 * Print a memoized store's hit ratio, cached sessions and held locks to standard error.
+	 * @param store the store
+	 */
+	static void printCacheStatistics(MemoizedSessionStore store) {
+		CacheStatistics cache = store.cacheStatistics();
+		System.err.printf(Locale.ROOT, "memoized %s cache: hit ratio %.3f, %d sessions cached, %d locks held%n",
+				cache.coherence(), cache.hitRatio(), cache.sessions(), cache.heldLocks());
 	}
 
 	@Override
@@ -112,9 +123,7 @@ final class MemoizedStoreAdapter extends RepositoryAdapter<StoredSession> {
 
 	@Override
 	public void close() throws IOException {
-		CacheStatistics cache = this.store.cacheStatistics();
-		System.err.printf(Locale.ROOT, "memoized %s cache: hit ratio %.3f, %d sessions cached, %d locks held%n",
-				cache.coherence(), cache.hitRatio(), cache.sessions(), cache.heldLocks());
+		printCacheStatistics(this.store);
 		this.store.close();
 		if (this.locks != null) {
 			this.locks.close();
