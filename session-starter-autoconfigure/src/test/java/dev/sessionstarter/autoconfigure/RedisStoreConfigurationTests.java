@@ -30,16 +30,17 @@ import org.springframework.test.util.ReflectionTestUtils;
 
 import dev.sessionstarter.actuate.endpoint.SessionStoreEndpoint;
 import dev.sessionstarter.autoconfigure.metrics.SessionStoreMetricsAutoConfiguration;
-import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.metrics.SessionMeterNames;
 import dev.sessionstarter.metrics.SessionStoreMeterBinder;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 import dev.sessionstarter.store.redis.RedisCalls;
+import dev.sessionstarter.store.redis.RedisHeldLocks;
 import dev.sessionstarter.store.redis.RedisKeys;
 import dev.sessionstarter.store.redis.RedisServer;
+import dev.sessionstarter.store.redis.RedisSessionLockManager;
 import dev.sessionstarter.store.redis.RedisSessionStore;
 
 import static dev.sessionstarter.autoconfigure.StartupFailures.failsNaming;
@@ -61,7 +62,9 @@ class RedisStoreConfigurationTests {
 		this.contextRunner.withPropertyValues("spring.data.redis.port=" + redis.port()).run((context) -> {
 			assertThat(context).hasSingleBean(RedisSessionStore.class);
 			assertThat(context).doesNotHaveBean(MemorySessionStore.class);
-			assertThat(context).hasSingleBean(MemorySessionLockManager.class);
+			assertThat(context).hasSingleBean(RedisSessionLockManager.class);
+			assertThat(ReflectionTestUtils.getField(context.getBean(RedisSessionStore.class), "heldLocks"))
+				.isSameAs(context.getBean(RedisHeldLocks.class));
 			RedisCalls calls = calls(context.getBean(RedisSessionStore.class));
 			assertThat(ReflectionTestUtils.getField(calls, "factory"))
 				.isSameAs(context.getBean(RedisConnectionFactory.class));

@@ -96,11 +96,14 @@ final class SessionHash {
 	 * @param baseVersion the version a created session starts above
 	 * @param now the current time, epoch millis
 	 * @param marginMillis how long past its expiry the key is kept
+	 * @param owner the owner token of the session's request lock the saving request holds, or
+	 * {@code null} for a save the lock does not fence
 	 * @return the arguments
 	 * @throws SessionTooLargeException if a value is longer than Redis accepts
 	 */
-	static byte[][] saveArguments(SessionChange change, long baseVersion, long now, long marginMillis) {
-		List<byte[]> args = new ArrayList<>(10 + 2 * change.attributes().size());
+	static byte[][] saveArguments(SessionChange change, long baseVersion, long now, long marginMillis,
+			byte @Nullable [] owner) {
+		List<byte[]> args = new ArrayList<>(11 + 2 * change.attributes().size());
 		args.add(number(now));
 		args.add(number(marginMillis));
 		args.add(bytes(change.isCreate() ? "1" : "0"));
@@ -110,6 +113,7 @@ final class SessionHash {
 		args.add(optionalNumber(change.maxInactiveMillis()));
 		args.add(bytes(change.isPrincipalNameChanged() ? "1" : "0"));
 		args.add((change.principalName() != null) ? bytes(change.principalName()) : EMPTY);
+		args.add((owner != null) ? owner : EMPTY);
 		List<byte[]> removed = new ArrayList<>();
 		int set = 0;
 		args.add(EMPTY);
@@ -126,7 +130,7 @@ final class SessionHash {
 			args.add(value);
 			set++;
 		}
-		args.set(9, number(set));
+		args.set(10, number(set));
 		args.addAll(removed);
 		return args.toArray(new byte[0][]);
 	}

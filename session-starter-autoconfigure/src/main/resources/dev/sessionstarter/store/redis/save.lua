@@ -1,5 +1,6 @@
 -- Merges one change into a session's hash, atomically; the Lua twin of SessionRecord.apply.
 -- KEYS[1]  the session's hash
+-- KEYS[2]  the session's request lock key
 -- ARGV[1]  now, epoch ms (the caller's clock: the key's time to live is counted from it)
 -- ARGV[2]  how long past its expiry the key is kept, ms, so that a purge can claim it
 -- ARGV[3]  '1' if the change may create the session, else '0': a change to a missing session is dropped
@@ -9,9 +10,15 @@
 -- ARGV[7]  new timeout, ms (negative: never expires), or ''
 -- ARGV[8]  '1' if the principal name changes, else '0'
 -- ARGV[9]  the new principal name, or '' for none
--- ARGV[10] n, the number of attributes set; then n pairs of name and value; then the names removed
--- Answers {} if the change was dropped, else {previous principal name or nil, field, value, ...}.
+-- ARGV[10] the owner token of the request lock the saving request holds, or '' for an unfenced save
+-- ARGV[11] n, the number of attributes set; then n pairs of name and value; then the names removed
+-- Answers {} if the change was dropped, {-1} if it was refused because the lock is no longer the
+-- token's (its lease was lost: another owner may have saved since), else
+-- {previous principal name or nil, field, value, ...}.
 local key = KEYS[1]
+if ARGV[10] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[10] then
+	return {-1}
+end
 local exists = redis.call('EXISTS', key) == 1
 if not exists and ARGV[3] ~= '1' then
 	return {}
@@ -38,8 +45,8 @@ if ARGV[8] == '1' then
 		redis.call('HSET', key, 'principal', ARGV[9])
 	end
 end
-local i = 11
-for _ = 1, tonumber(ARGV[10]) do
+local i = 12
+for _ = 1, tonumber(ARGV[11]) do
 	redis.call('HSET', key, 'attr:' .. ARGV[i], ARGV[i + 1])
 	i = i + 2
 end

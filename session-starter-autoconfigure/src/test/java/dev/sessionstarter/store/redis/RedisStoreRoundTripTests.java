@@ -16,7 +16,7 @@ import org.springframework.session.FindByIndexNameSessionRepository;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memoized.Coherence;
 import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;

@@ -25,7 +25,7 @@ import org.springframework.session.events.SessionExpiredEvent;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.MutableClock;
 import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoreSessionRepository.StoredSession;
+import dev.sessionstarter.store.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
