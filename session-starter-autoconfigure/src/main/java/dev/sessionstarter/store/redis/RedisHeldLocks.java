@@ -1,6 +1,7 @@
 package dev.sessionstarter.store.redis;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -49,8 +50,9 @@ public final class RedisHeldLocks {
 	}
 
 	/**
-	 * One held lock: its owner token, and the session as the lock call found it until the store
-	 * uses or outdates it.
+	 * One held lock: its owner token, the session as the lock call found it until the store
+	 * uses or outdates it, and whether a save of the request released it already (a save of a
+	 * locked session also releases its lock, in the same script).
 	 */
 	static final class Held {
 
@@ -61,6 +63,8 @@ public final class RedisHeldLocks {
 		private final AtomicReference<@Nullable Prefetched> prefetched;
 
 		private volatile boolean lost;
+
+		private volatile long releasedAtVersion = -1;
 
 		Held(String sessionId, byte[] token, @Nullable SessionRecord prefetched) {
 			this.sessionId = sessionId;
@@ -90,6 +94,35 @@ public final class RedisHeldLocks {
 		 */
 		void outdate() {
 			this.prefetched.set(null);
+		}
+
+		/**
+		 * Return whether a save of this request released the lock in Redis, so that releasing
+		 * it has nothing left to tell Redis.
+		 * @return whether the lock was released by a save
+		 */
+		boolean isReleasedBySave() {
+			return this.releasedAtVersion >= 0;
+		}
+
+		/**
+		 * Record that a save released the lock in Redis, leaving the session at a version.
+		 * @param version the version the save left
+		 */
+		void releasedBySave(long version) {
+			this.releasedAtVersion = version;
+		}
+
+		/**
+		 * Return the arguments that fence a save of this lock's session
+		 * ({@link SessionHash#FENCE_ARGUMENTS}).
+		 * @param keys the keys of the namespace
+		 * @return the arguments
+		 */
+		List<byte[]> fence(RedisKeys keys) {
+			long released = this.releasedAtVersion;
+			return List.of(this.token, (released >= 0) ? SessionHash.number(released) : new byte[0],
+					keys.lockReleases(), SessionHash.bytes(this.sessionId));
 		}
 
 		boolean isLost() {

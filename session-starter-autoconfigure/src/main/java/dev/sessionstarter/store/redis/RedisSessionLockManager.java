@@ -35,7 +35,8 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
  * <p>Within this process the requests of one id queue for it first come, first served, and only
  * the first of them asks Redis. Taking a lock also answers the session's hash, which
  * {@link RedisSessionStore} serves instead of loading it again, and the owner token fences the
- * store's saves ({@link RedisHeldLocks}). Every call has the deadline of its {@link RedisCalls}
+ * store's saves ({@link RedisHeldLocks}); a save releases the lock in Redis in its own script,
+ * and the release of the lock then only lets this process's next waiter in. Every call has the deadline of its {@link RedisCalls}
  * and fails with a {@link RedisUnavailableException} when Redis does not answer in time.
  */
 public final class RedisSessionLockManager implements SessionLockManager, AutoCloseable {
@@ -238,6 +239,9 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 		this.held.decrementAndGet();
 		String sessionId = lock.sessionId();
 		try {
+			if (lock.isReleasedBySave()) {
+				return;
+			}
 			List<Object> answer = this.calls.script(SessionScripts.UNLOCK, "unlock",
 					new byte[][] { this.keys.lock(sessionId) }, lock.token(), this.keys.lockReleases(),
 					SessionHash.bytes(sessionId));
@@ -261,10 +265,13 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 			return;
 		}
 		for (Held lock : this.heldLocks.all()) {
+			if (lock.isReleasedBySave()) {
+				continue;
+			}
 			try {
 				List<Object> answer = this.calls.script(SessionScripts.RENEW, "renew",
 						new byte[][] { this.keys.lock(lock.sessionId()) }, lock.token(), this.leaseMillis);
-				if (SessionHash.number(answer.get(0)) != 1 && !lock.isLost()) {
+				if (SessionHash.number(answer.get(0)) != 1 && stillHeld(lock) && !lock.isLost()) {
 					lock.lose();
 					logger.warn("Lost the request lock on session " + lock.sessionId()
 							+ ": its lease (sessions.redis.lock-lease) ran out before it was renewed");
@@ -274,6 +281,14 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 				logger.debug("Could not renew the request lock on session " + lock.sessionId(), ex);
 			}
 		}
+	}
+
+	/**
+	 * Whether a lock whose renewal found it gone is still held by its request, not released
+	 * meanwhile by a save or by the request.
+	 */
+	private boolean stillHeld(Held lock) {
+		return !lock.isReleasedBySave() && this.heldLocks.get(lock.sessionId()) == lock;
 	}
 
 	private void leave(String sessionId) {

@@ -45,7 +45,10 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
  * ({@link RedisHeldLocks}), a session whose request lock this process holds is served as the
  * lock call found it, without loading it again, and its saves are fenced: a save after the
  * lock's lease ran out is refused ({@link FencedSaveException}, logged and counted in
- * {@link #fencedSaves()}), so it never overwrites what another instance saved meanwhile.
+ * {@link #fencedSaves()}), so it never overwrites what another instance saved meanwhile. Such a
+ * save also releases the lock in Redis, in the same script, so a request costs two round trips:
+ * the lock (which answers the session) and the save. A later save of the same request is
+ * applied only if no other instance took the lock or saved the session since.
  *
  * <p>Every call has the deadline of its {@link RedisCalls}, and fails with a
  * {@link RedisUnavailableException} when Redis does not answer in time; {@link #usage()} keeps
@@ -167,7 +170,7 @@ public final class RedisSessionStore implements SessionStore {
 	private @Nullable SessionRecord write(SessionChange change, long baseVersion) {
 		Held lock = this.heldLocks.get(change.id());
 		byte[][] args = SessionHash.saveArguments(change, baseVersion, this.clock.millis(), this.marginMillis,
-				(lock != null) ? lock.token() : null);
+				(lock != null) ? lock.fence(this.keys) : List.of());
 		byte[][] keys = { this.keys.session(change.id()), this.keys.lock(change.id()) };
 		if (lock != null) {
 			lock.outdate();
@@ -184,6 +187,9 @@ public final class RedisSessionStore implements SessionStore {
 		}
 		SessionRecord saved = SessionHash.read(change.id(), answer, 1);
 		Assert.state(saved != null, "The save script answered no whole session");
+		if (lock != null) {
+			lock.releasedBySave(saved.version());
+		}
 		String previousPrincipal = SessionHash.string(answer.get(0));
 		boolean created = saved.version() == baseVersion + 1;
 		this.calls.callAll("save", (commands) -> this.indexes.saved(commands, saved, previousPrincipal, created,

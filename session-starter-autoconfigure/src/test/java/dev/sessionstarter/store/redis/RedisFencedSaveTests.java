@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Fenced saves on a real Redis: instance A holds a session's request lock and stalls past its
  * lease (its renewal stopped), instance B takes the lock and saves; A's late save is refused,
- * counted, and B's session is kept.
+ * counted, and B's session is kept. A save of a locked session releases the lock in Redis, and a
+ * later save of the same request is applied only if no other instance came between.
  */
 class RedisFencedSaveTests {
 
@@ -69,6 +70,29 @@ class RedisFencedSaveTests {
 		}
 		assertThat(new String(this.b.store.find("held").attribute("a"))).isEqualTo("from A");
 		assertThat(this.a.store.fencedSaves()).isZero();
+	}
+
+	@Test
+	void aSaveReleasesTheLockAndALaterSaveOfTheRequestIsAppliedUnlessAnotherInstanceCameBetween()
+			throws Exception {
+		this.b.store.save(change("late", true, "created"));
+		try (SessionLock lock = this.a.locks.tryLock("late", Duration.ZERO)) {
+			this.a.store.save(change("late", false, "first"));
+			SessionLock other = this.b.locks.tryLock("late", Duration.ZERO);
+			assertThat(other).as("the save released the lock in Redis").isNotNull();
+			other.release();
+			this.a.store.save(change("late", false, "second"));
+		}
+		assertThat(new String(this.b.store.find("late").attribute("a"))).isEqualTo("second");
+		try (SessionLock lock = this.a.locks.tryLock("late", Duration.ZERO)) {
+			this.a.store.save(change("late", false, "third"));
+			try (SessionLock other = this.b.locks.tryLock("late", Duration.ZERO)) {
+				this.b.store.save(change("late", false, "from B"));
+			}
+			assertThatExceptionOfType(FencedSaveException.class)
+				.isThrownBy(() -> this.a.store.save(change("late", false, "fourth")));
+		}
+		assertThat(new String(this.b.store.find("late").attribute("a"))).isEqualTo("from B");
 	}
 
 	private static SessionChange change(String id, boolean create, String value) {
