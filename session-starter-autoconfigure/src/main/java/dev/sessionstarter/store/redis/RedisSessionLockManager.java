@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.util.Assert;
 
+import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.lock.ReleaseOnceLock;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
@@ -32,8 +33,8 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
  * which wakes the waiters of every instance (one subscription per manager); a waiter also tries
  * again when the holder's lease ends, in case the holder died.
  *
- * <p>Within this process the requests of one id queue for it first come, first served, and only
- * the first of them asks Redis. Taking a lock also answers the session's hash, which
+ * <p>Within this process the requests of one id queue for it first come, first served, in a
+ * {@link MemorySessionLockManager}, and only the first of them asks Redis. Taking a lock also answers the session's hash, which
  * {@link RedisSessionStore} serves instead of loading it again, and the owner token fences the
  * store's saves ({@link RedisHeldLocks}); a save releases the lock in Redis in its own script,
  * and the release of the lock then only lets this process's next waiter in. Every call has the deadline of its {@link RedisCalls}
@@ -55,7 +56,9 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 
 	private final long leaseNanos;
 
-	private final ConcurrentHashMap<String, LockWaiters> waiters = new ConcurrentHashMap<>();
+	private final MemorySessionLockManager local = new MemorySessionLockManager();
+
+	private final ConcurrentHashMap<String, LockWaiter> waiters = new ConcurrentHashMap<>();
 
 	private final AtomicInteger held = new AtomicInteger();
 
@@ -106,27 +109,17 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 		Assert.notNull(timeout, "'timeout' must not be null");
 		long waitNanos = Math.min(SessionLockManager.timeoutNanos(timeout), MAX_WAIT_NANOS);
 		long deadline = System.nanoTime() + waitNanos;
-		LockWaiters local = this.waiters.compute(sessionId, (id, existing) -> {
-			LockWaiters joined = (existing != null) ? existing : new LockWaiters();
-			joined.users++;
-			return joined;
-		});
+		SessionLock local = this.local.tryLock(sessionId, Duration.ofNanos(waitNanos));
+		if (local == null) {
+			return null;
+		}
 		Held lock = null;
 		try {
-			if (local.permit.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) {
-				try {
-					lock = acquire(sessionId, local, deadline);
-				}
-				finally {
-					if (lock == null) {
-						local.permit.release();
-					}
-				}
-			}
+			lock = acquire(sessionId, deadline);
 		}
 		finally {
 			if (lock == null) {
-				leave(sessionId);
+				local.release();
 			}
 		}
 		if (lock == null) {
@@ -144,11 +137,11 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 	}
 
 	/**
-	 * Return how many session ids have local waiters or holders.
+	 * Return how many session ids this process holds or waits for in Redis.
 	 * @return the number of ids
 	 */
 	int localEntries() {
-		return this.waiters.size();
+		return this.local.heldLocks();
 	}
 
 	/**
@@ -178,25 +171,33 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 		}
 	}
 
-	private @Nullable Held acquire(String sessionId, LockWaiters local, long deadline) throws InterruptedException {
+	private @Nullable Held acquire(String sessionId, long deadline) throws InterruptedException {
 		byte[] token = token();
 		byte[][] lockKeys = { this.keys.lock(sessionId), this.keys.session(sessionId) };
-		while (true) {
-			local.reset();
-			List<Object> answer = this.calls.script(SessionScripts.LOCK, "lock", lockKeys, token, this.leaseMillis);
-			if (SessionHash.number(answer.get(0)) == 1) {
-				SessionRecord found = (answer.size() > 1) ? SessionHash.read(sessionId, answer, 1) : null;
-				return new Held(sessionId, token, found);
+		LockWaiter waiter = new LockWaiter();
+		this.waiters.put(sessionId, waiter);
+		try {
+			while (true) {
+				waiter.reset();
+				List<Object> answer = this.calls.script(SessionScripts.LOCK, "lock", lockKeys, token,
+						this.leaseMillis);
+				if (SessionHash.number(answer.get(0)) == 1) {
+					SessionRecord found = (answer.size() > 1) ? SessionHash.read(sessionId, answer, 1) : null;
+					return new Held(sessionId, token, found);
+				}
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					return null;
+				}
+				if (subscribe()) {
+					continue;
+				}
+				long leaseLeft = TimeUnit.MILLISECONDS.toNanos(SessionHash.number(answer.get(1)));
+				waiter.await(Math.min(remaining, (leaseLeft >= 0) ? leaseLeft : this.leaseNanos));
 			}
-			long remaining = deadline - System.nanoTime();
-			if (remaining <= 0) {
-				return null;
-			}
-			if (subscribe()) {
-				continue;
-			}
-			long leaseLeft = TimeUnit.MILLISECONDS.toNanos(SessionHash.number(answer.get(1)));
-			local.await(Math.min(remaining, (leaseLeft >= 0) ? leaseLeft : this.leaseNanos));
+		}
+		finally {
+			this.waiters.remove(sessionId, waiter);
 		}
 	}
 
@@ -228,13 +229,13 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 	}
 
 	private void released(@Nullable String sessionId) {
-		LockWaiters local = (sessionId != null) ? this.waiters.get(sessionId) : null;
-		if (local != null) {
-			local.wake();
+		LockWaiter waiter = (sessionId != null) ? this.waiters.get(sessionId) : null;
+		if (waiter != null) {
+			waiter.wake();
 		}
 	}
 
-	private void release(Held lock, LockWaiters local) {
+	private void release(Held lock, SessionLock local) {
 		this.heldLocks.remove(lock);
 		this.held.decrementAndGet();
 		String sessionId = lock.sessionId();
@@ -255,8 +256,7 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 					+ " in Redis; it frees at the end of its lease: " + ex.getMessage());
 		}
 		finally {
-			local.permit.release();
-			leave(sessionId);
+			local.release();
 		}
 	}
 
@@ -289,10 +289,6 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 	 */
 	private boolean stillHeld(Held lock) {
 		return !lock.isReleasedBySave() && this.heldLocks.get(lock.sessionId()) == lock;
-	}
-
-	private void leave(String sessionId) {
-		this.waiters.computeIfPresent(sessionId, (id, local) -> (--local.users == 0) ? null : local);
 	}
 
 	private byte[] token() {

@@ -1,20 +1,14 @@
 package dev.sessionstarter.store.redis;
 
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The requests of this process that hold or wait for one session's Redis lock: they queue for a
- * fair permit, first come, first served, and the one holding it asks Redis, waiting between
- * attempts until the lock is released (a message) or its lease ends. {@code users} is only read
- * and written inside the waiter map's atomic {@code compute} calls for its id.
+ * The request of this process that waits for one session's Redis lock (the first in this
+ * process's queue for it): between attempts it waits until the lock is released (a message) or
+ * the holder's lease ends.
  */
-final class LockWaiters {
-
-	final Semaphore permit = new Semaphore(1, true);
-
-	int users;
+final class LockWaiter {
 
 	private final ReentrantLock monitor = new ReentrantLock();
 
