@@ -34,11 +34,12 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
  * again when the holder's lease ends, in case the holder died.
  *
  * <p>Within this process the requests of one id queue for it first come, first served, in a
- * {@link MemorySessionLockManager}, and only the first of them asks Redis. Taking a lock also answers the session's hash, which
- * {@link RedisSessionStore} serves instead of loading it again, and the owner token fences the
- * store's saves ({@link RedisHeldLocks}); a save releases the lock in Redis in its own script,
- * and the release of the lock then only lets this process's next waiter in. Every call has the deadline of its {@link RedisCalls}
- * and fails with a {@link RedisUnavailableException} when Redis does not answer in time.
+ * {@link MemorySessionLockManager}, and only the first of them asks Redis. Taking a lock also
+ * answers the session's hash, which {@link RedisSessionStore} serves instead of loading it
+ * again, and the owner token fences the store's saves ({@link RedisHeldLocks}); a save releases
+ * the lock in Redis in its own script, and the release of the lock then only lets this process's
+ * next waiter in. Every call has the deadline of its {@link RedisCalls} and fails with a
+ * {@link RedisUnavailableException} when Redis does not answer in time.
  */
 public final class RedisSessionLockManager implements SessionLockManager, AutoCloseable {
 
