@@ -1,5 +1,7 @@
 package dev.sessionstarter.lock.e2e;
 
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -20,14 +23,16 @@ import dev.sessionstarter.store.redis.RedisMonitor;
 import dev.sessionstarter.store.redis.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * Two instances of {@link LockTestApplication} (two application contexts) on one real Redis, with
- * the {@code redis} store and its native Redis request locks, over real HTTP: parallel
- * read-modify-write requests of one session, each client thread alternating between the
- * instances, lose nothing; and a returning request that changes an attribute sends Redis two
- * commands, as {@code MONITOR} lists them: the lock (which answers the session) and the save
- * (which releases the lock).
+ * Two processes on one real Redis, each running {@link LockTestApplication} with the
+ * {@code redis} store and its native Redis request locks (this JVM and a second one), over real
+ * HTTP: parallel read-modify-write requests of one session, each client thread alternating
+ * between the processes, lose nothing (a request that cannot get its lock in 60 seconds is
+ * rejected, so a timeout fails the test instead of losing an update); and a returning request
+ * that changes an attribute sends Redis two commands, as {@code MONITOR} lists them: the lock
+ * (which answers the session) and the save (which releases the lock).
  */
 class RedisLockEndToEndTests {
 
@@ -36,39 +41,58 @@ class RedisLockEndToEndTests {
 
 	private static final String NAMESPACE = "e2e-" + UUID.randomUUID();
 
-	private static final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+	@TempDir
+	static Path logs;
 
+	private static ConfigurableApplicationContext local;
+
+	private static TestApplicationProcess other;
+
+	/**
+	 * A client of this JVM's server, then one of the other process's.
+	 */
 	private static final List<SessionClient> clients = new ArrayList<>();
 
 	@BeforeAll
-	static void startTwoInstances() {
-		for (int i = 0; i < 2; i++) {
-			ConfigurableApplicationContext context = new SpringApplicationBuilder(LockTestApplication.class)
-				.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
-						"sessions.store=redis", "sessions.redis.namespace=" + NAMESPACE,
-						"spring.data.redis.port=" + redis.port(), "sessions.lock.timeout=60s",
-						"sessions.lock.on-timeout=reject")
-				.run();
-			instances.add(context);
-			clients.add(new SessionClient(((WebServerApplicationContext) context).getWebServer().getPort()));
-		}
+	static void startBothProcesses() throws Exception {
+		List<String> properties = List.of("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+				"sessions.store=redis", "sessions.redis.namespace=" + NAMESPACE,
+				"spring.data.redis.port=" + redis.port(), "sessions.lock.timeout=60s",
+				"sessions.lock.on-timeout=reject");
+		other = TestApplicationProcess.start(properties, logs.resolve("other.log"));
+		local = new SpringApplicationBuilder(LockTestApplication.class).properties(properties.toArray(String[]::new))
+			.run();
+		clients.add(new SessionClient(((WebServerApplicationContext) local).getWebServer().getPort()));
+		clients.add(new SessionClient(other.port()));
 	}
 
 	@AfterAll
-	static void stopInstances() {
-		instances.forEach(ConfigurableApplicationContext::close);
+	static void stopBothProcesses() throws Exception {
+		clients.clear();
+		if (local != null) {
+			local.close();
+		}
+		if (other != null) {
+			other.close();
+		}
 	}
 
 	@Test
-	void parallelRequestsOfOneSessionAcrossInstancesLoseNoUpdate() throws Exception {
+	void parallelRequestsOfOneSessionSpreadOverBothProcessesLoseNoUpdate() throws Exception {
 		String session = clients.get(0).newSession();
-		Parallel.run(8, (thread) -> {
-			for (int i = 0; i < 50; i++) {
-				assertThat(clients.get((thread + i) % 2).get("/increment", session).statusCode()).isEqualTo(200);
+		int threads = 8;
+		int requests = 100;
+		Parallel.run(threads, (thread) -> {
+			for (int i = 0; i < requests; i++) {
+				// every thread alternates between the two processes
+				HttpResponse<String> response = clients.get((thread + i) % 2).get("/increment", session);
+				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 			}
 		});
-		assertThat(clients.get(1).count(session)).isEqualTo(400);
-		instances.forEach((instance) -> assertThat(instance.getBean(SessionLockManager.class).heldLocks()).isZero());
+		assertThat(clients.get(0).count(session)).isEqualTo(threads * requests);
+		assertThat(clients.get(1).count(session)).isEqualTo(threads * requests);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> local.getBean(SessionLockManager.class).heldLocks() == 0);
 	}
 
 	@Test
