@@ -14,9 +14,9 @@ public enum LockManagerType {
 	/**
 	 * The lock manager of the selected store, which its configuration provides: {@code memory}
 	 * for the memory store, {@code file} for the file store, {@code daemon} for the daemon
-	 * store, {@code none} for the none store; for the memoized store in validate coherence in
-	 * front of one of the stores, that store's (several processes may share the sessions),
-	 * else {@code memory}.
+	 * store, {@code redis} for the redis store, {@code none} for the none store; for the
+	 * memoized store in validate coherence in front of one of the stores, that store's (several
+	 * processes may share the sessions), else {@code memory}.
 	 */
 	NATIVE(null),
 
@@ -36,6 +36,12 @@ public enum LockManagerType {
 	 * a session across every process that uses the daemon.
 	 */
 	DAEMON(DaemonLockManagerConfiguration.class),
+
+	/**
+	 * Locks in Redis ({@code sessions.redis.*}) with a renewed lease; serializes the requests of
+	 * a session across every instance that shares the Redis and namespace.
+	 */
+	REDIS(RedisLockManagerConfiguration.class),
 
 	/**
 	 * No locking: parallel requests of a session may overwrite each other's changes.

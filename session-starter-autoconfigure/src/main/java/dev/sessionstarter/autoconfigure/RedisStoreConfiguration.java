@@ -3,7 +3,12 @@ package dev.sessionstarter.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -13,24 +18,27 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.ClassUtils;
 
-import dev.sessionstarter.store.redis.RedisCalls;
-import dev.sessionstarter.store.redis.RedisKeys;
+import dev.sessionstarter.store.redis.RedisHeldLocks;
 import dev.sessionstarter.store.redis.RedisSessionStore;
 
 /**
  * The {@code redis} store ({@code sessions.redis.*}) over the application's
  * {@link RedisConnectionFactory}: Spring Boot's, configured by {@code spring.data.redis.*}, or
- * the application's own. Its native lock manager locks in this process for now
- * ({@link MemoryLockManagerConfiguration}); a Redis lock manager is to replace it. Without
+ * the application's own. Its native lock manager is the {@code redis} one
+ * ({@link RedisLockManagerConfiguration}), whose held locks fence the store's saves. Without
  * Spring Data Redis on the classpath, startup stops with a message naming the dependency.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(StoreCondition.class)
 @EnableConfigurationProperties(RedisStoreProperties.class)
 class RedisStoreConfiguration {
+
+	/**
+	 * The counter of saves refused because their request lock's lease had run out.
+	 */
+	static final String FENCED_SAVES_METER = "sessions.redis.fenced.saves";
 
 	/**
 	 * The store, in a class of its own so that its Spring Data Redis types are only loaded once
@@ -42,27 +50,29 @@ class RedisStoreConfiguration {
 
 		@Bean
 		RedisSessionStore redisSessionStore(RedisConnectionFactory redisConnectionFactory,
-				RedisStoreProperties redis, SessionsProperties sessions) {
-			if (!(redisConnectionFactory instanceof LettuceConnectionFactory lettuce)) {
-				throw new InvalidSessionsPropertyException("sessions.store", "redis",
-						"needs Spring Data Redis's Lettuce client, and the RedisConnectionFactory bean is a "
-								+ redisConnectionFactory.getClass().getName()
-								+ ": use Spring Boot's default (spring.data.redis.client-type=lettuce)");
-			}
-			SettingsCheck.positive("sessions.redis.timeout", redis.getTimeout(), "2s");
+				RedisStoreProperties redis, SessionsProperties sessions, ObjectProvider<RedisHeldLocks> heldLocks) {
 			SettingsCheck.positive("sessions.purge-interval", sessions.getPurgeInterval(), "6m");
-			return new RedisSessionStore(new RedisCalls(lettuce, redis.getTimeout()), keys(redis),
-					expiryMargin(sessions.getPurgeInterval()), Clock.systemUTC());
+			return new RedisSessionStore(RedisSettings.calls(redisConnectionFactory, redis, "sessions.store"),
+					RedisSettings.keys(redis), expiryMargin(sessions.getPurgeInterval()), Clock.systemUTC(),
+					heldLocks.getIfAvailable(RedisHeldLocks::new));
 		}
 
-		private static RedisKeys keys(RedisStoreProperties redis) {
-			String namespace = redis.getNamespace();
-			if (namespace == null || namespace.isBlank() || namespace.indexOf('{') >= 0
-					|| namespace.indexOf('}') >= 0) {
-				throw new InvalidSessionsPropertyException("sessions.redis.namespace", namespace,
-						"must be a key prefix without '{' or '}', such as sessions");
+		/**
+		 * The count of fenced saves as a meter, when Micrometer is on the classpath.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+		static class Meters {
+
+			@Bean
+			MeterBinder redisFencedSavesMeterBinder(RedisSessionStore store) {
+				return (registry) -> FunctionCounter
+					.builder(FENCED_SAVES_METER, store, RedisSessionStore::fencedSaves)
+					.description("Saves refused because their session's request lock had been lost")
+					.tag("store", store.type())
+					.register(registry);
 			}
-			return new RedisKeys(namespace);
+
 		}
 
 		/**
@@ -76,18 +86,19 @@ class RedisStoreConfiguration {
 	}
 
 	/**
-	 * Locks in this process, until the Redis lock manager serializes the requests of a session
-	 * across instances.
+	 * Request locks in Redis, which serialize the requests of a session across instances and
+	 * fence the store's saves.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@Conditional(NativeLockManagerCondition.class)
-	static class NativeLockManager extends MemoryLockManagerConfiguration {
+	@Conditional({ NativeLockManagerCondition.class, SpringDataRedisCondition.class })
+	static class NativeLockManager extends RedisLockManagerConfiguration {
 
 	}
 
 	/**
 	 * Matches when Spring Data Redis is on the classpath, and stops startup with an
-	 * {@link InvalidSessionsPropertyException} naming the dependency to add when it is not.
+	 * {@link InvalidSessionsPropertyException} naming the dependency to add, and the property
+	 * that asked for Redis, when it is not.
 	 */
 	static final class SpringDataRedisCondition extends SpringBootCondition {
 
@@ -97,14 +108,23 @@ class RedisStoreConfiguration {
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 			if (!ClassUtils.isPresent(CONNECTION_FACTORY, context.getClassLoader())) {
-				boolean memoized = StoreSelection.of(context.getEnvironment()).store() == StoreType.MEMOIZED;
-				throw new InvalidSessionsPropertyException(
-						memoized ? "sessions.memoized.delegate" : "sessions.store", "redis",
+				throw new InvalidSessionsPropertyException(property(StoreSelection.of(context.getEnvironment())),
+						"redis",
 						"needs Spring Data Redis on the classpath: add the dependency "
 								+ "org.springframework.boot:spring-boot-starter-data-redis");
 			}
 			return ConditionOutcome
 				.match(ConditionMessage.forCondition("Spring Data Redis").available(CONNECTION_FACTORY));
+		}
+
+		private static String property(StoreSelection selection) {
+			if (selection.store() == StoreType.REDIS) {
+				return "sessions.store";
+			}
+			if (selection.store() == StoreType.MEMOIZED && selection.delegate().store() == StoreType.REDIS) {
+				return "sessions.memoized.delegate";
+			}
+			return "sessions.lock.manager";
 		}
 
 	}

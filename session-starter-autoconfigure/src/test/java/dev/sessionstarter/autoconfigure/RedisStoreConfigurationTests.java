@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -30,7 +31,6 @@ import org.springframework.test.util.ReflectionTestUtils;
 
 import dev.sessionstarter.actuate.endpoint.SessionStoreEndpoint;
 import dev.sessionstarter.autoconfigure.metrics.SessionStoreMetricsAutoConfiguration;
-import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.metrics.SessionMeterNames;
 import dev.sessionstarter.metrics.SessionStoreMeterBinder;
 import dev.sessionstarter.store.StoreSessionRepository;
@@ -38,8 +38,10 @@ import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 import dev.sessionstarter.store.redis.RedisCalls;
+import dev.sessionstarter.store.redis.RedisHeldLocks;
 import dev.sessionstarter.store.redis.RedisKeys;
 import dev.sessionstarter.store.redis.RedisServer;
+import dev.sessionstarter.store.redis.RedisSessionLockManager;
 import dev.sessionstarter.store.redis.RedisSessionStore;
 
 import static dev.sessionstarter.autoconfigure.StartupFailures.failsNaming;
@@ -61,7 +63,9 @@ class RedisStoreConfigurationTests {
 		this.contextRunner.withPropertyValues("spring.data.redis.port=" + redis.port()).run((context) -> {
 			assertThat(context).hasSingleBean(RedisSessionStore.class);
 			assertThat(context).doesNotHaveBean(MemorySessionStore.class);
-			assertThat(context).hasSingleBean(MemorySessionLockManager.class);
+			assertThat(context).hasSingleBean(RedisSessionLockManager.class);
+			assertThat(ReflectionTestUtils.getField(context.getBean(RedisSessionStore.class), "heldLocks"))
+				.isSameAs(context.getBean(RedisHeldLocks.class));
 			RedisCalls calls = calls(context.getBean(RedisSessionStore.class));
 			assertThat(ReflectionTestUtils.getField(calls, "factory"))
 				.isSameAs(context.getBean(RedisConnectionFactory.class));
@@ -89,6 +93,10 @@ class RedisStoreConfigurationTests {
 				MeterRegistry registry = new SimpleMeterRegistry();
 				context.getBean(SessionStoreMeterBinder.class).bindTo(registry);
 				assertThat(registry.get(SessionMeterNames.STORE_SIZE).tag("store", "redis").gauge().value()).isOne();
+				context.getBean("redisFencedSavesMeterBinder", MeterBinder.class).bindTo(registry);
+				assertThat(registry.get(RedisStoreConfiguration.FENCED_SAVES_METER).tag("store", "redis")
+					.functionCounter()
+					.count()).isZero();
 				assertThat(context.getBean(SessionStoreEndpoint.class).store().getStore()).isEqualTo("redis");
 				assertThat(context.getBean(SessionStoreEndpoint.class).store().getSessions()).isOne();
 			});

@@ -67,6 +67,14 @@ public final class RedisCalls {
 	}
 
 	/**
+	 * Return the connection factory the calls are made on.
+	 * @return the factory
+	 */
+	public LettuceConnectionFactory connectionFactory() {
+		return this.factory;
+	}
+
+	/**
 	 * Run one command and wait for its answer.
 	 * @param <T> the type of the answer
 	 * @param operation what the call does, for error messages (such as {@code find})

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.springframework.util.Assert;
 
 /**
- * The keys the {@code redis} store (and, later, its lock manager) writes under a namespace. Every
+ * The keys the {@code redis} store and its lock manager write under a namespace. Every
  * key of one session carries the session id as its hash tag ({@code {<id>}}), so that a
  * session's keys live in one Redis Cluster slot and one script may touch them all; the indexes,
  * which list many sessions, are keys of their own that no script touches together with a
@@ -14,6 +14,8 @@ import org.springframework.util.Assert;
  * <table>
  * <caption>Keys</caption>
  * <tr><td>{@code <namespace>:{<id>}}</td><td>the session's hash</td></tr>
+ * <tr><td>{@code <namespace>:lock:{<id>}}</td><td>the session's request lock: its owner's token,
+ * expiring at the end of its lease</td></tr>
  * <tr><td>{@code <namespace>:principal:{<name>}}</td><td>a set of the ids of a user's sessions</td></tr>
  * <tr><td>{@code <namespace>:expiry:{<n>}}</td><td>one of {@value #EXPIRY_BUCKETS} sorted sets
  * of session ids scored by their expiry time in epoch milliseconds</td></tr>
@@ -60,6 +62,23 @@ public final class RedisKeys {
 	 */
 	public byte[] session(String id) {
 		return bytes(this.namespace + ":{" + id + "}");
+	}
+
+	/**
+	 * Return the key of a session's request lock, in the cluster slot of the session's hash.
+	 * @param id the session id
+	 * @return the key
+	 */
+	public byte[] lock(String id) {
+		return bytes(this.namespace + ":lock:{" + id + "}");
+	}
+
+	/**
+	 * Return the channel the ids of released request locks are published on.
+	 * @return the channel
+	 */
+	public byte[] lockReleases() {
+		return bytes(this.namespace + ":lock-releases");
 	}
 
 	/**

@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.lettuce.core.RedisFuture;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -21,6 +24,8 @@ import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreUsage;
+import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
+import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
 
 /**
  * A {@link SessionStore} in Redis, shared by every application instance that uses the same
@@ -36,11 +41,22 @@ import dev.sessionstarter.store.StoreUsage;
  * instances. Created and deleted sessions are reported by the instance that made or deleted
  * them (the repository does that).
  *
+ * <p>With a {@link RedisSessionLockManager} of this process on the same Redis and namespace
+ * ({@link RedisHeldLocks}), a session whose request lock this process holds is served as the
+ * lock call found it, without loading it again, and its saves are fenced: a save after the
+ * lock's lease ran out is refused ({@link FencedSaveException}, logged and counted in
+ * {@link #fencedSaves()}), so it never overwrites what another instance saved meanwhile. Such a
+ * save also releases the lock in Redis, in the same script, so a request costs two round trips:
+ * the lock (which answers the session) and the save. A later save of the same request is
+ * applied only if no other instance took the lock or saved the session since.
+ *
  * <p>Every call has the deadline of its {@link RedisCalls}, and fails with a
  * {@link RedisUnavailableException} when Redis does not answer in time; {@link #usage()} keeps
  * its last figures then. It has no size bound of its own; Redis's {@code maxmemory} is it.
  */
 public final class RedisSessionStore implements SessionStore {
+
+	private static final Log logger = LogFactory.getLog(RedisSessionStore.class);
 
 	private static final long FAILURE_BACKOFF_NANOS = 1_000_000_000L;
 
@@ -55,6 +71,10 @@ public final class RedisSessionStore implements SessionStore {
 	private final long marginMillis;
 
 	private final Clock clock;
+
+	private final RedisHeldLocks heldLocks;
+
+	private final LongAdder fencedSaves = new LongAdder();
 
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
@@ -71,10 +91,27 @@ public final class RedisSessionStore implements SessionStore {
 	 * @param clock the clock a key's time to live is counted from
 	 */
 	public RedisSessionStore(RedisCalls calls, RedisKeys keys, Duration expiryMargin, Clock clock) {
+		this(calls, keys, expiryMargin, clock, new RedisHeldLocks());
+	}
+
+	/**
+	 * Create a store that uses and fences the request locks a {@link RedisSessionLockManager}
+	 * of this process holds on the same Redis and namespace.
+	 * @param calls how Redis is called
+	 * @param keys the keys of its namespace
+	 * @param expiryMargin how long past its expiry a session's key is kept, for a purge to find
+	 * it; longer than the purge interval
+	 * @param clock the clock a key's time to live is counted from
+	 * @param heldLocks the request locks the lock manager holds
+	 */
+	public RedisSessionStore(RedisCalls calls, RedisKeys keys, Duration expiryMargin, Clock clock,
+			RedisHeldLocks heldLocks) {
 		Assert.notNull(calls, "'calls' must not be null");
 		Assert.notNull(keys, "'keys' must not be null");
 		Assert.isTrue(expiryMargin != null && !expiryMargin.isNegative(), "'expiryMargin' must not be negative");
 		Assert.notNull(clock, "'clock' must not be null");
+		Assert.notNull(heldLocks, "'heldLocks' must not be null");
+		this.heldLocks = heldLocks;
 		this.calls = calls;
 		this.keys = keys;
 		this.indexes = new SessionIndexes(keys);
@@ -100,12 +137,23 @@ public final class RedisSessionStore implements SessionStore {
 
 	@Override
 	public @Nullable SessionRecord find(String id) {
+		Held lock = this.heldLocks.get(id);
+		Prefetched prefetched = (lock != null) ? lock.prefetched() : null;
+		if (prefetched != null) {
+			lock.outdate();
+			return prefetched.record();
+		}
 		Map<byte[], byte[]> hash = this.calls.call("find", (commands) -> commands.hgetall(this.keys.session(id)));
 		return (hash == null || hash.isEmpty()) ? null : SessionHash.read(id, hash);
 	}
 
 	@Override
 	public @Nullable Long version(String id) {
+		Held lock = this.heldLocks.get(id);
+		Prefetched prefetched = (lock != null) ? lock.prefetched() : null;
+		if (prefetched != null) {
+			return (prefetched.record() != null) ? prefetched.record().version() : null;
+		}
 		byte[] version = this.calls.call("version",
 				(commands) -> commands.hget(this.keys.session(id), SessionHash.bytes("version")));
 		return (version != null) ? SessionHash.number(version) : null;
@@ -120,13 +168,28 @@ public final class RedisSessionStore implements SessionStore {
 	}
 
 	private @Nullable SessionRecord write(SessionChange change, long baseVersion) {
-		byte[][] args = SessionHash.saveArguments(change, baseVersion, this.clock.millis(), this.marginMillis);
-		List<Object> answer = this.calls.script(SessionScripts.SAVE, "save", key(change.id()), args);
+		Held lock = this.heldLocks.get(change.id());
+		byte[][] args = SessionHash.saveArguments(change, baseVersion, this.clock.millis(), this.marginMillis,
+				(lock != null) ? lock.fence(this.keys) : List.of());
+		byte[][] keys = { this.keys.session(change.id()), this.keys.lock(change.id()) };
+		if (lock != null) {
+			lock.outdate();
+		}
+		List<Object> answer = this.calls.script(SessionScripts.SAVE, "save", keys, args);
 		if (answer.isEmpty()) {
 			return null;
 		}
+		if (answer.get(0) instanceof Long) {
+			this.fencedSaves.increment();
+			FencedSaveException refused = new FencedSaveException(change.id());
+			logger.warn(refused.getMessage());
+			throw refused;
+		}
 		SessionRecord saved = SessionHash.read(change.id(), answer, 1);
 		Assert.state(saved != null, "The save script answered no whole session");
+		if (lock != null) {
+			lock.releasedBySave(saved.version());
+		}
 		String previousPrincipal = SessionHash.string(answer.get(0));
 		boolean created = saved.version() == baseVersion + 1;
 		this.calls.callAll("save", (commands) -> this.indexes.saved(commands, saved, previousPrincipal, created,
@@ -150,6 +213,10 @@ public final class RedisSessionStore implements SessionStore {
 	}
 
 	private @Nullable SessionRecord take(String id, String operation) {
+		Held lock = this.heldLocks.get(id);
+		if (lock != null) {
+			lock.outdate();
+		}
 		List<Object> answer = this.calls.script(SessionScripts.TAKE, operation, key(id));
 		SessionRecord removed = answer.isEmpty() ? null : SessionHash.read(id, answer, 0);
 		String principal = (removed != null) ? removed.principalName() : null;
@@ -239,6 +306,15 @@ public final class RedisSessionStore implements SessionStore {
 			this.failedAt = System.nanoTime();
 		}
 		return this.usage;
+	}
+
+	/**
+	 * Return how many saves were refused because the request lock of their session had been
+	 * lost ({@link FencedSaveException}).
+	 * @return the number since this store was created
+	 */
+	public long fencedSaves() {
+		return this.fencedSaves.sum();
 	}
 
 	@Override

@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.Assert;
+
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionTooLargeException;
@@ -25,6 +27,11 @@ final class SessionHash {
 	 * The longest value Redis accepts in one string (its {@code proto-max-bulk-len} default).
 	 */
 	static final long MAX_VALUE_BYTES = 512L * 1024 * 1024;
+
+	/**
+	 * The number of arguments that fence a save ({@code ARGV[10]} to {@code ARGV[13]}).
+	 */
+	static final int FENCE_ARGUMENTS = 4;
 
 	private static final byte[] ATTRIBUTE_PREFIX = bytes("attr:");
 
@@ -96,11 +103,15 @@ final class SessionHash {
 	 * @param baseVersion the version a created session starts above
 	 * @param now the current time, epoch millis
 	 * @param marginMillis how long past its expiry the key is kept
+	 * @param fence the fence of a save under a request lock this process holds (the owner token,
+	 * the version its earlier save left or empty, the channel of released locks, the session id),
+	 * or none for a save the lock does not fence
 	 * @return the arguments
 	 * @throws SessionTooLargeException if a value is longer than Redis accepts
 	 */
-	static byte[][] saveArguments(SessionChange change, long baseVersion, long now, long marginMillis) {
-		List<byte[]> args = new ArrayList<>(10 + 2 * change.attributes().size());
+	static byte[][] saveArguments(SessionChange change, long baseVersion, long now, long marginMillis,
+			List<byte[]> fence) {
+		List<byte[]> args = new ArrayList<>(FENCE_ARGUMENTS + 10 + 2 * change.attributes().size());
 		args.add(number(now));
 		args.add(number(marginMillis));
 		args.add(bytes(change.isCreate() ? "1" : "0"));
@@ -110,6 +121,16 @@ final class SessionHash {
 		args.add(optionalNumber(change.maxInactiveMillis()));
 		args.add(bytes(change.isPrincipalNameChanged() ? "1" : "0"));
 		args.add((change.principalName() != null) ? bytes(change.principalName()) : EMPTY);
+		if (fence.isEmpty()) {
+			for (int i = 0; i < FENCE_ARGUMENTS; i++) {
+				args.add(EMPTY);
+			}
+		}
+		else {
+			Assert.isTrue(fence.size() == FENCE_ARGUMENTS, "A fence has " + FENCE_ARGUMENTS + " arguments");
+			args.addAll(fence);
+		}
+		int count = args.size();
 		List<byte[]> removed = new ArrayList<>();
 		int set = 0;
 		args.add(EMPTY);
@@ -126,7 +147,7 @@ final class SessionHash {
 			args.add(value);
 			set++;
 		}
-		args.set(9, number(set));
+		args.set(count, number(set));
 		args.addAll(removed);
 		return args.toArray(new byte[0][]);
 	}

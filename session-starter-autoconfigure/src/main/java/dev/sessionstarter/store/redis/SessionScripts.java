@@ -4,7 +4,7 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * The server-side scripts of the {@code redis} store, each touching the keys of one session
+ * The server-side scripts of the {@code redis} store and its lock manager, each touching the keys of one session
  * only (one cluster slot), run with {@link RedisCalls#script}. Their sources, with what each
  * takes and answers, are beside this class.
  */
@@ -15,6 +15,22 @@ final class SessionScripts {
 	 * the result; drop a change to a session that is gone unless it creates it.
 	 */
 	static final RedisScript<Object> SAVE = script("save.lua");
+
+	/**
+	 * Take a session's request lock if it is free and answer the session's hash with it, else
+	 * the lock's remaining lease.
+	 */
+	static final RedisScript<Object> LOCK = script("lock.lua");
+
+	/**
+	 * Renew a request lock's lease if its owner still holds it.
+	 */
+	static final RedisScript<Object> RENEW = script("renew.lua");
+
+	/**
+	 * Release a request lock if its owner still holds it, and publish its session id.
+	 */
+	static final RedisScript<Object> UNLOCK = script("unlock.lua");
 
 	/**
 	 * Remove a session's hash and answer what it held.

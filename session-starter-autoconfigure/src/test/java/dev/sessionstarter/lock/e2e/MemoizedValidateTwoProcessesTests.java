@@ -1,14 +1,9 @@
 package dev.sessionstarter.lock.e2e;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
@@ -18,15 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.boot.web.server.context.WebServerInitializedEvent;
-import org.springframework.context.ApplicationEvent;
-import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
-
-import dev.sessionstarter.ChildJvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,8 +31,6 @@ import static org.awaitility.Awaitility.await;
  */
 class MemoizedValidateTwoProcessesTests {
 
-	private static final String PORT_LINE = "test application listening on port ";
-
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	@TempDir
@@ -54,9 +41,7 @@ class MemoizedValidateTwoProcessesTests {
 
 	private static ConfigurableApplicationContext local;
 
-	private static Process other;
-
-	private static Path otherLog;
+	private static TestApplicationProcess other;
 
 	/**
 	 * A client of this JVM's server, then one of the other process's.
@@ -69,14 +54,11 @@ class MemoizedValidateTwoProcessesTests {
 				"sessions.store=memoized", "sessions.memoized.delegate=file", "sessions.memoized.coherence=validate",
 				"sessions.file.dir=" + sessions, "sessions.lock.timeout=60s", "sessions.lock.on-timeout=reject",
 				"management.endpoints.web.exposure.include=sessionstore");
-		otherLog = logs.resolve("other.log");
-		List<String> command = ChildJvm.command(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), OtherProcess.class);
-		properties.forEach((property) -> command.add("--" + property));
-		other = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(otherLog.toFile()).start();
+		other = TestApplicationProcess.start(properties, logs.resolve("other.log"));
 		local = new SpringApplicationBuilder(LockTestApplication.class).properties(properties.toArray(String[]::new))
 			.run();
 		servers.add(new SessionClient(((WebServerApplicationContext) local).getWebServer().getPort()));
-		servers.add(new SessionClient(awaitOtherPort()));
+		servers.add(new SessionClient(other.port()));
 	}
 
 	@AfterAll
@@ -86,15 +68,7 @@ class MemoizedValidateTwoProcessesTests {
 			local.close();
 		}
 		if (other != null) {
-			// the other process stops when its standard input ends
-			other.getOutputStream().close();
-			if (!other.waitFor(30, TimeUnit.SECONDS)) {
-				other.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-			}
-			if (other.exitValue() != 0) {
-				String log = Files.readString(otherLog);
-				System.err.printf("The other process exited with %d:%n%s%n", other.exitValue(), log);
-			}
+			other.close();
 		}
 	}
 
@@ -164,64 +138,6 @@ class MemoizedValidateTwoProcessesTests {
 		HttpResponse<String> response = servers.get(server).get("/actuator/sessionstore", null);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return json.readTree(response.body());
-	}
-
-	private static int awaitOtherPort() {
-		Pattern port = Pattern.compile(Pattern.quote(PORT_LINE) + "(\\d+)");
-		Matcher started = await("the other process started").atMost(Duration.ofSeconds(120))
-			.pollInterval(Duration.ofMillis(100))
-			.until(() -> {
-				String log = Files.exists(otherLog) ? Files.readString(otherLog) : "";
-				assertThat(other.isAlive()).as("the other process stopped:%n%s", log).isTrue();
-				return port.matcher(log);
-			}, Matcher::find);
-		return Integer.parseInt(started.group(1));
-	}
-
-	/**
-	 * The main class of the other process: the test application, which prints its port once it
-	 * listens and stops when its standard input ends (when the test closes it, or dies), or
-	 * after ten minutes at the most.
-	 */
-	public static final class OtherProcess {
-
-		private OtherProcess() {
-		}
-
-		public static void main(String[] args) {
-			Thread stdin = new Thread(() -> {
-				try {
-					while (System.in.read() != -1) {
-						// nothing is sent: wait for the end
-					}
-				}
-				catch (IOException ex) {
-					// the end all the same
-				}
-				System.exit(0);
-			});
-			Thread deadline = new Thread(() -> {
-				try {
-					Thread.sleep(TimeUnit.MINUTES.toMillis(10));
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-				System.exit(1);
-			});
-			for (Thread watch : List.of(stdin, deadline)) {
-				watch.setDaemon(true);
-				watch.start();
-			}
-			SpringApplication application = new SpringApplication(LockTestApplication.class);
-			application.addListeners((ApplicationListener<ApplicationEvent>) (event) -> {
-				if (event instanceof WebServerInitializedEvent initialized) {
-					System.out.println(PORT_LINE + initialized.getWebServer().getPort());
-				}
-			});
-			application.run(args);
-		}
-
 	}
 
 }

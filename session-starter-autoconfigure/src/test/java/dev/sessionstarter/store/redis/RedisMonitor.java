@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
  * command, those a script runs inside Redis marked {@code [... lua]}, so that the round trips
  * of an operation can be counted, which unlike its time is deterministic.
  */
-final class RedisMonitor implements AutoCloseable {
+public final class RedisMonitor implements AutoCloseable {
 
 	private final Socket socket;
 
@@ -29,7 +29,7 @@ final class RedisMonitor implements AutoCloseable {
 
 	private int marks;
 
-	RedisMonitor(int port) throws IOException {
+	public RedisMonitor(int port) throws IOException {
 		this.socket = new Socket();
 		this.socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
 		OutputStream out = this.socket.getOutputStream();
@@ -60,7 +60,7 @@ final class RedisMonitor implements AutoCloseable {
 	 * @param namespace the namespace
 	 * @return the command names, upper case, in the order they were sent
 	 */
-	List<String> sentSince(RedisCalls calls, String namespace) {
+	public List<String> sentSince(RedisCalls calls, String namespace) {
 		String marker = "monitor-mark-" + (++this.marks);
 		calls.call("mark", (commands) -> commands.echo(marker.getBytes(StandardCharsets.US_ASCII)));
 		String markerLine = "\"ECHO\" \"" + marker + "\"";

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.session.FindByIndexNameSessionRepository;
 
+import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
@@ -83,6 +84,49 @@ class RedisStoreRoundTripTests {
 			sent();
 			request(repository, id);
 			assertThat(sent()).containsExactly("HGET", "EVALSHA");
+		}
+		finally {
+			memoized.close();
+		}
+	}
+
+	@Test
+	void withRedisLocksALockedRequestCostsTheLockAndTheSave() throws Exception {
+		RedisHeldLocks held = new RedisHeldLocks();
+		RedisKeys keys = new RedisKeys(this.namespace);
+		StoreSessionRepository repository = repository(
+				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held));
+		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
+				Duration.ofSeconds(30))) {
+			String id = created(repository);
+			locks.tryLock(id, Duration.ZERO).release();
+			sent();
+			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+				request(repository, id);
+			}
+			assertThat(sent()).as("the lock answers the session, the save releases the lock")
+				.containsExactly("EVALSHA", "EVALSHA");
+		}
+	}
+
+	@Test
+	void aMemoizedCacheChecksItsCopyWithoutARoundTripUnderARedisLock() throws Exception {
+		RedisHeldLocks held = new RedisHeldLocks();
+		RedisKeys keys = new RedisKeys(this.namespace);
+		MemoizedSessionStore memoized = new MemoizedSessionStore(
+				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held),
+				new MemorySessionStore(16L * 1024 * 1024, 1000, 0.9, Clock.systemUTC()), Coherence.VALIDATE);
+		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
+				Duration.ofSeconds(30))) {
+			StoreSessionRepository repository = repository(memoized);
+			String id = created(repository);
+			request(repository, id);
+			sent();
+			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+				request(repository, id);
+			}
+			assertThat(sent()).as("the lock answers the version, the save releases the lock")
+				.containsExactly("EVALSHA", "EVALSHA");
 		}
 		finally {
 			memoized.close();

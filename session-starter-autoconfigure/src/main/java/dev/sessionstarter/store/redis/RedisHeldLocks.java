@@ -1,0 +1,145 @@
+package dev.sessionstarter.store.redis;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.store.SessionRecord;
+
+/**
+ * The Redis request locks this process holds, shared by the {@link RedisSessionLockManager} that
+ * takes them and the {@link RedisSessionStore} that saves the sessions they guard: the store
+ * fences its saves of a locked session with the lock's owner token, and serves the session the
+ * lock call answered instead of loading it again. The requests of one session are serialized
+ * across processes by the lock, so a process holds at most one lock per session id.
+ */
+public final class RedisHeldLocks {
+
+	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+
+	void add(Held lock) {
+		this.held.put(lock.sessionId(), lock);
+	}
+
+	void remove(Held lock) {
+		this.held.remove(lock.sessionId(), lock);
+	}
+
+	/**
+	 * Return the lock this process holds on a session.
+	 * @param sessionId the session id
+	 * @return the lock, or {@code null} if this process holds none on it
+	 */
+	@Nullable Held get(String sessionId) {
+		return this.held.get(sessionId);
+	}
+
+	Collection<Held> all() {
+		return this.held.values();
+	}
+
+	/**
+	 * Return how many locks this process holds.
+	 * @return the number
+	 */
+	public int size() {
+		return this.held.size();
+	}
+
+	/**
+	 * One held lock: its owner token, the session as the lock call found it until the store
+	 * uses or outdates it, and whether a save of the request released it already (a save of a
+	 * locked session also releases its lock, in the same script).
+	 */
+	static final class Held {
+
+		private final String sessionId;
+
+		private final byte[] token;
+
+		private final AtomicReference<@Nullable Prefetched> prefetched;
+
+		private volatile boolean lost;
+
+		private volatile long releasedAtVersion = -1;
+
+		Held(String sessionId, byte[] token, @Nullable SessionRecord prefetched) {
+			this.sessionId = sessionId;
+			this.token = token;
+			this.prefetched = new AtomicReference<>(new Prefetched(prefetched));
+		}
+
+		String sessionId() {
+			return this.sessionId;
+		}
+
+		byte[] token() {
+			return this.token;
+		}
+
+		/**
+		 * Return the session as the lock call found it, still current unless this process
+		 * wrote it since.
+		 * @return the session found (its record, or none), or {@code null} if it is used up
+		 */
+		@Nullable Prefetched prefetched() {
+			return this.prefetched.get();
+		}
+
+		/**
+		 * Forget the session the lock call found, once used or written since.
+		 */
+		void outdate() {
+			this.prefetched.set(null);
+		}
+
+		/**
+		 * Return whether a save of this request released the lock in Redis, so that releasing
+		 * it has nothing left to tell Redis.
+		 * @return whether the lock was released by a save
+		 */
+		boolean isReleasedBySave() {
+			return this.releasedAtVersion >= 0;
+		}
+
+		/**
+		 * Record that a save released the lock in Redis, leaving the session at a version.
+		 * @param version the version the save left
+		 */
+		void releasedBySave(long version) {
+			this.releasedAtVersion = version;
+		}
+
+		/**
+		 * Return the arguments that fence a save of this lock's session
+		 * ({@link SessionHash#FENCE_ARGUMENTS}).
+		 * @param keys the keys of the namespace
+		 * @return the arguments
+		 */
+		List<byte[]> fence(RedisKeys keys) {
+			long released = this.releasedAtVersion;
+			return List.of(this.token, (released >= 0) ? SessionHash.number(released) : new byte[0],
+					keys.lockReleases(), SessionHash.bytes(this.sessionId));
+		}
+
+		boolean isLost() {
+			return this.lost;
+		}
+
+		void lose() {
+			this.lost = true;
+		}
+
+	}
+
+	/**
+	 * The session a lock call found: its record, or {@code null} when there was none.
+	 * @param record the record
+	 */
+	record Prefetched(@Nullable SessionRecord record) {
+	}
+
+}

@@ -1,0 +1,301 @@
+package dev.sessionstarter.store.redis;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.util.Assert;
+
+import dev.sessionstarter.lock.MemorySessionLockManager;
+import dev.sessionstarter.lock.ReleaseOnceLock;
+import dev.sessionstarter.lock.SessionLock;
+import dev.sessionstarter.lock.SessionLockManager;
+import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
+
+/**
+ * A {@link SessionLockManager} whose locks are Redis keys ({@link RedisKeys#lock}), so they
+ * exclude the requests of every instance that shares the Redis and namespace. A lock is set only
+ * if absent ({@code SET NX PX}), holding a random owner token, with a lease that one scheduler
+ * thread renews while the lock is held (every third of the lease); a killed instance's locks
+ * free at the end of their lease. Release is compare-and-delete, and publishes the session id,
+ * which wakes the waiters of every instance (one subscription per manager); a waiter also tries
+ * again when the holder's lease ends, in case the holder died.
+ *
+ * <p>Within this process the requests of one id queue for it first come, first served, in a
+ * {@link MemorySessionLockManager}, and only the first of them asks Redis. Taking a lock also
+ * answers the session's hash, which {@link RedisSessionStore} serves instead of loading it
+ * again, and the owner token fences the store's saves ({@link RedisHeldLocks}); a save releases
+ * the lock in Redis in its own script, and the release of the lock then only lets this process's
+ * next waiter in. Every call has the deadline of its {@link RedisCalls} and fails with a
+ * {@link RedisUnavailableException} when Redis does not answer in time.
+ */
+public final class RedisSessionLockManager implements SessionLockManager, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(RedisSessionLockManager.class);
+
+	private static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
+
+	private final RedisCalls calls;
+
+	private final RedisKeys keys;
+
+	private final RedisHeldLocks heldLocks;
+
+	private final byte[] leaseMillis;
+
+	private final long leaseNanos;
+
+	private final MemorySessionLockManager local = new MemorySessionLockManager();
+
+	private final ConcurrentHashMap<String, LockWaiter> waiters = new ConcurrentHashMap<>();
+
+	private final AtomicInteger held = new AtomicInteger();
+
+	private final SecureRandom random = new SecureRandom();
+
+	private final ScheduledExecutorService renewal;
+
+	private final Object subscriptionMonitor = new Object();
+
+	private volatile @Nullable RedisConnection subscription;
+
+	private volatile boolean renewing = true;
+
+	/**
+	 * Create a lock manager.
+	 * @param calls how Redis is called
+	 * @param keys the keys of its namespace
+	 * @param heldLocks where the locks it holds are kept for the store to see
+	 * @param lease how long a lock stays held when its holder stops renewing it, greater than zero
+	 */
+	public RedisSessionLockManager(RedisCalls calls, RedisKeys keys, RedisHeldLocks heldLocks, Duration lease) {
+		Assert.notNull(calls, "'calls' must not be null");
+		Assert.notNull(keys, "'keys' must not be null");
+		Assert.notNull(heldLocks, "'heldLocks' must not be null");
+		Assert.isTrue(lease != null && lease.toMillis() > 0, "'lease' must be at least a millisecond");
+		this.calls = calls;
+		this.keys = keys;
+		this.heldLocks = heldLocks;
+		this.leaseMillis = SessionHash.number(lease.toMillis());
+		this.leaseNanos = lease.toNanos();
+		this.renewal = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "redis-session-lock-renewal");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long period = Math.max(1, lease.toMillis() / 3);
+		this.renewal.scheduleWithFixedDelay(this::renewAll, period, period, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public String type() {
+		return "redis";
+	}
+
+	@Override
+	public @Nullable SessionLock tryLock(String sessionId, Duration timeout) throws InterruptedException {
+		Assert.notNull(sessionId, "'sessionId' must not be null");
+		Assert.notNull(timeout, "'timeout' must not be null");
+		long waitNanos = Math.min(SessionLockManager.timeoutNanos(timeout), MAX_WAIT_NANOS);
+		long deadline = System.nanoTime() + waitNanos;
+		SessionLock local = this.local.tryLock(sessionId, Duration.ofNanos(waitNanos));
+		if (local == null) {
+			return null;
+		}
+		Held lock = null;
+		try {
+			lock = acquire(sessionId, deadline);
+		}
+		finally {
+			if (lock == null) {
+				local.release();
+			}
+		}
+		if (lock == null) {
+			return null;
+		}
+		Held acquired = lock;
+		this.heldLocks.add(acquired);
+		this.held.incrementAndGet();
+		return new ReleaseOnceLock(sessionId, () -> release(acquired, local));
+	}
+
+	@Override
+	public int heldLocks() {
+		return this.held.get();
+	}
+
+	/**
+	 * Return how many session ids this process holds or waits for in Redis.
+	 * @return the number of ids
+	 */
+	int localEntries() {
+		return this.local.heldLocks();
+	}
+
+	/**
+	 * Stop renewing leases, as a paused instance would; for tests of lost leases.
+	 */
+	void stopRenewing() {
+		this.renewing = false;
+	}
+
+	/**
+	 * Stop renewing leases and end the subscription to released locks.
+	 */
+	@Override
+	public void close() {
+		this.renewal.shutdownNow();
+		synchronized (this.subscriptionMonitor) {
+			RedisConnection connection = this.subscription;
+			this.subscription = null;
+			if (connection != null) {
+				try {
+					connection.close();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Could not close the subscription to released session locks", ex);
+				}
+			}
+		}
+	}
+
+	private @Nullable Held acquire(String sessionId, long deadline) throws InterruptedException {
+		byte[] token = token();
+		byte[][] lockKeys = { this.keys.lock(sessionId), this.keys.session(sessionId) };
+		LockWaiter waiter = new LockWaiter();
+		this.waiters.put(sessionId, waiter);
+		try {
+			while (true) {
+				waiter.reset();
+				List<Object> answer = this.calls.script(SessionScripts.LOCK, "lock", lockKeys, token,
+						this.leaseMillis);
+				if (SessionHash.number(answer.get(0)) == 1) {
+					SessionRecord found = (answer.size() > 1) ? SessionHash.read(sessionId, answer, 1) : null;
+					return new Held(sessionId, token, found);
+				}
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					return null;
+				}
+				if (subscribe()) {
+					continue;
+				}
+				long leaseLeft = TimeUnit.MILLISECONDS.toNanos(SessionHash.number(answer.get(1)));
+				waiter.await(Math.min(remaining, (leaseLeft >= 0) ? leaseLeft : this.leaseNanos));
+			}
+		}
+		finally {
+			this.waiters.remove(sessionId, waiter);
+		}
+	}
+
+	/**
+	 * Subscribe to released locks unless subscribed already.
+	 * @return whether it subscribed now, so that a lock released before is to be tried again
+	 */
+	private boolean subscribe() {
+		if (this.subscription != null) {
+			return false;
+		}
+		synchronized (this.subscriptionMonitor) {
+			if (this.subscription != null) {
+				return false;
+			}
+			RedisConnection connection = this.calls.connectionFactory().getConnection();
+			try {
+				connection.subscribe((message, pattern) -> released(SessionHash.string(message.getBody())),
+						this.keys.lockReleases());
+			}
+			catch (RuntimeException ex) {
+				connection.close();
+				throw new RedisUnavailableException(this.calls.address(), "Cannot subscribe to released session "
+						+ "locks at Redis at " + this.calls.address() + ": " + ex.getMessage(), ex);
+			}
+			this.subscription = connection;
+			return true;
+		}
+	}
+
+	private void released(@Nullable String sessionId) {
+		LockWaiter waiter = (sessionId != null) ? this.waiters.get(sessionId) : null;
+		if (waiter != null) {
+			waiter.wake();
+		}
+	}
+
+	private void release(Held lock, SessionLock local) {
+		this.heldLocks.remove(lock);
+		this.held.decrementAndGet();
+		String sessionId = lock.sessionId();
+		try {
+			if (lock.isReleasedBySave()) {
+				return;
+			}
+			List<Object> answer = this.calls.script(SessionScripts.UNLOCK, "unlock",
+					new byte[][] { this.keys.lock(sessionId) }, lock.token(), this.keys.lockReleases(),
+					SessionHash.bytes(sessionId));
+			if (SessionHash.number(answer.get(0)) != 1) {
+				logger.warn("The request lock on session " + sessionId
+						+ " had been lost before its release: its lease (sessions.redis.lock-lease) ran out");
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not release the request lock on session " + sessionId
+					+ " in Redis; it frees at the end of its lease: " + ex.getMessage());
+		}
+		finally {
+			local.release();
+		}
+	}
+
+	private void renewAll() {
+		if (!this.renewing) {
+			return;
+		}
+		for (Held lock : this.heldLocks.all()) {
+			if (lock.isReleasedBySave()) {
+				continue;
+			}
+			try {
+				List<Object> answer = this.calls.script(SessionScripts.RENEW, "renew",
+						new byte[][] { this.keys.lock(lock.sessionId()) }, lock.token(), this.leaseMillis);
+				if (SessionHash.number(answer.get(0)) != 1 && stillHeld(lock) && !lock.isLost()) {
+					lock.lose();
+					logger.warn("Lost the request lock on session " + lock.sessionId()
+							+ ": its lease (sessions.redis.lock-lease) ran out before it was renewed");
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not renew the request lock on session " + lock.sessionId(), ex);
+			}
+		}
+	}
+
+	/**
+	 * Whether a lock whose renewal found it gone is still held by its request, not released
+	 * meanwhile by a save or by the request.
+	 */
+	private boolean stillHeld(Held lock) {
+		return !lock.isReleasedBySave() && this.heldLocks.get(lock.sessionId()) == lock;
+	}
+
+	private byte[] token() {
+		byte[] bytes = new byte[16];
+		this.random.nextBytes(bytes);
+		return SessionHash.bytes(HexFormat.of().formatHex(bytes));
+	}
+
+}

@@ -1,0 +1,16 @@
+-- Takes a session's request lock if it is free, and answers the session with it.
+-- KEYS[1]  the lock key
+-- KEYS[2]  the session's hash
+-- ARGV[1]  the owner token
+-- ARGV[2]  the lease, ms
+-- Answers {1, field, value, ...} (the session's hash, no fields if there is none) when taken,
+-- else {0, the lock's remaining lease in ms}.
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+	local answer = {1}
+	local fields = redis.call('HGETALL', KEYS[2])
+	for j = 1, #fields do
+		answer[j + 1] = fields[j]
+	end
+	return answer
+end
+return {0, redis.call('PTTL', KEYS[1])}

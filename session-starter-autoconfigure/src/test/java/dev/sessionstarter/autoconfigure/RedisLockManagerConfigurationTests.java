@@ -1,0 +1,66 @@
+package dev.sessionstarter.autoconfigure;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+
+import dev.sessionstarter.lock.SessionLock;
+import dev.sessionstarter.lock.SessionLockManager;
+import dev.sessionstarter.store.memory.MemorySessionStore;
+import dev.sessionstarter.store.redis.RedisServer;
+import dev.sessionstarter.store.redis.RedisSessionLockManager;
+
+import static dev.sessionstarter.autoconfigure.StartupFailures.failsNaming;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedisLockManagerConfigurationTests {
+
+	@RegisterExtension
+	static final RedisServer redis = new RedisServer();
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+				SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
+				SessionLockAutoConfiguration.class))
+		.withPropertyValues("sessions.lock.manager=redis", "spring.data.redis.port=" + redis.port());
+
+	@Test
+	void locksInRedisWithAnyStore() {
+		this.contextRunner.withPropertyValues("sessions.store=memory").run((context) -> {
+			assertThat(context).hasSingleBean(MemorySessionStore.class);
+			assertThat(context).hasSingleBean(RedisSessionLockManager.class);
+			SessionLockManager manager = context.getBean(SessionLockManager.class);
+			assertThat(manager.type()).isEqualTo("redis");
+			try (SessionLock lock = manager.tryLock("configured", Duration.ZERO)) {
+				assertThat(lock).isNotNull();
+				assertThat(manager.heldLocks()).isOne();
+			}
+			assertThat(manager.heldLocks()).isZero();
+		});
+	}
+
+	@Test
+	void rejectsALeaseOfZero() {
+		this.contextRunner.withPropertyValues("sessions.store=memory", "sessions.redis.lock-lease=0s")
+			.run(failsNaming("sessions.redis.lock-lease"));
+	}
+
+	@Test
+	void stopsStartupNamingTheLockManagerWithoutSpringDataRedis() {
+		this.contextRunner.withPropertyValues("sessions.store=memory")
+			.withClassLoader(new FilteredClassLoader("org.springframework.data.redis"))
+			.run((context) -> {
+				failsNaming("sessions.lock.manager").accept(context);
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("org.springframework.boot:spring-boot-starter-data-redis");
+			});
+	}
+
+}
