@@ -21,7 +21,8 @@ final class RedisSettings {
 	 * @param redis the settings
 	 * @param property the property that selected Redis, and {@code value} its value, for the
 	 * message of a factory that is not Lettuce's
-	 * @return the calls, with the deadline {@code sessions.redis.timeout}
+	 * @return the calls, with the deadline {@code sessions.redis.timeout}, connected (see
+	 * {@link RedisCalls#connect()})
 	 */
 	static RedisCalls calls(RedisConnectionFactory factory, RedisStoreProperties redis, String property) {
 		if (!(factory instanceof LettuceConnectionFactory lettuce)) {
@@ -31,7 +32,9 @@ final class RedisSettings {
 							+ ": use Spring Boot's default (spring.data.redis.client-type=lettuce)");
 		}
 		SettingsCheck.positive("sessions.redis.timeout", redis.getTimeout(), "2s");
-		return new RedisCalls(lettuce, redis.getTimeout());
+		RedisCalls calls = new RedisCalls(lettuce, redis.getTimeout());
+		calls.connect();
+		return calls;
 	}
 
 	/**

@@ -16,6 +16,9 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -37,6 +40,8 @@ import org.springframework.util.Assert;
  * once ({@code EVAL}), which also loads it.
  */
 public final class RedisCalls {
+
+	private static final Log logger = LogFactory.getLog(RedisCalls.class);
 
 	private final LettuceConnectionFactory factory;
 
@@ -72,6 +77,23 @@ public final class RedisCalls {
 	 */
 	public LettuceConnectionFactory connectionFactory() {
 		return this.factory;
+	}
+
+	/**
+	 * Open the connection now and check that Redis answers, so that the first request does not
+	 * pay for connecting (Lettuce connects when first asked). A Redis that does not answer is
+	 * logged, not thrown: until it answers, calls fail with {@link RedisUnavailableException}.
+	 * @return whether Redis answered within the deadline
+	 */
+	public boolean connect() {
+		try {
+			this.<String>call("connect", (commands) -> commands.ping());
+			return true;
+		}
+		catch (RedisUnavailableException ex) {
+			logger.warn(ex.getMessage() + "; session calls fail until it answers");
+			return false;
+		}
 	}
 
 	/**
