@@ -17,6 +17,8 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.session.web.http.HttpSessionIdResolver;
@@ -24,6 +26,7 @@ import org.springframework.session.web.http.SessionRepositoryFilter;
 import org.springframework.util.Assert;
 
 import dev.sessionstarter.store.SessionIds;
+import dev.sessionstarter.store.StoreUnavailableException;
 
 /**
  * Servlet filter, ordered just before Spring Session's {@link SessionRepositoryFilter}, that
@@ -43,6 +46,8 @@ import dev.sessionstarter.store.SessionIds;
  * ({@link LockTimeoutAction#REJECT}); both are counted in {@link LockStatistics}.
  */
 public class SessionLockFilter implements Filter {
+
+	private static final Log logger = LogFactory.getLog(SessionLockFilter.class);
 
 	/**
 	 * The request attribute that holds the locks of the request being handled.
@@ -111,7 +116,14 @@ public class SessionLockFilter implements Filter {
 			chain.doFilter(request, response);
 			return;
 		}
-		HeldLocks locks = acquire(sessionIds);
+		HeldLocks locks;
+		try {
+			locks = acquire(sessionIds);
+		}
+		catch (StoreUnavailableException ex) {
+			unavailable(httpResponse, ex);
+			return;
+		}
 		if (locks == null && this.timeoutAction == LockTimeoutAction.REJECT) {
 			reject(httpResponse);
 			return;
@@ -201,6 +213,22 @@ public class SessionLockFilter implements Filter {
 		response.setContentType("text/plain");
 		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
 		response.getWriter().write("Another request of this session is in progress; retry later.\n");
+	}
+
+	/**
+	 * Answer 503 for a request whose lock could not be asked for, logging one line: the request
+	 * is not handled, so no error dispatch asks again.
+	 */
+	private static void unavailable(HttpServletResponse response, StoreUnavailableException ex) throws IOException {
+		logger.warn("Request not handled: " + ex.getMessage());
+		if (response.isCommitted()) {
+			return;
+		}
+		response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+		response.setHeader("Retry-After", "1");
+		response.setContentType("text/plain");
+		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+		response.getWriter().write("Sessions are unavailable: " + ex.getMessage() + "\n");
 	}
 
 	private static void releaseAll(List<SessionLock> locks) {

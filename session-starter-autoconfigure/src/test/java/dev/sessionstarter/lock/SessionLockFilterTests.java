@@ -17,6 +17,8 @@ import org.springframework.session.web.http.CookieHttpSessionIdResolver;
 import org.springframework.session.web.http.DefaultCookieSerializer;
 import org.springframework.session.web.http.HeaderHttpSessionIdResolver;
 
+import dev.sessionstarter.store.StoreUnavailableException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -47,6 +49,37 @@ class SessionLockFilterTests {
 		assertThat(heldInChain).containsExactly(1);
 		assertThat(this.manager.heldLocks()).isZero();
 		assertThat(this.statistics.acquisitions()).isOne();
+	}
+
+	@Test
+	void answers503NamingTheStoreWhenTheLockCannotBeAskedFor() throws Exception {
+		SessionLockManager unreachable = new SessionLockManager() {
+
+			@Override
+			public String type() {
+				return "test";
+			}
+
+			@Override
+			public SessionLock tryLock(String sessionId, Duration timeout) {
+				throw new StoreUnavailableException("Redis at 127.0.0.1:1 did not answer lock within 2000 ms", null);
+			}
+
+			@Override
+			public int heldLocks() {
+				return 0;
+			}
+
+		};
+		SessionLockFilter filter = new SessionLockFilter(unreachable, cookieResolver(),
+				new LockStatistics(unreachable));
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		List<String> handled = new ArrayList<>();
+		filter.doFilter(request("abc"), response, (request, res) -> handled.add("chain"));
+		assertThat(handled).isEmpty();
+		assertThat(response.getStatus()).isEqualTo(503);
+		assertThat(response.getHeader("Retry-After")).isEqualTo("1");
+		assertThat(response.getContentAsString()).contains("Sessions are unavailable", "127.0.0.1:1");
 	}
 
 	@Test

@@ -1,13 +1,14 @@
 package dev.sessionstarter.daemon.client;
 
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
+import dev.sessionstarter.store.StoreUnavailableException;
 
 /**
  * Thrown when the session daemon cannot be reached or does not answer within the client's
  * timeout. The message names the address and what failed; the client reconnects by itself on
  * a later call once the daemon is back.
  */
-public class DaemonUnavailableException extends RuntimeException {
+public class DaemonUnavailableException extends StoreUnavailableException {
 
 	private final DaemonAddress address;
 

@@ -1,11 +1,13 @@
 package dev.sessionstarter.store.redis;
 
+import dev.sessionstarter.store.StoreUnavailableException;
+
 /**
  * Thrown when Redis cannot be reached or does not answer a call of the store within its
  * deadline ({@code sessions.redis.timeout}). The message names the Redis address and the call;
  * the connection reconnects by itself, so later calls succeed again once Redis is back.
  */
-public class RedisUnavailableException extends RuntimeException {
+public class RedisUnavailableException extends StoreUnavailableException {
 
 	private final String address;
 
