@@ -22,6 +22,7 @@ import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.SessionTooLargeException;
+import dev.sessionstarter.store.RemoteUsage;
 import dev.sessionstarter.store.StoreUsage;
 
 /**
@@ -50,17 +51,14 @@ import dev.sessionstarter.store.StoreUsage;
  */
 public final class DaemonSessionStore implements SessionStore {
 
-	private static final long FAILURE_BACKOFF_NANOS = 1_000_000_000L;
-
 	private final DaemonClient client;
 
 	private final DaemonRemovalFeed removalFeed;
 
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
-	private volatile StoreUsage usage = StoreUsage.EMPTY;
-
-	private volatile long failedAt = System.nanoTime() - FAILURE_BACKOFF_NANOS;
+	private final RemoteUsage usage = new RemoteUsage(StoreUsage.EMPTY, this::readUsage,
+			(ex) -> ex instanceof DaemonUnavailableException || ex instanceof IllegalStateException);
 
 	/**
 	 * Create a store.
@@ -214,17 +212,12 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	@Override
 	public StoreUsage usage() {
-		if (System.nanoTime() - this.failedAt < FAILURE_BACKOFF_NANOS) {
-			return this.usage;
-		}
-		try {
-			DaemonStats stats = this.client.stats();
-			this.usage = new StoreUsage(stats.sessions(), stats.bytes(), stats.maxBytes());
-		}
-		catch (DaemonUnavailableException | IllegalStateException ex) {
-			this.failedAt = System.nanoTime();
-		}
-		return this.usage;
+		return this.usage.get();
+	}
+
+	private StoreUsage readUsage() {
+		DaemonStats stats = this.client.stats();
+		return new StoreUsage(stats.sessions(), stats.bytes(), stats.maxBytes());
 	}
 
 	@Override

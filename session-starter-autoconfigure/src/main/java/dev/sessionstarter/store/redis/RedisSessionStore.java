@@ -23,6 +23,7 @@ import dev.sessionstarter.store.RemovalListener;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
+import dev.sessionstarter.store.RemoteUsage;
 import dev.sessionstarter.store.StoreUsage;
 import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
 import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
@@ -58,8 +59,6 @@ public final class RedisSessionStore implements SessionStore {
 
 	private static final Log logger = LogFactory.getLog(RedisSessionStore.class);
 
-	private static final long FAILURE_BACKOFF_NANOS = 1_000_000_000L;
-
 	private final RedisCalls calls;
 
 	private final RedisKeys keys;
@@ -78,9 +77,8 @@ public final class RedisSessionStore implements SessionStore {
 
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
-	private volatile StoreUsage usage = new StoreUsage(0, -1, -1);
-
-	private volatile long failedAt = System.nanoTime() - FAILURE_BACKOFF_NANOS;
+	private final RemoteUsage usage = new RemoteUsage(new StoreUsage(0, -1, -1), this::readUsage,
+			RedisUnavailableException.class::isInstance);
 
 	/**
 	 * Create a store.
@@ -285,27 +283,22 @@ public final class RedisSessionStore implements SessionStore {
 	 */
 	@Override
 	public StoreUsage usage() {
-		if (System.nanoTime() - this.failedAt < FAILURE_BACKOFF_NANOS) {
-			return this.usage;
-		}
-		try {
-			List<Long> counts = this.calls.callAll("usage", (commands) -> {
-				List<RedisFuture<Long>> futures = new ArrayList<>(RedisKeys.EXPIRY_BUCKETS);
-				for (byte[] bucket : this.keys.expiryBuckets()) {
-					futures.add(commands.zcard(bucket));
-				}
-				return futures;
-			});
-			long sessions = 0;
-			for (Long count : counts) {
-				sessions += (count != null) ? count : 0;
+		return this.usage.get();
+	}
+
+	private StoreUsage readUsage() {
+		List<Long> counts = this.calls.callAll("usage", (commands) -> {
+			List<RedisFuture<Long>> futures = new ArrayList<>(RedisKeys.EXPIRY_BUCKETS);
+			for (byte[] bucket : this.keys.expiryBuckets()) {
+				futures.add(commands.zcard(bucket));
 			}
-			this.usage = new StoreUsage(sessions, -1, -1);
+			return futures;
+		});
+		long sessions = 0;
+		for (Long count : counts) {
+			sessions += (count != null) ? count : 0;
 		}
-		catch (RedisUnavailableException ex) {
-			this.failedAt = System.nanoTime();
-		}
-		return this.usage;
+		return new StoreUsage(sessions, -1, -1);
 	}
 
 	/**
