@@ -35,10 +35,12 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
  * its own, so a slow or stuck client holds only its own thread. At most
  * {@code maxConnections} are served at once; one more is told so and closed. A malformed
  * frame is answered with an error and closes that connection only, and so does a frame whose
- * rest does not arrive within {@code frameTimeout} of its first bytes, so stalled clients
- * cannot hold connection slots forever; idle connections between frames are kept. When a
- * token is required, a client that has not sent it within {@code frameTimeout} of connecting
- * is closed as well.
+ * rest does not arrive within {@code frameTimeout} of its first bytes. No connection holds a
+ * slot for nothing: one that sends no first request (its token, when one is required) within
+ * {@code firstFrameTimeout} is closed, and so is one idle between requests for
+ * {@code idleTimeout}, unless it holds a lock whose lease runs longer (then when the lease
+ * ends). A closing by these deadlines and the reading of a request are decided atomically
+ * ({@link ChannelWatchdog.Guard#disarm()}), so no request is ever read and left unanswered.
  */
 final class DaemonServer {
 
@@ -56,6 +58,12 @@ final class DaemonServer {
 
 	private final long frameTimeoutNanos;
 
+	private final long firstFrameTimeoutNanos;
+
+	private final long idleTimeoutNanos;
+
+	private final LogLimiter connectionErrors = new LogLimiter(Duration.ofMinutes(1));
+
 	private final ChannelWatchdog watchdog = new ChannelWatchdog("session-daemon-frame-deadlines",
 			Duration.ofMillis(100));
 
@@ -67,14 +75,15 @@ final class DaemonServer {
 
 	private volatile boolean stopping;
 
-	DaemonServer(DaemonAddress address, RequestHandler handler, LockTable locks, int maxConnections,
-			Duration frameTimeout, @Nullable String token) {
+	DaemonServer(DaemonAddress address, RequestHandler handler, LockTable locks, DaemonOptions options) {
 		this.address = address;
-		this.frameTimeoutNanos = frameTimeout.toNanos();
+		this.frameTimeoutNanos = options.frameTimeout.toNanos();
+		this.firstFrameTimeoutNanos = options.firstFrameTimeout.toNanos();
+		this.idleTimeoutNanos = options.idleTimeout.toNanos();
 		this.handler = handler;
 		this.locks = locks;
-		this.maxConnections = maxConnections;
-		this.token = (token != null) ? token.getBytes(StandardCharsets.UTF_8) : null;
+		this.maxConnections = options.maxConnections;
+		this.token = (options.token != null) ? options.token.getBytes(StandardCharsets.UTF_8) : null;
 	}
 
 	/**
@@ -169,17 +178,22 @@ final class DaemonServer {
 				continue;
 			}
 			this.open.add(channel);
+			if (this.stopping) {
+				closeQuietly(channel);
+			}
 			Thread thread = new Thread(null, () -> serve(channel),
 					"session-daemon-connection-" + this.threadNumber.incrementAndGet(), THREAD_STACK_BYTES);
 			thread.setDaemon(true);
+			thread.setUncaughtExceptionHandler((failed, ex) -> logConnectionError(ex));
 			thread.start();
 		}
 	}
 
 	private void refuse(SocketChannel channel) {
 		try (channel) {
-			Frames.write(channel,
-					RequestHandler.error("Too many connections (the limit is " + this.maxConnections + ")"));
+			Frames.write(channel, RequestHandler.error(Frames.TOO_MANY_CONNECTIONS + " (the limit is "
+					+ this.maxConnections + ")"));
+			channel.shutdownOutput();
 		}
 		catch (IOException ex) {
 			// the client is gone anyway
@@ -191,11 +205,18 @@ final class DaemonServer {
 		FrameReader reader = new FrameReader();
 		ChannelWatchdog.Guard guard = this.watchdog.guard(channel);
 		try {
-			if (this.token != null && !authenticate(channel, reader, guard)) {
-				return;
+			boolean first = true;
+			if (this.token != null) {
+				if (!authenticate(channel, reader, guard)) {
+					return;
+				}
+				first = false;
 			}
 			while (true) {
-				WireInput request = reader.read(channel, guard, this.frameTimeoutNanos);
+				long idle = first ? this.firstFrameTimeoutNanos
+						: Math.max(this.idleTimeoutNanos, owner.remainingLeaseNanos());
+				WireInput request = reader.read(channel, guard, idle, this.frameTimeoutNanos);
+				first = false;
 				if (request == null) {
 					return;
 				}
@@ -217,7 +238,11 @@ final class DaemonServer {
 			answerQuietly(channel, "Malformed frame: " + ex.getMessage());
 		}
 		catch (IOException | InterruptedException ex) {
-			// the client went away, or the daemon is stopping
+			// the client went away, a deadline closed the connection, or the daemon is stopping
+		}
+		catch (Error ex) {
+			answerQuietly(channel, "The daemon failed: " + ex);
+			logConnectionError(ex);
 		}
 		finally {
 			guard.release();
@@ -228,21 +253,22 @@ final class DaemonServer {
 		}
 	}
 
+	private void logConnectionError(Throwable ex) {
+		long failures = this.connectionErrors.failed();
+		if (failures > 0) {
+			SessionDaemon.log("ERROR", "A connection failed: " + ex + " (" + failures + " connections failed"
+					+ " since " + this.connectionErrors.failingSince() + "; logged at most once a minute)");
+		}
+	}
+
 	/**
-	 * Read the first frame, which must bring the token, within {@code frameTimeout} of
-	 * connecting: a client that has not authenticated gets no idle time, or silent
-	 * connections could take every connection slot without knowing the token.
+	 * Read the first frame, which must bring the token, within {@code firstFrameTimeout} of
+	 * connecting, the whole of it: a client that has not authenticated gets no idle time, or
+	 * silent connections could take every connection slot without knowing the token.
 	 */
 	private boolean authenticate(SocketChannel channel, FrameReader reader, ChannelWatchdog.Guard guard)
 			throws IOException {
-		WireInput request;
-		guard.arm(this.frameTimeoutNanos);
-		try {
-			request = reader.read(channel);
-		}
-		finally {
-			guard.disarm();
-		}
+		WireInput request = reader.read(channel, guard, this.firstFrameTimeoutNanos, this.firstFrameTimeoutNanos);
 		if (request == null) {
 			return false;
 		}
