@@ -56,7 +56,9 @@ final class DaemonOptions {
 			  --lock-lease=<time>      longest a lock stays held without being released or its
 			                           connection closing (default 60s)
 			  --max-connections=<n>    most client connections at once (default 1024); one more
-			                           is answered "Too many connections" and closed
+			                           takes the place of the one idle the longest, or, if all
+			                           are busy or hold locks, is answered "Too many
+			                           connections" and closed
 			  --first-frame-timeout=<time>
 			                           longest a new connection may stay silent before its first
 			                           request (its token, with --token-file); it is closed

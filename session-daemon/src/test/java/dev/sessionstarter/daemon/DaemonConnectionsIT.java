@@ -28,8 +28,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Connections cannot be hoarded: silent connections are closed within seconds, idle ones after
  * the idle timeout (the client reconnects without an error), one holding a lock only once its
- * lease has run out, and a client the daemon refuses at its connection limit gets a clear
- * {@link DaemonUnavailableException}.
+ * lease has run out; at the connection limit the silent or idle connection that waited longest
+ * makes room for a new one, and a client the daemon refuses because every connection is busy or holds a lock gets a
+ * clear {@link DaemonUnavailableException}.
  */
 class DaemonConnectionsIT {
 
@@ -64,6 +65,25 @@ class DaemonConnectionsIT {
 		System.out.printf("%d silent connections closed by the daemon after %d ms%n", SILENT,
 				Duration.ofNanos(System.nanoTime() - opened).toMillis());
 		assertThat(client.stats().connections()).isLessThan(SILENT);
+	}
+
+	@Test
+	void aThousandSilentConnectionsAtTheLimitDoNotLockANormalClientOut() throws Exception {
+		DaemonProcess daemon = start();
+		List<SocketChannel> silent = new ArrayList<>();
+		for (int i = 0; i < 1024; i++) {
+			silent.add(connect(daemon));
+		}
+		DaemonClient client = client(daemon, 2);
+		DaemonSessionStore store = new DaemonSessionStore(client);
+		long start = System.nanoTime();
+		for (int i = 0; i < 20; i++) {
+			save(store, "among-silent-" + i);
+		}
+		assertThat(store.find("among-silent-19")).isNotNull();
+		System.out.printf("20 saves with 1024 silent connections open at the limit of 1024: %d ms%n",
+				Duration.ofNanos(System.nanoTime() - start).toMillis());
+		assertThat(client.getErrorCount()).isZero();
 	}
 
 	@Test
@@ -105,13 +125,40 @@ class DaemonConnectionsIT {
 	}
 
 	@Test
-	void aClientRefusedAtTheConnectionLimitGetsDaemonUnavailableSayingTooManyConnections() throws Exception {
+	void atTheLimitTheConnectionThatWaitedLongestMakesRoomForANewClient() throws Exception {
 		DaemonProcess daemon = start("--max-connections=4");
-		List<SocketChannel> busy = new ArrayList<>();
-		for (int i = 0; i < 4; i++) {
+		SocketChannel silent = connect(daemon);
+		List<SocketChannel> idle = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
 			SocketChannel channel = connect(daemon);
 			ping(channel);
-			busy.add(channel);
+			idle.add(channel);
+		}
+		DaemonClient client = client(daemon, 1);
+		client.ping();
+		assertThat(closedByPeer(silent)).as("the silent connection, waiting since it connected, made room")
+			.isTrue();
+		assertThat(idle).noneMatch(DaemonConnectionsIT::closedByPeer);
+		try (DaemonClient second = new DaemonClient(daemon.address(), Duration.ofSeconds(10), 1, 1, null)) {
+			second.ping();
+		}
+		assertThat(closedByPeer(idle.get(0))).as("then the longest idle one").isTrue();
+		assertThat(idle.subList(1, 3)).noneMatch(DaemonConnectionsIT::closedByPeer);
+		client.ping();
+		assertThat(client.getErrorCount()).isZero();
+	}
+
+	@Test
+	void aClientRefusedAtTheConnectionLimitGetsDaemonUnavailableSayingTooManyConnections() throws Exception {
+		DaemonProcess daemon = start("--max-connections=4");
+		List<SocketChannel> holders = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			SocketChannel channel = connect(daemon);
+			WireInput locked = exchange(channel, WireOutput.frame(Opcodes.LOCK).writeString("lock-" + i)
+				.writeLong(0)
+				.writeLong(60_000));
+			assertThat(locked.readByte()).isEqualTo(Opcodes.OK);
+			holders.add(channel);
 		}
 		for (int i = 0; i < 20; i++) {
 			try (DaemonClient client = new DaemonClient(daemon.address(), Duration.ofSeconds(10), 1, 1, null)) {
@@ -120,7 +167,7 @@ class DaemonConnectionsIT {
 					.withMessageContaining("Too many connections (the limit is 4)");
 			}
 		}
-		busy.get(0).close();
+		holders.get(0).close();
 		try (DaemonClient client = new DaemonClient(daemon.address(), Duration.ofSeconds(10), 1, 1, null)) {
 			await("served once a connection is free").atMost(Duration.ofSeconds(30))
 				.ignoreException(DaemonUnavailableException.class)

@@ -151,6 +151,20 @@ public final class ChannelWatchdog implements AutoCloseable {
 		}
 
 		/**
+		 * Fire now if armed, closing the channel as if its deadline had passed; nothing happens
+		 * if the guard is disarmed (its owner is busy with what the deadline guarded) or fired.
+		 * @return whether this call fired the guard
+		 */
+		public boolean fireNow() {
+			long current = this.state.get();
+			if ((current & 3) == ARMED && this.state.compareAndSet(current, (current & ~3L) | FIRED)) {
+				closeChannel();
+				return true;
+			}
+			return false;
+		}
+
+		/**
 		 * Whether the deadline passed and the channel was closed because of it.
 		 * @return {@code true} if this guard fired
 		 */
@@ -169,12 +183,16 @@ public final class ChannelWatchdog implements AutoCloseable {
 			long current = this.state.get();
 			if ((current & 3) == ARMED && now - this.deadline >= 0
 					&& this.state.compareAndSet(current, (current & ~3L) | FIRED)) {
-				try {
-					this.channel.close();
-				}
-				catch (IOException ex) {
-					// closing is all that is wanted
-				}
+				closeChannel();
+			}
+		}
+
+		private void closeChannel() {
+			try {
+				this.channel.close();
+			}
+			catch (IOException ex) {
+				// closing is all that is wanted
 			}
 		}
 
