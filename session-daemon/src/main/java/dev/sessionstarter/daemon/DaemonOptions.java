@@ -55,10 +55,20 @@ final class DaemonOptions {
 			                           directory (default 1s); a clean stop writes them all
 			  --lock-lease=<time>      longest a lock stays held without being released or its
 			                           connection closing (default 60s)
-			  --max-connections=<n>    most client connections at once (default 1024)
+			  --max-connections=<n>    most client connections at once (default 1024); one more
+			                           takes the place of the one idle the longest, or, if all
+			                           are busy or hold locks, is answered "Too many
+			                           connections" and closed
+			  --first-frame-timeout=<time>
+			                           longest a new connection may stay silent before its first
+			                           request (its token, with --token-file); it is closed
+			                           after (default 5s)
+			  --idle-timeout=<time>    longest a connection may stay idle between requests; it is
+			                           closed after, unless it holds a lock whose lease runs
+			                           longer (then at the lease's end). Clients reconnect by
+			                           themselves (default 60s)
 			  --frame-timeout=<time>   longest a client may take to send the rest of a frame it
-			                           has started, or its token after connecting; it is
-			                           disconnected after (default 30s)
+			                           has started; it is disconnected after (default 30s)
 			  --token-file=<path>      a file whose first line is a token every client must send
 			                           before anything else
 			  --help                   print this help and exit
@@ -92,6 +102,10 @@ final class DaemonOptions {
 	int maxConnections = 1024;
 
 	Duration frameTimeout = Duration.ofSeconds(30);
+
+	Duration firstFrameTimeout = Duration.ofSeconds(5);
+
+	Duration idleTimeout = Duration.ofSeconds(60);
 
 	@Nullable String token;
 
@@ -170,6 +184,8 @@ final class DaemonOptions {
 			case "--lock-lease" -> this.lockLease = duration(name, value);
 			case "--max-connections" -> this.maxConnections = positiveInt(name, value);
 			case "--frame-timeout" -> this.frameTimeout = duration(name, value);
+			case "--first-frame-timeout" -> this.firstFrameTimeout = duration(name, value);
+			case "--idle-timeout" -> this.idleTimeout = duration(name, value);
 			case "--token-file" -> this.token = readToken(Path.of(value));
 			default -> throw new IllegalArgumentException("Unknown option " + name);
 		}

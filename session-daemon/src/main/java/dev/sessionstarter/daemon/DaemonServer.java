@@ -15,8 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
@@ -33,12 +31,15 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
 /**
  * Accepts connections on the loopback port or the UNIX socket and serves each on a thread of
  * its own, so a slow or stuck client holds only its own thread. At most
- * {@code maxConnections} are served at once; one more is told so and closed. A malformed
- * frame is answered with an error and closes that connection only, and so does a frame whose
- * rest does not arrive within {@code frameTimeout} of its first bytes, so stalled clients
- * cannot hold connection slots forever; idle connections between frames are kept. When a
- * token is required, a client that has not sent it within {@code frameTimeout} of connecting
- * is closed as well.
+ * {@code maxConnections} are served at once: one more takes the place of a silent or idle one
+ * ({@link ConnectionSlots}) or, if every one is busy or holds a lock, is told so and closed. A
+ * malformed frame is answered with an error and closes that connection only, and so does a
+ * frame whose rest does not arrive within {@code frameTimeout} of its first bytes. No
+ * connection holds a slot for nothing: one that sends no first request (its token, when one is
+ * required) within {@code firstFrameTimeout} is closed, and so is one idle between requests
+ * for {@code idleTimeout}, unless it holds a lock whose lease runs longer (then when the lease
+ * ends). A closing by these deadlines and the reading of a request are decided atomically
+ * ({@link ChannelWatchdog.Guard#disarm()}), so no request is ever read and left unanswered.
  */
 final class DaemonServer {
 
@@ -56,10 +57,18 @@ final class DaemonServer {
 
 	private final long frameTimeoutNanos;
 
+	private final long firstFrameTimeoutNanos;
+
+	private final long idleTimeoutNanos;
+
+	private final LogLimiter connectionErrors = new LogLimiter(Duration.ofMinutes(1));
+
+	private final LogLimiter evictions = new LogLimiter(Duration.ofMinutes(1));
+
 	private final ChannelWatchdog watchdog = new ChannelWatchdog("session-daemon-frame-deadlines",
 			Duration.ofMillis(100));
 
-	private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+	private final ConnectionSlots slots = new ConnectionSlots();
 
 	private final AtomicLong threadNumber = new AtomicLong();
 
@@ -67,14 +76,15 @@ final class DaemonServer {
 
 	private volatile boolean stopping;
 
-	DaemonServer(DaemonAddress address, RequestHandler handler, LockTable locks, int maxConnections,
-			Duration frameTimeout, @Nullable String token) {
+	DaemonServer(DaemonAddress address, RequestHandler handler, LockTable locks, DaemonOptions options) {
 		this.address = address;
-		this.frameTimeoutNanos = frameTimeout.toNanos();
+		this.frameTimeoutNanos = options.frameTimeout.toNanos();
+		this.firstFrameTimeoutNanos = options.firstFrameTimeout.toNanos();
+		this.idleTimeoutNanos = options.idleTimeout.toNanos();
 		this.handler = handler;
 		this.locks = locks;
-		this.maxConnections = maxConnections;
-		this.token = (token != null) ? token.getBytes(StandardCharsets.UTF_8) : null;
+		this.maxConnections = options.maxConnections;
+		this.token = (options.token != null) ? options.token.getBytes(StandardCharsets.UTF_8) : null;
 	}
 
 	/**
@@ -163,39 +173,69 @@ final class DaemonServer {
 				pause();
 				continue;
 			}
-			if (this.handler.connections().incrementAndGet() > this.maxConnections) {
+			if (this.handler.connections().incrementAndGet() > this.maxConnections && !makeRoom()) {
 				this.handler.connections().decrementAndGet();
 				refuse(channel);
 				continue;
 			}
-			this.open.add(channel);
-			Thread thread = new Thread(null, () -> serve(channel),
+			ChannelWatchdog.Guard guard = this.watchdog.guard(channel);
+			guard.arm(this.firstFrameTimeoutNanos);
+			ConnectionSlots.Slot slot = this.slots.add(channel, guard, new LockTable.Owner());
+			if (this.stopping) {
+				closeQuietly(channel);
+			}
+			Thread thread = new Thread(null, () -> serve(slot),
 					"session-daemon-connection-" + this.threadNumber.incrementAndGet(), THREAD_STACK_BYTES);
 			thread.setDaemon(true);
+			thread.setUncaughtExceptionHandler((failed, ex) -> logConnectionError(ex));
 			thread.start();
 		}
 	}
 
+	private boolean makeRoom() {
+		if (!this.slots.evictOne()) {
+			return false;
+		}
+		long evictions = this.evictions.failed();
+		if (evictions > 0) {
+			SessionDaemon.log("INFO", "At the connection limit (" + this.maxConnections + "): closed a silent or idle"
+					+ " connection to make room for a new one (" + evictions + " times since "
+					+ this.evictions.failingSince() + "; logged at most once a minute)");
+		}
+		return true;
+	}
+
 	private void refuse(SocketChannel channel) {
 		try (channel) {
-			Frames.write(channel,
-					RequestHandler.error("Too many connections (the limit is " + this.maxConnections + ")"));
+			Frames.write(channel, RequestHandler.error(Frames.TOO_MANY_CONNECTIONS + " (the limit is "
+					+ this.maxConnections + ")"));
+			channel.shutdownOutput();
 		}
 		catch (IOException ex) {
 			// the client is gone anyway
 		}
 	}
 
-	private void serve(SocketChannel channel) {
-		LockTable.Owner owner = new LockTable.Owner();
+	private void serve(ConnectionSlots.Slot slot) {
+		SocketChannel channel = slot.channel;
+		LockTable.Owner owner = slot.owner;
+		ChannelWatchdog.Guard guard = slot.guard;
 		FrameReader reader = new FrameReader();
-		ChannelWatchdog.Guard guard = this.watchdog.guard(channel);
 		try {
-			if (this.token != null && !authenticate(channel, reader, guard)) {
-				return;
+			boolean first = true;
+			if (this.token != null) {
+				if (!authenticate(slot, reader)) {
+					return;
+				}
+				first = false;
 			}
 			while (true) {
-				WireInput request = reader.read(channel, guard, this.frameTimeoutNanos);
+				long idle = first ? this.firstFrameTimeoutNanos
+						: Math.max(this.idleTimeoutNanos, owner.remainingLeaseNanos());
+				slot.waiting();
+				WireInput request = reader.read(channel, guard, idle, this.frameTimeoutNanos);
+				slot.serving();
+				first = false;
 				if (request == null) {
 					return;
 				}
@@ -217,32 +257,40 @@ final class DaemonServer {
 			answerQuietly(channel, "Malformed frame: " + ex.getMessage());
 		}
 		catch (IOException | InterruptedException ex) {
-			// the client went away, or the daemon is stopping
+			// the client went away, a deadline closed the connection, or the daemon is stopping
+		}
+		catch (Error ex) {
+			answerQuietly(channel, "The daemon failed: " + ex);
+			logConnectionError(ex);
 		}
 		finally {
 			guard.release();
 			closeQuietly(channel);
 			this.locks.releaseAll(owner);
-			this.open.remove(channel);
+			this.slots.remove(slot);
 			this.handler.connections().decrementAndGet();
 		}
 	}
 
+	private void logConnectionError(Throwable ex) {
+		long failures = this.connectionErrors.failed();
+		if (failures > 0) {
+			SessionDaemon.log("ERROR", "A connection failed: " + ex + " (" + failures + " connections failed"
+					+ " since " + this.connectionErrors.failingSince() + "; logged at most once a minute)");
+		}
+	}
+
 	/**
-	 * Read the first frame, which must bring the token, within {@code frameTimeout} of
-	 * connecting: a client that has not authenticated gets no idle time, or silent
-	 * connections could take every connection slot without knowing the token.
+	 * Read the first frame, which must bring the token, within {@code firstFrameTimeout} of
+	 * connecting, the whole of it: a client that has not authenticated gets no idle time, or
+	 * silent connections could take every connection slot without knowing the token.
 	 */
-	private boolean authenticate(SocketChannel channel, FrameReader reader, ChannelWatchdog.Guard guard)
-			throws IOException {
-		WireInput request;
-		guard.arm(this.frameTimeoutNanos);
-		try {
-			request = reader.read(channel);
-		}
-		finally {
-			guard.disarm();
-		}
+	private boolean authenticate(ConnectionSlots.Slot slot, FrameReader reader) throws IOException {
+		SocketChannel channel = slot.channel;
+		slot.waiting();
+		WireInput request = reader.read(channel, slot.guard, this.firstFrameTimeoutNanos,
+				this.firstFrameTimeoutNanos);
+		slot.serving();
 		if (request == null) {
 			return false;
 		}
@@ -289,14 +337,7 @@ final class DaemonServer {
 		catch (IOException ex) {
 			// stopping anyway
 		}
-		for (SocketChannel channel : this.open) {
-			try {
-				channel.close();
-			}
-			catch (IOException ex) {
-				// stopping anyway
-			}
-		}
+		this.slots.closeAll();
 		Path path = this.address.path();
 		if (path != null) {
 			try {

@@ -205,6 +205,7 @@ final class LockTable {
 		long token = this.nextToken.getAndIncrement();
 		lock.holder = new Holder(owner, token, now + leaseNanos);
 		owner.held.add(lock.id);
+		owner.leaseGranted(now + leaseNanos);
 		return token;
 	}
 
@@ -214,6 +215,25 @@ final class LockTable {
 	static final class Owner {
 
 		final Set<String> held = ConcurrentHashMap.newKeySet();
+
+		private long latestLeaseEnd;
+
+		private synchronized void leaseGranted(long leaseEnd) {
+			if (this.held.size() == 1 || leaseEnd - this.latestLeaseEnd > 0) {
+				this.latestLeaseEnd = leaseEnd;
+			}
+		}
+
+		/**
+		 * Return how long the latest lease among the locks this owner holds still runs.
+		 * @return the nanoseconds, {@code 0} if it holds no lock or every lease has run out
+		 */
+		synchronized long remainingLeaseNanos() {
+			if (this.held.isEmpty()) {
+				return 0;
+			}
+			return Math.max(0, this.latestLeaseEnd - System.nanoTime());
+		}
 
 	}
 

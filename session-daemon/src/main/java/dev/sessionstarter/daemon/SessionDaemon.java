@@ -3,11 +3,9 @@ package dev.sessionstarter.daemon;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +24,11 @@ import dev.sessionstarter.store.memory.MemorySessionStore;
  */
 public final class SessionDaemon {
 
+	/**
+	 * The longest a stop waits for a purge or flush in progress before it writes the sessions.
+	 */
+	private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
 	private final DaemonOptions options;
 
 	private final @Nullable MemorySessionStore store;
@@ -34,7 +37,7 @@ public final class SessionDaemon {
 
 	private final DaemonServer server;
 
-	private final ScheduledExecutorService scheduler;
+	private final Maintenance maintenance;
 
 	private SessionDaemon(DaemonOptions options) throws IOException {
 		this.options = options;
@@ -45,13 +48,8 @@ public final class SessionDaemon {
 		LockTable locks = new LockTable(options.lockLease);
 		RemovalJournal journal = (this.store != null) ? new RemovalJournal(options.journalBytes()) : null;
 		RequestHandler handler = new RequestHandler(this.store, journal, this.files, locks);
-		this.server = new DaemonServer(Objects.requireNonNull(options.listenOn), handler, locks,
-				options.maxConnections, options.frameTimeout, options.token);
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "session-daemon-maintenance");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.server = new DaemonServer(Objects.requireNonNull(options.listenOn), handler, locks, options);
+		this.maintenance = new Maintenance(SessionDaemon::log, Duration.ofMinutes(1));
 	}
 
 	/**
@@ -92,15 +90,12 @@ public final class SessionDaemon {
 		this.server.bind();
 		MemorySessionStore store = this.store;
 		if (store != null) {
-			long purge = this.options.purgeInterval.toMillis();
-			this.scheduler.scheduleWithFixedDelay(() -> guarded("purge", () -> store.purgeExpired(Instant.now())),
-					purge, purge, TimeUnit.MILLISECONDS);
+			this.maintenance.every("The purge of expired sessions", this.options.purgeInterval,
+					() -> store.purgeExpired(Instant.now()));
 		}
 		SessionFiles files = this.files;
 		if (files != null) {
-			long flush = this.options.flushInterval.toMillis();
-			this.scheduler.scheduleWithFixedDelay(() -> guarded("flush", files::flush), flush, flush,
-					TimeUnit.MILLISECONDS);
+			this.maintenance.every("The flush to " + files.dir(), this.options.flushInterval, files::flush);
 		}
 		Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "session-daemon-shutdown"));
 		long heap = Runtime.getRuntime().maxMemory();
@@ -118,30 +113,26 @@ public final class SessionDaemon {
 				+ ((this.options.token != null) ? ", token required" : "") + ")");
 	}
 
+	/**
+	 * Stop on SIGTERM: stop accepting and close the connections (no request is answered after
+	 * this, so every acknowledged change is in the store now), let a flush in progress finish
+	 * its one pass (it is not interrupted), then write what is still dirty, once.
+	 */
 	private void stop() {
 		this.server.stop();
-		this.scheduler.shutdownNow();
-		try {
-			this.scheduler.awaitTermination(5, TimeUnit.SECONDS);
+		if (!this.maintenance.stop(STOP_WAIT)) {
+			log("WARN", "A purge or flush still runs after " + STOP_WAIT.toSeconds() + "s; writing the sessions"
+					+ " once it ends");
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		if (this.files != null) {
-			int written = this.files.flushAndMarkClean();
-			log("INFO", "session-daemon stopped; " + written + " changed sessions written to " + this.files.dir());
+		SessionFiles files = this.files;
+		if (files != null) {
+			int written = files.flushAndMarkClean();
+			String unwritten = files.unwritten();
+			log((unwritten != null) ? "ERROR" : "INFO", "session-daemon stopped; " + written
+					+ " changed sessions written to " + files.dir() + ((unwritten != null) ? "; " + unwritten : ""));
 		}
 		else {
 			log("INFO", "session-daemon stopped");
-		}
-	}
-
-	private static void guarded(String task, Runnable action) {
-		try {
-			action.run();
-		}
-		catch (RuntimeException ex) {
-			log("ERROR", task + " failed: " + ex);
 		}
 	}
 

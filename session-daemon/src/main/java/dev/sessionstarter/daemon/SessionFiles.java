@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -58,6 +61,10 @@ final class SessionFiles {
 	private final RecordFormat format = RecordFormat.of(FileFormat.BINARY);
 
 	private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+
+	private final LogLimiter failures = new LogLimiter(Duration.ofMinutes(1));
+
+	private long failedWrites;
 
 	SessionFiles(Path dir, MemorySessionStore store) throws IOException {
 		try {
@@ -182,12 +189,21 @@ final class SessionFiles {
 	}
 
 	/**
-	 * Write every dirty session now; called by one thread at a time.
+	 * Write every session that was dirty when the flush began, once: a write that fails leaves
+	 * its session dirty for the next flush, never retried within this one. Failures are logged
+	 * on the first failing flush, then at most once a minute with their count. Stops early, the
+	 * rest left dirty, if the thread is interrupted (an interrupted write fails anyway).
 	 * @return the number of files written or deleted
 	 */
 	synchronized int flush() {
+		List<String> ids = new ArrayList<>(this.dirty);
+		List<String> failed = new ArrayList<>();
+		UncheckedIOException firstFailure = null;
 		int done = 0;
-		for (String id : this.dirty) {
+		for (String id : ids) {
+			if (Thread.currentThread().isInterrupted()) {
+				break;
+			}
 			this.dirty.remove(id);
 			try {
 				SessionRecord record = this.store.find(id);
@@ -200,12 +216,53 @@ final class SessionFiles {
 				done++;
 			}
 			catch (UncheckedIOException ex) {
+				failed.add(id);
+				firstFailure = (firstFailure != null) ? firstFailure : ex;
+			}
+			catch (RuntimeException | Error ex) {
 				this.dirty.add(id);
-				SessionDaemon.log("ERROR", "Cannot write the session file of " + id + " in " + dir() + ": "
-						+ ex.getCause());
+				this.dirty.addAll(failed);
+				throw ex;
 			}
 		}
+		this.dirty.addAll(failed);
+		if (firstFailure != null) {
+			failed(failed.size(), firstFailure);
+		}
+		else if (done > 0) {
+			long flushes = this.failures.succeeded();
+			if (flushes > 0) {
+				SessionDaemon.log("INFO", "Session files in " + dir() + " are written again, after "
+						+ this.failedWrites + " failed writes in " + flushes + " flushes");
+			}
+			this.failedWrites = 0;
+		}
 		return done;
+	}
+
+	private void failed(int count, UncheckedIOException first) {
+		this.failedWrites += count;
+		long flushes = this.failures.failed();
+		if (flushes > 0) {
+			SessionDaemon.log("ERROR", "Cannot write " + count + " session files in " + dir() + " ("
+					+ first.getCause() + "); " + this.failedWrites + " failed writes in " + flushes + " flushes since "
+					+ this.failures.failingSince() + ". They stay in memory and are retried at every flush;"
+					+ " this is logged at most once a minute");
+		}
+	}
+
+	/**
+	 * Say what the last flushes could not write, if anything.
+	 * @return the sessions left unwritten and the failed writes, or {@code null} if the last
+	 * flush wrote everything
+	 */
+	synchronized @Nullable String unwritten() {
+		long flushes = this.failures.failures();
+		if (flushes == 0) {
+			return null;
+		}
+		return this.dirty.size() + " changed sessions could not be written (" + this.failedWrites
+				+ " failed writes in " + flushes + " flushes)";
 	}
 
 	Path dir() {

@@ -41,7 +41,7 @@ class DaemonGarbageIT {
 		Path tokenFile = Files.createTempFile("daemon-token", "");
 		Files.writeString(tokenFile, TOKEN);
 		tokenDaemon = DaemonProcess.startWithToken(TOKEN, String.valueOf(DaemonProcess.freePort()),
-				"--token-file=" + tokenFile, "--frame-timeout=300ms");
+				"--token-file=" + tokenFile, "--frame-timeout=300ms", "--first-frame-timeout=300ms");
 		Files.delete(tokenFile);
 	}
 

@@ -71,7 +71,8 @@ final class DaemonProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Start a daemon with extra JVM options and wait until it answers.
+	 * Start a daemon with extra JVM options (after the default ones, so {@code -Xmx96m} wins)
+	 * and wait until it answers.
 	 */
 	static DaemonProcess startWithJvmOptions(List<String> jvmOptions, String listenOn, String... arguments)
 			throws IOException, InterruptedException {
@@ -83,7 +84,7 @@ final class DaemonProcess implements AutoCloseable {
 	private static DaemonProcess launch(List<String> jvmOptions, String listenOn, String... arguments)
 			throws IOException {
 		List<String> command = new ArrayList<>(command());
-		command.addAll(1, jvmOptions);
+		command.addAll(2, jvmOptions);
 		List<String> options = new ArrayList<>();
 		List<String> positional = new ArrayList<>();
 		for (String argument : arguments) {
@@ -176,6 +177,29 @@ final class DaemonProcess implements AutoCloseable {
 	int stop() throws InterruptedException {
 		this.process.destroy();
 		return awaitExit();
+	}
+
+	/**
+	 * Send SIGTERM and wait at most {@code bound} for the exit, without killing it if it does
+	 * not exit (the caller's {@link #close()} does).
+	 * @return whether it exited within the bound
+	 */
+	boolean terminate(Duration bound) throws InterruptedException {
+		this.process.destroy();
+		return this.process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Return the resident memory of the process, from {@code /proc}.
+	 * @return the resident set size in KiB
+	 */
+	long rssKb() throws IOException {
+		for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+			if (line.startsWith("VmRSS:")) {
+				return Long.parseLong(line.replaceAll("[^0-9]", ""));
+			}
+		}
+		throw new IOException("No VmRSS for process " + pid());
 	}
 
 	/**

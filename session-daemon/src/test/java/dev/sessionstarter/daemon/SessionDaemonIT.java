@@ -253,7 +253,8 @@ class SessionDaemonIT {
 		DaemonProcess help = DaemonProcess.launch(null, "--help");
 		this.closeables.add(help);
 		assertThat(help.awaitExit()).isZero();
-		assertThat(help.output()).contains("Usage: java -jar session-daemon.jar").contains("--token-file");
+		assertThat(help.output()).contains("Usage: java -jar session-daemon.jar").contains("--token-file")
+			.contains("--idle-timeout").contains("--first-frame-timeout");
 	}
 
 	@Test
@@ -261,6 +262,7 @@ class SessionDaemonIT {
 		assertExitsWith("Port 70000 is not between 1 and 65535", "70000");
 		assertExitsWith("Unknown option --colour", "--colour=blue", "7070");
 		assertExitsWith("--max-size must be a size greater than zero", "--max-size=lots", "7070");
+		assertExitsWith("--idle-timeout must be a time greater than zero", "--idle-timeout=0s", "7070");
 		assertExitsWith("Missing <listen-on>");
 		assertExitsWith("takes no <storage-dir>", "--lock", "7070", "/tmp/sessions");
 	}

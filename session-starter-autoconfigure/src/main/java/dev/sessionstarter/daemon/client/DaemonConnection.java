@@ -62,6 +62,10 @@ final class DaemonConnection {
 			this.answered = true;
 			this.guard.disarm();
 			byte status = response.readByte();
+			String refusal = Frames.refusal(status, response);
+			if (refusal != null) {
+				throw new IOException("the daemon refused the connection: " + refusal);
+			}
 			T result = handler.handle(status, response);
 			response.requireEnd();
 			return result;

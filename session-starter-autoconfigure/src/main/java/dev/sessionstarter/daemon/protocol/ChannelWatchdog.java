@@ -5,14 +5,16 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * Enforces deadlines on blocking channel operations: one thread checks the armed
  * {@link Guard guards} every tick and closes the channel of any that is past its deadline,
- * which ends a blocked read, write or connect at once. Arming and disarming are two volatile
- * writes, so a deadline costs nothing on the fast path; it fires within one tick of being due.
+ * which ends a blocked read, write or connect at once. Arming and disarming are a volatile
+ * write and a compare-and-set, so a deadline costs next to nothing on the fast path; it fires
+ * within one tick of being due.
  */
 public final class ChannelWatchdog implements AutoCloseable {
 
@@ -81,17 +83,27 @@ public final class ChannelWatchdog implements AutoCloseable {
 	}
 
 	/**
-	 * The deadline of one channel.
+	 * The deadline of one channel. Firing and disarming are decided once, atomically: after
+	 * {@link #disarm()} returned {@code true} the guard cannot close the channel for that arming,
+	 * and once it fired it stays fired (arming it again does nothing).
 	 */
 	public final class Guard {
+
+		private static final long DISARMED = 0;
+
+		private static final long ARMED = 1;
+
+		private static final long FIRED = 2;
 
 		private final Closeable channel;
 
 		private volatile long deadline;
 
-		private volatile boolean armed;
-
-		private volatile boolean fired;
+		/**
+		 * The arming generation (all bits but the last two) and the state (the last two), so
+		 * that a check that read an earlier arming cannot fire a later one.
+		 */
+		private final AtomicLong state = new AtomicLong(DISARMED);
 
 		Guard(Closeable channel) {
 			this.channel = channel;
@@ -102,8 +114,7 @@ public final class ChannelWatchdog implements AutoCloseable {
 		 * @param timeoutNanos the time allowed, in nanoseconds
 		 */
 		public void arm(long timeoutNanos) {
-			this.deadline = System.nanoTime() + timeoutNanos;
-			this.armed = true;
+			armAt(System.nanoTime() + timeoutNanos);
 		}
 
 		/**
@@ -112,14 +123,45 @@ public final class ChannelWatchdog implements AutoCloseable {
 		 */
 		public void armAt(long deadlineNanos) {
 			this.deadline = deadlineNanos;
-			this.armed = true;
+			while (true) {
+				long current = this.state.get();
+				if ((current & 3) == FIRED
+						|| this.state.compareAndSet(current, (((current >>> 2) + 1) << 2) | ARMED)) {
+					return;
+				}
+			}
 		}
 
 		/**
 		 * Clear the deadline.
+		 * @return {@code true} if the deadline is cleared, {@code false} if the guard had fired
+		 * (the channel is closed or closing)
 		 */
-		public void disarm() {
-			this.armed = false;
+		public boolean disarm() {
+			while (true) {
+				long current = this.state.get();
+				long status = current & 3;
+				if (status == FIRED) {
+					return false;
+				}
+				if (status == DISARMED || this.state.compareAndSet(current, (current & ~3L) | DISARMED)) {
+					return true;
+				}
+			}
+		}
+
+		/**
+		 * Fire now if armed, closing the channel as if its deadline had passed; nothing happens
+		 * if the guard is disarmed (its owner is busy with what the deadline guarded) or fired.
+		 * @return whether this call fired the guard
+		 */
+		public boolean fireNow() {
+			long current = this.state.get();
+			if ((current & 3) == ARMED && this.state.compareAndSet(current, (current & ~3L) | FIRED)) {
+				closeChannel();
+				return true;
+			}
+			return false;
 		}
 
 		/**
@@ -127,7 +169,7 @@ public final class ChannelWatchdog implements AutoCloseable {
 		 * @return {@code true} if this guard fired
 		 */
 		public boolean fired() {
-			return this.fired;
+			return (this.state.get() & 3) == FIRED;
 		}
 
 		/**
@@ -138,15 +180,19 @@ public final class ChannelWatchdog implements AutoCloseable {
 		}
 
 		void check(long now) {
-			if (this.armed && now - this.deadline >= 0) {
-				this.fired = true;
-				this.armed = false;
-				try {
-					this.channel.close();
-				}
-				catch (IOException ex) {
-					// closing is all that is wanted
-				}
+			long current = this.state.get();
+			if ((current & 3) == ARMED && now - this.deadline >= 0
+					&& this.state.compareAndSet(current, (current & ~3L) | FIRED)) {
+				closeChannel();
+			}
+		}
+
+		private void closeChannel() {
+			try {
+				this.channel.close();
+			}
+			catch (IOException ex) {
+				// closing is all that is wanted
 			}
 		}
 

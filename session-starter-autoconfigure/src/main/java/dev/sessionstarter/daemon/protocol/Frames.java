@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The frame format: a 4-byte big-endian length, then that many bytes, of which the first is
  * the opcode (or status) and the rest the payload. A length below 1 or above
@@ -21,7 +23,29 @@ public final class Frames {
 	 */
 	public static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
+	/**
+	 * How the message of the {@link Opcodes#ERROR} frame starts that a daemon sends, unasked,
+	 * on a connection it refuses because it already serves as many as it may; it closes that
+	 * connection then.
+	 */
+	public static final String TOO_MANY_CONNECTIONS = "Too many connections";
+
 	private Frames() {
+	}
+
+	/**
+	 * Return the daemon's message if an answer is its refusal of the connection
+	 * ({@link #TOO_MANY_CONNECTIONS}), without consuming the payload.
+	 * @param status the status of the answer
+	 * @param payload the rest of the answer, positioned after the status
+	 * @return the message, or {@code null} if the answer is no refusal
+	 */
+	public static @Nullable String refusal(byte status, WireInput payload) {
+		if (status != Opcodes.ERROR) {
+			return null;
+		}
+		String message = payload.peekString();
+		return (message != null && message.startsWith(TOO_MANY_CONNECTIONS)) ? message : null;
 	}
 
 	/**

@@ -91,6 +91,23 @@ public final class WireInput {
 	}
 
 	/**
+	 * Return the length-prefixed UTF-8 string that comes next without consuming it.
+	 * @return the string, or {@code null} if there is none or it is malformed
+	 */
+	@Nullable String peekString() {
+		int start = this.position;
+		try {
+			return readString();
+		}
+		catch (ProtocolException ex) {
+			return null;
+		}
+		finally {
+			this.position = start;
+		}
+	}
+
+	/**
 	 * Read the length prefix of a byte array or string and check that so many bytes follow.
 	 * @return the length, or {@code -1} if {@code null} was written
 	 */

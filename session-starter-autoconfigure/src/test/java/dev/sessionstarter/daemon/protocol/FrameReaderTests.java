@@ -7,11 +7,13 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 class FrameReaderTests {
 
@@ -73,6 +75,56 @@ class FrameReaderTests {
 		assertThatExceptionOfType(ProtocolException.class)
 			.isThrownBy(() -> new FrameReader().read(Channels.newChannel(new ByteArrayInputStream(truncated))))
 			.withMessageContaining("closed within a frame");
+	}
+
+	@Test
+	void aFrameAnnouncedLargeButNotSentCostsOnlyTheBytesReceived() {
+		FrameReader reader = new FrameReader();
+		byte[] header = { 0x01, 0x00, 0x00, 0x00, Opcodes.SAVE };
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> reader.read(Channels.newChannel(new ByteArrayInputStream(header))))
+			.withMessageContaining("closed within a frame");
+		assertThat(reader.capacity()).isLessThanOrEqualTo(8 * 1024);
+	}
+
+	@Test
+	void theBufferGrowsWithTheBytesOfALargeFrameAsTheyArrive() {
+		FrameReader reader = new FrameReader();
+		byte[] partial = new byte[Frames.HEADER_BYTES + 1_000_000];
+		ByteBuffer.wrap(partial).putInt(Frames.MAX_FRAME_BYTES).put(Opcodes.SAVE);
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> reader.read(Channels.newChannel(new ByteArrayInputStream(partial))));
+		assertThat(reader.capacity()).isGreaterThanOrEqualTo(partial.length).isLessThanOrEqualTo(2 * partial.length);
+	}
+
+	@Test
+	void aGuardThatFiredBeforeTheFrameWasDisarmedClosesTheFrameOut() throws Exception {
+		byte[] stream = frame(WireOutput.frame(Opcodes.PING));
+		ReadableByteChannel channel = Channels.newChannel(new ByteArrayInputStream(stream));
+		try (ChannelWatchdog watchdog = new ChannelWatchdog("test-deadlines", Duration.ofMillis(1))) {
+			ChannelWatchdog.Guard guard = watchdog.guard(channel);
+			guard.arm(0);
+			await().atMost(Duration.ofSeconds(10)).until(guard::fired);
+			assertThat(guard.disarm()).isFalse();
+			guard.arm(Duration.ofMinutes(1).toNanos());
+			assertThat(guard.fired()).as("a fired guard stays fired").isTrue();
+			assertThatExceptionOfType(IOException.class)
+				.isThrownBy(() -> new FrameReader().read(channel, guard, 1, 1));
+		}
+	}
+
+	@Test
+	void aFrameReadInTimeLeavesTheGuardDisarmed() throws Exception {
+		byte[] stream = frame(WireOutput.frame(Opcodes.PING));
+		ReadableByteChannel channel = Channels.newChannel(new ByteArrayInputStream(stream));
+		try (ChannelWatchdog watchdog = new ChannelWatchdog("test-deadlines", Duration.ofMillis(1))) {
+			ChannelWatchdog.Guard guard = watchdog.guard(channel);
+			long minute = Duration.ofMinutes(1).toNanos();
+			assertThat(new FrameReader().read(channel, guard, minute, minute).readByte()).isEqualTo(Opcodes.PING);
+			assertThat(guard.disarm()).isTrue();
+			assertThat(guard.fired()).isFalse();
+			assertThat(channel.isOpen()).isTrue();
+		}
 	}
 
 	@Test
