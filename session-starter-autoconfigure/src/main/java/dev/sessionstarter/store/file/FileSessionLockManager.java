@@ -21,9 +21,11 @@ import dev.sessionstarter.store.SessionIds;
  * <p>A lock is one byte of the directory's lock file {@code <dir>/.lock}, locked with
  * {@link java.nio.channels.FileChannel#tryLock(long, long, boolean)} (see {@link LockTable}):
  * nothing is created or deleted per session, and the OS releases the locks of a JVM that dies,
- * so no stale lock outlives it. Each id hashes to one of {@value LockTable#SLOTS} slots; two
- * ids in one slot wait for each other, which costs time but never correctness. A lock may be
- * released on any thread.
+ * so no stale lock outlives it. Each id hashes to one of {@value LockTable#SLOTS} slots by a
+ * keyed hash whose random key is in the lock file, so nobody outside can aim ids at one slot.
+ * Ids of one slot share its OS lock within a JVM (a request holding two never waits for
+ * itself); in two JVMs they wait for each other, which costs time but never correctness. A lock
+ * may be released on any thread.
  *
  * <p>It lives beside {@link FileSessionStore} because both use the same lock file, and the
  * file must be locked through one channel per JVM (closing a channel releases every lock the
@@ -32,8 +34,6 @@ import dev.sessionstarter.store.SessionIds;
 public final class FileSessionLockManager implements SessionLockManager, AutoCloseable {
 
 	private final LockTable[] tables;
-
-	private final boolean forJvm;
 
 	private final AtomicInteger held = new AtomicInteger();
 
@@ -44,7 +44,6 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	public FileSessionLockManager(FileSessionStore store) {
 		Assert.notNull(store, "'store' must not be null");
 		this.tables = new LockTable[] { LockTable.open(store.getDirectory()) };
-		this.forJvm = false;
 	}
 
 	/**
@@ -55,12 +54,10 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	public FileSessionLockManager(Path dir) {
 		Assert.notNull(dir, "'dir' must not be null");
 		this.tables = new LockTable[] { LockTable.open(FileOperations.createDirectory(dir.toAbsolutePath().normalize())) };
-		this.forJvm = false;
 	}
 
-	private FileSessionLockManager(LockTable[] tables, boolean forJvm) {
+	private FileSessionLockManager(LockTable[] tables) {
 		this.tables = tables;
-		this.forJvm = forJvm;
 	}
 
 	/**
@@ -83,7 +80,7 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 		for (int i = 0; i < tables.length; i++) {
 			tables[i] = LockTable.open(locks, Integer.toString(i), LockTable.CACHE_SLOTS_PER_SHARD);
 		}
-		return new FileSessionLockManager(tables, true);
+		return new FileSessionLockManager(tables);
 	}
 
 	@Override
@@ -96,9 +93,9 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 		SessionIds.requireValid(sessionId);
 		Assert.notNull(timeout, "'timeout' must not be null");
 		long timeoutNanos = SessionLockManager.timeoutNanos(timeout);
-		LockTable table = this.tables[LockTable.shard(sessionId, this.tables.length)];
-		LockTable.Held lock = this.forJvm ? table.acquireForJvm(sessionId, timeoutNanos)
-				: table.acquire(sessionId, LockTable.Kind.REQUEST, timeoutNanos);
+		LockTable table = (this.tables.length > 1) ? this.tables[this.tables[0].shard(sessionId, this.tables.length)]
+				: this.tables[0];
+		LockTable.Held lock = table.acquire(sessionId, LockTable.Kind.REQUEST, timeoutNanos);
 		if (lock == null) {
 			return null;
 		}

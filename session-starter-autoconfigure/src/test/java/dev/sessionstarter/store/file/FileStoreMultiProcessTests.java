@@ -68,6 +68,33 @@ class FileStoreMultiProcessTests {
 	}
 
 	@Test
+	@Timeout(180)
+	void locksStayExclusiveBetweenJvmsAfterTheDirectoryIsDeletedAndCreatedAgain() throws Exception {
+		Process before = start("count-on-go", this.dir.toString(), String.valueOf(INCREMENTS));
+		awaitLine(before, "ready");
+		org.springframework.util.FileSystemUtils.deleteRecursively(this.dir);
+		Files.createDirectories(this.dir);
+		StoreSessionRepository repository = repository();
+		StoredSession session = repository.createSession();
+		session.setAttribute("count", 0);
+		repository.save(session);
+		Process after = start("count-on-go", this.dir.toString(), String.valueOf(INCREMENTS));
+		awaitLine(after, "ready");
+		this.store.close();
+		this.store = null;
+
+		for (Process process : List.of(before, after)) {
+			process.getOutputStream().write((session.getId() + "\n").getBytes(StandardCharsets.UTF_8));
+			process.getOutputStream().flush();
+		}
+		assertThat(output(before)).contains("done");
+		assertThat(output(after)).contains("done");
+
+		StoredSession counted = repository().findById(session.getId());
+		assertThat(counted.<Integer>getAttribute("count")).isEqualTo(2 * INCREMENTS);
+	}
+
+	@Test
 	@Timeout(120)
 	void killingAJvmWhileItSavesLeavesEverySessionFileWholeAndConsistent() throws Exception {
 		StoreSessionRepository repository = repository();
@@ -159,6 +186,15 @@ class FileStoreMultiProcessTests {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		this.processes.add(process);
 		return process;
+	}
+
+	private static void awaitLine(Process process, String expected) throws IOException {
+		BufferedReader output = reader(process);
+		String line;
+		while ((line = output.readLine()) != null && !line.equals(expected)) {
+			// skip log output
+		}
+		assertThat(line).isEqualTo(expected);
 	}
 
 	private static BufferedReader reader(Process process) {
