@@ -160,7 +160,14 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 		if (getFormat() != FileFormat.BINARY || path == null) {
 			return (path != null) ? super.version(id) : null;
 		}
-		byte[] bytes = StoredFile.readBytes(path);
+		byte[] bytes;
+		try {
+			bytes = StoredFile.readBytes(path);
+		}
+		catch (CorruptSessionFileException ex) {
+			// not a readable session file: find quarantines it
+			return super.version(id);
+		}
 		if (bytes == null) {
 			return null;
 		}
@@ -268,13 +275,16 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	 * way, quarantine unreadable files, delete temporary files a killed writer left behind, and
 	 * drop index entries whose session is gone. Session files are read before any temporary
 	 * file is deleted, so that a file a killed writer left marked gone is first completed from
-	 * its temporary file, however old that is.
+	 * its temporary file, however old that is. An entry that fails is logged and skipped: the
+	 * purge goes on to the end. A directory deleted meanwhile is created again.
 	 * @param now the current time
 	 * @return the number of expired sessions removed
 	 */
 	@Override
 	public int purgeExpired(Instant now) {
+		FileOperations.createDirectory(getDirectory());
 		int removed = 0;
+		int failed = 0;
 		List<Path> temporaryFiles = new ArrayList<>();
 		for (Path path : this.directory.list()) {
 			if (SessionDirectory.isTemporary(path)) {
@@ -283,11 +293,20 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 			}
 			String id = this.directory.idOf(path);
 			if (id != null) {
-				SessionRecord record = find(id);
-				if (record != null && record.isExpired(now) && deleteIfExpired(id, now)) {
-					removed++;
+				try {
+					SessionRecord record = find(id);
+					if (record != null && record.isExpired(now) && deleteIfExpired(id, now)) {
+						removed++;
+					}
+				}
+				catch (RuntimeException ex) {
+					failed++;
+					logger.warn("Purge skipped " + path + ": " + ex.getMessage(), ex);
 				}
 			}
+		}
+		if (failed > 0) {
+			logger.warn("Purge of " + getDirectory() + " skipped " + failed + " entries it could not handle");
 		}
 		temporaryFiles.forEach(this.files.writer()::deleteIfStale);
 		this.files.index().clean((id) -> Files.exists(Objects.requireNonNull(path(id))), this.locks::lock);

@@ -2,6 +2,7 @@ package dev.sessionstarter.store.file;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
@@ -98,7 +99,8 @@ public final class SessionDirectory {
 	}
 
 	/**
-	 * Return how many session files the directory holds and their size on disk.
+	 * Return how many session files the directory holds and their size on disk; entries that
+	 * are not regular files are not counted.
 	 * @return the usage, with no bound
 	 */
 	StoreUsage usage() {
@@ -107,8 +109,12 @@ public final class SessionDirectory {
 		for (Path path : list()) {
 			if (idOf(path) != null) {
 				try {
-					bytes += Files.readAttributes(path, BasicFileAttributes.class).size();
-					sessions++;
+					BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+							LinkOption.NOFOLLOW_LINKS);
+					if (attributes.isRegularFile()) {
+						bytes += attributes.size();
+						sessions++;
+					}
 				}
 				catch (IOException ex) {
 					// Removed while listing
