@@ -2,6 +2,7 @@ package dev.sessionstarter.store.file;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -311,6 +312,30 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 		temporaryFiles.forEach(this.files.writer()::deleteIfStale);
 		this.files.index().clean((id) -> Files.exists(Objects.requireNonNull(path(id))), this.locks::lock);
 		return removed;
+	}
+
+	/**
+	 * Check that the store can work now: its directory exists and is a writable directory, and
+	 * its lock file is still the file at its path. Reads the file system only; a directory that
+	 * was deleted is created again by the next write or purge, not by this check.
+	 * @throws IllegalStateException naming what is wrong
+	 */
+	public void checkDirectory() {
+		Path dir = getDirectory();
+		if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+			throw new IllegalStateException("Session directory " + dir + " does not exist (deleted while the "
+					+ "application runs?); the store creates it again on its next write or purge");
+		}
+		if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+			throw new IllegalStateException("Session directory " + dir + " is not a directory");
+		}
+		if (!Files.isWritable(dir)) {
+			throw new IllegalStateException("Session directory " + dir + " is not writable");
+		}
+		if (!this.lockTable.isCurrent()) {
+			throw new IllegalStateException("Lock file " + this.lockTable.path() + " was deleted or replaced; "
+					+ "the store locks in the file at its path from its next lock on");
+		}
 	}
 
 	@Override

@@ -68,10 +68,47 @@ class FileStoreEndToEndTests {
 		assertThat(get(first, "/cart", cookie).body()).isEqualTo("[\"book\",\"pen\"]");
 	}
 
-	private ConfigurableApplicationContext start(String format) {
+	@org.junit.jupiter.api.Test
+	void healthIsDownWhileTheDirectoryIsMissingAndTheStoreCreatesItAgain() throws Exception {
+		ConfigurableApplicationContext application = start("binary");
+		String cookie = get(application, "/cart/add?item=book", null).cookie();
+		HttpResponse<String> up = health(application);
+		assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+
+		org.springframework.util.FileSystemUtils.deleteRecursively(this.dir);
+
+		HttpResponse<String> down = health(application);
+		assertThat(down.statusCode()).isEqualTo(503);
+		assertThat(down.body()).contains("\"sessionFileStore\"").contains("DOWN").contains("does not exist");
+		Response added = get(application, "/cart/add?item=pen", cookie);
+		assertThat(added.body()).as("a new session: the old one went with the directory").isEqualTo("[\"pen\"]");
+		HttpResponse<String> upAgain = health(application);
+		assertThat(upAgain.statusCode()).as(upAgain.body()).isEqualTo(200);
+		assertThat(get(application, "/cart", added.cookie()).body()).isEqualTo("[\"pen\"]");
+	}
+
+	@org.junit.jupiter.api.Test
+	void requestWithTwoIdsOfEqualHashCodeDoesNotWaitForItself() throws Exception {
+		ConfigurableApplicationContext application = start("binary", "sessions.lock.timeout=20s");
+		long start = System.nanoTime();
+		// QWE= and QkI= are Aa and BB, ids of equal String.hashCode
+		get(application, "/cart", "SESSION=QWE=; SESSION=QkI=");
+		assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+	}
+
+	private HttpResponse<String> health(ConfigurableApplicationContext context)
+			throws IOException, InterruptedException {
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		return this.client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private ConfigurableApplicationContext start(String format, String... properties) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(FileStoreTestApplication.class)
+			.properties(properties)
 			.properties("server.port=0", "sessions.store=file", "sessions.file.dir=" + this.dir,
-					"sessions.file.format=" + format, "management.endpoints.web.exposure.include=sessions,sessionstore",
+					"sessions.file.format=" + format, "management.endpoints.web.exposure.include=sessions,sessionstore,health",
+					"management.endpoint.health.show-details=always", "management.health.redis.enabled=false",
 					"spring.main.banner-mode=off")
 			.run();
 		this.applications.add(context);
