@@ -70,7 +70,8 @@ final class FileOperations {
 	static void ensureOwnDirectory(Path dir) {
 		try {
 			if (Files.isSymbolicLink(dir)) {
-				logger.warn("Replacing the symbolic link " + dir + " by a directory: the store never writes through links");
+				logger.warn("Replacing the symbolic link " + dir
+						+ " by a directory: the store never writes through links");
 				Files.delete(dir);
 			}
 			if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {

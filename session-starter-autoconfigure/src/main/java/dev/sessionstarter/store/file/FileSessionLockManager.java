@@ -53,7 +53,8 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	 */
 	public FileSessionLockManager(Path dir) {
 		Assert.notNull(dir, "'dir' must not be null");
-		this.tables = new LockTable[] { LockTable.open(FileOperations.createDirectory(dir.toAbsolutePath().normalize())) };
+		Path directory = FileOperations.createDirectory(dir.toAbsolutePath().normalize());
+		this.tables = new LockTable[] { LockTable.open(directory) };
 	}
 
 	private FileSessionLockManager(LockTable[] tables) {

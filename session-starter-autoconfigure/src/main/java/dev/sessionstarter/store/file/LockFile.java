@@ -223,7 +223,8 @@ final class LockFile {
 				throw new UncheckedIOException("Failed to open lock file " + file, ex);
 			}
 			BasicFileAttributes after = attributes(file);
-			if (after != null && after.isRegularFile() && (before == null || before.fileKey().equals(after.fileKey()))) {
+			boolean same = before == null || (after != null && before.fileKey().equals(after.fileKey()));
+			if (after != null && after.isRegularFile() && same) {
 				try {
 					return new Opened(channel, after.fileKey(), key(file, channel));
 				}

@@ -85,7 +85,8 @@ class DirectoryRemovedTests {
 			assertThat(lock).isNotNull();
 			assertThat(Files.readAllLines(Path.of("/proc/locks")))
 				.as("locks held on the new lock file, inode %d", inode)
-				.anyMatch((line) -> line.contains(":" + inode + " ") && line.contains(" " + ProcessHandle.current().pid() + " "));
+				.anyMatch((line) -> line.contains(":" + inode + " ")
+						&& line.contains(" " + ProcessHandle.current().pid() + " "));
 		}
 	}
 

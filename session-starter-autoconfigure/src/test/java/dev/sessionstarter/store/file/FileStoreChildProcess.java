@@ -1,8 +1,15 @@
 package dev.sessionstarter.store.file;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
@@ -47,7 +54,7 @@ public final class FileStoreChildProcess {
 					locks.tryLock("warm-up", Duration.ofSeconds(10)).release();
 					System.out.println("ready");
 					System.out.flush();
-					String id = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+					String id = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
 					count(repository, locks, id, Integer.parseInt(args[2]));
 				}
 				case "read-parallel" -> readParallel(repository, args[2], Integer.parseInt(args[3]));
@@ -104,10 +111,10 @@ public final class FileStoreChildProcess {
 
 	private static void readParallel(StoreSessionRepository repository, String id, int threads)
 			throws InterruptedException {
-		java.util.concurrent.atomic.AtomicInteger whole = new java.util.concurrent.atomic.AtomicInteger();
-		java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-		java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-		List<Thread> readers = new java.util.ArrayList<>();
+		AtomicInteger whole = new AtomicInteger();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		CountDownLatch start = new CountDownLatch(1);
+		List<Thread> readers = new ArrayList<>();
 		for (int i = 0; i < threads; i++) {
 			Thread reader = new Thread(() -> {
 				try {

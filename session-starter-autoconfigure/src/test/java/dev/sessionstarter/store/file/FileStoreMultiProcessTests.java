@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.util.FileSystemUtils;
+
 import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
@@ -72,7 +74,7 @@ class FileStoreMultiProcessTests {
 	void locksStayExclusiveBetweenJvmsAfterTheDirectoryIsDeletedAndCreatedAgain() throws Exception {
 		Process before = start("count-on-go", this.dir.toString(), String.valueOf(INCREMENTS));
 		awaitLine(before, "ready");
-		org.springframework.util.FileSystemUtils.deleteRecursively(this.dir);
+		FileSystemUtils.deleteRecursively(this.dir);
 		Files.createDirectories(this.dir);
 		StoreSessionRepository repository = repository();
 		StoredSession session = repository.createSession();

@@ -7,11 +7,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,14 +71,14 @@ class FileStoreEndToEndTests {
 		assertThat(get(first, "/cart", cookie).body()).isEqualTo("[\"book\",\"pen\"]");
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
 	void healthIsDownWhileTheDirectoryIsMissingAndTheStoreCreatesItAgain() throws Exception {
 		ConfigurableApplicationContext application = start("binary");
 		String cookie = get(application, "/cart/add?item=book", null).cookie();
 		HttpResponse<String> up = health(application);
 		assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
 
-		org.springframework.util.FileSystemUtils.deleteRecursively(this.dir);
+		FileSystemUtils.deleteRecursively(this.dir);
 
 		HttpResponse<String> down = health(application);
 		assertThat(down.statusCode()).isEqualTo(503);
@@ -87,13 +90,13 @@ class FileStoreEndToEndTests {
 		assertThat(get(application, "/cart", added.cookie()).body()).isEqualTo("[\"pen\"]");
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
 	void requestWithTwoIdsOfEqualHashCodeDoesNotWaitForItself() throws Exception {
 		ConfigurableApplicationContext application = start("binary", "sessions.lock.timeout=20s");
 		long start = System.nanoTime();
 		// QWE= and QkI= are Aa and BB, ids of equal String.hashCode
 		get(application, "/cart", "SESSION=QWE=; SESSION=QkI=");
-		assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
 	}
 
 	private HttpResponse<String> health(ConfigurableApplicationContext context)
@@ -107,7 +110,8 @@ class FileStoreEndToEndTests {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(FileStoreTestApplication.class)
 			.properties(properties)
 			.properties("server.port=0", "sessions.store=file", "sessions.file.dir=" + this.dir,
-					"sessions.file.format=" + format, "management.endpoints.web.exposure.include=sessions,sessionstore,health",
+					"sessions.file.format=" + format,
+					"management.endpoints.web.exposure.include=sessions,sessionstore,health",
 					"management.endpoint.health.show-details=always", "management.health.redis.enabled=false",
 					"spring.main.banner-mode=off")
 			.run();
