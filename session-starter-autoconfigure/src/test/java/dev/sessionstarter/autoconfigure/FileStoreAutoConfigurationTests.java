@@ -89,6 +89,15 @@ class FileStoreAutoConfigurationTests {
 	}
 
 	@Test
+	void healthIndicatorCanBeTurnedOff() {
+		fileStore()
+			.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
+					SessionFileStoreHealthContributorAutoConfiguration.class))
+			.withPropertyValues("management.health.sessionFileStore.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(FileSessionStoreHealthIndicator.class));
+	}
+
+	@Test
 	void healthIndicatorIsNotCreatedForAnotherStore() {
 		this.contextRunner
 			.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,

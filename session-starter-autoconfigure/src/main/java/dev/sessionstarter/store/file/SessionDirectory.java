@@ -91,6 +91,20 @@ public final class SessionDirectory {
 	}
 
 	/**
+	 * Read a file of the directory as a session file: only a regular file (a link is not
+	 * followed, nothing else is opened, so no FIFO can block the caller) of at most 64 MiB, in
+	 * chunks of at most 64 KiB, so it costs no off-heap buffer of its size.
+	 * @param file a file of the directory
+	 * @return its content, or {@code null} if there is no file
+	 * @throws CorruptSessionFileException if it is not a regular file, is too large or may not
+	 * be read: quarantine it
+	 * @throws java.io.UncheckedIOException if reading it fails otherwise
+	 */
+	public byte @Nullable [] read(Path file) throws CorruptSessionFileException {
+		return StoredFile.readBytes(file);
+	}
+
+	/**
 	 * List the directory: session files, temporary files and everything else.
 	 * @return its entries, none if it does not exist
 	 */
