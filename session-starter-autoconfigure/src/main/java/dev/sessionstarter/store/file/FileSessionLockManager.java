@@ -1,5 +1,6 @@
 package dev.sessionstarter.store.file;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,6 +13,7 @@ import dev.sessionstarter.lock.ReleaseOnceLock;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.store.SessionIds;
+import dev.sessionstarter.store.StoreUnavailableException;
 
 /**
  * A {@link SessionLockManager} that holds OS-level exclusive locks in a session directory, so
@@ -89,6 +91,11 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 		return "file";
 	}
 
+	/**
+	 * Take the request lock of a session.
+	 * @throws StoreUnavailableException if the lock file cannot be used (its directory was
+	 * deleted and cannot be created again, say), which the lock filter answers with a 503
+	 */
 	@Override
 	public @Nullable SessionLock tryLock(String sessionId, Duration timeout) throws InterruptedException {
 		SessionIds.requireValid(sessionId);
@@ -96,7 +103,14 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 		long timeoutNanos = SessionLockManager.timeoutNanos(timeout);
 		LockTable table = (this.tables.length > 1) ? this.tables[this.tables[0].shard(sessionId, this.tables.length)]
 				: this.tables[0];
-		LockTable.Held lock = table.acquire(sessionId, LockTable.Kind.REQUEST, timeoutNanos);
+		LockTable.Held lock;
+		try {
+			lock = table.acquire(sessionId, LockTable.Kind.REQUEST, timeoutNanos);
+		}
+		catch (UncheckedIOException ex) {
+			throw new StoreUnavailableException("Lock file " + table.path() + " cannot be used: " + ex.getMessage(),
+					ex);
+		}
 		if (lock == null) {
 			return null;
 		}

@@ -15,9 +15,12 @@ import org.springframework.util.FileSystemUtils;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.StoreUnavailableException;
 import dev.sessionstarter.store.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
@@ -88,6 +91,21 @@ class DirectoryRemovedTests {
 				.anyMatch((line) -> line.contains(":" + inode + " ")
 						&& line.contains(" " + ProcessHandle.current().pid() + " "));
 		}
+	}
+
+	@Test
+	void directoryThatCannotBeCreatedAgainMakesLocksUnavailableAndHealthDown() throws Exception {
+		Path dir = this.parent.resolve("sessions");
+		this.store = new FileSessionStore(dir, FileFormat.BINARY, false);
+		this.locks = new FileSessionLockManager(this.store);
+		FileSystemUtils.deleteRecursively(dir);
+		Files.write(dir, new byte[] { 1 });
+
+		assertThatExceptionOfType(StoreUnavailableException.class)
+			.isThrownBy(() -> this.locks.tryLock("session-1", Duration.ofSeconds(1)))
+			.withMessageContaining(LockTable.FILE_NAME);
+		assertThatIllegalStateException().isThrownBy(this.store::checkDirectory)
+			.withMessageContaining("is not a directory");
 	}
 
 	private StoreSessionRepository repository() {
