@@ -11,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.session.actuate.endpoint.SessionsEndpoint;
 import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.session.autoconfigure.SessionsEndpointAutoConfiguration;
@@ -18,8 +21,10 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.util.FileSystemUtils;
 
 import dev.sessionstarter.actuate.endpoint.SessionStoreEndpoint;
+import dev.sessionstarter.actuate.health.FileSessionStoreHealthIndicator;
 import dev.sessionstarter.autoconfigure.metrics.SessionStoreMetricsAutoConfiguration;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
@@ -65,6 +70,40 @@ class FileStoreAutoConfigurationTests {
 			assertThat(store.getFormat()).isEqualTo(FileFormat.BINARY);
 			assertThat(context.getBean(SessionLockManager.class).type()).isEqualTo("file");
 		});
+	}
+
+	@Test
+	void healthIndicatorChecksTheDirectoryWhenHealthIsPresent() {
+		fileStore()
+			.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
+					SessionFileStoreHealthContributorAutoConfiguration.class))
+			.run((context) -> {
+				FileSessionStoreHealthIndicator indicator = context.getBean("sessionFileStoreHealthIndicator",
+						FileSessionStoreHealthIndicator.class);
+				assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+				FileSystemUtils.deleteRecursively(this.dir);
+				Health down = indicator.health(true);
+				assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(down.getDetails().get("error")).asString().contains("does not exist");
+			});
+	}
+
+	@Test
+	void healthIndicatorCanBeTurnedOff() {
+		fileStore()
+			.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
+					SessionFileStoreHealthContributorAutoConfiguration.class))
+			.withPropertyValues("management.health.sessionFileStore.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(FileSessionStoreHealthIndicator.class));
+	}
+
+	@Test
+	void healthIndicatorIsNotCreatedForAnotherStore() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
+					SessionFileStoreHealthContributorAutoConfiguration.class))
+			.withPropertyValues("sessions.store=memory")
+			.run((context) -> assertThat(context).doesNotHaveBean(FileSessionStoreHealthIndicator.class));
 	}
 
 	@Test

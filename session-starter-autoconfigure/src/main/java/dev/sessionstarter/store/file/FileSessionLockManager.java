@@ -1,5 +1,6 @@
 package dev.sessionstarter.store.file;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,6 +13,7 @@ import dev.sessionstarter.lock.ReleaseOnceLock;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.store.SessionIds;
+import dev.sessionstarter.store.StoreUnavailableException;
 
 /**
  * A {@link SessionLockManager} that holds OS-level exclusive locks in a session directory, so
@@ -21,9 +23,11 @@ import dev.sessionstarter.store.SessionIds;
  * <p>A lock is one byte of the directory's lock file {@code <dir>/.lock}, locked with
  * {@link java.nio.channels.FileChannel#tryLock(long, long, boolean)} (see {@link LockTable}):
  * nothing is created or deleted per session, and the OS releases the locks of a JVM that dies,
- * so no stale lock outlives it. Each id hashes to one of {@value LockTable#SLOTS} slots; two
- * ids in one slot wait for each other, which costs time but never correctness. A lock may be
- * released on any thread.
+ * so no stale lock outlives it. Each id hashes to one of {@value LockTable#SLOTS} slots by a
+ * keyed hash whose random key is in the lock file, so nobody outside can aim ids at one slot.
+ * Ids of one slot share its OS lock within a JVM (a request holding two never waits for
+ * itself); in two JVMs they wait for each other, which costs time but never correctness. A lock
+ * may be released on any thread.
  *
  * <p>It lives beside {@link FileSessionStore} because both use the same lock file, and the
  * file must be locked through one channel per JVM (closing a channel releases every lock the
@@ -32,8 +36,6 @@ import dev.sessionstarter.store.SessionIds;
 public final class FileSessionLockManager implements SessionLockManager, AutoCloseable {
 
 	private final LockTable[] tables;
-
-	private final boolean forJvm;
 
 	private final AtomicInteger held = new AtomicInteger();
 
@@ -44,7 +46,6 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	public FileSessionLockManager(FileSessionStore store) {
 		Assert.notNull(store, "'store' must not be null");
 		this.tables = new LockTable[] { LockTable.open(store.getDirectory()) };
-		this.forJvm = false;
 	}
 
 	/**
@@ -54,13 +55,12 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	 */
 	public FileSessionLockManager(Path dir) {
 		Assert.notNull(dir, "'dir' must not be null");
-		this.tables = new LockTable[] { LockTable.open(FileOperations.createDirectory(dir.toAbsolutePath().normalize())) };
-		this.forJvm = false;
+		Path directory = FileOperations.createDirectory(dir.toAbsolutePath().normalize());
+		this.tables = new LockTable[] { LockTable.open(directory) };
 	}
 
-	private FileSessionLockManager(LockTable[] tables, boolean forJvm) {
+	private FileSessionLockManager(LockTable[] tables) {
 		this.tables = tables;
-		this.forJvm = forJvm;
 	}
 
 	/**
@@ -83,7 +83,7 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 		for (int i = 0; i < tables.length; i++) {
 			tables[i] = LockTable.open(locks, Integer.toString(i), LockTable.CACHE_SLOTS_PER_SHARD);
 		}
-		return new FileSessionLockManager(tables, true);
+		return new FileSessionLockManager(tables);
 	}
 
 	@Override
@@ -91,14 +91,26 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 		return "file";
 	}
 
+	/**
+	 * Take the request lock of a session.
+	 * @throws StoreUnavailableException if the lock file cannot be used (its directory was
+	 * deleted and cannot be created again, say), which the lock filter answers with a 503
+	 */
 	@Override
 	public @Nullable SessionLock tryLock(String sessionId, Duration timeout) throws InterruptedException {
 		SessionIds.requireValid(sessionId);
 		Assert.notNull(timeout, "'timeout' must not be null");
 		long timeoutNanos = SessionLockManager.timeoutNanos(timeout);
-		LockTable table = this.tables[LockTable.shard(sessionId, this.tables.length)];
-		LockTable.Held lock = this.forJvm ? table.acquireForJvm(sessionId, timeoutNanos)
-				: table.acquire(sessionId, LockTable.Kind.REQUEST, timeoutNanos);
+		LockTable table = (this.tables.length > 1) ? this.tables[this.tables[0].shard(sessionId, this.tables.length)]
+				: this.tables[0];
+		LockTable.Held lock;
+		try {
+			lock = table.acquire(sessionId, LockTable.Kind.REQUEST, timeoutNanos);
+		}
+		catch (UncheckedIOException ex) {
+			throw new StoreUnavailableException("Lock file " + table.path() + " cannot be used: " + ex.getMessage(),
+					ex);
+		}
 		if (lock == null) {
 			return null;
 		}

@@ -2,6 +2,7 @@ package dev.sessionstarter.store.file;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -160,7 +161,14 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 		if (getFormat() != FileFormat.BINARY || path == null) {
 			return (path != null) ? super.version(id) : null;
 		}
-		byte[] bytes = StoredFile.readBytes(path);
+		byte[] bytes;
+		try {
+			bytes = StoredFile.readBytes(path);
+		}
+		catch (CorruptSessionFileException ex) {
+			// not a readable session file: find quarantines it
+			return super.version(id);
+		}
 		if (bytes == null) {
 			return null;
 		}
@@ -268,13 +276,16 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	 * way, quarantine unreadable files, delete temporary files a killed writer left behind, and
 	 * drop index entries whose session is gone. Session files are read before any temporary
 	 * file is deleted, so that a file a killed writer left marked gone is first completed from
-	 * its temporary file, however old that is.
+	 * its temporary file, however old that is. An entry that fails is logged and skipped: the
+	 * purge goes on to the end. A directory deleted meanwhile is created again.
 	 * @param now the current time
 	 * @return the number of expired sessions removed
 	 */
 	@Override
 	public int purgeExpired(Instant now) {
+		FileOperations.createDirectory(getDirectory());
 		int removed = 0;
+		int failed = 0;
 		List<Path> temporaryFiles = new ArrayList<>();
 		for (Path path : this.directory.list()) {
 			if (SessionDirectory.isTemporary(path)) {
@@ -283,15 +294,48 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 			}
 			String id = this.directory.idOf(path);
 			if (id != null) {
-				SessionRecord record = find(id);
-				if (record != null && record.isExpired(now) && deleteIfExpired(id, now)) {
-					removed++;
+				try {
+					SessionRecord record = find(id);
+					if (record != null && record.isExpired(now) && deleteIfExpired(id, now)) {
+						removed++;
+					}
+				}
+				catch (RuntimeException ex) {
+					failed++;
+					logger.warn("Purge skipped " + path + ": " + ex.getMessage(), ex);
 				}
 			}
+		}
+		if (failed > 0) {
+			logger.warn("Purge of " + getDirectory() + " skipped " + failed + " entries it could not handle");
 		}
 		temporaryFiles.forEach(this.files.writer()::deleteIfStale);
 		this.files.index().clean((id) -> Files.exists(Objects.requireNonNull(path(id))), this.locks::lock);
 		return removed;
+	}
+
+	/**
+	 * Check that the store can work now: its directory exists and is a writable directory, and
+	 * its lock file is still the file at its path. Reads the file system only; a directory that
+	 * was deleted is created again by the next write or purge, not by this check.
+	 * @throws IllegalStateException naming what is wrong
+	 */
+	public void checkDirectory() {
+		Path dir = getDirectory();
+		if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+			throw new IllegalStateException("Session directory " + dir + " does not exist (deleted while the "
+					+ "application runs?); the store creates it again on its next write or purge");
+		}
+		if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+			throw new IllegalStateException("Session directory " + dir + " is not a directory");
+		}
+		if (!Files.isWritable(dir)) {
+			throw new IllegalStateException("Session directory " + dir + " is not writable");
+		}
+		if (!this.lockTable.isCurrent()) {
+			throw new IllegalStateException("Lock file " + this.lockTable.path() + " was deleted or replaced; "
+					+ "the store locks in the file at its path from its next lock on");
+		}
 	}
 
 	@Override

@@ -2,11 +2,19 @@ package dev.sessionstarter.store.file;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -16,12 +24,19 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one channel this JVM has on a lock file (owner-only, never deleted), and the OS byte
- * locks taken through it (see {@link LockTable}). Closing any channel on a file releases every
- * lock the process holds on it, so the channel is shared and guarded: the thread's interrupt
- * flag is cleared around each OS call (an interrupt would close the channel), and a channel
- * found closed anyway is opened again, once, with the owner told that the OS released the locks
- * it held. Thread-safe.
+ * The one channel this JVM has on a lock file (owner-only, a regular file opened without
+ * following links), and the OS byte locks taken through it (see {@link LockTable}). Closing any
+ * channel on a file releases every lock the process holds on it, so the channel is shared and
+ * guarded: the thread's interrupt flag is cleared around each OS call (an interrupt would close
+ * the channel), and a channel found closed anyway is opened again, with the owner told that the
+ * OS released the locks it held.
+ *
+ * <p>The file starts with the {@linkplain SlotHash key} that spreads ids over its slots, written
+ * once by whichever process creates the file, under an OS lock of its own, so every process
+ * that shares the file uses the same key. A lock counts only while the path still names the
+ * file it was taken in: a file deleted (with its directory, say) or replaced is noticed by
+ * {@link #isCurrent}, and {@link #reopen} opens (creating if needed) the file now at the path,
+ * with its directory, so processes that open the file later lock the same one. Thread-safe.
  */
 final class LockFile {
 
@@ -34,23 +49,34 @@ final class LockFile {
 
 	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
+	/**
+	 * The byte locked while the key is read or written, past every slot's byte.
+	 */
+	private static final long KEY_LOCK = Integer.MAX_VALUE;
+
+	private static final int KEY_MAGIC = 0x53534b31;
+
+	private static final long KEY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	private static final SecureRandom random = new SecureRandom();
+
 	private final Path file;
 
 	private final Runnable onReopen;
 
-	private volatile FileChannel channel;
+	private volatile Opened opened;
 
 	/**
-	 * Open a lock file, creating it if needed.
+	 * Open a lock file, creating it and its directory if needed.
 	 * @param file the lock file
 	 * @param onReopen called when the channel was found closed and opened again: the OS has
 	 * released every lock taken through the old one
-	 * @throws UncheckedIOException if it cannot be opened
+	 * @throws UncheckedIOException if it cannot be opened, or is not a regular file
 	 */
 	LockFile(Path file, Runnable onReopen) {
 		this.file = file;
 		this.onReopen = onReopen;
-		this.channel = open(file);
+		this.opened = open(file);
 	}
 
 	Path path() {
@@ -58,57 +84,65 @@ final class LockFile {
 	}
 
 	/**
-	 * Lock one byte, asking the OS again with a growing pause until it is granted or the
-	 * deadline passes.
-	 * @param position the byte
-	 * @param deadline the {@link System#nanoTime()} to give up at
-	 * @return the lock, or {@code null} at the deadline
-	 * @throws InterruptedException if the thread is interrupted while waiting
+	 * Return the file as opened now.
+	 * @return the channel and key in use
 	 */
-	@Nullable FileLock lock(int position, long deadline) throws InterruptedException {
-		long backoff = FIRST_PAUSE_NANOS;
-		while (true) {
-			FileLock lock = tryLock(position);
-			if (lock != null) {
-				return lock;
-			}
-			backoff = pause(deadline, backoff);
-			if (backoff < 0) {
-				return null;
-			}
-		}
+	Opened opened() {
+		return this.opened;
 	}
 
 	/**
-	 * Ask the OS for one byte without waiting.
+	 * Ask the OS for one byte of an opened file without waiting.
+	 * @param opened the file, as {@link #opened()} returned it
 	 * @param position the byte
-	 * @return the lock, or {@code null} if another process holds it
+	 * @return the lock, or {@code null} if another process holds it or the channel was found
+	 * closed (and the file opened again: ask again)
 	 * @throws UncheckedIOException if the file cannot be locked
 	 */
-	@Nullable FileLock tryLock(int position) {
+	@Nullable FileLock tryLock(Opened opened, long position) {
 		boolean interrupted = Thread.interrupted();
 		try {
-			for (int attempt = 0;; attempt++) {
-				FileChannel channel = this.channel;
-				try {
-					return channel.tryLock(position, 1, false);
-				}
-				catch (ClosedChannelException ex) {
-					if (attempt > 0) {
-						throw new UncheckedIOException("Lock file " + this.file + " cannot be used", ex);
-					}
-					reopen(channel);
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException("Failed to lock " + this.file, ex);
-				}
-			}
+			return opened.channel.tryLock(position, 1, false);
+		}
+		catch (ClosedChannelException ex) {
+			reopenClosed(opened);
+			return null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Failed to lock " + this.file, ex);
 		}
 		finally {
 			if (interrupted) {
 				Thread.currentThread().interrupt();
 			}
 		}
+	}
+
+	/**
+	 * Whether the path still names an opened file: a lock taken in it excludes every process
+	 * that opens the path.
+	 * @param opened the file
+	 * @return {@code false} if the file was deleted or replaced
+	 */
+	boolean isCurrent(Opened opened) {
+		BasicFileAttributes attributes = attributes(this.file);
+		return attributes != null && attributes.isRegularFile() && opened.fileKey.equals(attributes.fileKey());
+	}
+
+	/**
+	 * Open the file now at the path (creating it and its directory if needed) in place of one
+	 * found deleted or replaced; locks held in the old one stay held until released.
+	 * @param stale the file found no longer current
+	 * @throws UncheckedIOException if it cannot be opened
+	 */
+	synchronized void reopen(Opened stale) {
+		if (this.opened != stale) {
+			return;
+		}
+		Opened fresh = open(this.file);
+		logger.warn("Lock file " + this.file + " was deleted or replaced; locking in the file now at its path");
+		this.opened = fresh;
+		closeQuietly(stale.channel);
 	}
 
 	/**
@@ -156,30 +190,157 @@ final class LockFile {
 	 * Close the channel, which releases every lock taken through it.
 	 */
 	void close() {
-		try {
-			this.channel.close();
-		}
-		catch (IOException ex) {
-			logger.debug("Failed to close " + this.file, ex);
-		}
+		closeQuietly(this.opened.channel);
 	}
 
-	private synchronized void reopen(FileChannel closed) {
-		if (this.channel == closed && !closed.isOpen()) {
+	private synchronized void reopenClosed(Opened closed) {
+		if (this.opened == closed && !closed.channel.isOpen()) {
 			logger.warn("Lock file " + this.file + " was closed unexpectedly; reopening it");
-			this.channel = open(this.file);
+			this.opened = open(this.file);
 			this.onReopen.run();
 		}
 	}
 
-	private static FileChannel open(Path file) {
+	private static Opened open(Path file) {
+		FileOperations.createDirectory(Objects.requireNonNull(file.getParent()));
+		for (int attempt = 1;; attempt++) {
+			BasicFileAttributes before = attributes(file);
+			if (before != null && !before.isRegularFile()) {
+				throw notRegular(file);
+			}
+			FileChannel channel;
+			try {
+				channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+						StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), FileAttributes.ownerOnlyFile(file));
+			}
+			catch (FileSystemException ex) {
+				if (Files.isSymbolicLink(file)) {
+					throw notRegular(file);
+				}
+				throw new UncheckedIOException("Failed to open lock file " + file, ex);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Failed to open lock file " + file, ex);
+			}
+			BasicFileAttributes after = attributes(file);
+			boolean same = before == null || (after != null && before.fileKey().equals(after.fileKey()));
+			if (after != null && after.isRegularFile() && same) {
+				try {
+					return new Opened(channel, after.fileKey(), key(file, channel));
+				}
+				catch (RuntimeException ex) {
+					closeQuietly(channel);
+					throw ex;
+				}
+			}
+			closeQuietly(channel);
+			if (attempt >= 3) {
+				throw new UncheckedIOException(new IOException("Lock file " + file + " keeps being replaced"));
+			}
+		}
+	}
+
+	/**
+	 * Read the file's key, or write a new random one if it has none, under an OS lock.
+	 */
+	private static SlotHash key(Path file, FileChannel channel) {
+		long deadline = System.nanoTime() + KEY_WAIT_NANOS;
+		long backoff = FIRST_PAUSE_NANOS;
+		boolean interrupted = Thread.interrupted();
 		try {
-			return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-					FileAttributes.ownerOnlyFile(file));
+			FileLock lock;
+			while ((lock = channel.tryLock(KEY_LOCK, 1, false)) == null) {
+				backoff = pauseUninterruptibly(deadline, backoff);
+				if (backoff < 0) {
+					throw new UncheckedIOException(new IOException("Timed out reading the key of lock file " + file));
+				}
+			}
+			try {
+				ByteBuffer header = ByteBuffer.allocate(4 + SlotHash.KEY_LENGTH);
+				while (header.hasRemaining() && channel.read(header, header.position()) > 0) {
+					// read on
+				}
+				byte[] key = new byte[SlotHash.KEY_LENGTH];
+				if (header.position() == header.capacity() && header.getInt(0) == KEY_MAGIC) {
+					header.get(4, key);
+					return new SlotHash(key);
+				}
+				random.nextBytes(key);
+				header.clear();
+				header.putInt(KEY_MAGIC).put(key).flip();
+				while (header.hasRemaining()) {
+					channel.write(header, header.position());
+				}
+				return new SlotHash(key);
+			}
+			finally {
+				lock.release();
+			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Failed to open lock file " + file, ex);
+			throw new UncheckedIOException("Failed to read the key of lock file " + file, ex);
 		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private static long pauseUninterruptibly(long deadline, long backoff) {
+		long remaining = deadline - System.nanoTime();
+		if (remaining <= 0) {
+			return -1;
+		}
+		LockSupport.parkNanos(Math.min(remaining, backoff));
+		return Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+	}
+
+	private static @Nullable BasicFileAttributes attributes(Path file) {
+		try {
+			return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read the attributes of lock file " + file, ex);
+		}
+	}
+
+	private static UncheckedIOException notRegular(Path file) {
+		return new UncheckedIOException(new FileSystemException(file.toString(), null,
+				"not a regular file (a link, a directory or a device?): lock files are never followed out of "
+						+ "their directory; remove it"));
+	}
+
+	private static void closeQuietly(FileChannel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Failed to close a lock file", ex);
+		}
+	}
+
+	/**
+	 * A lock file as opened: its channel, the identity of the file it is open on, and the key
+	 * it holds.
+	 */
+	static final class Opened {
+
+		final FileChannel channel;
+
+		final Object fileKey;
+
+		final SlotHash hash;
+
+		Opened(FileChannel channel, Object fileKey, SlotHash hash) {
+			this.channel = channel;
+			this.fileKey = fileKey;
+			this.hash = hash;
+		}
+
 	}
 
 }

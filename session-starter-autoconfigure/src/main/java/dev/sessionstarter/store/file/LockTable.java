@@ -3,14 +3,11 @@ package dev.sessionstarter.store.file;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,18 +19,21 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The request and record locks live in one file, {@code <dir>/.lock}, that is never deleted
  * (a memoized cache's locks have files of their own, see
- * {@link FileSessionLockManager#forCache(Path)}): each session id
- * hashes to one of {@link #SLOTS} slots, and each slot owns two bytes of the file, one for the
- * request lock and one for the record lock (held by the store while it reads, merges and
- * writes a session file). The OS grants a byte range to one process at a time and releases it
- * when the process dies, so no stale lock outlives a killed JVM, and no lock file is ever
- * created or deleted per session. Two ids that share a slot merely wait for each other.
+ * {@link FileSessionLockManager#forCache(Path)}): each session id hashes to one of
+ * {@link #SLOTS} slots by a {@linkplain SlotHash keyed hash} whose random key the file holds, and
+ * each slot owns two bytes of the file, one for the request lock and one for the record lock
+ * (held by the store while it reads, merges and writes a session file). The OS grants a byte
+ * range to one process at a time and releases it when the process dies, so no stale lock
+ * outlives a killed JVM, and no lock file is ever created or deleted per session.
  *
- * <p>Within the JVM, a fair semaphore per byte lets one thread at a time ask the OS for it (the
- * OS lock is per process) and serves waiters in arrival order; between JVMs the OS decides. The
- * whole JVM uses one channel for the file (its {@link LockFile}), because closing any channel on
- * a file releases every lock the process holds on it. A lock is not tied to the thread that
- * acquired it.
+ * <p>Within the JVM an id is held once at a time: a fair semaphore per id (made while the id is
+ * wanted, dropped after) serves waiters in arrival order. Ids of one slot share the slot's OS
+ * lock within the JVM, so they never keep each other out here (a request that holds two of
+ * them never waits for itself); other processes are kept out of every id of a held slot, and
+ * between JVMs the OS decides. The whole JVM uses one channel for the file (its
+ * {@link LockFile}), because closing any channel on a file releases every lock the process holds
+ * on it; a lock taken in a file that was meanwhile deleted or replaced is given back and taken
+ * again in the file now at its path. A lock is not tied to the thread that acquired it.
  */
 final class LockTable {
 
@@ -76,25 +76,24 @@ final class LockTable {
 	private final int slots;
 
 	/**
-	 * The semaphores of {@link #acquire}, one per byte, made when first needed: the tables of a
-	 * memoized cache's locks are used only by {@link #acquireForJvm} and never need them.
+	 * The ids held or wanted in this JVM, per kind of lock.
 	 */
-	private volatile @Nullable AtomicReferenceArray<Semaphore> local;
+	private final Map<Kind, ConcurrentHashMap<String, IdLock>> ids = Map.of(Kind.REQUEST, new ConcurrentHashMap<>(),
+			Kind.RECORD, new ConcurrentHashMap<>());
 
 	private final LockFile lockFile;
 
 	private int references;
 
 	/**
-	 * The slots whose OS lock this JVM holds for {@link #acquireForJvm}, and the ids it holds
-	 * them for; guarded by itself.
+	 * The bytes whose OS lock this JVM holds, by position; guarded by itself.
 	 */
-	private final Map<Integer, JvmOwned> ownedByJvm = new HashMap<>();
+	private final Map<Long, HeldByte> heldBytes = new HashMap<>();
 
 	private LockTable(Path file, int slots) {
 		this.file = file;
 		this.slots = slots;
-		this.lockFile = new LockFile(file, this::forgetLocksHeldForJvm);
+		this.lockFile = new LockFile(file, this::forgetHeldBytes);
 	}
 
 	/**
@@ -146,61 +145,74 @@ final class LockTable {
 	 */
 	@Nullable Held acquire(String id, Kind kind, long timeoutNanos) throws InterruptedException {
 		long deadline = System.nanoTime() + timeoutNanos;
-		int position = position(id, kind);
-		Semaphore semaphore = semaphore(position);
-		if (!semaphore.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
-			return null;
-		}
+		ConcurrentHashMap<String, IdLock> ids = this.ids.get(kind);
+		IdLock idLock = ids.compute(id, (key, existing) -> ((existing != null) ? existing : new IdLock()).reference());
 		boolean acquired = false;
 		try {
-			FileLock lock = this.lockFile.lock(position, deadline);
-			if (lock == null) {
+			if (!idLock.semaphore.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
 				return null;
 			}
-			acquired = true;
-			return new Held(() -> {
-				try {
-					LockFile.release(lock);
+			try {
+				HeldByte held = holdByte(id, kind, deadline);
+				if (held == null) {
+					return null;
 				}
-				finally {
-					semaphore.release();
+				acquired = true;
+				return new Held(() -> {
+					try {
+						releaseByte(held);
+					}
+					finally {
+						idLock.semaphore.release();
+						ids.computeIfPresent(id, (key, existing) -> existing.unreference());
+					}
+				});
+			}
+			finally {
+				if (!acquired) {
+					idLock.semaphore.release();
 				}
-			});
+			}
 		}
 		finally {
 			if (!acquired) {
-				semaphore.release();
+				ids.computeIfPresent(id, (key, existing) -> existing.unreference());
 			}
 		}
 	}
 
 	/**
-	 * Acquire an id's request lock for this JVM as a whole rather than for one holder: ids of
-	 * one slot share its OS lock within the JVM (so they never keep each other out), but an id
-	 * is held once at a time, and other processes are kept out of every id of a held slot. For
-	 * locks held long, like a memoized cache's.
-	 * @param id the session id
-	 * @param timeoutNanos the longest wait
-	 * @return the held lock, or {@code null} if it could not be had in time
-	 * @throws InterruptedException if the thread is interrupted while waiting
+	 * Hold the OS lock of an id's byte for this JVM: join this JVM's hold of it, or ask the OS
+	 * until it grants it or the deadline passes; either way, only while the path still names
+	 * the file the lock is in.
 	 */
-	@Nullable Held acquireForJvm(String id, long timeoutNanos) throws InterruptedException {
-		long deadline = System.nanoTime() + timeoutNanos;
-		int position = position(id, Kind.REQUEST);
+	private @Nullable HeldByte holdByte(String id, Kind kind, long deadline) throws InterruptedException {
 		long backoff = LockFile.FIRST_PAUSE_NANOS;
 		while (true) {
-			synchronized (this.ownedByJvm) {
-				JvmOwned owned = this.ownedByJvm.get(position);
-				if (owned == null) {
-					FileLock lock = this.lockFile.tryLock(position);
+			LockFile.Opened opened = this.lockFile.opened();
+			long position = position(opened, id, kind);
+			HeldByte held = null;
+			synchronized (this.heldBytes) {
+				HeldByte existing = this.heldBytes.get(position);
+				if (existing != null && existing.opened == opened) {
+					existing.holders++;
+					held = existing;
+				}
+				else {
+					FileLock lock = this.lockFile.tryLock(opened, position);
 					if (lock != null) {
-						owned = new JvmOwned(lock);
-						this.ownedByJvm.put(position, owned);
+						held = new HeldByte(opened, position, lock);
+						this.heldBytes.put(position, held);
 					}
 				}
-				if (owned != null && owned.ids.add(id)) {
-					return new Held(() -> releaseForJvm(position, id));
+			}
+			if (held != null) {
+				if (this.lockFile.isCurrent(opened)) {
+					return held;
 				}
+				releaseByte(held);
+				this.lockFile.reopen(opened);
+				continue;
 			}
 			backoff = LockFile.pause(deadline, backoff);
 			if (backoff < 0) {
@@ -209,94 +221,65 @@ final class LockTable {
 		}
 	}
 
+	private void releaseByte(HeldByte held) {
+		synchronized (this.heldBytes) {
+			if (--held.holders > 0) {
+				return;
+			}
+			this.heldBytes.remove(held.position, held);
+		}
+		LockFile.release(held.lock);
+	}
+
 	/**
-	 * Forget the slots held for this JVM after the lock file's channel was found closed: the OS
-	 * released their locks with it.
+	 * Forget the bytes held after the lock file's channel was found closed: the OS released
+	 * their locks with it.
 	 */
-	private void forgetLocksHeldForJvm() {
-		synchronized (this.ownedByJvm) {
-			if (!this.ownedByJvm.isEmpty()) {
-				logger.warn("The OS released " + this.ownedByJvm.size() + " locks of " + this.file
-						+ " held for this JVM with the closed channel; they are no longer held");
-				this.ownedByJvm.clear();
+	private void forgetHeldBytes() {
+		synchronized (this.heldBytes) {
+			if (!this.heldBytes.isEmpty()) {
+				logger.warn("The OS released " + this.heldBytes.size() + " locks of " + this.file
+						+ " with the closed channel; they are no longer held");
+				this.heldBytes.clear();
 			}
 		}
 	}
 
-	private void releaseForJvm(int position, String id) {
-		synchronized (this.ownedByJvm) {
-			JvmOwned owned = this.ownedByJvm.get(position);
-			if (owned != null && owned.ids.remove(id) && owned.ids.isEmpty()) {
-				this.ownedByJvm.remove(position);
-				LockFile.release(owned.lock);
-			}
-		}
-	}
-
 	/**
-	 * Return the slot an id hashes to.
+	 * Return the slot an id hashes to in this table's lock file.
 	 * @param id the id
-	 * @return the slot, from 0 to {@link #SLOTS} - 1
+	 * @return the slot, from 0 to the number of slots - 1
 	 */
-	static int slot(String id) {
-		return slot(id, SLOTS);
+	int slot(String id) {
+		return this.lockFile.opened().hash.slot(id, this.slots);
 	}
 
 	/**
-	 * Return the slot an id hashes to among a number of them.
+	 * Return which of several tables an id's lock is in, by other bits of its keyed hash in this
+	 * table's lock file than {@link #slot(String)} uses.
 	 * @param id the id
-	 * @param slots the number of slots, a power of two
-	 * @return the slot, from 0 to {@code slots} - 1
-	 */
-	static int slot(String id, int slots) {
-		return mix(id) & (slots - 1);
-	}
-
-	/**
-	 * Return which of several tables an id's lock is in, by other bits of its hash than
-	 * {@link #slot(String, int)} uses (for up to 2^16 slots and 2^8 tables).
-	 * @param id the id
-	 * @param tables the number of tables, a power of two
+	 * @param tables the number of tables, a power of two of at most 2^8
 	 * @return the table, from 0 to {@code tables} - 1
 	 */
-	static int shard(String id, int tables) {
-		return (mix(id) >>> 24) & (tables - 1);
+	int shard(String id, int tables) {
+		return this.lockFile.opened().hash.shard(id, tables);
 	}
 
-	private static int mix(String id) {
-		int hash = id.hashCode();
-		hash ^= (hash >>> 16);
-		hash *= 0x45d9f3b;
-		hash ^= (hash >>> 16);
-		return hash;
+	/**
+	 * Whether the lock file is still the file at its path, as the locks this table takes need:
+	 * {@code false} once it was deleted or replaced, until the next lock is taken.
+	 * @return whether it is current
+	 */
+	boolean isCurrent() {
+		return this.lockFile.isCurrent(this.lockFile.opened());
 	}
 
-	private int position(String id, Kind kind) {
-		return (slot(id, this.slots) << 1) | kind.ordinal();
+	Path path() {
+		return this.file;
 	}
 
-	private Semaphore semaphore(int position) {
-		AtomicReferenceArray<Semaphore> local = local();
-		Semaphore semaphore = local.get(position);
-		if (semaphore == null) {
-			local.compareAndSet(position, null, new Semaphore(1, true));
-			semaphore = local.get(position);
-		}
-		return semaphore;
-	}
-
-	private AtomicReferenceArray<Semaphore> local() {
-		AtomicReferenceArray<Semaphore> local = this.local;
-		if (local == null) {
-			synchronized (this) {
-				local = this.local;
-				if (local == null) {
-					local = new AtomicReferenceArray<>(this.slots * 2);
-					this.local = local;
-				}
-			}
-		}
-		return local;
+	private long position(LockFile.Opened opened, String id, Kind kind) {
+		return ((long) opened.hash.slot(id, this.slots) << 1) | kind.ordinal();
 	}
 
 	/**
@@ -317,15 +300,48 @@ final class LockTable {
 	}
 
 	/**
-	 * A slot's OS lock held for the whole JVM, and the ids it is held for.
+	 * An id held or wanted in this JVM: its semaphore, and how many want it.
 	 */
-	private static final class JvmOwned {
+	private static final class IdLock {
+
+		final Semaphore semaphore = new Semaphore(1, true);
+
+		private int references;
+
+		/**
+		 * Count one more user; called inside the id map's compute, which guards the count.
+		 */
+		IdLock reference() {
+			this.references++;
+			return this;
+		}
+
+		/**
+		 * Count one user less; called inside the id map's compute.
+		 * @return this, or {@code null} when no one uses it any more (dropped from the map)
+		 */
+		@Nullable IdLock unreference() {
+			return (--this.references > 0) ? this : null;
+		}
+
+	}
+
+	/**
+	 * A byte's OS lock held for this JVM, and how many holders share it.
+	 */
+	private static final class HeldByte {
+
+		final LockFile.Opened opened;
+
+		final long position;
 
 		final FileLock lock;
 
-		final Set<String> ids = new HashSet<>(2);
+		int holders = 1;
 
-		JvmOwned(FileLock lock) {
+		HeldByte(LockFile.Opened opened, long position, FileLock lock) {
+			this.opened = opened;
+			this.position = position;
 			this.lock = lock;
 		}
 

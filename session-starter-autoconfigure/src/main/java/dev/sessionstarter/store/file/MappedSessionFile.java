@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -167,7 +170,20 @@ final class MappedSessionFile implements SessionHandle {
 			return null;
 		}
 		MappedRegion region;
-		try (FileChannel channel = FileChannel.open(this.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+		try {
+			FileOperations.checkReadable(
+					Files.readAttributes(this.path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS),
+					StoredFile.MAX_FILE_SIZE);
+		}
+		catch (NoSuchFileException | CorruptSessionFileException ex) {
+			// a file that is no session file is quarantined by the store's read
+			return null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot map session file " + this.path, ex);
+		}
+		try (FileChannel channel = FileChannel.open(this.path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+				LinkOption.NOFOLLOW_LINKS)) {
 			region = MappedRegion.map(channel);
 		}
 		catch (NoSuchFileException ex) {

@@ -50,9 +50,8 @@ final class PrincipalIndex {
 		Path markers = directory(principal);
 		for (int attempt = 0;; attempt++) {
 			try {
-				if (!Files.isDirectory(markers)) {
-					Files.createDirectories(markers, FileAttributes.ownerOnlyDirectory(markers));
-				}
+				FileOperations.ensureOwnDirectory(this.root);
+				FileOperations.ensureOwnDirectory(markers);
 				Path marker = markers.resolve(record.id());
 				Files.createFile(marker, FileAttributes.ownerOnlyFile(marker));
 				return;

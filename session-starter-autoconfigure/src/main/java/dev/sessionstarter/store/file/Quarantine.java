@@ -51,9 +51,7 @@ public final class Quarantine {
 		Path target = this.dir.resolve(file.getFileName() + "." + System.currentTimeMillis() + "-"
 				+ Integer.toHexString(ThreadLocalRandom.current().nextInt()));
 		try {
-			if (!Files.isDirectory(this.dir)) {
-				Files.createDirectories(this.dir, FileAttributes.ownerOnlyDirectory(this.dir));
-			}
+			FileOperations.ensureOwnDirectory(this.dir);
 			Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (NoSuchFileException ex) {

@@ -41,17 +41,18 @@ final class RecordLocks {
 	}
 
 	/**
-	 * Take the record locks of a change's id and of the id it renames, always in slot order, so
-	 * two renames cannot wait for each other.
+	 * Take the record locks of a change's id and of the id it renames, always in the order of
+	 * their slots (then of the ids), so two renames cannot wait for each other.
 	 * @param id the session id
 	 * @param previousId the id it renames, or {@code null}
 	 * @return the held locks, released together
 	 */
 	LockTable.Held lock(String id, @Nullable String previousId) {
-		if (previousId == null || LockTable.slot(previousId) == LockTable.slot(id)) {
+		if (previousId == null || previousId.equals(id)) {
 			return lock(id);
 		}
-		boolean previousFirst = LockTable.slot(previousId) < LockTable.slot(id);
+		int order = Integer.compare(this.table.slot(previousId), this.table.slot(id));
+		boolean previousFirst = (order != 0) ? order < 0 : previousId.compareTo(id) < 0;
 		LockTable.Held first = lock(previousFirst ? previousId : id);
 		try {
 			LockTable.Held second = lock(previousFirst ? id : previousId);

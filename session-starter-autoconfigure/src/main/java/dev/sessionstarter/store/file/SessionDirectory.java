@@ -2,6 +2,7 @@ package dev.sessionstarter.store.file;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
@@ -90,6 +91,20 @@ public final class SessionDirectory {
 	}
 
 	/**
+	 * Read a file of the directory as a session file: only a regular file (a link is not
+	 * followed, nothing else is opened, so no FIFO can block the caller) of at most 64 MiB, in
+	 * chunks of at most 64 KiB, so it costs no off-heap buffer of its size.
+	 * @param file a file of the directory
+	 * @return its content, or {@code null} if there is no file
+	 * @throws CorruptSessionFileException if it is not a regular file, is too large or may not
+	 * be read: quarantine it
+	 * @throws java.io.UncheckedIOException if reading it fails otherwise
+	 */
+	public byte @Nullable [] read(Path file) throws CorruptSessionFileException {
+		return StoredFile.readBytes(file);
+	}
+
+	/**
 	 * List the directory: session files, temporary files and everything else.
 	 * @return its entries, none if it does not exist
 	 */
@@ -98,7 +113,8 @@ public final class SessionDirectory {
 	}
 
 	/**
-	 * Return how many session files the directory holds and their size on disk.
+	 * Return how many session files the directory holds and their size on disk; entries that
+	 * are not regular files are not counted.
 	 * @return the usage, with no bound
 	 */
 	StoreUsage usage() {
@@ -107,8 +123,12 @@ public final class SessionDirectory {
 		for (Path path : list()) {
 			if (idOf(path) != null) {
 				try {
-					bytes += Files.readAttributes(path, BasicFileAttributes.class).size();
-					sessions++;
+					BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+							LinkOption.NOFOLLOW_LINKS);
+					if (attributes.isRegularFile()) {
+						bytes += attributes.size();
+						sessions++;
+					}
 				}
 				catch (IOException ex) {
 					// Removed while listing

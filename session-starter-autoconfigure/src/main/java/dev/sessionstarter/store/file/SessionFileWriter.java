@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +18,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.SessionTooLargeException;
 
 /**
  * Writes the session files of a {@link SessionDirectory} so that a reader sees the old content
@@ -30,6 +32,11 @@ import dev.sessionstarter.store.SessionRecord;
  * With {@code fsync}, each write is forced to the disk before it returns (and, after a rename,
  * the directory too, where the platform allows). Callers serialize the writes of one session
  * (the file store holds its record lock).
+ *
+ * <p>Files are opened without following links, so a link in the directory never makes it
+ * write elsewhere; bytes go out in chunks of at most {@value FileOperations#CHUNK}, so a large
+ * session costs no off-heap buffer of its size. A directory deleted meanwhile is created again.
+ * No file larger than {@link StoredFile#MAX_FILE_SIZE} is written, since none would be read.
  */
 public final class SessionFileWriter {
 
@@ -98,7 +105,9 @@ public final class SessionFileWriter {
 	 */
 	void write(SessionRecord record, RecordFormat format, @Nullable StoredFile base) {
 		if (!(format instanceof BinaryRecordFormat binary)) {
-			replace(record.id(), format.encode(record), base);
+			byte[] encoded = format.encode(record);
+			checkSize(record.id(), encoded.length);
+			replace(record.id(), encoded, base);
 			return;
 		}
 		byte[] encoded = binary.encode(record);
@@ -107,7 +116,14 @@ public final class SessionFileWriter {
 			writeSlot(file(record.id()), file, 1 - base.slot(), encoded);
 		}
 		else {
+			checkSize(record.id(), 2L * SlottedFile.capacityFor(encoded.length));
 			replace(record.id(), SlottedFile.create(encoded).array(), base);
+		}
+	}
+
+	private static void checkSize(String id, long fileSize) {
+		if (fileSize > StoredFile.MAX_FILE_SIZE) {
+			throw new SessionTooLargeException(id, fileSize, StoredFile.MAX_FILE_SIZE);
 		}
 	}
 
@@ -120,9 +136,8 @@ public final class SessionFileWriter {
 		Path target = file(id);
 		Path temp = this.directory.newTemporaryFile(id);
 		try {
-			try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
-					StandardOpenOption.WRITE), FileAttributes.ownerOnlyFile(temp))) {
-				writeAt(channel, ByteBuffer.wrap(content), 0);
+			try (FileChannel channel = createTemporaryFile(temp)) {
+				FileOperations.writeAt(channel, ByteBuffer.wrap(content), 0);
 				if (this.fsync) {
 					channel.force(true);
 				}
@@ -139,6 +154,20 @@ public final class SessionFileWriter {
 		catch (UncheckedIOException ex) {
 			FileOperations.deleteQuietly(temp);
 			throw ex;
+		}
+	}
+
+	/**
+	 * Create a temporary file, creating the directory again if it was deleted.
+	 */
+	private FileChannel createTemporaryFile(Path temp) throws IOException {
+		Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+		try {
+			return FileChannel.open(temp, options, FileAttributes.ownerOnlyFile(temp));
+		}
+		catch (NoSuchFileException ex) {
+			FileOperations.createDirectory(this.directory.path());
+			return FileChannel.open(temp, options, FileAttributes.ownerOnlyFile(temp));
 		}
 	}
 
@@ -176,8 +205,8 @@ public final class SessionFileWriter {
 	 * @param content the content, from its start
 	 */
 	void restore(Path path, ByteBuffer content) {
-		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-			writeAt(channel, content.duplicate().clear(), 0);
+		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+			FileOperations.writeAt(channel, content.duplicate().clear(), 0);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot restore session file " + path, ex);
@@ -195,7 +224,7 @@ public final class SessionFileWriter {
 		if (file == null) {
 			return;
 		}
-		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
 			ByteBuffer gone = ByteBuffer.allocate(4).putInt(0, SlottedFile.GONE);
 			for (int slot : SlottedFile.goneMarkOrder(stored.slot())) {
 				channel.write(gone.clear(), (long) slot * SlottedFile.capacity(file));
@@ -210,8 +239,8 @@ public final class SessionFileWriter {
 	}
 
 	private void writeSlot(Path path, ByteBuffer file, int slot, byte[] encoded) {
-		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-			writeAt(channel, SlottedFile.slotContent(encoded), (long) slot * SlottedFile.capacity(file));
+		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+			FileOperations.writeAt(channel, SlottedFile.slotContent(encoded), (long) slot * SlottedFile.capacity(file));
 			if (this.fsync) {
 				channel.force(false);
 			}
@@ -223,15 +252,6 @@ public final class SessionFileWriter {
 
 	private Path file(String id) {
 		return Objects.requireNonNull(this.directory.file(id), "not a valid session id");
-	}
-
-	/**
-	 * Write all of a buffer's remaining bytes at a position of a file.
-	 */
-	private static void writeAt(FileChannel channel, ByteBuffer content, long position) throws IOException {
-		while (content.hasRemaining()) {
-			position += channel.write(content, position);
-		}
 	}
 
 	private void forceDirectory() {

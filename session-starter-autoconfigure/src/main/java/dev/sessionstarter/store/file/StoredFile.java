@@ -1,10 +1,7 @@
 package dev.sessionstarter.store.file;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import org.jspecify.annotations.Nullable;
@@ -21,6 +18,13 @@ import dev.sessionstarter.store.SessionRecord;
  * @param slot the slot that holds the record, 0 if the file is not slotted
  */
 record StoredFile(SessionRecord record, @Nullable ByteBuffer slotted, int slot) {
+
+	/**
+	 * The largest session file the store reads or writes (64 MiB): a bound on what one read
+	 * costs, whatever the directory holds (a sparse file of many GB, say). A binary file has
+	 * room for its record three times over, so it holds sessions of up to about 21 MiB encoded.
+	 */
+	static final long MAX_FILE_SIZE = 64L * 1024 * 1024;
 
 	/**
 	 * Read and decode a session file, with or without its record lock.
@@ -67,21 +71,16 @@ record StoredFile(SessionRecord record, @Nullable ByteBuffer slotted, int slot) 
 	}
 
 	/**
-	 * Read a whole file.
+	 * Read a whole session file, which must be a regular file (a link is not followed) of at
+	 * most {@link #MAX_FILE_SIZE} bytes; see {@link FileOperations#readRegularFile}.
 	 * @param path the file
 	 * @return its content, or {@code null} if there is no file
-	 * @throws UncheckedIOException if it exists and cannot be read
+	 * @throws CorruptSessionFileException if it is not a regular file, is too large or may not
+	 * be read
+	 * @throws UncheckedIOException if reading it fails otherwise
 	 */
-	static byte @Nullable [] readBytes(Path path) {
-		try {
-			return Files.readAllBytes(path);
-		}
-		catch (NoSuchFileException ex) {
-			return null;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read session file " + path, ex);
-		}
+	static byte @Nullable [] readBytes(Path path) throws CorruptSessionFileException {
+		return FileOperations.readRegularFile(path, MAX_FILE_SIZE);
 	}
 
 }

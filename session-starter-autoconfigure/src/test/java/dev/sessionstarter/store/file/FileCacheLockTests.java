@@ -66,15 +66,27 @@ class FileCacheLockTests {
 	/**
 	 * Find two ids that hash to the same cache lock file and the same slot in it.
 	 */
-	private static String[] idsSharingASlot() {
-		Map<Long, String> seen = new HashMap<>();
-		for (int i = 0;; i++) {
-			String id = "session-" + i;
-			long key = ((long) LockTable.shard(id, LockTable.CACHE_SHARDS) << 32)
-					| LockTable.slot(id, LockTable.CACHE_SLOTS_PER_SHARD);
-			String other = seen.putIfAbsent(key, id);
-			if (other != null) {
-				return new String[] { other, id };
+	private String[] idsSharingASlot() throws IOException {
+		Path locks = this.dir.toRealPath().resolve(LockTable.CACHE_DIR);
+		LockTable[] tables = new LockTable[LockTable.CACHE_SHARDS];
+		for (int i = 0; i < tables.length; i++) {
+			tables[i] = LockTable.open(locks, Integer.toString(i), LockTable.CACHE_SLOTS_PER_SHARD);
+		}
+		try {
+			Map<Long, String> seen = new HashMap<>();
+			for (int i = 0;; i++) {
+				String id = "session-" + i;
+				int shard = tables[0].shard(id, LockTable.CACHE_SHARDS);
+				long key = ((long) shard << 32) | tables[shard].slot(id);
+				String other = seen.putIfAbsent(key, id);
+				if (other != null) {
+					return new String[] { other, id };
+				}
+			}
+		}
+		finally {
+			for (LockTable table : tables) {
+				table.close();
 			}
 		}
 	}

@@ -1,8 +1,15 @@
 package dev.sessionstarter.store.file;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
@@ -20,6 +27,10 @@ import dev.sessionstarter.store.StoredSession;
  * most {@code seconds}; prints {@code ready} after the first round.</li>
  * <li>{@code hold <dir> <seconds> <id>}: takes the lock of one session, prints {@code locked}
  * and holds it until killed or for at most {@code seconds}.</li>
+ * <li>{@code count-on-go <dir> <n>}: opens the directory's locks (takes and releases one),
+ * prints {@code ready}, reads a session id from its input, then does what {@code count} does.</li>
+ * <li>{@code read-parallel <dir> <id> <threads>}: reads one session on that many threads at
+ * once and prints {@code read <n>} with the number of whole reads, or the first failure.</li>
  * </ul>
  */
 public final class FileStoreChildProcess {
@@ -39,6 +50,14 @@ public final class FileStoreChildProcess {
 				case "count" -> count(repository, locks, args[2], Integer.parseInt(args[3]));
 				case "save" -> save(repository, Long.parseLong(args[2]), List.of(args).subList(3, args.length));
 				case "hold" -> hold(locks, Long.parseLong(args[2]), args[3]);
+				case "count-on-go" -> {
+					locks.tryLock("warm-up", Duration.ofSeconds(10)).release();
+					System.out.println("ready");
+					System.out.flush();
+					String id = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+					count(repository, locks, id, Integer.parseInt(args[2]));
+				}
+				case "read-parallel" -> readParallel(repository, args[2], Integer.parseInt(args[3]));
 				default -> throw new IllegalArgumentException(args[0]);
 			}
 		}
@@ -88,6 +107,35 @@ public final class FileStoreChildProcess {
 		System.out.println("locked");
 		System.out.flush();
 		Thread.sleep(Duration.ofSeconds(seconds).toMillis());
+	}
+
+	private static void readParallel(StoreSessionRepository repository, String id, int threads)
+			throws InterruptedException {
+		AtomicInteger whole = new AtomicInteger();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		CountDownLatch start = new CountDownLatch(1);
+		List<Thread> readers = new ArrayList<>();
+		for (int i = 0; i < threads; i++) {
+			Thread reader = new Thread(() -> {
+				try {
+					start.await();
+					StoredSession session = repository.findById(id);
+					if (session != null && session.getAttribute("payload") != null) {
+						whole.incrementAndGet();
+					}
+				}
+				catch (Throwable ex) {
+					failure.compareAndSet(null, ex);
+				}
+			});
+			reader.start();
+			readers.add(reader);
+		}
+		start.countDown();
+		for (Thread reader : readers) {
+			reader.join();
+		}
+		System.out.println((failure.get() != null) ? "failed " + failure.get() : "read " + whole.get());
 	}
 
 	static String payload(long seq) {

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.util.FileSystemUtils;
+
 import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
@@ -62,6 +64,33 @@ class FileStoreMultiProcessTests {
 		assertThat(output(second)).contains("done");
 		assertThat(first.waitFor()).isZero();
 		assertThat(second.waitFor()).isZero();
+
+		StoredSession counted = repository().findById(session.getId());
+		assertThat(counted.<Integer>getAttribute("count")).isEqualTo(2 * INCREMENTS);
+	}
+
+	@Test
+	@Timeout(180)
+	void locksStayExclusiveBetweenJvmsAfterTheDirectoryIsDeletedAndCreatedAgain() throws Exception {
+		Process before = start("count-on-go", this.dir.toString(), String.valueOf(INCREMENTS));
+		awaitLine(before, "ready");
+		FileSystemUtils.deleteRecursively(this.dir);
+		Files.createDirectories(this.dir);
+		StoreSessionRepository repository = repository();
+		StoredSession session = repository.createSession();
+		session.setAttribute("count", 0);
+		repository.save(session);
+		Process after = start("count-on-go", this.dir.toString(), String.valueOf(INCREMENTS));
+		awaitLine(after, "ready");
+		this.store.close();
+		this.store = null;
+
+		for (Process process : List.of(before, after)) {
+			process.getOutputStream().write((session.getId() + "\n").getBytes(StandardCharsets.UTF_8));
+			process.getOutputStream().flush();
+		}
+		assertThat(output(before)).contains("done");
+		assertThat(output(after)).contains("done");
 
 		StoredSession counted = repository().findById(session.getId());
 		assertThat(counted.<Integer>getAttribute("count")).isEqualTo(2 * INCREMENTS);
@@ -159,6 +188,15 @@ class FileStoreMultiProcessTests {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		this.processes.add(process);
 		return process;
+	}
+
+	private static void awaitLine(Process process, String expected) throws IOException {
+		BufferedReader output = reader(process);
+		String line;
+		while ((line = output.readLine()) != null && !line.equals(expected)) {
+			// skip log output
+		}
+		assertThat(line).isEqualTo(expected);
 	}
 
 	private static BufferedReader reader(Process process) {

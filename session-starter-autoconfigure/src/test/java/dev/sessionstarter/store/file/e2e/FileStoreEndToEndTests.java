@@ -7,11 +7,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,10 +71,49 @@ class FileStoreEndToEndTests {
 		assertThat(get(first, "/cart", cookie).body()).isEqualTo("[\"book\",\"pen\"]");
 	}
 
-	private ConfigurableApplicationContext start(String format) {
+	@Test
+	void healthIsDownWhileTheDirectoryIsMissingAndTheStoreCreatesItAgain() throws Exception {
+		ConfigurableApplicationContext application = start("binary");
+		String cookie = get(application, "/cart/add?item=book", null).cookie();
+		HttpResponse<String> up = health(application);
+		assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+
+		FileSystemUtils.deleteRecursively(this.dir);
+
+		HttpResponse<String> down = health(application);
+		assertThat(down.statusCode()).isEqualTo(503);
+		assertThat(down.body()).contains("\"sessionFileStore\"").contains("DOWN").contains("does not exist");
+		Response added = get(application, "/cart/add?item=pen", cookie);
+		assertThat(added.body()).as("a new session: the old one went with the directory").isEqualTo("[\"pen\"]");
+		HttpResponse<String> upAgain = health(application);
+		assertThat(upAgain.statusCode()).as(upAgain.body()).isEqualTo(200);
+		assertThat(get(application, "/cart", added.cookie()).body()).isEqualTo("[\"pen\"]");
+	}
+
+	@Test
+	void requestWithTwoIdsOfEqualHashCodeDoesNotWaitForItself() throws Exception {
+		ConfigurableApplicationContext application = start("binary", "sessions.lock.timeout=60s");
+		get(application, "/cart", null);
+		long start = System.nanoTime();
+		// QWE= and QkI= are Aa and BB, ids of equal String.hashCode
+		get(application, "/cart", "SESSION=QWE=; SESSION=QkI=");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+	}
+
+	private HttpResponse<String> health(ConfigurableApplicationContext context)
+			throws IOException, InterruptedException {
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		return this.client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private ConfigurableApplicationContext start(String format, String... properties) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(FileStoreTestApplication.class)
+			.properties(properties)
 			.properties("server.port=0", "sessions.store=file", "sessions.file.dir=" + this.dir,
-					"sessions.file.format=" + format, "management.endpoints.web.exposure.include=sessions,sessionstore",
+					"sessions.file.format=" + format,
+					"management.endpoints.web.exposure.include=sessions,sessionstore,health",
+					"management.endpoint.health.show-details=always", "management.health.redis.enabled=false",
 					"spring.main.banner-mode=off")
 			.run();
 		this.applications.add(context);
