@@ -97,6 +97,8 @@ public final class SessionStoreAutoConfiguration {
 		repository.setDefaultMaxInactiveInterval(timeout(sessionTimeout));
 		repository.setSaveMode(properties.getSaveMode());
 		repository.setFlushMode(properties.getFlushMode());
+		SettingsCheck.positive("sessions.max-session-size", properties.getMaxSessionSize(), "1MB");
+		repository.setMaxSessionSize(properties.getMaxSessionSize().toBytes());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(repository));
 		return repository;
 	}

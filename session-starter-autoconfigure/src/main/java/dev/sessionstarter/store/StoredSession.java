@@ -266,6 +266,14 @@ public final class StoredSession implements Session {
 				(create || this.lastAccessedTimeChanged) ? this.lastAccessedTime.toEpochMilli() : null,
 				(create || this.maxInactiveIntervalChanged) ? this.maxInactiveInterval.toMillis() : null,
 				principalNameChanged, principalName, attributes);
+		try {
+			this.repository.sizeLimit.check(record, change);
+		}
+		catch (SessionTooLargeException ex) {
+			// the stored version stays; the refused changes are not tried again by a later save
+			changes.forEach(this.delta::remove);
+			throw ex;
+		}
 		SessionRecord saved = this.repository.store.save(change);
 		if (saved == null) {
 			logger.debug("Session " + this.id + " is no longer stored; its changes are dropped");

@@ -154,6 +154,26 @@ class SessionStoreAutoConfigurationTests {
 	}
 
 	@Test
+	void capsTheSessionSizeAtOneMegabyteByDefault() {
+		this.contextRunner.run((context) -> assertThat(
+				context.getBean(StoreSessionRepository.class).getMaxSessionSize())
+			.isEqualTo(1024 * 1024));
+	}
+
+	@Test
+	void capsTheSessionSizeWithMaxSessionSize() {
+		this.contextRunner.withPropertyValues("sessions.max-session-size=64KB")
+			.run((context) -> assertThat(context.getBean(StoreSessionRepository.class).getMaxSessionSize())
+				.isEqualTo(64 * 1024));
+	}
+
+	@Test
+	void failsOnAZeroMaxSessionSize() {
+		this.contextRunner.withPropertyValues("sessions.max-session-size=0")
+			.run(failsNaming("sessions.max-session-size"));
+	}
+
+	@Test
 	void failsOnANegativePurgeInterval() {
 		this.contextRunner.withPropertyValues("sessions.purge-interval=-5m")
 			.run(failsNaming("sessions.purge-interval"));

@@ -28,6 +28,7 @@ import org.springframework.session.events.SessionExpiredEvent;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The contract every store's repository meets; each store's test extends it.
@@ -396,6 +397,50 @@ public abstract class SessionRepositoryContractTests {
 	 * Check store-specific invariants after concurrent use.
 	 */
 	protected void assertConsistent() {
+	}
+
+
+	@Test
+	void refusesASaveOverTheSizeLimitAndKeepsThePreviousVersion() {
+		this.repository.setMaxSessionSize(16 * 1024);
+		StoredSession session = saved("mark", "first");
+		StoredSession loaded = this.repository.findById(session.getId());
+		loaded.setAttribute("mark", "second");
+		loaded.setAttribute("padding", "p".repeat(32 * 1024));
+		assertThatExceptionOfType(SessionTooLargeException.class).isThrownBy(() -> this.repository.save(loaded))
+			.withMessageContaining("sessions.max-session-size")
+			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("sessions.max-session-size"));
+		this.repository.save(loaded);
+		StoredSession found = this.repository.findById(session.getId());
+		assertThat(found.getAttributeNames()).containsExactly("mark");
+		assertThat((String) found.getAttribute("mark")).isEqualTo("first");
+		assertThat(this.repository.getStatistics().oversized()).isEqualTo(1);
+		found.setAttribute("padding", "p".repeat(8 * 1024));
+		this.repository.save(found);
+		assertThat(this.repository.findById(session.getId()).getAttributeNames()).contains("padding");
+	}
+
+	@Test
+	void refusesToCreateASessionOverTheSizeLimit() {
+		this.repository.setMaxSessionSize(16 * 1024);
+		StoredSession session = this.repository.createSession();
+		session.setAttribute("padding", "p".repeat(32 * 1024));
+		assertThatExceptionOfType(SessionTooLargeException.class).isThrownBy(() -> this.repository.save(session));
+		assertThat(this.repository.findById(session.getId())).isNull();
+		assertThat(this.repository.getStatistics().oversized()).isEqualTo(1);
+	}
+
+	@Test
+	void countsWhatOtherAttributesTakeAgainstTheSizeLimit() {
+		this.repository.setMaxSessionSize(16 * 1024);
+		StoredSession session = saved("first", "p".repeat(10 * 1024));
+		StoredSession loaded = this.repository.findById(session.getId());
+		loaded.setAttribute("second", "p".repeat(10 * 1024));
+		assertThatExceptionOfType(SessionTooLargeException.class).isThrownBy(() -> this.repository.save(loaded));
+		loaded.removeAttribute("first");
+		loaded.setAttribute("second", "p".repeat(10 * 1024));
+		this.repository.save(loaded);
+		assertThat(this.repository.findById(session.getId()).getAttributeNames()).containsExactly("second");
 	}
 
 }
