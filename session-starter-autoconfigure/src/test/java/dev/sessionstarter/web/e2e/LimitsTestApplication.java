@@ -43,6 +43,11 @@ public class LimitsTestApplication {
 			return (mark != null) ? mark.toString() : "none";
 		}
 
+		@GetMapping("/change-id")
+		String changeId(jakarta.servlet.http.HttpServletRequest request) {
+			return request.changeSessionId();
+		}
+
 		/** Sends the whole response first, then changes the session. */
 		@GetMapping("/set-after-response")
 		void setAfterResponse(HttpSession session, HttpServletResponse response, @RequestParam String mark,

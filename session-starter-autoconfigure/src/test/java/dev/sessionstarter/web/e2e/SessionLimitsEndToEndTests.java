@@ -1,17 +1,23 @@
 package dev.sessionstarter.web.e2e;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,12 +31,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The session size cap over real HTTP on embedded Tomcat: a request whose session would go over
  * {@code sessions.max-session-size} is answered 413 with a message naming the property, is
- * counted, and the session keeps its previous version for the next request.
+ * counted, and the session keeps its previous version for the next request. With
+ * {@code sessions.encryption.key} (read from a file through Boot's config tree) the session
+ * files hold no plain value.
  */
 class SessionLimitsEndToEndTests {
 
 	@TempDir
 	Path dir;
+
+	@TempDir
+	Path secrets;
 
 	private final HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
 
@@ -82,10 +93,37 @@ class SessionLimitsEndToEndTests {
 		assertThat(oversized(application)).isEqualTo(1);
 	}
 
-	private ConfigurableApplicationContext start(String store) {
+	@Test
+	void anEncryptedFileStoreKeepsNoPlainValueAndItsSessionsAcrossAnIdChange() throws Exception {
+		Path secrets = Files.createDirectories(this.secrets.resolve("secrets"));
+		Files.writeString(secrets.resolve("sessions.encryption.key"),
+				Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+		ConfigurableApplicationContext application = start("file",
+				"spring.config.import=configtree:" + secrets + "/");
+		assertThat(get(application, "/set?mark=plain-marker-4711&padding=10").statusCode()).isEqualTo(200);
+		assertThat(get(application, "/change-id").statusCode()).isEqualTo(200);
+		assertThat(get(application, "/mark").body()).isEqualTo("plain-marker-4711");
+		try (Stream<Path> files = Files.walk(this.dir)) {
+			assertThat(files.filter(Files::isRegularFile)
+				.map(SessionLimitsEndToEndTests::read)
+				.filter((content) -> content.contains("plain-marker-4711"))).isEmpty();
+		}
+	}
+
+	private static String read(Path file) {
+		try {
+			return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private ConfigurableApplicationContext start(String store, String... properties) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(LimitsTestApplication.class)
 			.properties("server.port=0", "sessions.store=" + store, "sessions.file.dir=" + this.dir,
 					"sessions.max-session-size=64KB", "spring.main.banner-mode=off")
+			.properties(properties)
 			.run();
 		this.applications.add(context);
 		return context;
