@@ -52,7 +52,11 @@ public final class EncryptingSessionSerializer implements SessionSerializer {
 
 	private final List<Key> keys;
 
-	private final SecureRandom random = new SecureRandom();
+	/** Ciphers and nonce sources are costly to create and not thread-safe: one of each a thread. */
+	private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(EncryptingSessionSerializer::newCipher);
+
+	private static final ThreadLocal<SecureRandom> RANDOMS = ThreadLocal
+		.withInitial(EncryptingSessionSerializer::newRandom);
 
 	/**
 	 * Create a serializer.
@@ -114,9 +118,9 @@ public final class EncryptingSessionSerializer implements SessionSerializer {
 	private byte[] encrypt(byte[] associatedData, byte[] plain) {
 		Key key = this.keys.get(0);
 		byte[] nonce = new byte[NONCE_BYTES];
-		this.random.nextBytes(nonce);
+		RANDOMS.get().nextBytes(nonce);
 		try {
-			Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+			Cipher cipher = CIPHERS.get();
 			cipher.init(Cipher.ENCRYPT_MODE, key.secret, new GCMParameterSpec(TAG_BITS, nonce));
 			cipher.updateAAD(associatedData);
 			byte[] encrypted = new byte[HEADER_BYTES + cipher.getOutputSize(plain.length)];
@@ -161,7 +165,7 @@ public final class EncryptingSessionSerializer implements SessionSerializer {
 
 	private static byte @Nullable [] tryDecrypt(Key key, byte[] associatedData, byte[] bytes) {
 		try {
-			Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+			Cipher cipher = CIPHERS.get();
 			cipher.init(Cipher.DECRYPT_MODE, key.secret,
 					new GCMParameterSpec(TAG_BITS, bytes, 1 + KEY_ID_BYTES, NONCE_BYTES));
 			cipher.updateAAD(associatedData);
@@ -169,6 +173,25 @@ public final class EncryptingSessionSerializer implements SessionSerializer {
 		}
 		catch (GeneralSecurityException ex) {
 			return null;
+		}
+	}
+
+	/** A DRBG (NIST SP 800-90A) of its own, seeded by the system: no lock shared with other threads. */
+	private static SecureRandom newRandom() {
+		try {
+			return SecureRandom.getInstance("DRBG");
+		}
+		catch (GeneralSecurityException ex) {
+			return new SecureRandom();
+		}
+	}
+
+	private static Cipher newCipher() {
+		try {
+			return Cipher.getInstance(TRANSFORMATION);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(TRANSFORMATION + " is not available", ex);
 		}
 	}
 

@@ -274,8 +274,10 @@ public final class StoredSession implements Session {
 			this.repository.sizeLimit.check(record, change);
 		}
 		catch (SessionTooLargeException ex) {
-			// the stored version stays; the refused changes are not tried again by a later save
+			// the stored version stays; the refused changes (or the refused new session) are not
+			// tried again by a later save
 			changes.forEach(this.delta::remove);
+			this.dropped = create;
 			throw ex;
 		}
 		SessionRecord saved = this.repository.store.save(change);
