@@ -36,7 +36,11 @@ import org.springframework.util.Assert;
  */
 public final class EncryptingSessionSerializer implements SessionSerializer {
 
-	private static final byte FORMAT = 1;
+	/**
+	 * The first byte of an encrypted value: neither a tag of {@link JavaSessionSerializer} nor
+	 * the start of JSON, so a serializer without the key fails on it rather than misreading it.
+	 */
+	private static final byte FORMAT = (byte) 0xE1;
 
 	private static final int KEY_ID_BYTES = 4;
 

@@ -84,6 +84,14 @@ class EncryptingSessionSerializerTests {
 	}
 
 	@Test
+	void aSerializerWithoutTheKeyFailsOnAnEncryptedValueRatherThanMisreadingIt() {
+		byte[] bytes = this.serializer.serialize("s1", "mark", "v");
+		assertThatExceptionOfType(SerializationFailedException.class).isThrownBy(() -> this.plain.deserialize(bytes));
+		assertThatExceptionOfType(SerializationFailedException.class)
+			.isThrownBy(() -> new JsonSessionSerializer(List.of(), null).deserialize(bytes));
+	}
+
+	@Test
 	void refusesKeysThatAreNotAesKeys() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new EncryptingSessionSerializer(this.plain, List.of(key(1, 20))));

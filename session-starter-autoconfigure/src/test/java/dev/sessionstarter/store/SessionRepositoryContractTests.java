@@ -25,7 +25,9 @@ import org.springframework.session.events.SessionCreatedEvent;
 import org.springframework.session.events.SessionDeletedEvent;
 import org.springframework.session.events.SessionExpiredEvent;
 
+import dev.sessionstarter.serialization.EncryptingSessionSerializer;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.serialization.SessionSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -50,10 +52,41 @@ public abstract class SessionRepositoryContractTests {
 	 */
 	protected abstract SessionStore createStore(Clock clock);
 
+	/**
+	 * Create the serializer of the repository under test: the JDK one unless overridden.
+	 * @return the serializer
+	 */
+	protected SessionSerializer createSerializer() {
+		return createSerializer(List.of("dev.sessionstarter.**"));
+	}
+
+	/**
+	 * Create a serializer of the kind under test that allows these classes beyond the defaults.
+	 * @param allowedClasses class name patterns
+	 * @return the serializer
+	 */
+	protected SessionSerializer createSerializer(List<String> allowedClasses) {
+		return new JavaSessionSerializer(allowedClasses, null);
+	}
+
+	/**
+	 * Create a serializer that encrypts what the JDK one encodes, as
+	 * {@code sessions.encryption.key} configures it, for variants of this contract that run
+	 * encrypted.
+	 * @param allowedClasses class name patterns
+	 * @return the serializer
+	 */
+	protected static SessionSerializer encryptingSerializer(List<String> allowedClasses) {
+		byte[] key = new byte[32];
+		for (int i = 0; i < key.length; i++) {
+			key[i] = (byte) (7 * i + 3);
+		}
+		return new EncryptingSessionSerializer(new JavaSessionSerializer(allowedClasses, null), List.of(key));
+	}
+
 	@BeforeEach
 	void createRepository() {
-		this.repository = new StoreSessionRepository(createStore(this.clock),
-				new JavaSessionSerializer(List.of("dev.sessionstarter.**"), null));
+		this.repository = new StoreSessionRepository(createStore(this.clock), createSerializer());
 		this.repository.setClock(this.clock);
 		this.repository.setApplicationEventPublisher((event) -> this.events.add(event));
 	}
@@ -318,7 +351,7 @@ public abstract class SessionRepositoryContractTests {
 	void anAttributeThatCannotBeDecodedDropsTheSession() {
 		StoredSession session = saved("ok", 1);
 		StoreSessionRepository strict = new StoreSessionRepository(this.repository.getStore(),
-				new JavaSessionSerializer(List.of(), null));
+				createSerializer(List.of()));
 		strict.setClock(this.clock);
 		strict.setDecodeOnLoad(false);
 		StoredSession other = saved("notAllowed", new AllowedOnlyInTests("x"));
@@ -333,7 +366,7 @@ public abstract class SessionRepositoryContractTests {
 	void decodeOnLoadDropsTheSessionBeforeTheRequestSeesIt() {
 		StoredSession other = saved("notAllowed", new AllowedOnlyInTests("x"));
 		StoreSessionRepository strict = new StoreSessionRepository(this.repository.getStore(),
-				new JavaSessionSerializer(List.of(), null));
+				createSerializer(List.of()));
 		strict.setClock(this.clock);
 		strict.setDecodeOnLoad(true);
 		assertThat(strict.findById(other.getId())).isNull();
