@@ -40,7 +40,8 @@ public final class SessionSizeLimitAutoConfiguration {
 		FilterRegistrationBean<SessionTooLargeFilter> registration = new FilterRegistrationBean<>(
 				new SessionTooLargeFilter());
 		registration.setName("sessionTooLargeFilter");
-		registration.setOrder((sessionFilterOrder > Integer.MIN_VALUE + 1) ? sessionFilterOrder - 2 : sessionFilterOrder);
+		boolean room = sessionFilterOrder > Integer.MIN_VALUE + 1;
+		registration.setOrder(room ? sessionFilterOrder - 2 : sessionFilterOrder);
 		registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
 		return registration;
 	}
