@@ -94,15 +94,22 @@ class SessionLimitsEndToEndTests {
 	}
 
 	@Test
-	void anEncryptedFileStoreKeepsNoPlainValueAndItsSessionsAcrossAnIdChange() throws Exception {
+	void anEncryptedFileStoreKeepsNoPlainValueNorShowsItsKeyAndKeepsSessionsAcrossAnIdChange() throws Exception {
 		Path secrets = Files.createDirectories(this.secrets.resolve("secrets"));
-		Files.writeString(secrets.resolve("sessions.encryption.key"),
-				Base64.getEncoder().encodeToString(new byte[32]) + "\n");
-		ConfigurableApplicationContext application = start("file",
-				"spring.config.import=configtree:" + secrets + "/");
+		String key = Base64.getEncoder().encodeToString(new byte[32]);
+		Files.writeString(secrets.resolve("sessions.encryption.key"), key + "\n");
+		ConfigurableApplicationContext application = start("file", "spring.config.import=configtree:" + secrets + "/",
+				"management.endpoints.web.exposure.include=env,configprops",
+				"management.endpoint.env.show-values=always", "management.endpoint.configprops.show-values=always");
 		assertThat(get(application, "/set?mark=plain-marker-4711&padding=10").statusCode()).isEqualTo(200);
 		assertThat(get(application, "/change-id").statusCode()).isEqualTo(200);
 		assertThat(get(application, "/mark").body()).isEqualTo("plain-marker-4711");
+		HttpResponse<String> env = get(application, "/actuator/env/sessions.encryption.key");
+		assertThat(env.statusCode()).isEqualTo(200);
+		assertThat(env.body()).contains("******").doesNotContain(key);
+		assertThat(get(application, "/actuator/env").body()).doesNotContain(key);
+		assertThat(get(application, "/actuator/configprops").body()).contains("sessions.encryption")
+			.doesNotContain(key);
 		try (Stream<Path> files = Files.walk(this.dir)) {
 			assertThat(files.filter(Files::isRegularFile)
 				.map(SessionLimitsEndToEndTests::read)
