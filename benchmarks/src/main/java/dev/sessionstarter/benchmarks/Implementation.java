@@ -47,6 +47,17 @@ public enum Implementation {
 		}
 	},
 
+	/**
+	 * Our {@code file} store, binary files on tmpfs, every attribute value encrypted (AES-GCM,
+	 * {@code sessions.encryption.key}), against the same store unencrypted: the cost of encryption.
+	 */
+	FILE_BINARY_TMPFS_ENCRYPTED("file binary tmpfs encrypted (ours)", "FILE_BINARY_TMPFS") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return FileStoreAdapter.create(TMPFS, FileFormat.BINARY, true);
+		}
+	},
+
 	/** Our {@code file} store, JSON files on tmpfs. */
 	FILE_JSON_TMPFS("file json tmpfs (ours)", "JDBC_H2_MEMORY") {
 		@Override

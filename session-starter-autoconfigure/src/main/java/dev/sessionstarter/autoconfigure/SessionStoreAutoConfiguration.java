@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -78,10 +79,9 @@ public final class SessionStoreAutoConfiguration {
 		}
 		ClassLoader classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
 				? configurable.getBeanClassLoader() : null;
-		if (properties.resolveSerializer() == SerializerType.JSON) {
-			return JsonSerializerFactory.create(allowed, classLoader);
-		}
-		return new JavaSessionSerializer(allowed, classLoader);
+		SessionSerializer serializer = (properties.resolveSerializer() == SerializerType.JSON)
+				? JsonSerializerFactory.create(allowed, classLoader) : new JavaSessionSerializer(allowed, classLoader);
+		return EncryptionSettings.apply(serializer, properties);
 	}
 
 	@Bean
@@ -97,6 +97,8 @@ public final class SessionStoreAutoConfiguration {
 		repository.setDefaultMaxInactiveInterval(timeout(sessionTimeout));
 		repository.setSaveMode(properties.getSaveMode());
 		repository.setFlushMode(properties.getFlushMode());
+		SettingsCheck.positive("sessions.max-session-size", properties.getMaxSessionSize(), "1MB");
+		repository.setMaxSessionSize(properties.getMaxSessionSize().toBytes());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(repository));
 		return repository;
 	}
@@ -128,6 +130,22 @@ public final class SessionStoreAutoConfiguration {
 						"needs Jackson 3 (tools.jackson.core:jackson-databind) on the classpath");
 			}
 			return new JsonSessionSerializer(allowed, classLoader);
+		}
+
+	}
+
+	/**
+	 * Hides {@code sessions.encryption.*} in the actuator's {@code env} and {@code configprops}
+	 * endpoints, also when they are set to show values.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SanitizingFunction.class)
+	static class EncryptionKeySanitizerConfiguration {
+
+		@Bean
+		SanitizingFunction sessionsEncryptionKeySanitizer() {
+			return (data) -> (data.getLowerCaseKey().startsWith("sessions.encryption.")
+					|| data.getLowerCaseKey().startsWith("sessions_encryption_")) ? data.withSanitizedValue() : data;
 		}
 
 	}

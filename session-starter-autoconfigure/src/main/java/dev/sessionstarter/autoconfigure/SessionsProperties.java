@@ -29,6 +29,8 @@ public class SessionsProperties {
 
 	private static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(6);
 
+	private static final DataSize DEFAULT_MAX_SESSION_SIZE = DataSize.ofMegabytes(1);
+
 	/**
 	 * Which store keeps sessions.
 	 */
@@ -63,6 +65,15 @@ public class SessionsProperties {
 	 * always allowed.
 	 */
 	private List<String> allowedClasses = new ArrayList<>();
+
+	/**
+	 * Largest encoded size one session may take in any store (attribute names and values,
+	 * encrypted when encryption is on); a save over it is refused with a 413 response and the
+	 * session keeps its previous version.
+	 */
+	private DataSize maxSessionSize = DEFAULT_MAX_SESSION_SIZE;
+
+	private final Encryption encryption = new Encryption();
 
 	private final Memory memory = new Memory();
 
@@ -135,6 +146,18 @@ public class SessionsProperties {
 		this.allowedClasses = allowedClasses;
 	}
 
+	public DataSize getMaxSessionSize() {
+		return this.maxSessionSize;
+	}
+
+	public void setMaxSessionSize(DataSize maxSessionSize) {
+		this.maxSessionSize = maxSessionSize;
+	}
+
+	public Encryption getEncryption() {
+		return this.encryption;
+	}
+
 	public Memory getMemory() {
 		return this.memory;
 	}
@@ -155,6 +178,47 @@ public class SessionsProperties {
 		return this.memoized;
 	}
 
+
+	/**
+	 * Encryption at rest of what the stores keep ({@code sessions.encryption.*}).
+	 */
+	public static class Encryption {
+
+		/**
+		 * Base64-encoded AES key (16, 24 or 32 bytes) that encrypts every stored attribute value
+		 * (AES-GCM, bound to its session id); unset means values are stored unencrypted.
+		 */
+		private @Nullable String key;
+
+		/**
+		 * Base64-encoded AES keys used before 'key': values they encrypted are still read, and
+		 * written again under 'key'.
+		 */
+		private List<String> previousKeys = new ArrayList<>();
+
+		public @Nullable String getKey() {
+			return this.key;
+		}
+
+		public void setKey(@Nullable String key) {
+			this.key = key;
+		}
+
+		public List<String> getPreviousKeys() {
+			return this.previousKeys;
+		}
+
+		public void setPreviousKeys(List<String> previousKeys) {
+			this.previousKeys = previousKeys;
+		}
+
+		@Override
+		public String toString() {
+			return "Encryption[key=" + ((this.key != null) ? "******" : "none") + ", previousKeys="
+					+ this.previousKeys.size() + "]";
+		}
+
+	}
 
 	/**
 	 * Settings of the {@code memory} store.

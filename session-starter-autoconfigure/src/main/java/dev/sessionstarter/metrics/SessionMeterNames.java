@@ -28,6 +28,9 @@ public final class SessionMeterNames {
 	/** Counter: unreadable stored sessions (corrupt, truncated or empty files) moved aside. */
 	public static final String STORE_QUARANTINED = "sessions.store.quarantined";
 
+	/** Counter: saves refused because the session would be over {@code sessions.max-session-size}. */
+	public static final String STORE_OVERSIZED = "sessions.store.oversized";
+
 	/** Timer: repository operations, tagged {@code operation}. */
 	public static final String STORE_OPERATIONS = "sessions.store.operations";
 

@@ -59,6 +59,9 @@ public class SessionStoreMeterBinder implements MeterBinder {
 				StoreStatistics::evicted);
 		meters.counter(SessionMeterNames.STORE_QUARANTINED, tags,
 				"Unreadable stored sessions moved aside", StoreStatistics::quarantined);
+		meters.counter(SessionMeterNames.STORE_OVERSIZED, tags,
+				"Saves refused because the session would be over sessions.max-session-size",
+				StoreStatistics::oversized);
 		meters.counter(SessionMeterNames.SERIALIZATION_FAILURES, tags,
 				"Attribute values that could not be decoded", StoreStatistics::serializationFailures);
 		Map<StoreOperation, Timer> operationTimers = new EnumMap<>(StoreOperation.class);

@@ -87,6 +87,8 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 	final LongAdder serializationFailures = new LongAdder();
 
+	final SessionSizeLimit sizeLimit = new SessionSizeLimit(Long.MAX_VALUE);
+
 	private volatile @Nullable Instant lastPurge;
 
 	/**
@@ -181,6 +183,28 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	 */
 	public void setDecodeOnLoad(boolean decodeOnLoad) {
 		this.decodeOnLoad = decodeOnLoad;
+	}
+
+	/**
+	 * Set the largest encoded size one session may take ({@code sessions.max-session-size});
+	 * unbounded unless set. A save that changes attributes and would take the session over it
+	 * throws a {@link SessionTooLargeException} naming that property before anything reaches the
+	 * store, so the store keeps the previous version; the refused changes are dropped from the
+	 * session, so a later save of the same request does not try them again. Refusals are counted
+	 * ({@link StoreStatistics#oversized()}) and logged at most once a minute.
+	 * @param maxSessionSize the bound in bytes, greater than zero
+	 */
+	public void setMaxSessionSize(long maxSessionSize) {
+		Assert.isTrue(maxSessionSize > 0, "'maxSessionSize' must be greater than zero");
+		this.sizeLimit.setMaxBytes(maxSessionSize);
+	}
+
+	/**
+	 * Return the largest encoded size one session may take.
+	 * @return the bound in bytes, {@link Long#MAX_VALUE} when unbounded
+	 */
+	public long getMaxSessionSize() {
+		return this.sizeLimit.maxBytes();
 	}
 
 	/**
@@ -319,7 +343,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	public StoreStatistics getStatistics() {
 		return new StoreStatistics(this.store.type(), this.store.usage(), this.created.sum(), this.deleted.sum(),
 				this.expired.sum(), this.evicted.sum(), this.purges.sum(), this.serializationFailures.sum(),
-				this.lastPurge, this.store.quarantined());
+				this.lastPurge, this.store.quarantined(), this.sizeLimit.refused());
 	}
 
 	private void onRemoval(SessionRecord record, RemovalCause cause) {

@@ -122,8 +122,12 @@ public final class StoredSession implements Session {
 			return null;
 		}
 		try {
-			Object value = this.repository.serializer.deserialize(bytes);
+			Object value = this.repository.serializer.deserialize(record.id(), attributeName, bytes);
 			this.decoded.put(attributeName, value);
+			if (this.repository.serializer.isStale(bytes)) {
+				// written under a previous encryption key: write it under the current one
+				this.delta.putIfAbsent(attributeName, new Change(value));
+			}
 			return value;
 		}
 		catch (SerializationFailedException ex) {
@@ -257,7 +261,7 @@ public final class StoredSession implements Session {
 			principalNameChanged = !Objects.equals(resolved, principalName);
 			principalName = resolved;
 		}
-		Map<String, byte @Nullable []> attributes = encode(changes, record);
+		Map<String, byte @Nullable []> attributes = encode(changes, record, previousId);
 		if (!create && previousId == null && attributes.isEmpty() && !this.lastAccessedTimeChanged
 				&& !this.maxInactiveIntervalChanged && !principalNameChanged) {
 			return;
@@ -266,6 +270,16 @@ public final class StoredSession implements Session {
 				(create || this.lastAccessedTimeChanged) ? this.lastAccessedTime.toEpochMilli() : null,
 				(create || this.maxInactiveIntervalChanged) ? this.maxInactiveInterval.toMillis() : null,
 				principalNameChanged, principalName, attributes);
+		try {
+			this.repository.sizeLimit.check(record, change);
+		}
+		catch (SessionTooLargeException ex) {
+			// the stored version stays; the refused changes (or the refused new session) are not
+			// tried again by a later save
+			changes.forEach(this.delta::remove);
+			this.dropped = create;
+			throw ex;
+		}
 		SessionRecord saved = this.repository.store.save(change);
 		if (saved == null) {
 			logger.debug("Session " + this.id + " is no longer stored; its changes are dropped");
@@ -289,14 +303,22 @@ public final class StoredSession implements Session {
 		}
 	}
 
-	private Map<String, byte @Nullable []> encode(Map<String, Change> changes, @Nullable SessionRecord record) {
+	private Map<String, byte @Nullable []> encode(Map<String, Change> changes, @Nullable SessionRecord record,
+			@Nullable String previousId) {
 		Map<String, byte @Nullable []> attributes = new HashMap<>();
 		changes.forEach((name, change) -> attributes.put(name,
-				(change.value != null) ? this.repository.serializer.serialize(change.value) : null));
-		if (this.repository.saveMode == SaveMode.ALWAYS && record != null) {
+				(change.value != null) ? this.repository.serializer.serialize(this.id, name, change.value) : null));
+		if (record != null && (this.repository.saveMode == SaveMode.ALWAYS || previousId != null)) {
 			for (int i = 0; i < record.attributeCount(); i++) {
-				if (!attributes.containsKey(record.attributeName(i))) {
-					attributes.put(record.attributeName(i), record.attributeValue(i));
+				String name = record.attributeName(i);
+				if (!attributes.containsKey(name)) {
+					// values bound to the old id (encrypted ones) are rebound to the new one
+					byte[] rebound = (previousId != null)
+							? this.repository.serializer.rebind(previousId, this.id, name, record.attributeValue(i))
+							: null;
+					if (rebound != null || this.repository.saveMode == SaveMode.ALWAYS) {
+						attributes.put(name, (rebound != null) ? rebound : record.attributeValue(i));
+					}
 				}
 			}
 		}

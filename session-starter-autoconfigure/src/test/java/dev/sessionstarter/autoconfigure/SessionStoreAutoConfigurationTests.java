@@ -1,10 +1,14 @@
 package dev.sessionstarter.autoconfigure;
 
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -21,7 +25,9 @@ import org.springframework.test.util.ReflectionTestUtils;
 
 import dev.sessionstarter.autoconfigure.metrics.SessionStoreMetricsAutoConfiguration;
 import dev.sessionstarter.metrics.SessionStoreMeterBinder;
+import dev.sessionstarter.serialization.EncryptingSessionSerializer;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.serialization.SessionSerializer;
 import dev.sessionstarter.store.PurgeScheduler;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.memory.MemorySessionStore;
@@ -151,6 +157,85 @@ class SessionStoreAutoConfigurationTests {
 	void failsOnAReduceToOfZero() {
 		this.contextRunner.withPropertyValues("sessions.memory.reduce-to=0")
 			.run(failsNaming("sessions.memory.reduce-to"));
+	}
+
+	@Test
+	void capsTheSessionSizeAtOneMegabyteByDefault() {
+		this.contextRunner.run((context) -> assertThat(
+				context.getBean(StoreSessionRepository.class).getMaxSessionSize())
+			.isEqualTo(1024 * 1024));
+	}
+
+	@Test
+	void capsTheSessionSizeWithMaxSessionSize() {
+		this.contextRunner.withPropertyValues("sessions.max-session-size=64KB")
+			.run((context) -> assertThat(context.getBean(StoreSessionRepository.class).getMaxSessionSize())
+				.isEqualTo(64 * 1024));
+	}
+
+	@Test
+	void failsOnAZeroMaxSessionSize() {
+		this.contextRunner.withPropertyValues("sessions.max-session-size=0")
+			.run(failsNaming("sessions.max-session-size"));
+	}
+
+	private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
+
+	@Test
+	void encryptsValuesWithAKey() {
+		this.contextRunner.withPropertyValues("sessions.encryption.key=" + KEY)
+			.run((context) -> assertThat(context.getBean(SessionSerializer.class))
+				.isInstanceOf(EncryptingSessionSerializer.class)
+				.asString()
+				.doesNotContain(KEY));
+	}
+
+	@Test
+	void failsOnAKeyThatIsNotBase64WithoutShowingIt() {
+		this.contextRunner.withPropertyValues("sessions.encryption.key=not*base64*secret")
+			.run(failsNaming("sessions.encryption.key").andThen((context) -> assertThat(context.getStartupFailure())
+				.rootCause()
+				.message()
+				.doesNotContain("not*base64*secret")));
+	}
+
+	@Test
+	void failsOnAKeyOfAWrongLength() {
+		this.contextRunner
+			.withPropertyValues("sessions.encryption.key=" + Base64.getEncoder().encodeToString(new byte[20]))
+			.run(failsNaming("sessions.encryption.key"));
+	}
+
+	@Test
+	void failsOnABadPreviousKeyNamingIt() {
+		this.contextRunner.withPropertyValues("sessions.encryption.key=" + KEY, "sessions.encryption.previous-keys=abc")
+			.run(failsNaming("sessions.encryption.previous-keys[0]"));
+	}
+
+	@Test
+	void failsOnPreviousKeysWithoutAKey() {
+		this.contextRunner.withPropertyValues("sessions.encryption.previous-keys=" + KEY)
+			.run(failsNaming("sessions.encryption.key"));
+	}
+
+	@Test
+	void failsOnEncryptionWithTheJsonFileFormat() {
+		this.contextRunner.withPropertyValues("sessions.encryption.key=" + KEY, "sessions.file.format=json")
+			.run(failsNaming("sessions.encryption.key"));
+	}
+
+	@Test
+	void hidesTheKeysInTheActuatorEndpoints() {
+		this.contextRunner.run((context) -> {
+			SanitizingFunction sanitizer = context.getBean(SanitizingFunction.class);
+			for (String key : List.of("sessions.encryption.key", "sessions.encryption.previous-keys[0]",
+					"SESSIONS_ENCRYPTION_KEY")) {
+				assertThat(sanitizer.apply(new SanitizableData(null, key, KEY)).getValue()).as(key)
+					.isEqualTo(SanitizableData.SANITIZED_VALUE);
+			}
+			assertThat(sanitizer.apply(new SanitizableData(null, "sessions.store", "file")).getValue())
+				.isEqualTo("file");
+		});
 	}
 
 	@Test

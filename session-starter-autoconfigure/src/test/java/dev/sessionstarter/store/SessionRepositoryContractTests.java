@@ -25,9 +25,12 @@ import org.springframework.session.events.SessionCreatedEvent;
 import org.springframework.session.events.SessionDeletedEvent;
 import org.springframework.session.events.SessionExpiredEvent;
 
+import dev.sessionstarter.serialization.EncryptingSessionSerializer;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.serialization.SessionSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The contract every store's repository meets; each store's test extends it.
@@ -49,10 +52,41 @@ public abstract class SessionRepositoryContractTests {
 	 */
 	protected abstract SessionStore createStore(Clock clock);
 
+	/**
+	 * Create the serializer of the repository under test: the JDK one unless overridden.
+	 * @return the serializer
+	 */
+	protected SessionSerializer createSerializer() {
+		return createSerializer(List.of("dev.sessionstarter.**"));
+	}
+
+	/**
+	 * Create a serializer of the kind under test that allows these classes beyond the defaults.
+	 * @param allowedClasses class name patterns
+	 * @return the serializer
+	 */
+	protected SessionSerializer createSerializer(List<String> allowedClasses) {
+		return new JavaSessionSerializer(allowedClasses, null);
+	}
+
+	/**
+	 * Create a serializer that encrypts what the JDK one encodes, as
+	 * {@code sessions.encryption.key} configures it, for variants of this contract that run
+	 * encrypted.
+	 * @param allowedClasses class name patterns
+	 * @return the serializer
+	 */
+	protected static SessionSerializer encryptingSerializer(List<String> allowedClasses) {
+		byte[] key = new byte[32];
+		for (int i = 0; i < key.length; i++) {
+			key[i] = (byte) (7 * i + 3);
+		}
+		return new EncryptingSessionSerializer(new JavaSessionSerializer(allowedClasses, null), List.of(key));
+	}
+
 	@BeforeEach
 	void createRepository() {
-		this.repository = new StoreSessionRepository(createStore(this.clock),
-				new JavaSessionSerializer(List.of("dev.sessionstarter.**"), null));
+		this.repository = new StoreSessionRepository(createStore(this.clock), createSerializer());
 		this.repository.setClock(this.clock);
 		this.repository.setApplicationEventPublisher((event) -> this.events.add(event));
 	}
@@ -317,7 +351,7 @@ public abstract class SessionRepositoryContractTests {
 	void anAttributeThatCannotBeDecodedDropsTheSession() {
 		StoredSession session = saved("ok", 1);
 		StoreSessionRepository strict = new StoreSessionRepository(this.repository.getStore(),
-				new JavaSessionSerializer(List.of(), null));
+				createSerializer(List.of()));
 		strict.setClock(this.clock);
 		strict.setDecodeOnLoad(false);
 		StoredSession other = saved("notAllowed", new AllowedOnlyInTests("x"));
@@ -332,7 +366,7 @@ public abstract class SessionRepositoryContractTests {
 	void decodeOnLoadDropsTheSessionBeforeTheRequestSeesIt() {
 		StoredSession other = saved("notAllowed", new AllowedOnlyInTests("x"));
 		StoreSessionRepository strict = new StoreSessionRepository(this.repository.getStore(),
-				new JavaSessionSerializer(List.of(), null));
+				createSerializer(List.of()));
 		strict.setClock(this.clock);
 		strict.setDecodeOnLoad(true);
 		assertThat(strict.findById(other.getId())).isNull();
@@ -396,6 +430,51 @@ public abstract class SessionRepositoryContractTests {
 	 * Check store-specific invariants after concurrent use.
 	 */
 	protected void assertConsistent() {
+	}
+
+
+	@Test
+	void refusesASaveOverTheSizeLimitAndKeepsThePreviousVersion() {
+		this.repository.setMaxSessionSize(16 * 1024);
+		StoredSession session = saved("mark", "first");
+		StoredSession loaded = this.repository.findById(session.getId());
+		loaded.setAttribute("mark", "second");
+		loaded.setAttribute("padding", "p".repeat(32 * 1024));
+		assertThatExceptionOfType(SessionTooLargeException.class).isThrownBy(() -> this.repository.save(loaded))
+			.withMessageContaining("sessions.max-session-size")
+			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("sessions.max-session-size"));
+		this.repository.save(loaded);
+		StoredSession found = this.repository.findById(session.getId());
+		assertThat(found.getAttributeNames()).containsExactly("mark");
+		assertThat((String) found.getAttribute("mark")).isEqualTo("first");
+		assertThat(this.repository.getStatistics().oversized()).isEqualTo(1);
+		found.setAttribute("padding", "p".repeat(8 * 1024));
+		this.repository.save(found);
+		assertThat(this.repository.findById(session.getId()).getAttributeNames()).contains("padding");
+	}
+
+	@Test
+	void refusesToCreateASessionOverTheSizeLimit() {
+		this.repository.setMaxSessionSize(16 * 1024);
+		StoredSession session = this.repository.createSession();
+		session.setAttribute("padding", "p".repeat(32 * 1024));
+		assertThatExceptionOfType(SessionTooLargeException.class).isThrownBy(() -> this.repository.save(session));
+		this.repository.save(session);
+		assertThat(this.repository.findById(session.getId())).isNull();
+		assertThat(this.repository.getStatistics().oversized()).isEqualTo(1);
+	}
+
+	@Test
+	void countsWhatOtherAttributesTakeAgainstTheSizeLimit() {
+		this.repository.setMaxSessionSize(16 * 1024);
+		StoredSession session = saved("first", "p".repeat(10 * 1024));
+		StoredSession loaded = this.repository.findById(session.getId());
+		loaded.setAttribute("second", "p".repeat(10 * 1024));
+		assertThatExceptionOfType(SessionTooLargeException.class).isThrownBy(() -> this.repository.save(loaded));
+		loaded.removeAttribute("first");
+		loaded.setAttribute("second", "p".repeat(10 * 1024));
+		this.repository.save(loaded);
+		assertThat(this.repository.findById(session.getId()).getAttributeNames()).containsExactly("second");
 	}
 
 }

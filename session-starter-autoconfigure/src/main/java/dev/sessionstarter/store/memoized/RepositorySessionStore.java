@@ -127,7 +127,8 @@ public final class RepositorySessionStore implements SessionStore {
 		for (Map.Entry<String, byte @Nullable []> attribute : change.attributes().entrySet()) {
 			byte[] value = attribute.getValue();
 			if (value != null) {
-				session.setAttribute(attribute.getKey(), this.serializer.deserialize(value));
+				session.setAttribute(attribute.getKey(),
+						this.serializer.deserialize(change.id(), attribute.getKey(), value));
 			}
 			else {
 				session.removeAttribute(attribute.getKey());
@@ -239,7 +240,7 @@ public final class RepositorySessionStore implements SessionStore {
 			Object value = session.getAttribute(name);
 			if (value != null) {
 				names.add(name);
-				values.add(this.serializer.serialize(value));
+				values.add(this.serializer.serialize(session.getId(), name, value));
 			}
 		}
 		return new SessionRecord(session.getId(), session.getCreationTime().toEpochMilli(),

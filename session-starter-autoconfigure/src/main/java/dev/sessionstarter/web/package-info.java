@@ -1,0 +1,7 @@
+/**
+ * Servlet pieces that turn session store failures into clear responses.
+ */
+@NullMarked
+package dev.sessionstarter.web;
+
+import org.jspecify.annotations.NullMarked;
