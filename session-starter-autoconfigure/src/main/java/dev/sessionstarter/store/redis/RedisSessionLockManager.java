@@ -38,7 +38,8 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
  * answers the session's hash, which {@link RedisSessionStore} serves instead of loading it
  * again, and the owner token fences the store's saves ({@link RedisHeldLocks}); a save releases
  * the lock in Redis in its own script, and the release of the lock then only lets this process's
- * next waiter in. Every call has the deadline of its {@link RedisCalls} and fails with a
+ * next waiter in (unless the store's saves keep the lock:
+ * {@link RedisSessionStore#setSavesReleaseLocks}). Every call has the deadline of its {@link RedisCalls} and fails with a
  * {@link RedisUnavailableException} when Redis does not answer in time.
  */
 public final class RedisSessionLockManager implements SessionLockManager, AutoCloseable {
