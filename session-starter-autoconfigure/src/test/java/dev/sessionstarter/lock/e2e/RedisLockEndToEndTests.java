@@ -44,7 +44,8 @@ class RedisLockEndToEndTests {
 	@BeforeAll
 	static void startBothProcesses() throws Exception {
 		processes = TwoProcesses.start(List.of("sessions.store=redis", "sessions.redis.namespace=" + NAMESPACE,
-				"spring.data.redis.port=" + redis.port(), "sessions.lock.timeout=60s",
+				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port(),
+				"sessions.lock.timeout=60s",
 				"sessions.lock.on-timeout=reject"), logs.resolve("other.log"));
 	}
 

@@ -32,8 +32,8 @@ class RedisNoLockEndToEndTests {
 
 	@BeforeAll
 	static void startBothProcesses() throws Exception {
-		processes = TwoProcesses.start(List.of("sessions.store=redis", "spring.data.redis.port=" + redis.port(),
-				"sessions.lock.manager=none"), logs.resolve("other.log"));
+		processes = TwoProcesses.start(List.of("sessions.store=redis", "spring.data.redis.host=127.0.0.1",
+				"spring.data.redis.port=" + redis.port(), "sessions.lock.manager=none"), logs.resolve("other.log"));
 	}
 
 	@AfterAll
