@@ -31,7 +31,8 @@ public final class RedisCommandCount {
 
 	private static final int CYCLES = 1000;
 
-	private static final String DEFAULT = "redis,memoized-validate-redis,spring-redis,spring-redis-indexed";
+	private static final String DEFAULT = "redis,redis-locked,memoized-validate-redis,memoized-validate-redis-locked,spring-redis,"
+			+ "spring-redis-indexed";
 
 	private RedisCommandCount() {
 	}
