@@ -207,8 +207,11 @@ public final class RedisSessionStore implements SessionStore {
 		}
 		String previousPrincipal = SessionHash.string(answer.get(0));
 		boolean created = saved.version() == baseVersion + 1;
-		this.calls.callAll("save", (commands) -> this.indexes.saved(commands, saved, previousPrincipal, created,
-				change.maxInactiveMillis() != null));
+		boolean timeoutChanged = change.maxInactiveMillis() != null;
+		if (created || timeoutChanged || !Objects.equals(previousPrincipal, saved.principalName())) {
+			this.calls.callAll("save",
+					(commands) -> this.indexes.saved(commands, saved, previousPrincipal, created, timeoutChanged));
+		}
 		return saved;
 	}
 
