@@ -28,9 +28,11 @@ import dev.sessionstarter.lock.SessionLockManager;
  * runs out, so a worker that hangs or is killed never blocks a session for longer than the
  * lease. A request that runs longer than the lease loses its exclusivity.
  *
- * <p>The wait for a lock happens in the daemon; the call's deadline is the lock timeout plus
- * the client timeout, so {@link #tryLock} returns or throws
- * {@link DaemonUnavailableException} within that time.
+ * <p>A lock is first asked for without waiting, within the client timeout, so a daemon that is
+ * frozen or gone fails the request within one client timeout whatever the lock timeout; only a
+ * lock held by another request is then waited for, in the daemon (a second call, whose deadline
+ * is the rest of the lock timeout plus the client timeout). {@link #tryLock} throws
+ * {@link DaemonUnavailableException} when the daemon does not answer in time.
  */
 public final class DaemonSessionLockManager implements SessionLockManager {
 
@@ -80,20 +82,15 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 		Assert.notNull(sessionId, "'sessionId' must not be null");
 		Assert.isTrue(timeout != null && !timeout.isNegative(), "'timeout' must not be negative");
 		long waitNanos = Math.min(SessionLockManager.timeoutNanos(timeout), MAX_WAIT_NANOS);
+		long callNanos = this.client.getTimeout().toNanos();
 		long start = System.nanoTime();
-		long deadline = start + waitNanos + this.client.getTimeout().toNanos();
-		WireOutput request = WireOutput.frame(Opcodes.LOCK)
-			.writeString(sessionId)
-			.writeLong(TimeUnit.NANOSECONDS.toMillis(waitNanos))
-			.writeLong(this.lease.toMillis());
-		DaemonClient.Answer<Long> answer = this.client.exchange(request, start + waitNanos, deadline,
-				(status, payload) -> {
-					if (status == Opcodes.TIMEOUT) {
-						return null;
-					}
-					DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.LOCK);
-					return payload.readLong();
-				});
+		DaemonClient.Answer<Long> answer = lock(sessionId, 0, start + callNanos, start + callNanos);
+		if (answer.value() == null && waitNanos > 0) {
+			this.client.release(answer.connection(), true);
+			long waitLeft = Math.max(0, waitNanos - (System.nanoTime() - start));
+			long now = System.nanoTime();
+			answer = lock(sessionId, waitLeft, now + waitLeft, now + waitLeft + callNanos);
+		}
 		Long token = answer.value();
 		DaemonConnection connection = answer.connection();
 		if (token == null) {
@@ -102,6 +99,25 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 		}
 		this.held.incrementAndGet();
 		return new ReleaseOnceLock(sessionId, () -> unlock(sessionId, token, connection));
+	}
+
+	/**
+	 * Send one {@code LOCK} and read its answer: the token, or {@code null} if the lock was not
+	 * free within the wait.
+	 */
+	private DaemonClient.Answer<Long> lock(String sessionId, long waitNanos, long waitDeadline, long deadline)
+			throws InterruptedException {
+		WireOutput request = WireOutput.frame(Opcodes.LOCK)
+			.writeString(sessionId)
+			.writeLong(TimeUnit.NANOSECONDS.toMillis(waitNanos))
+			.writeLong(this.lease.toMillis());
+		return this.client.exchange(request, waitDeadline, deadline, (status, payload) -> {
+			if (status == Opcodes.TIMEOUT) {
+				return null;
+			}
+			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.LOCK);
+			return payload.readLong();
+		});
 	}
 
 	@Override
