@@ -35,7 +35,8 @@ import dev.sessionstarter.store.StoreUnavailableException;
  * with the same {@link HttpSessionIdResolver}, holds the {@link SessionLockManager}'s lock on
  * each valid one while the rest of the chain loads, changes and saves the session, and releases
  * the locks when the request is done, also when it fails. Requests without a session id (or
- * with only invalid ones) take no lock.
+ * with only invalid ones) take no lock, and a request locks at most the first
+ * {@value #MAX_LOCKED_IDS} valid ids it names.
  *
  * <p>An asynchronous request keeps its locks until its asynchronous processing completes, errs
  * or times out. Forward, include, error and async dispatches of a request that holds its locks
@@ -66,6 +67,13 @@ public class SessionLockFilter implements Filter {
 	 * The request attribute that holds the {@link RequestStoreFailure} of the request.
 	 */
 	static final String STORE_FAILURE_ATTRIBUTE = SessionLockFilter.class.getName() + ".STORE_FAILURE";
+
+	/**
+	 * The most session ids one request locks: the first valid ones it names. A browser sends a
+	 * few session cookies at most (one per matching path or domain); a request naming hundreds
+	 * must not take hundreds of locks.
+	 */
+	static final int MAX_LOCKED_IDS = 3;
 
 	private final SessionLockManager manager;
 
@@ -218,6 +226,9 @@ public class SessionLockFilter implements Filter {
 		for (String sessionId : requested) {
 			if (SessionIds.isValid(sessionId)) {
 				valid.add(sessionId);
+				if (valid.size() == MAX_LOCKED_IDS) {
+					break;
+				}
 			}
 		}
 		return new ArrayList<>(valid);

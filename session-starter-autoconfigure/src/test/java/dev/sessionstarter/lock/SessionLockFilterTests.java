@@ -165,6 +165,22 @@ class SessionLockFilterTests {
 	}
 
 	@Test
+	void locksAtMostTheFirstThreeValidRequestedSessionIds() throws Exception {
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		List<Cookie> cookies = new ArrayList<>();
+		cookies.add(new Cookie("SESSION", "not valid"));
+		for (int i = 200; i > 0; i--) {
+			cookies.add(new Cookie("SESSION", "id" + i));
+		}
+		request.setCookies(cookies.toArray(Cookie[]::new));
+		List<Integer> heldInChain = new ArrayList<>();
+		this.filter.doFilter(request, new MockHttpServletResponse(),
+				(req, response) -> heldInChain.add(this.manager.heldLocks()));
+		assertThat(heldInChain).containsExactly(3);
+		assertThat(this.manager.heldLocks()).isZero();
+	}
+
+	@Test
 	void releasesTheLockWhenTheChainThrows() {
 		FilterChain failing = (request, response) -> {
 			throw new IllegalStateException("controller failed");

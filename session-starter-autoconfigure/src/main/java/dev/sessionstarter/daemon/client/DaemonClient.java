@@ -40,6 +40,11 @@ public final class DaemonClient implements AutoCloseable {
 	 */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
+	/**
+	 * How the daemon's answer to a connection over its limit starts.
+	 */
+	private static final String TOO_MANY_CONNECTIONS = "Too many connections";
+
 	private final DaemonAddress address;
 
 	private final Duration timeout;
@@ -178,12 +183,12 @@ public final class DaemonClient implements AutoCloseable {
 	 * Whether a failed exchange is worth one more try on a fresh connection: it failed on a
 	 * reused connection before any answer, not by the deadline nor as a malformed answer.
 	 */
-	private static boolean worthRetrying(DaemonConnection connection, IOException ex, long deadline) {
+	static boolean worthRetrying(DaemonConnection connection, IOException ex, long deadline) {
 		return connection.reused && !connection.guard.fired() && !connection.answered
 				&& !(ex instanceof ProtocolException) && System.nanoTime() - deadline < 0;
 	}
 
-	private DaemonConnection borrow(long waitDeadline, long connectDeadline, byte opcode)
+	DaemonConnection borrow(long waitDeadline, long connectDeadline, byte opcode)
 			throws InterruptedException {
 		try {
 			return this.pool.borrow(waitDeadline, connectDeadline);
@@ -230,7 +235,8 @@ public final class DaemonClient implements AutoCloseable {
 	 * @param status the status received
 	 * @param payload the payload, positioned after the status
 	 * @param opcode the request, for the message
-	 * @throws ProtocolException if the status is neither the expected one nor an error
+	 * @throws ProtocolException if the status is neither the expected one nor an error, or the
+	 * error is the daemon refusing a connection over its limit (the call then fails as unavailable)
 	 * @throws IllegalStateException if the daemon answered with an error
 	 */
 	static void expect(byte expected, byte status, WireInput payload, byte opcode) throws ProtocolException {
@@ -238,8 +244,12 @@ public final class DaemonClient implements AutoCloseable {
 			return;
 		}
 		if (status == Opcodes.ERROR) {
+			String message = payload.readString();
+			if (message != null && message.startsWith(TOO_MANY_CONNECTIONS)) {
+				throw new ProtocolException("the daemon refused the connection: " + message);
+			}
 			throw new IllegalStateException("The session daemon refused " + Opcodes.requestName(opcode) + ": "
-					+ payload.readString());
+					+ message);
 		}
 		throw new ProtocolException("Unexpected status " + status + " for " + Opcodes.requestName(opcode));
 	}
