@@ -5,8 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.assertj.core.api.SoftAssertions;
@@ -19,6 +22,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.daemon.client.DaemonSessionLockManager;
 import dev.sessionstarter.lock.e2e.LockTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +33,8 @@ import static org.awaitility.Awaitility.await;
  * while its real daemon process is frozen ({@code SIGSTOP}) and with a lock timeout far longer
  * than the daemon timeout: every request ends within one daemon timeout (plus a margin for a
  * busy machine) with one {@code 503} naming the daemon, makes one failed call to it (the error
- * handling asks nothing again), and requests succeed again once the daemon resumes.
+ * handling asks nothing again), and requests succeed again once the daemon resumes. A request
+ * that waits for a lock another process holds when the daemon freezes ends as soon.
  */
 class FrozenDaemonHttpIT {
 
@@ -95,6 +100,32 @@ class FrozenDaemonHttpIT {
 		assertThat(get("/increment", null).statusCode()).isEqualTo(200);
 	}
 
+	@Test
+	void aRequestWaitingForALockAnotherProcessHoldsEndsWithinOneTimeoutOfTheDaemonFreezing() throws Exception {
+		String session = newSession();
+		String sessionId = new String(Base64.getDecoder().decode(session), StandardCharsets.US_ASCII);
+		DaemonClient lockClient = this.context.getBean("sessionDaemonLockClient", DaemonClient.class);
+		try (DaemonClient otherProcess = new DaemonClient(this.daemon.address(), Duration.ofSeconds(10), 4, 4, null);
+				DaemonSessionLockManager holder = new DaemonSessionLockManager(otherProcess, Duration.ZERO)) {
+			assertThat(holder.tryLock(sessionId, Duration.ofSeconds(5))).isNotNull();
+			int connectionsBefore = lockClient.getOpenConnections();
+			CompletableFuture<HttpResponse<String>> waiting = this.http.sendAsync(request("/increment", session),
+					HttpResponse.BodyHandlers.ofString());
+			await("the request waits for the lock").atMost(Duration.ofSeconds(30))
+				.until(() -> lockClient.getOpenConnections() > connectionsBefore);
+			long frozen = System.nanoTime();
+			signal("STOP", this.daemon.pid());
+			HttpResponse<String> response = waiting.get(60, TimeUnit.SECONDS);
+			Duration took = Duration.ofNanos(System.nanoTime() - frozen);
+			System.out.println("Frozen daemon: a request waiting for a lock answered " + response.statusCode() + " "
+					+ took.toMillis() + "ms after the daemon froze");
+			signal("CONT", this.daemon.pid());
+			assertThat(took).isLessThan(BOUND);
+			assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+			assertThat(response.body()).contains("Session daemon at 127.0.0.1:" + this.daemon.address().port());
+		}
+	}
+
 	private void assertOne503(SoftAssertions softly, String path, String session) throws Exception {
 		long callsBefore = failedCalls();
 		long start = System.nanoTime();
@@ -128,12 +159,16 @@ class FrozenDaemonHttpIT {
 	}
 
 	private HttpResponse<String> get(String path, String session) throws IOException, InterruptedException {
+		return this.http.send(request(path, session), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpRequest request(String path, String session) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
 			.timeout(Duration.ofSeconds(60));
 		if (session != null) {
 			request.header("Cookie", "SESSION=" + session);
 		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		return request.build();
 	}
 
 	private static void signal(String signal, long pid) throws Exception {

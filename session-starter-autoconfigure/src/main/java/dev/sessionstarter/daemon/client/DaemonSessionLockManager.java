@@ -38,7 +38,8 @@ import dev.sessionstarter.lock.SessionLockManager;
  * frozen or gone fails the request within one client timeout whatever the lock timeout. Only a
  * lock another process holds is then waited for, in the daemon, on a pooled connection of its
  * own that keeps the lock until it is released (a second call, whose deadline is the rest of the
- * lock timeout plus the client timeout). {@link #tryLock} throws
+ * lock timeout plus the client timeout); while it waits the daemon is pinged ({@link DaemonLiveness}),
+ * and the wait fails about one client timeout after the daemon stops answering. {@link #tryLock} throws
  * {@link DaemonUnavailableException} when the daemon does not answer in time.
  */
 public final class DaemonSessionLockManager implements SessionLockManager, AutoCloseable {
@@ -147,9 +148,17 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		if (waitNanos <= 0) {
 			return null;
 		}
-		long now = System.nanoTime();
-		DaemonClient.Answer<@Nullable Long> answer = this.client.exchange(lockRequest(sessionId, waitNanos),
-				now + waitNanos, now + waitNanos + callNanos, LOCK_ANSWER);
+		DaemonLiveness liveness = this.client.liveness();
+		liveness.watch();
+		DaemonClient.Answer<@Nullable Long> answer;
+		try {
+			long now = System.nanoTime();
+			answer = this.client.exchange(lockRequest(sessionId, waitNanos), now + waitNanos,
+					now + waitNanos + callNanos, liveness::aliveUntil, LOCK_ANSWER);
+		}
+		finally {
+			liveness.unwatch();
+		}
 		Long token = answer.value();
 		DaemonConnection connection = answer.connection();
 		if (token == null) {
