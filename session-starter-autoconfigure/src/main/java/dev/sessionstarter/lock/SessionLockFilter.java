@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -183,7 +184,8 @@ public class SessionLockFilter implements Filter {
 	/**
 	 * Run the rest of the chain with the request's store failure memory bound, and answer a
 	 * request that fails because its store is unavailable with one {@code 503}: the exception
-	 * goes no further, so no error dispatch asks the store again.
+	 * goes no further, so no error dispatch asks the store again. A forward or include passes
+	 * the failure on to the dispatch that made it, which answers.
 	 */
 	private static void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
 			RequestStoreFailure storeFailure) throws IOException, ServletException {
@@ -192,7 +194,8 @@ public class SessionLockFilter implements Filter {
 		}
 		catch (IOException | ServletException | RuntimeException ex) {
 			StoreUnavailableException cause = storeUnavailable(ex);
-			if (cause == null) {
+			if (cause == null || request.getDispatcherType() == DispatcherType.FORWARD
+					|| request.getDispatcherType() == DispatcherType.INCLUDE) {
 				throw ex;
 			}
 			storeFailure.remember(cause);

@@ -113,7 +113,8 @@ class SessionLockFilterTests {
 		assertThat(store.calls).hasValue(1);
 		assertThat(response.getStatus()).isEqualTo(503);
 		assertThat(response.getHeader("Retry-After")).isEqualTo("1");
-		assertThat(response.getContentAsString()).isEqualTo("Sessions are unavailable: " + UnavailableStore.MESSAGE + "\n");
+		assertThat(response.getContentAsString())
+			.isEqualTo("Sessions are unavailable: " + UnavailableStore.MESSAGE + "\n");
 		assertThat(this.manager.heldLocks()).isZero();
 		request.setDispatcherType(DispatcherType.ERROR);
 		List<Integer> heldInErrorDispatch = new ArrayList<>();
@@ -124,6 +125,17 @@ class SessionLockFilterTests {
 		assertThat(heldInErrorDispatch).containsExactly(0);
 		assertThat(store.calls).hasValue(1);
 		assertThat(this.statistics.acquisitions()).isOne();
+	}
+
+	@Test
+	void aForwardPassesAStoreFailureOnToTheDispatchThatAnswers() {
+		MockHttpServletRequest request = request("abc");
+		request.setDispatcherType(DispatcherType.FORWARD);
+		FilterChain failing = (req, response) -> {
+			throw new StoreUnavailableException(UnavailableStore.MESSAGE, null);
+		};
+		assertThatExceptionOfType(StoreUnavailableException.class)
+			.isThrownBy(() -> this.filter.doFilter(request, new MockHttpServletResponse(), failing));
 	}
 
 	@Test
