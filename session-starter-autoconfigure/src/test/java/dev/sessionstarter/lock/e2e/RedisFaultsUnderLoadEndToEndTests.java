@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -116,12 +115,10 @@ class RedisFaultsUnderLoadEndToEndTests {
 
 	/**
 	 * The save path answered by the save's own failure: one 503 naming the save, and no error
-	 * dispatch that asks Redis again (today the save's exception goes on to an error dispatch,
-	 * whose lock call fails in turn, and the 503 names the lock).
+	 * dispatch that asks Redis again (the lock filter answers the {@code StoreUnavailableException}
+	 * of the chain).
 	 */
 	@Test
-	@Disabled("Needs the generic handling of a StoreUnavailableException thrown by a save (one 503, no error "
-			+ "dispatch that repeats the store call), which branch daemon-client makes and had not committed")
 	void aSaveThatFailsAfterTheLockWasTakenIsAnsweredByItsOwnFailure() throws Exception {
 		HttpResponse<String> response = requestWhoseSaveFails(1500);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
