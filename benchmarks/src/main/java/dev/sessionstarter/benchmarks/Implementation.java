@@ -153,6 +153,33 @@ public enum Implementation {
 		}
 	},
 
+	/**
+	 * Our {@code redis} store with its native Redis request locks, each request cycle within its
+	 * session's lock (two round trips: the lock answers the session, the save releases the
+	 * lock), against Spring Session's {@code RedisSessionRepository} (no lock) and our
+	 * {@code redis} store without locks.
+	 */
+	REDIS_LOCKED("redis with redis request locks (ours)", "SPRING_REDIS", "REDIS") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return RedisStoreAdapter.locked("bench-redis-locked", false);
+		}
+	},
+
+	/**
+	 * Our {@code memoized} store in validate coherence over our {@code redis} store with Redis
+	 * request locks (the lock call answers the version, so a current cached copy costs no read),
+	 * against Spring Session's {@code RedisSessionRepository} (no lock) and the same store without
+	 * locks.
+	 */
+	MEMOIZED_VALIDATE_REDIS_LOCKED("memoized validate over redis, redis request locks (ours)", "SPRING_REDIS",
+			"MEMOIZED_VALIDATE_REDIS") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return RedisStoreAdapter.locked("bench-memoized-redis-locked", true);
+		}
+	},
+
 	/** Spring Session's {@code RedisSessionRepository} ({@link SpringRedisAdapter}). */
 	SPRING_REDIS("RedisSessionRepository (Spring Session)") {
 		@Override

@@ -24,14 +24,15 @@ import java.util.stream.Collectors;
  * table row: commands sent per request, by name, and the commands scripts ran.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.sessionstarter.benchmarks.RedisCommandCount [implementations]} (default the four Redis
+ * dev.sessionstarter.benchmarks.RedisCommandCount [implementations]} (default the six Redis
  * ones).
  */
 public final class RedisCommandCount {
 
 	private static final int CYCLES = 1000;
 
-	private static final String DEFAULT = "redis,memoized-validate-redis,spring-redis,spring-redis-indexed";
+	private static final String DEFAULT = "redis,redis-locked,memoized-validate-redis,"
+			+ "memoized-validate-redis-locked,spring-redis,spring-redis-indexed";
 
 	private RedisCommandCount() {
 	}

@@ -5,6 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
@@ -12,7 +15,9 @@ import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memoized.Coherence;
 import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 import dev.sessionstarter.store.redis.RedisCalls;
+import dev.sessionstarter.store.redis.RedisHeldLocks;
 import dev.sessionstarter.store.redis.RedisKeys;
+import dev.sessionstarter.store.redis.RedisSessionLockManager;
 import dev.sessionstarter.store.redis.RedisSessionStore;
 
 /**
@@ -31,11 +36,18 @@ final class RedisStoreAdapter extends RepositoryAdapter<StoredSession> {
 
 	private static final Duration EXPIRY_MARGIN = Duration.ofMinutes(12);
 
+	private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(5);
+
+	private static final Duration LOCK_LEASE = Duration.ofSeconds(30);
+
 	private final SessionStore store;
 
-	private RedisStoreAdapter(SessionStore store) {
+	private final @Nullable RedisSessionLockManager locks;
+
+	private RedisStoreAdapter(SessionStore store, @Nullable RedisSessionLockManager locks) {
 		super(new StoreSessionRepository(store, new JavaSessionSerializer(List.of(), null)));
 		this.store = store;
+		this.locks = locks;
 	}
 
 	/**
@@ -45,7 +57,28 @@ final class RedisStoreAdapter extends RepositoryAdapter<StoredSession> {
 	 * @throws IOException if the server cannot be started
 	 */
 	static RedisStoreAdapter plain(String namespace) throws IOException {
-		return new RedisStoreAdapter(store(namespace));
+		return new RedisStoreAdapter(store(namespace, new RedisHeldLocks()), null);
+	}
+
+	/**
+	 * Create the adapter over the redis store with its native Redis request locks
+	 * ({@code sessions.lock.manager} left to its default: {@code redis}, 30s lease, 5s timeout),
+	 * each request cycle within its session's lock: the lock call answers the session, and the
+	 * save releases the lock.
+	 * @param namespace the prefix of its keys
+	 * @param memoized whether a memoized store in validate coherence fronts the redis store
+	 * @return the adapter
+	 * @throws IOException if the server cannot be started
+	 */
+	static RedisStoreAdapter locked(String namespace, boolean memoized) throws IOException {
+		RedisHeldLocks held = new RedisHeldLocks();
+		RedisSessionStore redisStore = store(namespace, held);
+		SessionStore store = memoized
+				? new MemoizedSessionStore(redisStore, MemoizedStoreAdapter.cache(), Coherence.VALIDATE) : redisStore;
+		RedisSessionLockManager locks = new RedisSessionLockManager(
+				new RedisCalls(LocalRedis.acquire().connectionFactory(), TIMEOUT), new RedisKeys(namespace), held,
+				LOCK_LEASE);
+		return new RedisStoreAdapter(store, locks);
 	}
 
 	/**
@@ -55,14 +88,32 @@ final class RedisStoreAdapter extends RepositoryAdapter<StoredSession> {
 	 * @throws IOException if the server cannot be started
 	 */
 	static RedisStoreAdapter memoized(String namespace) throws IOException {
-		return new RedisStoreAdapter(
-				new MemoizedSessionStore(store(namespace), MemoizedStoreAdapter.cache(), Coherence.VALIDATE));
+		return new RedisStoreAdapter(new MemoizedSessionStore(store(namespace, new RedisHeldLocks()),
+				MemoizedStoreAdapter.cache(), Coherence.VALIDATE), null);
 	}
 
-	private static RedisSessionStore store(String namespace) throws IOException {
+	private static RedisSessionStore store(String namespace, RedisHeldLocks held) throws IOException {
 		LocalRedis redis = LocalRedis.acquire();
 		return new RedisSessionStore(new RedisCalls(redis.connectionFactory(), TIMEOUT), new RedisKeys(namespace),
-				EXPIRY_MARGIN, Clock.systemUTC());
+				EXPIRY_MARGIN, Clock.systemUTC(), held);
+	}
+
+	@Override
+	protected RequestLock lock(String id) {
+		if (this.locks == null) {
+			return RequestLock.NONE;
+		}
+		try {
+			SessionLock lock = this.locks.tryLock(id, LOCK_TIMEOUT);
+			if (lock == null) {
+				throw new IllegalStateException("The request lock of session " + id + " was not free in time");
+			}
+			return lock::release;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Override
@@ -72,6 +123,10 @@ final class RedisStoreAdapter extends RepositoryAdapter<StoredSession> {
 
 	@Override
 	public void close() {
+		if (this.locks != null) {
+			this.locks.close();
+			LocalRedis.release();
+		}
 		if (this.store instanceof MemoizedSessionStore memoized) {
 			MemoizedStoreAdapter.printCacheStatistics(memoized);
 			memoized.close();

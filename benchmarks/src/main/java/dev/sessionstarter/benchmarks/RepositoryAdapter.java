@@ -8,7 +8,8 @@ import org.springframework.session.SessionRepository;
 
 /**
  * One repository under test, driven through Spring Session's {@link SessionRepository} only,
- * so every implementation runs exactly the same calls. Each competitor has one small subclass
+ * so every implementation runs exactly the same calls (within a request lock, for an
+ * implementation that takes one). Each competitor has one small subclass
  * that builds its repository the way an application would and releases what it holds in
  * {@link #close()}; the workload lives here, and every benchmark mode (JMH and the interleaved
  * runner) runs it through these methods only.
@@ -66,16 +67,28 @@ public abstract class RepositoryAdapter<S extends Session> implements AutoClosea
 	 * @throws IllegalStateException if the session is not there (the benchmark is then invalid)
 	 */
 	public final int requestCycle(String id, Instant now) {
-		S session = this.repository.findById(id);
-		if (session == null) {
-			throw new IllegalStateException("Session " + id + " is missing from " + getClass().getSimpleName());
+		try (RequestLock lock = lock(id)) {
+			S session = this.repository.findById(id);
+			if (session == null) {
+				throw new IllegalStateException("Session " + id + " is missing from " + getClass().getSimpleName());
+			}
+			session.setLastAccessedTime(now);
+			Integer counter = session.getAttribute(COUNTER);
+			int next = (counter != null) ? counter + 1 : 1;
+			session.setAttribute(COUNTER, next);
+			this.repository.save(session);
+			return next;
 		}
-		session.setLastAccessedTime(now);
-		Integer counter = session.getAttribute(COUNTER);
-		int next = (counter != null) ? counter + 1 : 1;
-		session.setAttribute(COUNTER, next);
-		this.repository.save(session);
-		return next;
+	}
+
+	/**
+	 * Take the request lock of a session, as the starter's lock filter does before the request
+	 * cycle; none unless a subclass takes one.
+	 * @param id the session id
+	 * @return the lock, released when the cycle ends
+	 */
+	protected RequestLock lock(String id) {
+		return RequestLock.NONE;
 	}
 
 	/**
@@ -99,6 +112,24 @@ public abstract class RepositoryAdapter<S extends Session> implements AutoClosea
 	 */
 	@Override
 	public void close() throws Exception {
+	}
+
+	/**
+	 * A request lock held for one request cycle.
+	 */
+	@FunctionalInterface
+	protected interface RequestLock extends AutoCloseable {
+
+		/** No lock. */
+		RequestLock NONE = () -> {
+		};
+
+		/**
+		 * Release the lock.
+		 */
+		@Override
+		void close();
+
 	}
 
 }

@@ -4,6 +4,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonSessionLockManager;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
+import dev.sessionstarter.daemon.client.DaemonUnavailableException;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.daemon.protocol.FrameReader;
 import dev.sessionstarter.daemon.protocol.Frames;
@@ -25,6 +27,8 @@ import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The daemon's locks: exclusive across connections and processes, released on unlock, when the
@@ -66,6 +70,46 @@ class DaemonLocksIT {
 		taken.release();
 		other.release();
 		assertThat(first.getClient().stats().locks()).isZero();
+	}
+
+	@Test
+	void manyLocksHeldAtOnceShareAFewConnections() throws Exception {
+		DaemonProcess daemon = start("--lock");
+		DaemonSessionLockManager manager = locks(daemon.address(), Duration.ZERO);
+		List<SessionLock> held = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			SessionLock lock = manager.tryLock("session-" + i, Duration.ofSeconds(5));
+			assertThat(lock).isNotNull();
+			held.add(lock);
+		}
+		int open = manager.getClient().getOpenConnections();
+		System.out.println("200 daemon locks held at once keep " + open + " connections open");
+		assertThat(open).isLessThanOrEqualTo(4);
+		assertThat(manager.getClient().stats().locks()).isEqualTo(200);
+		held.forEach(SessionLock::release);
+		assertThat(manager.heldLocks()).isZero();
+		assertThat(manager.getClient().stats().locks()).isZero();
+	}
+
+	@Test
+	void aDaemonOverItsConnectionLimitIsUnavailableNamingTheLimit() throws Exception {
+		DaemonProcess daemon = start("--lock", "--max-connections=1");
+		try (SocketChannel other = await("the one connection the daemon serves").until(() -> {
+			SocketChannel channel = daemon.address().connect();
+			Frames.write(channel, WireOutput.frame(Opcodes.PING));
+			WireInput answer = new FrameReader().read(channel);
+			if (answer != null && answer.readByte() == Opcodes.OK) {
+				return channel;
+			}
+			channel.close();
+			return null;
+		}, Objects::nonNull)) {
+			DaemonSessionLockManager manager = locks(daemon.address(), Duration.ZERO);
+			assertThatExceptionOfType(DaemonUnavailableException.class)
+				.isThrownBy(() -> manager.tryLock("session", Duration.ofSeconds(1)))
+				.withMessageContaining("Session daemon at " + daemon.address())
+				.withMessageContaining("Too many connections");
+		}
 	}
 
 	@Test

@@ -11,18 +11,21 @@ import dev.sessionstarter.lock.SessionLockManager;
 
 /**
  * The {@code daemon} lock manager: request locks held by the session daemon
- * ({@code sessions.daemon.*}), through a client of its own, since every held lock keeps one
- * connection. The daemon store's configuration extends it for its native lock manager.
+ * ({@code sessions.daemon.*}), through a client of its own: a few shared connections hold the
+ * free locks taken, and a lock that must be waited for keeps a connection of its own. The daemon
+ * store's configuration extends it for its native lock manager.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(LockManagerCondition.class)
 class DaemonLockManagerConfiguration {
 
 	/**
-	 * The most locks one application holds in the daemon at once (one connection each); far
-	 * more than a servlet container's request threads.
+	 * The most connections the lock manager opens: its shared ones, and one per lock it waits
+	 * for in the daemon (one request per session at a time, the others queue in the
+	 * application). A bound, so that no load can make one application take the daemon's
+	 * connections.
 	 */
-	static final int MAX_LOCK_CONNECTIONS = 1024;
+	static final int MAX_LOCK_CONNECTIONS = 64;
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(SessionLockManager.class)

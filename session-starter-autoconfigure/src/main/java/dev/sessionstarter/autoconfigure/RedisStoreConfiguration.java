@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.session.FlushMode;
 import org.springframework.util.ClassUtils;
 
 import dev.sessionstarter.store.redis.RedisHeldLocks;
@@ -52,9 +53,13 @@ class RedisStoreConfiguration {
 		RedisSessionStore redisSessionStore(RedisConnectionFactory redisConnectionFactory,
 				RedisStoreProperties redis, SessionsProperties sessions, ObjectProvider<RedisHeldLocks> heldLocks) {
 			SettingsCheck.positive("sessions.purge-interval", sessions.getPurgeInterval(), "6m");
-			return new RedisSessionStore(RedisSettings.calls(redisConnectionFactory, redis, "sessions.store"),
-					RedisSettings.keys(redis), expiryMargin(sessions.getPurgeInterval()), Clock.systemUTC(),
+			RedisSessionStore store = new RedisSessionStore(
+					RedisSettings.calls(redisConnectionFactory, redis, "sessions.store"), RedisSettings.keys(redis),
+					expiryMargin(sessions.getPurgeInterval()), Clock.systemUTC(),
 					heldLocks.getIfAvailable(RedisHeldLocks::new));
+			// every change is a save: the saves of a request keep its lock until its end
+			store.setSavesReleaseLocks(sessions.getFlushMode() != FlushMode.IMMEDIATE);
+			return store;
 		}
 
 		/**

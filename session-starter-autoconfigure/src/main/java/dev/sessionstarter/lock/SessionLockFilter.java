@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -25,6 +26,7 @@ import org.springframework.session.web.http.HttpSessionIdResolver;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 import org.springframework.util.Assert;
 
+import dev.sessionstarter.store.RequestStoreFailure;
 import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.StoreUnavailableException;
 
@@ -34,7 +36,8 @@ import dev.sessionstarter.store.StoreUnavailableException;
  * with the same {@link HttpSessionIdResolver}, holds the {@link SessionLockManager}'s lock on
  * each valid one while the rest of the chain loads, changes and saves the session, and releases
  * the locks when the request is done, also when it fails. Requests without a session id (or
- * with only invalid ones) take no lock.
+ * with only invalid ones) take no lock, and a request locks at most the first
+ * {@value #MAX_LOCKED_IDS} valid ids it names.
  *
  * <p>An asynchronous request keeps its locks until its asynchronous processing completes, errs
  * or times out. Forward, include, error and async dispatches of a request that holds its locks
@@ -44,6 +47,13 @@ import dev.sessionstarter.store.StoreUnavailableException;
  * <p>When the locks cannot be had within the timeout, the request is handled without them
  * ({@link LockTimeoutAction#PROCEED}) or answered {@code 503} with {@code Retry-After}
  * ({@link LockTimeoutAction#REJECT}); both are counted in {@link LockStatistics}.
+ *
+ * <p>When the store is unavailable (a {@link StoreUnavailableException}: the lock could not be
+ * asked for, or a find or save of the session failed, also the one Spring Session's filter makes
+ * at response commit or in its {@code finally}), the request is answered {@code 503} with
+ * {@code Retry-After} and the exception's message, and one line is logged. The failure is
+ * remembered for the request ({@link RequestStoreFailure}): later store calls of the request
+ * throw it again without asking the store, and a later dispatch takes no lock.
  */
 public class SessionLockFilter implements Filter {
 
@@ -53,6 +63,18 @@ public class SessionLockFilter implements Filter {
 	 * The request attribute that holds the locks of the request being handled.
 	 */
 	static final String LOCKS_ATTRIBUTE = SessionLockFilter.class.getName() + ".LOCKS";
+
+	/**
+	 * The request attribute that holds the {@link RequestStoreFailure} of the request.
+	 */
+	static final String STORE_FAILURE_ATTRIBUTE = SessionLockFilter.class.getName() + ".STORE_FAILURE";
+
+	/**
+	 * The most session ids one request locks: the first valid ones it names. A browser sends a
+	 * few session cookies at most (one per matching path or domain); a request naming hundreds
+	 * must not take hundreds of locks.
+	 */
+	static final int MAX_LOCKED_IDS = 3;
 
 	private final SessionLockManager manager;
 
@@ -107,13 +129,18 @@ public class SessionLockFilter implements Filter {
 	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
 			throws IOException, ServletException {
 		if (!(request instanceof HttpServletRequest httpRequest)
-				|| !(response instanceof HttpServletResponse httpResponse) || holdsLocks(request)) {
+				|| !(response instanceof HttpServletResponse httpResponse)) {
 			chain.doFilter(request, response);
+			return;
+		}
+		RequestStoreFailure storeFailure = storeFailure(request);
+		if (holdsLocks(request) || storeFailure.get() != null) {
+			proceed(httpRequest, httpResponse, chain, storeFailure);
 			return;
 		}
 		List<String> sessionIds = lockableSessionIds(httpRequest);
 		if (sessionIds.isEmpty()) {
-			chain.doFilter(request, response);
+			proceed(httpRequest, httpResponse, chain, storeFailure);
 			return;
 		}
 		HeldLocks locks;
@@ -121,6 +148,7 @@ public class SessionLockFilter implements Filter {
 			locks = acquire(sessionIds);
 		}
 		catch (StoreUnavailableException ex) {
+			storeFailure.remember(ex);
 			unavailable(httpResponse, ex);
 			return;
 		}
@@ -131,7 +159,7 @@ public class SessionLockFilter implements Filter {
 		HeldLocks held = (locks != null) ? locks : new HeldLocks(List.of());
 		request.setAttribute(LOCKS_ATTRIBUTE, held);
 		try {
-			chain.doFilter(request, response);
+			proceed(httpRequest, httpResponse, chain, storeFailure);
 		}
 		finally {
 			if (!releaseOnAsyncCompletion(request, held)) {
@@ -139,6 +167,52 @@ public class SessionLockFilter implements Filter {
 				held.release();
 			}
 		}
+	}
+
+	/**
+	 * Return the store failure memory of a request, made on its first dispatch.
+	 */
+	private static RequestStoreFailure storeFailure(ServletRequest request) {
+		if (request.getAttribute(STORE_FAILURE_ATTRIBUTE) instanceof RequestStoreFailure storeFailure) {
+			return storeFailure;
+		}
+		RequestStoreFailure storeFailure = new RequestStoreFailure();
+		request.setAttribute(STORE_FAILURE_ATTRIBUTE, storeFailure);
+		return storeFailure;
+	}
+
+	/**
+	 * Run the rest of the chain with the request's store failure memory bound, and answer a
+	 * request that fails because its store is unavailable with one {@code 503}: the exception
+	 * goes no further, so no error dispatch asks the store again. A forward or include passes
+	 * the failure on to the dispatch that made it, which answers.
+	 */
+	private static void proceed(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+			RequestStoreFailure storeFailure) throws IOException, ServletException {
+		try (RequestStoreFailure.Scope scope = storeFailure.bind()) {
+			chain.doFilter(request, response);
+		}
+		catch (IOException | ServletException | RuntimeException ex) {
+			StoreUnavailableException cause = storeUnavailable(ex);
+			if (cause == null || request.getDispatcherType() == DispatcherType.FORWARD
+					|| request.getDispatcherType() == DispatcherType.INCLUDE) {
+				throw ex;
+			}
+			storeFailure.remember(cause);
+			unavailable(response, cause);
+		}
+	}
+
+	private static @Nullable StoreUnavailableException storeUnavailable(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof StoreUnavailableException unavailable) {
+				return unavailable;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return null;
 	}
 
 	private static boolean holdsLocks(ServletRequest request) {
@@ -155,6 +229,9 @@ public class SessionLockFilter implements Filter {
 		for (String sessionId : requested) {
 			if (SessionIds.isValid(sessionId)) {
 				valid.add(sessionId);
+				if (valid.size() == MAX_LOCKED_IDS) {
+					break;
+				}
 			}
 		}
 		return new ArrayList<>(valid);
@@ -216,19 +293,25 @@ public class SessionLockFilter implements Filter {
 	}
 
 	/**
-	 * Answer 503 for a request whose lock could not be asked for, logging one line: the request
-	 * is not handled, so no error dispatch asks again.
+	 * Answer 503 for a request whose store is unavailable (its lock could not be asked for, or a
+	 * call of its session failed), logging one line. The answer is written whole and flushed, so
+	 * the client has it before the request's locks are released, which may wait on the same
+	 * unavailable store.
 	 */
 	private static void unavailable(HttpServletResponse response, StoreUnavailableException ex) throws IOException {
-		logger.warn("Request not handled: " + ex.getMessage());
 		if (response.isCommitted()) {
+			logger.warn("Request failed after its response was committed: " + ex.getMessage());
 			return;
 		}
+		logger.warn("Request answered 503: " + ex.getMessage());
+		byte[] body = ("Sessions are unavailable: " + ex.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+		response.reset();
 		response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
 		response.setHeader("Retry-After", "1");
-		response.setContentType("text/plain");
-		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-		response.getWriter().write("Sessions are unavailable: " + ex.getMessage() + "\n");
+		response.setContentType("text/plain;charset=UTF-8");
+		response.setContentLength(body.length);
+		response.getOutputStream().write(body);
+		response.flushBuffer();
 	}
 
 	private static void releaseAll(List<SessionLock> locks) {

@@ -42,6 +42,10 @@ import dev.sessionstarter.serialization.SessionSerializer;
  * read, by the {@link SessionSerializer}; a value that cannot be decoded drops the session
  * (it is deleted, counted and logged) and never fails the request.
  *
+ * <p>A {@link StoreUnavailableException} of a call made for a request is remembered for that
+ * request ({@link RequestStoreFailure}), and later calls of the same request throw it again
+ * without asking the store.
+ *
  * <p>Publishes {@link SessionCreatedEvent}, {@link SessionDeletedEvent} (explicit deletes and
  * evictions) and {@link SessionExpiredEvent} (expiry found on access or by the purge). It does
  * not schedule the purge itself: call {@link #purgeExpiredSessions()} periodically.
@@ -225,9 +229,14 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 	@Override
 	public void save(StoredSession session) {
+		RequestStoreFailure.throwIfFailed();
 		long start = System.nanoTime();
 		try {
 			session.save();
+		}
+		catch (StoreUnavailableException ex) {
+			RequestStoreFailure.rememberForCurrent(ex);
+			throw ex;
 		}
 		finally {
 			this.operationRecorder.record(StoreOperation.SAVE, System.nanoTime() - start);
@@ -236,9 +245,14 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 	@Override
 	public @Nullable StoredSession findById(String id) {
+		RequestStoreFailure.throwIfFailed();
 		long start = System.nanoTime();
 		try {
 			return load(id);
+		}
+		catch (StoreUnavailableException ex) {
+			RequestStoreFailure.rememberForCurrent(ex);
+			throw ex;
 		}
 		finally {
 			this.operationRecorder.record(StoreOperation.FIND, System.nanoTime() - start);
@@ -270,6 +284,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 	@Override
 	public void deleteById(String id) {
+		RequestStoreFailure.throwIfFailed();
 		long start = System.nanoTime();
 		try {
 			if (SessionIds.isValid(id)) {
@@ -279,6 +294,10 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 					publish(new SessionDeletedEvent(this, new StoredSession(this, removed)));
 				}
 			}
+		}
+		catch (StoreUnavailableException ex) {
+			RequestStoreFailure.rememberForCurrent(ex);
+			throw ex;
 		}
 		finally {
 			this.operationRecorder.record(StoreOperation.DELETE, System.nanoTime() - start);
@@ -290,6 +309,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		if (!PRINCIPAL_NAME_INDEX_NAME.equals(indexName) || indexValue == null) {
 			return Map.of();
 		}
+		RequestStoreFailure.throwIfFailed();
 		long start = System.nanoTime();
 		try {
 			Instant now = now();
@@ -300,6 +320,10 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 				}
 			}
 			return sessions;
+		}
+		catch (StoreUnavailableException ex) {
+			RequestStoreFailure.rememberForCurrent(ex);
+			throw ex;
 		}
 		finally {
 			this.operationRecorder.record(StoreOperation.FIND_BY_PRINCIPAL, System.nanoTime() - start);

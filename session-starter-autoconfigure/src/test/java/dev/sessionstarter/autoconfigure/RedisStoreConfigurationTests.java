@@ -151,6 +151,21 @@ class RedisStoreConfigurationTests {
 	}
 
 	@Test
+	void letsSavesReleaseTheRequestLockWhenTheyComeAtTheEndOfTheRequest() {
+		this.contextRunner.run((context) -> assertThat(
+				ReflectionTestUtils.getField(context.getBean(RedisSessionStore.class), "savesReleaseLocks"))
+			.isEqualTo(true));
+	}
+
+	@Test
+	void keepsTheRequestLockAcrossSavesWhenEveryChangeIsFlushedAtOnce() {
+		this.contextRunner.withPropertyValues("sessions.flush-mode=immediate")
+			.run((context) -> assertThat(
+					ReflectionTestUtils.getField(context.getBean(RedisSessionStore.class), "savesReleaseLocks"))
+				.isEqualTo(false));
+	}
+
+	@Test
 	void usesTheApplicationsOwnConnectionFactory() {
 		this.contextRunner.withUserConfiguration(OwnConnectionFactory.class).run((context) -> {
 			assertThat(context).hasSingleBean(RedisConnectionFactory.class);

@@ -1,8 +1,11 @@
 package dev.sessionstarter.lock;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -17,9 +20,17 @@ import org.springframework.session.web.http.CookieHttpSessionIdResolver;
 import org.springframework.session.web.http.DefaultCookieSerializer;
 import org.springframework.session.web.http.HeaderHttpSessionIdResolver;
 
+import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.store.RemovalListener;
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.SessionStore;
+import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoreUnavailableException;
+import dev.sessionstarter.store.StoreUsage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -83,6 +94,60 @@ class SessionLockFilterTests {
 	}
 
 	@Test
+	void answersOne503ForAStoreFailureInTheChainAndAsksTheStoreNothingMoreForTheRequest() throws Exception {
+		UnavailableStore store = new UnavailableStore();
+		StoreSessionRepository repository = new StoreSessionRepository(store,
+				new JavaSessionSerializer(List.of(), null));
+		MockHttpServletRequest request = request("abc");
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		this.filter.doFilter(request, response, (req, res) -> {
+			res.getWriter().write("a body that is never sent");
+			try {
+				repository.findById("abc");
+			}
+			finally {
+				// as Spring Session's filter saves in its finally
+				repository.save(repository.createSession());
+			}
+		});
+		assertThat(store.calls).hasValue(1);
+		assertThat(response.getStatus()).isEqualTo(503);
+		assertThat(response.getHeader("Retry-After")).isEqualTo("1");
+		assertThat(response.getContentAsString())
+			.isEqualTo("Sessions are unavailable: " + UnavailableStore.MESSAGE + "\n");
+		assertThat(this.manager.heldLocks()).isZero();
+		request.setDispatcherType(DispatcherType.ERROR);
+		List<Integer> heldInErrorDispatch = new ArrayList<>();
+		this.filter.doFilter(request, new MockHttpServletResponse(), (req, res) -> {
+			heldInErrorDispatch.add(this.manager.heldLocks());
+			assertThatExceptionOfType(StoreUnavailableException.class).isThrownBy(() -> repository.findById("abc"));
+		});
+		assertThat(heldInErrorDispatch).containsExactly(0);
+		assertThat(store.calls).hasValue(1);
+		assertThat(this.statistics.acquisitions()).isOne();
+	}
+
+	@Test
+	void aForwardPassesAStoreFailureOnToTheDispatchThatAnswers() {
+		MockHttpServletRequest request = request("abc");
+		request.setDispatcherType(DispatcherType.FORWARD);
+		FilterChain failing = (req, response) -> {
+			throw new StoreUnavailableException(UnavailableStore.MESSAGE, null);
+		};
+		assertThatExceptionOfType(StoreUnavailableException.class)
+			.isThrownBy(() -> this.filter.doFilter(request, new MockHttpServletResponse(), failing));
+	}
+
+	@Test
+	void passesOnAFailureOfTheChainThatIsNotTheStores() {
+		FilterChain failing = (request, response) -> {
+			throw new ServletException("controller failed", new IllegalStateException("not the store"));
+		};
+		assertThatExceptionOfType(ServletException.class)
+			.isThrownBy(() -> this.filter.doFilter(request("abc"), new MockHttpServletResponse(), failing));
+	}
+
+	@Test
 	void takesNoLockWithoutASessionId() throws Exception {
 		List<Integer> heldInChain = new ArrayList<>();
 		this.filter.doFilter(new MockHttpServletRequest(), new MockHttpServletResponse(),
@@ -108,6 +173,22 @@ class SessionLockFilterTests {
 		this.filter.doFilter(request, new MockHttpServletResponse(),
 				(req, response) -> heldInChain.add(this.manager.heldLocks()));
 		assertThat(heldInChain).containsExactly(2);
+		assertThat(this.manager.heldLocks()).isZero();
+	}
+
+	@Test
+	void locksAtMostTheFirstThreeValidRequestedSessionIds() throws Exception {
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		List<Cookie> cookies = new ArrayList<>();
+		cookies.add(new Cookie("SESSION", "not valid"));
+		for (int i = 200; i > 0; i--) {
+			cookies.add(new Cookie("SESSION", "id" + i));
+		}
+		request.setCookies(cookies.toArray(Cookie[]::new));
+		List<Integer> heldInChain = new ArrayList<>();
+		this.filter.doFilter(request, new MockHttpServletResponse(),
+				(req, response) -> heldInChain.add(this.manager.heldLocks()));
+		assertThat(heldInChain).containsExactly(3);
 		assertThat(this.manager.heldLocks()).isZero();
 	}
 
@@ -195,6 +276,63 @@ class SessionLockFilterTests {
 		MockHttpServletRequest request = new MockHttpServletRequest();
 		request.setCookies(new Cookie("SESSION", sessionId));
 		return request;
+	}
+
+	/**
+	 * A store that is never reachable, counting the calls made to it.
+	 */
+	private static final class UnavailableStore implements SessionStore {
+
+		static final String MESSAGE = "Session daemon at 127.0.0.1:1 did not answer GET within 2000ms";
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		@Override
+		public SessionRecord find(String id) {
+			this.calls.incrementAndGet();
+			throw new StoreUnavailableException(MESSAGE, null);
+		}
+
+		@Override
+		public SessionRecord save(SessionChange change) {
+			this.calls.incrementAndGet();
+			throw new StoreUnavailableException(MESSAGE, null);
+		}
+
+		@Override
+		public String type() {
+			return "unavailable";
+		}
+
+		@Override
+		public SessionRecord delete(String id) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public boolean deleteIfExpired(String id, Instant now) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public Collection<SessionRecord> findByPrincipalName(String principalName) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public int purgeExpired(Instant now) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public StoreUsage usage() {
+			return StoreUsage.EMPTY;
+		}
+
+		@Override
+		public void setRemovalListener(RemovalListener listener) {
+		}
+
 	}
 
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +41,11 @@ public final class DaemonClient implements AutoCloseable {
 	 */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
+	/**
+	 * How the daemon's answer to a connection over its limit starts.
+	 */
+	private static final String TOO_MANY_CONNECTIONS = "Too many connections";
+
 	private final DaemonAddress address;
 
 	private final Duration timeout;
@@ -54,6 +60,8 @@ public final class DaemonClient implements AutoCloseable {
 	private final DaemonConnectionPool pool;
 
 	private final LongAdder errors = new LongAdder();
+
+	private final DaemonLiveness liveness;
 
 	/**
 	 * Create a client; it connects on the first call.
@@ -75,6 +83,15 @@ public final class DaemonClient implements AutoCloseable {
 		this.timeoutNanos = timeout.toNanos();
 		this.token = token;
 		this.pool = new DaemonConnectionPool(address, maxConnections, maxIdle, this.token);
+		this.liveness = new DaemonLiveness(this, this.timeoutNanos);
+	}
+
+	/**
+	 * Return the watch on whether the daemon answers, for calls that wait long.
+	 * @return the liveness watch
+	 */
+	DaemonLiveness liveness() {
+		return this.liveness;
 	}
 
 	/**
@@ -138,13 +155,31 @@ public final class DaemonClient implements AutoCloseable {
 	 */
 	<T> Answer<T> exchange(WireOutput request, long waitDeadline, long deadline, ResponseHandler<T> handler)
 			throws InterruptedException {
+		return exchange(request, waitDeadline, deadline, null, handler);
+	}
+
+	/**
+	 * Send one request as {@link #exchange(WireOutput, long, long, ResponseHandler)} does, and
+	 * fail it earlier once the daemon counts as gone.
+	 * @param <T> the result type
+	 * @param request the request frame
+	 * @param waitDeadline until when to wait for a free connection, a {@link System#nanoTime()} value
+	 * @param deadline until when connecting and the exchange may take, a {@link System#nanoTime()} value
+	 * @param aliveUntil until when the daemon counts as alive ({@link #liveness()}), or {@code null}
+	 * @param handler reads the answer
+	 * @return the handler's result and the connection it came on
+	 * @throws InterruptedException if interrupted while waiting for a connection or the answer
+	 * @throws DaemonUnavailableException if the daemon cannot be reached or does not answer in time
+	 */
+	<T> Answer<T> exchange(WireOutput request, long waitDeadline, long deadline, @Nullable LongSupplier aliveUntil,
+			ResponseHandler<T> handler) throws InterruptedException {
 		byte opcode = request.opcode();
 		for (int attempt = 0;; attempt++) {
 			DaemonConnection connection = borrow(waitDeadline, deadline, opcode);
 			boolean kept = false;
 			boolean healthy = false;
 			try {
-				T value = connection.exchange(request, deadline, handler);
+				T value = connection.exchange(request, deadline, aliveUntil, handler);
 				kept = true;
 				return new Answer<>(value, connection);
 			}
@@ -178,12 +213,12 @@ public final class DaemonClient implements AutoCloseable {
 	 * Whether a failed exchange is worth one more try on a fresh connection: it failed on a
 	 * reused connection before any answer, not by the deadline nor as a malformed answer.
 	 */
-	private static boolean worthRetrying(DaemonConnection connection, IOException ex, long deadline) {
+	static boolean worthRetrying(DaemonConnection connection, IOException ex, long deadline) {
 		return connection.reused && !connection.guard.fired() && !connection.answered
 				&& !(ex instanceof ProtocolException) && System.nanoTime() - deadline < 0;
 	}
 
-	private DaemonConnection borrow(long waitDeadline, long connectDeadline, byte opcode)
+	DaemonConnection borrow(long waitDeadline, long connectDeadline, byte opcode)
 			throws InterruptedException {
 		try {
 			return this.pool.borrow(waitDeadline, connectDeadline);
@@ -230,7 +265,8 @@ public final class DaemonClient implements AutoCloseable {
 	 * @param status the status received
 	 * @param payload the payload, positioned after the status
 	 * @param opcode the request, for the message
-	 * @throws ProtocolException if the status is neither the expected one nor an error
+	 * @throws ProtocolException if the status is neither the expected one nor an error, or the
+	 * error is the daemon refusing a connection over its limit (the call then fails as unavailable)
 	 * @throws IllegalStateException if the daemon answered with an error
 	 */
 	static void expect(byte expected, byte status, WireInput payload, byte opcode) throws ProtocolException {
@@ -238,8 +274,12 @@ public final class DaemonClient implements AutoCloseable {
 			return;
 		}
 		if (status == Opcodes.ERROR) {
+			String message = payload.readString();
+			if (message != null && message.startsWith(TOO_MANY_CONNECTIONS)) {
+				throw new ProtocolException("the daemon refused the connection: " + message);
+			}
 			throw new IllegalStateException("The session daemon refused " + Opcodes.requestName(opcode) + ": "
-					+ payload.readString());
+					+ message);
 		}
 		throw new ProtocolException("Unexpected status " + status + " for " + Opcodes.requestName(opcode));
 	}
@@ -289,6 +329,7 @@ public final class DaemonClient implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		this.liveness.close();
 		this.pool.close();
 	}
 

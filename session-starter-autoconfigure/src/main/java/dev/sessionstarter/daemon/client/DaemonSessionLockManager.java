@@ -12,7 +12,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.ProtocolException;
+import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
+import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.lock.ReleaseOnceLock;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
@@ -22,17 +25,24 @@ import dev.sessionstarter.lock.SessionLockManager;
  * started with {@code --lock}, or the one that keeps the sessions), so they exclude the
  * requests of every process that shares it.
  *
- * <p>The daemon's lock owner is a connection: each held lock keeps one connection of the
- * client to itself until it is released. The daemon releases a lock when its owner unlocks it,
- * when the connection closes (the process died, or the connection failed), or when its lease
- * runs out, so a worker that hangs or is killed never blocks a session for longer than the
- * lease. A request that runs longer than the lease loses its exclusivity.
+ * <p>The requests of this process queue for a session in a {@link MemorySessionLockManager}
+ * first, so only one of them at a time asks the daemon. The daemon's lock owner is a
+ * connection, and one connection holds any number of locks: a free lock is taken, and released,
+ * over one of a few {@link SharedLockConnections shared connections}, so held locks do not cost
+ * a connection each. The daemon releases a lock when it is unlocked, when the connection that
+ * holds it closes (the process died, or the connection failed), or when its lease runs out, so a
+ * worker that hangs or is killed never blocks a session for longer than the lease. A request
+ * that runs longer than the lease loses its exclusivity.
  *
- * <p>The wait for a lock happens in the daemon; the call's deadline is the lock timeout plus
- * the client timeout, so {@link #tryLock} returns or throws
- * {@link DaemonUnavailableException} within that time.
+ * <p>A lock is first asked for without waiting, within the client timeout, so a daemon that is
+ * frozen or gone fails the request within one client timeout whatever the lock timeout. Only a
+ * lock another process holds is then waited for, in the daemon, on a pooled connection of its
+ * own that keeps the lock until it is released (a second call, whose deadline is the rest of the
+ * lock timeout plus the client timeout); while it waits the daemon is pinged ({@link DaemonLiveness}),
+ * and the wait fails about one client timeout after the daemon stops answering. {@link #tryLock} throws
+ * {@link DaemonUnavailableException} when the daemon does not answer in time.
  */
-public final class DaemonSessionLockManager implements SessionLockManager {
+public final class DaemonSessionLockManager implements SessionLockManager, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(DaemonSessionLockManager.class);
 
@@ -42,16 +52,27 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 	 */
 	private static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
 
+	/**
+	 * How many shared connections free locks are taken over.
+	 */
+	static final int SHARED_CONNECTIONS = 4;
+
+	private static final DaemonClient.ResponseHandler<@Nullable Long> LOCK_ANSWER = DaemonSessionLockManager::token;
+
 	private final DaemonClient client;
 
 	private final Duration lease;
+
+	private final MemorySessionLockManager local = new MemorySessionLockManager();
+
+	private final SharedLockConnections shared;
 
 	private final AtomicInteger held = new AtomicInteger();
 
 	/**
 	 * Create a lock manager.
-	 * @param client the client of the daemon; give it enough connections for the locks held
-	 * at once, since each holds one
+	 * @param client the client of the daemon; besides the few shared connections, a lock that
+	 * must be waited for keeps one of its connections while it waits and while it is held
 	 * @param lease how long the daemon keeps a lock whose owner neither releases it nor
 	 * disconnects; {@link Duration#ZERO} for the daemon's default
 	 */
@@ -60,6 +81,7 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 		Assert.isTrue(lease != null && !lease.isNegative(), "'lease' must not be negative");
 		this.client = client;
 		this.lease = lease;
+		this.shared = new SharedLockConnections(client, SHARED_CONNECTIONS);
 	}
 
 	@Override
@@ -81,27 +103,84 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 		Assert.isTrue(timeout != null && !timeout.isNegative(), "'timeout' must not be negative");
 		long waitNanos = Math.min(SessionLockManager.timeoutNanos(timeout), MAX_WAIT_NANOS);
 		long start = System.nanoTime();
-		long deadline = start + waitNanos + this.client.getTimeout().toNanos();
-		WireOutput request = WireOutput.frame(Opcodes.LOCK)
-			.writeString(sessionId)
-			.writeLong(TimeUnit.NANOSECONDS.toMillis(waitNanos))
-			.writeLong(this.lease.toMillis());
-		DaemonClient.Answer<Long> answer = this.client.exchange(request, start + waitNanos, deadline,
-				(status, payload) -> {
-					if (status == Opcodes.TIMEOUT) {
-						return null;
-					}
-					DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.LOCK);
-					return payload.readLong();
-				});
+		SessionLock local = this.local.tryLock(sessionId, Duration.ofNanos(waitNanos));
+		if (local == null) {
+			return null;
+		}
+		Runnable unlock = null;
+		try {
+			unlock = lockInDaemon(sessionId, Math.max(0, waitNanos - (System.nanoTime() - start)));
+		}
+		finally {
+			if (unlock == null) {
+				local.release();
+			}
+		}
+		if (unlock == null) {
+			return null;
+		}
+		this.held.incrementAndGet();
+		Runnable release = unlock;
+		return new ReleaseOnceLock(sessionId, () -> {
+			this.held.decrementAndGet();
+			try {
+				release.run();
+			}
+			finally {
+				local.release();
+			}
+		});
+	}
+
+	/**
+	 * Take the lock in the daemon: free, over a shared connection; held by another process,
+	 * by waiting on a connection of its own.
+	 * @return how to release it, or {@code null} if it was not free within the wait
+	 */
+	private @Nullable Runnable lockInDaemon(String sessionId, long waitNanos) throws InterruptedException {
+		long callNanos = this.client.getTimeout().toNanos();
+		SharedLockConnections.Held free = this.shared.lock(lockRequest(sessionId, 0), System.nanoTime() + callNanos,
+				LOCK_ANSWER);
+		Long freeToken = free.token();
+		if (freeToken != null) {
+			return () -> unlockShared(sessionId, freeToken, free);
+		}
+		if (waitNanos <= 0) {
+			return null;
+		}
+		DaemonLiveness liveness = this.client.liveness();
+		liveness.watch();
+		DaemonClient.Answer<@Nullable Long> answer;
+		try {
+			long now = System.nanoTime();
+			answer = this.client.exchange(lockRequest(sessionId, waitNanos), now + waitNanos,
+					now + waitNanos + callNanos, liveness::aliveUntil, LOCK_ANSWER);
+		}
+		finally {
+			liveness.unwatch();
+		}
 		Long token = answer.value();
 		DaemonConnection connection = answer.connection();
 		if (token == null) {
 			this.client.release(connection, true);
 			return null;
 		}
-		this.held.incrementAndGet();
-		return new ReleaseOnceLock(sessionId, () -> unlock(sessionId, token, connection));
+		return () -> unlockOwn(sessionId, token, connection);
+	}
+
+	private WireOutput lockRequest(String sessionId, long waitNanos) {
+		return WireOutput.frame(Opcodes.LOCK)
+			.writeString(sessionId)
+			.writeLong(TimeUnit.NANOSECONDS.toMillis(waitNanos))
+			.writeLong(this.lease.toMillis());
+	}
+
+	private static @Nullable Long token(byte status, WireInput payload) throws ProtocolException {
+		if (status == Opcodes.TIMEOUT) {
+			return null;
+		}
+		DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.LOCK);
+		return payload.readLong();
 	}
 
 	@Override
@@ -110,23 +189,39 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 	}
 
 	/**
-	 * Release a lock held in the daemon through a connection. If the daemon cannot be told, the
-	 * connection is closed instead, which releases the lock in the daemon all the same.
+	 * Return how many shared connections are open now.
+	 * @return the open shared connections
 	 */
-	private void unlock(String sessionId, long token, DaemonConnection connection) {
-		this.held.decrementAndGet();
+	int sharedConnections() {
+		return this.shared.openConnections();
+	}
+
+	/**
+	 * Release a lock taken over a shared connection, over that connection. If the daemon cannot
+	 * be told, the connection is closed, which releases the lock in the daemon all the same.
+	 */
+	private void unlockShared(String sessionId, long token, SharedLockConnections.Held held) {
+		try {
+			this.shared.unlock(held, unlockRequest(sessionId, token), deadline(), unlockAnswer(sessionId));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not release the lock on session " + sessionId
+					+ " in the daemon; closing its connection releases it", ex);
+		}
+	}
+
+	/**
+	 * Release a lock held in the daemon through a connection of its own. If the daemon cannot
+	 * be told, the connection is closed instead, which releases the lock in the daemon all the
+	 * same.
+	 */
+	private void unlockOwn(String sessionId, long token, DaemonConnection connection) {
 		boolean healthy = false;
 		try {
-			connection.exchange(WireOutput.frame(Opcodes.UNLOCK).writeString(sessionId).writeLong(token),
-					System.nanoTime() + this.client.getTimeout().toNanos(), (status, payload) -> {
-						if (status == Opcodes.NOT_FOUND) {
-							logger.warn("The lock on session " + sessionId
-									+ " had already been released by the daemon: its lease ran out");
-							return null;
-						}
-						DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.UNLOCK);
-						return null;
-					});
+			connection.exchange(unlockRequest(sessionId, token), deadline(), unlockAnswer(sessionId));
 			healthy = true;
 		}
 		catch (IOException | RuntimeException ex) {
@@ -136,6 +231,34 @@ public final class DaemonSessionLockManager implements SessionLockManager {
 		finally {
 			this.client.release(connection, healthy);
 		}
+	}
+
+	private long deadline() {
+		return System.nanoTime() + this.client.getTimeout().toNanos();
+	}
+
+	private static WireOutput unlockRequest(String sessionId, long token) {
+		return WireOutput.frame(Opcodes.UNLOCK).writeString(sessionId).writeLong(token);
+	}
+
+	private static DaemonClient.ResponseHandler<@Nullable Void> unlockAnswer(String sessionId) {
+		return (status, payload) -> {
+			if (status == Opcodes.NOT_FOUND) {
+				logger.warn("The lock on session " + sessionId + " had already been released by the daemon: "
+						+ "its lease ran out, or the connection that held it failed");
+				return null;
+			}
+			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.UNLOCK);
+			return null;
+		};
+	}
+
+	/**
+	 * Close the shared connections, which releases the locks they hold.
+	 */
+	@Override
+	public void close() {
+		this.shared.close();
 	}
 
 }

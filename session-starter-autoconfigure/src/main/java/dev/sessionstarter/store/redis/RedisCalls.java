@@ -4,9 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -18,6 +24,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisNode;
@@ -50,6 +57,16 @@ public final class RedisCalls {
 	private final String address;
 
 	/**
+	 * The last failure of a call that found Redis unavailable, forgotten when a call succeeds.
+	 */
+	private volatile @Nullable Failure failure;
+
+	/**
+	 * The SHA-1 of the scripts Redis ran for these calls, so that it knows them.
+	 */
+	private final Set<String> loadedScripts = ConcurrentHashMap.newKeySet();
+
+	/**
 	 * Create the calls over a connection factory.
 	 * @param factory the factory, as Spring Boot's Redis auto-configuration or the application
 	 * defines it
@@ -69,6 +86,14 @@ public final class RedisCalls {
 	 */
 	public String address() {
 		return this.address;
+	}
+
+	/**
+	 * Return the deadline of every call.
+	 * @return the deadline
+	 */
+	public Duration timeout() {
+		return this.timeout;
 	}
 
 	/**
@@ -142,15 +167,90 @@ public final class RedisCalls {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		try (RedisConnection connection = connection(operation)) {
 			RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
+			List<Object> answer;
 			try {
-				return await(commands.evalsha(script.getSha1(), ScriptOutputType.MULTI, keys, args), deadline,
+				answer = await(commands.evalsha(script.getSha1(), ScriptOutputType.MULTI, keys, args), deadline,
 						operation);
 			}
 			catch (RedisNoScriptException ex) {
 				byte[] source = script.getScriptAsString().getBytes(StandardCharsets.UTF_8);
-				return await(commands.eval(source, ScriptOutputType.MULTI, keys, args), deadline, operation);
+				answer = await(commands.eval(source, ScriptOutputType.MULTI, keys, args), deadline, operation);
 			}
+			this.loadedScripts.add(script.getSha1());
+			return answer;
 		}
+	}
+
+	/**
+	 * Send a script without waiting for its answer: by its SHA-1 once Redis is known to have it,
+	 * else by its source, so that Redis runs it after the commands sent before it on the same
+	 * connection and before those sent after (a script Redis turns out not to know, after its
+	 * restart, is sent again by its source). It is sent at once if connected, else when the
+	 * connection is back; its answer or failure goes to the given callback, on a thread of the
+	 * client.
+	 * @param script the script; its answer is an array
+	 * @param operation what the call does, for error messages
+	 * @param keys the keys it touches, all of one cluster slot
+	 * @param args its arguments
+	 * @param done called with the elements of the array it answered, or with the failure
+	 */
+	public void send(RedisScript<?> script, String operation, byte[][] keys, byte[][] args,
+			BiConsumer<@Nullable List<Object>, @Nullable Throwable> done) {
+		String sha = script.getSha1();
+		byte[] source = script.getScriptAsString().getBytes(StandardCharsets.UTF_8);
+		try (RedisConnection connection = connection(operation)) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
+			CompletionStage<List<Object>> answer;
+			if (this.loadedScripts.contains(sha)) {
+				answer = commands.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args)
+					.exceptionallyCompose((ex) -> {
+						if (unwrap(ex) instanceof RedisNoScriptException) {
+							this.loadedScripts.remove(sha);
+							return commands.<List<Object>>eval(source, ScriptOutputType.MULTI, keys, args);
+						}
+						return CompletableFuture.failedStage(ex);
+					});
+			}
+			else {
+				// by its source, so that it is run in the order it was sent in
+				answer = commands.<List<Object>>eval(source, ScriptOutputType.MULTI, keys, args);
+			}
+			answer.whenComplete((elements, ex) -> {
+				if (ex == null) {
+					this.loadedScripts.add(sha);
+				}
+				done.accept(elements, (ex != null) ? unwrap(ex) : null);
+			});
+		}
+		catch (RuntimeException ex) {
+			done.accept(null, ex);
+		}
+	}
+
+	/**
+	 * Return the failure of a call that found Redis unavailable since a given time, unless a
+	 * call succeeded after it: a caller that waited meanwhile (in a queue of this process) can
+	 * fail with it at once, rather than wait for a deadline of its own.
+	 * @param since the time, as {@link System#nanoTime()}
+	 * @return the failure, or {@code null} if no call failed since, or one succeeded after
+	 */
+	public @Nullable RedisUnavailableException failedSince(long since) {
+		Failure last = this.failure;
+		return (last != null && last.nanos() - since > 0) ? last.exception() : null;
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		Throwable cause = ex;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	private RedisUnavailableException unavailable(RedisUnavailableException ex) {
+		this.failure = new Failure(System.nanoTime(), ex);
+		return ex;
 	}
 
 	private RedisConnection connection(String operation) {
@@ -158,8 +258,8 @@ public final class RedisCalls {
 			return this.factory.getConnection();
 		}
 		catch (RuntimeException ex) {
-			throw new RedisUnavailableException(this.address,
-					"Cannot connect to Redis at " + this.address + " for " + operation + ": " + ex.getMessage(), ex);
+			throw unavailable(new RedisUnavailableException(this.address,
+					"Cannot connect to Redis at " + this.address + " for " + operation + ": " + ex.getMessage(), ex));
 		}
 	}
 
@@ -169,13 +269,15 @@ public final class RedisCalls {
 	}
 
 	private <T> T await(RedisFuture<? extends T> future, long deadline, String operation) {
+		T answer;
 		try {
-			return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			answer = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			future.cancel(true);
-			throw new RedisUnavailableException(this.address, "Redis at " + this.address + " did not answer "
-					+ operation + " within " + this.timeout.toMillis() + " ms (sessions.redis.timeout)", ex);
+			throw unavailable(new RedisUnavailableException(this.address, "Redis at " + this.address
+					+ " did not answer " + operation + " within " + this.timeout.toMillis()
+					+ " ms (sessions.redis.timeout)", ex));
 		}
 		catch (InterruptedException ex) {
 			future.cancel(true);
@@ -192,9 +294,13 @@ public final class RedisCalls {
 				throw new IllegalStateException(
 						"Redis at " + this.address + " refused " + operation + ": " + cause.getMessage(), cause);
 			}
-			throw new RedisUnavailableException(this.address,
-					"Redis at " + this.address + " failed " + operation + ": " + cause.getMessage(), cause);
+			throw unavailable(new RedisUnavailableException(this.address,
+					"Redis at " + this.address + " failed " + operation + ": " + cause.getMessage(), cause));
 		}
+		if (this.failure != null) {
+			this.failure = null;
+		}
+		return answer;
 	}
 
 	private static String describe(LettuceConnectionFactory factory) {
@@ -215,6 +321,12 @@ public final class RedisCalls {
 		List<String> names = new ArrayList<>();
 		nodes.forEach((node) -> names.add(node.asString()));
 		return names.stream().collect(Collectors.joining(","));
+	}
+
+	/**
+	 * A call's failure, and when it happened ({@link System#nanoTime()}).
+	 */
+	private record Failure(long nanos, RedisUnavailableException exception) {
 	}
 
 }

@@ -117,12 +117,13 @@ public final class RedisHeldLocks {
 		 * Return the arguments that fence a save of this lock's session
 		 * ({@link SessionHash#FENCE_ARGUMENTS}).
 		 * @param keys the keys of the namespace
+		 * @param release whether the save also releases the lock
 		 * @return the arguments
 		 */
-		List<byte[]> fence(RedisKeys keys) {
+		List<byte[]> fence(RedisKeys keys, boolean release) {
 			long released = this.releasedAtVersion;
 			return List.of(this.token, (released >= 0) ? SessionHash.number(released) : new byte[0],
-					keys.lockReleases(), SessionHash.bytes(this.sessionId));
+					release ? keys.lockReleases() : new byte[0], SessionHash.bytes(this.sessionId));
 		}
 
 		boolean isLost() {

@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.util.Assert;
 
 import dev.sessionstarter.lock.MemorySessionLockManager;
@@ -31,15 +29,23 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
  * thread renews while the lock is held (every third of the lease); a killed instance's locks
  * free at the end of their lease. Release is compare-and-delete, and publishes the session id,
  * which wakes the waiters of every instance (one subscription per manager); a waiter also tries
- * again when the holder's lease ends, in case the holder died.
+ * again when the holder's lease ends, in case the holder died. The request does not wait for the
+ * release's answer: this process's next lock call of the session follows it on the connection.
  *
  * <p>Within this process the requests of one id queue for it first come, first served, in a
  * {@link MemorySessionLockManager}, and only the first of them asks Redis. Taking a lock also
  * answers the session's hash, which {@link RedisSessionStore} serves instead of loading it
  * again, and the owner token fences the store's saves ({@link RedisHeldLocks}); a save releases
  * the lock in Redis in its own script, and the release of the lock then only lets this process's
- * next waiter in. Every call has the deadline of its {@link RedisCalls} and fails with a
- * {@link RedisUnavailableException} when Redis does not answer in time.
+ * next waiter in (unless the store's saves keep the lock:
+ * {@link RedisSessionStore#setSavesReleaseLocks}).
+ *
+ * <p>Every call has the deadline of its {@link RedisCalls} and fails with a
+ * {@link RedisUnavailableException} when Redis does not answer in time. A request that queued in
+ * this process while a call found Redis unavailable (and none succeeded since) fails at once with
+ * that failure, so the requests of a session waiting for each other do not pay a deadline each;
+ * and a lock call that failed is followed by the release of the lock it may have taken, which a
+ * frozen Redis runs once it goes on (else the lock would stay taken for its whole lease).
  */
 public final class RedisSessionLockManager implements SessionLockManager, AutoCloseable {
 
@@ -59,17 +65,13 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 
 	private final MemorySessionLockManager local = new MemorySessionLockManager();
 
-	private final ConcurrentHashMap<String, LockWaiter> waiters = new ConcurrentHashMap<>();
-
 	private final AtomicInteger held = new AtomicInteger();
 
 	private final SecureRandom random = new SecureRandom();
 
 	private final ScheduledExecutorService renewal;
 
-	private final Object subscriptionMonitor = new Object();
-
-	private volatile @Nullable RedisConnection subscription;
+	private final LockReleases releases;
 
 	private volatile boolean renewing = true;
 
@@ -90,6 +92,7 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 		this.heldLocks = heldLocks;
 		this.leaseMillis = SessionHash.number(lease.toMillis());
 		this.leaseNanos = lease.toNanos();
+		this.releases = new LockReleases(calls, keys);
 		this.renewal = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "redis-session-lock-renewal");
 			thread.setDaemon(true);
@@ -108,14 +111,20 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 	public @Nullable SessionLock tryLock(String sessionId, Duration timeout) throws InterruptedException {
 		Assert.notNull(sessionId, "'sessionId' must not be null");
 		Assert.notNull(timeout, "'timeout' must not be null");
+		long start = System.nanoTime();
 		long waitNanos = Math.min(SessionLockManager.timeoutNanos(timeout), MAX_WAIT_NANOS);
-		long deadline = System.nanoTime() + waitNanos;
+		long deadline = start + waitNanos;
 		SessionLock local = this.local.tryLock(sessionId, Duration.ofNanos(waitNanos));
 		if (local == null) {
 			return null;
 		}
 		Held lock = null;
 		try {
+			RedisUnavailableException failed = this.calls.failedSince(start);
+			if (failed != null) {
+				// Redis failed a call while this request queued: fail it now, not after a deadline of its own
+				throw new RedisUnavailableException(failed.getAddress(), failed.getMessage(), failed);
+			}
 			lock = acquire(sessionId, deadline);
 		}
 		finally {
@@ -158,30 +167,25 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 	@Override
 	public void close() {
 		this.renewal.shutdownNow();
-		synchronized (this.subscriptionMonitor) {
-			RedisConnection connection = this.subscription;
-			this.subscription = null;
-			if (connection != null) {
-				try {
-					connection.close();
-				}
-				catch (RuntimeException ex) {
-					logger.debug("Could not close the subscription to released session locks", ex);
-				}
-			}
-		}
+		this.releases.close();
 	}
 
 	private @Nullable Held acquire(String sessionId, long deadline) throws InterruptedException {
 		byte[] token = token();
 		byte[][] lockKeys = { this.keys.lock(sessionId), this.keys.session(sessionId) };
-		LockWaiter waiter = new LockWaiter();
-		this.waiters.put(sessionId, waiter);
+		LockWaiter waiter = this.releases.waiter(sessionId);
 		try {
 			while (true) {
 				waiter.reset();
-				List<Object> answer = this.calls.script(SessionScripts.LOCK, "lock", lockKeys, token,
-						this.leaseMillis);
+				List<Object> answer;
+				try {
+					answer = this.calls.script(SessionScripts.LOCK, "lock", lockKeys, token, this.leaseMillis);
+				}
+				catch (RedisUnavailableException ex) {
+					// a frozen Redis runs the script when it goes on: release what it may take then
+					unlock(sessionId, token, false);
+					throw ex;
+				}
 				if (SessionHash.number(answer.get(0)) == 1) {
 					SessionRecord found = (answer.size() > 1) ? SessionHash.read(sessionId, answer, 1) : null;
 					return new Held(sessionId, token, found);
@@ -190,7 +194,7 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 				if (remaining <= 0) {
 					return null;
 				}
-				if (subscribe()) {
+				if (this.releases.subscribe()) {
 					continue;
 				}
 				long leaseLeft = TimeUnit.MILLISECONDS.toNanos(SessionHash.number(answer.get(1)));
@@ -198,67 +202,49 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 			}
 		}
 		finally {
-			this.waiters.remove(sessionId, waiter);
+			this.releases.remove(sessionId, waiter);
 		}
 	}
 
 	/**
-	 * Subscribe to released locks unless subscribed already.
-	 * @return whether it subscribed now, so that a lock released before is to be tried again
+	 * Release a lock: in Redis without waiting for the answer (unless a save released it
+	 * already), then in this process, whose next waiter's lock call follows the release on the
+	 * shared connection.
 	 */
-	private boolean subscribe() {
-		if (this.subscription != null) {
-			return false;
-		}
-		synchronized (this.subscriptionMonitor) {
-			if (this.subscription != null) {
-				return false;
-			}
-			RedisConnection connection = this.calls.connectionFactory().getConnection();
-			try {
-				connection.subscribe((message, pattern) -> released(SessionHash.string(message.getBody())),
-						this.keys.lockReleases());
-			}
-			catch (RuntimeException ex) {
-				connection.close();
-				throw new RedisUnavailableException(this.calls.address(), "Cannot subscribe to released session "
-						+ "locks at Redis at " + this.calls.address() + ": " + ex.getMessage(), ex);
-			}
-			this.subscription = connection;
-			return true;
-		}
-	}
-
-	private void released(@Nullable String sessionId) {
-		LockWaiter waiter = (sessionId != null) ? this.waiters.get(sessionId) : null;
-		if (waiter != null) {
-			waiter.wake();
-		}
-	}
-
 	private void release(Held lock, SessionLock local) {
 		this.heldLocks.remove(lock);
 		this.held.decrementAndGet();
-		String sessionId = lock.sessionId();
 		try {
-			if (lock.isReleasedBySave()) {
-				return;
+			if (!lock.isReleasedBySave()) {
+				unlock(lock.sessionId(), lock.token(), true);
 			}
-			List<Object> answer = this.calls.script(SessionScripts.UNLOCK, "unlock",
-					new byte[][] { this.keys.lock(sessionId) }, lock.token(), this.keys.lockReleases(),
-					SessionHash.bytes(sessionId));
-			if (SessionHash.number(answer.get(0)) != 1) {
-				logger.warn("The request lock on session " + sessionId
-						+ " had been lost before its release: its lease (sessions.redis.lock-lease) ran out");
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not release the request lock on session " + sessionId
-					+ " in Redis; it frees at the end of its lease: " + ex.getMessage());
 		}
 		finally {
 			local.release();
 		}
+	}
+
+	/**
+	 * Send the compare-and-delete of a lock, publishing its release, and log its outcome when it
+	 * comes.
+	 * @param held whether the lock was held (so that not finding it means its lease ran out)
+	 */
+	private void unlock(String sessionId, byte[] token, boolean held) {
+		this.calls.send(SessionScripts.UNLOCK, "unlock", new byte[][] { this.keys.lock(sessionId) },
+				new byte[][] { token, this.keys.lockReleases(), SessionHash.bytes(sessionId) }, (answer, ex) -> {
+					if (ex != null && held) {
+						logger.warn("Could not release the request lock on session " + sessionId
+								+ " in Redis; it frees at the end of its lease: " + ex.getMessage());
+					}
+					else if (ex != null) {
+						logger.debug("Could not release a request lock on session " + sessionId
+								+ " that a failed lock call may have taken: " + ex.getMessage());
+					}
+					else if (held && answer != null && SessionHash.number(answer.get(0)) != 1) {
+						logger.warn("The request lock on session " + sessionId
+								+ " had been lost before its release: its lease (sessions.redis.lock-lease) ran out");
+					}
+				});
 	}
 
 	private void renewAll() {

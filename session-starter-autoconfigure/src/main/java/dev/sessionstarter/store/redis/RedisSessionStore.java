@@ -49,7 +49,9 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
  * {@link #fencedSaves()}), so it never overwrites what another instance saved meanwhile. Such a
  * save also releases the lock in Redis, in the same script, so a request costs two round trips:
  * the lock (which answers the session) and the save. A later save of the same request is
- * applied only if no other instance took the lock or saved the session since.
+ * applied only if no other instance took the lock or saved the session since. When every change
+ * is saved at once ({@link #setSavesReleaseLocks}), saves keep the lock instead, and the
+ * request's release frees it.
  *
  * <p>Every call has the deadline of its {@link RedisCalls}, and fails with a
  * {@link RedisUnavailableException} when Redis does not answer in time; {@link #usage()} keeps
@@ -74,6 +76,8 @@ public final class RedisSessionStore implements SessionStore {
 	private final RedisHeldLocks heldLocks;
 
 	private final LongAdder fencedSaves = new LongAdder();
+
+	private volatile boolean savesReleaseLocks = true;
 
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
@@ -116,6 +120,18 @@ public final class RedisSessionStore implements SessionStore {
 		this.expiredSessions = new ExpiredSessions(calls, keys, this.indexes);
 		this.marginMillis = expiryMargin.toMillis();
 		this.clock = clock;
+	}
+
+	/**
+	 * Set whether a save of a session whose request lock this process holds also releases the
+	 * lock, in the same script; {@code true} by default, which saves the request a round trip
+	 * when it saves once, at its end ({@code FlushMode.ON_SAVE}). Set it to {@code false} when
+	 * every change is saved at once ({@code FlushMode.IMMEDIATE}): the saves of a request then
+	 * keep its lock, so no other instance comes between them, and the request's release frees it.
+	 * @param savesReleaseLocks whether saves release request locks
+	 */
+	public void setSavesReleaseLocks(boolean savesReleaseLocks) {
+		this.savesReleaseLocks = savesReleaseLocks;
 	}
 
 	@Override
@@ -167,8 +183,9 @@ public final class RedisSessionStore implements SessionStore {
 
 	private @Nullable SessionRecord write(SessionChange change, long baseVersion) {
 		Held lock = this.heldLocks.get(change.id());
+		boolean release = this.savesReleaseLocks;
 		byte[][] args = SessionHash.saveArguments(change, baseVersion, this.clock.millis(), this.marginMillis,
-				(lock != null) ? lock.fence(this.keys) : List.of());
+				(lock != null) ? lock.fence(this.keys, release) : List.of());
 		byte[][] keys = { this.keys.session(change.id()), this.keys.lock(change.id()) };
 		if (lock != null) {
 			lock.outdate();
@@ -185,13 +202,16 @@ public final class RedisSessionStore implements SessionStore {
 		}
 		SessionRecord saved = SessionHash.read(change.id(), answer, 1);
 		Assert.state(saved != null, "The save script answered no whole session");
-		if (lock != null) {
+		if (lock != null && release) {
 			lock.releasedBySave(saved.version());
 		}
 		String previousPrincipal = SessionHash.string(answer.get(0));
 		boolean created = saved.version() == baseVersion + 1;
-		this.calls.callAll("save", (commands) -> this.indexes.saved(commands, saved, previousPrincipal, created,
-				change.maxInactiveMillis() != null));
+		boolean timeoutChanged = change.maxInactiveMillis() != null;
+		if (created || timeoutChanged || !Objects.equals(previousPrincipal, saved.principalName())) {
+			this.calls.callAll("save",
+					(commands) -> this.indexes.saved(commands, saved, previousPrincipal, created, timeoutChanged));
+		}
 		return saved;
 	}
 

@@ -12,12 +12,13 @@
 -- ARGV[9]  the new principal name, or '' for none
 -- ARGV[10] the owner token of the request lock the saving request holds, or '' for an unfenced save
 -- ARGV[11] the version this request's earlier save left, which released the lock, or ''
--- ARGV[12] the channel released locks are published on
+-- ARGV[12] the channel released locks are published on, or '' to keep the lock (the request releases it)
 -- ARGV[13] the session id, the message
 -- ARGV[14] n, the number of attributes set; then n pairs of name and value; then the names removed
 -- A fenced save (ARGV[10] set) is refused unless the lock is still the token's, or the request's
 -- earlier save released it, no one has taken it since and the session is still at the version that
--- save left; once applied, it releases the lock (publishing the id) if it is the token's.
+-- save left; once applied, it releases the lock (publishing the id) if it is the token's and ARGV[12]
+-- is set.
 -- Answers {} if the change was dropped, {-1} if it was refused (the lock's lease was lost, or
 -- another owner took it: another instance may have saved since), else
 -- {previous principal name or nil, field, value, ...}.
@@ -73,7 +74,7 @@ else
 	local ttl = math.max(1, accessed + timeout - tonumber(ARGV[1]) + tonumber(ARGV[2]))
 	redis.call('PEXPIRE', key, string.format('%.0f', ttl))
 end
-if fenced and redis.call('GET', KEYS[2]) == ARGV[10] then
+if fenced and ARGV[12] ~= '' and redis.call('GET', KEYS[2]) == ARGV[10] then
 	redis.call('DEL', KEYS[2])
 	redis.call('PUBLISH', ARGV[12], ARGV[13])
 end

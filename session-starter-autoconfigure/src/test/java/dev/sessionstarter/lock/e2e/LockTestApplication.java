@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -95,6 +96,12 @@ public class LockTestApplication {
 		int count(HttpSession session) {
 			Integer count = (Integer) session.getAttribute("count");
 			return (count != null) ? count : 0;
+		}
+
+		@GetMapping("/sign-in")
+		String signIn(HttpSession session, @RequestParam String user) {
+			session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, user);
+			return user;
 		}
 
 		@GetMapping("/hold")

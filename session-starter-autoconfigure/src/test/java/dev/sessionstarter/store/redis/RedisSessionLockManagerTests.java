@@ -115,6 +115,72 @@ class RedisSessionLockManagerTests {
 		});
 	}
 
+	@Test
+	void aLockCallThatAFrozenRedisRunsLateLeavesNoLockBehind() throws Exception {
+		RedisSessionLockManager manager = new RedisSessionLockManager(
+				new RedisCalls(redis.connectionFactory(), Duration.ofMillis(500)), this.keys, new RedisHeldLocks(),
+				Duration.ofSeconds(30));
+		try {
+			redis.pause();
+			try {
+				assertThatExceptionOfType(RedisUnavailableException.class)
+					.isThrownBy(() -> manager.tryLock("frozen", LONG_WAIT));
+			}
+			finally {
+				redis.resume();
+			}
+			await("free long before the end of the lease").atMost(Duration.ofSeconds(10)).until(() -> {
+				SessionLock lock = this.one.tryLock("frozen", Duration.ZERO);
+				if (lock != null) {
+					lock.release();
+				}
+				return lock != null;
+			});
+		}
+		finally {
+			manager.close();
+		}
+	}
+
+	@Test
+	void aRequestThatQueuedWhileRedisFailedACallFailsWithThatFailure() throws Exception {
+		RedisSessionLockManager manager = new RedisSessionLockManager(
+				new RedisCalls(redis.connectionFactory(), Duration.ofMillis(500)), this.keys, new RedisHeldLocks(),
+				Duration.ofSeconds(30));
+		try {
+			SessionLock held = manager.tryLock("queued", Duration.ZERO);
+			CompletableFuture<Throwable> failure = new CompletableFuture<>();
+			Thread queued = new Thread(() -> {
+				try {
+					manager.tryLock("queued", LONG_WAIT);
+					failure.complete(null);
+				}
+				catch (Throwable ex) {
+					failure.complete(ex);
+				}
+			});
+			queued.start();
+			await().atMost(LONG_WAIT).until(() -> queued.getState() == Thread.State.TIMED_WAITING);
+			redis.pause();
+			try {
+				assertThatExceptionOfType(RedisUnavailableException.class)
+					.isThrownBy(() -> manager.tryLock("another", LONG_WAIT));
+				held.release();
+				assertThat(failure.get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS))
+					.as("the failure found while it queued, not one of its own call")
+					.isInstanceOf(RedisUnavailableException.class)
+					.cause()
+					.isInstanceOf(RedisUnavailableException.class);
+			}
+			finally {
+				redis.resume();
+			}
+		}
+		finally {
+			manager.close();
+		}
+	}
+
 	private RedisSessionLockManager manager(Duration lease) {
 		return new RedisSessionLockManager(new RedisCalls(redis.connectionFactory(), Duration.ofSeconds(10)),
 				this.keys, new RedisHeldLocks(), lease);

@@ -1,0 +1,159 @@
+package dev.sessionstarter.store.redis;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnection;
+
+/**
+ * The released request locks of a {@link RedisSessionLockManager}'s namespace, as Redis publishes
+ * them ({@link RedisKeys#lockReleases()}), and the requests of this process that wait for one
+ * ({@link LockWaiter}, one per session id): one subscription, made when first needed, wakes the
+ * waiter of each released id.
+ */
+final class LockReleases implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(LockReleases.class);
+
+	private final RedisCalls calls;
+
+	private final RedisKeys keys;
+
+	private final ConcurrentHashMap<String, LockWaiter> waiters = new ConcurrentHashMap<>();
+
+	private final Object subscriptionMonitor = new Object();
+
+	private volatile @Nullable RedisConnection subscription;
+
+	private @Nullable CompletableFuture<RedisConnection> subscribing;
+
+	private boolean closed;
+
+	LockReleases(RedisCalls calls, RedisKeys keys) {
+		this.calls = calls;
+		this.keys = keys;
+	}
+
+	/**
+	 * Return a new waiter for a session's lock, woken when its release is published.
+	 * @param sessionId the session id
+	 * @return the waiter
+	 */
+	LockWaiter waiter(String sessionId) {
+		LockWaiter waiter = new LockWaiter();
+		this.waiters.put(sessionId, waiter);
+		return waiter;
+	}
+
+	/**
+	 * Forget a waiter that no longer waits.
+	 * @param sessionId the session id
+	 * @param waiter the waiter
+	 */
+	void remove(String sessionId, LockWaiter waiter) {
+		this.waiters.remove(sessionId, waiter);
+	}
+
+	/**
+	 * Subscribe to released locks unless subscribed already, within the deadline of a call: the
+	 * subscription is made on a thread of its own, which a Redis that does not answer holds for
+	 * Lettuce's timeouts, not the request.
+	 * @return whether it subscribed now, so that a lock released before is to be tried again
+	 */
+	boolean subscribe() throws InterruptedException {
+		if (this.subscription != null) {
+			return false;
+		}
+		CompletableFuture<RedisConnection> pending;
+		synchronized (this.subscriptionMonitor) {
+			if (this.subscription != null) {
+				return false;
+			}
+			if (this.subscribing == null) {
+				CompletableFuture<RedisConnection> started = new CompletableFuture<>();
+				Thread thread = new Thread(() -> subscribeNow(started), "redis-session-lock-subscription");
+				thread.setDaemon(true);
+				thread.start();
+				this.subscribing = started;
+			}
+			pending = this.subscribing;
+		}
+		try {
+			pending.get(this.calls.timeout().toNanos(), TimeUnit.NANOSECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			throw new RedisUnavailableException(this.calls.address(), "Redis at " + this.calls.address()
+					+ " did not answer the subscription to released session locks within "
+					+ this.calls.timeout().toMillis() + " ms (sessions.redis.timeout)", ex);
+		}
+		catch (ExecutionException ex) {
+			throw new RedisUnavailableException(this.calls.address(), "Cannot subscribe to released session "
+					+ "locks at Redis at " + this.calls.address() + ": " + ex.getCause().getMessage(), ex.getCause());
+		}
+	}
+
+	private void subscribeNow(CompletableFuture<RedisConnection> done) {
+		RedisConnection connection = null;
+		try {
+			connection = this.calls.connectionFactory().getConnection();
+			connection.subscribe((message, pattern) -> released(SessionHash.string(message.getBody())),
+					this.keys.lockReleases());
+		}
+		catch (RuntimeException ex) {
+			if (connection != null) {
+				connection.close();
+			}
+			synchronized (this.subscriptionMonitor) {
+				this.subscribing = null;
+			}
+			done.completeExceptionally(ex);
+			return;
+		}
+		synchronized (this.subscriptionMonitor) {
+			this.subscribing = null;
+			if (this.closed) {
+				connection.close();
+			}
+			else {
+				this.subscription = connection;
+			}
+		}
+		done.complete(connection);
+	}
+
+	private void released(@Nullable String sessionId) {
+		LockWaiter waiter = (sessionId != null) ? this.waiters.get(sessionId) : null;
+		if (waiter != null) {
+			waiter.wake();
+		}
+	}
+
+	/**
+	 * End the subscription.
+	 */
+	@Override
+	public void close() {
+		synchronized (this.subscriptionMonitor) {
+			this.closed = true;
+			RedisConnection connection = this.subscription;
+			this.subscription = null;
+			if (connection != null) {
+				try {
+					connection.close();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Could not close the subscription to released session locks", ex);
+				}
+			}
+		}
+	}
+
+}
