@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -94,8 +93,6 @@ public final class ChannelWatchdog implements AutoCloseable {
 
 		private volatile boolean fired;
 
-		private volatile @Nullable LongSupplier aliveUntil;
-
 		Guard(Closeable channel) {
 			this.channel = channel;
 		}
@@ -114,21 +111,6 @@ public final class ChannelWatchdog implements AutoCloseable {
 		 * @param deadlineNanos the deadline
 		 */
 		public void armAt(long deadlineNanos) {
-			this.aliveUntil = null;
-			this.deadline = deadlineNanos;
-			this.armed = true;
-		}
-
-		/**
-		 * Set a deadline at an absolute {@link System#nanoTime()} value, and an earlier one
-		 * while the peer shows no sign of life: the channel is also closed once the time
-		 * {@code aliveUntil} returns has passed. For a call that may rightly wait long for its
-		 * answer (a lock), as long as its peer is seen answering others.
-		 * @param deadlineNanos the deadline
-		 * @param aliveUntil until when the peer counts as alive, a {@link System#nanoTime()} value
-		 */
-		public void armAt(long deadlineNanos, LongSupplier aliveUntil) {
-			this.aliveUntil = aliveUntil;
 			this.deadline = deadlineNanos;
 			this.armed = true;
 		}
@@ -155,13 +137,8 @@ public final class ChannelWatchdog implements AutoCloseable {
 			ChannelWatchdog.this.guards.remove(this);
 		}
 
-		private boolean alive(long now) {
-			LongSupplier aliveUntil = this.aliveUntil;
-			return aliveUntil == null || now - aliveUntil.getAsLong() < 0;
-		}
-
 		void check(long now) {
-			if (this.armed && (now - this.deadline >= 0 || !alive(now))) {
+			if (this.armed && now - this.deadline >= 0) {
 				this.fired = true;
 				this.armed = false;
 				try {
