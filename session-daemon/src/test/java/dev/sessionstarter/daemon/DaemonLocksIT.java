@@ -94,21 +94,19 @@ class DaemonLocksIT {
 	@Test
 	void aDaemonOverItsConnectionLimitIsUnavailableNamingTheLimit() throws Exception {
 		DaemonProcess daemon = start("--lock", "--max-connections=1");
-		try (SocketChannel other = await("the one connection the daemon serves").until(() -> {
-			SocketChannel channel = daemon.address().connect();
-			Frames.write(channel, WireOutput.frame(Opcodes.PING));
-			WireInput answer = new FrameReader().read(channel);
-			if (answer != null && answer.readByte() == Opcodes.OK) {
-				return channel;
-			}
-			channel.close();
-			return null;
-		}, Objects::nonNull)) {
+		// The one connection holds a lock, so the daemon keeps it rather than make room for another
+		DaemonSessionLockManager holder = locks(daemon.address(), Duration.ZERO);
+		SessionLock held = await("the lock on the one connection the daemon serves")
+			.until(() -> holder.tryLock("held", Duration.ofSeconds(1)), Objects::nonNull);
+		try {
 			DaemonSessionLockManager manager = locks(daemon.address(), Duration.ZERO);
 			assertThatExceptionOfType(DaemonUnavailableException.class)
 				.isThrownBy(() -> manager.tryLock("session", Duration.ofSeconds(1)))
 				.withMessageContaining("Session daemon at " + daemon.address())
 				.withMessageContaining("Too many connections");
+		}
+		finally {
+			held.release();
 		}
 	}
 

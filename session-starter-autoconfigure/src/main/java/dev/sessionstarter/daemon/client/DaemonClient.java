@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -40,11 +39,6 @@ public final class DaemonClient implements AutoCloseable {
 	 * The default timeout of one call.
 	 */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
-
-	/**
-	 * How the daemon's answer to a connection over its limit starts.
-	 */
-	private static final String TOO_MANY_CONNECTIONS = "Too many connections";
 
 	private final DaemonAddress address;
 
@@ -155,31 +149,13 @@ public final class DaemonClient implements AutoCloseable {
 	 */
 	<T> Answer<T> exchange(WireOutput request, long waitDeadline, long deadline, ResponseHandler<T> handler)
 			throws InterruptedException {
-		return exchange(request, waitDeadline, deadline, null, handler);
-	}
-
-	/**
-	 * Send one request as {@link #exchange(WireOutput, long, long, ResponseHandler)} does, and
-	 * fail it earlier once the daemon counts as gone.
-	 * @param <T> the result type
-	 * @param request the request frame
-	 * @param waitDeadline until when to wait for a free connection, a {@link System#nanoTime()} value
-	 * @param deadline until when connecting and the exchange may take, a {@link System#nanoTime()} value
-	 * @param aliveUntil until when the daemon counts as alive ({@link #liveness()}), or {@code null}
-	 * @param handler reads the answer
-	 * @return the handler's result and the connection it came on
-	 * @throws InterruptedException if interrupted while waiting for a connection or the answer
-	 * @throws DaemonUnavailableException if the daemon cannot be reached or does not answer in time
-	 */
-	<T> Answer<T> exchange(WireOutput request, long waitDeadline, long deadline, @Nullable LongSupplier aliveUntil,
-			ResponseHandler<T> handler) throws InterruptedException {
 		byte opcode = request.opcode();
 		for (int attempt = 0;; attempt++) {
 			DaemonConnection connection = borrow(waitDeadline, deadline, opcode);
 			boolean kept = false;
 			boolean healthy = false;
 			try {
-				T value = connection.exchange(request, deadline, aliveUntil, handler);
+				T value = connection.exchange(request, deadline, handler);
 				kept = true;
 				return new Answer<>(value, connection);
 			}
@@ -275,9 +251,6 @@ public final class DaemonClient implements AutoCloseable {
 		}
 		if (status == Opcodes.ERROR) {
 			String message = payload.readString();
-			if (message != null && message.startsWith(TOO_MANY_CONNECTIONS)) {
-				throw new ProtocolException("the daemon refused the connection: " + message);
-			}
 			throw new IllegalStateException("The session daemon refused " + Opcodes.requestName(opcode) + ": "
 					+ message);
 		}

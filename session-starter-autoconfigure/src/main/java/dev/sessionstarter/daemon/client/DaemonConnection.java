@@ -2,9 +2,6 @@ package dev.sessionstarter.daemon.client;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import java.util.function.LongSupplier;
-
-import org.jspecify.annotations.Nullable;
 
 import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
 import dev.sessionstarter.daemon.protocol.FrameReader;
@@ -55,24 +52,7 @@ final class DaemonConnection {
 	 * @throws IOException if the exchange fails, a {@link DeadlineException} if the deadline passed
 	 */
 	<T> T exchange(WireOutput request, long deadline, DaemonClient.ResponseHandler<T> handler) throws IOException {
-		return exchange(request, deadline, null, handler);
-	}
-
-	/**
-	 * Send one request and read its answer by a deadline, and fail it earlier once the daemon
-	 * counts as gone.
-	 * @param <T> the result type
-	 * @param request the request
-	 * @param deadline the deadline, a {@link System#nanoTime()} value
-	 * @param aliveUntil until when the daemon counts as alive (see {@link DaemonLiveness}), or
-	 * {@code null} to wait until the deadline
-	 * @param handler reads the answer
-	 * @return the handler's result
-	 * @throws IOException if the exchange fails, a {@link DeadlineException} if the deadline passed
-	 */
-	<T> T exchange(WireOutput request, long deadline, @Nullable LongSupplier aliveUntil,
-			DaemonClient.ResponseHandler<T> handler) throws IOException {
-		this.guard.armAt(deadline, aliveUntil);
+		this.guard.armAt(deadline);
 		try {
 			Frames.write(this.channel, request);
 			WireInput response = this.reader.read(this.channel);

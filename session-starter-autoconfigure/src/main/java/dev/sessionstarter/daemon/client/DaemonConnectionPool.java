@@ -69,7 +69,7 @@ final class DaemonConnectionPool implements AutoCloseable {
 			throw new IllegalStateException("The client of the session daemon at " + this.address + " is closed");
 		}
 		if (!this.permits.tryAcquire(Math.max(0, waitDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-			throw new IOException(
+			throw new BusyException(
 					"all " + this.maxConnections + " connections are busy and none became free in time");
 		}
 		DaemonConnection connection = this.idle.pollFirst();
@@ -167,6 +167,17 @@ final class DaemonConnectionPool implements AutoCloseable {
 	 */
 	int openConnections() {
 		return this.open.get();
+	}
+
+	/**
+	 * No connection became free in time: the pool is busy, the daemon may well be answering.
+	 */
+	static final class BusyException extends IOException {
+
+		BusyException(String message) {
+			super(message);
+		}
+
 	}
 
 	/**

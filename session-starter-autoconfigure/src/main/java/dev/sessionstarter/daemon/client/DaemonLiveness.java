@@ -1,15 +1,20 @@
 package dev.sessionstarter.daemon.client;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+
 /**
  * Whether the daemon answers, watched while calls wait long for their answer (a lock that
  * another process holds): while any such call waits, a thread pings the daemon every quarter of
- * the client timeout, and {@link #aliveUntil()} is the time of the last answered ping plus the
- * timeout. A waiting call armed with it ends about one timeout after the daemon stopped
- * answering (it froze or died), not at the end of its wait. Thread-safe.
+ * the client timeout, each ping due one timeout after the daemon last answered. When one is not
+ * answered by then (the daemon froze or died), the waiting calls are ended at once, as if their
+ * deadline had passed, rather than at the end of their wait. Thread-safe.
  */
 final class DaemonLiveness {
 
@@ -17,7 +22,7 @@ final class DaemonLiveness {
 
 	private final long timeoutNanos;
 
-	private int watchers;
+	private final List<Waiter> waiters = new ArrayList<>();
 
 	private boolean closed;
 
@@ -31,19 +36,14 @@ final class DaemonLiveness {
 	}
 
 	/**
-	 * Return until when the daemon counts as alive: one timeout after it last answered.
-	 * @return a {@link System#nanoTime()} value
+	 * Watch a call that begins a long wait on a connection; the daemon has just answered.
+	 * @param connection the connection the call waits on
+	 * @return the watch, to {@link Waiter#end() end} when the call returns
 	 */
-	long aliveUntil() {
-		return this.lastAnswer + this.timeoutNanos;
-	}
-
-	/**
-	 * Start watching, for a call that begins a long wait; the daemon has just answered.
-	 */
-	synchronized void watch() {
+	synchronized Waiter watch(DaemonConnection connection) {
 		this.lastAnswer = System.nanoTime();
-		this.watchers++;
+		Waiter waiter = new Waiter(connection);
+		this.waiters.add(waiter);
 		if (this.pinger == null && !this.closed) {
 			Thread pinger = new Thread(this::run, "session-daemon-liveness-" + this.client.getAddress());
 			pinger.setDaemon(true);
@@ -51,13 +51,7 @@ final class DaemonLiveness {
 			this.pinger = pinger;
 		}
 		notifyAll();
-	}
-
-	/**
-	 * Stop watching for a call whose wait ended.
-	 */
-	synchronized void unwatch() {
-		this.watchers--;
+		return waiter;
 	}
 
 	synchronized void close() {
@@ -68,17 +62,10 @@ final class DaemonLiveness {
 	private void run() {
 		long interval = Math.max(TimeUnit.MILLISECONDS.toNanos(10), this.timeoutNanos / 4);
 		try {
-			while (awaitWatchers()) {
+			while (awaitWaiters()) {
 				long sent = System.nanoTime();
-				try {
-					this.client.ping();
+				if (ping(this.lastAnswer + this.timeoutNanos)) {
 					this.lastAnswer = Math.max(this.lastAnswer, sent);
-				}
-				catch (DaemonUnavailableException ex) {
-					// the waiting calls end by themselves once aliveUntil has passed
-				}
-				catch (IllegalStateException ex) {
-					return;
 				}
 				TimeUnit.NANOSECONDS.sleep(interval);
 			}
@@ -88,11 +75,71 @@ final class DaemonLiveness {
 		}
 	}
 
-	private synchronized boolean awaitWatchers() throws InterruptedException {
-		while (this.watchers == 0 && !this.closed) {
+	/**
+	 * Ping by a deadline; end every waiting call if the daemon did not answer.
+	 * @return whether it answered
+	 */
+	private boolean ping(long deadline) throws InterruptedException {
+		try {
+			DaemonClient.Answer<Void> answer = this.client.exchange(WireOutput.frame(Opcodes.PING), deadline, deadline,
+					(status, payload) -> {
+						DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.PING);
+						return null;
+					});
+			this.client.release(answer.connection(), true);
+			return true;
+		}
+		catch (DaemonUnavailableException ex) {
+			if (!(ex.getCause() instanceof DaemonConnectionPool.BusyException)) {
+				endWaits();
+			}
+			return false;
+		}
+		catch (IllegalStateException ex) {
+			close();
+			return false;
+		}
+	}
+
+	private synchronized void endWaits() {
+		for (Waiter waiter : this.waiters) {
+			waiter.ended = true;
+			waiter.connection.guard.fireNow();
+		}
+	}
+
+	private synchronized boolean awaitWaiters() throws InterruptedException {
+		while (this.waiters.isEmpty() && !this.closed) {
 			wait();
 		}
 		return !this.closed;
+	}
+
+	/**
+	 * The watch of one waiting call.
+	 */
+	final class Waiter {
+
+		private final DaemonConnection connection;
+
+		private boolean ended;
+
+		Waiter(DaemonConnection connection) {
+			this.connection = connection;
+		}
+
+		/**
+		 * Stop watching the call.
+		 * @return whether it was ended because the daemon stopped answering: its connection
+		 * is then closed, or about to be, even if an answer came meanwhile
+		 */
+		boolean end() {
+			synchronized (DaemonLiveness.this) {
+				DaemonLiveness.this.waiters.remove(this);
+				return this.ended;
+			}
+		}
+
 	}
 
 }

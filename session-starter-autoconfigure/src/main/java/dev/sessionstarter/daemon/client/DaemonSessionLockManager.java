@@ -148,24 +148,44 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		if (waitNanos <= 0) {
 			return null;
 		}
-		DaemonLiveness liveness = this.client.liveness();
-		liveness.watch();
-		DaemonClient.Answer<@Nullable Long> answer;
-		try {
-			long now = System.nanoTime();
-			answer = this.client.exchange(lockRequest(sessionId, waitNanos), now + waitNanos,
-					now + waitNanos + callNanos, liveness::aliveUntil, LOCK_ANSWER);
-		}
-		finally {
-			liveness.unwatch();
-		}
-		Long token = answer.value();
-		DaemonConnection connection = answer.connection();
+		long now = System.nanoTime();
+		DaemonConnection connection = this.client.borrow(now + waitNanos, now + waitNanos + callNanos, Opcodes.LOCK);
+		Long token = waitInDaemon(connection, sessionId, waitNanos, now + waitNanos + callNanos);
 		if (token == null) {
 			this.client.release(connection, true);
 			return null;
 		}
 		return () -> unlockOwn(sessionId, token, connection);
+	}
+
+	/**
+	 * Wait in the daemon for a lock another process holds, on a connection of its own, ending
+	 * the wait early if the daemon stops answering ({@link DaemonLiveness}).
+	 * @return the token, or {@code null} if the lock was not free within the wait (the
+	 * connection is then still borrowed, and healthy)
+	 */
+	private @Nullable Long waitInDaemon(DaemonConnection connection, String sessionId, long waitNanos, long deadline)
+			throws InterruptedException {
+		boolean healthy = false;
+		DaemonLiveness.Waiter waiter = this.client.liveness().watch(connection);
+		try {
+			Long token = connection.exchange(lockRequest(sessionId, waitNanos), deadline, LOCK_ANSWER);
+			healthy = !waiter.end();
+			if (!healthy) {
+				throw this.client.failure(Opcodes.LOCK, connection, new DaemonConnection.DeadlineException(
+						new IOException("the daemon stopped answering while the lock was waited for")));
+			}
+			return token;
+		}
+		catch (IOException ex) {
+			throw this.client.failure(Opcodes.LOCK, connection, ex);
+		}
+		finally {
+			waiter.end();
+			if (!healthy) {
+				this.client.release(connection, false);
+			}
+		}
 	}
 
 	private WireOutput lockRequest(String sessionId, long waitNanos) {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -106,8 +105,6 @@ public final class ChannelWatchdog implements AutoCloseable {
 		 */
 		private final AtomicLong state = new AtomicLong(DISARMED);
 
-		private volatile @Nullable LongSupplier aliveUntil;
-
 		Guard(Closeable channel) {
 			this.channel = channel;
 		}
@@ -125,20 +122,6 @@ public final class ChannelWatchdog implements AutoCloseable {
 		 * @param deadlineNanos the deadline
 		 */
 		public void armAt(long deadlineNanos) {
-			armAt(deadlineNanos, null);
-		}
-
-		/**
-		 * Set a deadline at an absolute {@link System#nanoTime()} value, and an earlier one
-		 * while the peer shows no sign of life: the channel is also closed once the time
-		 * {@code aliveUntil} returns has passed. For a call that may rightly wait long for its
-		 * answer (a lock), as long as its peer is seen answering others.
-		 * @param deadlineNanos the deadline
-		 * @param aliveUntil until when the peer counts as alive, a {@link System#nanoTime()} value,
-		 * or {@code null} for the deadline alone
-		 */
-		public void armAt(long deadlineNanos, @Nullable LongSupplier aliveUntil) {
-			this.aliveUntil = aliveUntil;
 			this.deadline = deadlineNanos;
 			while (true) {
 				long current = this.state.get();
@@ -198,15 +181,10 @@ public final class ChannelWatchdog implements AutoCloseable {
 
 		void check(long now) {
 			long current = this.state.get();
-			if ((current & 3) == ARMED && (now - this.deadline >= 0 || !alive(now))
+			if ((current & 3) == ARMED && now - this.deadline >= 0
 					&& this.state.compareAndSet(current, (current & ~3L) | FIRED)) {
 				closeChannel();
 			}
-		}
-
-		private boolean alive(long now) {
-			LongSupplier aliveUntil = this.aliveUntil;
-			return aliveUntil == null || now - aliveUntil.getAsLong() < 0;
 		}
 
 		private void closeChannel() {
