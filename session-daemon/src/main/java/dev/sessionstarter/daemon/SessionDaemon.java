@@ -93,8 +93,11 @@ public final class SessionDaemon {
 		MemorySessionStore store = this.store;
 		if (store != null) {
 			long purge = this.options.purgeInterval.toMillis();
-			this.scheduler.scheduleWithFixedDelay(() -> guarded("purge", () -> store.purgeExpired(Instant.now())),
-					purge, purge, TimeUnit.MILLISECONDS);
+			// a fallback: it removes sessions expired for one of its intervals, so an application's
+			// purge, which allows for its sessions.save-period, comes first
+			this.scheduler.scheduleWithFixedDelay(
+					() -> guarded("purge", () -> store.purgeExpired(Instant.now().minusMillis(purge))), purge, purge,
+					TimeUnit.MILLISECONDS);
 		}
 		SessionFiles files = this.files;
 		if (files != null) {

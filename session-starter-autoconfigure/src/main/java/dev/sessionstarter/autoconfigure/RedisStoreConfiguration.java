@@ -53,8 +53,8 @@ class RedisStoreConfiguration {
 				RedisStoreProperties redis, SessionsProperties sessions, ObjectProvider<RedisHeldLocks> heldLocks) {
 			SettingsCheck.positive("sessions.purge-interval", sessions.getPurgeInterval(), "6m");
 			return new RedisSessionStore(RedisSettings.calls(redisConnectionFactory, redis, "sessions.store"),
-					RedisSettings.keys(redis), expiryMargin(sessions.getPurgeInterval()), Clock.systemUTC(),
-					heldLocks.getIfAvailable(RedisHeldLocks::new));
+					RedisSettings.keys(redis), expiryMargin(sessions.getPurgeInterval(), sessions.getSavePeriod()),
+					Clock.systemUTC(), heldLocks.getIfAvailable(RedisHeldLocks::new));
 		}
 
 		/**
@@ -77,10 +77,11 @@ class RedisStoreConfiguration {
 
 		/**
 		 * Keep a key two purge intervals past its session's expiry, so that a purge removes it
-		 * (and reports it) before Redis does.
+		 * (and reports it) before Redis does, and a save period more: the lag the stored access
+		 * time of a session in use may have.
 		 */
-		private static Duration expiryMargin(Duration purgeInterval) {
-			return purgeInterval.multipliedBy(2);
+		private static Duration expiryMargin(Duration purgeInterval, Duration savePeriod) {
+			return purgeInterval.multipliedBy(2).plus(savePeriod);
 		}
 
 	}

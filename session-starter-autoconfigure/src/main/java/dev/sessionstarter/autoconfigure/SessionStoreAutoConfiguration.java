@@ -97,6 +97,8 @@ public final class SessionStoreAutoConfiguration {
 		repository.setDefaultMaxInactiveInterval(timeout(sessionTimeout));
 		repository.setSaveMode(properties.getSaveMode());
 		repository.setFlushMode(properties.getFlushMode());
+		SettingsCheck.notNegative("sessions.save-period", properties.getSavePeriod(), "1m");
+		repository.setSavePeriod(properties.getSavePeriod());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(repository));
 		return repository;
 	}
