@@ -109,6 +109,7 @@ for variant in "${VARIANTS[@]}"; do
 	# shellcheck disable=SC2046 # the arguments contain no spaces
 	start_app "${PORT_OF[$variant]}" "$WORK/app-$variant.log" $(arguments "$variant")
 done
+READY_SECONDS=${READY_SECONDS:-600} # ten applications starting at once on a busy machine
 for variant in "${VARIANTS[@]}"; do
 	wait_ready "${PORT_OF[$variant]}" "$WORK/app-$variant.log"
 done
