@@ -38,8 +38,8 @@ start_app() { # port log-file application-arguments...: starts the test applicat
 	PID_OF[$port]=$!
 }
 
-wait_ready() { # port [log-file]: waits until the application answers, fails if it died
-	for _ in $(seq 1 120); do
+wait_ready() { # port [log-file]: waits until the application answers (READY_SECONDS, 120), fails if it died
+	for _ in $(seq 1 "${READY_SECONDS:-120}"); do
 		curl -sf -o /dev/null "http://127.0.0.1:$1/count" && return 0
 		if ! kill -0 "${PID_OF[$1]}" 2>/dev/null; then
 			echo "application on port $1 exited during startup" >&2

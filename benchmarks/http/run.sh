@@ -1,67 +1,122 @@
 #!/usr/bin/env bash
-# Throughput of the stores over HTTP: requests per second and server CPU per request of the test
-# application (dev.sessionstarter.lock.e2e.LockTestApplication, GET /increment: read a counter
-# from the session, write it back +1) with the memory, file and memoized (validate, exclusive)
-# stores, measured with wrk over many sessions. Request locking is off in every instance
-# (sessions.lock.manager=none), so only the store differs. The four instances run side by side
-# on 127.0.0.1 and are measured in rounds, the order rotating every round, so drift of a shared
-# machine hits all alike; the median round and the range of rounds are reported, and each ratio
-# is the median of the ratios within a round. The file stores write to fresh directories on
-# tmpfs (/dev/shm), removed at the end.
+# The project's stores beside Spring Session's own repositories over HTTP, in one run: an
+# application per variant (HttpBenchmarkApplication of the benchmarks module: Spring MVC, Spring
+# Security, embedded Tomcat, -Xmx256m), all started before the first round, measured with wrk
+# round after round in rotating order, two workloads: every request writes the session (GET
+# /increment reads a counter and writes it back + 1), and read-mostly (9 of 10 requests GET
+# /count, which only reads it). Request locking is on for the project's stores (each store's
+# native lock manager); Spring Session's repositories have none. The save period is the
+# starter's default (sessions.save-period=1m). Ratios are medians over rounds of the ratio of two
+# variants measured in the same round. A local redis-server (a free loopback port) serves the
+# Redis variants; the session daemon runs from session-daemon/target; file stores on tmpfs.
 #
 # Usage (from the repository root): benchmarks/http/run.sh [seconds per run] [rounds] [sessions]
-# Needs wrk (Debian: apt-get install -y wrk), curl and a JDK 17+.
+# Defaults 8 3 1000: about 10 minutes. Needs wrk, curl, redis-server, python3 and a JDK 17+.
+# BUILD=0 skips the Maven build (benchmarks/target and session-daemon/target are used as they are).
 set -euo pipefail
 
-DURATION=${1:-10}
+DURATION=${1:-8}
 ROUNDS=${2:-3}
 SESSIONS=${3:-1000}
 THREADS=${WRK_THREADS:-2}
 CONNECTIONS=${WRK_CONNECTIONS:-16}
-BASE_PORT=${BASE_PORT:-18091}
+BASE_PORT=${BASE_PORT:-18101}
 SHM=${SHM:-/dev/shm}
+WARMUP=${WARMUP:-5}
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d)
 DIRS=()
 # shellcheck source=common.sh
 . "$ROOT/benchmarks/http/common.sh"
-cleanup() { http_cleanup "${DIRS[@]}"; }
+APPLICATION=dev.sessionstarter.benchmarks.http.HttpBenchmarkApplication
+WORKLOAD_LUA="$ROOT/benchmarks/http/workload.lua"
+REDIS_PID=""
+DAEMON_PID=""
+cleanup() {
+	http_cleanup "${DIRS[@]}"
+	for pid in $DAEMON_PID $REDIS_PID; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+}
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
+for tool in wrk curl redis-server java; do
+	command -v $tool >/dev/null || { echo "$tool not found" >&2; exit 1; }
+done
 [ -d "$SHM" ] || { echo "$SHM not found (set SHM to a tmpfs directory)" >&2; exit 1; }
 
-VARIANTS=(memory file memoized-validate memoized-exclusive)
-declare -A PORT_OF DIR_OF
-# comparison: variant, the variant it is measured against
-COMPARISONS=("memoized-validate file" "memoized-exclusive memory" "file memory")
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 
-arguments() { # variant: the application arguments that select its store
+# VARIANTS="memory map" runs a subset; comparisons between variants not run are left out
+read -r -a VARIANTS <<<"${VARIANTS:-memory file memoized daemon redis memoized-redis map spring-redis spring-redis-indexed jdbc}"
+WORKLOADS=("write 1" "read-mostly 10")
+# comparison: variant, the variant it is measured against
+COMPARISONS=("memory map" "file memory" "memoized memory" "daemon memory" "redis memory"
+	"memoized-redis memory" "file jdbc" "daemon spring-redis" "redis spring-redis"
+	"memoized-redis spring-redis" "spring-redis-indexed spring-redis" "map memory" "jdbc memory"
+	"spring-redis memory")
+declare -A PORT_OF DIR_OF DATABASE_OF
+kept=()
+for comparison in "${COMPARISONS[@]}"; do
+	read -r variant baseline <<<"$comparison"
+	[[ " ${VARIANTS[*]} " == *" $variant "* && " ${VARIANTS[*]} " == *" $baseline "* ]] && kept+=("$comparison")
+done
+COMPARISONS=("${kept[@]}")
+
+if [ "${BUILD:-1}" = 1 ] || [ ! -f "$ROOT/benchmarks/target/classpath.txt" ]; then
+	echo "Building the benchmark application and the session daemon..." >&2
+	(cd "$ROOT" && ./mvnw -B -q -pl benchmarks,session-daemon -am package dependency:build-classpath -DskipTests \
+		-Dmdep.outputFile=target/classpath.txt >/dev/null)
+fi
+CLASSPATH="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")"
+
+REDIS_PORT=$(free_port)
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --databases 8 \
+	>"$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
+DAEMON_PORT=$(free_port)
+java -Xms256m -Xmx256m -jar "$ROOT/session-daemon/target/session-daemon.jar" "$DAEMON_PORT" \
+	>"$WORK/daemon.log" 2>&1 &
+DAEMON_PID=$!
+
+arguments() { # variant: the application arguments that select its sessions
+	local redis="--spring.data.redis.host=127.0.0.1 --spring.data.redis.port=$REDIS_PORT"
+	redis+=" --spring.data.redis.database=${DATABASE_OF[$1]:-0}"
 	case $1 in
 		memory) echo "--sessions.store=memory --sessions.memory.max-size=64MB" ;;
 		file) echo "--sessions.store=file --sessions.file.dir=${DIR_OF[$1]}" ;;
-		memoized-validate | memoized-exclusive)
-			echo "--sessions.store=memoized --sessions.memoized.delegate=file" \
-				"--sessions.memoized.coherence=${1#memoized-} --sessions.file.dir=${DIR_OF[$1]}" ;;
+		memoized) echo "--sessions.store=memoized --sessions.memoized.delegate=file" \
+			"--sessions.memoized.coherence=validate --sessions.file.dir=${DIR_OF[$1]}" ;;
+		daemon) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" ;;
+		redis) echo "--sessions.store=redis $redis" ;;
+		memoized-redis) echo "--sessions.store=memoized --sessions.memoized.delegate=redis $redis" ;;
+		map) echo "--benchmark.repository=map --sessions.lock.manager=none" ;;
+		spring-redis) echo "--benchmark.repository=redis --sessions.lock.manager=none $redis" ;;
+		spring-redis-indexed) echo "--benchmark.repository=redis-indexed --sessions.lock.manager=none $redis" ;;
+		jdbc) echo "--benchmark.repository=jdbc --sessions.lock.manager=none" ;;
 	esac
 }
 
-build_classpath
-
+database=0
 port=$BASE_PORT
 for variant in "${VARIANTS[@]}"; do
 	PORT_OF[$variant]=$port
 	port=$((port + 1))
-	if [ "$variant" != memory ]; then
-		DIR_OF[$variant]=$(mktemp -d "$SHM/session-starter-http-$variant.XXXXXX")
-		DIRS+=("${DIR_OF[$variant]}")
-	fi
+	case $variant in
+		file | memoized)
+			DIR_OF[$variant]=$(mktemp -d "$SHM/session-starter-http-$variant.XXXXXX")
+			DIRS+=("${DIR_OF[$variant]}") ;;
+		*redis*)
+			DATABASE_OF[$variant]=$database
+			database=$((database + 1)) ;;
+	esac
 	# shellcheck disable=SC2046 # the arguments contain no spaces
-	start_app "${PORT_OF[$variant]}" "$WORK/app-$variant.log" --sessions.lock.manager=none $(arguments "$variant")
+	start_app "${PORT_OF[$variant]}" "$WORK/app-$variant.log" $(arguments "$variant")
 done
+READY_SECONDS=${READY_SECONDS:-600} # ten applications starting at once on a busy machine
 for variant in "${VARIANTS[@]}"; do
 	wait_ready "${PORT_OF[$variant]}" "$WORK/app-$variant.log"
 done
@@ -78,40 +133,55 @@ fail_on_errors() { # when: stops the script if any run so far had non-2xx respon
 	exit 1
 }
 
-for variant in "${VARIANTS[@]}"; do
-	port=${PORT_OF[$variant]}
-	create_sessions "$port" "$SESSIONS" "$WORK/cookies-$variant.txt"
-	if [ -n "${DIR_OF[$variant]:-}" ]; then
-		# the sessions must be in the directory, else the instance is not running the store named
-		files=$(find "${DIR_OF[$variant]}" -maxdepth 1 -type f -not -name '.*' | wc -l)
-		[ "$files" -ge "$SESSIONS" ] || {
-			echo "$variant: $files session files in ${DIR_OF[$variant]}, expected $SESSIONS" >&2
-			exit 1
-		}
+run() { # port cookies seconds every -> "requests/s server-CPU-microseconds/request"
+	local before after non2xx socket
+	before=$(cpu_ticks "${PID_OF[$1]}")
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3s" -s "$WORKLOAD_LUA" "http://127.0.0.1:$1/" -- "$2" "$4" \
+		>"$WORK/wrk.txt"
+	after=$(cpu_ticks "${PID_OF[$1]}")
+	non2xx=$(awk '/Non-2xx/ { print $NF }' "$WORK/wrk.txt")
+	socket=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$WORK/wrk.txt")
+	if [ -n "$non2xx$socket" ]; then
+		echo "errors on port $1: non-2xx ${non2xx:-0}, socket ${socket:-0}" >&2
+		echo "$1 ${non2xx:-0} ${socket:-0}" >>"$WORK/errors.txt"
 	fi
-	echo "Warming up $variant (port $port)..." >&2
-	measure "$port" "$WORK/cookies-$variant.txt" "$DURATION" >/dev/null
+	awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+		/requests in/ { requests = $1 }
+		/Requests\/sec/ { rps = $2 }
+		END { printf "%.0f %.1f\n", rps, ticks * 1000000 / hz / requests }' "$WORK/wrk.txt"
+}
+
+for variant in "${VARIANTS[@]}"; do
+	create_sessions "${PORT_OF[$variant]}" "$SESSIONS" "$WORK/cookies-$variant.txt"
+	echo "Warming up $variant (port ${PORT_OF[$variant]})..." >&2
+	for workload in "${WORKLOADS[@]}"; do
+		read -r _ every <<<"$workload"
+		run "${PORT_OF[$variant]}" "$WORK/cookies-$variant.txt" "$WARMUP" "$every" >/dev/null
+	done
 done
 fail_on_errors "while warming up"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 for round in $(seq 1 "$ROUNDS"); do
-	# rotate the order, so no variant always runs first or last in a round
 	first=$(((round - 1) % ${#VARIANTS[@]}))
 	order=("${VARIANTS[@]:first}" "${VARIANTS[@]:0:first}")
-	for variant in "${order[@]}"; do
-		result=$(measure "${PORT_OF[$variant]}" "$WORK/cookies-$variant.txt" "$DURATION")
-		echo "$result" >>"$WORK/result-$variant.txt"
-		echo "round $round, $variant:" "$(echo "$result" | awk '{ print $1 " req/s, " $2 " us CPU/request" }')" >&2
-	done
-	for comparison in "${COMPARISONS[@]}"; do
-		read -r variant baseline <<<"$comparison"
-		paste "$WORK/result-$variant.txt" "$WORK/result-$baseline.txt" | tail -1 \
-			| awk '{ printf "%.2f %.2f\n", $1 / $3, $2 / $4 }' >>"$WORK/ratio-$variant.txt"
+	for workload in "${WORKLOADS[@]}"; do
+		read -r name every <<<"$workload"
+		for variant in "${order[@]}"; do
+			result=$(run "${PORT_OF[$variant]}" "$WORK/cookies-$variant.txt" "$DURATION" "$every")
+			echo "$result" >>"$WORK/result-$name-$variant.txt"
+			echo "round $round, $name, $variant: $result (req/s, µs CPU/request)" >&2
+		done
+		for comparison in "${COMPARISONS[@]}"; do
+			read -r variant baseline <<<"$comparison"
+			paste "$WORK/result-$name-$variant.txt" "$WORK/result-$name-$baseline.txt" | tail -1 \
+				| awk '{ printf "%.2f %.2f\n", $1 / $3, $2 / $4 }' >>"$WORK/ratio-$name-$variant-$baseline.txt"
+		done
 	done
 done
 fail_on_errors "during the measured rounds"
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# the counters must have grown: the stores kept what the requests wrote
 for variant in "${VARIANTS[@]}"; do
 	count=$(curl -sf -H "Cookie: SESSION=$(head -1 "$WORK/cookies-$variant.txt")" \
 		"http://127.0.0.1:${PORT_OF[$variant]}/count" || echo 0)
@@ -119,27 +189,30 @@ for variant in "${VARIANTS[@]}"; do
 done
 
 echo
-echo "wrk -t$THREADS -c$CONNECTIONS over $SESSIONS sessions, GET /increment, ${DURATION}s per run, $ROUNDS rounds:"
-echo "medians (range). CPU = user+system CPU time of the server process per request. Ratios: median"
-echo "over rounds of variant / baseline within a round (req/s: above 1 is faster; CPU: below 1 is cheaper)."
-echo "sessions.lock.manager=none everywhere; file stores on tmpfs ($SHM)."
-echo
-echo "| variant | req/s | CPU µs/request | against | req/s ratio | CPU ratio |"
-echo "|---|---|---|---|---|---|"
-for variant in "${VARIANTS[@]}"; do
-	result="$WORK/result-$variant.txt"
-	baseline=""
-	for comparison in "${COMPARISONS[@]}"; do
-		read -r name against <<<"$comparison"
-		[ "$name" = "$variant" ] && baseline=$against
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), benchmarks/http/run.sh $DURATION $ROUNDS $SESSIONS: wrk -t$THREADS -c$CONNECTIONS," \
+	"$SESSIONS returning sessions per variant, ${DURATION}s per run, $ROUNDS rounds; load average" \
+	"$LOAD_START at the first round, $LOAD_END after the last ($(nproc) cores)."
+echo "Medians (range) over rounds; CPU = user+system CPU time of the server process per request."
+echo "Ratios: median over rounds of variant / baseline within a round (req/s: above 1 is faster)."
+for workload in "${WORKLOADS[@]}"; do
+	read -r name every <<<"$workload"
+	echo
+	echo "### $name ($([ "$every" = 1 ] && echo "every request writes" || echo "1 request in $every writes, the others only read"))"
+	echo
+	echo "| variant | req/s | CPU µs/request |"
+	echo "|---|---|---|"
+	for variant in "${VARIANTS[@]}"; do
+		result="$WORK/result-$name-$variant.txt"
+		echo "| $variant | $(column 1 "$result" | median) ($(column 1 "$result" | range))" \
+			"| $(column 2 "$result" | median) ($(column 2 "$result" | range)) |"
 	done
-	if [ -n "$baseline" ]; then
-		ratio="$WORK/ratio-$variant.txt"
-		ratios="| $baseline | $(column 1 "$ratio" | median)x ($(column 1 "$ratio" | range))"
-		ratios+=" | $(column 2 "$ratio" | median)x ($(column 2 "$ratio" | range)) |"
-	else
-		ratios="| | | |"
-	fi
-	echo "| $variant | $(column 1 "$result" | median) ($(column 1 "$result" | range))" \
-		"| $(column 2 "$result" | median) ($(column 2 "$result" | range)) $ratios"
+	echo
+	echo "| variant | against | req/s ratio | CPU ratio |"
+	echo "|---|---|---|---|"
+	for comparison in "${COMPARISONS[@]}"; do
+		read -r variant baseline <<<"$comparison"
+		ratio="$WORK/ratio-$name-$variant-$baseline.txt"
+		echo "| $variant | $baseline | $(column 1 "$ratio" | median)x ($(column 1 "$ratio" | range))" \
+			"| $(column 2 "$ratio" | median)x ($(column 2 "$ratio" | range)) |"
+	done
 done

@@ -46,7 +46,8 @@ final class DaemonOptions {
 			                           --max-size (default 0.75)
 			  --purge-interval=<time>  time between the daemon's own purges of expired sessions
 			                           (default 15m); applications purge more often
-			                           (sessions.purge-interval, 6m) and publish the events
+			                           (sessions.purge-interval, 6m) and publish the events;
+			                           it removes sessions expired for at least this long
 			  --journal-size=<size>    most heap the sessions the daemon removed on its own may
 			                           take while they wait for an application to take them
 			                           and publish their events, once (default a quarter of

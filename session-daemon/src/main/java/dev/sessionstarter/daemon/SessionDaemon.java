@@ -90,8 +90,11 @@ public final class SessionDaemon {
 		this.server.bind();
 		MemorySessionStore store = this.store;
 		if (store != null) {
+			// a fallback: it removes sessions expired for one of its intervals, so an application's
+			// purge, which allows for its sessions.save-period, comes first
+			long purge = this.options.purgeInterval.toMillis();
 			this.maintenance.every("The purge of expired sessions", this.options.purgeInterval,
-					() -> store.purgeExpired(Instant.now()));
+					() -> store.purgeExpired(Instant.now().minusMillis(purge)));
 		}
 		SessionFiles files = this.files;
 		if (files != null) {

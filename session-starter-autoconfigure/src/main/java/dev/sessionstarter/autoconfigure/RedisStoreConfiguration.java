@@ -55,7 +55,7 @@ class RedisStoreConfiguration {
 			SettingsCheck.positive("sessions.purge-interval", sessions.getPurgeInterval(), "6m");
 			RedisSessionStore store = new RedisSessionStore(
 					RedisSettings.calls(redisConnectionFactory, redis, "sessions.store"), RedisSettings.keys(redis),
-					expiryMargin(sessions.getPurgeInterval()), Clock.systemUTC(),
+					expiryMargin(sessions.getPurgeInterval(), sessions.getSavePeriod()), Clock.systemUTC(),
 					heldLocks.getIfAvailable(RedisHeldLocks::new));
 			// every change is a save: the saves of a request keep its lock until its end
 			store.setSavesReleaseLocks(sessions.getFlushMode() != FlushMode.IMMEDIATE);
@@ -82,10 +82,11 @@ class RedisStoreConfiguration {
 
 		/**
 		 * Keep a key two purge intervals past its session's expiry, so that a purge removes it
-		 * (and reports it) before Redis does.
+		 * (and reports it) before Redis does, and a save period more: the lag the stored access
+		 * time of a session in use may have.
 		 */
-		private static Duration expiryMargin(Duration purgeInterval) {
-			return purgeInterval.multipliedBy(2);
+		private static Duration expiryMargin(Duration purgeInterval, Duration savePeriod) {
+			return purgeInterval.multipliedBy(2).plus(savePeriod);
 		}
 
 	}

@@ -99,6 +99,8 @@ public final class SessionStoreAutoConfiguration {
 		repository.setFlushMode(properties.getFlushMode());
 		SettingsCheck.positive("sessions.max-session-size", properties.getMaxSessionSize(), "1MB");
 		repository.setMaxSessionSize(properties.getMaxSessionSize().toBytes());
+		SettingsCheck.notNegative("sessions.save-period", properties.getSavePeriod(), "1m");
+		repository.setSavePeriod(properties.getSavePeriod());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(repository));
 		return repository;
 	}

@@ -30,6 +30,7 @@ public class SessionsProperties {
 	private static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(6);
 
 	private static final DataSize DEFAULT_MAX_SESSION_SIZE = DataSize.ofMegabytes(1);
+	private static final Duration DEFAULT_SAVE_PERIOD = Duration.ofMinutes(1);
 
 	/**
 	 * Which store keeps sessions.
@@ -51,6 +52,14 @@ public class SessionsProperties {
 	 * Time between purges of expired sessions.
 	 */
 	private Duration purgeInterval = DEFAULT_PURGE_INTERVAL;
+
+	/**
+	 * How long a session's access time may go unwritten: a request that changed nothing but
+	 * the access time reaches the store only when the stored one is at least this old. Applies
+	 * to sessions whose timeout is at least ten periods; they may outlive their timeout by up
+	 * to one period. Zero writes every request.
+	 */
+	private Duration savePeriod = DEFAULT_SAVE_PERIOD;
 
 	/**
 	 * How session attribute values are encoded: 'java' unless sessions.file.format is 'json',
@@ -115,6 +124,14 @@ public class SessionsProperties {
 
 	public void setPurgeInterval(Duration purgeInterval) {
 		this.purgeInterval = purgeInterval;
+	}
+
+	public Duration getSavePeriod() {
+		return this.savePeriod;
+	}
+
+	public void setSavePeriod(Duration savePeriod) {
+		this.savePeriod = savePeriod;
 	}
 
 	public @Nullable SerializerType getSerializer() {

@@ -54,6 +54,12 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 	private static final Log logger = LogFactory.getLog(StoreSessionRepository.class);
 
+	/**
+	 * How many save periods a session's timeout must be for its touches to be coalesced, so that
+	 * the lag a stored access time may have is at most a tenth of the timeout.
+	 */
+	static final int TIMEOUTS_PER_SAVE_PERIOD = 10;
+
 	// The fields below that are not private are read by StoredSession, the session object.
 
 	final SessionStore store;
@@ -78,6 +84,8 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	private OperationRecorder operationRecorder = OperationRecorder.NONE;
 
 	private boolean decodeOnLoad;
+
+	private long savePeriodMillis;
 
 	final LongAdder created = new LongAdder();
 
@@ -163,6 +171,21 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	public void setClock(Clock clock) {
 		Assert.notNull(clock, "'clock' must not be null");
 		this.clock = clock;
+	}
+
+	/**
+	 * Set how long a session's access time may go unwritten: a save that changes nothing but
+	 * the access time (no attribute, timeout, principal or id) reaches the store only when the
+	 * stored access time is at least this old. Zero, the default, writes every access. Only
+	 * sessions whose timeout is at least {@value #TIMEOUTS_PER_SAVE_PERIOD} periods (or that never
+	 * expire) are coalesced, and for them every expiry decision of this repository (on access,
+	 * by principal, by the purge) allows for the lag: such a session expires no earlier than its
+	 * timeout after its last request, and at most one period later.
+	 * @param savePeriod the period, zero or positive
+	 */
+	public void setSavePeriod(Duration savePeriod) {
+		Assert.isTrue(savePeriod != null && !savePeriod.isNegative(), "'savePeriod' must not be negative");
+		this.savePeriodMillis = savePeriod.toMillis();
 	}
 
 	/**
@@ -267,7 +290,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		if (record == null) {
 			return null;
 		}
-		Instant now = now();
+		Instant now = expiryTime(record, now());
 		if (record.isExpired(now)) {
 			this.store.deleteIfExpired(id, now);
 			return null;
@@ -315,7 +338,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 			Instant now = now();
 			Map<String, StoredSession> sessions = new LinkedHashMap<>();
 			for (SessionRecord record : this.store.findByPrincipalName(indexValue)) {
-				if (!record.isExpired(now)) {
+				if (!record.isExpired(expiryTime(record, now))) {
 					sessions.put(record.id(), new StoredSession(this, record));
 				}
 			}
@@ -338,7 +361,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		long start = System.nanoTime();
 		try {
 			Instant now = now();
-			int removed = this.store.purgeExpired(now);
+			int removed = this.store.purgeExpired(now.minusMillis(this.savePeriodMillis));
 			this.purges.increment();
 			this.lastPurge = now;
 			if (removed > 0 && logger.isDebugEnabled()) {
@@ -392,6 +415,30 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 	Instant now() {
 		return this.clock.instant();
+	}
+
+	/**
+	 * Whether a save that only moves a stored session's access time to {@code lastAccessedTime}
+	 * may be left unwritten: its touches are coalesced and the stored access time is less than
+	 * a save period old.
+	 */
+	boolean skipsTouch(SessionRecord stored, Instant lastAccessedTime) {
+		return coalescesTouches(stored)
+				&& lastAccessedTime.toEpochMilli() - stored.lastAccessedTime() < this.savePeriodMillis;
+	}
+
+	private boolean coalescesTouches(SessionRecord record) {
+		long timeout = record.maxInactiveMillis();
+		return this.savePeriodMillis > 0
+				&& (timeout < 0 || timeout / TIMEOUTS_PER_SAVE_PERIOD >= this.savePeriodMillis);
+	}
+
+	/**
+	 * The time at which a stored session's expiry is decided: now, less the save period for a
+	 * session whose stored access time may lag its last request by up to that period.
+	 */
+	private Instant expiryTime(SessionRecord record, Instant now) {
+		return coalescesTouches(record) ? now.minusMillis(this.savePeriodMillis) : now;
 	}
 
 }

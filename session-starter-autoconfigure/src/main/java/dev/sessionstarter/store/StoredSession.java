@@ -262,8 +262,9 @@ public final class StoredSession implements Session {
 			principalName = resolved;
 		}
 		Map<String, byte @Nullable []> attributes = encode(changes, record, previousId);
-		if (!create && previousId == null && attributes.isEmpty() && !this.lastAccessedTimeChanged
-				&& !this.maxInactiveIntervalChanged && !principalNameChanged) {
+		if (!create && previousId == null && attributes.isEmpty() && !this.maxInactiveIntervalChanged
+				&& !principalNameChanged && (!this.lastAccessedTimeChanged
+						|| this.repository.skipsTouch(record, this.lastAccessedTime))) {
 			return;
 		}
 		SessionChange change = new SessionChange(this.id, previousId, create, this.creationTime.toEpochMilli(),

@@ -245,6 +245,11 @@ class SessionStoreAutoConfigurationTests {
 	}
 
 	@Test
+	void failsOnANegativeSavePeriod() {
+		this.contextRunner.withPropertyValues("sessions.save-period=-1m").run(failsNaming("sessions.save-period"));
+	}
+
+	@Test
 	void failsOnAnAllowedClassPatternThatRejects() {
 		this.contextRunner.withPropertyValues("sessions.allowed-classes=!com.example.*")
 			.run(failsNaming("sessions.allowed-classes"));

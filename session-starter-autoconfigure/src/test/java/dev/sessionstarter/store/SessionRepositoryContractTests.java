@@ -417,6 +417,105 @@ public abstract class SessionRepositoryContractTests {
 		assertConsistent();
 	}
 
+	@Test
+	void aTouchWithinTheSavePeriodWritesNothing() {
+		this.repository.setSavePeriod(Duration.ofMinutes(1));
+		StoredSession session = saved("a", 1);
+		long version = storedVersion(session.getId());
+		this.clock.advance(Duration.ofSeconds(59));
+		assertThat(touch(session.getId())).isEqualTo(version);
+		assertThat(this.repository.findById(session.getId()).getLastAccessedTime())
+			.isEqualTo(session.getLastAccessedTime());
+	}
+
+	@Test
+	void aTouchAfterTheSavePeriodWrites() {
+		this.repository.setSavePeriod(Duration.ofMinutes(1));
+		StoredSession session = saved("a", 1);
+		long version = storedVersion(session.getId());
+		this.clock.advance(Duration.ofSeconds(30));
+		assertThat(touch(session.getId())).isEqualTo(version);
+		this.clock.advance(Duration.ofSeconds(30));
+		assertThat(touch(session.getId())).isGreaterThan(version);
+		assertThat(this.repository.findById(session.getId()).getLastAccessedTime()).isEqualTo(this.clock.instant());
+	}
+
+	@Test
+	void aChangedAttributeOrTimeoutIsWrittenWithinTheSavePeriod() {
+		this.repository.setSavePeriod(Duration.ofMinutes(1));
+		StoredSession session = saved("a", 1);
+		long version = storedVersion(session.getId());
+		this.clock.advance(Duration.ofSeconds(1));
+		StoredSession found = this.repository.findById(session.getId());
+		found.setLastAccessedTime(this.clock.instant());
+		found.setAttribute("a", 2);
+		this.repository.save(found);
+		assertThat(storedVersion(session.getId())).isEqualTo(version + 1);
+		assertThat((Integer) this.repository.findById(session.getId()).getAttribute("a")).isEqualTo(2);
+		found = this.repository.findById(session.getId());
+		found.setMaxInactiveInterval(Duration.ofHours(1));
+		this.repository.save(found);
+		assertThat(storedVersion(session.getId())).isEqualTo(version + 2);
+	}
+
+	@Test
+	void aSessionInUseNeverExpiresEarlyWhenItsTouchesAreNotWritten() {
+		this.repository.setSavePeriod(Duration.ofMinutes(1));
+		StoredSession session = saved("a", 1);
+		long version = storedVersion(session.getId());
+		this.clock.advance(Duration.ofSeconds(59));
+		assertThat(touch(session.getId())).isEqualTo(version);
+		Instant lastRequest = this.clock.instant();
+		// one millisecond before its timeout after its last request: the stored access time is 59 s older
+		this.clock.advance(session.getMaxInactiveInterval().minusMillis(1));
+		assertThat(this.repository.purgeExpiredSessions()).isZero();
+		assertThat(this.repository.findByIndexNameAndIndexValue(PRINCIPAL, "nobody")).isEmpty();
+		assertThat(this.repository.findById(session.getId())).isNotNull();
+		assertThat(this.events).noneMatch(SessionExpiredEvent.class::isInstance);
+		// it goes at most one save period after its timeout
+		this.clock.advance(Duration.ofMinutes(1).plusMillis(1));
+		assertThat(this.clock.instant()).isAfter(lastRequest.plus(session.getMaxInactiveInterval()));
+		this.repository.purgeExpiredSessions();
+		assertThat(this.repository.findById(session.getId())).isNull();
+	}
+
+	@Test
+	void aSessionWhoseTimeoutIsUnderTenSavePeriodsIsWrittenOnEveryTouch() {
+		this.repository.setSavePeriod(Duration.ofMinutes(1));
+		StoredSession session = this.repository.createSession();
+		session.setMaxInactiveInterval(Duration.ofMinutes(5));
+		this.repository.save(session);
+		long version = storedVersion(session.getId());
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThat(touch(session.getId())).isGreaterThan(version);
+		this.clock.advance(Duration.ofMinutes(5));
+		assertThat(this.repository.findById(session.getId())).isNull();
+	}
+
+	/**
+	 * Load a session, stamp its access time as the session filter does, save it, and answer
+	 * its stored version: it grows with every write the store makes.
+	 */
+	private long touch(String id) {
+		StoredSession found = this.repository.findById(id);
+		assertThat(found).isNotNull();
+		found.setLastAccessedTime(this.clock.instant());
+		this.repository.save(found);
+		this.repository.save(found);
+		return storedVersion(id);
+	}
+
+	/**
+	 * Return the version of a stored session, as a store that can prove one reports it.
+	 * @param id the session id
+	 * @return the version
+	 */
+	protected long storedVersion(String id) {
+		Long version = this.repository.getStore().version(id);
+		assertThat(version).as("stored version of " + id).isNotNull();
+		return version;
+	}
+
 	/**
 	 * Return how many sessions the store under test holds.
 	 * @return the count; by default the store's own {@link SessionStore#usage() usage}, which

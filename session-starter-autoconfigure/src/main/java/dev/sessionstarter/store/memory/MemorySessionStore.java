@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,9 +32,14 @@ import dev.sessionstarter.store.StoreUsage;
  * it inside the same atomic map operation that changes the session.
  *
  * <p>When a save takes the total over {@code maxBytes}, sessions are removed until it is at
- * most {@code maxBytes * reduceTo}: expired sessions first, then anonymous sessions, least
- * recently used first, and sessions with a principal (logged-in users) only when no anonymous
- * session is left, so a flood of anonymous sessions cannot push logged-in users out. A single
+ * most {@code maxBytes * reduceTo}: anonymous sessions, least recently saved first, and
+ * sessions with a principal (logged-in users) only when no anonymous session is left, so a
+ * flood of anonymous sessions cannot push logged-in users out ({@link AccessOrder}: constant
+ * work per evicted session, however many sessions the store holds). The save that goes over
+ * the bound removes what takes the store back under it, and at most {@value #EVICTION_BATCH}
+ * sessions more towards the reduced bound; the saves after it go on, a batch each, until the
+ * store is there. So no save pays for more than a batch of evictions beyond its own bytes,
+ * whatever the number of sessions; {@link #reduce()} goes all the way at once. A single
  * session larger than {@code maxBytes * reduceTo} is refused with a
  * {@link SessionTooLargeException}. A store may also be bounded in sessions; over
  * {@code maxSessions} it evicts, in the same order, down to {@code maxSessions * reduceTo}.
@@ -48,6 +52,16 @@ import dev.sessionstarter.store.StoreUsage;
  * then holds a record exactly as the other store returned it.
  */
 public final class MemorySessionStore extends AbstractSessionStore {
+
+	/**
+	 * The most sessions a save evicts towards the reduced bound, beyond those that take the
+	 * store back under its bound.
+	 */
+	static final int EVICTION_BATCH = 64;
+
+	private final AccessOrder order = new AccessOrder();
+
+	private volatile boolean reducePending;
 
 	private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
 
@@ -145,9 +159,52 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	}
 
 	private void reduceIfOverBound() {
-		if (this.bytes.get() > this.maxBytes || overSessions(this.maxSessions)) {
-			reduce();
+		if (!overBound() && !this.reducePending) {
+			return;
 		}
+		List<Entry> expired = new ArrayList<>();
+		List<Entry> evicted = new ArrayList<>();
+		Instant now = this.clock.instant();
+		while (overBound() && evictEldest(now, expired, evicted)) {
+			// the bound holds after every save
+		}
+		this.reducePending = true;
+		if (this.reducing.tryLock()) {
+			try {
+				for (int i = 0; i < EVICTION_BATCH && overReducedBound(); i++) {
+					evictEldest(now, expired, evicted);
+				}
+				this.reducePending = overReducedBound();
+			}
+			finally {
+				this.reducing.unlock();
+			}
+		}
+		report(expired, evicted);
+	}
+
+	private boolean overBound() {
+		return this.bytes.get() > this.maxBytes || overSessions(this.maxSessions);
+	}
+
+	/**
+	 * Remove the entry {@link AccessOrder} names next, unless another thread changed it first.
+	 * @return {@code false} if the store is empty
+	 */
+	private boolean evictEldest(Instant now, List<Entry> expired, List<Entry> evicted) {
+		Entry eldest = (Entry) this.order.eldest();
+		if (eldest == null) {
+			return false;
+		}
+		if (remove(eldest.record.id(), eldest) != null) {
+			(eldest.record.isExpired(now) ? expired : evicted).add(eldest);
+		}
+		return true;
+	}
+
+	private void report(List<Entry> expired, List<Entry> evicted) {
+		expired.forEach((entry) -> removed(entry.record, RemovalCause.EXPIRED));
+		evicted.forEach((entry) -> removed(entry.record, RemovalCause.EVICTED));
 	}
 
 	private boolean overSessions(long bound) {
@@ -237,9 +294,10 @@ public final class MemorySessionStore extends AbstractSessionStore {
 
 	/**
 	 * Evict sessions until the store holds at most {@code maxBytes * reduceTo} (and, when it is
-	 * bounded in sessions, at most {@code maxSessions * reduceTo} sessions): expired ones
-	 * first, then anonymous ones, then those with a principal, least recently used first within
-	 * each group. Only one thread reduces at a time; a call while another runs returns at once.
+	 * bounded in sessions, at most {@code maxSessions * reduceTo} sessions): anonymous ones
+	 * first, then those with a principal, least recently saved first within each group (an
+	 * expired one on the way is reported as expired). Only one thread reduces at a time; a call
+	 * while another runs returns at once.
 	 * @return the number of sessions evicted (expired ones removed on the way not included)
 	 */
 	@Override
@@ -250,28 +308,16 @@ public final class MemorySessionStore extends AbstractSessionStore {
 		List<Entry> expired = new ArrayList<>();
 		List<Entry> evicted = new ArrayList<>();
 		try {
-			if (!overReducedBound()) {
-				return 0;
-			}
 			Instant now = this.clock.instant();
-			List<Candidate> candidates = new ArrayList<>(this.sessions.size());
-			this.sessions.values().forEach((entry) -> candidates.add(new Candidate(entry, now)));
-			candidates.sort(Candidate.EVICTION_ORDER);
-			for (Candidate candidate : candidates) {
-				if (!overReducedBound()) {
-					break;
-				}
-				Entry entry = candidate.entry;
-				if (remove(entry.record.id(), entry) != null) {
-					(candidate.expired ? expired : evicted).add(entry);
-				}
+			while (overReducedBound() && evictEldest(now, expired, evicted)) {
+				// constant work per session
 			}
+			this.reducePending = false;
 		}
 		finally {
 			this.reducing.unlock();
 		}
-		expired.forEach((entry) -> removed(entry.record, RemovalCause.EXPIRED));
-		evicted.forEach((entry) -> removed(entry.record, RemovalCause.EVICTED));
+		report(expired, evicted);
 		return evicted.size();
 	}
 
@@ -305,6 +351,7 @@ public final class MemorySessionStore extends AbstractSessionStore {
 		if (before != null) {
 			this.names.release(before.record, (after != null) ? after.record : null);
 		}
+		this.order.replace(before, after, after != null && after.record.principalName() != null);
 		long delta = ((after != null) ? after.footprint : 0) - ((before != null) ? before.footprint : 0);
 		this.bytes.addAndGet(delta);
 		String beforePrincipal = (before != null) ? before.record.principalName() : null;
@@ -322,7 +369,7 @@ public final class MemorySessionStore extends AbstractSessionStore {
 		}
 	}
 
-	private static final class Entry {
+	private static final class Entry extends AccessOrder.Node {
 
 		final SessionRecord record;
 
@@ -331,23 +378,6 @@ public final class MemorySessionStore extends AbstractSessionStore {
 		Entry(SessionRecord record, long footprint) {
 			this.record = record;
 			this.footprint = footprint;
-		}
-
-	}
-
-	private static final class Candidate {
-
-		static final Comparator<Candidate> EVICTION_ORDER = Comparator.comparing((Candidate c) -> !c.expired)
-			.thenComparing((c) -> c.entry.record.principalName() != null)
-			.thenComparingLong((c) -> c.entry.record.lastAccessedTime());
-
-		final Entry entry;
-
-		final boolean expired;
-
-		Candidate(Entry entry, Instant now) {
-			this.entry = entry;
-			this.expired = entry.record.isExpired(now);
 		}
 
 	}

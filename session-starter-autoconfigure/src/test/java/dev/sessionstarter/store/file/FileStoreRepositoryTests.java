@@ -10,7 +10,7 @@ import dev.sessionstarter.store.SessionRepositoryContractTests;
 import dev.sessionstarter.store.SessionStore;
 
 /**
- * The repository contract over the file store, on real files.
+ * The repository contract over the file store, binary files on disk.
  */
 class FileStoreRepositoryTests extends SessionRepositoryContractTests {
 

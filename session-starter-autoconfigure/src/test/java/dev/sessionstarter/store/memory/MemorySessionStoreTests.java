@@ -120,6 +120,32 @@ class MemorySessionStoreTests {
 	}
 
 	@Test
+	void noSaveEvictsMoreThanABatchBeyondItsOwnBytesHoweverManySessionsTheStoreHolds() {
+		for (int sessions : new int[] { 1_000, 20_000 }) {
+			long footprint = HeapFootprint.of(SessionRecord.apply(null, create("s0000000", null, 100)));
+			MemorySessionStore store = store(footprint * sessions);
+			AtomicInteger removedBySave = new AtomicInteger();
+			store.setRemovalListener((record, cause) -> removedBySave.incrementAndGet());
+			int most = 0;
+			long evicted = 0;
+			for (int i = 0; i < sessions * 2; i++) {
+				removedBySave.set(0);
+				store.save(create(String.format("s%07d", i), null, 100));
+				most = Math.max(most, removedBySave.get());
+				evicted += removedBySave.get();
+				assertThat(store.usage().bytes()).isLessThanOrEqualTo(footprint * sessions);
+			}
+			assertThat(most).as("most sessions one save removed, of %d", sessions)
+				.isLessThanOrEqualTo(MemorySessionStore.EVICTION_BATCH + 1);
+			assertThat(evicted).isGreaterThan(sessions);
+			assertThat(store.find(String.format("s%07d", sessions * 2 - 1))).isNotNull();
+			assertThat(store.find("s0000000")).isNull();
+			store.reduce();
+			assertThat(store.usage().bytes()).isLessThanOrEqualTo((long) (footprint * sessions * 0.75));
+		}
+	}
+
+	@Test
 	void removalsAreReportedOutsideTheMapOperationThatRemovedThem() throws Exception {
 		long footprint = HeapFootprint.of(SessionRecord.apply(null, create("s0", null, 200)));
 		MemorySessionStore store = new MemorySessionStore(footprint * 10, 0.75, this.clock);
