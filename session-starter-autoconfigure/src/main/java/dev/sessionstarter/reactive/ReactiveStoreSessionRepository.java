@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
+import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.ReactiveFindByIndexNameSessionRepository;
 import org.springframework.session.ReactiveSessionRepository;
 import org.springframework.util.Assert;
@@ -84,9 +85,21 @@ public final class ReactiveStoreSessionRepository
 		});
 	}
 
+	/**
+	 * Find the sessions of a principal. Both {@link #PRINCIPAL_NAME_INDEX_NAME} (the name Spring
+	 * Boot's reactive {@code sessions} endpoint asks for) and
+	 * {@link FindByIndexNameSessionRepository#PRINCIPAL_NAME_INDEX_NAME} name the one principal
+	 * index, which the store fills from the session attribute named by the latter, or else from
+	 * Spring Security's context.
+	 * @param indexName the index name
+	 * @param indexValue the principal name
+	 * @return the sessions by id, none for another index
+	 */
 	@Override
 	public Mono<Map<String, StoredSession>> findByIndexNameAndIndexValue(String indexName, String indexValue) {
-		return call(() -> this.repository.findByIndexNameAndIndexValue(indexName, indexValue));
+		String name = PRINCIPAL_NAME_INDEX_NAME.equals(indexName)
+				? FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME : indexName;
+		return call(() -> this.repository.findByIndexNameAndIndexValue(name, indexValue));
 	}
 
 	private <T> Mono<T> call(Callable<T> call) {
