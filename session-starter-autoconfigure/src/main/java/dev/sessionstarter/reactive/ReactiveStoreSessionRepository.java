@@ -23,7 +23,8 @@ import dev.sessionstarter.store.StoredSession;
  *
  * <p>Calls of a store that may block ({@link SessionStore#isNonBlocking()} is {@code false}: a
  * file, the daemon, Redis) run on the given bounded scheduler, so no event-loop thread waits for
- * I/O; calls of a non-blocking store (memory, none) run on the subscribing thread. Sessions are
+ * I/O; calls of a non-blocking store (memory, none) run on the subscribing thread, except
+ * {@link #createSession()}. Sessions are
  * written when Spring Session's {@code WebSession} saves them, before the response is committed:
  * {@code sessions.flush-mode=immediate}, which would write on every attribute change, is not
  * supported here.
@@ -58,10 +59,15 @@ public final class ReactiveStoreSessionRepository
 		return this.repository;
 	}
 
+	/**
+	 * Create a session, on the scheduler whatever the store: it stores nothing, but a new id may
+	 * read the operating system's random source (the default {@code UuidSessionIdGenerator}
+	 * does, through {@code SecureRandom}).
+	 * @return the new session
+	 */
 	@Override
 	public Mono<StoredSession> createSession() {
-		// creating a session stores nothing (flush mode on-save)
-		return Mono.fromSupplier(this.repository::createSession);
+		return Mono.fromSupplier(this.repository::createSession).subscribeOn(this.scheduler);
 	}
 
 	@Override

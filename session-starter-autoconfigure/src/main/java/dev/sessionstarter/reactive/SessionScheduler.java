@@ -1,37 +1,54 @@
 package dev.sessionstarter.reactive;
 
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * The bounded scheduler on which a reactive application makes the session calls that may block
  * (a store's I/O, a wait for a session lock), so that no event-loop thread waits: at most
- * {@link Schedulers#DEFAULT_BOUNDED_ELASTIC_SIZE} threads named {@code sessions-*}, and at most
- * {@link Schedulers#DEFAULT_BOUNDED_ELASTIC_QUEUESIZE} calls queued for them.
+ * {@link Schedulers#DEFAULT_BOUNDED_ELASTIC_SIZE} daemon threads named {@code sessions-N}, idle
+ * ones ending after a minute, and at most {@link Schedulers#DEFAULT_BOUNDED_ELASTIC_QUEUESIZE}
+ * calls queued for them (more are refused with an error).
+ *
+ * <p>Unlike Reactor's bounded elastic scheduler, it never interrupts a thread when a call is
+ * cancelled: the rest of a request runs on the thread that delivered its session, and WebFlux
+ * cancels that call as soon as it has the session ({@code Flux.next()}); an interrupt would land
+ * on the request's own code, and would close the file channels of the file store.
  */
 public final class SessionScheduler implements AutoCloseable {
 
 	/**
 	 * The prefix of the names of its threads.
 	 */
-	public static final String THREAD_NAME_PREFIX = "sessions";
+	public static final String THREAD_NAME_PREFIX = "sessions-";
+
+	private final ThreadPoolExecutor executor;
 
 	private final Scheduler scheduler;
 
 	/**
-	 * Create a scheduler with new threads.
+	 * Create a scheduler with the default bounds.
 	 */
 	public SessionScheduler() {
-		this(Schedulers.newBoundedElastic(Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE,
-				Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, THREAD_NAME_PREFIX));
+		this(Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE, Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE);
 	}
 
 	/**
-	 * Create a scheduler that hands its work to another scheduler.
-	 * @param scheduler the scheduler, disposed by {@link #close()}
+	 * Create a scheduler.
+	 * @param threads the most threads
+	 * @param queued the most calls waiting for a thread
 	 */
-	public SessionScheduler(Scheduler scheduler) {
-		this.scheduler = scheduler;
+	public SessionScheduler(int threads, int queued) {
+		this.executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
+				new LinkedBlockingQueue<>(queued), new Threads());
+		this.executor.allowCoreThreadTimeOut(true);
+		this.scheduler = Schedulers.fromExecutor(this.executor);
 	}
 
 	/**
@@ -43,11 +60,25 @@ public final class SessionScheduler implements AutoCloseable {
 	}
 
 	/**
-	 * Stop its threads.
+	 * Stop its threads once the calls they run are done.
 	 */
 	@Override
 	public void close() {
 		this.scheduler.dispose();
+		this.executor.shutdown();
+	}
+
+	private static final class Threads implements ThreadFactory {
+
+		private final AtomicInteger count = new AtomicInteger();
+
+		@Override
+		public Thread newThread(Runnable task) {
+			Thread thread = new Thread(task, THREAD_NAME_PREFIX + this.count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		}
+
 	}
 
 }

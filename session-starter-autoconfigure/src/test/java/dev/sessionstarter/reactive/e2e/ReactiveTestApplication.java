@@ -3,6 +3,7 @@ package dev.sessionstarter.reactive.e2e;
 import java.time.Duration;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -58,6 +59,15 @@ public class ReactiveTestApplication {
 		String login(WebSession session, @RequestParam String user) {
 			session.getAttributes().put(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, user);
 			return session.getId();
+		}
+
+		/** Blocks a non-blocking (Reactor parallel) thread: what BlockHound must catch. */
+		@GetMapping("/block")
+		Mono<String> block() {
+			return Mono.fromCallable(() -> {
+				Thread.sleep(1);
+				return "blocked";
+			}).subscribeOn(Schedulers.parallel());
 		}
 
 		@GetMapping("/fail")
