@@ -40,8 +40,10 @@ public class ReactiveTestApplication {
 	@RestController
 	static class CounterController {
 
+		/** Answers the counter, starting the session (and sending its cookie) if it is new. */
 		@GetMapping("/count")
 		String count(WebSession session) {
+			session.start();
 			return String.valueOf(session.getAttributeOrDefault("count", 0));
 		}
 
