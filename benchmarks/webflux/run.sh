@@ -25,6 +25,14 @@ WORK=$(mktemp -d)
 APPLICATION=dev.sessionstarter.reactive.e2e.ReactiveTestApplication
 trap http_cleanup EXIT
 
+create_sessions() { # port count file: as common.sh's, but Netty sends the header as set-cookie
+	local urls=()
+	for _ in $(seq 1 "$2"); do urls+=("http://127.0.0.1:$1/count"); done
+	curl -s -o /dev/null -D - "${urls[@]}" | tr -d '\r' \
+		| sed -n 's/^[Ss]et-[Cc]ookie: SESSION=\([^;]*\);.*/\1/p' >"$3"
+	[ "$(wc -l <"$3")" -eq "$2" ] || { echo "expected $2 sessions on port $1" >&2; exit 1; }
+}
+
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
 
 build_classpath
