@@ -175,14 +175,18 @@ public class SessionLockWebFilter implements WebFilter, Ordered {
 	 */
 	private static Mono<Void> handle(ServerWebExchange exchange, WebFilterChain chain) {
 		return chain.filter(exchange)
-			.then(Mono.defer(() -> exchange.getResponse().setComplete()))
 			.onErrorResume((ex) -> exchange.getSession()
 				.flatMap(SessionLockWebFilter::saveIfStarted)
 				.onErrorResume((saveFailure) -> {
-					ex.addSuppressed(saveFailure);
+					// the session's load may have been what failed: its cached failure comes back
+					if (saveFailure != ex) {
+						ex.addSuppressed(saveFailure);
+					}
 					return Mono.empty();
 				})
-				.then(Mono.error(ex)));
+				.then(Mono.error(ex)))
+			// a failed save on commit is not tried again
+			.then(Mono.defer(() -> exchange.getResponse().setComplete()));
 	}
 
 	private static Mono<Void> saveIfStarted(WebSession session) {

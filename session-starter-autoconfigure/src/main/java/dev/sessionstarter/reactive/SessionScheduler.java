@@ -1,6 +1,7 @@
 package dev.sessionstarter.reactive;
 
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -11,10 +12,10 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The bounded scheduler on which a reactive application makes the session calls that may block
- * (a store's I/O, a wait for a session lock), so that no event-loop thread waits: at most
- * {@link Schedulers#DEFAULT_BOUNDED_ELASTIC_SIZE} daemon threads named {@code sessions-N}, idle
- * ones ending after a minute, and at most {@link Schedulers#DEFAULT_BOUNDED_ELASTIC_QUEUESIZE}
- * calls queued for them (more are refused with an error).
+ * (a store's I/O, a wait for a session lock), so that no event-loop thread waits:
+ * {@link Schedulers#DEFAULT_BOUNDED_ELASTIC_SIZE} daemon threads named {@code sessions-N}, and at
+ * most {@link Schedulers#DEFAULT_BOUNDED_ELASTIC_QUEUESIZE} calls queued for them (more are
+ * refused with an error). Handing a call over takes no lock and starts no thread.
  *
  * <p>Unlike Reactor's bounded elastic scheduler, it never interrupts a thread when a call is
  * cancelled: the rest of a request runs on the thread that delivered its session, and WebFlux
@@ -30,6 +31,10 @@ public final class SessionScheduler implements AutoCloseable {
 
 	private final ThreadPoolExecutor executor;
 
+	private final AtomicInteger pending = new AtomicInteger();
+
+	private final int maxPending;
+
 	private final Scheduler scheduler;
 
 	/**
@@ -41,14 +46,33 @@ public final class SessionScheduler implements AutoCloseable {
 
 	/**
 	 * Create a scheduler.
-	 * @param threads the most threads
+	 * @param threads the number of threads, all started at once (so that handing a call over
+	 * never starts a thread)
 	 * @param queued the most calls waiting for a thread
 	 */
 	public SessionScheduler(int threads, int queued) {
-		this.executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
-				new LinkedBlockingQueue<>(queued), new Threads());
-		this.executor.allowCoreThreadTimeOut(true);
-		this.scheduler = Schedulers.fromExecutor(this.executor);
+		// a lock-free queue: an event loop hands calls over without ever waiting for a lock
+		this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+				new LinkedTransferQueue<>(), new Threads());
+		this.executor.prestartAllCoreThreads();
+		this.maxPending = threads + queued;
+		// a plain Executor, so that Reactor cancels a call without interrupting its thread
+		this.scheduler = Schedulers.fromExecutor(this::execute);
+	}
+
+	private void execute(Runnable call) {
+		if (this.pending.incrementAndGet() > this.maxPending) {
+			this.pending.decrementAndGet();
+			throw new RejectedExecutionException("Too many session calls waiting for a thread");
+		}
+		this.executor.execute(() -> {
+			try {
+				call.run();
+			}
+			finally {
+				this.pending.decrementAndGet();
+			}
+		});
 	}
 
 	/**
