@@ -47,14 +47,15 @@ import dev.sessionstarter.store.file.FileFormat;
  * {@link StoreSessionRepository} over the store, the purge of expired sessions, and Spring
  * Session's {@link SessionRepositoryFilter} (Spring Boot creates none by itself). The
  * repository backs off when the application defines its own {@link SessionRepository}; the
- * filter is still provided so that repository is used. The one exception is the
+ * filter is still provided so that repository is used. In a reactive application
+ * {@link ReactiveSessionStoreAutoConfiguration} puts the same repository behind WebFlux. The one exception is the
  * {@code memoized} store with {@code sessions.memoized.delegate=repository}: it caches in front
  * of the application's repository, and the starter's repository is then the primary one.
  */
 @AutoConfiguration(before = SessionAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass(Session.class)
-@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnWebApplication
 @EnableConfigurationProperties(SessionsProperties.class)
 public final class SessionStoreAutoConfiguration {
 
@@ -170,6 +171,7 @@ public final class SessionStoreAutoConfiguration {
 	 * (for example through {@code @EnableSpringHttpSession}).
 	 */
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.SERVLET)
 	@ConditionalOnMissingBean(SessionRepositoryFilter.class)
 	@Import(SpringHttpSessionConfiguration.class)
 	static class SessionRepositoryFilterConfiguration {

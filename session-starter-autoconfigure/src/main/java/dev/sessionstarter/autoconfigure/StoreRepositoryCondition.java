@@ -3,11 +3,12 @@ package dev.sessionstarter.autoconfigure;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.session.ReactiveSessionRepository;
 import org.springframework.session.SessionRepository;
 
 /**
  * Matches when the starter provides the application's {@link SessionRepository}: when the
- * application defines none, or when the {@code memoized} store fronts the one it defines
+ * application defines none (nor a {@link ReactiveSessionRepository}), or when the {@code memoized} store fronts the one it defines
  * ({@code sessions.store=memoized}, {@code sessions.memoized.delegate=repository}).
  */
 class StoreRepositoryCondition extends AnyNestedCondition {
@@ -16,7 +17,7 @@ class StoreRepositoryCondition extends AnyNestedCondition {
 		super(ConfigurationPhase.REGISTER_BEAN);
 	}
 
-	@ConditionalOnMissingBean(SessionRepository.class)
+	@ConditionalOnMissingBean({ SessionRepository.class, ReactiveSessionRepository.class })
 	static class NoApplicationRepository {
 
 	}

@@ -65,6 +65,11 @@ public final class MemorySessionLockManager implements SessionLockManager {
 		return this.held.get();
 	}
 
+	@Override
+	public boolean isNonBlocking() {
+		return true;
+	}
+
 	/**
 	 * Return how many session ids have an entry: held or waited for.
 	 * @return the number of entries

@@ -22,6 +22,11 @@ public enum NoneSessionLockManager implements SessionLockManager {
 	}
 
 	@Override
+	public boolean isNonBlocking() {
+		return true;
+	}
+
+	@Override
 	public SessionLock tryLock(String sessionId, Duration timeout) {
 		Assert.notNull(sessionId, "'sessionId' must not be null");
 		return new NoLock(sessionId);

@@ -58,4 +58,14 @@ public interface SessionLockManager {
 	 */
 	int heldLocks();
 
+	/**
+	 * Whether {@link #tryLock} with a zero timeout and {@link SessionLock#release()} return
+	 * without blocking their thread (no I/O), so that a reactive application may try a lock on
+	 * its event loop before it waits for it on a bounded scheduler.
+	 * @return {@code true} if they never block; {@code false} unless overridden
+	 */
+	default boolean isNonBlocking() {
+		return false;
+	}
+
 }

@@ -69,6 +69,16 @@ public interface SessionStore {
 	}
 
 	/**
+	 * Whether every call of this store returns without blocking its thread: no I/O and no wait
+	 * for another thread (an in-memory store). A reactive application calls such a store on its
+	 * event-loop threads, and every other store on a bounded scheduler of its own.
+	 * @return {@code true} if no call blocks; {@code false} unless overridden
+	 */
+	default boolean isNonBlocking() {
+		return false;
+	}
+
+	/**
 	 * Open the locks a cache in exclusive coherence holds, one on each session it caches, so
 	 * that no other process's cache holds a copy of it too. Stores override this when they have
 	 * locks a process may hold on many sessions at once for a long time (the file store keeps

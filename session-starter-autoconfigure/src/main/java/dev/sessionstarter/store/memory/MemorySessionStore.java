@@ -126,6 +126,11 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	}
 
 	@Override
+	public boolean isNonBlocking() {
+		return true;
+	}
+
+	@Override
 	public @Nullable SessionRecord find(String id) {
 		Entry entry = this.sessions.get(id);
 		return (entry != null) ? entry.record : null;

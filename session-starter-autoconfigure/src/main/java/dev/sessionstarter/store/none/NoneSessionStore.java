@@ -30,6 +30,11 @@ public enum NoneSessionStore implements SessionStore {
 	}
 
 	@Override
+	public boolean isNonBlocking() {
+		return true;
+	}
+
+	@Override
 	public @Nullable SessionRecord find(String id) {
 		return null;
 	}
