@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.servlet.AsyncEvent;
@@ -27,7 +26,6 @@ import org.springframework.session.web.http.SessionRepositoryFilter;
 import org.springframework.util.Assert;
 
 import dev.sessionstarter.store.RequestStoreFailure;
-import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.StoreUnavailableException;
 
 /**
@@ -37,7 +35,7 @@ import dev.sessionstarter.store.StoreUnavailableException;
  * each valid one while the rest of the chain loads, changes and saves the session, and releases
  * the locks when the request is done, also when it fails. Requests without a session id (or
  * with only invalid ones) take no lock, and a request locks at most the first
- * {@value #MAX_LOCKED_IDS} valid ids it names.
+ * {@value LockableSessionIds#MAX_PER_REQUEST} valid ids it names.
  *
  * <p>An asynchronous request keeps its locks until its asynchronous processing completes, errs
  * or times out. Forward, include, error and async dispatches of a request that holds its locks
@@ -68,13 +66,6 @@ public class SessionLockFilter implements Filter {
 	 * The request attribute that holds the {@link RequestStoreFailure} of the request.
 	 */
 	static final String STORE_FAILURE_ATTRIBUTE = SessionLockFilter.class.getName() + ".STORE_FAILURE";
-
-	/**
-	 * The most session ids one request locks: the first valid ones it names. A browser sends a
-	 * few session cookies at most (one per matching path or domain); a request naming hundreds
-	 * must not take hundreds of locks.
-	 */
-	static final int MAX_LOCKED_IDS = 3;
 
 	private final SessionLockManager manager;
 
@@ -220,21 +211,7 @@ public class SessionLockFilter implements Filter {
 	}
 
 	private List<String> lockableSessionIds(HttpServletRequest request) {
-		List<String> requested = this.sessionIdResolver.resolveSessionIds(request);
-		if (requested.size() == 1) {
-			String sessionId = requested.get(0);
-			return SessionIds.isValid(sessionId) ? List.of(sessionId) : List.of();
-		}
-		TreeSet<String> valid = new TreeSet<>();
-		for (String sessionId : requested) {
-			if (SessionIds.isValid(sessionId)) {
-				valid.add(sessionId);
-				if (valid.size() == MAX_LOCKED_IDS) {
-					break;
-				}
-			}
-		}
-		return new ArrayList<>(valid);
+		return LockableSessionIds.of(this.sessionIdResolver.resolveSessionIds(request));
 	}
 
 	private @Nullable HeldLocks acquire(List<String> sessionIds) throws ServletException {

@@ -2,10 +2,7 @@ package dev.sessionstarter.reactive;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,18 +22,18 @@ import org.springframework.web.server.WebSession;
 import org.springframework.web.server.session.WebSessionIdResolver;
 
 import dev.sessionstarter.lock.LockStatistics;
+import dev.sessionstarter.lock.LockableSessionIds;
 import dev.sessionstarter.lock.LockTimeoutAction;
 import dev.sessionstarter.lock.NoneSessionLockManager;
 import dev.sessionstarter.lock.SessionLockManager;
-import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.StoreUnavailableException;
 
 /**
  * {@link WebFilter} that makes the requests of one session run one at a time in a reactive
  * application, as {@code SessionLockFilter} does in a servlet one: it resolves the requested
  * session ids with the {@link WebSessionIdResolver} the {@code WebSessionManager} uses, holds the
- * {@link SessionLockManager}'s lock on the first {@value #MAX_LOCKED_IDS} valid ones while the
- * rest of the chain loads, changes and saves the session, and releases them when the exchange
+ * {@link SessionLockManager}'s lock on those {@link LockableSessionIds} chooses while the rest
+ * of the chain loads, changes and saves the session, and releases them when the exchange
  * completes, fails or is cancelled. Requests without a valid session id take no lock, and with
  * the {@code none} lock manager the filter passes every request through.
  *
@@ -54,11 +51,6 @@ import dev.sessionstarter.store.StoreUnavailableException;
  * lock cannot be asked for ({@link StoreUnavailableException}) is answered {@code 503}.
  */
 public class SessionLockWebFilter implements WebFilter, Ordered {
-
-	/**
-	 * The most session ids a request locks: the first ones it sends, the ones its session can be.
-	 */
-	public static final int MAX_LOCKED_IDS = 4;
 
 	/**
 	 * The default order: early, so that the locks are held around every other filter.
@@ -150,22 +142,7 @@ public class SessionLockWebFilter implements WebFilter, Ordered {
 	}
 
 	private List<String> lockableSessionIds(ServerWebExchange exchange) {
-		List<String> requested = this.sessionIdResolver.resolveSessionIds(exchange);
-		if (requested.isEmpty()) {
-			return List.of();
-		}
-		Set<String> valid = new LinkedHashSet<>();
-		for (String sessionId : requested) {
-			if (SessionIds.isValid(sessionId)) {
-				valid.add(sessionId);
-				if (valid.size() == MAX_LOCKED_IDS) {
-					break;
-				}
-			}
-		}
-		List<String> ordered = new ArrayList<>(valid);
-		ordered.sort(null);
-		return ordered;
+		return LockableSessionIds.of(this.sessionIdResolver.resolveSessionIds(exchange));
 	}
 
 	/**
