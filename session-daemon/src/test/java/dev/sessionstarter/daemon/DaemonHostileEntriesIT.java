@@ -58,7 +58,7 @@ class DaemonHostileEntriesIT {
 		byte[] outsideContent = Files.readAllBytes(outside.resolve(outsideId + ".session"));
 		Path entry = hostile.create(dir, "hostile-1", outside.resolve(outsideId + ".session"));
 		DaemonProcess daemon = start(String.valueOf(DaemonProcess.freePort()), dir.toString());
-		assertThat(daemon.output()).contains("1 sessions loaded, 1 unreadable entries quarantined")
+		assertThat(daemon.output()).contains("1 sessions loaded from").contains("1 unreadable entries quarantined")
 			.contains(entry.getFileName().toString());
 		assertThat(Files.exists(entry, LinkOption.NOFOLLOW_LINKS)).isFalse();
 		assertThat(quarantined(dir)).anyMatch((name) -> name.startsWith(entry.getFileName() + "."));
