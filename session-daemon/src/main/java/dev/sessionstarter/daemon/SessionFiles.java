@@ -3,7 +3,10 @@ package dev.sessionstarter.daemon;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +34,10 @@ import dev.sessionstarter.store.memory.MemorySessionStore;
  * {@link Quarantine}. Writes happen behind the requests: a change marks its session dirty, and
  * {@link #flush()} (every flush interval, and on a clean stop) writes the dirty sessions as the
  * store holds them then, or deletes the files of those it no longer holds. A file that cannot
- * be read is moved to {@code .quarantine/}, logged and skipped, as the file store does; a
+ * be read is moved to {@code .quarantine/}, logged and skipped, as the file store does: files
+ * are read by {@link SessionDirectory#read} (a regular file within the file store's size bound,
+ * no link followed, no FIFO opened), written by renaming a new file over the old name (never
+ * through a link), and a directory in the way of a write is quarantined too; a
  * temporary file a killed daemon left behind is deleted on start once it is stale. Sessions
  * are loaded with their stored versions, so copies cached by memoized stores stay valid across
  * a clean restart.
@@ -94,7 +100,7 @@ final class SessionFiles {
 	 * @throws IOException if the directory cannot be listed
 	 */
 	int load(Instant now) throws IOException {
-		boolean clean = Files.deleteIfExists(dir().resolve(CLEAN_STOP_MARKER));
+		boolean clean = takeCleanStopMarker();
 		long versionStep = clean ? 0 : CRASH_VERSION_STEP;
 		int loaded = 0;
 		for (Path file : list()) {
@@ -132,13 +138,46 @@ final class SessionFiles {
 		}
 	}
 
+	/**
+	 * Remove the clean-stop marker: a regular file says the last stop was clean; anything else in
+	 * its place (a link is not followed) is set aside, so the next stop can write the marker.
+	 */
+	private boolean takeCleanStopMarker() throws IOException {
+		Path marker = dir().resolve(CLEAN_STOP_MARKER);
+		BasicFileAttributes attributes;
+		try {
+			attributes = Files.readAttributes(marker, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (NoSuchFileException ex) {
+			return false;
+		}
+		if (attributes.isRegularFile()) {
+			Files.delete(marker);
+			return true;
+		}
+		quarantine(marker, "the clean-stop marker is not a regular file");
+		return false;
+	}
+
+	/**
+	 * Read a session file as the file store does: only a regular file (no link followed, no
+	 * FIFO opened) within the file store's size bound, else it is quarantined.
+	 */
 	private @Nullable SessionRecord read(Path file) {
 		SessionRecord record;
 		try {
-			record = this.format.decode(Files.readAllBytes(file));
+			byte[] content = this.directory.read(file);
+			if (content == null) {
+				return null;
+			}
+			record = this.format.decode(content);
 		}
-		catch (IOException | CorruptSessionFileException ex) {
+		catch (CorruptSessionFileException ex) {
 			quarantine(file, ex.getMessage());
+			return null;
+		}
+		catch (UncheckedIOException ex) {
+			quarantine(file, String.valueOf(ex.getCause()));
 			return null;
 		}
 		if (!record.id().equals(this.directory.idOf(file))) {
@@ -178,8 +217,11 @@ final class SessionFiles {
 	synchronized int flushAndMarkClean() {
 		int done = flush();
 		if (this.dirty.isEmpty()) {
+			Path marker = dir().resolve(CLEAN_STOP_MARKER);
 			try {
-				Files.write(dir().resolve(CLEAN_STOP_MARKER), new byte[0]);
+				// created anew (O_EXCL), so that no link in its place is written through
+				Files.deleteIfExists(marker);
+				Files.createFile(marker);
 			}
 			catch (IOException ex) {
 				SessionDaemon.log("WARN", "Cannot mark " + dir() + " cleanly stopped: " + ex);
@@ -206,13 +248,7 @@ final class SessionFiles {
 			}
 			this.dirty.remove(id);
 			try {
-				SessionRecord record = this.store.find(id);
-				if (record != null) {
-					this.writer.replace(id, this.format.encode(record));
-				}
-				else {
-					this.writer.delete(id);
-				}
+				write(id);
 				done++;
 			}
 			catch (UncheckedIOException ex) {
@@ -238,6 +274,39 @@ final class SessionFiles {
 			this.failedWrites = 0;
 		}
 		return done;
+	}
+
+	private void write(String id) {
+		try {
+			writeOnce(id);
+		}
+		catch (UncheckedIOException ex) {
+			Path file = this.directory.file(id);
+			if (file == null || !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+				throw ex;
+			}
+			// a directory under the session's name: no file can be renamed over it
+			quarantine(file, "it is not a regular file but a directory, in the way of a write");
+			writeOnce(id);
+		}
+	}
+
+	private void writeOnce(String id) {
+		SessionRecord record = this.store.find(id);
+		if (record != null) {
+			this.writer.replace(id, this.format.encode(record));
+		}
+		else {
+			this.writer.delete(id);
+		}
+	}
+
+	/**
+	 * Return how many entries of the directory were moved to the quarantine.
+	 * @return the number since the daemon started
+	 */
+	long quarantined() {
+		return this.quarantine.count();
 	}
 
 	private void failed(int count, UncheckedIOException first) {
