@@ -223,7 +223,7 @@ public class SessionLockFilter implements Filter {
 				long remaining = Math.max(0, timeoutNanos - (System.nanoTime() - start));
 				SessionLock lock = this.manager.tryLock(sessionId, Duration.ofNanos(remaining));
 				if (lock == null) {
-					releaseAll(locks);
+					SessionLock.releaseAll(locks);
 					this.statistics.recordWait(System.nanoTime() - start, false);
 					return null;
 				}
@@ -231,12 +231,12 @@ public class SessionLockFilter implements Filter {
 			}
 		}
 		catch (InterruptedException ex) {
-			releaseAll(locks);
+			SessionLock.releaseAll(locks);
 			Thread.currentThread().interrupt();
 			throw new ServletException("Interrupted while waiting for the lock of a session", ex);
 		}
 		catch (RuntimeException | Error ex) {
-			releaseAll(locks);
+			SessionLock.releaseAll(locks);
 			throw ex;
 		}
 		this.statistics.recordWait(System.nanoTime() - start, true);
@@ -291,26 +291,6 @@ public class SessionLockFilter implements Filter {
 		response.flushBuffer();
 	}
 
-	private static void releaseAll(List<SessionLock> locks) {
-		RuntimeException failure = null;
-		for (int i = locks.size() - 1; i >= 0; i--) {
-			try {
-				locks.get(i).release();
-			}
-			catch (RuntimeException ex) {
-				if (failure == null) {
-					failure = ex;
-				}
-				else {
-					failure.addSuppressed(ex);
-				}
-			}
-		}
-		if (failure != null) {
-			throw failure;
-		}
-	}
-
 	/**
 	 * The locks one request holds; released once, when the request (or its asynchronous
 	 * processing) is done.
@@ -331,7 +311,7 @@ public class SessionLockFilter implements Filter {
 
 		void release() {
 			if (this.released.compareAndSet(false, true)) {
-				releaseAll(this.locks);
+				SessionLock.releaseAll(this.locks);
 			}
 		}
 

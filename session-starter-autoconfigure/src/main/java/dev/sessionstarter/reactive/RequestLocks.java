@@ -67,7 +67,7 @@ final class RequestLocks {
 				return Mono.just(new Held(locks, false, null));
 			}
 			// wait for all of them on the scheduler, holding none meanwhile
-			releaseAll(locks);
+			SessionLock.releaseAll(locks);
 		}
 		return Mono.fromCallable(() -> acquireBlocking(sessionIds, start))
 			.subscribeOn(this.scheduler)
@@ -84,7 +84,7 @@ final class RequestLocks {
 			return null;
 		}
 		catch (RuntimeException | Error ex) {
-			releaseAll(locks);
+			SessionLock.releaseAll(locks);
 			throw ex;
 		}
 	}
@@ -96,7 +96,7 @@ final class RequestLocks {
 				long remaining = Math.max(0, this.timeoutNanos - (System.nanoTime() - start));
 				SessionLock lock = this.manager.tryLock(sessionId, Duration.ofNanos(remaining));
 				if (lock == null) {
-					releaseAll(locks);
+					SessionLock.releaseAll(locks);
 					this.statistics.recordWait(System.nanoTime() - start, false);
 					return new Held(List.of(), true, null);
 				}
@@ -104,7 +104,7 @@ final class RequestLocks {
 			}
 		}
 		catch (InterruptedException | RuntimeException | Error ex) {
-			releaseAll(locks);
+			SessionLock.releaseAll(locks);
 			throw ex;
 		}
 		this.statistics.recordWait(System.nanoTime() - start, true);
@@ -122,26 +122,6 @@ final class RequestLocks {
 			return Mono.empty();
 		}
 		return Mono.<Void>fromRunnable(held::release).subscribeOn(this.scheduler);
-	}
-
-	private static void releaseAll(List<SessionLock> locks) {
-		RuntimeException failure = null;
-		for (int i = locks.size() - 1; i >= 0; i--) {
-			try {
-				locks.get(i).release();
-			}
-			catch (RuntimeException ex) {
-				if (failure == null) {
-					failure = ex;
-				}
-				else {
-					failure.addSuppressed(ex);
-				}
-			}
-		}
-		if (failure != null) {
-			throw failure;
-		}
 	}
 
 	/**
@@ -177,7 +157,7 @@ final class RequestLocks {
 
 		void release() {
 			if (this.released.compareAndSet(false, true)) {
-				releaseAll(this.locks);
+				SessionLock.releaseAll(this.locks);
 			}
 		}
 
