@@ -227,8 +227,10 @@ final class LockTable {
 				return;
 			}
 			this.heldBytes.remove(held.position, held);
+			// Inside the guard: a thread that finds the byte no longer held asks the OS for it
+			// at once, and the JDK refuses a range this JVM still holds (OverlappingFileLockException)
+			LockFile.release(held.lock);
 		}
-		LockFile.release(held.lock);
 	}
 
 	/**

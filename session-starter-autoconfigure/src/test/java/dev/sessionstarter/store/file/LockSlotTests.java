@@ -104,6 +104,29 @@ class LockSlotTests {
 		slots.forEach((id, slot) -> assertThat(slot(this.dir, id)).as("slot of %s after a reopen", id).isEqualTo(slot));
 	}
 
+	@Test
+	@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void idsOfOneSlotTakenAndGivenBackByTwoThreadsAtOnceNeverOverlapInTheJvm() throws Exception {
+		// The last holder of a slot gives its OS lock back while the other thread asks the OS
+		// for it: the JDK refuses a range the JVM still holds (OverlappingFileLockException)
+		String[] ids = idsOfOneSlot(this.dir);
+		CompletableFuture<?>[] threads = new CompletableFuture<?>[ids.length];
+		for (int t = 0; t < ids.length; t++) {
+			String id = ids[t];
+			threads[t] = CompletableFuture.runAsync(() -> {
+				for (int i = 0; i < 20_000; i++) {
+					try (SessionLock lock = this.manager.tryLock(id, Duration.ofSeconds(30))) {
+						assertThat(lock).isNotNull();
+					}
+					catch (InterruptedException ex) {
+						throw new IllegalStateException(ex);
+					}
+				}
+			});
+		}
+		CompletableFuture.allOf(threads).get(100, TimeUnit.SECONDS);
+	}
+
 	private boolean tryLockElsewhere(String id) throws Exception {
 		return CompletableFuture.supplyAsync(() -> {
 			try (SessionLock lock = this.manager.tryLock(id, Duration.ofMillis(50))) {
