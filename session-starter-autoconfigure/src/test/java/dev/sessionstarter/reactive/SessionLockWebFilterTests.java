@@ -9,6 +9,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import org.springframework.http.HttpCookie;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.mock.web.server.MockWebSession;
@@ -127,8 +128,8 @@ class SessionLockWebFilterTests {
 	}
 
 	private static MockServerWebExchange exchange() {
-		return MockServerWebExchange
-			.from(MockServerHttpRequest.get("/").cookie(new org.springframework.http.HttpCookie("SESSION", SESSION_ID)));
+		HttpCookie cookie = new HttpCookie("SESSION", SESSION_ID);
+		return MockServerWebExchange.from(MockServerHttpRequest.get("/").cookie(cookie));
 	}
 
 	private static Mono<Void> saveOnCommit(ServerWebExchange exchange) {
