@@ -6,6 +6,10 @@
 # excluded: no Spring Session, no locks), measured with wrk in one run. Both run side by side on
 # 127.0.0.1 and are measured in alternating rounds; the median round and the range are reported.
 #
+# Each application is first driven for WARMUP_SECONDS (default 30): the starter's request path has
+# more code for the JIT to compile, and until it is compiled the run measures compilation rather
+# than steady state. On a heavily loaded machine raise it (a warm run is about 150 us CPU/request).
+#
 # Usage (from the repository root): benchmarks/webflux/run.sh [seconds per run] [rounds] [sessions]
 # Needs wrk (Debian: apt-get install -y wrk), curl and a JDK 17+.
 set -euo pipefail
@@ -17,6 +21,7 @@ THREADS=${WRK_THREADS:-2}
 CONNECTIONS=${WRK_CONNECTIONS:-16}
 STARTER_PORT=${STARTER_PORT:-18091}
 DEFAULT_PORT=${DEFAULT_PORT:-18092}
+WARMUP=${WARMUP_SECONDS:-30}
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d)
@@ -46,7 +51,7 @@ wait_ready "$DEFAULT_PORT" "$WORK/app-default.log"
 for port in "$STARTER_PORT" "$DEFAULT_PORT"; do
 	create_sessions "$port" "$SESSIONS" "$WORK/many-$port.txt"
 	echo "Warming up port $port..." >&2
-	measure "$port" "$WORK/many-$port.txt" "$DURATION" >/dev/null
+	measure "$port" "$WORK/many-$port.txt" "$WARMUP" >/dev/null
 done
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -63,7 +68,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 echo
-echo "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per run, $ROUNDS rounds, medians (range), $SESSIONS sessions; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up, ${DURATION}s per run, $ROUNDS rounds, medians (range), $SESSIONS sessions; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| WebFlux application | req/s | CPU µs/request |"
 echo "|---|---|---|"

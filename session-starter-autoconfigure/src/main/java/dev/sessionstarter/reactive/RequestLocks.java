@@ -46,29 +46,38 @@ final class RequestLocks {
 	}
 
 	/**
-	 * Take the locks of the session ids, in their order.
+	 * Take the locks of the session ids at once, on the calling thread, if the manager never
+	 * blocks and none of them is held elsewhere.
+	 * @param sessionIds valid session ids, sorted
+	 * @return the held locks, or {@code null} if they must be waited for with {@link #acquire}
+	 * (none is held then)
+	 */
+	@Nullable Held tryAcquire(List<String> sessionIds) {
+		if (!this.manager.isNonBlocking()) {
+			return null;
+		}
+		long start = System.nanoTime();
+		List<SessionLock> locks = new ArrayList<>(sessionIds.size());
+		for (String sessionId : sessionIds) {
+			SessionLock lock = tryNow(sessionId, locks);
+			if (lock == null) {
+				SessionLock.releaseAll(locks);
+				return null;
+			}
+			locks.add(lock);
+		}
+		this.statistics.recordWait(System.nanoTime() - start, true);
+		return new Held(locks, false, null);
+	}
+
+	/**
+	 * Take the locks of the session ids, in their order, waiting on the scheduler.
 	 * @param sessionIds valid session ids, sorted
 	 * @return the held locks; none if they could not be had in time
 	 * ({@link Held#timedOut()}) or asked for ({@link Held#failure()})
 	 */
 	Mono<Held> acquire(List<String> sessionIds) {
 		long start = System.nanoTime();
-		List<SessionLock> locks = new ArrayList<>(sessionIds.size());
-		if (this.manager.isNonBlocking()) {
-			for (String sessionId : sessionIds) {
-				SessionLock lock = tryNow(sessionId, locks);
-				if (lock == null) {
-					break;
-				}
-				locks.add(lock);
-			}
-			if (locks.size() == sessionIds.size()) {
-				this.statistics.recordWait(System.nanoTime() - start, true);
-				return Mono.just(new Held(locks, false, null));
-			}
-			// wait for all of them on the scheduler, holding none meanwhile
-			SessionLock.releaseAll(locks);
-		}
 		return Mono.fromCallable(() -> acquireBlocking(sessionIds, start))
 			.subscribeOn(this.scheduler)
 			.onErrorResume(StoreUnavailableException.class, (ex) -> Mono.just(new Held(List.of(), false, ex)))

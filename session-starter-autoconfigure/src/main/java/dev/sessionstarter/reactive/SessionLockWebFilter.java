@@ -129,6 +129,12 @@ public class SessionLockWebFilter implements WebFilter, Ordered {
 		if (sessionIds.isEmpty()) {
 			return chain.filter(exchange);
 		}
+		RequestLocks.Held taken = this.locks.tryAcquire(sessionIds);
+		if (taken != null) {
+			// taken at once by a manager that never blocks: released on whatever thread ends the
+			// exchange, without the operators an asynchronous release needs
+			return handle(exchange, chain).doFinally((signal) -> taken.release());
+		}
 		return this.locks.acquire(sessionIds).flatMap((held) -> {
 			if (held.failure() != null) {
 				return unavailable(exchange.getResponse(), held.failure());

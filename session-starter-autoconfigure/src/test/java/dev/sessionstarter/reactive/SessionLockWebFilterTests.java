@@ -1,12 +1,15 @@
 package dev.sessionstarter.reactive;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import org.springframework.http.HttpCookie;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.mock.web.server.MockWebSession;
@@ -16,6 +19,7 @@ import org.springframework.web.server.session.CookieWebSessionIdResolver;
 
 import dev.sessionstarter.lock.LockStatistics;
 import dev.sessionstarter.lock.MemorySessionLockManager;
+import dev.sessionstarter.lock.SessionLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,6 +102,34 @@ class SessionLockWebFilterTests {
 			.verify();
 		assertThat(heldWhenSaved).hasValue(1);
 		assertThat(this.manager.heldLocks()).isZero();
+	}
+
+	@Test
+	void aCancelledExchangeReleasesTheLockItTookAtOnce() {
+		AtomicInteger heldDuringChain = new AtomicInteger(-1);
+		WebFilterChain chain = (filtered) -> Mono.fromRunnable(() -> heldDuringChain.set(this.manager.heldLocks()))
+			.then(Mono.never());
+		Disposable request = this.filter.filter(exchange(), chain).subscribe();
+		assertThat(heldDuringChain).hasValue(1);
+		request.dispose();
+		assertThat(this.manager.heldLocks()).isZero();
+	}
+
+	@Test
+	void aRequestThatWaitedForTheLockHoldsItAndReleasesItWhenDone() throws Exception {
+		AtomicInteger heldDuringChain = new AtomicInteger(-1);
+		SessionLock other = this.manager.tryLock(SESSION_ID, Duration.ZERO);
+		assertThat(other).isNotNull();
+		Mono<Void> request = this.filter.filter(exchange(),
+				(filtered) -> Mono.fromRunnable(() -> heldDuringChain.set(this.manager.heldLocks())));
+		StepVerifier.create(request).then(other::release).expectComplete().verify(Duration.ofSeconds(30));
+		assertThat(heldDuringChain).hasValue(1);
+		assertThat(this.manager.heldLocks()).isZero();
+	}
+
+	private static MockServerWebExchange exchange() {
+		HttpCookie cookie = new HttpCookie("SESSION", SESSION_ID);
+		return MockServerWebExchange.from(MockServerHttpRequest.get("/").cookie(cookie));
 	}
 
 	private static Mono<Void> saveOnCommit(ServerWebExchange exchange) {
