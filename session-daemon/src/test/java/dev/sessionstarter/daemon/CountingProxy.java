@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.WireOutput;
 
 /**
  * A loopback TCP proxy in front of a daemon that counts the request frames its clients send, by
@@ -29,6 +31,8 @@ final class CountingProxy implements AutoCloseable {
 	private final Map<Byte, AtomicInteger> requests = new ConcurrentHashMap<>();
 
 	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+	private volatile byte refused = -1;
 
 	CountingProxy(int target) throws IOException {
 		this.target = target;
@@ -56,6 +60,14 @@ final class CountingProxy implements AutoCloseable {
 
 	int total() {
 		return requests().values().stream().mapToInt(Integer::intValue).sum();
+	}
+
+	/**
+	 * Answer an operation as a daemon of protocol version 2 does, with {@code ERROR} "Unknown
+	 * operation", without passing it on.
+	 */
+	void refuse(byte opcode) {
+		this.refused = opcode;
 	}
 
 	void reset() {
@@ -86,6 +98,15 @@ final class CountingProxy implements AutoCloseable {
 				byte[] frame = new byte[length];
 				in.readFully(frame);
 				this.requests.computeIfAbsent(frame[0], (opcode) -> new AtomicInteger()).incrementAndGet();
+				if (frame[0] == this.refused) {
+					ByteBuffer error = WireOutput.frame(Opcodes.ERROR)
+						.writeString("Unknown operation " + String.format("0x%02x", frame[0]))
+						.toFrame();
+					OutputStream reply = from.getOutputStream();
+					reply.write(error.array(), 0, error.limit());
+					reply.flush();
+					continue;
+				}
 				out.write(new byte[] { (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8),
 						(byte) length });
 				out.write(frame);

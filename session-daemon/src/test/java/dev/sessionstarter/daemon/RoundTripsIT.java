@@ -19,6 +19,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.it.SecuredApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * How many requests the daemon receives for one returning HTTP request with daemon request
  * locks, counted by a proxy between the application and a real daemon process: the lock that
- * answers the session (or only its version, for a cached copy) and the save that releases it.
+ * answers the session and the save that releases it; a daemon of protocol version 2 still gets
+ * the four calls it knows.
  */
 class RoundTripsIT {
 
@@ -52,20 +54,33 @@ class RoundTripsIT {
 	@Test
 	void returningRequestWithDaemonLocks() throws Exception {
 		Map<String, Integer> requests = countReturningRequest("--sessions.store=daemon");
-		assertThat(requests).as("requests %s", requests).containsOnlyKeys("LOCK", "SAVE", "GET", "UNLOCK");
-		assertThat(this.proxy.total()).as("requests %s", requests).isEqualTo(4);
+		assertThat(requests).as("requests %s", requests).containsOnlyKeys("LOCK_FIND", "SAVE_UNLOCK");
+		assertThat(this.proxy.total()).as("requests %s", requests).isEqualTo(2);
 	}
 
 	@Test
 	void returningRequestWithMemoizedValidateOverTheDaemon() throws Exception {
 		Map<String, Integer> requests = countReturningRequest("--sessions.store=memoized",
 				"--sessions.memoized.delegate=daemon", "--sessions.lock.manager=daemon");
-		assertThat(this.proxy.total()).as("requests %s", requests).isEqualTo(4);
+		assertThat(requests).as("requests %s", requests).containsOnlyKeys("LOCK_FIND", "SAVE_UNLOCK");
+		assertThat(this.proxy.total()).as("requests %s", requests).isEqualTo(2);
+	}
+
+	@Test
+	void daemonOfProtocolVersion2GetsTheFourCallsOfLockGetSaveUnlock() throws Exception {
+		Map<String, Integer> requests = countReturningRequest(Opcodes.LOCK_FIND, "--sessions.store=daemon");
+		assertThat(requests).as("requests %s", requests)
+			.containsExactlyInAnyOrderEntriesOf(Map.of("LOCK", 1, "GET", 1, "SAVE", 1, "UNLOCK", 1));
 	}
 
 	private Map<String, Integer> countReturningRequest(String... properties) throws Exception {
+		return countReturningRequest((byte) -1, properties);
+	}
+
+	private Map<String, Integer> countReturningRequest(byte refused, String... properties) throws Exception {
 		this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
 		this.proxy = new CountingProxy(this.daemon.address().port());
+		this.proxy.refuse(refused);
 		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
 				"--sessions.daemon.address=" + this.proxy.port(), "--sessions.purge-interval=1h",
 				"--spring.main.banner-mode=off"));
