@@ -152,8 +152,9 @@ public final class DaemonSessionStore implements SessionStore {
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
 		DaemonHeldLocks.Held lock = this.heldLocks.get(change.id());
-		if (lock != null) {
-			lock.outdate();
+		outdate(change.id());
+		if (change.previousId() != null) {
+			outdate(change.previousId());
 		}
 		boolean release = lock != null && this.savesReleaseLocks && !change.isRename() && !lock.isReleasedBySave();
 		byte opcode = release ? Opcodes.SAVE_UNLOCK : Opcodes.SAVE;
@@ -187,18 +188,30 @@ public final class DaemonSessionStore implements SessionStore {
 		}
 	}
 
+	/**
+	 * Forget the session a lock call answered for an id, once this process changes it.
+	 */
+	private void outdate(String id) {
+		DaemonHeldLocks.Held lock = this.heldLocks.get(id);
+		if (lock != null) {
+			lock.outdate();
+		}
+	}
+
 	private static SessionRecord tooLarge(String id, long size, long limit) {
 		throw new SessionTooLargeException(id, size, limit);
 	}
 
 	@Override
 	public @Nullable SessionRecord delete(String id) {
+		outdate(id);
 		return this.client.call(WireOutput.frame(Opcodes.DELETE).writeString(id),
 				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE));
 	}
 
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
+		outdate(id);
 		SessionRecord removed = this.client.call(
 				WireOutput.frame(Opcodes.DELETE_IF_EXPIRED).writeString(id).writeLong(now.toEpochMilli()),
 				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE_IF_EXPIRED));
