@@ -175,6 +175,14 @@ final class RequestHandler {
 				long token = this.locks.lock(id, owner, waitMillis, leaseMillis);
 				return (token != 0) ? WireOutput.frame(Opcodes.OK).writeLong(token) : WireOutput.frame(Opcodes.TIMEOUT);
 			}
+			case Opcodes.LOCK_FIND -> {
+				String id = WireCodec.readId(request);
+				long waitMillis = request.readLong();
+				long leaseMillis = request.readLong();
+				request.requireEnd();
+				long token = this.locks.lock(id, owner, waitMillis, leaseMillis);
+				return (token != 0) ? lockedWith(token, id) : WireOutput.frame(Opcodes.TIMEOUT);
+			}
 			case Opcodes.UNLOCK -> {
 				String id = WireCodec.readId(request);
 				long token = request.readLong();
@@ -209,22 +217,19 @@ final class RequestHandler {
 			case Opcodes.SAVE -> {
 				SessionChange change = WireCodec.readChange(request);
 				request.requireEnd();
-				long size = sizeAfter(store, change);
-				if (size > MAX_RECORD_BYTES) {
-					return WireOutput.frame(Opcodes.TOO_LARGE).writeLong(size).writeLong(MAX_RECORD_BYTES);
-				}
-				SessionRecord saved;
+				return save(store, change);
+			}
+			case Opcodes.SAVE_UNLOCK -> {
+				String lockId = WireCodec.readId(request);
+				long token = request.readLong();
+				SessionChange change = WireCodec.readChange(request);
+				request.requireEnd();
 				try {
-					saved = store.save(change);
+					return save(store, change);
 				}
-				catch (SessionTooLargeException ex) {
-					return WireOutput.frame(Opcodes.TOO_LARGE).writeLong(ex.getSize()).writeLong(ex.getLimit());
+				finally {
+					this.locks.unlock(lockId, token);
 				}
-				changed(change.id());
-				if (change.isRename() && change.previousId() != null) {
-					changed(change.previousId());
-				}
-				return record(saved);
 			}
 			case Opcodes.DELETE -> {
 				String id = WireCodec.readId(request);
@@ -297,6 +302,42 @@ final class RequestHandler {
 		return new DaemonStats((store != null) ? "sessions" : "locks", sessions, bytes, maxBytes, this.locks.size(),
 				this.connections.get(), System.currentTimeMillis() - this.startedAt, this.expired.sum(),
 				this.evicted.sum(), this.locks.leaseExpiries(), this.files != null);
+	}
+
+	private WireOutput save(MemorySessionStore store, SessionChange change) {
+		long size = sizeAfter(store, change);
+		if (size > MAX_RECORD_BYTES) {
+			return WireOutput.frame(Opcodes.TOO_LARGE).writeLong(size).writeLong(MAX_RECORD_BYTES);
+		}
+		SessionRecord saved;
+		try {
+			saved = store.save(change);
+		}
+		catch (SessionTooLargeException ex) {
+			return WireOutput.frame(Opcodes.TOO_LARGE).writeLong(ex.getSize()).writeLong(ex.getLimit());
+		}
+		changed(change.id());
+		if (change.isRename() && change.previousId() != null) {
+			changed(change.previousId());
+		}
+		return record(saved);
+	}
+
+	/**
+	 * Answer a {@code LOCK_FIND} that took the lock: the token and the session it guards, unless
+	 * this daemon keeps no sessions or the record would not fit in one frame with the token.
+	 */
+	private WireOutput lockedWith(long token, String id) {
+		WireOutput response = WireOutput.frame(Opcodes.OK).writeLong(token);
+		SessionRecord record = (this.store != null) ? this.store.find(id) : null;
+		if (this.store == null || (record != null && WireCodec.maxEncodedSize(record) > MAX_RECORD_BYTES - 9)) {
+			return response.writeByte(Opcodes.FOUND_NOT_SENT);
+		}
+		if (record == null) {
+			return response.writeByte(Opcodes.FOUND_NONE);
+		}
+		WireCodec.writeRecord(response.writeByte(Opcodes.FOUND_RECORD), record);
+		return response;
 	}
 
 	private void changed(String id) {

@@ -1,11 +1,13 @@
 package dev.sessionstarter.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.daemon.client.DaemonHeldLocks;
 import dev.sessionstarter.daemon.client.DaemonSessionLockManager;
 import dev.sessionstarter.lock.SessionLockManager;
 
@@ -35,8 +37,12 @@ class DaemonLockManagerConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(SessionLockManager.class)
-	DaemonSessionLockManager sessionLockManager(DaemonClient sessionDaemonLockClient, SessionsProperties properties) {
-		return new DaemonSessionLockManager(sessionDaemonLockClient, properties.getDaemon().getLockLease());
+	DaemonSessionLockManager sessionLockManager(DaemonClient sessionDaemonLockClient, SessionsProperties properties,
+			ObjectProvider<DaemonHeldLocks> heldLocks) {
+		DaemonSessionLockManager manager = new DaemonSessionLockManager(sessionDaemonLockClient,
+				properties.getDaemon().getLockLease());
+		heldLocks.ifAvailable(manager::setHeldLocks);
+		return manager;
 	}
 
 }

@@ -4,7 +4,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
+import org.springframework.session.FlushMode;
+
 import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.daemon.client.DaemonHeldLocks;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
 
 /**
@@ -22,9 +25,23 @@ class DaemonStoreConfiguration {
 		return DaemonSettings.client(daemon, daemon.getPoolSize());
 	}
 
+	/**
+	 * The request locks the daemon lock manager holds, shared with the store: the lock call
+	 * answers the session and the save releases the lock, two calls a request.
+	 */
 	@Bean
-	DaemonSessionStore daemonSessionStore(DaemonClient sessionDaemonClient) {
-		return new DaemonSessionStore(sessionDaemonClient);
+	DaemonHeldLocks sessionDaemonHeldLocks() {
+		return new DaemonHeldLocks();
+	}
+
+	@Bean
+	DaemonSessionStore daemonSessionStore(DaemonClient sessionDaemonClient, DaemonHeldLocks sessionDaemonHeldLocks,
+			SessionsProperties sessions) {
+		DaemonSessionStore store = new DaemonSessionStore(sessionDaemonClient);
+		store.setHeldLocks(sessionDaemonHeldLocks);
+		// every change is a save: the saves of a request keep its lock until its end
+		store.setSavesReleaseLocks(sessions.getFlushMode() != FlushMode.IMMEDIATE);
+		return store;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.WireCodec;
 import dev.sessionstarter.daemon.protocol.ProtocolException;
 import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
@@ -59,6 +60,12 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 
 	private static final DaemonClient.ResponseHandler<@Nullable Long> LOCK_ANSWER = DaemonSessionLockManager::token;
 
+	private static final DaemonClient.ResponseHandler<SharedLockConnections.@Nullable Locked> SHARED_LOCK_ANSWER = (
+			status, payload) -> {
+		Long token = token(status, payload);
+		return (token != null) ? new SharedLockConnections.Locked(token, null) : null;
+	};
+
 	private final DaemonClient client;
 
 	private final Duration lease;
@@ -68,6 +75,10 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	private final SharedLockConnections shared;
 
 	private final AtomicInteger held = new AtomicInteger();
+
+	private volatile @Nullable DaemonHeldLocks heldLocks;
+
+	private volatile boolean lockFind = true;
 
 	/**
 	 * Create a lock manager.
@@ -95,6 +106,19 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	 */
 	public DaemonClient getClient() {
 		return this.client;
+	}
+
+	/**
+	 * Share the locks this manager holds with the {@link DaemonSessionStore} of the same daemon:
+	 * a free lock is then taken with the session it guards ({@code LOCK_FIND}), which the store
+	 * serves instead of reading it again, and the store's save releases it ({@code SAVE_UNLOCK}),
+	 * so a request costs two calls. A daemon older than protocol version 3 gets the four calls
+	 * of {@code LOCK}, {@code GET}, {@code SAVE} and {@code UNLOCK}.
+	 * @param heldLocks the locks, shared with the store
+	 */
+	public void setHeldLocks(DaemonHeldLocks heldLocks) {
+		Assert.notNull(heldLocks, "'heldLocks' must not be null");
+		this.heldLocks = heldLocks;
 	}
 
 	@Override
@@ -139,11 +163,24 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	 */
 	private @Nullable Runnable lockInDaemon(String sessionId, long waitNanos) throws InterruptedException {
 		long callNanos = this.client.getTimeout().toNanos();
-		SharedLockConnections.Held free = this.shared.lock(lockRequest(sessionId, 0), System.nanoTime() + callNanos,
-				LOCK_ANSWER);
-		Long freeToken = free.token();
-		if (freeToken != null) {
-			return () -> unlockShared(sessionId, freeToken, free);
+		SharedLockConnections.Held free = lockFree(sessionId, System.nanoTime() + callNanos);
+		SharedLockConnections.Locked locked = free.locked();
+		if (locked != null) {
+			DaemonHeldLocks heldLocks = this.heldLocks;
+			if (heldLocks == null || locked.prefetched() == null) {
+				return () -> unlockShared(sessionId, locked.token(), free);
+			}
+			DaemonHeldLocks.Held shared = new DaemonHeldLocks.Held(sessionId, locked.token(), locked.prefetched());
+			heldLocks.add(shared);
+			return () -> {
+				heldLocks.remove(shared);
+				if (shared.isReleasedBySave()) {
+					this.shared.forget(free);
+				}
+				else {
+					unlockShared(sessionId, locked.token(), free);
+				}
+			};
 		}
 		if (waitNanos <= 0) {
 			return null;
@@ -186,6 +223,64 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 				this.client.release(connection, false);
 			}
 		}
+	}
+
+	/**
+	 * Take a free lock over a shared connection: with the session it guards when the store
+	 * shares the held locks and the daemon speaks {@code LOCK_FIND} (protocol version 3).
+	 */
+	private SharedLockConnections.Held lockFree(String sessionId, long deadline) throws InterruptedException {
+		if (this.heldLocks != null && this.lockFind) {
+			WireOutput request = WireOutput.frame(Opcodes.LOCK_FIND)
+				.writeString(sessionId)
+				.writeLong(0)
+				.writeLong(this.lease.toMillis());
+			try {
+				return this.shared.lock(request, deadline, DaemonSessionLockManager::lockFindAnswer);
+			}
+			catch (UnknownOperationException ex) {
+				this.lockFind = false;
+				logger.info("The session daemon at " + this.client.getAddress() + " predates protocol version 3 ("
+						+ ex.getMessage() + "): a request with its lock takes four calls instead of two");
+			}
+		}
+		return this.shared.lock(lockRequest(sessionId, 0), deadline, SHARED_LOCK_ANSWER);
+	}
+
+	private static SharedLockConnections.@Nullable Locked lockFindAnswer(byte status, WireInput payload)
+			throws ProtocolException {
+		if (status == Opcodes.TIMEOUT) {
+			return null;
+		}
+		if (status == Opcodes.ERROR) {
+			String message = payload.readString();
+			if (message != null && message.startsWith("Unknown operation")) {
+				throw new UnknownOperationException(message);
+			}
+			throw new IllegalStateException("The session daemon refused LOCK_FIND: " + message);
+		}
+		DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.LOCK_FIND);
+		long token = payload.readLong();
+		byte found = payload.readByte();
+		DaemonHeldLocks.Prefetched prefetched = switch (found) {
+			case Opcodes.FOUND_NONE -> new DaemonHeldLocks.Prefetched(null);
+			case Opcodes.FOUND_RECORD -> new DaemonHeldLocks.Prefetched(WireCodec.readRecord(payload));
+			case Opcodes.FOUND_NOT_SENT -> null;
+			default -> throw new ProtocolException("Unknown LOCK_FIND answer " + found);
+		};
+		payload.requireEnd();
+		return new SharedLockConnections.Locked(token, prefetched);
+	}
+
+	/**
+	 * An older daemon's answer to an operation it does not know.
+	 */
+	private static final class UnknownOperationException extends IllegalStateException {
+
+		UnknownOperationException(String message) {
+			super(message);
+		}
+
 	}
 
 	private WireOutput lockRequest(String sessionId, long waitNanos) {

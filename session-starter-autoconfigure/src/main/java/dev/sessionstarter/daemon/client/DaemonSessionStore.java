@@ -57,6 +57,10 @@ public final class DaemonSessionStore implements SessionStore {
 
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
+	private volatile DaemonHeldLocks heldLocks = new DaemonHeldLocks();
+
+	private volatile boolean savesReleaseLocks = true;
+
 	private final RemoteUsage usage = new RemoteUsage(StoreUsage.EMPTY, this::readUsage,
 			(ex) -> ex instanceof DaemonUnavailableException || ex instanceof IllegalStateException);
 
@@ -92,8 +96,34 @@ public final class DaemonSessionStore implements SessionStore {
 		return this.client;
 	}
 
+	/**
+	 * Share the request locks a {@link DaemonSessionLockManager} of the same daemon holds, so
+	 * that a locked session is served as the lock call found it and its save releases the lock.
+	 * @param heldLocks the locks the lock manager holds
+	 */
+	public void setHeldLocks(DaemonHeldLocks heldLocks) {
+		Assert.notNull(heldLocks, "'heldLocks' must not be null");
+		this.heldLocks = heldLocks;
+	}
+
+	/**
+	 * Set whether a save of a locked session also releases its request lock, in the same call:
+	 * right when a request saves once, at its end ({@code FlushMode.ON_SAVE}); set it to
+	 * {@code false} when every change is saved at once ({@code FlushMode.IMMEDIATE}).
+	 * @param savesReleaseLocks whether saves release request locks
+	 */
+	public void setSavesReleaseLocks(boolean savesReleaseLocks) {
+		this.savesReleaseLocks = savesReleaseLocks;
+	}
+
 	@Override
 	public @Nullable SessionRecord find(String id) {
+		DaemonHeldLocks.Held lock = this.heldLocks.get(id);
+		DaemonHeldLocks.Prefetched prefetched = (lock != null) ? lock.prefetched() : null;
+		if (prefetched != null) {
+			lock.outdate();
+			return prefetched.record();
+		}
 		return this.client.call(WireOutput.frame(Opcodes.GET).writeString(id),
 				(status, payload) -> optionalRecord(status, payload, Opcodes.GET));
 	}
@@ -105,6 +135,11 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	@Override
 	public @Nullable Long version(String id) {
+		DaemonHeldLocks.Held lock = this.heldLocks.get(id);
+		DaemonHeldLocks.Prefetched prefetched = (lock != null) ? lock.prefetched() : null;
+		if (prefetched != null) {
+			return (prefetched.record() != null) ? prefetched.record().version() : null;
+		}
 		return this.client.call(WireOutput.frame(Opcodes.VERSION).writeString(id), (status, payload) -> {
 			if (status == Opcodes.NOT_FOUND) {
 				return null;
@@ -116,17 +151,51 @@ public final class DaemonSessionStore implements SessionStore {
 
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
-		WireOutput request = WireOutput.frame(Opcodes.SAVE);
+		DaemonHeldLocks.Held lock = this.heldLocks.get(change.id());
+		outdate(change.id());
+		if (change.previousId() != null) {
+			outdate(change.previousId());
+		}
+		boolean release = lock != null && this.savesReleaseLocks && !change.isRename() && !lock.isReleasedBySave();
+		byte opcode = release ? Opcodes.SAVE_UNLOCK : Opcodes.SAVE;
+		WireOutput request = WireOutput.frame(opcode);
+		if (release) {
+			request.writeString(lock.sessionId()).writeLong(lock.token());
+		}
 		WireCodec.writeChange(request, change);
 		if (request.size() - Frames.HEADER_BYTES > Frames.MAX_FRAME_BYTES) {
 			throw new SessionTooLargeException(change.id(), request.size(), Frames.MAX_FRAME_BYTES);
 		}
-		return this.client.call(request, (status, payload) -> {
-			if (status == Opcodes.TOO_LARGE) {
-				return tooLarge(change.id(), payload.readLong(), payload.readLong());
+		boolean answered = false;
+		try {
+			SessionRecord saved = this.client.call(request, (status, payload) -> {
+				if (status == Opcodes.TOO_LARGE) {
+					return tooLarge(change.id(), payload.readLong(), payload.readLong());
+				}
+				return optionalRecord(status, payload, opcode);
+			});
+			answered = true;
+			return saved;
+		}
+		catch (SessionTooLargeException ex) {
+			answered = true;
+			throw ex;
+		}
+		finally {
+			if (release && answered) {
+				lock.releasedBySave();
 			}
-			return optionalRecord(status, payload, Opcodes.SAVE);
-		});
+		}
+	}
+
+	/**
+	 * Forget the session a lock call answered for an id, once this process changes it.
+	 */
+	private void outdate(String id) {
+		DaemonHeldLocks.Held lock = this.heldLocks.get(id);
+		if (lock != null) {
+			lock.outdate();
+		}
 	}
 
 	private static SessionRecord tooLarge(String id, long size, long limit) {
@@ -135,12 +204,14 @@ public final class DaemonSessionStore implements SessionStore {
 
 	@Override
 	public @Nullable SessionRecord delete(String id) {
+		outdate(id);
 		return this.client.call(WireOutput.frame(Opcodes.DELETE).writeString(id),
 				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE));
 	}
 
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
+		outdate(id);
 		SessionRecord removed = this.client.call(
 				WireOutput.frame(Opcodes.DELETE_IF_EXPIRED).writeString(id).writeLong(now.toEpochMilli()),
 				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE_IF_EXPIRED));

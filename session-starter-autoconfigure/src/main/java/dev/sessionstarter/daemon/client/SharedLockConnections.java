@@ -44,23 +44,23 @@ final class SharedLockConnections implements AutoCloseable {
 	/**
 	 * Ask for a lock on a free shared connection, by a deadline; a lock taken stays with that
 	 * connection until {@link #unlock}.
-	 * @param request the {@code LOCK} request
+	 * @param request the {@code LOCK} or {@code LOCK_FIND} request
 	 * @param deadline the deadline, a {@link System#nanoTime()} value
-	 * @param handler reads the answer: the lock's token, or {@code null} if it was not free
-	 * @return the token (or {@code null}), and the connection that holds the lock
+	 * @param handler reads the answer: the lock taken, or {@code null} if it was not free
+	 * @return the lock taken (or {@code null}), and the connection that holds it
 	 * @throws InterruptedException if interrupted meanwhile
 	 * @throws DaemonUnavailableException if no connection became free, or the daemon did not
 	 * answer, in time
 	 */
-	Held lock(WireOutput request, long deadline, DaemonClient.ResponseHandler<@Nullable Long> handler)
+	Held lock(WireOutput request, long deadline, DaemonClient.ResponseHandler<@Nullable Locked> handler)
 			throws InterruptedException {
 		Slot slot = takeAny(deadline, request.opcode());
 		try {
-			Long token = slot.exchange(request, deadline, handler, true);
+			Locked locked = slot.exchange(request, deadline, handler, true);
 			DaemonConnection connection = slot.connection;
-			if (token != null && connection != null) {
+			if (locked != null && connection != null) {
 				slot.locks++;
-				return new Held(token, slot, connection);
+				return new Held(locked, slot, connection);
 			}
 			slot.giveBackIfUnused();
 			return new Held(null, slot, null);
@@ -92,6 +92,25 @@ final class SharedLockConnections implements AutoCloseable {
 			slot.exchange(request, deadline, handler, false);
 			slot.locks--;
 			slot.giveBackIfUnused();
+		}
+		finally {
+			slot.guard.unlock();
+		}
+	}
+
+	/**
+	 * Forget a lock the daemon released already (a save released it, {@code SAVE_UNLOCK}),
+	 * without a call: its connection goes back to the pool when it holds no other lock.
+	 * @param held the lock, as {@link #lock} returned it
+	 */
+	void forget(Held held) {
+		Slot slot = held.slot();
+		slot.guard.lock();
+		try {
+			if (slot.connection == held.connection()) {
+				slot.locks--;
+				slot.giveBackIfUnused();
+			}
 		}
 		finally {
 			slot.guard.unlock();
@@ -147,11 +166,20 @@ final class SharedLockConnections implements AutoCloseable {
 
 	/**
 	 * A lock taken over a shared connection.
-	 * @param token the lock's token, or {@code null} if it was not free
+	 * @param locked the lock taken, or {@code null} if it was not free
 	 * @param slot the shared connection's slot
 	 * @param connection the connection that holds the lock, or {@code null} if none was taken
 	 */
-	record Held(@Nullable Long token, Slot slot, @Nullable DaemonConnection connection) {
+	record Held(@Nullable Locked locked, Slot slot, @Nullable DaemonConnection connection) {
+	}
+
+	/**
+	 * A lock the daemon gave.
+	 * @param token its token
+	 * @param prefetched the session the daemon answered with it ({@code LOCK_FIND}), or
+	 * {@code null} if it answered none
+	 */
+	record Locked(long token, DaemonHeldLocks.@Nullable Prefetched prefetched) {
 	}
 
 	/**

@@ -57,6 +57,37 @@ public final class Opcodes {
 	/** Request: release a lock this connection holds. */
 	public static final byte UNLOCK = 0x21;
 
+	/**
+	 * Take a lock and read the session it guards in one call (protocol version 3): {@code id},
+	 * {@code int64} wait millis, {@code int64} lease millis; {@code OK} + {@code int64} token +
+	 * {@code byte} what follows ({@link #FOUND_NONE}, {@link #FOUND_RECORD} + record,
+	 * {@link #FOUND_NOT_SENT}), or {@code TIMEOUT}.
+	 */
+	public static final byte LOCK_FIND = 0x22;
+
+	/**
+	 * Save a change and release the request lock on the session in one call (protocol version
+	 * 3): {@code id} of the lock, {@code int64} token, change; answered as {@link #SAVE}, the lock
+	 * released whatever the answer.
+	 */
+	public static final byte SAVE_UNLOCK = 0x23;
+
+	/**
+	 * In a {@link #LOCK_FIND} answer: no session is stored under the id.
+	 */
+	public static final byte FOUND_NONE = 0;
+
+	/**
+	 * In a {@link #LOCK_FIND} answer: the stored record follows.
+	 */
+	public static final byte FOUND_RECORD = 1;
+
+	/**
+	 * In a {@link #LOCK_FIND} answer: the session is not sent (a lock-only daemon, or a record
+	 * too large to share a frame with the token); read it with {@link #GET}.
+	 */
+	public static final byte FOUND_NOT_SENT = 2;
+
 	/** Response: done; the payload is the result, if the operation has one. */
 	public static final byte OK = 0x00;
 
@@ -105,6 +136,8 @@ public final class Opcodes {
 			case REMOVALS -> "REMOVALS";
 			case LOCK -> "LOCK";
 			case UNLOCK -> "UNLOCK";
+			case LOCK_FIND -> "LOCK_FIND";
+			case SAVE_UNLOCK -> "SAVE_UNLOCK";
 			default -> String.format("0x%02x", opcode);
 		};
 	}

@@ -1,0 +1,155 @@
+package dev.sessionstarter.daemon;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+
+/**
+ * A loopback TCP proxy in front of a daemon that counts the request frames its clients send, by
+ * operation, so that a test can tell how many round trips a request costs.
+ */
+final class CountingProxy implements AutoCloseable {
+
+	private final ServerSocket server;
+
+	private final int target;
+
+	private final Map<Byte, AtomicInteger> requests = new ConcurrentHashMap<>();
+
+	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+	private volatile byte refused = -1;
+
+	CountingProxy(int target) throws IOException {
+		this.target = target;
+		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		start(this::accept);
+	}
+
+	int port() {
+		return this.server.getLocalPort();
+	}
+
+	/**
+	 * Return the requests counted since the last reset, by operation name, leaving out the
+	 * pings of the liveness check.
+	 */
+	Map<String, Integer> requests() {
+		Map<String, Integer> counts = new TreeMap<>();
+		this.requests.forEach((opcode, count) -> {
+			if (opcode != Opcodes.PING && count.get() > 0) {
+				counts.put(Opcodes.requestName(opcode), count.get());
+			}
+		});
+		return counts;
+	}
+
+	int total() {
+		return requests().values().stream().mapToInt(Integer::intValue).sum();
+	}
+
+	/**
+	 * Answer an operation as a daemon of protocol version 2 does, with {@code ERROR} "Unknown
+	 * operation", without passing it on.
+	 */
+	void refuse(byte opcode) {
+		this.refused = opcode;
+	}
+
+	void reset() {
+		this.requests.clear();
+	}
+
+	private void accept() {
+		while (!this.server.isClosed()) {
+			try {
+				Socket client = this.server.accept();
+				Socket daemon = new Socket(InetAddress.getLoopbackAddress(), this.target);
+				this.sockets.add(client);
+				this.sockets.add(daemon);
+				start(() -> countRequests(client, daemon));
+				start(() -> copy(daemon, client));
+			}
+			catch (IOException ex) {
+				return;
+			}
+		}
+	}
+
+	private void countRequests(Socket from, Socket to) {
+		try (DataInputStream in = new DataInputStream(from.getInputStream())) {
+			OutputStream out = to.getOutputStream();
+			while (true) {
+				int length = in.readInt();
+				byte[] frame = new byte[length];
+				in.readFully(frame);
+				this.requests.computeIfAbsent(frame[0], (opcode) -> new AtomicInteger()).incrementAndGet();
+				if (frame[0] == this.refused) {
+					ByteBuffer error = WireOutput.frame(Opcodes.ERROR)
+						.writeString("Unknown operation " + String.format("0x%02x", frame[0]))
+						.toFrame();
+					OutputStream reply = from.getOutputStream();
+					reply.write(error.array(), 0, error.limit());
+					reply.flush();
+					continue;
+				}
+				out.write(new byte[] { (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8),
+						(byte) length });
+				out.write(frame);
+				out.flush();
+			}
+		}
+		catch (IOException ex) {
+			closeQuietly(from, to);
+		}
+	}
+
+	private void copy(Socket from, Socket to) {
+		try {
+			InputStream in = from.getInputStream();
+			in.transferTo(to.getOutputStream());
+		}
+		catch (IOException ex) {
+			// closed
+		}
+		closeQuietly(from, to);
+	}
+
+	private static void start(Runnable task) {
+		Thread thread = new Thread(task, "counting-proxy");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private static void closeQuietly(Socket... sockets) {
+		for (Socket socket : sockets) {
+			try {
+				socket.close();
+			}
+			catch (IOException ex) {
+				// ignore
+			}
+		}
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.server.close();
+		this.sockets.forEach(CountingProxy::closeQuietly);
+	}
+
+}

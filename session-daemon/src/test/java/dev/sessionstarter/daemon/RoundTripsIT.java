@@ -1,0 +1,109 @@
+package dev.sessionstarter.daemon;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.it.SecuredApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How many requests the daemon receives for one returning HTTP request with daemon request
+ * locks, counted by a proxy between the application and a real daemon process: the lock that
+ * answers the session and the save that releases it; a daemon of protocol version 2 still gets
+ * the four calls it knows.
+ */
+class RoundTripsIT {
+
+	private DaemonProcess daemon;
+
+	private CountingProxy proxy;
+
+	private ConfigurableApplicationContext application;
+
+	@AfterEach
+	void stop() throws Exception {
+		if (this.application != null) {
+			this.application.close();
+		}
+		if (this.proxy != null) {
+			this.proxy.close();
+		}
+		if (this.daemon != null) {
+			this.daemon.close();
+		}
+	}
+
+	@Test
+	void returningRequestWithDaemonLocks() throws Exception {
+		Map<String, Integer> requests = countReturningRequest("--sessions.store=daemon");
+		assertThat(requests).as("requests %s", requests).containsOnlyKeys("LOCK_FIND", "SAVE_UNLOCK");
+		assertThat(this.proxy.total()).as("requests %s", requests).isEqualTo(2);
+	}
+
+	@Test
+	void returningRequestWithMemoizedValidateOverTheDaemon() throws Exception {
+		Map<String, Integer> requests = countReturningRequest("--sessions.store=memoized",
+				"--sessions.memoized.delegate=daemon", "--sessions.lock.manager=daemon");
+		assertThat(requests).as("requests %s", requests).containsOnlyKeys("LOCK_FIND", "SAVE_UNLOCK");
+		assertThat(this.proxy.total()).as("requests %s", requests).isEqualTo(2);
+	}
+
+	@Test
+	void daemonOfProtocolVersion2GetsTheFourCallsOfLockGetSaveUnlock() throws Exception {
+		Map<String, Integer> requests = countReturningRequest(Opcodes.LOCK_FIND, "--sessions.store=daemon");
+		assertThat(requests).as("requests %s", requests)
+			.containsExactlyInAnyOrderEntriesOf(Map.of("LOCK", 1, "GET", 1, "SAVE", 1, "UNLOCK", 1));
+	}
+
+	private Map<String, Integer> countReturningRequest(String... properties) throws Exception {
+		return countReturningRequest((byte) -1, properties);
+	}
+
+	private Map<String, Integer> countReturningRequest(byte refused, String... properties) throws Exception {
+		this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
+		this.proxy = new CountingProxy(this.daemon.address().port());
+		this.proxy.refuse(refused);
+		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+				"--sessions.daemon.address=" + this.proxy.port(), "--sessions.purge-interval=1h",
+				"--spring.main.banner-mode=off"));
+		arguments.addAll(List.of(properties));
+		this.application = new SpringApplicationBuilder(SecuredApplication.class)
+			.run(arguments.toArray(String[]::new));
+		int port = Integer.parseInt(this.application.getEnvironment().getProperty("local.server.port"));
+		HttpClient visitor = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+		assertThat(visit(visitor, port)).contains("\"visits\":1");
+		assertThat(visit(visitor, port)).contains("\"visits\":2");
+		this.proxy.reset();
+		assertThat(visit(visitor, port)).contains("\"visits\":3");
+		try (DaemonClient stats = new DaemonClient(this.daemon.address(), Duration.ofSeconds(5), 1, 1, null)) {
+			Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stats.stats().locks() == 0);
+		}
+		return this.proxy.requests();
+	}
+
+	private static String visit(HttpClient client, int port) throws Exception {
+		HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+				+ "/visit")).timeout(Duration.ofSeconds(30)).GET().build(), BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		return response.body();
+	}
+
+}
