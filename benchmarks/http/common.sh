@@ -65,19 +65,22 @@ cpu_ticks() { # pid: user + system CPU time of the process, in clock ticks
 	awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
-measure() { # port cookies-file seconds -> "requests/s server-CPU-microseconds/request"
+measure() { # port cookies-file seconds [lua-script path workload-args...] -> "requests/s server-CPU-microseconds/request"
+	# Without a script, GET /increment over the cookies with $SESSIONS_LUA.
 	# Responses other than 2xx and socket errors are reported on standard error and appended to
 	# $WORK/errors.txt as "port non-2xx socket-errors" (a line for every run that had any).
+	local port=$1 cookies=$2 seconds=$3 script=${4:-$SESSIONS_LUA} path=${5-increment}
+	shift $(($# < 5 ? $# : 5))
 	local before after non2xx socket
-	before=$(cpu_ticks "${PID_OF[$1]}")
-	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3s" -s "$SESSIONS_LUA" "http://127.0.0.1:$1/increment" -- "$2" \
+	before=$(cpu_ticks "${PID_OF[$port]}")
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" -s "$script" "http://127.0.0.1:$port/$path" -- "$cookies" "$@" \
 		>"$WORK/wrk.txt"
-	after=$(cpu_ticks "${PID_OF[$1]}")
+	after=$(cpu_ticks "${PID_OF[$port]}")
 	non2xx=$(awk '/Non-2xx/ { print $NF }' "$WORK/wrk.txt")
 	socket=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$WORK/wrk.txt")
 	if [ -n "$non2xx$socket" ]; then
-		echo "errors on port $1: non-2xx ${non2xx:-0}, socket ${socket:-0}" >&2
-		echo "$1 ${non2xx:-0} ${socket:-0}" >>"$WORK/errors.txt"
+		echo "errors on port $port: non-2xx ${non2xx:-0}, socket ${socket:-0}" >&2
+		echo "$port ${non2xx:-0} ${socket:-0}" >>"$WORK/errors.txt"
 	fi
 	awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
 		/requests in/ { requests = $1 }

@@ -134,21 +134,7 @@ fail_on_errors() { # when: stops the script if any run so far had non-2xx respon
 }
 
 run() { # port cookies seconds every -> "requests/s server-CPU-microseconds/request"
-	local before after non2xx socket
-	before=$(cpu_ticks "${PID_OF[$1]}")
-	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3s" -s "$WORKLOAD_LUA" "http://127.0.0.1:$1/" -- "$2" "$4" \
-		>"$WORK/wrk.txt"
-	after=$(cpu_ticks "${PID_OF[$1]}")
-	non2xx=$(awk '/Non-2xx/ { print $NF }' "$WORK/wrk.txt")
-	socket=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$WORK/wrk.txt")
-	if [ -n "$non2xx$socket" ]; then
-		echo "errors on port $1: non-2xx ${non2xx:-0}, socket ${socket:-0}" >&2
-		echo "$1 ${non2xx:-0} ${socket:-0}" >>"$WORK/errors.txt"
-	fi
-	awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
-		/requests in/ { requests = $1 }
-		/Requests\/sec/ { rps = $2 }
-		END { printf "%.0f %.1f\n", rps, ticks * 1000000 / hz / requests }' "$WORK/wrk.txt"
+	measure "$1" "$2" "$3" "$WORKLOAD_LUA" "" "$4"
 }
 
 for variant in "${VARIANTS[@]}"; do
