@@ -1,90 +1,72 @@
 package dev.sessionstarter.daemon;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.sessionstarter.lock.e2e.Parallel;
+import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.lock.e2e.SessionClient;
+import dev.sessionstarter.lock.e2e.TestApplicationProcess;
 import dev.sessionstarter.reactive.e2e.ReactiveTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * Two running WebFlux applications (Netty) with {@code sessions.store=daemon} share their
- * sessions and request locks through one daemon process: a counter goes on across them, and
- * 8 x 100 parallel increments of one session, half sent to each application, lose none.
+ * Two WebFlux applications (Netty), each in its own JVM under BlockHound, with
+ * {@code sessions.store=daemon} share their sessions and request locks through one daemon
+ * process, over real HTTP: a session made in one is used in the other, and 8 x 100 parallel
+ * read-modify-write requests of one session, every thread alternating between the two, lose
+ * none with the daemon's locks and lose some without locks.
  */
 class ReactiveSharedSessionsIT {
 
-	private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-	private DaemonProcess daemon;
-
-	private ConfigurableApplicationContext first;
-
-	private ConfigurableApplicationContext second;
-
-	@AfterEach
-	void stop() {
-		if (this.first != null) {
-			this.first.close();
-		}
-		if (this.second != null) {
-			this.second.close();
-		}
-		if (this.daemon != null) {
-			this.daemon.close();
+	@Test
+	void twoWebFluxProcessesShareSessionsAndLocksThroughADaemon() throws Exception {
+		try (DaemonProcess daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
+				TestApplicationProcess first = start(daemon, "locked-first.log");
+				TestApplicationProcess second = start(daemon, "locked-second.log")) {
+			List<SessionClient> clients = List.of(new SessionClient(first.port()), new SessionClient(second.port()));
+			String session = clients.get(0).newSession("/increment");
+			assertThat(clients.get(1).count(session)).isEqualTo(1);
+			SessionClient.hammer(clients, "/increment?sleep=1", session, 8, 100);
+			assertThat(clients.get(0).count(session)).isEqualTo(801);
+			assertThat(clients.get(1).count(session)).isEqualTo(801);
+			try (DaemonClient client = new DaemonClient(daemon.address(), Duration.ofSeconds(5), 1, 1, null)) {
+				// a WebFlux request may release its lock after its response is sent
+				await().atMost(Duration.ofSeconds(10)).until(() -> client.stats().locks() == 0);
+				assertThat(client.stats().leaseExpiries()).isZero();
+			}
+			assertThat(first.output()).doesNotContain(TestApplicationProcess.BLOCKING_CALL);
+			assertThat(second.output()).doesNotContain(TestApplicationProcess.BLOCKING_CALL);
 		}
 	}
 
 	@Test
-	void twoWebFluxApplicationsShareSessionsAndLocksThroughADaemon() throws Exception {
-		this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
-		String address = String.valueOf(this.daemon.address().port());
-		this.first = application(address);
-		this.second = application(address);
-		int[] ports = { port(this.first), port(this.second) };
-		HttpResponse<String> created = get(ports[0], "/increment", null);
-		assertThat(created.body()).isEqualTo("1");
-		String cookie = created.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-		assertThat(get(ports[1], "/increment", cookie).body()).isEqualTo("2");
-		Parallel.run(8, (thread) -> {
-			for (int i = 0; i < 100; i++) {
-				HttpResponse<String> response = get(ports[thread % 2], "/increment?sleep=1", cookie);
-				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-			}
-		});
-		assertThat(get(ports[0], "/count", cookie).body()).isEqualTo("802");
-		assertThat(get(ports[1], "/count", cookie).body()).isEqualTo("802");
-	}
-
-	private static ConfigurableApplicationContext application(String address) {
-		return new SpringApplicationBuilder(ReactiveTestApplication.class).web(WebApplicationType.REACTIVE)
-			.properties("server.port=0", "server.address=127.0.0.1", "sessions.store=daemon",
-					"sessions.daemon.address=" + address, "spring.main.banner-mode=off")
-			.run();
-	}
-
-	private static int port(ConfigurableApplicationContext context) {
-		return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-	}
-
-	private HttpResponse<String> get(int port, String path, String cookie) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.timeout(Duration.ofSeconds(30));
-		if (cookie != null) {
-			request.header("Cookie", cookie);
+	void twoWebFluxProcessesWithoutLocksLoseUpdates() throws Exception {
+		try (DaemonProcess daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
+				TestApplicationProcess first = start(daemon, "unlocked-first.log", "sessions.lock.manager=none");
+				TestApplicationProcess second = start(daemon, "unlocked-second.log", "sessions.lock.manager=none")) {
+			List<SessionClient> clients = List.of(new SessionClient(first.port()), new SessionClient(second.port()));
+			String session = clients.get(0).newSession("/increment");
+			SessionClient.hammer(clients, "/increment?sleep=1", session, 8, 100);
+			assertThat(clients.get(1).count(session)).isPositive().isLessThan(801);
 		}
-		return this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static TestApplicationProcess start(DaemonProcess daemon, String log, String... properties)
+			throws Exception {
+		List<String> all = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
+				"sessions.store=daemon", "sessions.daemon.address=" + daemon.address().port(),
+				"spring.main.banner-mode=off"));
+		all.addAll(List.of(properties));
+		return TestApplicationProcess.start(ReactiveTestApplication.class, WebApplicationType.REACTIVE, all,
+				Path.of("target", "reactive-shared-" + log));
 	}
 
 }

@@ -1,27 +1,19 @@
 package dev.sessionstarter.daemon;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.sessionstarter.ChildJvm;
+import org.springframework.boot.WebApplicationType;
+
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.lock.e2e.LockTestApplication;
-import dev.sessionstarter.lock.e2e.Parallel;
+import dev.sessionstarter.lock.e2e.SessionClient;
+import dev.sessionstarter.lock.e2e.TestApplicationProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The lost-update test of request locking, across two JVMs: two processes of the lock tests'
@@ -31,95 +23,28 @@ import static org.awaitility.Awaitility.await;
  */
 class TwoApplicationsLockIT {
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(10))
-		.build();
-
-	private final List<Process> applications = new ArrayList<>();
-
-	private final List<Path> logs = new ArrayList<>();
-
-	private DaemonProcess daemon;
-
-	@AfterEach
-	void stop() throws Exception {
-		for (Process application : this.applications) {
-			application.destroyForcibly();
-			application.waitFor(30, TimeUnit.SECONDS);
-		}
-		for (Path log : this.logs) {
-			Files.deleteIfExists(log);
-		}
-		if (this.daemon != null) {
-			this.daemon.close();
-		}
-	}
-
 	@Test
 	void parallelRequestsOfOneSessionOnTwoProcessesLoseNoUpdate() throws Exception {
-		this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
-		String address = String.valueOf(this.daemon.address().port());
-		int first = startApplication(address);
-		int second = startApplication(address);
-		awaitReady(first);
-		awaitReady(second);
-		String session = newSession(first);
-		Parallel.run(8, (thread) -> {
-			int port = (thread % 2 == 0) ? first : second;
-			for (int i = 0; i < 100; i++) {
-				HttpResponse<String> response = get(port, "/increment?sleep=1", session);
-				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		try (DaemonProcess daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
+				TestApplicationProcess first = start(daemon, "first.log");
+				TestApplicationProcess second = start(daemon, "second.log")) {
+			List<SessionClient> clients = List.of(new SessionClient(first.port()), new SessionClient(second.port()));
+			String session = clients.get(0).newSession();
+			SessionClient.hammer(clients, "/increment?sleep=1", session, 8, 100);
+			assertThat(clients.get(1).count(session)).isEqualTo(800);
+			assertThat(clients.get(0).count(session)).isEqualTo(800);
+			try (DaemonClient client = new DaemonClient(daemon.address(), Duration.ofSeconds(5), 1, 1, null)) {
+				assertThat(client.stats().locks()).isZero();
+				assertThat(client.stats().leaseExpiries()).isZero();
 			}
-		});
-		assertThat(get(second, "/count", session).body()).isEqualTo("800");
-		assertThat(get(first, "/count", session).body()).isEqualTo("800");
-		try (DaemonClient client = new DaemonClient(this.daemon.address(), Duration.ofSeconds(5), 1, 1, null)) {
-			assertThat(client.stats().locks()).isZero();
-			assertThat(client.stats().leaseExpiries()).isZero();
 		}
 	}
 
-	private int startApplication(String daemonAddress) throws IOException {
-		int port = DaemonProcess.freePort();
-		Path log = Files.createTempFile("lock-app-", ".log");
-		this.logs.add(log);
-		List<String> command = ChildJvm.command(List.of("-Xmx256m"), LockTestApplication.class,
-				"--server.port=" + port, "--server.address=127.0.0.1", "--sessions.store=daemon",
-				"--sessions.daemon.address=" + daemonAddress, "--spring.main.banner-mode=off");
-		this.applications.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
-		return port;
-	}
-
-	private void awaitReady(int port) {
-		await("application on port " + port + " started").atMost(Duration.ofSeconds(120))
-			.pollInterval(Duration.ofMillis(200))
-			.until(() -> {
-				for (int i = 0; i < this.applications.size(); i++) {
-					assertThat(this.applications.get(i).isAlive()).as(Files.readString(this.logs.get(i))).isTrue();
-				}
-				try {
-					return get(port, "/count", null).statusCode() == 200;
-				}
-				catch (IOException ex) {
-					return false;
-				}
-			});
-	}
-
-	private String newSession(int port) throws Exception {
-		HttpResponse<String> response = get(port, "/count", null);
-		String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
-		return setCookie.substring("SESSION=".length(), setCookie.indexOf(';'));
-	}
-
-	private HttpResponse<String> get(int port, String path, String session) throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.timeout(Duration.ofSeconds(30));
-		if (session != null) {
-			request.header("Cookie", "SESSION=" + session);
-		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	private static TestApplicationProcess start(DaemonProcess daemon, String log) throws Exception {
+		return TestApplicationProcess.start(LockTestApplication.class, WebApplicationType.SERVLET,
+				List.of("server.port=0", "server.address=127.0.0.1", "sessions.store=daemon",
+						"sessions.daemon.address=" + daemon.address().port(), "spring.main.banner-mode=off"),
+				Path.of("target", "two-applications-lock-" + log));
 	}
 
 }

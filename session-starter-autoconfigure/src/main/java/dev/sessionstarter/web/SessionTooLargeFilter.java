@@ -1,7 +1,6 @@
 package dev.sessionstarter.web;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -11,7 +10,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.session.web.http.SessionRepositoryFilter;
 
@@ -34,7 +32,7 @@ public class SessionTooLargeFilter implements Filter {
 	private static final Log logger = LogFactory.getLog(SessionTooLargeFilter.class);
 
 	/** The status answered: {@code 413 Content Too Large}. */
-	public static final int STATUS = 413;
+	public static final int STATUS = SessionTooLargeResponse.STATUS;
 
 	@Override
 	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
@@ -43,24 +41,12 @@ public class SessionTooLargeFilter implements Filter {
 			chain.doFilter(request, response);
 		}
 		catch (IOException | ServletException | RuntimeException ex) {
-			SessionTooLargeException tooLarge = find(ex);
+			SessionTooLargeException tooLarge = SessionTooLargeResponse.find(ex);
 			if (tooLarge == null || !(response instanceof HttpServletResponse httpResponse)) {
 				throw ex;
 			}
 			answer(httpResponse, tooLarge);
 		}
-	}
-
-	private static @Nullable SessionTooLargeException find(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SessionTooLargeException tooLarge) {
-				return tooLarge;
-			}
-			if (cause.getCause() == cause) {
-				return null;
-			}
-		}
-		return null;
 	}
 
 	private static void answer(HttpServletResponse response, SessionTooLargeException ex) throws IOException {
@@ -70,16 +56,8 @@ public class SessionTooLargeFilter implements Filter {
 		}
 		response.reset();
 		response.setStatus(STATUS);
-		response.setContentType("text/plain");
-		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-		response.getWriter().write(message(ex));
-	}
-
-	static String message(SessionTooLargeException ex) {
-		String limit = (ex.getProperty() != null) ? ex.getProperty() + " (" + ex.getLimit() + " bytes)"
-				: "the " + ex.getLimit() + " bytes the session store accepts";
-		return "Session too large: this request's changes would make it " + ex.getSize() + " bytes, more than "
-				+ limit + "; they were not saved.\n";
+		response.setContentType(SessionTooLargeResponse.CONTENT_TYPE);
+		response.getWriter().write(SessionTooLargeResponse.message(ex));
 	}
 
 }

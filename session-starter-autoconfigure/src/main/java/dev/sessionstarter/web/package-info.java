@@ -1,5 +1,5 @@
 /**
- * Servlet pieces that turn session store failures into clear responses.
+ * Servlet and WebFlux filters that turn session store failures into clear responses.
  */
 @NullMarked
 package dev.sessionstarter.web;

@@ -31,19 +31,20 @@ import dev.sessionstarter.reactive.SessionScheduler;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.file.FileSessionLockManager;
 import dev.sessionstarter.store.file.FileSessionStore;
+import dev.sessionstarter.web.SessionTooLargeWebFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ReactiveSessionStoreAutoConfiguration} and
- * {@link ReactiveSessionLockAutoConfiguration}.
+ * Tests for {@link ReactiveSessionStoreAutoConfiguration},
+ * {@link ReactiveSessionLockAutoConfiguration} and {@link ReactiveSessionSizeLimitAutoConfiguration}.
  */
 class ReactiveSessionAutoConfigurationTests {
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(
 			SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
 			ReactiveSessionStoreAutoConfiguration.class, ReactiveSessionLockAutoConfiguration.class,
-			SessionLockAutoConfiguration.class);
+			ReactiveSessionSizeLimitAutoConfiguration.class, SessionLockAutoConfiguration.class);
 
 	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(CONFIGURATIONS)
@@ -104,6 +105,18 @@ class ReactiveSessionAutoConfigurationTests {
 	}
 
 	@Test
+	void answersOversizedSessionsWith413() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(SessionTooLargeWebFilter.class));
+	}
+
+	@Test
+	void backsOffWhenTheApplicationDefinesItsSessionTooLargeWebFilter() {
+		SessionTooLargeWebFilter own = new SessionTooLargeWebFilter();
+		this.contextRunner.withBean("ownFilter", SessionTooLargeWebFilter.class, () -> own)
+			.run((context) -> assertThat(context.getBean(SessionTooLargeWebFilter.class)).isSameAs(own));
+	}
+
+	@Test
 	void refusesImmediateFlushMode() {
 		this.contextRunner.withPropertyValues("sessions.flush-mode=immediate").run((context) -> {
 			assertThat(context).hasFailed();
@@ -124,6 +137,7 @@ class ReactiveSessionAutoConfigurationTests {
 				assertThat(context).hasSingleBean(SessionLockFilter.class);
 				assertThat(context).doesNotHaveBean(ReactiveSessionRepository.class);
 				assertThat(context).doesNotHaveBean(SessionScheduler.class);
+				assertThat(context).doesNotHaveBean(SessionTooLargeWebFilter.class);
 			});
 	}
 

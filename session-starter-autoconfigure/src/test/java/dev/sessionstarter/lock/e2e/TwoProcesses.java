@@ -1,6 +1,5 @@
 package dev.sessionstarter.lock.e2e;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,8 +7,6 @@ import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link LockTestApplication} in two processes with the same properties, this JVM and a second one
@@ -83,12 +80,7 @@ final class TwoProcesses implements AutoCloseable {
 	 * @throws Exception on failure
 	 */
 	int increment(String session, int threads, int requests) throws Exception {
-		Parallel.run(threads, (thread) -> {
-			for (int i = 0; i < requests; i++) {
-				HttpResponse<String> response = client((thread + i) % 2).get("/increment", session);
-				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-			}
-		});
+		SessionClient.hammer(this.clients, "/increment", session, threads, requests);
 		return client(0).count(session);
 	}
 

@@ -7,6 +7,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.WebApplicationType;
+
+import dev.sessionstarter.lock.e2e.SessionClient;
+import dev.sessionstarter.lock.e2e.TestApplicationProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,10 +30,9 @@ class ReactiveFileStoreEndToEndTests {
 		List<String> properties = List.of("server.port=0", "server.address=127.0.0.1", "sessions.store=file",
 				"sessions.file.dir=" + this.dir.resolve("sessions"));
 		String session;
-		try (ReactiveApplicationProcess first = ReactiveApplicationProcess.start(properties,
-				Path.of("target", "reactive-file-first.log"))) {
-			ReactiveClient client = new ReactiveClient(first.port());
-			session = client.newSession();
+		try (TestApplicationProcess first = start(properties, "reactive-file-first.log")) {
+			SessionClient client = new SessionClient(first.port());
+			session = client.newSession("/increment");
 			try {
 				client.hammer("/increment?sleep=1", session, 8, 100);
 			}
@@ -37,19 +41,23 @@ class ReactiveFileStoreEndToEndTests {
 				throw ex;
 			}
 			assertThat(client.count(session)).isEqualTo(801);
-			assertThat(first.output()).doesNotContain(ReactiveApplicationProcess.BLOCKING_CALL);
+			assertThat(first.output()).doesNotContain(TestApplicationProcess.BLOCKING_CALL);
 		}
-		try (ReactiveApplicationProcess second = ReactiveApplicationProcess.start(properties,
-				Path.of("target", "reactive-file-second.log"))) {
-			ReactiveClient client = new ReactiveClient(second.port());
+		try (TestApplicationProcess second = start(properties, "reactive-file-second.log")) {
+			SessionClient client = new SessionClient(second.port());
 			HttpResponse<String> next = client.get("/increment", session);
 			assertThat(next.statusCode()).isEqualTo(200);
 			assertThat(next.body()).isEqualTo("802");
-			assertThat(second.output()).doesNotContain(ReactiveApplicationProcess.BLOCKING_CALL);
+			assertThat(second.output()).doesNotContain(TestApplicationProcess.BLOCKING_CALL);
 			// and BlockHound is watching: a handler that sleeps on a non-blocking thread is caught
 			assertThat(client.get("/block", session).statusCode()).isEqualTo(500);
-			assertThat(second.output()).contains(ReactiveApplicationProcess.BLOCKING_CALL);
+			assertThat(second.output()).contains(TestApplicationProcess.BLOCKING_CALL);
 		}
+	}
+
+	private static TestApplicationProcess start(List<String> properties, String log) throws Exception {
+		return TestApplicationProcess.start(ReactiveTestApplication.class, WebApplicationType.REACTIVE, properties,
+				Path.of("target", log));
 	}
 
 }

@@ -15,6 +15,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
 import dev.sessionstarter.lock.LockStatistics;
+import dev.sessionstarter.lock.e2e.SessionClient;
 import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.metrics.SessionMeterNames;
 import dev.sessionstarter.reactive.ReactiveStoreSessionRepository;
@@ -49,17 +50,17 @@ class ReactiveLockEndToEndTests {
 	@Autowired
 	private MeterRegistry meterRegistry;
 
-	private ReactiveClient client;
+	private SessionClient client;
 
 	@BeforeEach
 	void createClient() {
-		this.client = new ReactiveClient(this.port);
+		this.client = new SessionClient(this.port);
 	}
 
 	@Test
 	void parallelRequestsOfOneSessionLoseNoUpdate() throws Exception {
 		assertThat(this.context.getBean("webSessionManager").toString()).isNotNull();
-		String session = this.client.newSession();
+		String session = this.client.newSession("/increment");
 		this.client.hammer("/increment?sleep=1", session, 8, 100);
 		assertThat(this.client.count(session)).isEqualTo(801);
 		// a lock is released once its response is sent
@@ -69,7 +70,7 @@ class ReactiveLockEndToEndTests {
 
 	@Test
 	void lockIsReleasedAndTheChangeKeptWhenTheHandlerFails() throws Exception {
-		String session = this.client.newSession();
+		String session = this.client.newSession("/increment");
 		HttpResponse<String> failed = this.client.get("/fail", session);
 		assertThat(failed.statusCode()).isEqualTo(500);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.manager.heldLocks() == 0);
@@ -78,7 +79,7 @@ class ReactiveLockEndToEndTests {
 
 	@Test
 	void metersEndpointsAndThePrincipalIndexWork() throws Exception {
-		String session = this.client.newSession();
+		String session = this.client.newSession("/increment");
 		String id = this.client.get("/login?user=alice", session).body();
 		ReactiveStoreSessionRepository repository = this.context.getBean(ReactiveStoreSessionRepository.class);
 		StoredSession found = repository.findById(id).block();

@@ -6,6 +6,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.sessionstarter.lock.e2e.SessionClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -22,8 +24,8 @@ class ReactiveNoLockEndToEndTests {
 
 	@Test
 	void parallelRequestsOfOneSessionLoseUpdatesWithoutLocks() throws Exception {
-		ReactiveClient client = new ReactiveClient(this.port);
-		String session = client.newSession();
+		SessionClient client = new SessionClient(this.port);
+		String session = client.newSession("/increment");
 		client.hammer("/increment?sleep=1", session, 8, 100);
 		assertThat(client.count(session)).isLessThan(801);
 	}

@@ -63,6 +63,19 @@ public class ReactiveTestApplication {
 			return session.getId();
 		}
 
+		/** Keeps a mark and some padding in the session, for the size cap's tests. */
+		@GetMapping("/set")
+		String set(WebSession session, @RequestParam String mark, @RequestParam int padding) {
+			session.getAttributes().put("mark", mark);
+			session.getAttributes().put("padding", "p".repeat(padding));
+			return "set " + mark;
+		}
+
+		@GetMapping("/mark")
+		String mark(WebSession session) {
+			return session.getAttributeOrDefault("mark", "none");
+		}
+
 		/** Blocks a non-blocking (Reactor parallel) thread: what BlockHound must catch. */
 		@GetMapping("/block")
 		Mono<String> block() {
