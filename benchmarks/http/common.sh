@@ -25,13 +25,15 @@ build_classpath() { # sets CLASSPATH to the test classpath of session-starter-au
 }
 
 start_app() { # port log-file application-arguments...: starts the test application on 127.0.0.1:port
-	local port=$1 log=$2
+	# with a heap of APP_HEAP (256m) and the JVM options in APP_JVM_OPTIONS (none)
+	local port=$1 log=$2 heap=${APP_HEAP:-256m}
 	shift 2
 	if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
 		echo "port $port is already in use" >&2
 		exit 1
 	fi
-	java -Xms256m -Xmx256m -cp "$CLASSPATH" "$APPLICATION" \
+	# shellcheck disable=SC2086 # APP_JVM_OPTIONS holds several options
+	java -Xms"$heap" -Xmx"$heap" ${APP_JVM_OPTIONS:-} -cp "$CLASSPATH" "$APPLICATION" \
 		--server.address=127.0.0.1 --server.port="$port" \
 		--logging.level.root=warn --spring.main.banner-mode=off "$@" >"$log" 2>&1 &
 	PIDS+=($!)
