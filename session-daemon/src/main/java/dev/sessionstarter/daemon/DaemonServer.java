@@ -178,6 +178,7 @@ final class DaemonServer {
 				refuse(channel);
 				continue;
 			}
+			noDelay(channel);
 			ChannelWatchdog.Guard guard = this.watchdog.guard(channel);
 			guard.arm(this.firstFrameTimeoutNanos);
 			ConnectionSlots.Slot slot = this.slots.add(channel, guard, new LockTable.Owner());
@@ -189,6 +190,21 @@ final class DaemonServer {
 			thread.setDaemon(true);
 			thread.setUncaughtExceptionHandler((failed, ex) -> logConnectionError(ex));
 			thread.start();
+		}
+	}
+
+	/**
+	 * Send each answer at once: a TCP connection's answers go out without waiting for the
+	 * acknowledgement of the previous one (Nagle's algorithm off), as the client's requests do.
+	 */
+	private void noDelay(SocketChannel channel) {
+		if (this.address.path() == null) {
+			try {
+				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+			}
+			catch (IOException ex) {
+				// the client is gone: serving it fails at once
+			}
 		}
 	}
 
