@@ -255,18 +255,24 @@ final class DaemonServer {
 				if (request == null) {
 					return;
 				}
+				// a request that is not answered is never answered, not even with an error
+				boolean answered = request.peekByte() != Opcodes.UNLOCK_QUIET;
 				WireOutput response;
 				try {
 					response = this.handler.handle(request, owner);
 				}
 				catch (ProtocolException ex) {
-					Frames.write(channel, RequestHandler.error("Malformed request: " + ex.getMessage()));
+					if (answered) {
+						Frames.write(channel, RequestHandler.error("Malformed request: " + ex.getMessage()));
+					}
 					return;
 				}
 				catch (RuntimeException ex) {
 					response = RequestHandler.error(ex.getClass().getSimpleName() + ": " + ex.getMessage());
 				}
-				Frames.write(channel, response);
+				if (answered && response != null) {
+					Frames.write(channel, response);
+				}
 			}
 		}
 		catch (ProtocolException ex) {

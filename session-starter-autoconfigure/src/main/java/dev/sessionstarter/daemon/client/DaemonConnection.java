@@ -42,6 +42,11 @@ final class DaemonConnection {
 	 */
 	final AtomicInteger locks = new AtomicInteger();
 
+	/**
+	 * The protocol version its daemon said it speaks ({@code HELLO}), {@code 0} until asked.
+	 */
+	int protocolVersion;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	DaemonConnection(SocketChannel channel, ChannelWatchdog.Guard guard, Runnable onClose) {
@@ -77,6 +82,28 @@ final class DaemonConnection {
 			T result = handler.handle(status, response);
 			response.requireEnd();
 			return result;
+		}
+		catch (IOException ex) {
+			if (this.guard.fired()) {
+				throw new DeadlineException(ex);
+			}
+			throw ex;
+		}
+		finally {
+			this.guard.disarm();
+		}
+	}
+
+	/**
+	 * Send a request the daemon does not answer, by a deadline.
+	 * @param request the request
+	 * @param deadline the deadline, a {@link System#nanoTime()} value
+	 * @throws IOException if writing fails, a {@link DeadlineException} if the deadline passed
+	 */
+	void send(WireOutput request, long deadline) throws IOException {
+		this.guard.armAt(deadline);
+		try {
+			Frames.write(this.channel, request);
 		}
 		catch (IOException ex) {
 			if (this.guard.fired()) {

@@ -93,6 +93,25 @@ final class DaemonConnectionPool implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Borrow one given connection if it is idle now, without waiting. Give it back with
+	 * {@link #giveBack}.
+	 * @param connection the connection
+	 * @return whether it was borrowed
+	 */
+	boolean borrowIdle(DaemonConnection connection) {
+		if (this.closed || !this.permits.tryAcquire()) {
+			return false;
+		}
+		if (!connection.isClosed() && this.idle.remove(connection)) {
+			connection.reused = true;
+			connection.answered = false;
+			return true;
+		}
+		this.permits.release();
+		return false;
+	}
+
 	private DaemonConnection connect(long deadline) throws IOException {
 		SocketChannel channel = this.address.openChannel();
 		DaemonConnection connection = new DaemonConnection(channel, this.watchdog.guard(channel),

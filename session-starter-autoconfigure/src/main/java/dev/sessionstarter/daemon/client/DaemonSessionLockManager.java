@@ -305,7 +305,7 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	 */
 	private void unlockShared(String sessionId, long token, SharedLockConnections.Held held) {
 		try {
-			this.shared.unlock(held, unlockRequest(sessionId, token), deadline(), unlockAnswer(sessionId));
+			this.shared.unlock(held, sessionId, token, deadline(), unlockAnswer(sessionId));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -1,7 +1,12 @@
 package dev.sessionstarter.daemon.client;
 
+import java.io.IOException;
+
 import org.jspecify.annotations.Nullable;
 
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.ProtocolException;
+import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
 
 /**
@@ -37,8 +42,8 @@ final class SharedLockConnections {
 	 * @throws DaemonUnavailableException if no connection became free, or the daemon did not
 	 * answer, in time
 	 */
-	Held lock(WireOutput request, long deadline,
-			DaemonClient.ResponseHandler<@Nullable Locked> handler) throws InterruptedException {
+	Held lock(WireOutput request, long deadline, DaemonClient.ResponseHandler<@Nullable Locked> handler)
+			throws InterruptedException {
 		DaemonClient.Answer<@Nullable Locked> answer = this.client.exchange(request, deadline, deadline, handler);
 		DaemonConnection connection = answer.connection();
 		Locked locked = answer.value();
@@ -51,24 +56,32 @@ final class SharedLockConnections {
 	}
 
 	/**
-	 * Release a lock over a free pooled connection, by a deadline. Nothing is sent when the
-	 * connection that holds it was closed meanwhile: closing it released the lock.
+	 * Release a lock, by a deadline: without waiting for an answer ({@code UNLOCK_QUIET}) over
+	 * the connection that holds it when that one is idle and its daemon speaks protocol version
+	 * 4, else with an answer ({@code UNLOCK}) over a free pooled connection. Nothing is sent when
+	 * the connection that holds it was closed meanwhile: closing it released the lock.
 	 * @param held the lock, as {@link #lock} returned it
-	 * @param request the {@code UNLOCK} request
+	 * @param sessionId the id the lock is on
+	 * @param token its token
 	 * @param deadline the deadline, a {@link System#nanoTime()} value
-	 * @param handler reads the answer
+	 * @param handler reads the answer to {@code UNLOCK}
 	 * @throws InterruptedException if interrupted meanwhile
 	 * @throws DaemonUnavailableException if no connection became free, or the daemon did not
 	 * answer, in time; the connection that holds the lock is then closed, which releases it
 	 */
-	void unlock(Held held, WireOutput request, long deadline,
-			DaemonClient.ResponseHandler<?> handler) throws InterruptedException {
+	void unlock(Held held, String sessionId, long token, long deadline, DaemonClient.ResponseHandler<?> handler)
+			throws InterruptedException {
 		DaemonConnection owner = held.connection();
 		if (owner == null || owner.isClosed()) {
 			return;
 		}
 		boolean released = false;
 		try {
+			if (unlockQuietly(owner, sessionId, token, deadline)) {
+				released = true;
+				return;
+			}
+			WireOutput request = WireOutput.frame(Opcodes.UNLOCK).writeString(sessionId).writeLong(token);
 			DaemonClient.Answer<?> answer = this.client.exchange(request, deadline, deadline, handler);
 			this.client.release(answer.connection(), true);
 			released = true;
@@ -80,6 +93,55 @@ final class SharedLockConnections {
 				owner.close();
 			}
 		}
+	}
+
+	/**
+	 * Send {@code UNLOCK_QUIET} over the connection that holds the lock, if it is idle and its
+	 * daemon speaks protocol version 4 (asked once a connection with {@code HELLO}). Sent over
+	 * the holder, it cannot be lost unseen: the daemon keeps that connection while the lease
+	 * runs, and closing it releases the lock; if the send fails, the connection is closed.
+	 * @return whether the lock is released (sent, or its connection closed)
+	 */
+	private boolean unlockQuietly(DaemonConnection owner, String sessionId, long token, long deadline) {
+		if (!this.client.borrowIdle(owner)) {
+			return false;
+		}
+		boolean healthy = false;
+		try {
+			if (owner.protocolVersion == 0) {
+				WireOutput hello = WireOutput.frame(Opcodes.HELLO).writeInt(Opcodes.PROTOCOL_VERSION);
+				owner.protocolVersion = owner.exchange(hello, deadline, SharedLockConnections::helloAnswer);
+			}
+			if (owner.protocolVersion < Opcodes.PROTOCOL_VERSION) {
+				healthy = true;
+				return false;
+			}
+			owner.send(WireOutput.frame(Opcodes.UNLOCK_QUIET).writeString(sessionId).writeLong(token), deadline);
+			healthy = true;
+			return true;
+		}
+		catch (IOException ex) {
+			return true;
+		}
+		finally {
+			this.client.release(owner, healthy);
+		}
+	}
+
+	/**
+	 * Read the answer to {@code HELLO}: the daemon's protocol version, or 3 for a daemon that
+	 * does not know the operation (it predates version 4).
+	 */
+	private static Integer helloAnswer(byte status, WireInput payload) throws ProtocolException {
+		if (status == Opcodes.ERROR) {
+			String message = payload.readString();
+			if (message != null && message.startsWith("Unknown operation")) {
+				return 3;
+			}
+			throw new IllegalStateException("The session daemon refused HELLO: " + message);
+		}
+		DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.HELLO);
+		return payload.readInt();
 	}
 
 	/**
