@@ -178,6 +178,7 @@ final class DaemonServer {
 				refuse(channel);
 				continue;
 			}
+			noDelay(channel);
 			ChannelWatchdog.Guard guard = this.watchdog.guard(channel);
 			guard.arm(this.firstFrameTimeoutNanos);
 			ConnectionSlots.Slot slot = this.slots.add(channel, guard, new LockTable.Owner());
@@ -189,6 +190,21 @@ final class DaemonServer {
 			thread.setDaemon(true);
 			thread.setUncaughtExceptionHandler((failed, ex) -> logConnectionError(ex));
 			thread.start();
+		}
+	}
+
+	/**
+	 * Send each answer at once: a TCP connection's answers go out without waiting for the
+	 * acknowledgement of the previous one (Nagle's algorithm off), as the client's requests do.
+	 */
+	private void noDelay(SocketChannel channel) {
+		if (this.address.path() == null) {
+			try {
+				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+			}
+			catch (IOException ex) {
+				// the client is gone: serving it fails at once
+			}
 		}
 	}
 
@@ -239,18 +255,24 @@ final class DaemonServer {
 				if (request == null) {
 					return;
 				}
+				// a request that is not answered is never answered, not even with an error
+				boolean answered = request.peekByte() != Opcodes.UNLOCK_QUIET;
 				WireOutput response;
 				try {
 					response = this.handler.handle(request, owner);
 				}
 				catch (ProtocolException ex) {
-					Frames.write(channel, RequestHandler.error("Malformed request: " + ex.getMessage()));
+					if (answered) {
+						Frames.write(channel, RequestHandler.error("Malformed request: " + ex.getMessage()));
+					}
 					return;
 				}
 				catch (RuntimeException ex) {
 					response = RequestHandler.error(ex.getClass().getSimpleName() + ": " + ex.getMessage());
 				}
-				Frames.write(channel, response);
+				if (answered && response != null) {
+					Frames.write(channel, response);
+				}
 			}
 		}
 		catch (ProtocolException ex) {

@@ -151,11 +151,13 @@ final class RequestHandler {
 	 * Carry out one request.
 	 * @param request the frame, positioned at its opcode
 	 * @param owner the connection's locks
-	 * @return the response frame
+	 * @return the response frame, or {@code null} for a request that is not answered
+	 * ({@link Opcodes#UNLOCK_QUIET})
 	 * @throws ProtocolException if the payload is malformed (the connection is then closed)
 	 * @throws InterruptedException if the daemon stops while a lock request waits
 	 */
-	WireOutput handle(WireInput request, LockTable.Owner owner) throws ProtocolException, InterruptedException {
+	@Nullable WireOutput handle(WireInput request, LockTable.Owner owner)
+			throws ProtocolException, InterruptedException {
 		byte opcode = request.readByte();
 		switch (opcode) {
 			case Opcodes.PING, Opcodes.AUTH -> {
@@ -188,6 +190,18 @@ final class RequestHandler {
 				long token = request.readLong();
 				request.requireEnd();
 				return WireOutput.frame(this.locks.unlock(id, token) ? Opcodes.OK : Opcodes.NOT_FOUND);
+			}
+			case Opcodes.UNLOCK_QUIET -> {
+				String id = WireCodec.readId(request);
+				long token = request.readLong();
+				request.requireEnd();
+				this.locks.unlock(id, token);
+				return null;
+			}
+			case Opcodes.HELLO -> {
+				request.readInt();
+				request.requireEnd();
+				return WireOutput.frame(Opcodes.OK).writeInt(Opcodes.PROTOCOL_VERSION);
 			}
 			default -> {
 				return handleSessionRequest(opcode, request);

@@ -32,7 +32,7 @@ final class CountingProxy implements AutoCloseable {
 
 	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-	private volatile byte refused = -1;
+	private volatile byte[] refused = {};
 
 	CountingProxy(int target) throws IOException {
 		this.target = target;
@@ -63,11 +63,11 @@ final class CountingProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Answer an operation as a daemon of protocol version 2 does, with {@code ERROR} "Unknown
-	 * operation", without passing it on.
+	 * Answer operations as an older daemon does, with {@code ERROR} "Unknown operation", without
+	 * passing them on.
 	 */
-	void refuse(byte opcode) {
-		this.refused = opcode;
+	void refuse(byte... opcodes) {
+		this.refused = opcodes.clone();
 	}
 
 	void reset() {
@@ -98,7 +98,7 @@ final class CountingProxy implements AutoCloseable {
 				byte[] frame = new byte[length];
 				in.readFully(frame);
 				this.requests.computeIfAbsent(frame[0], (opcode) -> new AtomicInteger()).incrementAndGet();
-				if (frame[0] == this.refused) {
+				if (refused(frame[0])) {
 					ByteBuffer error = WireOutput.frame(Opcodes.ERROR)
 						.writeString("Unknown operation " + String.format("0x%02x", frame[0]))
 						.toFrame();
@@ -116,6 +116,15 @@ final class CountingProxy implements AutoCloseable {
 		catch (IOException ex) {
 			closeQuietly(from, to);
 		}
+	}
+
+	private boolean refused(byte opcode) {
+		for (byte refused : this.refused) {
+			if (refused == opcode) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void copy(Socket from, Socket to) {

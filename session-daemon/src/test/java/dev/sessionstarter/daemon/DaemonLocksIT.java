@@ -172,6 +172,32 @@ class DaemonLocksIT {
 	}
 
 	@Test
+	void anUnansweredUnlockReleasesTheLockAndTheNextAnswerIsTheNextRequests() throws Exception {
+		DaemonProcess daemon = start("--lock");
+		DaemonSessionLockManager other = locks(daemon.address(), Duration.ZERO);
+		try (SocketChannel holder = daemon.address().connect()) {
+			FrameReader reader = new FrameReader();
+			Frames.write(holder, WireOutput.frame(Opcodes.HELLO).writeInt(Opcodes.PROTOCOL_VERSION));
+			WireInput hello = reader.read(holder);
+			assertThat(hello.readByte()).isEqualTo(Opcodes.OK);
+			assertThat(hello.readInt()).isEqualTo(4);
+			Frames.write(holder, WireOutput.frame(Opcodes.LOCK).writeString("session").writeLong(0).writeLong(0));
+			WireInput locked = reader.read(holder);
+			assertThat(locked.readByte()).isEqualTo(Opcodes.OK);
+			long token = locked.readLong();
+			assertThat(other.tryLock("session", Duration.ZERO)).isNull();
+			Frames.write(holder, WireOutput.frame(Opcodes.UNLOCK_QUIET).writeString("session").writeLong(token));
+			Frames.write(holder, WireOutput.frame(Opcodes.STATS));
+			WireInput stats = reader.read(holder);
+			assertThat(stats.readByte()).isEqualTo(Opcodes.OK);
+			assertThat(stats.readRequiredString()).isEqualTo("locks");
+			SessionLock taken = other.tryLock("session", Duration.ZERO);
+			assertThat(taken).isNotNull();
+			taken.release();
+		}
+	}
+
+	@Test
 	void aLockIsReleasedWhenItsHolderProcessIsKilled() throws Exception {
 		DaemonProcess daemon = start("--lock");
 		DaemonSessionLockManager waiter = locks(daemon.address(), Duration.ZERO);

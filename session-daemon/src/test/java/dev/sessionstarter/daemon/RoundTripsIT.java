@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * How many requests the daemon receives for one returning HTTP request with daemon request
  * locks, counted by a proxy between the application and a real daemon process: the lock that
- * answers the session and the save that releases it; a daemon of protocol version 2 still gets
- * the four calls it knows.
+ * answers the session and the save that releases it, or for a request that writes nothing the
+ * lock and an unlock the daemon does not answer (version 4); older daemons still get the calls
+ * they know.
  */
 class RoundTripsIT {
 
@@ -68,16 +69,37 @@ class RoundTripsIT {
 
 	@Test
 	void daemonOfProtocolVersion2GetsTheFourCallsOfLockGetSaveUnlock() throws Exception {
-		Map<String, Integer> requests = countReturningRequest(Opcodes.LOCK_FIND, "--sessions.store=daemon");
+		Map<String, Integer> requests = countRequest(new byte[] { Opcodes.LOCK_FIND, Opcodes.HELLO }, null,
+				"--sessions.store=daemon");
 		assertThat(requests).as("requests %s", requests)
 			.containsExactlyInAnyOrderEntriesOf(Map.of("LOCK", 1, "GET", 1, "SAVE", 1, "UNLOCK", 1));
 	}
 
-	private Map<String, Integer> countReturningRequest(String... properties) throws Exception {
-		return countReturningRequest((byte) -1, properties);
+	@Test
+	void returningRequestThatWritesNothingWithDaemonLocksWaitsForOneAnswer() throws Exception {
+		Map<String, Integer> requests = countRequest(new byte[0], "/actuator", "--sessions.store=daemon");
+		assertThat(requests).as("requests %s", requests)
+			.containsExactlyInAnyOrderEntriesOf(Map.of("LOCK_FIND", 1, "UNLOCK_QUIET", 1));
 	}
 
-	private Map<String, Integer> countReturningRequest(byte refused, String... properties) throws Exception {
+	@Test
+	void daemonOfProtocolVersion3AnswersTheUnlockOfARequestThatWritesNothing() throws Exception {
+		Map<String, Integer> requests = countRequest(new byte[] { Opcodes.HELLO }, "/actuator",
+				"--sessions.store=daemon");
+		assertThat(requests).as("requests %s", requests)
+			.containsExactlyInAnyOrderEntriesOf(Map.of("LOCK_FIND", 1, "UNLOCK", 1));
+	}
+
+	private Map<String, Integer> countReturningRequest(String... properties) throws Exception {
+		return countRequest(new byte[0], null, properties);
+	}
+
+	/**
+	 * Count the daemon requests of the third request of a session: a visit that writes, or one
+	 * to {@code readOnlyPath} (made once before the count too).
+	 */
+	private Map<String, Integer> countRequest(byte[] refused, String readOnlyPath, String... properties)
+			throws Exception {
 		this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
 		this.proxy = new CountingProxy(this.daemon.address().port());
 		this.proxy.refuse(refused);
@@ -91,8 +113,15 @@ class RoundTripsIT {
 		HttpClient visitor = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
 		assertThat(visit(visitor, port)).contains("\"visits\":1");
 		assertThat(visit(visitor, port)).contains("\"visits\":2");
-		this.proxy.reset();
-		assertThat(visit(visitor, port)).contains("\"visits\":3");
+		if (readOnlyPath != null) {
+			get(visitor, port, readOnlyPath);
+			this.proxy.reset();
+			get(visitor, port, readOnlyPath);
+		}
+		else {
+			this.proxy.reset();
+			assertThat(visit(visitor, port)).contains("\"visits\":3");
+		}
 		try (DaemonClient stats = new DaemonClient(this.daemon.address(), Duration.ofSeconds(5), 1, 1, null)) {
 			Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stats.stats().locks() == 0);
 		}
@@ -100,8 +129,12 @@ class RoundTripsIT {
 	}
 
 	private static String visit(HttpClient client, int port) throws Exception {
+		return get(client, port, "/visit");
+	}
+
+	private static String get(HttpClient client, int port, String path) throws Exception {
 		HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-				+ "/visit")).timeout(Duration.ofSeconds(30)).GET().build(), BodyHandlers.ofString());
+				+ path)).timeout(Duration.ofSeconds(30)).GET().build(), BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		return response.body();
 	}

@@ -205,6 +205,15 @@ public final class DaemonClient implements AutoCloseable {
 	}
 
 	/**
+	 * Borrow a given pooled connection if it is idle now; give it back with {@link #release}.
+	 * @param connection the connection
+	 * @return whether it was borrowed
+	 */
+	boolean borrowIdle(DaemonConnection connection) {
+		return this.pool.borrowIdle(connection);
+	}
+
+	/**
 	 * Give back a connection that {@link #exchange} left borrowed.
 	 * @param connection the connection
 	 * @param healthy whether it can be used again; if not it is closed, and so are the idle ones

@@ -2,6 +2,8 @@ package dev.sessionstarter.daemon.client;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
 import dev.sessionstarter.daemon.protocol.FrameReader;
@@ -34,7 +36,18 @@ final class DaemonConnection {
 	 */
 	boolean answered;
 
-	private boolean closed;
+	/**
+	 * How many daemon locks it holds: the daemon releases them when it closes, so the pool
+	 * keeps it open while it holds any (see {@link SharedLockConnections}).
+	 */
+	final AtomicInteger locks = new AtomicInteger();
+
+	/**
+	 * The protocol version its daemon said it speaks ({@code HELLO}), {@code 0} until asked.
+	 */
+	int protocolVersion;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	DaemonConnection(SocketChannel channel, ChannelWatchdog.Guard guard, Runnable onClose) {
 		this.channel = channel;
@@ -82,13 +95,50 @@ final class DaemonConnection {
 	}
 
 	/**
-	 * Close the channel, once.
+	 * Send a request the daemon does not answer, by a deadline.
+	 * @param request the request
+	 * @param deadline the deadline, a {@link System#nanoTime()} value
+	 * @throws IOException if writing fails, a {@link DeadlineException} if the deadline passed
+	 */
+	void send(WireOutput request, long deadline) throws IOException {
+		this.guard.armAt(deadline);
+		try {
+			Frames.write(this.channel, request);
+		}
+		catch (IOException ex) {
+			if (this.guard.fired()) {
+				throw new DeadlineException(ex);
+			}
+			throw ex;
+		}
+		finally {
+			this.guard.disarm();
+		}
+	}
+
+	/**
+	 * Whether the daemon holds locks for this connection, so that closing it would release them.
+	 * @return {@code true} if it holds any
+	 */
+	boolean holdsLocks() {
+		return this.locks.get() > 0;
+	}
+
+	/**
+	 * Whether it was closed, releasing every lock it held in the daemon.
+	 * @return {@code true} if closed
+	 */
+	boolean isClosed() {
+		return this.closed.get();
+	}
+
+	/**
+	 * Close the channel, once; any thread may, which ends an exchange another thread makes on it.
 	 */
 	void close() {
-		if (this.closed) {
+		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
-		this.closed = true;
 		this.guard.release();
 		this.onClose.run();
 		try {

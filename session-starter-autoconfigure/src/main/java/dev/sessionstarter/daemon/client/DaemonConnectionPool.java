@@ -20,8 +20,10 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
 /**
  * The connections of a {@link DaemonClient} to one daemon: opened (and authenticated) when
  * needed, at most {@code maxConnections} at once, at most {@code maxIdle} kept open between
- * calls. A connection given back unhealthy is closed together with the idle ones (they predate
- * a daemon restart, most likely), so the next borrow connects again. Thread-safe.
+ * calls, besides those that hold daemon locks ({@link DaemonConnection#holdsLocks()}), which are
+ * kept open whatever their number, since closing one releases its locks. A connection given back
+ * unhealthy is closed together with the idle ones that hold no lock (they predate a daemon
+ * restart, most likely), so the next borrow connects again. Thread-safe.
  */
 final class DaemonConnectionPool implements AutoCloseable {
 
@@ -73,6 +75,10 @@ final class DaemonConnectionPool implements AutoCloseable {
 					"all " + this.maxConnections + " connections are busy and none became free in time");
 		}
 		DaemonConnection connection = this.idle.pollFirst();
+		while (connection != null && connection.isClosed()) {
+			// closed by another thread to release its locks
+			connection = this.idle.pollFirst();
+		}
 		if (connection != null) {
 			connection.reused = true;
 			connection.answered = false;
@@ -85,6 +91,25 @@ final class DaemonConnectionPool implements AutoCloseable {
 			this.permits.release();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Borrow one given connection if it is idle now, without waiting. Give it back with
+	 * {@link #giveBack}.
+	 * @param connection the connection
+	 * @return whether it was borrowed
+	 */
+	boolean borrowIdle(DaemonConnection connection) {
+		if (this.closed || !this.permits.tryAcquire()) {
+			return false;
+		}
+		if (!connection.isClosed() && this.idle.remove(connection)) {
+			connection.reused = true;
+			connection.answered = false;
+			return true;
+		}
+		this.permits.release();
+		return false;
 	}
 
 	private DaemonConnection connect(long deadline) throws IOException {
@@ -128,16 +153,16 @@ final class DaemonConnectionPool implements AutoCloseable {
 	 */
 	void giveBack(DaemonConnection connection, boolean healthy) {
 		try {
-			if (healthy && !this.closed && this.idle.size() < this.maxIdle) {
+			if (healthy && !this.closed && (this.idle.size() < this.maxIdle || connection.holdsLocks())) {
 				this.idle.offerFirst(connection);
 				if (this.closed) {
-					closeIdle();
+					closeIdle(true);
 				}
 			}
 			else {
 				connection.close();
 				if (!healthy) {
-					closeIdle();
+					closeIdle(false);
 				}
 			}
 		}
@@ -146,10 +171,15 @@ final class DaemonConnectionPool implements AutoCloseable {
 		}
 	}
 
-	private void closeIdle() {
-		DaemonConnection connection;
-		while ((connection = this.idle.pollFirst()) != null) {
-			connection.close();
+	/**
+	 * Close the idle connections: all of them, or those that hold no daemon lock (a lock holder
+	 * is closed only when an exchange of its own fails, or with the pool).
+	 */
+	private void closeIdle(boolean all) {
+		for (DaemonConnection connection : this.idle) {
+			if ((all || !connection.holdsLocks()) && this.idle.remove(connection)) {
+				connection.close();
+			}
 		}
 	}
 
@@ -186,7 +216,7 @@ final class DaemonConnectionPool implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		closeIdle();
+		closeIdle(true);
 		this.watchdog.close();
 	}
 

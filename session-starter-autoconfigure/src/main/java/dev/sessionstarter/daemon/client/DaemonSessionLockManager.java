@@ -29,10 +29,11 @@ import dev.sessionstarter.lock.SessionLockManager;
  * <p>The requests of this process queue for a session in a {@link MemorySessionLockManager}
  * first, so only one of them at a time asks the daemon. The daemon's lock owner is a
  * connection, and one connection holds any number of locks: a free lock is taken, and released,
- * over one of a few {@link SharedLockConnections shared connections}, so held locks do not cost
- * a connection each. The daemon releases a lock when it is unlocked, when the connection that
- * holds it closes (the process died, or the connection failed), or when its lease runs out, so a
- * worker that hangs or is killed never blocks a session for longer than the lease. A request
+ * over whichever pooled connection of the client is free ({@link SharedLockConnections}), which
+ * goes on serving other calls while it holds the lock, so held locks do not cost a connection
+ * each and no request waits for another's call. The daemon releases a lock when it is
+ * unlocked, when the connection that holds it closes (the process died, or the connection
+ * failed), or when its lease runs out, so a worker that hangs or is killed never blocks a session for longer than the lease. A request
  * that runs longer than the lease loses its exclusivity.
  *
  * <p>A lock is first asked for without waiting, within the client timeout, so a daemon that is
@@ -52,11 +53,6 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	 * deadline of the call (the wait plus the client timeout) must not overflow.
 	 */
 	private static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
-
-	/**
-	 * How many shared connections free locks are taken over.
-	 */
-	static final int SHARED_CONNECTIONS = 4;
 
 	private static final DaemonClient.ResponseHandler<@Nullable Long> LOCK_ANSWER = DaemonSessionLockManager::token;
 
@@ -92,7 +88,7 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		Assert.isTrue(lease != null && !lease.isNegative(), "'lease' must not be negative");
 		this.client = client;
 		this.lease = lease;
-		this.shared = new SharedLockConnections(client, SHARED_CONNECTIONS);
+		this.shared = new SharedLockConnections(client);
 	}
 
 	@Override
@@ -304,20 +300,12 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	}
 
 	/**
-	 * Return how many shared connections are open now.
-	 * @return the open shared connections
-	 */
-	int sharedConnections() {
-		return this.shared.openConnections();
-	}
-
-	/**
 	 * Release a lock taken over a shared connection, over that connection. If the daemon cannot
 	 * be told, the connection is closed, which releases the lock in the daemon all the same.
 	 */
 	private void unlockShared(String sessionId, long token, SharedLockConnections.Held held) {
 		try {
-			this.shared.unlock(held, unlockRequest(sessionId, token), deadline(), unlockAnswer(sessionId));
+			this.shared.unlock(held, sessionId, token, deadline(), unlockAnswer(sessionId));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -369,11 +357,11 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	}
 
 	/**
-	 * Close the shared connections, which releases the locks they hold.
+	 * Nothing to close: the locks are held by the connections of the client, which its owner
+	 * closes (that releases them).
 	 */
 	@Override
 	public void close() {
-		this.shared.close();
 	}
 
 }

@@ -15,6 +15,18 @@ public final class Opcodes {
 	/** Request: the daemon's statistics ({@link DaemonStats}). */
 	public static final byte STATS = 0x03;
 
+	/**
+	 * The protocol version this side speaks: 4 adds {@link #HELLO} and {@link #UNLOCK_QUIET}.
+	 */
+	public static final int PROTOCOL_VERSION = 4;
+
+	/**
+	 * Request: which protocol version the daemon speaks (protocol version 4): {@code int32} the
+	 * client's version; {@code OK} + {@code int32} the daemon's. An older daemon answers
+	 * {@link #ERROR}, an unknown operation.
+	 */
+	public static final byte HELLO = 0x04;
+
 	/** Request: find a session record by id. */
 	public static final byte GET = 0x10;
 
@@ -73,6 +85,15 @@ public final class Opcodes {
 	public static final byte SAVE_UNLOCK = 0x23;
 
 	/**
+	 * Release a lock without an answer (protocol version 4): {@code id}, {@code int64} token, as
+	 * {@link #UNLOCK}. The daemon answers nothing, not even an error (a malformed one closes the
+	 * connection), so a client sends it only over a connection whose daemon said with
+	 * {@link #HELLO} that it speaks version 4, and only over the connection that holds the lock
+	 * (which the daemon does not close while the lease runs, and whose closing releases it).
+	 */
+	public static final byte UNLOCK_QUIET = 0x24;
+
+	/**
 	 * In a {@link #LOCK_FIND} answer: no session is stored under the id.
 	 */
 	public static final byte FOUND_NONE = 0;
@@ -124,6 +145,7 @@ public final class Opcodes {
 		return switch (opcode) {
 			case PING -> "PING";
 			case AUTH -> "AUTH";
+			case HELLO -> "HELLO";
 			case STATS -> "STATS";
 			case GET -> "GET";
 			case SAVE -> "SAVE";
@@ -138,6 +160,7 @@ public final class Opcodes {
 			case UNLOCK -> "UNLOCK";
 			case LOCK_FIND -> "LOCK_FIND";
 			case SAVE_UNLOCK -> "SAVE_UNLOCK";
+			case UNLOCK_QUIET -> "UNLOCK_QUIET";
 			default -> String.format("0x%02x", opcode);
 		};
 	}

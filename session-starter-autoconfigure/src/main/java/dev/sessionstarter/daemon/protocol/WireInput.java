@@ -38,6 +38,14 @@ public final class WireInput {
 		return this.limit - this.position;
 	}
 
+	/**
+	 * Return the byte that comes next without consuming it, such as a frame's opcode.
+	 * @return the byte, or {@code -1} if none is left
+	 */
+	public byte peekByte() {
+		return (this.position < this.limit) ? this.bytes[this.position] : -1;
+	}
+
 	public byte readByte() throws ProtocolException {
 		require(1);
 		return this.bytes[this.position++];
