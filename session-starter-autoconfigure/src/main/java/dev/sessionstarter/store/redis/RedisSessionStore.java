@@ -36,6 +36,11 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
  * change into the hash, so two instances that change different attributes of one session both
  * keep theirs, and a change to a session deleted meanwhile is dropped.
  *
+ * <p>A save sends the version of the copy of the session its change was made on (the record a
+ * lock call or {@link #find} gave the request, or a cache's copy through {@link #open}); when the
+ * session is still at that version, the script answers only the new version and the change is
+ * applied to the copy here ({@link SessionSaves#applied}), which is then exactly what Redis holds.
+ *
  * <p>A key lives until its session's expiry plus a margin, so that a purge finds it first and
  * reports it; one that no purge reached (no instance ran for that long) is removed by Redis
  * without an event. Expired sessions are claimed atomically: the script that removes one
