@@ -116,6 +116,14 @@ final class LocalRedis {
 	}
 
 	/**
+	 * Return the process id of the server, to read its CPU time.
+	 * @return the pid
+	 */
+	long pid() {
+		return this.process.pid();
+	}
+
+	/**
 	 * Return the server's port on {@code 127.0.0.1}.
 	 * @return the port
 	 */

@@ -20,6 +20,9 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import org.apache.commons.logging.Log;
@@ -65,6 +68,11 @@ public final class RedisCalls {
 	 * The SHA-1 of the scripts Redis ran for these calls, so that it knows them.
 	 */
 	private final Set<String> loadedScripts = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * The factory's shared connection and its commands, once a call took them.
+	 */
+	private volatile @Nullable Shared shared;
 
 	/**
 	 * Create the calls over a connection factory.
@@ -143,8 +151,8 @@ public final class RedisCalls {
 	public <T> List<T> callAll(String operation,
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, List<? extends RedisFuture<? extends T>>> commands) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
-		try (RedisConnection connection = connection(operation)) {
-			List<? extends RedisFuture<? extends T>> futures = commands.apply(nativeCommands(connection));
+		try (Lease lease = lease(operation)) {
+			List<? extends RedisFuture<? extends T>> futures = commands.apply(lease.commands());
 			List<T> answers = new ArrayList<>(futures.size());
 			for (RedisFuture<? extends T> future : futures) {
 				answers.add(await(future, deadline, operation));
@@ -165,8 +173,8 @@ public final class RedisCalls {
 	 */
 	public List<Object> script(RedisScript<?> script, String operation, byte[][] keys, byte[]... args) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
-		try (RedisConnection connection = connection(operation)) {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
+		try (Lease lease = lease(operation)) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = lease.commands();
 			List<Object> answer;
 			try {
 				answer = await(commands.evalsha(script.getSha1(), ScriptOutputType.MULTI, keys, args), deadline,
@@ -198,8 +206,8 @@ public final class RedisCalls {
 			BiConsumer<@Nullable List<Object>, @Nullable Throwable> done) {
 		String sha = script.getSha1();
 		byte[] source = script.getScriptAsString().getBytes(StandardCharsets.UTF_8);
-		try (RedisConnection connection = connection(operation)) {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
+		try (Lease lease = lease(operation)) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = lease.commands();
 			CompletionStage<List<Object>> answer;
 			if (this.loadedScripts.contains(sha)) {
 				answer = commands.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args)
@@ -263,6 +271,40 @@ public final class RedisCalls {
 		}
 	}
 
+	/**
+	 * Return the commands of a call: those of the factory's shared connection, taken once and
+	 * kept while it is open (the factory's connection wrapper, made afresh for every call, costs
+	 * more than many a command), or those of a connection of the call's own when the factory
+	 * shares none.
+	 */
+	private Lease lease(String operation) {
+		Shared shared = this.shared;
+		if (shared != null && shared.connection().isOpen()) {
+			return new Lease(shared.commands(), null);
+		}
+		RedisConnection connection = connection(operation);
+		RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
+		StatefulConnection<?, ?> stateful = statefulConnection(commands);
+		if (!this.factory.getShareNativeConnection() || stateful == null) {
+			return new Lease(commands, connection);
+		}
+		// closing the wrapper leaves the shared connection open
+		connection.close();
+		this.shared = new Shared(commands, stateful);
+		return new Lease(commands, null);
+	}
+
+	private static @Nullable StatefulConnection<?, ?> statefulConnection(
+			RedisClusterAsyncCommands<byte[], byte[]> commands) {
+		if (commands instanceof RedisAsyncCommands<byte[], byte[]> standalone) {
+			return standalone.getStatefulConnection();
+		}
+		if (commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
+			return cluster.getStatefulConnection();
+		}
+		return null;
+	}
+
 	@SuppressWarnings("unchecked")
 	private static RedisClusterAsyncCommands<byte[], byte[]> nativeCommands(RedisConnection connection) {
 		return (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
@@ -321,6 +363,27 @@ public final class RedisCalls {
 		List<String> names = new ArrayList<>();
 		nodes.forEach((node) -> names.add(node.asString()));
 		return names.stream().collect(Collectors.joining(","));
+	}
+
+	/**
+	 * The commands a call is made with, and the connection of its own to close after it, if any.
+	 */
+	private record Lease(RedisClusterAsyncCommands<byte[], byte[]> commands,
+			@Nullable RedisConnection connection) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			if (this.connection != null) {
+				this.connection.close();
+			}
+		}
+
+	}
+
+	/**
+	 * The factory's shared connection and its commands.
+	 */
+	private record Shared(RedisClusterAsyncCommands<byte[], byte[]> commands, StatefulConnection<?, ?> connection) {
 	}
 
 	/**

@@ -20,6 +20,8 @@ public final class RedisHeldLocks {
 
 	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
 
+	private final ConcurrentHashMap<String, Long> cachedVersions = new ConcurrentHashMap<>();
+
 	void add(Held lock) {
 		this.held.put(lock.sessionId(), lock);
 	}
@@ -35,6 +37,32 @@ public final class RedisHeldLocks {
 	 */
 	@Nullable Held get(String sessionId) {
 		return this.held.get(sessionId);
+	}
+
+	/**
+	 * Record the version of the copy of a session that a cache in front of the store holds, as
+	 * the store last saved it through the cache's handle, so that a lock call can ask Redis to
+	 * answer only whether that copy is current.
+	 * @param sessionId the session id
+	 * @param version the version, or {@code null} to forget it (the copy left the cache)
+	 */
+	void cached(String sessionId, @Nullable Long version) {
+		if (version != null) {
+			this.cachedVersions.put(sessionId, version);
+		}
+		else {
+			this.cachedVersions.remove(sessionId);
+		}
+	}
+
+	/**
+	 * Return the version of a cache's copy of a session, as last recorded; it may be out of
+	 * date, which costs a lock call the whole session, never a wrong answer.
+	 * @param sessionId the session id
+	 * @return the version, or {@code null} if none is known
+	 */
+	@Nullable Long cachedVersion(String sessionId) {
+		return this.cachedVersions.get(sessionId);
 	}
 
 	Collection<Held> all() {
@@ -66,10 +94,13 @@ public final class RedisHeldLocks {
 
 		private volatile long releasedAtVersion = -1;
 
-		Held(String sessionId, byte[] token, @Nullable SessionRecord prefetched) {
+		private volatile @Nullable SessionRecord copy;
+
+		Held(String sessionId, byte[] token, Prefetched prefetched) {
 			this.sessionId = sessionId;
 			this.token = token;
-			this.prefetched = new AtomicReference<>(new Prefetched(prefetched));
+			this.prefetched = new AtomicReference<>(prefetched);
+			this.copy = prefetched.record();
 		}
 
 		String sessionId() {
@@ -97,6 +128,23 @@ public final class RedisHeldLocks {
 		}
 
 		/**
+		 * Return the last whole record of the session this request was given (by the lock call,
+		 * a find or a save): a copy a save may ask Redis to apply its change to.
+		 * @return the record, or {@code null}
+		 */
+		@Nullable SessionRecord copy() {
+			return this.copy;
+		}
+
+		/**
+		 * Remember the last whole record of the session this request was given.
+		 * @param record the record
+		 */
+		void copy(SessionRecord record) {
+			this.copy = record;
+		}
+
+		/**
 		 * Return whether a save of this request released the lock in Redis, so that releasing
 		 * it has nothing left to tell Redis.
 		 * @return whether the lock was released by a save
@@ -115,7 +163,7 @@ public final class RedisHeldLocks {
 
 		/**
 		 * Return the arguments that fence a save of this lock's session
-		 * ({@link SessionHash#FENCE_ARGUMENTS}).
+		 * ({@link SessionSaves#FENCE_ARGUMENTS}).
 		 * @param keys the keys of the namespace
 		 * @param release whether the save also releases the lock
 		 * @return the arguments
@@ -137,10 +185,27 @@ public final class RedisHeldLocks {
 	}
 
 	/**
-	 * The session a lock call found: its record, or {@code null} when there was none.
-	 * @param record the record
+	 * The session a lock call found: its record and version; no record and no version when
+	 * there was none; only its version when it was at the version of the cache's copy.
+	 * @param record the record, or {@code null}
+	 * @param version the version, or {@code null} when there was no session
 	 */
-	record Prefetched(@Nullable SessionRecord record) {
+	record Prefetched(@Nullable SessionRecord record, @Nullable Long version) {
+
+		static final Prefetched NONE = new Prefetched(null, null);
+
+		static Prefetched of(@Nullable SessionRecord record) {
+			return (record != null) ? new Prefetched(record, record.version()) : NONE;
+		}
+
+		/**
+		 * Whether the lock call answered only the version.
+		 * @return {@code true} if there is a session but no record of it
+		 */
+		boolean isVersionOnly() {
+			return this.record == null && this.version != null;
+		}
+
 	}
 
 }

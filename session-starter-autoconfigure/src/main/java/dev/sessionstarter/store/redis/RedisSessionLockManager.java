@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,12 +22,14 @@ import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
+import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
 
 /**
  * A {@link SessionLockManager} whose locks are Redis keys ({@link RedisKeys#lock}), so they
  * exclude the requests of every instance that shares the Redis and namespace. A lock is set only
- * if absent ({@code SET NX PX}), holding a random owner token, with a lease that one scheduler
- * thread renews while the lock is held (every third of the lease); a killed instance's locks
+ * if absent ({@code SET NX PX}), holding an owner token (the manager's random prefix and a
+ * count), with a lease that one scheduler thread renews while the lock is held (every third of
+ * the lease); a killed instance's locks
  * free at the end of their lease. Release is compare-and-delete, and publishes the session id,
  * which wakes the waiters of every instance (one subscription per manager); a waiter also tries
  * again when the holder's lease ends, in case the holder died. The request does not wait for the
@@ -53,6 +56,8 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 
 	private static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
 
+	private static final byte[] NO_VERSION = {};
+
 	private final RedisCalls calls;
 
 	private final RedisKeys keys;
@@ -67,7 +72,9 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 
 	private final AtomicInteger held = new AtomicInteger();
 
-	private final SecureRandom random = new SecureRandom();
+	private final String tokenPrefix;
+
+	private final AtomicLong tokens = new AtomicLong();
 
 	private final ScheduledExecutorService renewal;
 
@@ -93,6 +100,9 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 		this.leaseMillis = SessionHash.number(lease.toMillis());
 		this.leaseNanos = lease.toNanos();
 		this.releases = new LockReleases(calls, keys);
+		byte[] prefix = new byte[16];
+		new SecureRandom().nextBytes(prefix);
+		this.tokenPrefix = HexFormat.of().formatHex(prefix) + ":";
 		this.renewal = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "redis-session-lock-renewal");
 			thread.setDaemon(true);
@@ -173,26 +183,39 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 	private @Nullable Held acquire(String sessionId, long deadline) throws InterruptedException {
 		byte[] token = token();
 		byte[][] lockKeys = { this.keys.lock(sessionId), this.keys.session(sessionId) };
-		LockWaiter waiter = this.releases.waiter(sessionId);
+		// a waiter is made after the first attempt failed, then the lock tried again before a wait
+		LockWaiter waiter = null;
 		try {
 			while (true) {
-				waiter.reset();
+				if (waiter != null) {
+					waiter.reset();
+				}
+				Long cached = this.heldLocks.cachedVersion(sessionId);
 				List<Object> answer;
 				try {
-					answer = this.calls.script(SessionScripts.LOCK, "lock", lockKeys, token, this.leaseMillis);
+					answer = this.calls.script(SessionScripts.LOCK, "lock", lockKeys, token, this.leaseMillis,
+							(cached != null) ? SessionHash.number(cached.longValue()) : NO_VERSION);
 				}
 				catch (RedisUnavailableException ex) {
 					// a frozen Redis runs the script when it goes on: release what it may take then
 					unlock(sessionId, token, false);
 					throw ex;
 				}
-				if (SessionHash.number(answer.get(0)) == 1) {
+				long taken = SessionHash.number(answer.get(0));
+				if (taken == 2) {
+					return new Held(sessionId, token, new Prefetched(null, cached));
+				}
+				if (taken == 1) {
 					SessionRecord found = (answer.size() > 1) ? SessionHash.read(sessionId, answer, 1) : null;
-					return new Held(sessionId, token, found);
+					return new Held(sessionId, token, Prefetched.of(found));
 				}
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
 					return null;
+				}
+				if (waiter == null) {
+					waiter = this.releases.waiter(sessionId);
+					continue;
 				}
 				if (this.releases.subscribe()) {
 					continue;
@@ -202,7 +225,9 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 			}
 		}
 		finally {
-			this.releases.remove(sessionId, waiter);
+			if (waiter != null) {
+				this.releases.remove(sessionId, waiter);
+			}
 		}
 	}
 
@@ -278,10 +303,12 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 		return !lock.isReleasedBySave() && this.heldLocks.get(lock.sessionId()) == lock;
 	}
 
+	/**
+	 * Return a new owner token: this manager's random prefix and a count, unique across
+	 * processes without asking the operating system for randomness on every lock.
+	 */
 	private byte[] token() {
-		byte[] bytes = new byte[16];
-		this.random.nextBytes(bytes);
-		return SessionHash.bytes(HexFormat.of().formatHex(bytes));
+		return SessionHash.bytes(this.tokenPrefix + Long.toHexString(this.tokens.incrementAndGet()));
 	}
 
 }

@@ -21,6 +21,7 @@ import org.springframework.util.Assert;
 import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.RemovalListener;
 import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionHandle;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.RemoteUsage;
@@ -34,6 +35,11 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
  * its id ({@link RedisKeys}); a save is one script ({@link SessionScripts#SAVE}) that merges the
  * change into the hash, so two instances that change different attributes of one session both
  * keep theirs, and a change to a session deleted meanwhile is dropped.
+ *
+ * <p>A save sends the version of the copy of the session its change was made on (the record a
+ * lock call or {@link #find} gave the request, or a cache's copy through {@link #open}); when the
+ * session is still at that version, the script answers only the new version and the change is
+ * applied to the copy here ({@link SessionSaves#applied}), which is then exactly what Redis holds.
  *
  * <p>A key lives until its session's expiry plus a margin, so that a purge finds it first and
  * reports it; one that no purge reached (no instance ran for that long) is removed by Redis
@@ -76,6 +82,13 @@ public final class RedisSessionStore implements SessionStore {
 	private final RedisHeldLocks heldLocks;
 
 	private final LongAdder fencedSaves = new LongAdder();
+
+	/**
+	 * The last whole record of a session this thread found or saved without a request lock: the
+	 * copy its next save of the session asks Redis to apply the change to (a request finds and
+	 * saves its session on one thread). A stale one costs that save the whole session.
+	 */
+	private final ThreadLocal<@Nullable SessionRecord> lastCopy = new ThreadLocal<>();
 
 	private volatile boolean savesReleaseLocks = true;
 
@@ -155,10 +168,19 @@ public final class RedisSessionStore implements SessionStore {
 		Prefetched prefetched = (lock != null) ? lock.prefetched() : null;
 		if (prefetched != null) {
 			lock.outdate();
-			return prefetched.record();
+			if (!prefetched.isVersionOnly()) {
+				return prefetched.record();
+			}
 		}
 		Map<byte[], byte[]> hash = this.calls.call("find", (commands) -> commands.hgetall(this.keys.session(id)));
-		return (hash == null || hash.isEmpty()) ? null : SessionHash.read(id, hash);
+		SessionRecord found = (hash == null || hash.isEmpty()) ? null : SessionHash.read(id, hash);
+		if (lock != null && found != null) {
+			lock.copy(found);
+		}
+		else if (lock == null) {
+			this.lastCopy.set(found);
+		}
+		return found;
 	}
 
 	@Override
@@ -166,7 +188,7 @@ public final class RedisSessionStore implements SessionStore {
 		Held lock = this.heldLocks.get(id);
 		Prefetched prefetched = (lock != null) ? lock.prefetched() : null;
 		if (prefetched != null) {
-			return (prefetched.record() != null) ? prefetched.record().version() : null;
+			return prefetched.version();
 		}
 		byte[] version = this.calls.call("version",
 				(commands) -> commands.hget(this.keys.session(id), SessionHash.bytes("version")));
@@ -178,20 +200,40 @@ public final class RedisSessionStore implements SessionStore {
 		if (change.isRename()) {
 			return rename(change);
 		}
-		return write(change, 0);
+		return write(change, 0, null);
 	}
 
-	private @Nullable SessionRecord write(SessionChange change, long baseVersion) {
+	/**
+	 * Open a handle for a cache in front of this store: its version checks are
+	 * {@link #version(String)}, and its saves send the version of the cache's copy, so that
+	 * Redis answers only the new version when the session was still at it and the copy is the
+	 * base of the change. While open, the version of the cache's copy is also what a lock call
+	 * of this process's {@link RedisSessionLockManager} sends, to be answered only whether it is
+	 * current.
+	 * @param id the session id
+	 * @return the handle
+	 */
+	@Override
+	public SessionHandle open(String id) {
+		return new CopyHandle(id);
+	}
+
+	private @Nullable SessionRecord write(SessionChange change, long baseVersion, @Nullable SessionRecord copy) {
 		Held lock = this.heldLocks.get(change.id());
 		boolean release = this.savesReleaseLocks;
-		byte[][] args = SessionHash.saveArguments(change, baseVersion, this.clock.millis(), this.marginMillis,
-				(lock != null) ? lock.fence(this.keys, release) : List.of());
+		if (copy == null && baseVersion == 0) {
+			copy = (lock != null) ? lock.copy() : this.lastCopy.get();
+		}
+		SessionRecord base = (copy != null && copy.id().equals(change.id())) ? copy : null;
+		byte[][] args = SessionSaves.saveArguments(change, baseVersion, this.clock.millis(), this.marginMillis,
+				(lock != null) ? lock.fence(this.keys, release) : List.of(), (base != null) ? base.version() : null);
 		byte[][] keys = { this.keys.session(change.id()), this.keys.lock(change.id()) };
 		if (lock != null) {
 			lock.outdate();
 		}
 		List<Object> answer = this.calls.script(SessionScripts.SAVE, "save", keys, args);
 		if (answer.isEmpty()) {
+			this.lastCopy.remove();
 			return null;
 		}
 		if (answer.get(0) instanceof Long) {
@@ -200,10 +242,17 @@ public final class RedisSessionStore implements SessionStore {
 			logger.warn(refused.getMessage());
 			throw refused;
 		}
-		SessionRecord saved = SessionHash.read(change.id(), answer, 1);
+		SessionRecord saved = (answer.size() == 2 && answer.get(1) instanceof Long version)
+				? SessionSaves.applied(change, base, version) : SessionHash.read(change.id(), answer, 1);
 		Assert.state(saved != null, "The save script answered no whole session");
-		if (lock != null && release) {
-			lock.releasedBySave(saved.version());
+		if (lock == null) {
+			this.lastCopy.set(saved);
+		}
+		else {
+			lock.copy(saved);
+			if (release) {
+				lock.releasedBySave(saved.version());
+			}
 		}
 		String previousPrincipal = SessionHash.string(answer.get(0));
 		boolean created = saved.version() == baseVersion + 1;
@@ -222,7 +271,7 @@ public final class RedisSessionStore implements SessionStore {
 			return null;
 		}
 		SessionRecord renamed = SessionRecord.apply(base, change);
-		return write(SessionHash.creating(renamed), renamed.version() - 1);
+		return write(SessionSaves.creating(renamed), renamed.version() - 1, null);
 	}
 
 	@Override
@@ -338,6 +387,44 @@ public final class RedisSessionStore implements SessionStore {
 
 	private byte[][] key(String id) {
 		return new byte[][] { this.keys.session(id) };
+	}
+
+	/**
+	 * A cache's handle on a session: nothing held open in Redis, only the version of the cache's
+	 * copy for this process's lock calls.
+	 */
+	private final class CopyHandle implements SessionHandle {
+
+		private final String id;
+
+		CopyHandle(String id) {
+			this.id = id;
+		}
+
+		@Override
+		public @Nullable Long version() {
+			return RedisSessionStore.this.version(this.id);
+		}
+
+		@Override
+		public @Nullable SessionRecord save(SessionChange change, SessionRecord current) {
+			SessionRecord saved;
+			try {
+				saved = write(change, 0, current);
+			}
+			catch (RuntimeException ex) {
+				RedisSessionStore.this.heldLocks.cached(this.id, null);
+				throw ex;
+			}
+			RedisSessionStore.this.heldLocks.cached(this.id, (saved != null) ? saved.version() : null);
+			return saved;
+		}
+
+		@Override
+		public void close() {
+			RedisSessionStore.this.heldLocks.cached(this.id, null);
+		}
+
 	}
 
 }

@@ -1,5 +1,10 @@
 package dev.sessionstarter.store.redis;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -45,8 +50,17 @@ final class SessionScripts {
 	private SessionScripts() {
 	}
 
+	/**
+	 * Read a script's source once: a script made from a resource would check the resource
+	 * (in a jar: the jar file) for changes on every call.
+	 */
 	private static RedisScript<Object> script(String name) {
-		return RedisScript.of(new ClassPathResource(name, SessionScripts.class), Object.class);
+		try (InputStream in = new ClassPathResource(name, SessionScripts.class).getInputStream()) {
+			return RedisScript.of(new String(in.readAllBytes(), StandardCharsets.UTF_8), Object.class);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read the script " + name, ex);
+		}
 	}
 
 }

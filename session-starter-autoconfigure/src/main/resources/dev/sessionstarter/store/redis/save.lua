@@ -14,69 +14,95 @@
 -- ARGV[11] the version this request's earlier save left, which released the lock, or ''
 -- ARGV[12] the channel released locks are published on, or '' to keep the lock (the request releases it)
 -- ARGV[13] the session id, the message
--- ARGV[14] n, the number of attributes set; then n pairs of name and value; then the names removed
+-- ARGV[14] the version of the caller's copy of the session, or '': when the stored session is still at
+--          that version, the caller applies the change to its copy itself and is answered no fields
+-- ARGV[15] n, the number of attributes set; then n pairs of field name ('attr:<name>') and value; then
+--          the field names removed
 -- A fenced save (ARGV[10] set) is refused unless the lock is still the token's, or the request's
 -- earlier save released it, no one has taken it since and the session is still at the version that
 -- save left; once applied, it releases the lock (publishing the id) if it is the token's and ARGV[12]
 -- is set.
 -- Answers {} if the change was dropped, {-1} if it was refused (the lock's lease was lost, or
--- another owner took it: another instance may have saved since), else
--- {previous principal name or nil, field, value, ...}.
+-- another owner took it: another instance may have saved since); {previous principal name or nil,
+-- new version} if the session was created, or was at the version of the caller's copy (ARGV[14]);
+-- else {previous principal name or nil, field, value, ...}.
 local key = KEYS[1]
-local fenced = ARGV[10] ~= ''
-if fenced then
-	local holder = redis.call('GET', KEYS[2])
-	if holder ~= ARGV[10] and (holder or ARGV[11] == '' or redis.call('HGET', key, 'version') ~= ARGV[11]) then
+local stored = redis.call('HMGET', key, 'version', 'accessed', 'timeout', 'principal')
+local version = stored[1]
+local holder = false
+if ARGV[10] ~= '' then
+	holder = redis.call('GET', KEYS[2])
+	if holder ~= ARGV[10] and (holder or ARGV[11] == '' or version ~= ARGV[11]) then
 		return {-1}
 	end
 end
-local exists = redis.call('EXISTS', key) == 1
+local exists = version ~= false
 if not exists and ARGV[3] ~= '1' then
 	return {}
 end
-local previous = false
-if exists then
-	previous = redis.call('HGET', key, 'principal')
-else
-	redis.call('HSET', key, 'created', ARGV[4], 'version', ARGV[5])
+local set = {}
+local accessed = tonumber(stored[2])
+local timeout = tonumber(stored[3])
+local previous = stored[4]
+if not exists then
+	set = {'created', ARGV[4]}
+	version = ARGV[5]
+	previous = false
 end
 if ARGV[6] ~= '' then
-	local stored = redis.call('HGET', key, 'accessed')
-	if not stored or tonumber(ARGV[6]) > tonumber(stored) then
-		redis.call('HSET', key, 'accessed', ARGV[6])
+	local access = tonumber(ARGV[6])
+	if not accessed or access > accessed then
+		accessed = access
+		set[#set + 1] = 'accessed'
+		set[#set + 1] = ARGV[6]
 	end
 end
 if ARGV[7] ~= '' then
-	redis.call('HSET', key, 'timeout', ARGV[7])
+	timeout = tonumber(ARGV[7])
+	set[#set + 1] = 'timeout'
+	set[#set + 1] = ARGV[7]
 end
+local removed = {}
 if ARGV[8] == '1' then
 	if ARGV[9] == '' then
-		redis.call('HDEL', key, 'principal')
+		removed[1] = 'principal'
 	else
-		redis.call('HSET', key, 'principal', ARGV[9])
+		set[#set + 1] = 'principal'
+		set[#set + 1] = ARGV[9]
 	end
 end
-local i = 15
-for _ = 1, tonumber(ARGV[14]) do
-	redis.call('HSET', key, 'attr:' .. ARGV[i], ARGV[i + 1])
+local newVersion = tonumber(version) + 1
+set[#set + 1] = 'version'
+set[#set + 1] = string.format('%.0f', newVersion)
+local i = 16
+for _ = 1, tonumber(ARGV[15]) do
+	set[#set + 1] = ARGV[i]
+	set[#set + 1] = ARGV[i + 1]
 	i = i + 2
 end
 while i <= #ARGV do
-	redis.call('HDEL', key, 'attr:' .. ARGV[i])
+	removed[#removed + 1] = ARGV[i]
 	i = i + 1
 end
-redis.call('HINCRBY', key, 'version', 1)
-local accessed = tonumber(redis.call('HGET', key, 'accessed'))
-local timeout = tonumber(redis.call('HGET', key, 'timeout'))
+-- in slices, since unpack is bounded by Lua's stack
+for from = 1, #set, 1000 do
+	redis.call('HSET', key, unpack(set, from, math.min(from + 999, #set)))
+end
+for from = 1, #removed, 1000 do
+	redis.call('HDEL', key, unpack(removed, from, math.min(from + 999, #removed)))
+end
 if timeout < 0 then
 	redis.call('PERSIST', key)
 else
 	local ttl = math.max(1, accessed + timeout - tonumber(ARGV[1]) + tonumber(ARGV[2]))
 	redis.call('PEXPIRE', key, string.format('%.0f', ttl))
 end
-if fenced and ARGV[12] ~= '' and redis.call('GET', KEYS[2]) == ARGV[10] then
+if holder == ARGV[10] and ARGV[12] ~= '' then
 	redis.call('DEL', KEYS[2])
 	redis.call('PUBLISH', ARGV[12], ARGV[13])
+end
+if not exists or (ARGV[14] ~= '' and version == ARGV[14]) then
+	return {previous, newVersion}
 end
 local answer = {previous}
 local fields = redis.call('HGETALL', key)

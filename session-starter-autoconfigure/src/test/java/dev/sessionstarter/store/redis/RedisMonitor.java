@@ -61,6 +61,21 @@ public final class RedisMonitor implements AutoCloseable {
 	 * @return the command names, upper case, in the order they were sent
 	 */
 	public List<String> sentSince(RedisCalls calls, String namespace) {
+		return since(calls, namespace, false);
+	}
+
+	/**
+	 * Return the commands scripts ran inside Redis since the monitor started or a method of this
+	 * monitor was last called.
+	 * @param calls calls to the server, to send a marker on
+	 * @param namespace the namespace; ignored, since scripts name keys of one session only
+	 * @return the command names, upper case, in the order they ran
+	 */
+	public List<String> ranByScriptsSince(RedisCalls calls, String namespace) {
+		return since(calls, namespace, true);
+	}
+
+	private List<String> since(RedisCalls calls, String namespace, boolean byScripts) {
 		String marker = "monitor-mark-" + (++this.marks);
 		calls.call("mark", (commands) -> commands.echo(marker.getBytes(StandardCharsets.US_ASCII)));
 		String markerLine = "\"ECHO\" \"" + marker + "\"";
@@ -70,7 +85,8 @@ public final class RedisMonitor implements AutoCloseable {
 			if (line.contains(markerLine)) {
 				break;
 			}
-			if (line.contains(namespace) && !line.contains(" lua]")) {
+			boolean lua = line.contains(" lua]");
+			if ((byScripts) ? lua : (line.contains(namespace) && !lua)) {
 				int start = line.indexOf("] \"") + 3;
 				sent.add(line.substring(start, line.indexOf('"', start)).toUpperCase(Locale.ROOT));
 			}

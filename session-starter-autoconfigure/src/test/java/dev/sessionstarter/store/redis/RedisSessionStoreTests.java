@@ -3,6 +3,7 @@ package dev.sessionstarter.store.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,9 @@ import dev.sessionstarter.store.MutableClock;
 import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.memoized.Coherence;
+import dev.sessionstarter.store.memoized.MemoizedSessionStore;
+import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -134,6 +138,84 @@ class RedisSessionStoreTests {
 		assertThat(this.store.purgeExpired(this.clock.instant())).isZero();
 		assertThat(this.expired).isEmpty();
 		assertThat(this.store.usage().sessions()).isZero();
+	}
+
+	@Test
+	void aSaveAppliedToTheCopyFoundIsWhatRedisHolds() {
+		this.store.save(create("copy", "alice", TIMEOUT));
+		this.store.find("copy");
+		this.clock.advance(Duration.ofMinutes(1));
+		Map<String, byte[]> attributes = new LinkedHashMap<>();
+		attributes.put("a", null);
+		attributes.put("b", new byte[] { 2 });
+		SessionRecord saved = this.store.save(new SessionChange("copy", null, false, 0, this.clock.millis(), 60_000L,
+				true, "bob", attributes));
+		assertSameRecord(saved, otherInstance().find("copy"));
+		assertThat(saved.attributeNames()).containsExactly("b");
+		assertThat(saved.principalName()).isEqualTo("bob");
+		assertThat(saved.version()).isEqualTo(2);
+	}
+
+	@Test
+	void aSaveAfterAnotherInstanceSavedTheSessionKeepsBothChanges() {
+		this.store.save(create("both", null, TIMEOUT));
+		this.store.find("both");
+		RedisSessionStore other = otherInstance();
+		other.save(new SessionChange("both", null, false, 0, null, null, false, null, Map.of("b", new byte[] { 2 })));
+		SessionRecord saved = this.store.save(
+				new SessionChange("both", null, false, 0, null, null, false, null, Map.of("c", new byte[] { 3 })));
+		assertThat(saved.attributeNames()).containsExactlyInAnyOrder("a", "b", "c");
+		assertThat(saved.version()).isEqualTo(3);
+		assertSameRecord(saved, other.find("both"));
+	}
+
+	@Test
+	void aCacheWhoseCopyAnotherInstanceOutdatedSavesOverWhatRedisHolds() {
+		MemoizedSessionStore cached = new MemoizedSessionStore(this.store,
+				new MemorySessionStore(16L * 1024 * 1024, 1000, 0.9, this.clock), Coherence.VALIDATE);
+		try {
+			cached.save(create("cached", null, TIMEOUT));
+			cached.save(new SessionChange("cached", null, false, 0, null, null, false, null,
+					Map.of("b", new byte[] { 2 })));
+			assertThat(cached.find("cached").version()).isEqualTo(2);
+			otherInstance().save(new SessionChange("cached", null, false, 0, null, null, false, null,
+					Map.of("c", new byte[] { 3 })));
+			SessionRecord saved = cached.save(new SessionChange("cached", null, false, 0, null, null, false, null,
+					Map.of("d", new byte[] { 4 })));
+			assertThat(saved.attributeNames()).containsExactlyInAnyOrder("a", "b", "c", "d");
+			assertSameRecord(saved, otherInstance().find("cached"));
+			assertSameRecord(cached.find("cached"), otherInstance().find("cached"));
+		}
+		finally {
+			cached.close();
+		}
+	}
+
+	private RedisSessionStore otherInstance() {
+		return RedisStores.store(new RedisCalls(redis.connectionFactory(), Duration.ofSeconds(5)), this.namespace,
+				this.clock);
+	}
+
+	private static void assertSameRecord(SessionRecord actual, SessionRecord expected) {
+		assertThat(actual).usingRecursiveComparison().ignoringFields("names", "values", "decodedBy")
+			.isEqualTo(expected);
+		Map<String, List<Byte>> actualAttributes = new LinkedHashMap<>();
+		Map<String, List<Byte>> expectedAttributes = new LinkedHashMap<>();
+		for (int i = 0; i < actual.attributeCount(); i++) {
+			actualAttributes.put(actual.attributeName(i), bytes(actual.attributeValue(i)));
+		}
+		for (int i = 0; i < expected.attributeCount(); i++) {
+			expectedAttributes.put(expected.attributeName(i), bytes(expected.attributeValue(i)));
+		}
+		assertThat(actualAttributes).isEqualTo(expectedAttributes);
+	}
+
+	private static List<Byte> bytes(byte[] value) {
+		List<Byte> bytes = new ArrayList<>();
+		for (byte b : value) {
+			bytes.add(b);
+		}
+		return bytes;
 	}
 
 	private SessionChange create(String id, String principal, long timeout) {

@@ -61,6 +61,17 @@ class RedisStoreRoundTripTests {
 	}
 
 	@Test
+	void aSaveOfASessionStillAtTheVersionFoundIsAnsweredWithoutItsFields() {
+		StoreSessionRepository repository = repository(RedisStores.store(this.calls, this.namespace,
+				Clock.systemUTC()));
+		String id = created(repository);
+		ranByScripts();
+		request(repository, id);
+		assertThat(ranByScripts()).as("the script merges the change and reads back nothing")
+			.doesNotContain("HGETALL");
+	}
+
+	@Test
 	void aNewSessionIsOneScriptAndItsIndexEntries() {
 		StoreSessionRepository repository = repository(RedisStores.store(this.calls, this.namespace,
 				Clock.systemUTC()));
@@ -127,6 +138,11 @@ class RedisStoreRoundTripTests {
 			}
 			assertThat(sent()).as("the lock answers the version, the save releases the lock")
 				.containsExactly("EVALSHA", "EVALSHA");
+			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+				request(repository, id);
+			}
+			assertThat(ranByScripts()).as("the cache's copy is current: no script reads the whole session")
+				.doesNotContain("HGETALL");
 		}
 		finally {
 			memoized.close();
@@ -150,6 +166,10 @@ class RedisStoreRoundTripTests {
 
 	private List<String> sent() {
 		return this.monitor.sentSince(this.calls, this.namespace);
+	}
+
+	private List<String> ranByScripts() {
+		return this.monitor.ranByScriptsSince(this.calls, this.namespace);
 	}
 
 	private static StoreSessionRepository repository(SessionStore store) {
