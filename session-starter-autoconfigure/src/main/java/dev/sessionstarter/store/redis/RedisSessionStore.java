@@ -86,9 +86,16 @@ public final class RedisSessionStore implements SessionStore {
 	/**
 	 * The last whole record of a session this thread found or saved without a request lock: the
 	 * copy its next save of the session asks Redis to apply the change to (a request finds and
-	 * saves its session on one thread). A stale one costs that save the whole session.
+	 * saves its session on one thread). A stale one costs that save the whole session. Only a copy
+	 * of at most {@link #MAX_REMEMBERED_BYTES} of attributes is kept, so that the threads of a
+	 * server hold a bounded amount of memory between requests.
 	 */
 	private final ThreadLocal<@Nullable SessionRecord> lastCopy = new ThreadLocal<>();
+
+	/**
+	 * The largest copy, in bytes of encoded attributes, that {@link #lastCopy} keeps.
+	 */
+	static final int MAX_REMEMBERED_BYTES = 16 * 1024;
 
 	private volatile boolean savesReleaseLocks = true;
 
@@ -178,9 +185,26 @@ public final class RedisSessionStore implements SessionStore {
 			lock.copy(found);
 		}
 		else if (lock == null) {
-			this.lastCopy.set(found);
+			remember(found);
 		}
 		return found;
+	}
+
+	private void remember(@Nullable SessionRecord record) {
+		if (record == null || attributeBytes(record) > MAX_REMEMBERED_BYTES) {
+			this.lastCopy.remove();
+		}
+		else {
+			this.lastCopy.set(record);
+		}
+	}
+
+	private static long attributeBytes(SessionRecord record) {
+		long bytes = 0;
+		for (int i = 0; i < record.attributeCount(); i++) {
+			bytes += record.attributeValue(i).length;
+		}
+		return bytes;
 	}
 
 	@Override
@@ -246,7 +270,7 @@ public final class RedisSessionStore implements SessionStore {
 				? SessionSaves.applied(change, base, version) : SessionHash.read(change.id(), answer, 1);
 		Assert.state(saved != null, "The save script answered no whole session");
 		if (lock == null) {
-			this.lastCopy.set(saved);
+			remember(saved);
 		}
 		else {
 			lock.copy(saved);

@@ -72,6 +72,20 @@ class RedisStoreRoundTripTests {
 	}
 
 	@Test
+	void aLargeSessionIsNotKeptBetweenRequestsSoItsSaveIsAnsweredWithItsFields() {
+		StoreSessionRepository repository = repository(RedisStores.store(this.calls, this.namespace,
+				Clock.systemUTC()));
+		StoredSession session = repository.createSession();
+		session.setAttribute("count", 0);
+		session.setAttribute("large", new byte[RedisSessionStore.MAX_REMEMBERED_BYTES]);
+		repository.save(session);
+		ranByScripts();
+		request(repository, session.getId());
+		assertThat(ranByScripts()).as("a thread keeps no copy of a large session, so Redis answers it whole")
+			.contains("HGETALL");
+	}
+
+	@Test
 	void aNewSessionIsOneScriptAndItsIndexEntries() {
 		StoreSessionRepository repository = repository(RedisStores.store(this.calls, this.namespace,
 				Clock.systemUTC()));
