@@ -89,7 +89,8 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 		this.files = new RecordFiles(this.directory, fsync, logger);
 		this.lockTable = LockTable.open(this.directory.path());
 		this.locks = new RecordLocks(this.lockTable);
-		this.openFiles = (format == FileFormat.BINARY) ? new OpenSessionFiles(this, OpenSessionFiles.MAX_OPEN) : null;
+		this.openFiles = (format == FileFormat.BINARY)
+				? new OpenSessionFiles(this, OpenSessionFiles.MAX_OPEN, this.lockTable::requestScope) : null;
 	}
 
 	@Override

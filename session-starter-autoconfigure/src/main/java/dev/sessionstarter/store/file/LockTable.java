@@ -244,6 +244,16 @@ final class LockTable {
 		return hold != null && !hold.released && hold.opened == opened;
 	}
 
+	/**
+	 * Return the request lock the calling thread took last in this table, while it is held: the
+	 * scope of one request, in which the store may trust what the request already checked.
+	 * @return an object that stands for the held lock, or {@code null} if the thread holds none
+	 */
+	@Nullable Object requestScope() {
+		RequestHold hold = this.requestHold.get();
+		return (hold != null && !hold.released) ? hold : null;
+	}
+
 	private void releaseByte(HeldByte held) {
 		synchronized (this.heldBytes) {
 			if (--held.holders > 0) {

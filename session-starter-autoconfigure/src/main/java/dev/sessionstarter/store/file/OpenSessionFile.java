@@ -35,6 +35,11 @@ final class OpenSessionFile {
 	private boolean closed;
 
 	/**
+	 * The request lock held when the path was last looked at, if one was.
+	 */
+	private @Nullable Object checkedIn;
+
+	/**
 	 * Volatile so that eviction can read it without the instance's lock: set on every use.
 	 */
 	volatile boolean used = true;
@@ -61,15 +66,17 @@ final class OpenSessionFile {
 	/**
 	 * Return the newest whole record of the file, read without the record lock.
 	 * @param attributes the path's attributes, just read
+	 * @param requestScope the request lock the thread holds, or {@code null}
 	 * @return the record, or {@code null} if the mapping cannot answer (the file is gone, marked
 	 * gone, holds no whole record, or this is closed): read the path
 	 */
-	synchronized @Nullable SessionRecord find(BasicFileAttributes attributes) {
+	synchronized @Nullable SessionRecord find(BasicFileAttributes attributes, @Nullable Object requestScope) {
 		this.used = true;
 		ByteBuffer mapping = mapping(attributes);
 		if (mapping == null) {
 			return null;
 		}
+		this.checkedIn = requestScope;
 		if (holdsKnown(mapping)) {
 			return this.record;
 		}
@@ -89,7 +96,8 @@ final class OpenSessionFile {
 
 	/**
 	 * Apply a change in place, under the session's record lock.
-	 * @param attributes the path's attributes, read under the record lock
+	 * @param attributes the path's attributes, read under the record lock, or {@code null} if
+	 * the path was looked at under the request lock the thread holds
 	 * @param change a change to this session that neither creates nor renames it
 	 * @param index the principal index, kept right around the write
 	 * @param fsync whether to force the write to the disk
@@ -97,7 +105,7 @@ final class OpenSessionFile {
 	 * (the file is gone or replaced, holds no whole record, or the record does not fit): apply it
 	 * through the path
 	 */
-	synchronized @Nullable SessionRecord save(BasicFileAttributes attributes, SessionChange change,
+	synchronized @Nullable SessionRecord save(@Nullable BasicFileAttributes attributes, SessionChange change,
 			PrincipalIndex index, boolean fsync) {
 		this.used = true;
 		ByteBuffer mapping = mapping(attributes);
@@ -155,8 +163,20 @@ final class OpenSessionFile {
 		this.file.close();
 	}
 
-	private @Nullable ByteBuffer mapping(BasicFileAttributes attributes) {
-		return this.closed ? null : this.file.current(attributes);
+	/**
+	 * Whether the path was last looked at under a request lock the thread still holds.
+	 * @param requestScope the request lock the thread holds
+	 * @return {@code true} if it was looked at under that lock
+	 */
+	synchronized boolean isCheckedIn(Object requestScope) {
+		return this.checkedIn == requestScope;
+	}
+
+	private @Nullable ByteBuffer mapping(@Nullable BasicFileAttributes attributes) {
+		if (this.closed) {
+			return null;
+		}
+		return (attributes != null) ? this.file.current(attributes) : this.file.current();
 	}
 
 	private void remember(SessionRecord record, byte[] encoded, int slot) {

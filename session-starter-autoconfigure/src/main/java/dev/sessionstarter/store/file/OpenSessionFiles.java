@@ -10,6 +10,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -47,9 +48,19 @@ final class OpenSessionFiles {
 	 */
 	private @Nullable Iterator<Map.Entry<String, OpenSessionFile>> hand;
 
-	OpenSessionFiles(FileSessionStore store, int maxOpen) {
+	private final Supplier<@Nullable Object> requestScope;
+
+	/**
+	 * Keep files open for a store.
+	 * @param store the store
+	 * @param maxOpen the most files open at once
+	 * @param requestScope the request lock the calling thread holds, see
+	 * {@link LockTable#requestScope()}
+	 */
+	OpenSessionFiles(FileSessionStore store, int maxOpen, Supplier<@Nullable Object> requestScope) {
 		this.store = store;
 		this.maxOpen = maxOpen;
+		this.requestScope = requestScope;
 	}
 
 	/**
@@ -63,11 +74,14 @@ final class OpenSessionFiles {
 			return null;
 		}
 		BasicFileAttributes attributes = attributes(id, file.path());
-		return (attributes != null) ? file.find(attributes) : null;
+		return (attributes != null) ? file.find(attributes, this.requestScope.get()) : null;
 	}
 
 	/**
-	 * Save a change to a session through its open file; the caller holds the record lock.
+	 * Save a change to a session through its open file; the caller holds the record lock. The
+	 * path is looked at again unless the request lock the thread holds is the one it held when
+	 * it found the session: within one request, a file changed by a process that follows the
+	 * locking is marked gone before it is replaced or deleted, which the mapping shows.
 	 * @param change a change that neither creates nor renames a session
 	 * @param index the principal index
 	 * @param fsync whether to force the write to the disk
@@ -78,6 +92,10 @@ final class OpenSessionFiles {
 		OpenSessionFile file = this.files.get(change.id());
 		if (file == null) {
 			return null;
+		}
+		Object scope = this.requestScope.get();
+		if (scope != null && file.isCheckedIn(scope)) {
+			return file.save(null, change, index, fsync);
 		}
 		BasicFileAttributes attributes = attributes(change.id(), file.path());
 		return (attributes != null) ? file.save(attributes, change, index, fsync) : null;

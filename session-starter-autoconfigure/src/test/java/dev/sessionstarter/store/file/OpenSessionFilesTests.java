@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.util.FileSystemUtils;
 
+import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.store.SessionRecord;
 
 import static dev.sessionstarter.store.TestSessionChanges.create;
@@ -126,6 +128,27 @@ class OpenSessionFilesTests {
 		assertThat(a.find("two")).isNull();
 		assertThat(a.save(set("two", "b", "2"))).isNull();
 		assertThat(a.mappings()).isZero();
+	}
+
+	@Test
+	void saveUnderTheRequestLockOfItsFindSeesAFileReplacedOrDeletedMeanwhileByAnotherStore() throws Exception {
+		FileSessionStore a = store();
+		FileSessionStore b = store();
+		a.save(create("one"));
+		a.save(create("two"));
+		try (FileSessionLockManager locks = new FileSessionLockManager(a);
+				SessionLock one = locks.tryLock("one", Duration.ofSeconds(5));
+				SessionLock two = locks.tryLock("two", Duration.ofSeconds(5))) {
+			assertThat(a.find("one").version()).isOne();
+			b.save(set("one", "big", "x".repeat(8192)));
+			SessionRecord saved = a.save(set("one", "c", "3"));
+			assertThat(text(saved, "big")).hasSize(8192);
+			assertThat(text(b.find("one"), "c")).isEqualTo("3");
+			assertThat(a.find("two")).isNotNull();
+			b.delete("two");
+			assertThat(a.save(set("two", "c", "3"))).isNull();
+		}
+		assertThat(a.find("two")).isNull();
 	}
 
 	@Test
