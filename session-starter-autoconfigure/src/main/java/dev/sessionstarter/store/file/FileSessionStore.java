@@ -205,6 +205,8 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 
 	/**
 	 * Map a binary session file for a cache that holds the session; see {@link SessionHandle}.
+	 * From the first call on, the store keeps no file {@linkplain OpenSessionFiles open} of its
+	 * own: the cache finds its sessions without the store.
 	 * @param id the session id
 	 * @return the mapped file, or {@code null} in the json format, if the session has no file,
 	 * or when {@value #MAX_MAPPINGS} files are mapped already
@@ -214,6 +216,10 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 		Path path = path(id);
 		if (getFormat() != FileFormat.BINARY || path == null || this.mappings.get() >= MAX_MAPPINGS) {
 			return null;
+		}
+		if (this.openFiles != null) {
+			// the cache keeps the files of its sessions mapped: one mapping a file is enough
+			this.openFiles.stop();
 		}
 		try {
 			return MappedSessionFile.open(this, id, path);

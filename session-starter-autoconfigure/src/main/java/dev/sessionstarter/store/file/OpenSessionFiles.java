@@ -50,6 +50,8 @@ final class OpenSessionFiles {
 
 	private final Supplier<@Nullable Object> requestScope;
 
+	private volatile boolean stopped;
+
 	/**
 	 * Keep files open for a store.
 	 * @param store the store
@@ -109,7 +111,7 @@ final class OpenSessionFiles {
 	 * @param stored what the read found, a slotted file
 	 */
 	void open(String id, Path path, StoredFile stored) {
-		if (this.files.containsKey(id) || stored.slotted() == null
+		if (this.stopped || this.files.containsKey(id) || stored.slotted() == null
 				|| this.store.mappings() >= FileSessionStore.MAX_MAPPINGS) {
 			return;
 		}
@@ -143,6 +145,15 @@ final class OpenSessionFiles {
 		if (file != null) {
 			file.close();
 		}
+	}
+
+	/**
+	 * Give up every open file and open none from now on: a cache keeps the files mapped itself
+	 * (see {@link FileSessionStore#open(String)}) and answers the finds they would serve.
+	 */
+	void stop() {
+		this.stopped = true;
+		closeAll();
 	}
 
 	/**
