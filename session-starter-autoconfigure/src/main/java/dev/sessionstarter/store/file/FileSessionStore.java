@@ -36,7 +36,9 @@ import dev.sessionstarter.store.StoreUsage;
  * {@link SessionRecord#apply}, and has the {@link SessionFileWriter} write the result (into the
  * free {@linkplain SlottedFile slot} of a binary file, or as a new file renamed over the old
  * one), so two JVMs that change different attributes of one session both keep theirs and a
- * reader sees the old or the new session, never part of one. Reads take no lock. A file a
+ * reader sees the old or the new session, never part of one. Reads take no lock. The binary
+ * files of the sessions in use are kept mapped ({@link OpenSessionFiles}), so that finding or
+ * saving one again costs a look at its path instead of an open, a read and a decode. A file a
  * killed writer left marked gone is repaired by {@link CrashRecovery}; a file that cannot be
  * parsed (empty, truncated, damaged) goes to the {@link Quarantine} and the session is treated
  * as absent. A memoized cache can keep binary files {@linkplain #open(String) mapped} while it
@@ -71,6 +73,8 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 
 	private final AtomicInteger mappings = new AtomicInteger();
 
+	private final @Nullable OpenSessionFiles openFiles;
+
 	/**
 	 * Create a store, creating its directory (owner-only) if needed.
 	 * @param dir the directory
@@ -85,6 +89,8 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 		this.files = new RecordFiles(this.directory, fsync, logger);
 		this.lockTable = LockTable.open(this.directory.path());
 		this.locks = new RecordLocks(this.lockTable);
+		this.openFiles = (format == FileFormat.BINARY)
+				? new OpenSessionFiles(this, OpenSessionFiles.MAX_OPEN, this.lockTable::requestScope) : null;
 	}
 
 	@Override
@@ -127,9 +133,24 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 		return this.directory.format();
 	}
 
+	/**
+	 * Find a session; a binary file found is kept {@linkplain OpenSessionFiles open} for the
+	 * next finds and saves of the session.
+	 */
 	@Override
 	public @Nullable SessionRecord find(String id) {
-		if (path(id) == null) {
+		return find(id, true);
+	}
+
+	private @Nullable SessionRecord find(String id, boolean keepOpen) {
+		if (this.openFiles != null) {
+			SessionRecord open = this.openFiles.find(id);
+			if (open != null) {
+				return open;
+			}
+		}
+		Path path = path(id);
+		if (path == null) {
 			return null;
 		}
 		StoredFile stored;
@@ -143,7 +164,13 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 				stored = this.files.read(id);
 			}
 		}
-		return (stored != null) ? stored.record() : null;
+		if (stored == null) {
+			return null;
+		}
+		if (keepOpen && this.openFiles != null) {
+			this.openFiles.open(id, path, stored);
+		}
+		return stored.record();
 	}
 
 	/**
@@ -178,6 +205,8 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 
 	/**
 	 * Map a binary session file for a cache that holds the session; see {@link SessionHandle}.
+	 * From the first call on, the store keeps no file {@linkplain OpenSessionFiles open} of its
+	 * own: the cache finds its sessions without the store.
 	 * @param id the session id
 	 * @return the mapped file, or {@code null} in the json format, if the session has no file,
 	 * or when {@value #MAX_MAPPINGS} files are mapped already
@@ -187,6 +216,10 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 		Path path = path(id);
 		if (getFormat() != FileFormat.BINARY || path == null || this.mappings.get() >= MAX_MAPPINGS) {
 			return null;
+		}
+		if (this.openFiles != null) {
+			// the cache keeps the files of its sessions mapped: one mapping a file is enough
+			this.openFiles.stop();
 		}
 		try {
 			return MappedSessionFile.open(this, id, path);
@@ -218,6 +251,15 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 		String id = SessionIds.requireValid(change.id());
 		String previousId = change.isRename() ? SessionIds.requireValid(change.previousId()) : null;
 		try (LockTable.Held locks = this.locks.lock(id, previousId)) {
+			if (this.openFiles != null && !change.isCreate() && previousId == null) {
+				SessionRecord saved = this.openFiles.save(change, this.files.index(), this.files.fsync());
+				if (saved != null) {
+					return saved;
+				}
+			}
+			if (this.openFiles != null && previousId != null) {
+				this.openFiles.close(previousId);
+			}
 			return this.files.apply(change);
 		}
 	}
@@ -240,6 +282,7 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 			return null;
 		}
 		try (LockTable.Held lock = this.locks.lock(id)) {
+			closeOpenFile(id);
 			StoredFile stored = this.files.read(id);
 			if (stored != null) {
 				this.files.remove(id, stored);
@@ -259,6 +302,7 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 			if (stored == null || !stored.record().isExpired(now)) {
 				return false;
 			}
+			closeOpenFile(id);
 			this.files.remove(id, stored);
 		}
 		removed(stored.record(), RemovalCause.EXPIRED);
@@ -295,7 +339,7 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 			String id = this.directory.idOf(path);
 			if (id != null) {
 				try {
-					SessionRecord record = find(id);
+					SessionRecord record = find(id, false);
 					if (record != null && record.isExpired(now) && deleteIfExpired(id, now)) {
 						removed++;
 					}
@@ -357,7 +401,16 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	 */
 	@Override
 	public void close() {
+		if (this.openFiles != null) {
+			this.openFiles.closeAll();
+		}
 		this.lockTable.close();
+	}
+
+	private void closeOpenFile(String id) {
+		if (this.openFiles != null) {
+			this.openFiles.close(id);
+		}
 	}
 
 	/**

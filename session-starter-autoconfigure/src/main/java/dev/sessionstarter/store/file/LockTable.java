@@ -83,6 +83,11 @@ final class LockTable {
 
 	private final LockFile lockFile;
 
+	/**
+	 * The request lock the thread took last in this table, if it took one.
+	 */
+	private final ThreadLocal<RequestHold> requestHold = new ThreadLocal<>();
+
 	private int references;
 
 	/**
@@ -158,8 +163,15 @@ final class LockTable {
 					return null;
 				}
 				acquired = true;
+				RequestHold requestHold = (kind == Kind.REQUEST) ? new RequestHold(held.opened) : null;
+				if (requestHold != null) {
+					this.requestHold.set(requestHold);
+				}
 				return new Held(() -> {
 					try {
+						if (requestHold != null) {
+							requestHold.released = true;
+						}
 						releaseByte(held);
 					}
 					finally {
@@ -207,7 +219,7 @@ final class LockTable {
 				}
 			}
 			if (held != null) {
-				if (this.lockFile.isCurrent(opened)) {
+				if ((kind == Kind.RECORD && holdsCheckedRequestLock(opened)) || this.lockFile.isCurrent(opened)) {
 					return held;
 				}
 				releaseByte(held);
@@ -219,6 +231,27 @@ final class LockTable {
 				return null;
 			}
 		}
+	}
+
+	/**
+	 * Whether the calling thread holds a request lock of this table, taken in the lock file as
+	 * opened now and found current when it was taken: a record lock taken meanwhile in the same
+	 * file needs no look at the path of its own (a request saves its session under its request
+	 * lock), as the request lock it is taken under would be no better.
+	 */
+	private boolean holdsCheckedRequestLock(LockFile.Opened opened) {
+		RequestHold hold = this.requestHold.get();
+		return hold != null && !hold.released && hold.opened == opened;
+	}
+
+	/**
+	 * Return the request lock the calling thread took last in this table, while it is held: the
+	 * scope of one request, in which the store may trust what the request already checked.
+	 * @return an object that stands for the held lock, or {@code null} if the thread holds none
+	 */
+	@Nullable Object requestScope() {
+		RequestHold hold = this.requestHold.get();
+		return (hold != null && !hold.released) ? hold : null;
 	}
 
 	private void releaseByte(HeldByte held) {
@@ -324,6 +357,22 @@ final class LockTable {
 		 */
 		@Nullable IdLock unreference() {
 			return (--this.references > 0) ? this : null;
+		}
+
+	}
+
+	/**
+	 * A request lock as taken by a thread: the lock file it was found current in, and whether it
+	 * has been released (on any thread).
+	 */
+	private static final class RequestHold {
+
+		final LockFile.Opened opened;
+
+		volatile boolean released;
+
+		RequestHold(LockFile.Opened opened) {
+			this.opened = opened;
 		}
 
 	}

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -47,6 +48,10 @@ final class MappedSessionFile implements SessionHandle {
 
 	private @Nullable MappedRegion region;
 
+	private @Nullable Object fileKey;
+
+	private long size;
+
 	private boolean closed;
 
 	private MappedSessionFile(FileSessionStore store, String id, Path path) {
@@ -73,6 +78,10 @@ final class MappedSessionFile implements SessionHandle {
 
 	String id() {
 		return this.id;
+	}
+
+	Path path() {
+		return this.path;
 	}
 
 	@Override
@@ -105,6 +114,20 @@ final class MappedSessionFile implements SessionHandle {
 			logger.debug("Cannot map session file " + this.path + " again", ex);
 			return null;
 		}
+	}
+
+	/**
+	 * Return the mapping if it is of the file the path names now, with the size it has now;
+	 * otherwise map the path again, as {@link #current()} does.
+	 * @param attributes the path's attributes, read without following a link
+	 * @return the mapping, or {@code null} if the path holds no usable file
+	 */
+	@Nullable ByteBuffer current(BasicFileAttributes attributes) {
+		if (this.region != null
+				&& (!Objects.equals(attributes.fileKey(), this.fileKey) || attributes.size() != this.size)) {
+			unmap();
+		}
+		return current();
 	}
 
 	/**
@@ -169,19 +192,11 @@ final class MappedSessionFile implements SessionHandle {
 		if (this.closed) {
 			return null;
 		}
-		MappedRegion region;
-		try {
-			FileOperations.checkReadable(
-					Files.readAttributes(this.path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS),
-					StoredFile.MAX_FILE_SIZE);
-		}
-		catch (NoSuchFileException | CorruptSessionFileException ex) {
-			// a file that is no session file is quarantined by the store's read
+		BasicFileAttributes before = attributes();
+		if (before == null) {
 			return null;
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot map session file " + this.path, ex);
-		}
+		MappedRegion region;
 		try (FileChannel channel = FileChannel.open(this.path, StandardOpenOption.READ, StandardOpenOption.WRITE,
 				LinkOption.NOFOLLOW_LINKS)) {
 			region = MappedRegion.map(channel);
@@ -193,21 +208,49 @@ final class MappedSessionFile implements SessionHandle {
 			throw new UncheckedIOException("Cannot map session file " + this.path, ex);
 		}
 		ByteBuffer mapping = region.buffer();
-		try {
-			SlottedFile.Read read = SlottedFile.isSlotted(mapping)
-					? SlottedFile.read(mapping, BinaryRecordFormat.INSTANCE) : null;
-			if (read == null || !read.record().id().equals(this.id)) {
-				region.release();
-				return null;
-			}
-		}
-		catch (CorruptSessionFileException ex) {
+		BasicFileAttributes after = attributes();
+		if (after == null || !Objects.equals(after.fileKey(), before.fileKey()) || after.size() != mapping.capacity()
+				|| !holdsSession(mapping)) {
+			// replaced while being mapped, or no file of this session
 			region.release();
 			return null;
 		}
 		this.region = region;
+		this.fileKey = after.fileKey();
+		this.size = after.size();
 		this.store.mapped(1);
 		return mapping;
+	}
+
+	/**
+	 * Read the path's attributes and check that it can be a session file.
+	 * @return the attributes, or {@code null} if there is no such file or it is no session file
+	 * (which the store's read quarantines)
+	 */
+	private @Nullable BasicFileAttributes attributes() {
+		try {
+			BasicFileAttributes attributes = Files.readAttributes(this.path, BasicFileAttributes.class,
+					LinkOption.NOFOLLOW_LINKS);
+			FileOperations.checkReadable(attributes, StoredFile.MAX_FILE_SIZE);
+			return attributes;
+		}
+		catch (NoSuchFileException | CorruptSessionFileException ex) {
+			return null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot map session file " + this.path, ex);
+		}
+	}
+
+	private boolean holdsSession(ByteBuffer mapping) {
+		try {
+			SlottedFile.Read read = SlottedFile.isSlotted(mapping)
+					? SlottedFile.read(mapping, BinaryRecordFormat.INSTANCE) : null;
+			return read != null && read.record().id().equals(this.id);
+		}
+		catch (CorruptSessionFileException ex) {
+			return false;
+		}
 	}
 
 	private void unmap() {

@@ -69,6 +69,10 @@ final class RecordFiles {
 		return this.index;
 	}
 
+	boolean fsync() {
+		return this.fsync;
+	}
+
 	/**
 	 * Read a session file without its record lock.
 	 * @param id a valid session id
