@@ -24,6 +24,25 @@ build_classpath() { # sets CLASSPATH to the test classpath of session-starter-au
 	CLASSPATH="$module/classes:$module/test-classes:$(cat "$WORK/classpath.txt")"
 }
 
+require_tools() { # tool...: stops the script when one of the tools is not installed
+	local tool
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }
+	done
+}
+
+build_benchmarks() { # [module...]: sets CLASSPATH to the benchmarks module's classpath, building it (and the
+	# given modules) unless BUILD=0 and it was built before
+	local modules=benchmarks
+	for module in "$@"; do modules="$modules,$module"; done
+	if [ "${BUILD:-1}" = 1 ] || [ ! -f "$ROOT/benchmarks/target/classpath.txt" ]; then
+		echo "Building the benchmark application..." >&2
+		(cd "$ROOT" && ./mvnw -B -q -pl "$modules" -am package dependency:build-classpath -DskipTests \
+			-Dmdep.outputFile=target/classpath.txt >/dev/null)
+	fi
+	CLASSPATH="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")"
+}
+
 start_app() { # port log-file application-arguments...: starts the test application on 127.0.0.1:port
 	# with a heap of APP_HEAP (256m) and the JVM options in APP_JVM_OPTIONS (none)
 	local port=$1 log=$2 heap=${APP_HEAP:-256m}

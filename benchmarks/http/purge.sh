@@ -38,16 +38,9 @@ trap 'http_cleanup "$DIR"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-for tool in wrk curl python3 java; do
-	command -v $tool >/dev/null || { echo "$tool not found" >&2; exit 1; }
-done
+require_tools wrk curl python3 java
 
-if [ "${BUILD:-1}" = 1 ] || [ ! -f "$ROOT/benchmarks/target/classpath.txt" ]; then
-	echo "Building the benchmark application..." >&2
-	(cd "$ROOT" && ./mvnw -B -q -pl benchmarks -am package dependency:build-classpath -DskipTests \
-		-Dmdep.outputFile=target/classpath.txt >/dev/null)
-fi
-CLASSPATH="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")"
+build_benchmarks
 URL="http://127.0.0.1:$PORT"
 
 latency() { # name connections seconds path lua-argument: one wrk run, its figures appended to $WORK/runs.txt

@@ -41,9 +41,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-for tool in wrk curl redis-server java; do
-	command -v $tool >/dev/null || { echo "$tool not found" >&2; exit 1; }
-done
+require_tools wrk curl redis-server java
 [ -d "$SHM" ] || { echo "$SHM not found (set SHM to a tmpfs directory)" >&2; exit 1; }
 
 free_port() {
@@ -66,12 +64,7 @@ for comparison in "${COMPARISONS[@]}"; do
 done
 COMPARISONS=("${kept[@]}")
 
-if [ "${BUILD:-1}" = 1 ] || [ ! -f "$ROOT/benchmarks/target/classpath.txt" ]; then
-	echo "Building the benchmark application and the session daemon..." >&2
-	(cd "$ROOT" && ./mvnw -B -q -pl benchmarks,session-daemon -am package dependency:build-classpath -DskipTests \
-		-Dmdep.outputFile=target/classpath.txt >/dev/null)
-fi
-CLASSPATH="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")"
+build_benchmarks session-daemon
 
 REDIS_PORT=$(free_port)
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --databases 8 \
