@@ -84,14 +84,19 @@ final class DaemonConnection {
 			return result;
 		}
 		catch (IOException ex) {
-			if (this.guard.fired()) {
-				throw new DeadlineException(ex);
-			}
-			throw ex;
+			throw deadlineOr(ex);
 		}
 		finally {
 			this.guard.disarm();
 		}
+	}
+
+	/**
+	 * What an I/O failure under the guard is: a {@link DeadlineException} if the guard closed the
+	 * channel because the deadline passed, else the failure itself.
+	 */
+	private IOException deadlineOr(IOException ex) {
+		return this.guard.fired() ? new DeadlineException(ex) : ex;
 	}
 
 	/**
@@ -106,10 +111,7 @@ final class DaemonConnection {
 			Frames.write(this.channel, request);
 		}
 		catch (IOException ex) {
-			if (this.guard.fired()) {
-				throw new DeadlineException(ex);
-			}
-			throw ex;
+			throw deadlineOr(ex);
 		}
 		finally {
 			this.guard.disarm();
