@@ -8,6 +8,7 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.session.FindByIndexNameSessionRepository;
@@ -22,6 +23,7 @@ import org.springframework.web.server.WebSession;
  * without request locking. Tests start it on a random port, in this JVM or another.
  */
 @SpringBootApplication
+@Import(OneRequestPerConnection.class)
 public class ReactiveTestApplication {
 
 	public static void main(String[] args) {

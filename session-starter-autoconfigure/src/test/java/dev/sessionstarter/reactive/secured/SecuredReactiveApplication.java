@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
@@ -14,11 +15,14 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.WebSession;
 
+import dev.sessionstarter.reactive.e2e.OneRequestPerConnection;
+
 /**
  * A small WebFlux application with a Spring Security form login, whose security context Spring
  * Security keeps in the {@code WebSession}, for tests over real HTTP.
  */
 @SpringBootApplication
+@Import(OneRequestPerConnection.class)
 public class SecuredReactiveApplication {
 
 	@Bean
