@@ -1,9 +1,5 @@
 package dev.sessionstarter.store.file.e2e;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,7 +15,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
@@ -34,7 +29,7 @@ class FileStoreEndToEndTests {
 	@TempDir
 	Path dir;
 
-	private final HttpClient client = HttpClient.newHttpClient();
+	private final CookieClient client = new CookieClient();
 
 	private final List<ConfigurableApplicationContext> applications = new ArrayList<>();
 
@@ -47,17 +42,17 @@ class FileStoreEndToEndTests {
 	@ValueSource(strings = { "binary", "json" })
 	void sessionAndPrincipalIndexSurviveARestart(String format) throws Exception {
 		ConfigurableApplicationContext first = start(format);
-		Response added = get(first, "/cart/add?item=book", null);
+		CookieClient.Response added = this.client.get(first, "/cart/add?item=book", null);
 		String cookie = added.cookie();
 		assertThat(cookie).isNotNull();
-		get(first, "/sign-in?user=alice", cookie);
+		this.client.get(first, "/sign-in?user=alice", cookie);
 		first.close();
 
 		ConfigurableApplicationContext second = start(format);
-		assertThat(get(second, "/cart", cookie).body()).isEqualTo("[\"book\"]");
+		assertThat(this.client.get(second, "/cart", cookie).body()).isEqualTo("[\"book\"]");
 		String sessionId = new String(Base64.getDecoder().decode(cookie.substring(cookie.indexOf('=') + 1)),
 				StandardCharsets.UTF_8);
-		assertThat(get(second, "/actuator/sessions?username=alice", null).body()).contains(sessionId);
+		assertThat(this.client.get(second, "/actuator/sessions?username=alice", null).body()).contains(sessionId);
 	}
 
 	@ParameterizedTest
@@ -65,46 +60,39 @@ class FileStoreEndToEndTests {
 	void twoRunningInstancesShareSessions(String format) throws Exception {
 		ConfigurableApplicationContext first = start(format);
 		ConfigurableApplicationContext second = start(format);
-		String cookie = get(first, "/cart/add?item=book", null).cookie();
+		String cookie = this.client.get(first, "/cart/add?item=book", null).cookie();
 
-		assertThat(get(second, "/cart/add?item=pen", cookie).body()).isEqualTo("[\"book\",\"pen\"]");
-		assertThat(get(first, "/cart", cookie).body()).isEqualTo("[\"book\",\"pen\"]");
+		assertThat(this.client.get(second, "/cart/add?item=pen", cookie).body()).isEqualTo("[\"book\",\"pen\"]");
+		assertThat(this.client.get(first, "/cart", cookie).body()).isEqualTo("[\"book\",\"pen\"]");
 	}
 
 	@Test
 	void healthIsDownWhileTheDirectoryIsMissingAndTheStoreCreatesItAgain() throws Exception {
 		ConfigurableApplicationContext application = start("binary");
-		String cookie = get(application, "/cart/add?item=book", null).cookie();
-		HttpResponse<String> up = health(application);
+		String cookie = this.client.get(application, "/cart/add?item=book", null).cookie();
+		HttpResponse<String> up = this.client.send(application, "/actuator/health");
 		assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
 
 		FileSystemUtils.deleteRecursively(this.dir);
 
-		HttpResponse<String> down = health(application);
+		HttpResponse<String> down = this.client.send(application, "/actuator/health");
 		assertThat(down.statusCode()).isEqualTo(503);
 		assertThat(down.body()).contains("\"sessionFileStore\"").contains("DOWN").contains("does not exist");
-		Response added = get(application, "/cart/add?item=pen", cookie);
+		CookieClient.Response added = this.client.get(application, "/cart/add?item=pen", cookie);
 		assertThat(added.body()).as("a new session: the old one went with the directory").isEqualTo("[\"pen\"]");
-		HttpResponse<String> upAgain = health(application);
+		HttpResponse<String> upAgain = this.client.send(application, "/actuator/health");
 		assertThat(upAgain.statusCode()).as(upAgain.body()).isEqualTo(200);
-		assertThat(get(application, "/cart", added.cookie()).body()).isEqualTo("[\"pen\"]");
+		assertThat(this.client.get(application, "/cart", added.cookie()).body()).isEqualTo("[\"pen\"]");
 	}
 
 	@Test
 	void requestWithTwoIdsOfEqualHashCodeDoesNotWaitForItself() throws Exception {
 		ConfigurableApplicationContext application = start("binary", "sessions.lock.timeout=60s");
-		get(application, "/cart", null);
+		this.client.get(application, "/cart", null);
 		long start = System.nanoTime();
 		// QWE= and QkI= are Aa and BB, ids of equal String.hashCode
-		get(application, "/cart", "SESSION=QWE=; SESSION=QkI=");
+		this.client.get(application, "/cart", "SESSION=QWE=; SESSION=QkI=");
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
-	}
-
-	private HttpResponse<String> health(ConfigurableApplicationContext context)
-			throws IOException, InterruptedException {
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		return this.client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private ConfigurableApplicationContext start(String format, String... properties) {
@@ -118,29 +106,6 @@ class FileStoreEndToEndTests {
 			.run();
 		this.applications.add(context);
 		return context;
-	}
-
-	private Response get(ConfigurableApplicationContext context, String path, String cookie)
-			throws IOException, InterruptedException {
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
-		if (cookie != null) {
-			request.header("Cookie", cookie);
-		}
-		HttpResponse<String> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
-		String setCookie = response.headers()
-			.allValues("Set-Cookie")
-			.stream()
-			.filter((value) -> value.startsWith("SESSION="))
-			.map((value) -> value.substring(0, value.indexOf(';')))
-			.findFirst()
-			.orElse(cookie);
-		return new Response(response.body(), setCookie);
-	}
-
-	private record Response(String body, String cookie) {
-
 	}
 
 }

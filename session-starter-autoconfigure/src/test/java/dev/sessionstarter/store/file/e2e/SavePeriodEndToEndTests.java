@@ -1,10 +1,5 @@
 package dev.sessionstarter.store.file.e2e;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.sessionstarter.store.SessionStore;
@@ -36,7 +30,7 @@ class SavePeriodEndToEndTests {
 	@TempDir
 	Path dir;
 
-	private final HttpClient client = HttpClient.newHttpClient();
+	private final CookieClient client = new CookieClient();
 
 	private final List<ConfigurableApplicationContext> applications = new ArrayList<>();
 
@@ -49,26 +43,26 @@ class SavePeriodEndToEndTests {
 	@ValueSource(strings = { "file", "memoized" })
 	void requestsThatOnlyReadTheSessionWriteNothingWithinTheSavePeriod(String store) throws Exception {
 		ConfigurableApplicationContext application = start(store, "1m");
-		String cookie = get(application, "/cart/add?item=book", null).cookie();
+		String cookie = this.client.get(application, "/cart/add?item=book", null).cookie();
 		Path file = this.dir.resolve(sessionId(cookie) + ".session");
 		byte[] written = Files.readAllBytes(file);
 		long version = storedVersion(application, cookie);
 		for (int i = 0; i < 5; i++) {
-			assertThat(get(application, "/cart", cookie).body()).isEqualTo("[\"book\"]");
+			assertThat(this.client.get(application, "/cart", cookie).body()).isEqualTo("[\"book\"]");
 		}
 		assertThat(storedVersion(application, cookie)).isEqualTo(version);
 		assertThat(Files.readAllBytes(file)).isEqualTo(written);
-		get(application, "/cart/add?item=pen", cookie);
+		this.client.get(application, "/cart/add?item=pen", cookie);
 		assertThat(storedVersion(application, cookie)).isEqualTo(version + 1);
 	}
 
 	@Test
 	void everyRequestWritesWithoutASavePeriod() throws Exception {
 		ConfigurableApplicationContext application = start("file", "0s");
-		String cookie = get(application, "/cart/add?item=book", null).cookie();
+		String cookie = this.client.get(application, "/cart/add?item=book", null).cookie();
 		long version = storedVersion(application, cookie);
 		for (int i = 0; i < 5; i++) {
-			get(application, "/cart", cookie);
+			this.client.get(application, "/cart", cookie);
 		}
 		assertThat(storedVersion(application, cookie)).isEqualTo(version + 5);
 	}
@@ -77,11 +71,11 @@ class SavePeriodEndToEndTests {
 	void anotherInstanceSeesAChangeAtOnce() throws Exception {
 		ConfigurableApplicationContext first = start("memoized", "1m");
 		ConfigurableApplicationContext second = start("memoized", "1m");
-		String cookie = get(first, "/cart/add?item=book", null).cookie();
-		assertThat(get(second, "/cart", cookie).body()).isEqualTo("[\"book\"]");
-		assertThat(get(first, "/cart", cookie).body()).isEqualTo("[\"book\"]");
-		get(second, "/cart/add?item=pen", cookie);
-		assertThat(get(first, "/cart", cookie).body()).isEqualTo("[\"book\",\"pen\"]");
+		String cookie = this.client.get(first, "/cart/add?item=book", null).cookie();
+		assertThat(this.client.get(second, "/cart", cookie).body()).isEqualTo("[\"book\"]");
+		assertThat(this.client.get(first, "/cart", cookie).body()).isEqualTo("[\"book\"]");
+		this.client.get(second, "/cart/add?item=pen", cookie);
+		assertThat(this.client.get(first, "/cart", cookie).body()).isEqualTo("[\"book\",\"pen\"]");
 	}
 
 	private ConfigurableApplicationContext start(String store, String savePeriod) {
@@ -103,29 +97,6 @@ class SavePeriodEndToEndTests {
 		Long version = context.getBean(SessionStore.class).version(sessionId(cookie));
 		assertThat(version).isNotNull();
 		return version;
-	}
-
-	private Response get(ConfigurableApplicationContext context, String path, String cookie)
-			throws IOException, InterruptedException {
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
-		if (cookie != null) {
-			request.header("Cookie", cookie);
-		}
-		HttpResponse<String> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
-		String setCookie = response.headers()
-			.allValues("Set-Cookie")
-			.stream()
-			.filter((value) -> value.startsWith("SESSION="))
-			.map((value) -> value.substring(0, value.indexOf(';')))
-			.findFirst()
-			.orElse(cookie);
-		return new Response(response.body(), setCookie);
-	}
-
-	private record Response(String body, String cookie) {
-
 	}
 
 }
