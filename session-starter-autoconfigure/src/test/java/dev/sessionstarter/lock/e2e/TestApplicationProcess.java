@@ -10,14 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import reactor.blockhound.BlockHound;
-import reactor.blockhound.BlockingOperationError;
-
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.web.server.context.WebServerInitializedEvent;
-import org.springframework.context.ApplicationEvent;
-import org.springframework.context.ApplicationListener;
 
 import dev.sessionstarter.ChildJvm;
 
@@ -36,8 +29,6 @@ public final class TestApplicationProcess implements AutoCloseable {
 	 * What a reactive application prints before a blocking call on a non-blocking thread.
 	 */
 	public static final String BLOCKING_CALL = "BLOCKING CALL ON A NON-BLOCKING THREAD: ";
-
-	private static final String PORT_LINE = "test application listening on port ";
 
 	private final Process process;
 
@@ -79,7 +70,7 @@ public final class TestApplicationProcess implements AutoCloseable {
 			// BlockHound redefines JDK classes
 			options.add("-XX:+AllowRedefinitionToAddDeleteMethods");
 		}
-		List<String> command = ChildJvm.command(options, Main.class, application.getName(), type.name());
+		List<String> command = ChildJvm.command(options, TestApplicationMain.class, application.getName(), type.name());
 		properties.forEach((property) -> command.add("--" + property));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		return new TestApplicationProcess(process, log);
@@ -133,7 +124,7 @@ public final class TestApplicationProcess implements AutoCloseable {
 	}
 
 	private int awaitPort() {
-		Pattern port = Pattern.compile(Pattern.quote(PORT_LINE) + "(\\d+)");
+		Pattern port = Pattern.compile(Pattern.quote(TestApplicationMain.PORT_LINE) + "(\\d+)");
 		Matcher started = await("the other process started").atMost(Duration.ofSeconds(180))
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> {
@@ -142,66 +133,6 @@ public final class TestApplicationProcess implements AutoCloseable {
 				return port.matcher(output);
 			}, Matcher::find);
 		return Integer.parseInt(started.group(1));
-	}
-
-	/**
-	 * The main class of the other process: arguments are the application class, its web
-	 * application type, then its own arguments. It installs BlockHound in a reactive application,
-	 * prints the port once the application listens, and stops when its standard input ends (when
-	 * the test closes it, or dies), or after ten minutes at the most.
-	 */
-	public static final class Main {
-
-		private Main() {
-		}
-
-		public static void main(String[] args) throws ClassNotFoundException {
-			WebApplicationType type = WebApplicationType.valueOf(args[1]);
-			if (type == WebApplicationType.REACTIVE) {
-				installBlockHound();
-			}
-			Thread stdin = new Thread(() -> {
-				try {
-					while (System.in.read() != -1) {
-						// nothing is sent: wait for the end
-					}
-				}
-				catch (IOException ex) {
-					// the end all the same
-				}
-				System.exit(0);
-			});
-			Thread deadline = new Thread(() -> {
-				try {
-					Thread.sleep(TimeUnit.MINUTES.toMillis(10));
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-				System.exit(1);
-			});
-			for (Thread watch : List.of(stdin, deadline)) {
-				watch.setDaemon(true);
-				watch.start();
-			}
-			SpringApplication application = new SpringApplication(Class.forName(args[0]));
-			application.setWebApplicationType(type);
-			application.addListeners((ApplicationListener<ApplicationEvent>) (event) -> {
-				if (event instanceof WebServerInitializedEvent initialized) {
-					System.out.println(PORT_LINE + initialized.getWebServer().getPort());
-				}
-			});
-			application.run(List.of(args).subList(2, args.length).toArray(String[]::new));
-		}
-
-		private static void installBlockHound() {
-			BlockHound.builder().loadIntegrations().blockingMethodCallback((method) -> {
-				System.out.println(BLOCKING_CALL + method);
-				new Exception("blocking call").printStackTrace(System.out);
-				throw new BlockingOperationError(method);
-			}).install();
-		}
-
 	}
 
 }
