@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -68,6 +69,11 @@ public final class RedisCalls {
 	 * The SHA-1 of the scripts Redis ran for these calls, so that it knows them.
 	 */
 	private final Set<String> loadedScripts = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * The calls made: each is one round trip, its commands pipelined.
+	 */
+	private final LongAdder roundTrips = new LongAdder();
 
 	/**
 	 * The factory's shared connection and its commands, once a call took them.
@@ -151,6 +157,7 @@ public final class RedisCalls {
 	public <T> List<T> callAll(String operation,
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, List<? extends RedisFuture<? extends T>>> commands) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
+		this.roundTrips.increment();
 		try (Lease lease = lease(operation)) {
 			List<? extends RedisFuture<? extends T>> futures = commands.apply(lease.commands());
 			List<T> answers = new ArrayList<>(futures.size());
@@ -172,19 +179,41 @@ public final class RedisCalls {
 	 * for integers, {@code null} for nil
 	 */
 	public List<Object> script(RedisScript<?> script, String operation, byte[][] keys, byte[]... args) {
+		return script(script, operation, keys, args, (commands) -> List.of());
+	}
+
+	/**
+	 * Run a script and, pipelined after it in the same round trip, other commands that do not
+	 * depend on its answer (on a cluster, to the nodes of their keys), and wait for all their
+	 * answers within one deadline.
+	 * @param script the script; its answer is an array
+	 * @param operation what the call does, for error messages
+	 * @param keys the keys it touches, all of one cluster slot
+	 * @param args its arguments
+	 * @param alongside issues the other commands on the commands it is given
+	 * @return the elements of the array the script answered, as {@link #script(RedisScript, String,
+	 * byte[][], byte[]...)} returns them
+	 */
+	public List<Object> script(RedisScript<?> script, String operation, byte[][] keys, byte[][] args,
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, List<? extends RedisFuture<?>>> alongside) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
+		this.roundTrips.increment();
 		try (Lease lease = lease(operation)) {
 			RedisClusterAsyncCommands<byte[], byte[]> commands = lease.commands();
+			RedisFuture<List<Object>> sent = commands.evalsha(script.getSha1(), ScriptOutputType.MULTI, keys, args);
+			List<? extends RedisFuture<?>> others = alongside.apply(commands);
 			List<Object> answer;
 			try {
-				answer = await(commands.evalsha(script.getSha1(), ScriptOutputType.MULTI, keys, args), deadline,
-						operation);
+				answer = await(sent, deadline, operation);
 			}
 			catch (RedisNoScriptException ex) {
 				byte[] source = script.getScriptAsString().getBytes(StandardCharsets.UTF_8);
 				answer = await(commands.eval(source, ScriptOutputType.MULTI, keys, args), deadline, operation);
 			}
 			this.loadedScripts.add(script.getSha1());
+			for (RedisFuture<?> other : others) {
+				await(other, deadline, operation);
+			}
 			return answer;
 		}
 	}
@@ -206,6 +235,7 @@ public final class RedisCalls {
 			BiConsumer<@Nullable List<Object>, @Nullable Throwable> done) {
 		String sha = script.getSha1();
 		byte[] source = script.getScriptAsString().getBytes(StandardCharsets.UTF_8);
+		this.roundTrips.increment();
 		try (Lease lease = lease(operation)) {
 			RedisClusterAsyncCommands<byte[], byte[]> commands = lease.commands();
 			CompletionStage<List<Object>> answer;
@@ -233,6 +263,15 @@ public final class RedisCalls {
 		catch (RuntimeException ex) {
 			done.accept(null, ex);
 		}
+	}
+
+	/**
+	 * Return how many calls were made, each one round trip to Redis (a script Redis did not know
+	 * yet costs one more).
+	 * @return the number since these calls were created
+	 */
+	long roundTrips() {
+		return this.roundTrips.sum();
 	}
 
 	/**

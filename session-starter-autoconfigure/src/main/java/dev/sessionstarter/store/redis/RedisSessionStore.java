@@ -255,7 +255,12 @@ public final class RedisSessionStore implements SessionStore {
 		if (lock != null) {
 			lock.outdate();
 		}
-		List<Object> answer = this.calls.script(SessionScripts.SAVE, "save", keys, args);
+		// a new session's index entries go in the save's round trip
+		boolean indexedAlongside = baseVersion == 0 && lock == null && this.indexes.canIndexCreating(change);
+		List<Object> answer = indexedAlongside
+				? this.calls.script(SessionScripts.SAVE, "save", keys, args,
+						(commands) -> this.indexes.creating(commands, change))
+				: this.calls.script(SessionScripts.SAVE, "save", keys, args);
 		if (answer.isEmpty()) {
 			this.lastCopy.remove();
 			return null;
@@ -280,6 +285,9 @@ public final class RedisSessionStore implements SessionStore {
 		}
 		String previousPrincipal = SessionHash.string(answer.get(0));
 		boolean created = saved.version() == baseVersion + 1;
+		if (created && indexedAlongside) {
+			return saved;
+		}
 		boolean timeoutChanged = change.maxInactiveMillis() != null;
 		if (created || timeoutChanged || !Objects.equals(previousPrincipal, saved.principalName())) {
 			this.calls.callAll("save",
@@ -308,10 +316,15 @@ public final class RedisSessionStore implements SessionStore {
 		if (lock != null) {
 			lock.outdate();
 		}
-		List<Object> answer = this.calls.script(SessionScripts.TAKE, operation, key(id));
+		// the expiry index entry goes in the same round trip; the principal's, known from the answer, after it
+		List<Object> answer = this.calls.script(SessionScripts.TAKE, operation, key(id), new byte[0][],
+				(commands) -> this.indexes.removed(commands, id, null));
 		SessionRecord removed = answer.isEmpty() ? null : SessionHash.read(id, answer, 0);
 		String principal = (removed != null) ? removed.principalName() : null;
-		this.calls.callAll(operation, (commands) -> this.indexes.removed(commands, id, principal));
+		if (principal != null) {
+			this.calls.call(operation,
+					(commands) -> commands.srem(this.keys.principal(principal), SessionHash.bytes(id)));
+		}
 		return removed;
 	}
 
