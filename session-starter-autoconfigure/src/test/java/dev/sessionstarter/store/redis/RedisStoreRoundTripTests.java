@@ -77,7 +77,7 @@ class RedisStoreRoundTripTests {
 				Clock.systemUTC()));
 		StoredSession session = repository.createSession();
 		session.setAttribute("count", 0);
-		session.setAttribute("large", new byte[RedisSessionStore.MAX_REMEMBERED_BYTES]);
+		session.setAttribute("large", new byte[LastCopies.MAX_BYTES]);
 		repository.save(session);
 		ranByScripts();
 		request(repository, session.getId());
