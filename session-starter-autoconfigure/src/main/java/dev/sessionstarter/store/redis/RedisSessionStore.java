@@ -22,9 +22,8 @@ import dev.sessionstarter.store.StoreUsage;
  * Redis and namespace. A session is one hash ({@link SessionHash}) under a key hash-tagged by
  * its id ({@link RedisKeys}); a save is one script ({@link SessionScripts#SAVE}) that merges the
  * change into the hash, so two instances that change different attributes of one session both
- * keep theirs, and a change to a session deleted meanwhile is dropped.
- *
- * <p>A save sends the version of the copy its change was made on ({@link SessionWrites}).
+ * keep theirs, and a change to a session deleted meanwhile is dropped. A save sends the version
+ * of the copy its change was made on ({@link SessionWrites}).
  *
  * <p>A key lives until its session's expiry plus a margin, so that a purge finds it first; each
  * expired session is reported once across all instances ({@link ExpiredSessions}). Created and
@@ -32,12 +31,10 @@ import dev.sessionstarter.store.StoreUsage;
  *
  * <p>With a {@link RedisSessionLockManager} of this process on the same Redis and namespace
  * ({@link RedisHeldLocks}), a request costs two round trips: the lock call, which answers the
- * session ({@link SessionReads}), and the save, which is fenced and releases the lock
- * ({@link SessionWrites}).
+ * session ({@link SessionReads}), and the save, fenced, which releases it ({@link SessionWrites}).
  *
- * <p>Every call has the deadline of its {@link RedisCalls}, and fails with a
- * {@link RedisUnavailableException} when Redis does not answer in time; {@link #usage()} keeps
- * its last figures then. It has no size bound of its own; Redis's {@code maxmemory} is it.
+ * <p>Every call has the deadline of its {@link RedisCalls} ({@link RedisUnavailableException});
+ * {@link #usage()} keeps its last figures then. Redis's {@code maxmemory} is its size bound.
  */
 public final class RedisSessionStore implements SessionStore {
 
@@ -109,8 +106,7 @@ public final class RedisSessionStore implements SessionStore {
 	}
 
 	/**
-	 * Whether loaded sessions are decoded in full: always, since other instances (and other
-	 * versions of the application) write the same sessions.
+	 * Whether loaded sessions are decoded in full: always, since other instances write them.
 	 * @return {@code true}
 	 */
 	@Override
