@@ -10,6 +10,8 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import org.jspecify.annotations.Nullable;
 
+import dev.sessionstarter.store.RemovalCause;
+import dev.sessionstarter.store.RemovalListener;
 import dev.sessionstarter.store.SessionRecord;
 
 /**
@@ -29,10 +31,43 @@ final class ExpiredSessions {
 
 	private final SessionIndexes indexes;
 
+	private volatile RemovalListener removalListener = RemovalListener.NONE;
+
 	ExpiredSessions(RedisCalls calls, RedisKeys keys, SessionIndexes indexes) {
 		this.calls = calls;
 		this.keys = keys;
 		this.indexes = indexes;
+	}
+
+	void setRemovalListener(RemovalListener removalListener) {
+		this.removalListener = removalListener;
+	}
+
+	/**
+	 * Remove a session that was found expired on access, and report it to the removal listener.
+	 * @param id the session id
+	 * @param now the current time
+	 * @return whether it was removed
+	 */
+	boolean deleteIfExpired(String id, Instant now) {
+		SessionRecord expired = removeIfExpired(id, now);
+		if (expired == null) {
+			return false;
+		}
+		this.removalListener.removed(expired, RemovalCause.EXPIRED);
+		return true;
+	}
+
+	/**
+	 * Remove every listed session whose score has passed and that has expired, and report each
+	 * to the removal listener.
+	 * @param now the current time
+	 * @return the number this instance removed
+	 */
+	int purgeAndReport(Instant now) {
+		List<SessionRecord> removed = purge(now);
+		removed.forEach((record) -> this.removalListener.removed(record, RemovalCause.EXPIRED));
+		return removed.size();
 	}
 
 	/**
@@ -98,7 +133,7 @@ final class ExpiredSessions {
 	 * expiry index, list it again with its expiry.
 	 */
 	private @Nullable SessionRecord take(String id, Instant now, String operation, boolean claimed) {
-		List<Object> answer = this.calls.script(SessionScripts.TAKE_EXPIRED, operation,
+		List<Object> answer = this.calls.scripts().script(SessionScripts.TAKE_EXPIRED, operation,
 				new byte[][] { this.keys.session(id) }, SessionHash.number(now.toEpochMilli()));
 		if (answer.isEmpty()) {
 			return null;

@@ -193,7 +193,7 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 				Long cached = this.heldLocks.cachedVersion(sessionId);
 				List<Object> answer;
 				try {
-					answer = this.calls.script(SessionScripts.LOCK, "lock", lockKeys, token, this.leaseMillis,
+					answer = this.calls.scripts().script(SessionScripts.LOCK, "lock", lockKeys, token, this.leaseMillis,
 							(cached != null) ? SessionHash.number(cached.longValue()) : NO_VERSION);
 				}
 				catch (RedisUnavailableException ex) {
@@ -255,7 +255,7 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 	 * @param held whether the lock was held (so that not finding it means its lease ran out)
 	 */
 	private void unlock(String sessionId, byte[] token, boolean held) {
-		this.calls.send(SessionScripts.UNLOCK, "unlock", new byte[][] { this.keys.lock(sessionId) },
+		this.calls.scripts().send(SessionScripts.UNLOCK, "unlock", new byte[][] { this.keys.lock(sessionId) },
 				new byte[][] { token, this.keys.lockReleases(), SessionHash.bytes(sessionId) }, (answer, ex) -> {
 					if (ex != null && held) {
 						logger.warn("Could not release the request lock on session " + sessionId
@@ -281,7 +281,7 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 				continue;
 			}
 			try {
-				List<Object> answer = this.calls.script(SessionScripts.RENEW, "renew",
+				List<Object> answer = this.calls.scripts().script(SessionScripts.RENEW, "renew",
 						new byte[][] { this.keys.lock(lock.sessionId()) }, lock.token(), this.leaseMillis);
 				if (SessionHash.number(answer.get(0)) != 1 && stillHeld(lock) && !lock.isLost()) {
 					lock.lose();

@@ -9,6 +9,7 @@ import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
+import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 
 /**
@@ -65,6 +66,40 @@ final class SessionIndexes {
 			if (principal != null) {
 				futures.add(commands.sadd(this.keys.principal(principal), id));
 			}
+		}
+		return futures;
+	}
+
+	/**
+	 * Whether the index entries of a session a change may create can be written without the
+	 * save's answer ({@link #creating}): it creates, and it carries the access time and timeout
+	 * the session's expiry is counted from.
+	 * @param change the change
+	 * @return whether {@link #creating} may be used for it
+	 */
+	boolean canIndexCreating(SessionChange change) {
+		return change.isCreate() && !change.isRename() && change.lastAccessedTime() != null
+				&& change.maxInactiveMillis() != null;
+	}
+
+	/**
+	 * Index a session a change creates, pipelined with its save, before its answer: the expiry
+	 * index entry only if the session is not listed yet ({@code NX}: a session the change turns
+	 * out to merge into keeps its score, never later than its expiry) and the principal the change
+	 * sets. If the save did not create the session, the caller indexes it as {@link #saved} says;
+	 * an entry for a session not stored is skipped by readers and the purge.
+	 * @param commands where to issue the commands
+	 * @param change the change, for which {@link #canIndexCreating} holds
+	 * @return the futures of the commands issued
+	 */
+	List<RedisFuture<?>> creating(RedisClusterAsyncCommands<byte[], byte[]> commands, SessionChange change) {
+		List<RedisFuture<?>> futures = new ArrayList<>(2);
+		byte[] id = SessionHash.bytes(change.id());
+		long maxInactive = Objects.requireNonNull(change.maxInactiveMillis());
+		double score = (maxInactive < 0) ? NEVER : Objects.requireNonNull(change.lastAccessedTime()) + maxInactive;
+		futures.add(commands.zadd(this.keys.expiryBucket(change.id()), ZAddArgs.Builder.nx(), score, id));
+		if (change.isPrincipalNameChanged() && change.principalName() != null) {
+			futures.add(commands.sadd(this.keys.principal(change.principalName()), id));
 		}
 		return futures;
 	}

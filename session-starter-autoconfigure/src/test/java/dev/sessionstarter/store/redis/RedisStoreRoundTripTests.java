@@ -77,7 +77,7 @@ class RedisStoreRoundTripTests {
 				Clock.systemUTC()));
 		StoredSession session = repository.createSession();
 		session.setAttribute("count", 0);
-		session.setAttribute("large", new byte[RedisSessionStore.MAX_REMEMBERED_BYTES]);
+		session.setAttribute("large", new byte[LastCopies.MAX_BYTES]);
 		repository.save(session);
 		ranByScripts();
 		request(repository, session.getId());
@@ -95,6 +95,33 @@ class RedisStoreRoundTripTests {
 		session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, "alice");
 		repository.save(session);
 		assertThat(sent()).containsExactly("EVALSHA", "ZADD", "SADD");
+	}
+
+	@Test
+	void aNewSessionAndItsIndexEntriesAreOneRoundTrip() {
+		StoreSessionRepository repository = repository(RedisStores.store(this.calls, this.namespace,
+				Clock.systemUTC()));
+		created(repository);
+		StoredSession session = repository.createSession();
+		session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, "alice");
+		long before = this.calls.roundTrips();
+		repository.save(session);
+		assertThat(this.calls.roundTrips() - before).as("the index entries are pipelined with the save")
+			.isEqualTo(1);
+		assertThat(repository.findByPrincipalName("alice")).containsOnlyKeys(session.getId());
+	}
+
+	@Test
+	void aDeleteOfASessionWithoutPrincipalIsOneRoundTrip() {
+		StoreSessionRepository repository = repository(RedisStores.store(this.calls, this.namespace,
+				Clock.systemUTC()));
+		String id = created(repository);
+		long before = this.calls.roundTrips();
+		repository.deleteById(id);
+		assertThat(this.calls.roundTrips() - before).as("the expiry index entry goes with the removal")
+			.isEqualTo(1);
+		assertThat(sent()).contains("EVALSHA", "ZREM");
+		assertThat(repository.findById(id)).isNull();
 	}
 
 	@Test

@@ -1,0 +1,181 @@
+package dev.sessionstarter.store.redis;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
+
+/**
+ * The writes of the {@link RedisSessionStore}: a save (one script, {@link SessionScripts#SAVE},
+ * with the index commands it needs), a rename, and a removal, each with the copy of the session
+ * it applies to (the request lock's, this thread's last, or a cache's) and the fence of a request
+ * lock this process holds.
+ *
+ * <p>A save sends the version of the copy of the session its change was made on (the record a
+ * lock call or a find gave the request, or a cache's copy through its handle); when the session
+ * is still at that version, the script answers only the new version and the change is applied to
+ * the copy here ({@link SessionSaves#applied}), which is then exactly what Redis holds.
+ *
+ * <p>The saves of a session whose request lock this process holds ({@link RedisHeldLocks}) are
+ * fenced: a save after the lock's lease ran out is refused ({@link FencedSaveException}, logged
+ * and counted), so it never overwrites what another instance saved meanwhile. Such a save also
+ * releases the lock in Redis, in the same script. A later save of the same request is applied
+ * only if no other instance took the lock or saved the session since. When every change is saved
+ * at once ({@link #setSavesReleaseLocks}), saves keep the lock instead, and the request's release
+ * frees it.
+ */
+final class SessionWrites {
+
+	private static final Log logger = LogFactory.getLog(RedisSessionStore.class);
+
+	private final RedisCalls calls;
+
+	private final RedisKeys keys;
+
+	private final SessionIndexes indexes;
+
+	private final long marginMillis;
+
+	private final Clock clock;
+
+	private final RedisHeldLocks heldLocks;
+
+	private final LastCopies lastCopies;
+
+	private final LongAdder fencedSaves = new LongAdder();
+
+	private volatile boolean savesReleaseLocks = true;
+
+	SessionWrites(RedisCalls calls, RedisKeys keys, SessionIndexes indexes, long marginMillis, Clock clock,
+			RedisHeldLocks heldLocks, LastCopies lastCopies) {
+		this.calls = calls;
+		this.keys = keys;
+		this.indexes = indexes;
+		this.marginMillis = marginMillis;
+		this.clock = clock;
+		this.heldLocks = heldLocks;
+		this.lastCopies = lastCopies;
+	}
+
+	void setSavesReleaseLocks(boolean savesReleaseLocks) {
+		this.savesReleaseLocks = savesReleaseLocks;
+	}
+
+	long fencedSaves() {
+		return this.fencedSaves.sum();
+	}
+
+	/**
+	 * Save a change, which is not a rename.
+	 * @param change the change
+	 * @param baseVersion the version a created session starts above
+	 * @param copy the caller's copy of the session, or {@code null} for the request lock's or this
+	 * thread's last
+	 * @return the saved record, or {@code null} if the change was dropped
+	 * @throws FencedSaveException if the request lock's lease was lost
+	 */
+	@Nullable SessionRecord write(SessionChange change, long baseVersion, @Nullable SessionRecord copy) {
+		Held lock = this.heldLocks.get(change.id());
+		boolean release = this.savesReleaseLocks;
+		if (copy == null && baseVersion == 0) {
+			copy = (lock != null) ? lock.copy() : this.lastCopies.get();
+		}
+		SessionRecord base = (copy != null && copy.id().equals(change.id())) ? copy : null;
+		byte[][] args = SessionSaves.saveArguments(change, baseVersion, this.clock.millis(), this.marginMillis,
+				(lock != null) ? lock.fence(this.keys, release) : List.of(), (base != null) ? base.version() : null);
+		byte[][] keys = { this.keys.session(change.id()), this.keys.lock(change.id()) };
+		if (lock != null) {
+			lock.outdate();
+		}
+		// a new session's index entries go in the save's round trip
+		boolean indexedAlongside = baseVersion == 0 && lock == null && this.indexes.canIndexCreating(change);
+		List<Object> answer = indexedAlongside
+				? this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args,
+						(commands) -> this.indexes.creating(commands, change))
+				: this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args);
+		if (answer.isEmpty()) {
+			this.lastCopies.remember(null);
+			return null;
+		}
+		if (answer.get(0) instanceof Long) {
+			this.fencedSaves.increment();
+			FencedSaveException refused = new FencedSaveException(change.id());
+			logger.warn(refused.getMessage());
+			throw refused;
+		}
+		SessionRecord saved = (answer.size() == 2 && answer.get(1) instanceof Long version)
+				? SessionSaves.applied(change, base, version) : SessionHash.read(change.id(), answer, 1);
+		Assert.state(saved != null, "The save script answered no whole session");
+		if (lock == null) {
+			this.lastCopies.remember(saved);
+		}
+		else {
+			lock.copy(saved);
+			if (release) {
+				lock.releasedBySave(saved.version());
+			}
+		}
+		String previousPrincipal = SessionHash.string(answer.get(0));
+		boolean created = saved.version() == baseVersion + 1;
+		if (created && indexedAlongside) {
+			return saved;
+		}
+		boolean timeoutChanged = change.maxInactiveMillis() != null;
+		if (created || timeoutChanged || !Objects.equals(previousPrincipal, saved.principalName())) {
+			this.calls.callAll("save",
+					(commands) -> this.indexes.saved(commands, saved, previousPrincipal, created, timeoutChanged));
+		}
+		return saved;
+	}
+
+	/**
+	 * Save a change that renames a session: the old one taken, the new one written whole.
+	 * @param change the change
+	 * @return the saved record, or {@code null} if the session is gone and the change does not
+	 * create it
+	 */
+	@Nullable SessionRecord rename(SessionChange change) {
+		String previousId = Objects.requireNonNull(change.previousId());
+		SessionRecord base = take(previousId, "rename");
+		if (base == null && !change.isCreate()) {
+			return null;
+		}
+		SessionRecord renamed = SessionRecord.apply(base, change);
+		return write(SessionSaves.creating(renamed), renamed.version() - 1, null);
+	}
+
+	/**
+	 * Remove a session and its index entries.
+	 * @param id the session id
+	 * @param operation what the call does, for error messages
+	 * @return the removed record, or {@code null} if there was none
+	 */
+	@Nullable SessionRecord take(String id, String operation) {
+		Held lock = this.heldLocks.get(id);
+		if (lock != null) {
+			lock.outdate();
+		}
+		// the expiry index entry goes in the same round trip; the principal's, known from the answer, after it
+		byte[][] keys = { this.keys.session(id) };
+		List<Object> answer = this.calls.scripts().script(SessionScripts.TAKE, operation, keys, new byte[0][],
+				(commands) -> this.indexes.removed(commands, id, null));
+		SessionRecord removed = answer.isEmpty() ? null : SessionHash.read(id, answer, 0);
+		String principal = (removed != null) ? removed.principalName() : null;
+		if (principal != null) {
+			this.calls.call(operation,
+					(commands) -> commands.srem(this.keys.principal(principal), SessionHash.bytes(id)));
+		}
+		return removed;
+	}
+
+}
