@@ -20,6 +20,7 @@ import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.lock.ReleaseOnceLock;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
+import dev.sessionstarter.store.SessionRecord;
 
 /**
  * A {@link SessionLockManager} whose locks are held by a {@code session-daemon} process (one
@@ -76,6 +77,8 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 
 	private volatile boolean lockFind = true;
 
+	private volatile boolean lockFindSince = true;
+
 	/**
 	 * Create a lock manager.
 	 * @param client the client of the daemon; besides the few shared connections, a lock that
@@ -114,6 +117,7 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	 */
 	public void setHeldLocks(DaemonHeldLocks heldLocks) {
 		Assert.notNull(heldLocks, "'heldLocks' must not be null");
+		heldLocks.useCopies();
 		this.heldLocks = heldLocks;
 	}
 
@@ -226,25 +230,54 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	 * shares the held locks and the daemon speaks {@code LOCK_FIND} (protocol version 3).
 	 */
 	private SharedLockConnections.Held lockFree(String sessionId, long deadline) throws InterruptedException {
-		if (this.heldLocks != null && this.lockFind) {
-			WireOutput request = WireOutput.frame(Opcodes.LOCK_FIND)
+		DaemonHeldLocks heldLocks = this.heldLocks;
+		if (heldLocks != null && this.lockFind) {
+			SessionRecord copy = this.lockFindSince ? heldLocks.copy(sessionId) : null;
+			WireOutput request = WireOutput.frame((copy != null) ? Opcodes.LOCK_FIND_SINCE : Opcodes.LOCK_FIND)
 				.writeString(sessionId)
 				.writeLong(0)
 				.writeLong(this.lease.toMillis());
 			try {
-				return this.shared.lock(request, deadline, DaemonSessionLockManager::lockFindAnswer);
+				if (copy != null) {
+					request.writeLong(copy.version());
+				}
+				return remember(heldLocks, sessionId,
+						this.shared.lock(request, deadline, (status, payload) -> lockFindAnswer(status, payload, copy)));
 			}
 			catch (UnknownOperationException ex) {
-				this.lockFind = false;
-				logger.info("The session daemon at " + this.client.getAddress() + " predates protocol version 3 ("
-						+ ex.getMessage() + "): a request with its lock takes four calls instead of two");
+				if (copy == null) {
+					this.lockFind = false;
+					logger.info("The session daemon at " + this.client.getAddress() + " predates protocol version 3 ("
+							+ ex.getMessage() + "): a request with its lock takes four calls instead of two");
+					return this.shared.lock(lockRequest(sessionId, 0), deadline, SHARED_LOCK_ANSWER);
+				}
+				this.lockFindSince = false;
+				logger.info("The session daemon at " + this.client.getAddress() + " predates protocol version 5 ("
+						+ ex.getMessage() + "): a lock call answers the session even when this process has it");
+				return lockFree(sessionId, deadline);
 			}
 		}
 		return this.shared.lock(lockRequest(sessionId, 0), deadline, SHARED_LOCK_ANSWER);
 	}
 
-	private static SharedLockConnections.@Nullable Locked lockFindAnswer(byte status, WireInput payload)
-			throws ProtocolException {
+	/**
+	 * Keep the session a lock call answered as this process's copy of it.
+	 */
+	private static SharedLockConnections.Held remember(DaemonHeldLocks heldLocks, String sessionId,
+			SharedLockConnections.Held held) {
+		SharedLockConnections.Locked locked = held.locked();
+		DaemonHeldLocks.Prefetched prefetched = (locked != null) ? locked.prefetched() : null;
+		if (prefetched != null && prefetched.record() != null) {
+			heldLocks.keepCopy(prefetched.record());
+		}
+		else if (prefetched != null) {
+			heldLocks.forgetCopy(sessionId);
+		}
+		return held;
+	}
+
+	private static SharedLockConnections.@Nullable Locked lockFindAnswer(byte status, WireInput payload,
+			@Nullable SessionRecord copy) throws ProtocolException {
 		if (status == Opcodes.TIMEOUT) {
 			return null;
 		}
@@ -262,6 +295,12 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 			case Opcodes.FOUND_NONE -> new DaemonHeldLocks.Prefetched(null);
 			case Opcodes.FOUND_RECORD -> new DaemonHeldLocks.Prefetched(WireCodec.readRecord(payload));
 			case Opcodes.FOUND_NOT_SENT -> null;
+			case Opcodes.FOUND_CURRENT -> {
+				if (copy == null) {
+					throw new ProtocolException("LOCK_FIND answered a copy that was not sent as current");
+				}
+				yield new DaemonHeldLocks.Prefetched(copy);
+			}
 			default -> throw new ProtocolException("Unknown LOCK_FIND answer " + found);
 		};
 		payload.requireEnd();
