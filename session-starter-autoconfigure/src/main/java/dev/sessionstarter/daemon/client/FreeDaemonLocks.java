@@ -88,7 +88,7 @@ final class FreeDaemonLocks {
 				if (copy != null) {
 					request.writeLong(copy.version());
 				}
-				return remember(heldLocks, sessionId,
+				return remember(heldLocks, sessionId, copy,
 						this.shared.lock(request, deadline, (status, payload) -> lockFindAnswer(status, payload, copy)));
 			}
 			catch (UnknownOperationException ex) {
@@ -107,18 +107,19 @@ final class FreeDaemonLocks {
 	}
 
 	/**
-	 * Keep the session a lock call answered as this process's copy of it.
+	 * Keep the session a lock call answered as this process's copy of it, unless it is the copy
+	 * sent as current.
 	 */
 	private static SharedLockConnections.Held remember(DaemonHeldLocks heldLocks, String sessionId,
-			SharedLockConnections.Held held) {
+			@Nullable SessionRecord copy, SharedLockConnections.Held held) {
 		SharedLockConnections.Locked locked = held.locked();
 		DaemonHeldLocks.Prefetched prefetched = (locked != null) ? locked.prefetched() : null;
 		SessionRecord record = (prefetched != null) ? prefetched.record() : null;
-		if (record != null) {
-			heldLocks.keepCopy(record);
-		}
-		else if (prefetched != null) {
+		if (record == null && prefetched != null) {
 			heldLocks.forgetCopy(sessionId);
+		}
+		else if (record != null && record != copy) {
+			heldLocks.keepCopy(record);
 		}
 		return held;
 	}
