@@ -8,11 +8,14 @@
 # native lock manager); Spring Session's repositories have none. The save period is the
 # starter's default (sessions.save-period=1m). Ratios are medians over rounds of the ratio of two
 # variants measured in the same round. A local redis-server (a free loopback port) serves the
-# Redis variants; the session daemon runs from session-daemon/target; file stores on tmpfs.
+# Redis variants; the session daemon runs from session-daemon/target (`daemon` over loopback TCP,
+# `daemon-unix`, not run by default, over a UNIX socket: a daemon of its own); file stores on tmpfs.
 #
 # Usage (from the repository root): benchmarks/http/run.sh [seconds per run] [rounds] [sessions]
 # Defaults 8 3 1000: about 10 minutes. Needs wrk, curl, redis-server, python3 and a JDK 17+.
 # BUILD=0 skips the Maven build (benchmarks/target and session-daemon/target are used as they are).
+# APP_JVM_OPTIONS and DAEMON_JVM_OPTIONS add JVM options to the applications and the daemons (a JFR
+# recording: -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=<a directory>/).
 set -euo pipefail
 
 DURATION=${1:-8}
@@ -33,9 +36,13 @@ APPLICATION=dev.sessionstarter.benchmarks.http.HttpBenchmarkApplication
 WORKLOAD_LUA="$ROOT/benchmarks/http/workload.lua"
 REDIS_PID=""
 DAEMON_PID=""
+UNIX_DAEMON_PID=""
 cleanup() {
 	http_cleanup "${DIRS[@]}"
-	for pid in $DAEMON_PID $REDIS_PID; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+	for pid in $DAEMON_PID $UNIX_DAEMON_PID $REDIS_PID; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -52,8 +59,9 @@ free_port() {
 read -r -a VARIANTS <<<"${VARIANTS:-memory file memoized daemon redis memoized-redis map spring-redis spring-redis-indexed jdbc}"
 WORKLOADS=("write 1" "read-mostly 10")
 # comparison: variant, the variant it is measured against
-COMPARISONS=("memory map" "file memory" "memoized memory" "daemon memory" "redis memory"
-	"memoized-redis memory" "file jdbc" "daemon spring-redis" "redis spring-redis"
+COMPARISONS=("memory map" "file memory" "memoized memory" "daemon memory" "daemon-unix memory"
+	"daemon-unix daemon" "redis memory"
+	"memoized-redis memory" "file jdbc" "daemon spring-redis" "daemon-unix spring-redis" "redis spring-redis"
 	"memoized-redis spring-redis" "spring-redis-indexed spring-redis" "map memory" "jdbc memory"
 	"spring-redis memory")
 declare -A PORT_OF DIR_OF DATABASE_OF
@@ -71,9 +79,18 @@ redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --d
 	>"$WORK/redis.log" 2>&1 &
 REDIS_PID=$!
 DAEMON_PORT=$(free_port)
-java -Xms256m -Xmx256m -jar "$ROOT/session-daemon/target/session-daemon.jar" "$DAEMON_PORT" \
+# shellcheck disable=SC2086 # DAEMON_JVM_OPTIONS (none by default) holds several options
+java -Xms256m -Xmx256m ${DAEMON_JVM_OPTIONS:-} -jar "$ROOT/session-daemon/target/session-daemon.jar" "$DAEMON_PORT" \
 	>"$WORK/daemon.log" 2>&1 &
 DAEMON_PID=$!
+if [[ " ${VARIANTS[*]} " == *" daemon-unix "* ]]; then # a daemon of its own, on a UNIX socket
+	DAEMON_SOCKET="$WORK/daemon.sock"
+	# shellcheck disable=SC2086
+	java -Xms256m -Xmx256m ${DAEMON_JVM_OPTIONS:-} -jar "$ROOT/session-daemon/target/session-daemon.jar" \
+		"$DAEMON_SOCKET" \
+		>"$WORK/daemon-unix.log" 2>&1 &
+	UNIX_DAEMON_PID=$!
+fi
 
 arguments() { # variant: the application arguments that select its sessions
 	local redis="--spring.data.redis.host=127.0.0.1 --spring.data.redis.port=$REDIS_PORT"
@@ -84,6 +101,7 @@ arguments() { # variant: the application arguments that select its sessions
 		memoized) echo "--sessions.store=memoized --sessions.memoized.delegate=file" \
 			"--sessions.memoized.coherence=validate --sessions.file.dir=${DIR_OF[$1]}" ;;
 		daemon) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" ;;
+		daemon-unix) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_SOCKET" ;;
 		redis) echo "--sessions.store=redis $redis" ;;
 		memoized-redis) echo "--sessions.store=memoized --sessions.memoized.delegate=redis $redis" ;;
 		map) echo "--benchmark.repository=map --sessions.lock.manager=none" ;;

@@ -177,13 +177,14 @@ final class RequestHandler {
 				long token = this.locks.lock(id, owner, waitMillis, leaseMillis);
 				return (token != 0) ? WireOutput.frame(Opcodes.OK).writeLong(token) : WireOutput.frame(Opcodes.TIMEOUT);
 			}
-			case Opcodes.LOCK_FIND -> {
+			case Opcodes.LOCK_FIND, Opcodes.LOCK_FIND_SINCE -> {
 				String id = WireCodec.readId(request);
 				long waitMillis = request.readLong();
 				long leaseMillis = request.readLong();
+				long copyVersion = (opcode == Opcodes.LOCK_FIND_SINCE) ? request.readLong() : -1;
 				request.requireEnd();
 				long token = this.locks.lock(id, owner, waitMillis, leaseMillis);
-				return (token != 0) ? lockedWith(token, id) : WireOutput.frame(Opcodes.TIMEOUT);
+				return (token != 0) ? lockedWith(token, id, copyVersion) : WireOutput.frame(Opcodes.TIMEOUT);
 			}
 			case Opcodes.UNLOCK -> {
 				String id = WireCodec.readId(request);
@@ -339,11 +340,15 @@ final class RequestHandler {
 
 	/**
 	 * Answer a {@code LOCK_FIND} that took the lock: the token and the session it guards, unless
-	 * this daemon keeps no sessions or the record would not fit in one frame with the token.
+	 * this daemon keeps no sessions, the record would not fit in one frame with the token, or it
+	 * is at the version of the client's copy ({@code LOCK_FIND_SINCE}; {@code -1} for none).
 	 */
-	private WireOutput lockedWith(long token, String id) {
+	private WireOutput lockedWith(long token, String id, long copyVersion) {
 		WireOutput response = WireOutput.frame(Opcodes.OK).writeLong(token);
 		SessionRecord record = (this.store != null) ? this.store.find(id) : null;
+		if (record != null && record.version() == copyVersion) {
+			return response.writeByte(Opcodes.FOUND_CURRENT);
+		}
 		if (this.store == null || (record != null && WireCodec.maxEncodedSize(record) > MAX_RECORD_BYTES - 9)) {
 			return response.writeByte(Opcodes.FOUND_NOT_SENT);
 		}

@@ -14,13 +14,15 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.daemon.protocol.WireOutput;
 
 /**
  * A loopback TCP proxy in front of a daemon that counts the request frames its clients send, by
- * operation, so that a test can tell how many round trips a request costs.
+ * operation, and the bytes the daemon answers, so that a test can tell how many round trips a
+ * request costs and what they carry.
  */
 final class CountingProxy implements AutoCloseable {
 
@@ -31,6 +33,8 @@ final class CountingProxy implements AutoCloseable {
 	private final Map<Byte, AtomicInteger> requests = new ConcurrentHashMap<>();
 
 	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+	private final AtomicLong answerBytes = new AtomicLong();
 
 	private volatile byte[] refused = {};
 
@@ -58,6 +62,13 @@ final class CountingProxy implements AutoCloseable {
 		return counts;
 	}
 
+	/**
+	 * Return how many bytes the daemon sent its clients since the last reset.
+	 */
+	long answerBytes() {
+		return this.answerBytes.get();
+	}
+
 	int total() {
 		return requests().values().stream().mapToInt(Integer::intValue).sum();
 	}
@@ -72,6 +83,7 @@ final class CountingProxy implements AutoCloseable {
 
 	void reset() {
 		this.requests.clear();
+		this.answerBytes.set(0);
 	}
 
 	private void accept() {
@@ -130,7 +142,13 @@ final class CountingProxy implements AutoCloseable {
 	private void copy(Socket from, Socket to) {
 		try {
 			InputStream in = from.getInputStream();
-			in.transferTo(to.getOutputStream());
+			OutputStream out = to.getOutputStream();
+			byte[] buffer = new byte[8192];
+			for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+				this.answerBytes.addAndGet(read);
+				out.write(buffer, 0, read);
+				out.flush();
+			}
 		}
 		catch (IOException ex) {
 			// closed

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * How many requests the daemon receives for one returning HTTP request with daemon request
  * locks, counted by a proxy between the application and a real daemon process: the lock that
  * answers the session and the save that releases it, or for a request that writes nothing the
- * lock and an unlock the daemon does not answer (version 4); older daemons still get the calls
+ * lock and an unlock the daemon does not answer (version 4); the lock answers without the
+ * session when the application's copy is current (version 5); older daemons still get the calls
  * they know.
  */
 class RoundTripsIT {
@@ -55,7 +56,7 @@ class RoundTripsIT {
 	@Test
 	void returningRequestWithDaemonLocks() throws Exception {
 		Map<String, Integer> requests = countReturningRequest("--sessions.store=daemon");
-		assertThat(requests).as("requests %s", requests).containsOnlyKeys("LOCK_FIND", "SAVE_UNLOCK");
+		assertThat(requests).as("requests %s", requests).containsOnlyKeys("LOCK_FIND_SINCE", "SAVE_UNLOCK");
 		assertThat(this.proxy.total()).as("requests %s", requests).isEqualTo(2);
 	}
 
@@ -63,14 +64,14 @@ class RoundTripsIT {
 	void returningRequestWithMemoizedValidateOverTheDaemon() throws Exception {
 		Map<String, Integer> requests = countReturningRequest("--sessions.store=memoized",
 				"--sessions.memoized.delegate=daemon", "--sessions.lock.manager=daemon");
-		assertThat(requests).as("requests %s", requests).containsOnlyKeys("LOCK_FIND", "SAVE_UNLOCK");
+		assertThat(requests).as("requests %s", requests).containsOnlyKeys("LOCK_FIND_SINCE", "SAVE_UNLOCK");
 		assertThat(this.proxy.total()).as("requests %s", requests).isEqualTo(2);
 	}
 
 	@Test
 	void daemonOfProtocolVersion2GetsTheFourCallsOfLockGetSaveUnlock() throws Exception {
-		Map<String, Integer> requests = countRequest(new byte[] { Opcodes.LOCK_FIND, Opcodes.HELLO }, null,
-				"--sessions.store=daemon");
+		Map<String, Integer> requests = countRequest(
+				new byte[] { Opcodes.LOCK_FIND_SINCE, Opcodes.LOCK_FIND, Opcodes.HELLO }, null, "--sessions.store=daemon");
 		assertThat(requests).as("requests %s", requests)
 			.containsExactlyInAnyOrderEntriesOf(Map.of("LOCK", 1, "GET", 1, "SAVE", 1, "UNLOCK", 1));
 	}
@@ -79,13 +80,25 @@ class RoundTripsIT {
 	void returningRequestThatWritesNothingWithDaemonLocksWaitsForOneAnswer() throws Exception {
 		Map<String, Integer> requests = countRequest(new byte[0], "/actuator", "--sessions.store=daemon");
 		assertThat(requests).as("requests %s", requests)
+			.containsExactlyInAnyOrderEntriesOf(Map.of("LOCK_FIND_SINCE", 1, "UNLOCK_QUIET", 1));
+		// the lock's answer only: length, status, token and FOUND_CURRENT, not the session
+		assertThat(this.proxy.answerBytes()).isEqualTo(4 + 1 + 8 + 1);
+	}
+
+	@Test
+	void daemonOfProtocolVersion4AnswersTheSessionWithTheLock() throws Exception {
+		Map<String, Integer> requests = countRequest(new byte[] { Opcodes.LOCK_FIND_SINCE }, "/actuator",
+				"--sessions.store=daemon");
+		assertThat(requests).as("requests %s", requests)
 			.containsExactlyInAnyOrderEntriesOf(Map.of("LOCK_FIND", 1, "UNLOCK_QUIET", 1));
+		// the session follows, its id (36 characters) among it
+		assertThat(this.proxy.answerBytes()).isGreaterThan(4 + 1 + 8 + 1 + 36);
 	}
 
 	@Test
 	void daemonOfProtocolVersion3AnswersTheUnlockOfARequestThatWritesNothing() throws Exception {
-		Map<String, Integer> requests = countRequest(new byte[] { Opcodes.HELLO }, "/actuator",
-				"--sessions.store=daemon");
+		Map<String, Integer> requests = countRequest(new byte[] { Opcodes.LOCK_FIND_SINCE, Opcodes.HELLO },
+				"/actuator", "--sessions.store=daemon");
 		assertThat(requests).as("requests %s", requests)
 			.containsExactlyInAnyOrderEntriesOf(Map.of("LOCK_FIND", 1, "UNLOCK", 1));
 	}

@@ -71,7 +71,10 @@ class DaemonStoreConfigurationTests {
 					"sessionDaemonLockClient");
 			DaemonSessionLockManager manager = context.getBean(DaemonSessionLockManager.class);
 			assertThat(manager.getClient()).isSameAs(context.getBean("sessionDaemonLockClient"));
-			assertThat(ReflectionTestUtils.getField(manager, "lease")).isEqualTo(Duration.ofSeconds(45));
+			assertThat(ReflectionTestUtils.getField(ReflectionTestUtils.getField(manager, "free"), "leaseMillis"))
+				.isEqualTo(Duration.ofSeconds(45).toMillis());
+			assertThat(ReflectionTestUtils.getField(ReflectionTestUtils.getField(manager, "waited"), "leaseMillis"))
+				.isEqualTo(Duration.ofSeconds(45).toMillis());
 			assertThat(context.getBean(DaemonSessionStore.class).getClient())
 				.isSameAs(context.getBean("sessionDaemonClient"));
 			assertThat(ReflectionTestUtils.getField(context.getBean(SessionDaemonHealthIndicator.class), "client"))

@@ -20,6 +20,14 @@ public final class DaemonHeldLocks {
 
 	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
 
+	private final DaemonSessionCopies copies = new DaemonSessionCopies(DaemonSessionCopies.DEFAULT_MAX_BYTES);
+
+	/**
+	 * Whether a lock manager sends the versions of {@link #copies} with its lock calls, so that
+	 * they are worth keeping.
+	 */
+	private volatile boolean copiesUsed;
+
 	void add(Held lock) {
 		this.held.put(lock.sessionId(), lock);
 	}
@@ -30,6 +38,43 @@ public final class DaemonHeldLocks {
 
 	@Nullable Held get(String sessionId) {
 		return this.held.get(sessionId);
+	}
+
+	/**
+	 * Keep the last copies of the sessions read and saved from now on, for the lock manager
+	 * to send their versions with its lock calls.
+	 */
+	void useCopies() {
+		this.copiesUsed = true;
+	}
+
+	/**
+	 * Keep a session as the daemon answered it, if copies are used.
+	 * @param record the record
+	 */
+	void keepCopy(SessionRecord record) {
+		if (this.copiesUsed) {
+			this.copies.keep(record);
+		}
+	}
+
+	/**
+	 * Forget the copy of a session, which the daemon no longer keeps as it was.
+	 * @param id the session id
+	 */
+	void forgetCopy(String id) {
+		if (this.copiesUsed) {
+			this.copies.forget(id);
+		}
+	}
+
+	/**
+	 * Return the copy of a session, if one is kept.
+	 * @param id the session id
+	 * @return the copy, or {@code null}
+	 */
+	@Nullable SessionRecord copy(String id) {
+		return this.copiesUsed ? this.copies.get(id) : null;
 	}
 
 	/**

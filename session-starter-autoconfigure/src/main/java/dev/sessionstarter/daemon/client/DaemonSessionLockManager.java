@@ -1,21 +1,12 @@
 package dev.sessionstarter.daemon.client;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
-import dev.sessionstarter.daemon.protocol.Opcodes;
-import dev.sessionstarter.daemon.protocol.WireCodec;
-import dev.sessionstarter.daemon.protocol.ProtocolException;
-import dev.sessionstarter.daemon.protocol.WireInput;
-import dev.sessionstarter.daemon.protocol.WireOutput;
 import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.lock.ReleaseOnceLock;
 import dev.sessionstarter.lock.SessionLock;
@@ -29,7 +20,7 @@ import dev.sessionstarter.lock.SessionLockManager;
  * <p>The requests of this process queue for a session in a {@link MemorySessionLockManager}
  * first, so only one of them at a time asks the daemon. The daemon's lock owner is a
  * connection, and one connection holds any number of locks: a free lock is taken, and released,
- * over whichever pooled connection of the client is free ({@link SharedLockConnections}), which
+ * over whichever pooled connection of the client is free ({@link FreeDaemonLocks}), which
  * goes on serving other calls while it holds the lock, so held locks do not cost a connection
  * each and no request waits for another's call. The daemon releases a lock when it is
  * unlocked, when the connection that holds it closes (the process died, or the connection
@@ -39,14 +30,12 @@ import dev.sessionstarter.lock.SessionLockManager;
  * <p>A lock is first asked for without waiting, within the client timeout, so a daemon that is
  * frozen or gone fails the request within one client timeout whatever the lock timeout. Only a
  * lock another process holds is then waited for, in the daemon, on a pooled connection of its
- * own that keeps the lock until it is released (a second call, whose deadline is the rest of the
- * lock timeout plus the client timeout); while it waits the daemon is pinged ({@link DaemonLiveness}),
- * and the wait fails about one client timeout after the daemon stops answering. {@link #tryLock} throws
+ * own that keeps the lock until it is released ({@link WaitedDaemonLocks}: a second call, whose
+ * deadline is the rest of the lock timeout plus the client timeout); while it waits the daemon is
+ * pinged, and the wait fails about one client timeout after the daemon stops answering. {@link #tryLock} throws
  * {@link DaemonUnavailableException} when the daemon does not answer in time.
  */
 public final class DaemonSessionLockManager implements SessionLockManager, AutoCloseable {
-
-	private static final Log logger = LogFactory.getLog(DaemonSessionLockManager.class);
 
 	/**
 	 * The longest wait for a lock, some 73 years: a longer timeout means no limit, and the
@@ -54,27 +43,17 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	 */
 	private static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
 
-	private static final DaemonClient.ResponseHandler<@Nullable Long> LOCK_ANSWER = DaemonSessionLockManager::token;
-
-	private static final DaemonClient.ResponseHandler<SharedLockConnections.@Nullable Locked> SHARED_LOCK_ANSWER = (
-			status, payload) -> {
-		Long token = token(status, payload);
-		return (token != null) ? new SharedLockConnections.Locked(token, null) : null;
-	};
-
 	private final DaemonClient client;
-
-	private final Duration lease;
 
 	private final MemorySessionLockManager local = new MemorySessionLockManager();
 
-	private final SharedLockConnections shared;
+	private final FreeDaemonLocks free;
+
+	private final WaitedDaemonLocks waited;
 
 	private final AtomicInteger held = new AtomicInteger();
 
 	private volatile @Nullable DaemonHeldLocks heldLocks;
-
-	private volatile boolean lockFind = true;
 
 	/**
 	 * Create a lock manager.
@@ -87,8 +66,8 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		Assert.notNull(client, "'client' must not be null");
 		Assert.isTrue(lease != null && !lease.isNegative(), "'lease' must not be negative");
 		this.client = client;
-		this.lease = lease;
-		this.shared = new SharedLockConnections(client);
+		this.free = new FreeDaemonLocks(client, lease.toMillis());
+		this.waited = new WaitedDaemonLocks(client, lease.toMillis());
 	}
 
 	@Override
@@ -108,12 +87,16 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	 * Share the locks this manager holds with the {@link DaemonSessionStore} of the same daemon:
 	 * a free lock is then taken with the session it guards ({@code LOCK_FIND}), which the store
 	 * serves instead of reading it again, and the store's save releases it ({@code SAVE_UNLOCK}),
-	 * so a request costs two calls. A daemon older than protocol version 3 gets the four calls
-	 * of {@code LOCK}, {@code GET}, {@code SAVE} and {@code UNLOCK}.
+	 * so a request costs two calls. The store then keeps the last copy of each session it read or
+	 * saved, bounded, whose version a lock call sends ({@code LOCK_FIND_SINCE}), so that the
+	 * daemon answers without the session when that copy is current. A daemon older than protocol
+	 * version 5 gets {@code LOCK_FIND}, and one older than version 3 the four calls of
+	 * {@code LOCK}, {@code GET}, {@code SAVE} and {@code UNLOCK}.
 	 * @param heldLocks the locks, shared with the store
 	 */
 	public void setHeldLocks(DaemonHeldLocks heldLocks) {
 		Assert.notNull(heldLocks, "'heldLocks' must not be null");
+		heldLocks.useCopies();
 		this.heldLocks = heldLocks;
 	}
 
@@ -158,202 +141,16 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	 * @return how to release it, or {@code null} if it was not free within the wait
 	 */
 	private @Nullable Runnable lockInDaemon(String sessionId, long waitNanos) throws InterruptedException {
-		long callNanos = this.client.getTimeout().toNanos();
-		SharedLockConnections.Held free = lockFree(sessionId, System.nanoTime() + callNanos);
-		SharedLockConnections.Locked locked = free.locked();
-		if (locked != null) {
-			DaemonHeldLocks heldLocks = this.heldLocks;
-			if (heldLocks == null || locked.prefetched() == null) {
-				return () -> unlockShared(sessionId, locked.token(), free);
-			}
-			DaemonHeldLocks.Held shared = new DaemonHeldLocks.Held(sessionId, locked.token(), locked.prefetched());
-			heldLocks.add(shared);
-			return () -> {
-				heldLocks.remove(shared);
-				if (shared.isReleasedBySave()) {
-					this.shared.forget(free);
-				}
-				else {
-					unlockShared(sessionId, locked.token(), free);
-				}
-			};
+		Runnable release = this.free.lock(sessionId, this.heldLocks);
+		if (release != null || waitNanos <= 0) {
+			return release;
 		}
-		if (waitNanos <= 0) {
-			return null;
-		}
-		long now = System.nanoTime();
-		DaemonConnection connection = this.client.borrow(now + waitNanos, now + waitNanos + callNanos, Opcodes.LOCK);
-		Long token = waitInDaemon(connection, sessionId, waitNanos, now + waitNanos + callNanos);
-		if (token == null) {
-			this.client.release(connection, true);
-			return null;
-		}
-		return () -> unlockOwn(sessionId, token, connection);
-	}
-
-	/**
-	 * Wait in the daemon for a lock another process holds, on a connection of its own, ending
-	 * the wait early if the daemon stops answering ({@link DaemonLiveness}).
-	 * @return the token, or {@code null} if the lock was not free within the wait (the
-	 * connection is then still borrowed, and healthy)
-	 */
-	private @Nullable Long waitInDaemon(DaemonConnection connection, String sessionId, long waitNanos, long deadline)
-			throws InterruptedException {
-		boolean healthy = false;
-		DaemonLiveness.Waiter waiter = this.client.liveness().watch(connection);
-		try {
-			Long token = connection.exchange(lockRequest(sessionId, waitNanos), deadline, LOCK_ANSWER);
-			healthy = !waiter.end();
-			if (!healthy) {
-				throw this.client.failure(Opcodes.LOCK, connection, new DaemonConnection.DeadlineException(
-						new IOException("the daemon stopped answering while the lock was waited for")));
-			}
-			return token;
-		}
-		catch (IOException ex) {
-			throw this.client.failure(Opcodes.LOCK, connection, ex);
-		}
-		finally {
-			waiter.end();
-			if (!healthy) {
-				this.client.release(connection, false);
-			}
-		}
-	}
-
-	/**
-	 * Take a free lock over a shared connection: with the session it guards when the store
-	 * shares the held locks and the daemon speaks {@code LOCK_FIND} (protocol version 3).
-	 */
-	private SharedLockConnections.Held lockFree(String sessionId, long deadline) throws InterruptedException {
-		if (this.heldLocks != null && this.lockFind) {
-			WireOutput request = WireOutput.frame(Opcodes.LOCK_FIND)
-				.writeString(sessionId)
-				.writeLong(0)
-				.writeLong(this.lease.toMillis());
-			try {
-				return this.shared.lock(request, deadline, DaemonSessionLockManager::lockFindAnswer);
-			}
-			catch (UnknownOperationException ex) {
-				this.lockFind = false;
-				logger.info("The session daemon at " + this.client.getAddress() + " predates protocol version 3 ("
-						+ ex.getMessage() + "): a request with its lock takes four calls instead of two");
-			}
-		}
-		return this.shared.lock(lockRequest(sessionId, 0), deadline, SHARED_LOCK_ANSWER);
-	}
-
-	private static SharedLockConnections.@Nullable Locked lockFindAnswer(byte status, WireInput payload)
-			throws ProtocolException {
-		if (status == Opcodes.TIMEOUT) {
-			return null;
-		}
-		if (status == Opcodes.ERROR) {
-			String message = payload.readString();
-			if (message != null && message.startsWith("Unknown operation")) {
-				throw new UnknownOperationException(message);
-			}
-			throw new IllegalStateException("The session daemon refused LOCK_FIND: " + message);
-		}
-		DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.LOCK_FIND);
-		long token = payload.readLong();
-		byte found = payload.readByte();
-		DaemonHeldLocks.Prefetched prefetched = switch (found) {
-			case Opcodes.FOUND_NONE -> new DaemonHeldLocks.Prefetched(null);
-			case Opcodes.FOUND_RECORD -> new DaemonHeldLocks.Prefetched(WireCodec.readRecord(payload));
-			case Opcodes.FOUND_NOT_SENT -> null;
-			default -> throw new ProtocolException("Unknown LOCK_FIND answer " + found);
-		};
-		payload.requireEnd();
-		return new SharedLockConnections.Locked(token, prefetched);
-	}
-
-	/**
-	 * An older daemon's answer to an operation it does not know.
-	 */
-	private static final class UnknownOperationException extends IllegalStateException {
-
-		UnknownOperationException(String message) {
-			super(message);
-		}
-
-	}
-
-	private WireOutput lockRequest(String sessionId, long waitNanos) {
-		return WireOutput.frame(Opcodes.LOCK)
-			.writeString(sessionId)
-			.writeLong(TimeUnit.NANOSECONDS.toMillis(waitNanos))
-			.writeLong(this.lease.toMillis());
-	}
-
-	private static @Nullable Long token(byte status, WireInput payload) throws ProtocolException {
-		if (status == Opcodes.TIMEOUT) {
-			return null;
-		}
-		DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.LOCK);
-		return payload.readLong();
+		return this.waited.lock(sessionId, waitNanos);
 	}
 
 	@Override
 	public int heldLocks() {
 		return this.held.get();
-	}
-
-	/**
-	 * Release a lock taken over a shared connection, over that connection. If the daemon cannot
-	 * be told, the connection is closed, which releases the lock in the daemon all the same.
-	 */
-	private void unlockShared(String sessionId, long token, SharedLockConnections.Held held) {
-		try {
-			this.shared.unlock(held, sessionId, token, deadline(), unlockAnswer(sessionId));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not release the lock on session " + sessionId
-					+ " in the daemon; closing its connection releases it", ex);
-		}
-	}
-
-	/**
-	 * Release a lock held in the daemon through a connection of its own. If the daemon cannot
-	 * be told, the connection is closed instead, which releases the lock in the daemon all the
-	 * same.
-	 */
-	private void unlockOwn(String sessionId, long token, DaemonConnection connection) {
-		boolean healthy = false;
-		try {
-			connection.exchange(unlockRequest(sessionId, token), deadline(), unlockAnswer(sessionId));
-			healthy = true;
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not release the lock on session " + sessionId
-					+ " in the daemon; closing its connection releases it", ex);
-		}
-		finally {
-			this.client.release(connection, healthy);
-		}
-	}
-
-	private long deadline() {
-		return System.nanoTime() + this.client.getTimeout().toNanos();
-	}
-
-	private static WireOutput unlockRequest(String sessionId, long token) {
-		return WireOutput.frame(Opcodes.UNLOCK).writeString(sessionId).writeLong(token);
-	}
-
-	private static DaemonClient.ResponseHandler<@Nullable Void> unlockAnswer(String sessionId) {
-		return (status, payload) -> {
-			if (status == Opcodes.NOT_FOUND) {
-				logger.warn("The lock on session " + sessionId + " had already been released by the daemon: "
-						+ "its lease ran out, or the connection that held it failed");
-				return null;
-			}
-			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.UNLOCK);
-			return null;
-		};
 	}
 
 	/**

@@ -124,8 +124,22 @@ public final class DaemonSessionStore implements SessionStore {
 			lock.outdate();
 			return prefetched.record();
 		}
-		return this.client.call(WireOutput.frame(Opcodes.GET).writeString(id),
-				(status, payload) -> optionalRecord(status, payload, Opcodes.GET));
+		return remembered(id, this.client.call(WireOutput.frame(Opcodes.GET).writeString(id),
+				(status, payload) -> optionalRecord(status, payload, Opcodes.GET)));
+	}
+
+	/**
+	 * Keep what the daemon answered for a session as the copy whose version the lock manager
+	 * sends ({@link DaemonHeldLocks#keepCopy}), or forget the copy when none is stored.
+	 */
+	private @Nullable SessionRecord remembered(String id, @Nullable SessionRecord record) {
+		if (record != null) {
+			this.heldLocks.keepCopy(record);
+		}
+		else {
+			this.heldLocks.forgetCopy(id);
+		}
+		return record;
 	}
 
 	/**
@@ -155,6 +169,7 @@ public final class DaemonSessionStore implements SessionStore {
 		outdate(change.id());
 		if (change.previousId() != null) {
 			outdate(change.previousId());
+			this.heldLocks.forgetCopy(change.previousId());
 		}
 		boolean release = lock != null && this.savesReleaseLocks && !change.isRename() && !lock.isReleasedBySave();
 		byte opcode = release ? Opcodes.SAVE_UNLOCK : Opcodes.SAVE;
@@ -175,7 +190,7 @@ public final class DaemonSessionStore implements SessionStore {
 				return optionalRecord(status, payload, opcode);
 			});
 			answered = true;
-			return saved;
+			return remembered(change.id(), saved);
 		}
 		catch (SessionTooLargeException ex) {
 			answered = true;
@@ -205,6 +220,7 @@ public final class DaemonSessionStore implements SessionStore {
 	@Override
 	public @Nullable SessionRecord delete(String id) {
 		outdate(id);
+		this.heldLocks.forgetCopy(id);
 		return this.client.call(WireOutput.frame(Opcodes.DELETE).writeString(id),
 				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE));
 	}
@@ -218,6 +234,7 @@ public final class DaemonSessionStore implements SessionStore {
 		if (removed == null) {
 			return false;
 		}
+		this.heldLocks.forgetCopy(id);
 		this.removalListener.removed(removed, RemovalCause.EXPIRED);
 		return true;
 	}

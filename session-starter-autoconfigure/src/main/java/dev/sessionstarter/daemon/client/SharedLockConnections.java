@@ -112,7 +112,7 @@ final class SharedLockConnections {
 				WireOutput hello = WireOutput.frame(Opcodes.HELLO).writeInt(Opcodes.PROTOCOL_VERSION);
 				owner.protocolVersion = owner.exchange(hello, deadline, SharedLockConnections::helloAnswer);
 			}
-			if (owner.protocolVersion < Opcodes.PROTOCOL_VERSION) {
+			if (owner.protocolVersion < Opcodes.UNLOCK_QUIET_VERSION) {
 				healthy = true;
 				return false;
 			}

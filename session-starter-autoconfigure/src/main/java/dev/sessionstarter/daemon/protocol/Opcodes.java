@@ -16,9 +16,15 @@ public final class Opcodes {
 	public static final byte STATS = 0x03;
 
 	/**
-	 * The protocol version this side speaks: 4 adds {@link #HELLO} and {@link #UNLOCK_QUIET}.
+	 * The protocol version this side speaks: 4 adds {@link #HELLO} and {@link #UNLOCK_QUIET}, 5
+	 * adds {@link #LOCK_FIND_SINCE}.
 	 */
-	public static final int PROTOCOL_VERSION = 4;
+	public static final int PROTOCOL_VERSION = 5;
+
+	/**
+	 * The first protocol version with {@link #UNLOCK_QUIET}.
+	 */
+	public static final int UNLOCK_QUIET_VERSION = 4;
 
 	/**
 	 * Request: which protocol version the daemon speaks (protocol version 4): {@code int32} the
@@ -94,6 +100,14 @@ public final class Opcodes {
 	public static final byte UNLOCK_QUIET = 0x24;
 
 	/**
+	 * Take a lock and read the session it guards unless the client's copy is current (protocol
+	 * version 5): as {@link #LOCK_FIND}, then {@code int64} the version of the client's copy;
+	 * answered as {@link #LOCK_FIND}, with {@link #FOUND_CURRENT} when the stored session is at
+	 * that version. An older daemon answers {@link #ERROR}, an unknown operation.
+	 */
+	public static final byte LOCK_FIND_SINCE = 0x25;
+
+	/**
 	 * In a {@link #LOCK_FIND} answer: no session is stored under the id.
 	 */
 	public static final byte FOUND_NONE = 0;
@@ -108,6 +122,12 @@ public final class Opcodes {
 	 * too large to share a frame with the token); read it with {@link #GET}.
 	 */
 	public static final byte FOUND_NOT_SENT = 2;
+
+	/**
+	 * In a {@link #LOCK_FIND_SINCE} answer: the stored session is at the version the client sent,
+	 * so its copy is the session; nothing follows.
+	 */
+	public static final byte FOUND_CURRENT = 3;
 
 	/** Response: done; the payload is the result, if the operation has one. */
 	public static final byte OK = 0x00;
@@ -161,6 +181,7 @@ public final class Opcodes {
 			case LOCK_FIND -> "LOCK_FIND";
 			case SAVE_UNLOCK -> "SAVE_UNLOCK";
 			case UNLOCK_QUIET -> "UNLOCK_QUIET";
+			case LOCK_FIND_SINCE -> "LOCK_FIND_SINCE";
 			default -> String.format("0x%02x", opcode);
 		};
 	}
