@@ -24,7 +24,13 @@ import org.jspecify.annotations.Nullable;
  * each slot owns two bytes of the file, one for the request lock and one for the record lock
  * (held by the store while it reads, merges and writes a session file). The OS grants a byte
  * range to one process at a time and releases it when the process dies, so no stale lock
- * outlives a killed JVM, and no lock file is ever created or deleted per session.
+ * outlives a killed JVM, and no lock file is ever created or deleted per session. A request lock
+ * of {@code <dir>/.lock} is asked for with its slot's record byte in one OS call (unless this JVM
+ * holds that byte already), and both are given back in one when the request ends: the store's
+ * record locks within the request join that hold, so a request that finds and saves its session
+ * makes two OS lock calls, not four. Writers that hold no request lock (a JVM whose lock manager
+ * is off, a purge) still take the record lock, and in another JVM wait for the whole request
+ * rather than for its save only.
  *
  * <p>Within the JVM an id is held once at a time: a fair semaphore per id (made while the id is
  * wanted, dropped after) serves waiters in arrival order. Ids of one slot share the slot's OS
@@ -93,11 +99,18 @@ final class LockTable {
 	/**
 	 * The bytes whose OS lock this JVM holds, by position; guarded by itself.
 	 */
-	private final Map<Long, HeldByte> heldBytes = new HashMap<>();
+	private final Map<Long, HeldBytes> heldBytes = new HashMap<>();
+
+	/**
+	 * Whether a request lock is asked for together with its slot's record byte: in the session
+	 * lock file, where the store takes its record locks.
+	 */
+	private final boolean requestWithRecord;
 
 	private LockTable(Path file, int slots) {
 		this.file = file;
 		this.slots = slots;
+		this.requestWithRecord = FILE_NAME.equals(String.valueOf(file.getFileName()));
 		this.lockFile = new LockFile(file, this::forgetHeldBytes);
 	}
 
@@ -196,7 +209,9 @@ final class LockTable {
 	/**
 	 * Hold the OS lock of an id's byte for this JVM: join this JVM's hold of it, or ask the OS
 	 * until it grants it or the deadline passes; either way, only while the path still names
-	 * the file the lock is in.
+	 * the file the lock is in. A request lock of the session lock file is asked for together
+	 * with the slot's record byte, in one call, when this JVM holds neither: the store's record
+	 * lock within the request then joins that hold without an OS call (see {@link HeldBytes}).
 	 */
 	private @Nullable HeldByte holdByte(String id, Kind kind, long deadline) throws InterruptedException {
 		long backoff = LockFile.FIRST_PAUSE_NANOS;
@@ -205,16 +220,21 @@ final class LockTable {
 			long position = position(opened, id, kind);
 			HeldByte held = null;
 			synchronized (this.heldBytes) {
-				HeldByte existing = this.heldBytes.get(position);
+				HeldBytes existing = this.heldBytes.get(position);
 				if (existing != null && existing.opened == opened) {
-					existing.holders++;
-					held = existing;
+					held = existing.join(position);
 				}
 				else {
-					FileLock lock = this.lockFile.tryLock(opened, position);
+					boolean withRecord = this.requestWithRecord && kind == Kind.REQUEST
+							&& !isHeld(opened, position + 1);
+					int size = withRecord ? 2 : 1;
+					FileLock lock = this.lockFile.tryLock(opened, position, size);
 					if (lock != null) {
-						held = new HeldByte(opened, position, lock);
-						this.heldBytes.put(position, held);
+						HeldBytes bytes = new HeldBytes(opened, position, size, lock);
+						for (int i = 0; i < size; i++) {
+							this.heldBytes.put(position + i, bytes);
+						}
+						held = bytes.join(position);
 					}
 				}
 			}
@@ -231,6 +251,14 @@ final class LockTable {
 				return null;
 			}
 		}
+	}
+
+	/**
+	 * Whether this JVM holds a byte of an opened file; called with the held bytes guarded.
+	 */
+	private boolean isHeld(LockFile.Opened opened, long position) {
+		HeldBytes bytes = this.heldBytes.get(position);
+		return bytes != null && bytes.opened == opened;
 	}
 
 	/**
@@ -256,13 +284,16 @@ final class LockTable {
 
 	private void releaseByte(HeldByte held) {
 		synchronized (this.heldBytes) {
-			if (--held.holders > 0) {
+			HeldBytes bytes = held.bytes;
+			if (!bytes.leave(held.position)) {
 				return;
 			}
-			this.heldBytes.remove(held.position, held);
+			for (int i = 0; i < bytes.size; i++) {
+				this.heldBytes.remove(bytes.position + i, bytes);
+			}
 			// Inside the guard: a thread that finds the byte no longer held asks the OS for it
 			// at once, and the JDK refuses a range this JVM still holds (OverlappingFileLockException)
-			LockFile.release(held.lock);
+			LockFile.release(bytes.lock);
 		}
 	}
 
@@ -378,22 +409,66 @@ final class LockTable {
 	}
 
 	/**
-	 * A byte's OS lock held for this JVM, and how many holders share it.
+	 * One OS lock this JVM holds on one or two neighbouring bytes (a request byte and its
+	 * slot's record byte), and how many holders share each byte; the OS lock is released when
+	 * no byte has a holder left. Guarded by the table's held bytes.
 	 */
-	private static final class HeldByte {
+	private static final class HeldBytes {
 
 		final LockFile.Opened opened;
 
 		final long position;
 
+		final int size;
+
 		final FileLock lock;
 
-		int holders = 1;
+		private final int[] holders;
 
-		HeldByte(LockFile.Opened opened, long position, FileLock lock) {
+		HeldBytes(LockFile.Opened opened, long position, int size, FileLock lock) {
 			this.opened = opened;
 			this.position = position;
+			this.size = size;
 			this.lock = lock;
+			this.holders = new int[size];
+		}
+
+		HeldByte join(long position) {
+			this.holders[(int) (position - this.position)]++;
+			return new HeldByte(this, position);
+		}
+
+		/**
+		 * Give up one holder of a byte.
+		 * @return whether no byte has a holder left
+		 */
+		boolean leave(long position) {
+			this.holders[(int) (position - this.position)]--;
+			for (int count : this.holders) {
+				if (count > 0) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+	}
+
+	/**
+	 * One holder's share of a held byte.
+	 */
+	private static final class HeldByte {
+
+		final HeldBytes bytes;
+
+		final long position;
+
+		final LockFile.Opened opened;
+
+		HeldByte(HeldBytes bytes, long position) {
+			this.bytes = bytes;
+			this.position = position;
+			this.opened = bytes.opened;
 		}
 
 	}
