@@ -1,16 +1,12 @@
 package dev.sessionstarter.store.file;
 
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,8 +69,6 @@ final class LockTable {
 	 */
 	static final int CACHE_SLOTS_PER_SHARD = 1 << 14;
 
-	private static final Log logger = LogFactory.getLog(LockTable.class);
-
 	private static final ConcurrentHashMap<Path, LockTable> open = new ConcurrentHashMap<>();
 
 	private final Path file;
@@ -97,9 +91,9 @@ final class LockTable {
 	private int references;
 
 	/**
-	 * The bytes whose OS lock this JVM holds, by position; guarded by itself.
+	 * The bytes whose OS lock this JVM holds.
 	 */
-	private final Map<Long, HeldBytes> heldBytes = new HashMap<>();
+	private final HeldBytes heldBytes;
 
 	/**
 	 * Whether a request lock is asked for together with its slot's record byte: in the session
@@ -112,6 +106,7 @@ final class LockTable {
 		this.slots = slots;
 		this.requestWithRecord = FILE_NAME.equals(String.valueOf(file.getFileName()));
 		this.lockFile = new LockFile(file, this::forgetHeldBytes);
+		this.heldBytes = new HeldBytes(this.lockFile, file);
 	}
 
 	/**
@@ -171,7 +166,7 @@ final class LockTable {
 				return null;
 			}
 			try {
-				HeldByte held = holdByte(id, kind, deadline);
+				HeldBytes.Hold held = holdByte(id, kind, deadline);
 				if (held == null) {
 					return null;
 				}
@@ -185,7 +180,7 @@ final class LockTable {
 						if (requestHold != null) {
 							requestHold.released = true;
 						}
-						releaseByte(held);
+						this.heldBytes.release(held);
 					}
 					finally {
 						idLock.semaphore.release();
@@ -213,36 +208,18 @@ final class LockTable {
 	 * with the slot's record byte, in one call, when this JVM holds neither: the store's record
 	 * lock within the request then joins that hold without an OS call (see {@link HeldBytes}).
 	 */
-	private @Nullable HeldByte holdByte(String id, Kind kind, long deadline) throws InterruptedException {
+	private HeldBytes.@Nullable Hold holdByte(String id, Kind kind, long deadline) throws InterruptedException {
 		long backoff = LockFile.FIRST_PAUSE_NANOS;
 		while (true) {
 			LockFile.Opened opened = this.lockFile.opened();
 			long position = position(opened, id, kind);
-			HeldByte held = null;
-			synchronized (this.heldBytes) {
-				HeldBytes existing = this.heldBytes.get(position);
-				if (existing != null && existing.opened == opened) {
-					held = existing.join(position);
-				}
-				else {
-					boolean withRecord = this.requestWithRecord && kind == Kind.REQUEST
-							&& !isHeld(opened, position + 1);
-					int size = withRecord ? 2 : 1;
-					FileLock lock = this.lockFile.tryLock(opened, position, size);
-					if (lock != null) {
-						HeldBytes bytes = new HeldBytes(opened, position, size, lock);
-						for (int i = 0; i < size; i++) {
-							this.heldBytes.put(position + i, bytes);
-						}
-						held = bytes.join(position);
-					}
-				}
-			}
+			HeldBytes.Hold held = this.heldBytes.hold(opened, position,
+					this.requestWithRecord && kind == Kind.REQUEST);
 			if (held != null) {
 				if ((kind == Kind.RECORD && holdsCheckedRequestLock(opened)) || this.lockFile.isCurrent(opened)) {
 					return held;
 				}
-				releaseByte(held);
+				this.heldBytes.release(held);
 				this.lockFile.reopen(opened);
 				continue;
 			}
@@ -251,14 +228,6 @@ final class LockTable {
 				return null;
 			}
 		}
-	}
-
-	/**
-	 * Whether this JVM holds a byte of an opened file; called with the held bytes guarded.
-	 */
-	private boolean isHeld(LockFile.Opened opened, long position) {
-		HeldBytes bytes = this.heldBytes.get(position);
-		return bytes != null && bytes.opened == opened;
 	}
 
 	/**
@@ -282,33 +251,12 @@ final class LockTable {
 		return (hold != null && !hold.released) ? hold : null;
 	}
 
-	private void releaseByte(HeldByte held) {
-		synchronized (this.heldBytes) {
-			HeldBytes bytes = held.bytes;
-			if (!bytes.leave(held.position)) {
-				return;
-			}
-			for (int i = 0; i < bytes.size; i++) {
-				this.heldBytes.remove(bytes.position + i, bytes);
-			}
-			// Inside the guard: a thread that finds the byte no longer held asks the OS for it
-			// at once, and the JDK refuses a range this JVM still holds (OverlappingFileLockException)
-			LockFile.release(bytes.lock);
-		}
-	}
-
 	/**
 	 * Forget the bytes held after the lock file's channel was found closed: the OS released
 	 * their locks with it.
 	 */
 	private void forgetHeldBytes() {
-		synchronized (this.heldBytes) {
-			if (!this.heldBytes.isEmpty()) {
-				logger.warn("The OS released " + this.heldBytes.size() + " locks of " + this.file
-						+ " with the closed channel; they are no longer held");
-				this.heldBytes.clear();
-			}
-		}
+		this.heldBytes.forget();
 	}
 
 	/**
@@ -404,71 +352,6 @@ final class LockTable {
 
 		RequestHold(LockFile.Opened opened) {
 			this.opened = opened;
-		}
-
-	}
-
-	/**
-	 * One OS lock this JVM holds on one or two neighbouring bytes (a request byte and its
-	 * slot's record byte), and how many holders share each byte; the OS lock is released when
-	 * no byte has a holder left. Guarded by the table's held bytes.
-	 */
-	private static final class HeldBytes {
-
-		final LockFile.Opened opened;
-
-		final long position;
-
-		final int size;
-
-		final FileLock lock;
-
-		private final int[] holders;
-
-		HeldBytes(LockFile.Opened opened, long position, int size, FileLock lock) {
-			this.opened = opened;
-			this.position = position;
-			this.size = size;
-			this.lock = lock;
-			this.holders = new int[size];
-		}
-
-		HeldByte join(long position) {
-			this.holders[(int) (position - this.position)]++;
-			return new HeldByte(this, position);
-		}
-
-		/**
-		 * Give up one holder of a byte.
-		 * @return whether no byte has a holder left
-		 */
-		boolean leave(long position) {
-			this.holders[(int) (position - this.position)]--;
-			for (int count : this.holders) {
-				if (count > 0) {
-					return false;
-				}
-			}
-			return true;
-		}
-
-	}
-
-	/**
-	 * One holder's share of a held byte.
-	 */
-	private static final class HeldByte {
-
-		final HeldBytes bytes;
-
-		final long position;
-
-		final LockFile.Opened opened;
-
-		HeldByte(HeldBytes bytes, long position) {
-			this.bytes = bytes;
-			this.position = position;
-			this.opened = bytes.opened;
 		}
 
 	}
