@@ -1,14 +1,9 @@
 package dev.sessionstarter.store.file;
 
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
@@ -21,7 +16,6 @@ import dev.sessionstarter.store.AbstractSessionStore;
 import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionHandle;
-import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreUsage;
@@ -69,11 +63,13 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 
 	private final LockTable lockTable;
 
-	private final RecordLocks locks;
-
 	private final AtomicInteger mappings = new AtomicInteger();
 
 	private final @Nullable OpenSessionFiles openFiles;
+
+	private final SessionFileAccess access;
+
+	private final DirectoryUpkeep upkeep;
 
 	/**
 	 * Create a store, creating its directory (owner-only) if needed.
@@ -88,9 +84,11 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 		this.directory = new SessionDirectory(dir, format);
 		this.files = new RecordFiles(this.directory, fsync, logger);
 		this.lockTable = LockTable.open(this.directory.path());
-		this.locks = new RecordLocks(this.lockTable);
+		RecordLocks locks = new RecordLocks(this.lockTable);
 		this.openFiles = (format == FileFormat.BINARY)
 				? new OpenSessionFiles(this, OpenSessionFiles.MAX_OPEN, this.lockTable::requestScope) : null;
+		this.access = new SessionFileAccess(this.directory, this.files, locks, this.openFiles);
+		this.upkeep = new DirectoryUpkeep(this.directory, this.files, locks, this.lockTable, logger);
 	}
 
 	@Override
@@ -139,38 +137,7 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	 */
 	@Override
 	public @Nullable SessionRecord find(String id) {
-		return find(id, true);
-	}
-
-	private @Nullable SessionRecord find(String id, boolean keepOpen) {
-		if (this.openFiles != null) {
-			SessionRecord open = this.openFiles.find(id);
-			if (open != null) {
-				return open;
-			}
-		}
-		Path path = path(id);
-		if (path == null) {
-			return null;
-		}
-		StoredFile stored;
-		try {
-			stored = this.files.readUnlocked(id);
-		}
-		catch (CorruptSessionFileException ex) {
-			// Being replaced, or half-written: look again under the lock, and quarantine it only
-			// if it is still unreadable
-			try (LockTable.Held lock = this.locks.lock(id)) {
-				stored = this.files.read(id);
-			}
-		}
-		if (stored == null) {
-			return null;
-		}
-		if (keepOpen && this.openFiles != null) {
-			this.openFiles.open(id, path, stored);
-		}
-		return stored.record();
+		return this.access.find(id, true);
 	}
 
 	/**
@@ -184,23 +151,7 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	 */
 	@Override
 	public @Nullable Long version(String id) {
-		Path path = path(id);
-		if (getFormat() != FileFormat.BINARY || path == null) {
-			return (path != null) ? super.version(id) : null;
-		}
-		byte[] bytes;
-		try {
-			bytes = StoredFile.readBytes(path);
-		}
-		catch (CorruptSessionFileException ex) {
-			// not a readable session file: find quarantines it
-			return super.version(id);
-		}
-		if (bytes == null) {
-			return null;
-		}
-		Long version = StoredFile.claimedVersion(bytes);
-		return (version != null) ? version : super.version(id);
+		return this.access.version(id);
 	}
 
 	/**
@@ -248,65 +199,28 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
-		String id = SessionIds.requireValid(change.id());
-		String previousId = change.isRename() ? SessionIds.requireValid(change.previousId()) : null;
-		try (LockTable.Held locks = this.locks.lock(id, previousId)) {
-			if (this.openFiles != null && !change.isCreate() && previousId == null) {
-				SessionRecord saved = this.openFiles.save(change, this.files.index(), this.files.fsync());
-				if (saved != null) {
-					return saved;
-				}
-			}
-			if (this.openFiles != null && previousId != null) {
-				this.openFiles.close(previousId);
-			}
-			return this.files.apply(change);
-		}
+		return this.access.save(change);
 	}
 
 	/**
 	 * Apply a change through a mapped file, in place when it fits: {@link SessionHandle#save}.
 	 */
 	@Nullable SessionRecord save(MappedSessionFile file, SessionChange change, SessionRecord current) {
-		if (change.isCreate() || change.isRename() || !file.id().equals(change.id())) {
-			throw new IllegalArgumentException("A mapped session file only takes changes to its own session");
-		}
-		try (LockTable.Held lock = this.locks.lock(change.id())) {
-			return this.files.apply(file, change, current);
-		}
+		return this.access.save(file, change, current);
 	}
 
 	@Override
 	public @Nullable SessionRecord delete(String id) {
-		if (path(id) == null) {
-			return null;
-		}
-		try (LockTable.Held lock = this.locks.lock(id)) {
-			closeOpenFile(id);
-			StoredFile stored = this.files.read(id);
-			if (stored != null) {
-				this.files.remove(id, stored);
-			}
-			return (stored != null) ? stored.record() : null;
-		}
+		return this.access.delete(id);
 	}
 
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
-		if (path(id) == null) {
-			return false;
+		SessionRecord expired = this.access.deleteIfExpired(id, now);
+		if (expired != null) {
+			removed(expired, RemovalCause.EXPIRED);
 		}
-		StoredFile stored;
-		try (LockTable.Held lock = this.locks.lock(id)) {
-			stored = this.files.read(id);
-			if (stored == null || !stored.record().isExpired(now)) {
-				return false;
-			}
-			closeOpenFile(id);
-			this.files.remove(id, stored);
-		}
-		removed(stored.record(), RemovalCause.EXPIRED);
-		return true;
+		return expired != null;
 	}
 
 	@Override
@@ -327,35 +241,7 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	 */
 	@Override
 	public int purgeExpired(Instant now) {
-		FileOperations.createDirectory(getDirectory());
-		int removed = 0;
-		int failed = 0;
-		List<Path> temporaryFiles = new ArrayList<>();
-		for (Path path : this.directory.list()) {
-			if (SessionDirectory.isTemporary(path)) {
-				temporaryFiles.add(path);
-				continue;
-			}
-			String id = this.directory.idOf(path);
-			if (id != null) {
-				try {
-					SessionRecord record = find(id, false);
-					if (record != null && record.isExpired(now) && deleteIfExpired(id, now)) {
-						removed++;
-					}
-				}
-				catch (RuntimeException ex) {
-					failed++;
-					logger.warn("Purge skipped " + path + ": " + ex.getMessage(), ex);
-				}
-			}
-		}
-		if (failed > 0) {
-			logger.warn("Purge of " + getDirectory() + " skipped " + failed + " entries it could not handle");
-		}
-		temporaryFiles.forEach(this.files.writer()::deleteIfStale);
-		this.files.index().clean((id) -> Files.exists(Objects.requireNonNull(path(id))), this.locks::lock);
-		return removed;
+		return this.upkeep.purge(now, this.access, this::deleteIfExpired);
 	}
 
 	/**
@@ -365,21 +251,7 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	 * @throws IllegalStateException naming what is wrong
 	 */
 	public void checkDirectory() {
-		Path dir = getDirectory();
-		if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-			throw new IllegalStateException("Session directory " + dir + " does not exist (deleted while the "
-					+ "application runs?); the store creates it again on its next write or purge");
-		}
-		if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-			throw new IllegalStateException("Session directory " + dir + " is not a directory");
-		}
-		if (!Files.isWritable(dir)) {
-			throw new IllegalStateException("Session directory " + dir + " is not writable");
-		}
-		if (!this.lockTable.isCurrent()) {
-			throw new IllegalStateException("Lock file " + this.lockTable.path() + " was deleted or replaced; "
-					+ "the store locks in the file at its path from its next lock on");
-		}
+		this.upkeep.check();
 	}
 
 	@Override
@@ -405,12 +277,6 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 			this.openFiles.closeAll();
 		}
 		this.lockTable.close();
-	}
-
-	private void closeOpenFile(String id) {
-		if (this.openFiles != null) {
-			this.openFiles.close(id);
-		}
 	}
 
 	/**

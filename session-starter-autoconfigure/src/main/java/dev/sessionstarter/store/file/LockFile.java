@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
@@ -60,6 +61,12 @@ final class LockFile {
 
 	private static final SecureRandom random = new SecureRandom();
 
+	/**
+	 * The OS lock calls made through every lock file of this JVM: each lock asked for and each
+	 * released; read by tests that count what an operation costs.
+	 */
+	private static final LongAdder osCalls = new LongAdder();
+
 	private final Path file;
 
 	private final Runnable onReopen;
@@ -100,9 +107,23 @@ final class LockFile {
 	 * @throws UncheckedIOException if the file cannot be locked
 	 */
 	@Nullable FileLock tryLock(Opened opened, long position) {
+		return tryLock(opened, position, 1);
+	}
+
+	/**
+	 * Ask the OS for bytes of an opened file without waiting, in one call.
+	 * @param opened the file, as {@link #opened()} returned it
+	 * @param position the first byte
+	 * @param size the number of bytes
+	 * @return the lock, or {@code null} if another process holds one of them or the channel
+	 * was found closed (and the file opened again: ask again)
+	 * @throws UncheckedIOException if the file cannot be locked
+	 */
+	@Nullable FileLock tryLock(Opened opened, long position, int size) {
 		boolean interrupted = Thread.interrupted();
+		osCalls.increment();
 		try {
-			return opened.channel.tryLock(position, 1, false);
+			return opened.channel.tryLock(position, size, false);
 		}
 		catch (ClosedChannelException ex) {
 			reopenClosed(opened);
@@ -151,6 +172,7 @@ final class LockFile {
 	 */
 	static void release(FileLock lock) {
 		boolean interrupted = Thread.interrupted();
+		osCalls.increment();
 		try {
 			lock.release();
 		}
@@ -184,6 +206,15 @@ final class LockFile {
 		}
 		LockSupport.parkNanos(Math.min(remaining, backoff));
 		return Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+	}
+
+	/**
+	 * Return how many OS lock calls (locks asked for, locks released) this JVM has made through
+	 * its lock files so far.
+	 * @return the count
+	 */
+	static long osCalls() {
+		return osCalls.sum();
 	}
 
 	/**

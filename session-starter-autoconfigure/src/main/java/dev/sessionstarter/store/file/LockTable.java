@@ -1,16 +1,12 @@
 package dev.sessionstarter.store.file;
 
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +20,13 @@ import org.jspecify.annotations.Nullable;
  * each slot owns two bytes of the file, one for the request lock and one for the record lock
  * (held by the store while it reads, merges and writes a session file). The OS grants a byte
  * range to one process at a time and releases it when the process dies, so no stale lock
- * outlives a killed JVM, and no lock file is ever created or deleted per session.
+ * outlives a killed JVM, and no lock file is ever created or deleted per session. A request lock
+ * of {@code <dir>/.lock} is asked for with its slot's record byte in one OS call (unless this JVM
+ * holds that byte already), and both are given back in one when the request ends: the store's
+ * record locks within the request join that hold, so a request that finds and saves its session
+ * makes two OS lock calls, not four. Writers that hold no request lock (a JVM whose lock manager
+ * is off, a purge) still take the record lock, and in another JVM wait for the whole request
+ * rather than for its save only.
  *
  * <p>Within the JVM an id is held once at a time: a fair semaphore per id (made while the id is
  * wanted, dropped after) serves waiters in arrival order. Ids of one slot share the slot's OS
@@ -67,8 +69,6 @@ final class LockTable {
 	 */
 	static final int CACHE_SLOTS_PER_SHARD = 1 << 14;
 
-	private static final Log logger = LogFactory.getLog(LockTable.class);
-
 	private static final ConcurrentHashMap<Path, LockTable> open = new ConcurrentHashMap<>();
 
 	private final Path file;
@@ -91,14 +91,22 @@ final class LockTable {
 	private int references;
 
 	/**
-	 * The bytes whose OS lock this JVM holds, by position; guarded by itself.
+	 * The bytes whose OS lock this JVM holds.
 	 */
-	private final Map<Long, HeldByte> heldBytes = new HashMap<>();
+	private final HeldBytes heldBytes;
+
+	/**
+	 * Whether a request lock is asked for together with its slot's record byte: in the session
+	 * lock file, where the store takes its record locks.
+	 */
+	private final boolean requestWithRecord;
 
 	private LockTable(Path file, int slots) {
 		this.file = file;
 		this.slots = slots;
+		this.requestWithRecord = FILE_NAME.equals(String.valueOf(file.getFileName()));
 		this.lockFile = new LockFile(file, this::forgetHeldBytes);
+		this.heldBytes = new HeldBytes(this.lockFile, file);
 	}
 
 	/**
@@ -158,7 +166,7 @@ final class LockTable {
 				return null;
 			}
 			try {
-				HeldByte held = holdByte(id, kind, deadline);
+				HeldBytes.Hold held = holdByte(id, kind, deadline);
 				if (held == null) {
 					return null;
 				}
@@ -172,7 +180,7 @@ final class LockTable {
 						if (requestHold != null) {
 							requestHold.released = true;
 						}
-						releaseByte(held);
+						this.heldBytes.release(held);
 					}
 					finally {
 						idLock.semaphore.release();
@@ -196,33 +204,22 @@ final class LockTable {
 	/**
 	 * Hold the OS lock of an id's byte for this JVM: join this JVM's hold of it, or ask the OS
 	 * until it grants it or the deadline passes; either way, only while the path still names
-	 * the file the lock is in.
+	 * the file the lock is in. A request lock of the session lock file is asked for together
+	 * with the slot's record byte, in one call, when this JVM holds neither: the store's record
+	 * lock within the request then joins that hold without an OS call (see {@link HeldBytes}).
 	 */
-	private @Nullable HeldByte holdByte(String id, Kind kind, long deadline) throws InterruptedException {
+	private HeldBytes.@Nullable Hold holdByte(String id, Kind kind, long deadline) throws InterruptedException {
 		long backoff = LockFile.FIRST_PAUSE_NANOS;
 		while (true) {
 			LockFile.Opened opened = this.lockFile.opened();
 			long position = position(opened, id, kind);
-			HeldByte held = null;
-			synchronized (this.heldBytes) {
-				HeldByte existing = this.heldBytes.get(position);
-				if (existing != null && existing.opened == opened) {
-					existing.holders++;
-					held = existing;
-				}
-				else {
-					FileLock lock = this.lockFile.tryLock(opened, position);
-					if (lock != null) {
-						held = new HeldByte(opened, position, lock);
-						this.heldBytes.put(position, held);
-					}
-				}
-			}
+			HeldBytes.Hold held = this.heldBytes.hold(opened, position,
+					this.requestWithRecord && kind == Kind.REQUEST);
 			if (held != null) {
 				if ((kind == Kind.RECORD && holdsCheckedRequestLock(opened)) || this.lockFile.isCurrent(opened)) {
 					return held;
 				}
-				releaseByte(held);
+				this.heldBytes.release(held);
 				this.lockFile.reopen(opened);
 				continue;
 			}
@@ -254,30 +251,12 @@ final class LockTable {
 		return (hold != null && !hold.released) ? hold : null;
 	}
 
-	private void releaseByte(HeldByte held) {
-		synchronized (this.heldBytes) {
-			if (--held.holders > 0) {
-				return;
-			}
-			this.heldBytes.remove(held.position, held);
-			// Inside the guard: a thread that finds the byte no longer held asks the OS for it
-			// at once, and the JDK refuses a range this JVM still holds (OverlappingFileLockException)
-			LockFile.release(held.lock);
-		}
-	}
-
 	/**
 	 * Forget the bytes held after the lock file's channel was found closed: the OS released
 	 * their locks with it.
 	 */
 	private void forgetHeldBytes() {
-		synchronized (this.heldBytes) {
-			if (!this.heldBytes.isEmpty()) {
-				logger.warn("The OS released " + this.heldBytes.size() + " locks of " + this.file
-						+ " with the closed channel; they are no longer held");
-				this.heldBytes.clear();
-			}
-		}
+		this.heldBytes.forget();
 	}
 
 	/**
@@ -373,27 +352,6 @@ final class LockTable {
 
 		RequestHold(LockFile.Opened opened) {
 			this.opened = opened;
-		}
-
-	}
-
-	/**
-	 * A byte's OS lock held for this JVM, and how many holders share it.
-	 */
-	private static final class HeldByte {
-
-		final LockFile.Opened opened;
-
-		final long position;
-
-		final FileLock lock;
-
-		int holders = 1;
-
-		HeldByte(LockFile.Opened opened, long position, FileLock lock) {
-			this.opened = opened;
-			this.position = position;
-			this.lock = lock;
 		}
 
 	}

@@ -62,6 +62,41 @@ class FileSessionLockManagerTests {
 	}
 
 	@Test
+	void aRequestThatFindsAndSavesItsSessionAsksTheOsForOneLockAndGivesItBack() throws Exception {
+		StoreSessionRepository repository = new StoreSessionRepository(this.store,
+				new JavaSessionSerializer(List.of(), null));
+		StoredSession session = repository.createSession();
+		session.setAttribute("count", 0);
+		repository.save(session);
+		increment(repository, session.getId());
+		long before = LockFile.osCalls();
+		increment(repository, session.getId());
+		assertThat(LockFile.osCalls() - before).isEqualTo(2);
+		assertThat(repository.findById(session.getId()).<Integer>getAttribute("count")).isEqualTo(2);
+	}
+
+	@Test
+	void aSaveWithoutTheRequestLockStillTakesTheRecordLock() {
+		StoreSessionRepository repository = new StoreSessionRepository(this.store,
+				new JavaSessionSerializer(List.of(), null));
+		StoredSession session = repository.createSession();
+		repository.save(session);
+		StoredSession found = repository.findById(session.getId());
+		found.setAttribute("a", 1);
+		long before = LockFile.osCalls();
+		repository.save(found);
+		assertThat(LockFile.osCalls() - before).isEqualTo(2);
+	}
+
+	private void increment(StoreSessionRepository repository, String id) throws InterruptedException {
+		try (SessionLock lock = this.manager.tryLock(id, Duration.ofSeconds(1))) {
+			StoredSession found = repository.findById(id);
+			found.setAttribute("count", found.<Integer>getAttribute("count") + 1);
+			repository.save(found);
+		}
+	}
+
+	@Test
 	void managersOnOneDirectoryShareItsLocks() throws Exception {
 		try (FileSessionLockManager other = new FileSessionLockManager(this.dir.resolve("."))) {
 			SessionLock lock = this.manager.tryLock("session-1", Duration.ofSeconds(1));

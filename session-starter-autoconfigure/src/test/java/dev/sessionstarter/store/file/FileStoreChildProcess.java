@@ -22,6 +22,9 @@ import dev.sessionstarter.store.StoredSession;
  * <ul>
  * <li>{@code count <dir> <id> <n>}: increments the attribute {@code count} of one session
  * {@code n} times, each time under the {@link FileSessionLockManager}'s lock.</li>
+ * <li>{@code mark-on-go <dir> <n>}: finds a session once, prints {@code ready}, reads a session
+ * id from its input, then sets the attributes {@code mark-0} to {@code mark-<n-1>} of that
+ * session, one a save, without any request lock (as a JVM whose lock manager is off).</li>
  * <li>{@code save <dir> <seconds> <id>...}: saves the given sessions over and over, each save
  * setting {@code seq} and a large {@code payload} made of {@code seq}, until killed or for at
  * most {@code seconds}; prints {@code ready} after the first round.</li>
@@ -48,6 +51,13 @@ public final class FileStoreChildProcess {
 					new JavaSessionSerializer(List.of(), null));
 			switch (args[0]) {
 				case "count" -> count(repository, locks, args[2], Integer.parseInt(args[3]));
+				case "mark-on-go" -> {
+					repository.findById("warm-up");
+					System.out.println("ready");
+					System.out.flush();
+					String id = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+					mark(repository, id, Integer.parseInt(args[2]));
+				}
 				case "save" -> save(repository, Long.parseLong(args[2]), List.of(args).subList(3, args.length));
 				case "hold" -> hold(locks, Long.parseLong(args[2]), args[3]);
 				case "count-on-go" -> {
@@ -79,6 +89,15 @@ public final class FileStoreChildProcess {
 			finally {
 				lock.release();
 			}
+		}
+		System.out.println("done");
+	}
+
+	private static void mark(StoreSessionRepository repository, String id, int times) {
+		for (int i = 0; i < times; i++) {
+			StoredSession session = repository.findById(id);
+			session.setAttribute("mark-" + i, i);
+			repository.save(session);
 		}
 		System.out.println("done");
 	}

@@ -70,6 +70,34 @@ class FileStoreMultiProcessTests {
 	}
 
 	@Test
+	@Timeout(120)
+	void aJvmSavingWithoutRequestLocksAndOneSavingUnderThemBothKeepEveryChange() throws Exception {
+		StoreSessionRepository repository = repository();
+		StoredSession session = repository.createSession();
+		session.setAttribute("count", 0);
+		repository.save(session);
+
+		Process locked = start("count-on-go", this.dir.toString(), String.valueOf(INCREMENTS));
+		Process unlocked = start("mark-on-go", this.dir.toString(), String.valueOf(INCREMENTS));
+		awaitLine(locked, "ready");
+		awaitLine(unlocked, "ready");
+		for (Process process : List.of(locked, unlocked)) {
+			process.getOutputStream().write((session.getId() + "\n").getBytes(StandardCharsets.UTF_8));
+			process.getOutputStream().flush();
+		}
+		assertThat(output(locked)).contains("done");
+		assertThat(output(unlocked)).contains("done");
+		assertThat(locked.waitFor()).isZero();
+		assertThat(unlocked.waitFor()).isZero();
+
+		StoredSession saved = repository().findById(session.getId());
+		assertThat(saved.<Integer>getAttribute("count")).isEqualTo(INCREMENTS);
+		for (int i = 0; i < INCREMENTS; i++) {
+			assertThat(saved.<Integer>getAttribute("mark-" + i)).isEqualTo(i);
+		}
+	}
+
+	@Test
 	@Timeout(180)
 	void locksStayExclusiveBetweenJvmsAfterTheDirectoryIsDeletedAndCreatedAgain() throws Exception {
 		Process before = start("count-on-go", this.dir.toString(), String.valueOf(INCREMENTS));
