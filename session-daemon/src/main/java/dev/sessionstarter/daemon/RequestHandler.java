@@ -281,7 +281,7 @@ final class RequestHandler {
 				return removals(Objects.requireNonNull(this.journal), request);
 			}
 			default -> {
-				return error("Unknown operation " + Opcodes.requestName(opcode));
+				return error(Opcodes.UNKNOWN_OPERATION + " " + Opcodes.requestName(opcode));
 			}
 		}
 	}

@@ -131,7 +131,7 @@ final class FreeDaemonLocks {
 		}
 		if (status == Opcodes.ERROR) {
 			String message = payload.readString();
-			if (message != null && message.startsWith("Unknown operation")) {
+			if (Opcodes.isUnknownOperation(message)) {
 				throw new UnknownOperationException(message);
 			}
 			throw new IllegalStateException("The session daemon refused LOCK_FIND: " + message);

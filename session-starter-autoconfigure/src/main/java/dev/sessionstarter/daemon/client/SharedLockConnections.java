@@ -135,7 +135,7 @@ final class SharedLockConnections {
 	private static Integer helloAnswer(byte status, WireInput payload) throws ProtocolException {
 		if (status == Opcodes.ERROR) {
 			String message = payload.readString();
-			if (message != null && message.startsWith("Unknown operation")) {
+			if (Opcodes.isUnknownOperation(message)) {
 				return 3;
 			}
 			throw new IllegalStateException("The session daemon refused HELLO: " + message);

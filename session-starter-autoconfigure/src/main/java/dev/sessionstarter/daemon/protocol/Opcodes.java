@@ -1,5 +1,7 @@
 package dev.sessionstarter.daemon.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The first byte after the length of every frame: a request's operation, or a response's
  * status. The payload of each is described in {@code session-daemon/PROTOCOL.md}.
@@ -153,7 +155,23 @@ public final class Opcodes {
 	/** In a {@link #PURGE}, {@link #REDUCE} or {@link #REMOVALS} answer: the record that follows was evicted. */
 	public static final byte REMOVED_EVICTED = 1;
 
+	/**
+	 * How the message of the daemon's {@link #ERROR} answer to an operation it does not know
+	 * begins: an older daemon's answer to a newer request, which a client falls back from.
+	 */
+	public static final String UNKNOWN_OPERATION = "Unknown operation";
+
 	private Opcodes() {
+	}
+
+	/**
+	 * Whether the message of an {@link #ERROR} answer says the daemon does not know the
+	 * operation ({@link #UNKNOWN_OPERATION}).
+	 * @param message the message, or {@code null}
+	 * @return whether it does
+	 */
+	public static boolean isUnknownOperation(@Nullable String message) {
+		return message != null && message.startsWith(UNKNOWN_OPERATION);
 	}
 
 	/**
