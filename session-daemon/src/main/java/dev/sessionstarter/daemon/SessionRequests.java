@@ -1,0 +1,214 @@
+package dev.sessionstarter.daemon;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.daemon.protocol.Frames;
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.ProtocolException;
+import dev.sessionstarter.daemon.protocol.WireCodec;
+import dev.sessionstarter.daemon.protocol.WireInput;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+import dev.sessionstarter.store.SessionChange;
+import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.SessionTooLargeException;
+import dev.sessionstarter.store.memory.MemorySessionStore;
+
+/**
+ * The requests of a daemon that keeps sessions, each mapped onto its {@link MemorySessionStore}
+ * (the same store, accounting and merge as in an application); the storage directory, when
+ * there is one, is told of every change.
+ */
+final class SessionRequests {
+
+	/**
+	 * The most a stored session may take on the wire: a response frame less its status byte.
+	 */
+	static final long MAX_RECORD_BYTES = Frames.MAX_FRAME_BYTES - 1;
+
+	private final MemorySessionStore store;
+
+	private final @Nullable SessionFiles files;
+
+	private final RemovalReports removals;
+
+	private final LockTable locks;
+
+	/**
+	 * Create the requests.
+	 * @param store the sessions
+	 * @param journal where the sessions the store removes on its own are noted for the clients
+	 * @param files the storage directory, or {@code null} if there is none
+	 * @param locks the locks, which {@code SAVE_UNLOCK} releases
+	 */
+	SessionRequests(MemorySessionStore store, RemovalJournal journal, @Nullable SessionFiles files, LockTable locks) {
+		this.store = store;
+		this.files = files;
+		this.locks = locks;
+		this.removals = new RemovalReports(journal, this::changed);
+		store.setRemovalListener(this.removals::removed);
+	}
+
+	MemorySessionStore store() {
+		return this.store;
+	}
+
+	RemovalReports removals() {
+		return this.removals;
+	}
+
+	/**
+	 * Carry out one session request.
+	 * @param opcode the request's opcode, already read
+	 * @param request the rest of the frame
+	 * @return the response frame
+	 * @throws ProtocolException if the payload is malformed
+	 */
+	WireOutput handle(byte opcode, WireInput request) throws ProtocolException {
+		MemorySessionStore store = this.store;
+		switch (opcode) {
+			case Opcodes.GET -> {
+				String id = WireCodec.readId(request);
+				request.requireEnd();
+				return record(store.find(id));
+			}
+			case Opcodes.VERSION -> {
+				String id = WireCodec.readId(request);
+				request.requireEnd();
+				SessionRecord record = store.find(id);
+				return (record != null) ? WireOutput.frame(Opcodes.OK).writeLong(record.version())
+						: WireOutput.frame(Opcodes.NOT_FOUND);
+			}
+			case Opcodes.SAVE -> {
+				SessionChange change = WireCodec.readChange(request);
+				request.requireEnd();
+				return save(change);
+			}
+			case Opcodes.SAVE_UNLOCK -> {
+				String lockId = WireCodec.readId(request);
+				long token = request.readLong();
+				SessionChange change = WireCodec.readChange(request);
+				request.requireEnd();
+				try {
+					return save(change);
+				}
+				finally {
+					this.locks.unlock(lockId, token);
+				}
+			}
+			case Opcodes.DELETE -> {
+				String id = WireCodec.readId(request);
+				request.requireEnd();
+				SessionRecord removed = store.delete(id);
+				changed(id);
+				return record(removed);
+			}
+			case Opcodes.DELETE_IF_EXPIRED -> {
+				String id = WireCodec.readId(request);
+				Instant now = Instant.ofEpochMilli(request.readLong());
+				request.requireEnd();
+				List<RemovalReports.Removal> removed = this.removals.collecting(() -> store.deleteIfExpired(id, now));
+				return record(removed.isEmpty() ? null : removed.get(0).record());
+			}
+			case Opcodes.FIND_BY_PRINCIPAL -> {
+				String principalName = request.readRequiredString();
+				request.requireEnd();
+				Collection<SessionRecord> records = store.findByPrincipalName(principalName);
+				WireOutput response = WireOutput.frame(Opcodes.OK).writeInt(records.size());
+				records.forEach((record) -> WireCodec.writeRecord(response, record));
+				return response;
+			}
+			case Opcodes.PURGE -> {
+				Instant now = Instant.ofEpochMilli(request.readLong());
+				request.requireEnd();
+				return this.removals.removing(() -> store.purgeExpired(now));
+			}
+			case Opcodes.REDUCE -> {
+				request.requireEnd();
+				return this.removals.removing(store::reduce);
+			}
+			case Opcodes.REMOVALS -> {
+				return this.removals.take(request);
+			}
+			default -> {
+				return RequestHandler.error(Opcodes.UNKNOWN_OPERATION + " " + Opcodes.requestName(opcode));
+			}
+		}
+	}
+
+	/**
+	 * Answer a {@code LOCK_FIND} that took the lock: the token and the session it guards, unless
+	 * the record would not fit in one frame with the token, or it is at the version of the
+	 * client's copy ({@code LOCK_FIND_SINCE}; {@code -1} for none).
+	 */
+	WireOutput lockedWith(long token, String id, long copyVersion) {
+		WireOutput response = WireOutput.frame(Opcodes.OK).writeLong(token);
+		SessionRecord record = this.store.find(id);
+		if (record == null) {
+			return response.writeByte(Opcodes.FOUND_NONE);
+		}
+		if (record.version() == copyVersion) {
+			return response.writeByte(Opcodes.FOUND_CURRENT);
+		}
+		if (WireCodec.maxEncodedSize(record) > MAX_RECORD_BYTES - 9) {
+			return response.writeByte(Opcodes.FOUND_NOT_SENT);
+		}
+		WireCodec.writeRecord(response.writeByte(Opcodes.FOUND_RECORD), record);
+		return response;
+	}
+
+	private WireOutput save(SessionChange change) {
+		long size = sizeAfter(change);
+		if (size > MAX_RECORD_BYTES) {
+			return WireOutput.frame(Opcodes.TOO_LARGE).writeLong(size).writeLong(MAX_RECORD_BYTES);
+		}
+		SessionRecord saved;
+		try {
+			saved = this.store.save(change);
+		}
+		catch (SessionTooLargeException ex) {
+			return WireOutput.frame(Opcodes.TOO_LARGE).writeLong(ex.getSize()).writeLong(ex.getLimit());
+		}
+		changed(change.id());
+		if (change.isRename() && change.previousId() != null) {
+			changed(change.previousId());
+		}
+		return record(saved);
+	}
+
+	/**
+	 * Return at most how many bytes the session would take on the wire after a change, exactly
+	 * when that is near the limit, so that no session is stored that could not be read back.
+	 */
+	private long sizeAfter(SessionChange change) {
+		String storedId = change.isRename() ? change.previousId() : change.id();
+		SessionRecord base = (storedId != null) ? this.store.find(storedId) : null;
+		long bound = ((base != null) ? WireCodec.maxEncodedSize(base) : 0) + WireCodec.maxEncodedSize(change);
+		if (bound <= MAX_RECORD_BYTES) {
+			return bound;
+		}
+		if (base == null && !change.isCreate()) {
+			return 0;
+		}
+		return WireCodec.maxEncodedSize(SessionRecord.apply(base, change));
+	}
+
+	private void changed(String id) {
+		if (this.files != null) {
+			this.files.changed(id);
+		}
+	}
+
+	private static WireOutput record(@Nullable SessionRecord record) {
+		if (record == null) {
+			return WireOutput.frame(Opcodes.NOT_FOUND);
+		}
+		WireOutput response = WireOutput.frame(Opcodes.OK);
+		WireCodec.writeRecord(response, record);
+		return response;
+	}
+
+}
