@@ -17,8 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 import dev.sessionstarter.store.SessionRecord;
-import dev.sessionstarter.store.SessionTooLargeException;
-import dev.sessionstarter.store.file.CorruptSessionFileException;
 import dev.sessionstarter.store.file.FileFormat;
 import dev.sessionstarter.store.file.Quarantine;
 import dev.sessionstarter.store.file.RecordFormat;
@@ -101,41 +99,8 @@ final class SessionFiles {
 	 */
 	int load(Instant now) throws IOException {
 		boolean clean = takeCleanStopMarker();
-		long versionStep = clean ? 0 : CRASH_VERSION_STEP;
-		int loaded = 0;
-		for (Path file : list()) {
-			if (SessionDirectory.isTemporary(file)) {
-				this.writer.deleteIfStale(file);
-				continue;
-			}
-			SessionRecord record = file.getFileName().toString().endsWith(FileFormat.BINARY.extension())
-					? read(file) : null;
-			if (record == null) {
-				continue;
-			}
-			if (record.isExpired(now)) {
-				Files.deleteIfExists(file);
-				continue;
-			}
-			try {
-				this.store.put((versionStep != 0) ? withVersion(record, record.version() + versionStep) : record);
-				loaded++;
-			}
-			catch (SessionTooLargeException ex) {
-				SessionDaemon.log("WARN", "Session file " + file.getFileName() + " is larger than --max-size allows ("
-						+ ex.getMessage() + "); skipped it");
-			}
-		}
-		return loaded;
-	}
-
-	private Iterable<Path> list() throws IOException {
-		try {
-			return this.directory.list();
-		}
-		catch (UncheckedIOException ex) {
-			throw ex.getCause();
-		}
+		return new SessionFileLoad(this.directory, this.writer, this.store, this::quarantine)
+			.load(now, clean ? 0 : CRASH_VERSION_STEP);
 	}
 
 	/**
@@ -159,34 +124,6 @@ final class SessionFiles {
 		return false;
 	}
 
-	/**
-	 * Read a session file as the file store does: only a regular file (no link followed, no
-	 * FIFO opened) within the file store's size bound, else it is quarantined.
-	 */
-	private @Nullable SessionRecord read(Path file) {
-		SessionRecord record;
-		try {
-			byte[] content = this.directory.read(file);
-			if (content == null) {
-				return null;
-			}
-			record = this.format.decode(content);
-		}
-		catch (CorruptSessionFileException ex) {
-			quarantine(file, ex.getMessage());
-			return null;
-		}
-		catch (UncheckedIOException ex) {
-			quarantine(file, String.valueOf(ex.getCause()));
-			return null;
-		}
-		if (!record.id().equals(this.directory.idOf(file))) {
-			quarantine(file, "the file name does not match the session id");
-			return null;
-		}
-		return record;
-	}
-
 	private void quarantine(Path file, @Nullable String reason) {
 		try {
 			this.quarantine.move(file, reason);
@@ -195,18 +132,6 @@ final class SessionFiles {
 			SessionDaemon.log("WARN", "Session file " + file + " is unreadable (" + reason + ") and cannot be moved "
 					+ "to the quarantine: " + ex.getCause() + "; skipped it");
 		}
-	}
-
-	private static SessionRecord withVersion(SessionRecord record, long version) {
-		int count = record.attributeCount();
-		String[] names = new String[count];
-		byte[][] values = new byte[count][];
-		for (int i = 0; i < count; i++) {
-			names[i] = record.attributeName(i);
-			values[i] = record.attributeValue(i);
-		}
-		return new SessionRecord(record.id(), record.creationTime(), record.lastAccessedTime(),
-				record.maxInactiveMillis(), record.principalName(), names, values, version);
 	}
 
 	/**
