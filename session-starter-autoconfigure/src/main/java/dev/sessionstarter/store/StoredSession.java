@@ -251,6 +251,9 @@ public final class StoredSession implements Session {
 		}
 		SessionRecord record = this.stored;
 		boolean create = this.isNew || record == null;
+		if (!create && isUnchangedBut(record)) {
+			return;
+		}
 		String previousId = (!create && !record.id().equals(this.id)) ? record.id() : null;
 		boolean principalNameChanged = false;
 		String principalName = (record != null) ? record.principalName() : null;
@@ -302,6 +305,18 @@ public final class StoredSession implements Session {
 			this.repository.created.increment();
 			this.repository.publish(new SessionCreatedEvent(this.repository, this));
 		}
+	}
+
+	/**
+	 * Whether a stored session has nothing to write but, perhaps, an access time the save
+	 * period lets go unwritten: what most saves find (Spring Session's filter saves at least
+	 * once a request, twice when the response is committed first), answered without building
+	 * the change.
+	 */
+	private boolean isUnchangedBut(SessionRecord record) {
+		return this.delta.isEmpty() && !this.maxInactiveIntervalChanged && record.id().equals(this.id)
+				&& this.repository.saveMode != SaveMode.ALWAYS
+				&& (!this.lastAccessedTimeChanged || this.repository.skipsTouch(record, this.lastAccessedTime));
 	}
 
 	private Map<String, byte @Nullable []> encode(Map<String, Change> changes, @Nullable SessionRecord record,
