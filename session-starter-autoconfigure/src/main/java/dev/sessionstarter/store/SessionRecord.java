@@ -158,7 +158,16 @@ public final class SessionRecord {
 	 * @return {@code true} if expired
 	 */
 	public boolean isExpired(Instant now) {
-		return this.maxInactiveMillis >= 0 && now.toEpochMilli() - this.maxInactiveMillis >= this.lastAccessedTime;
+		return isExpired(now.toEpochMilli());
+	}
+
+	/**
+	 * Whether this session has expired at the given time.
+	 * @param nowMillis the current time, epoch millis
+	 * @return {@code true} if expired
+	 */
+	public boolean isExpired(long nowMillis) {
+		return this.maxInactiveMillis >= 0 && nowMillis - this.maxInactiveMillis >= this.lastAccessedTime;
 	}
 
 	/**
