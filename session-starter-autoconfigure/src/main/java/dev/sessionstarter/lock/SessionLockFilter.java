@@ -5,10 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -26,6 +23,7 @@ import org.springframework.session.web.http.SessionRepositoryFilter;
 import org.springframework.util.Assert;
 
 import dev.sessionstarter.store.RequestStoreFailure;
+import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.StoreUnavailableException;
 
 /**
@@ -56,16 +54,6 @@ import dev.sessionstarter.store.StoreUnavailableException;
 public class SessionLockFilter implements Filter {
 
 	private static final Log logger = LogFactory.getLog(SessionLockFilter.class);
-
-	/**
-	 * The request attribute that holds the locks of the request being handled.
-	 */
-	static final String LOCKS_ATTRIBUTE = SessionLockFilter.class.getName() + ".LOCKS";
-
-	/**
-	 * The request attribute that holds the {@link RequestStoreFailure} of the request.
-	 */
-	static final String STORE_FAILURE_ATTRIBUTE = SessionLockFilter.class.getName() + ".STORE_FAILURE";
 
 	private final SessionLockManager manager;
 
@@ -124,52 +112,42 @@ public class SessionLockFilter implements Filter {
 			chain.doFilter(request, response);
 			return;
 		}
-		RequestStoreFailure storeFailure = storeFailure(request);
-		if (holdsLocks(request) || storeFailure.get() != null) {
+		RequestLocks state = RequestLocks.of(request);
+		RequestStoreFailure storeFailure = state.storeFailure();
+		if (state.isHolding() || storeFailure.get() != null) {
 			proceed(httpRequest, httpResponse, chain, storeFailure);
 			return;
 		}
-		List<String> sessionIds = lockableSessionIds(httpRequest);
-		if (sessionIds.isEmpty()) {
-			proceed(httpRequest, httpResponse, chain, storeFailure);
-			return;
-		}
-		HeldLocks locks;
+		List<String> sessionIds = this.sessionIdResolver.resolveSessionIds(httpRequest);
+		boolean acquired;
 		try {
-			locks = acquire(sessionIds);
+			acquired = (sessionIds.size() == 1) ? acquire(sessionIds.get(0), state) : acquire(sessionIds, state);
 		}
 		catch (StoreUnavailableException ex) {
 			storeFailure.remember(ex);
 			unavailable(httpResponse, ex);
 			return;
 		}
-		if (locks == null && this.timeoutAction == LockTimeoutAction.REJECT) {
-			reject(httpResponse);
+		if (!acquired) {
+			if (this.timeoutAction == LockTimeoutAction.REJECT) {
+				reject(httpResponse);
+				return;
+			}
+			state.hold((SessionLock) null);
+		}
+		if (!state.isHolding()) {
+			// no valid session id: nothing to lock
+			proceed(httpRequest, httpResponse, chain, storeFailure);
 			return;
 		}
-		HeldLocks held = (locks != null) ? locks : new HeldLocks(List.of());
-		request.setAttribute(LOCKS_ATTRIBUTE, held);
 		try {
 			proceed(httpRequest, httpResponse, chain, storeFailure);
 		}
 		finally {
-			if (!releaseOnAsyncCompletion(request, held)) {
-				request.removeAttribute(LOCKS_ATTRIBUTE);
-				held.release();
+			if (!releaseOnAsyncCompletion(request, state)) {
+				state.release();
 			}
 		}
-	}
-
-	/**
-	 * Return the store failure memory of a request, made on its first dispatch.
-	 */
-	private static RequestStoreFailure storeFailure(ServletRequest request) {
-		if (request.getAttribute(STORE_FAILURE_ATTRIBUTE) instanceof RequestStoreFailure storeFailure) {
-			return storeFailure;
-		}
-		RequestStoreFailure storeFailure = new RequestStoreFailure();
-		request.setAttribute(STORE_FAILURE_ATTRIBUTE, storeFailure);
-		return storeFailure;
 	}
 
 	/**
@@ -206,15 +184,42 @@ public class SessionLockFilter implements Filter {
 		return null;
 	}
 
-	private static boolean holdsLocks(ServletRequest request) {
-		return request.getAttribute(LOCKS_ATTRIBUTE) instanceof HeldLocks held && !held.isReleased();
+	/**
+	 * Lock the one id a request names, the usual case, unless it is not valid.
+	 * @return {@code false} if the wait timed out; {@code true} if the lock is held, or there was
+	 * nothing to lock
+	 */
+	private boolean acquire(String sessionId, RequestLocks state) throws ServletException {
+		if (!SessionIds.isValid(sessionId)) {
+			return true;
+		}
+		long start = System.nanoTime();
+		SessionLock lock;
+		try {
+			lock = this.manager.tryLock(sessionId, this.timeout);
+		}
+		catch (InterruptedException ex) {
+			throw interrupted(ex);
+		}
+		this.statistics.recordWait(System.nanoTime() - start, lock != null);
+		if (lock == null) {
+			return false;
+		}
+		state.hold(lock);
+		return true;
 	}
 
-	private List<String> lockableSessionIds(HttpServletRequest request) {
-		return LockableSessionIds.of(this.sessionIdResolver.resolveSessionIds(request));
-	}
-
-	private @Nullable HeldLocks acquire(List<String> sessionIds) throws ServletException {
+	/**
+	 * Lock the valid ids of a request that names several ({@link LockableSessionIds}), in their
+	 * order, within the one timeout.
+	 * @return {@code false} if the wait timed out (none is held then); {@code true} if they are
+	 * held, or there was nothing to lock
+	 */
+	private boolean acquire(List<String> requested, RequestLocks state) throws ServletException {
+		List<String> sessionIds = LockableSessionIds.of(requested);
+		if (sessionIds.isEmpty()) {
+			return true;
+		}
 		long start = System.nanoTime();
 		long timeoutNanos = this.timeoutNanos;
 		List<SessionLock> locks = new ArrayList<>(sessionIds.size());
@@ -225,30 +230,35 @@ public class SessionLockFilter implements Filter {
 				if (lock == null) {
 					SessionLock.releaseAll(locks);
 					this.statistics.recordWait(System.nanoTime() - start, false);
-					return null;
+					return false;
 				}
 				locks.add(lock);
 			}
 		}
 		catch (InterruptedException ex) {
 			SessionLock.releaseAll(locks);
-			Thread.currentThread().interrupt();
-			throw new ServletException("Interrupted while waiting for the lock of a session", ex);
+			throw interrupted(ex);
 		}
 		catch (RuntimeException | Error ex) {
 			SessionLock.releaseAll(locks);
 			throw ex;
 		}
 		this.statistics.recordWait(System.nanoTime() - start, true);
-		return new HeldLocks(locks);
+		state.hold(locks);
+		return true;
 	}
 
-	private boolean releaseOnAsyncCompletion(ServletRequest request, HeldLocks held) {
+	private static ServletException interrupted(InterruptedException ex) {
+		Thread.currentThread().interrupt();
+		return new ServletException("Interrupted while waiting for the lock of a session", ex);
+	}
+
+	private boolean releaseOnAsyncCompletion(ServletRequest request, RequestLocks state) {
 		if (!request.isAsyncStarted()) {
 			return false;
 		}
 		try {
-			request.getAsyncContext().addListener(held);
+			request.getAsyncContext().addListener(state);
 			return true;
 		}
 		catch (IllegalStateException ex) {
@@ -289,53 +299,6 @@ public class SessionLockFilter implements Filter {
 		response.setContentLength(body.length);
 		response.getOutputStream().write(body);
 		response.flushBuffer();
-	}
-
-	/**
-	 * The locks one request holds; released once, when the request (or its asynchronous
-	 * processing) is done.
-	 */
-	private static final class HeldLocks implements AsyncListener {
-
-		private final List<SessionLock> locks;
-
-		private final AtomicBoolean released = new AtomicBoolean();
-
-		HeldLocks(List<SessionLock> locks) {
-			this.locks = locks;
-		}
-
-		boolean isReleased() {
-			return this.released.get();
-		}
-
-		void release() {
-			if (this.released.compareAndSet(false, true)) {
-				SessionLock.releaseAll(this.locks);
-			}
-		}
-
-		@Override
-		public void onComplete(AsyncEvent event) {
-			release();
-		}
-
-		@Override
-		public void onTimeout(AsyncEvent event) {
-			release();
-		}
-
-		@Override
-		public void onError(AsyncEvent event) {
-			release();
-		}
-
-		@Override
-		public void onStartAsync(AsyncEvent event) {
-			// A new asynchronous cycle: listeners must register again to hear of its end
-			event.getAsyncContext().addListener(this);
-		}
-
 	}
 
 }

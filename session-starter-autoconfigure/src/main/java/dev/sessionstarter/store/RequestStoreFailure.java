@@ -17,6 +17,9 @@ public final class RequestStoreFailure {
 
 	private static final ThreadLocal<@Nullable RequestStoreFailure> current = new ThreadLocal<>();
 
+	/** Ends a binding that had nothing bound before it. */
+	private static final Scope UNBIND = () -> current.set(null);
+
 	private volatile @Nullable StoreUnavailableException failure;
 
 	/**
@@ -44,14 +47,8 @@ public final class RequestStoreFailure {
 	public Scope bind() {
 		RequestStoreFailure previous = current.get();
 		current.set(this);
-		return () -> {
-			if (previous != null) {
-				current.set(previous);
-			}
-			else {
-				current.remove();
-			}
-		};
+		// the value is cleared, not removed: the next request of this (pooled) thread sets it again
+		return (previous != null) ? () -> current.set(previous) : UNBIND;
 	}
 
 	/**

@@ -158,7 +158,16 @@ public final class SessionRecord {
 	 * @return {@code true} if expired
 	 */
 	public boolean isExpired(Instant now) {
-		return this.maxInactiveMillis >= 0 && now.toEpochMilli() - this.maxInactiveMillis >= this.lastAccessedTime;
+		return isExpired(now.toEpochMilli());
+	}
+
+	/**
+	 * Whether this session has expired at the given time.
+	 * @param nowMillis the current time, epoch millis
+	 * @return {@code true} if expired
+	 */
+	public boolean isExpired(long nowMillis) {
+		return this.maxInactiveMillis >= 0 && nowMillis - this.maxInactiveMillis >= this.lastAccessedTime;
 	}
 
 	/**
@@ -185,22 +194,30 @@ public final class SessionRecord {
 		byte[][] values = base.values;
 		Map<String, byte @Nullable []> changed = change.attributes();
 		if (!changed.isEmpty()) {
-			List<String> newNames = new ArrayList<>(names.length + changed.size());
-			List<byte[]> newValues = new ArrayList<>(names.length + changed.size());
+			// the kept attributes in their order, then the set ones, in arrays that are of their
+			// final size unless the change removes attributes
+			int kept = 0;
+			for (String name : names) {
+				kept += changed.containsKey(name) ? 0 : 1;
+			}
+			String[] newNames = new String[kept + changed.size()];
+			byte[][] newValues = new byte[newNames.length][];
+			int index = 0;
 			for (int i = 0; i < names.length; i++) {
 				if (!changed.containsKey(names[i])) {
-					newNames.add(names[i]);
-					newValues.add(values[i]);
+					newNames[index] = names[i];
+					newValues[index++] = values[i];
 				}
 			}
-			changed.forEach((name, value) -> {
+			for (Map.Entry<String, byte @Nullable []> attribute : changed.entrySet()) {
+				byte[] value = attribute.getValue();
 				if (value != null) {
-					newNames.add(name);
-					newValues.add(value);
+					newNames[index] = attribute.getKey();
+					newValues[index++] = value;
 				}
-			});
-			names = newNames.toArray(NO_NAMES);
-			values = newValues.toArray(NO_VALUES);
+			}
+			names = (index < newNames.length) ? Arrays.copyOf(newNames, index) : newNames;
+			values = (index < newValues.length) ? Arrays.copyOf(newValues, index) : newValues;
 		}
 		Long lastAccessed = change.lastAccessedTime();
 		Long maxInactive = change.maxInactiveMillis();

@@ -290,9 +290,9 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		if (record == null) {
 			return null;
 		}
-		Instant now = expiryTime(record, now());
+		long now = this.clock.millis() - lag(record);
 		if (record.isExpired(now)) {
-			this.store.deleteIfExpired(id, now);
+			this.store.deleteIfExpired(id, Instant.ofEpochMilli(now));
 			return null;
 		}
 		StoredSession session = new StoredSession(this, record);
@@ -419,12 +419,11 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 	/**
 	 * Whether a save that only moves a stored session's access time to {@code lastAccessedTime}
-	 * may be left unwritten: its touches are coalesced and the stored access time is less than
+	 * (epoch millis) may be left unwritten: its touches are coalesced and the stored access time is less than
 	 * a save period old.
 	 */
-	boolean skipsTouch(SessionRecord stored, Instant lastAccessedTime) {
-		return coalescesTouches(stored)
-				&& lastAccessedTime.toEpochMilli() - stored.lastAccessedTime() < this.savePeriodMillis;
+	boolean skipsTouch(SessionRecord stored, long lastAccessedTime) {
+		return coalescesTouches(stored) && lastAccessedTime - stored.lastAccessedTime() < this.savePeriodMillis;
 	}
 
 	private boolean coalescesTouches(SessionRecord record) {
@@ -438,7 +437,15 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	 * session whose stored access time may lag its last request by up to that period.
 	 */
 	private Instant expiryTime(SessionRecord record, Instant now) {
-		return coalescesTouches(record) ? now.minusMillis(this.savePeriodMillis) : now;
+		return now.minusMillis(lag(record));
+	}
+
+	/**
+	 * How far a stored session's access time may lag its last request: the save period when its
+	 * touches are coalesced, else nothing.
+	 */
+	private long lag(SessionRecord record) {
+		return coalescesTouches(record) ? this.savePeriodMillis : 0;
 	}
 
 }

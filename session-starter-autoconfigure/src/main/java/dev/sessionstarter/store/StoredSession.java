@@ -43,11 +43,20 @@ public final class StoredSession implements Session {
 
 	private String id;
 
-	private final Instant creationTime;
+	// The times as epoch millis, and as the objects the Session API hands out, made on first
+	// read: Spring Session's filter sets the access time of a loaded session and reads none.
 
-	private Instant lastAccessedTime;
+	private final long creationMillis;
 
-	private Duration maxInactiveInterval;
+	private @Nullable Instant creationTime;
+
+	private long lastAccessedMillis;
+
+	private @Nullable Instant lastAccessedTime;
+
+	private long maxInactiveMillis;
+
+	private @Nullable Duration maxInactiveInterval;
 
 	private boolean isNew;
 
@@ -69,16 +78,19 @@ public final class StoredSession implements Session {
 		this.repository = repository;
 		this.stored = record;
 		this.id = record.id();
-		this.creationTime = Instant.ofEpochMilli(record.creationTime());
-		this.lastAccessedTime = Instant.ofEpochMilli(record.lastAccessedTime());
-		this.maxInactiveInterval = record.maxInactiveInterval();
+		this.creationMillis = record.creationTime();
+		this.lastAccessedMillis = record.lastAccessedTime();
+		this.maxInactiveMillis = record.maxInactiveMillis();
 	}
 
 	StoredSession(StoreSessionRepository repository, String id, Instant now, Duration maxInactiveInterval) {
 		this.repository = repository;
 		this.id = id;
+		this.creationMillis = now.toEpochMilli();
 		this.creationTime = now;
+		this.lastAccessedMillis = this.creationMillis;
 		this.lastAccessedTime = now;
+		this.maxInactiveMillis = maxInactiveInterval.toMillis();
 		this.maxInactiveInterval = maxInactiveInterval;
 		this.isNew = true;
 	}
@@ -196,11 +208,18 @@ public final class StoredSession implements Session {
 
 	@Override
 	public Instant getCreationTime() {
-		return this.creationTime;
+		Instant creationTime = this.creationTime;
+		if (creationTime == null) {
+			creationTime = Instant.ofEpochMilli(this.creationMillis);
+			this.creationTime = creationTime;
+		}
+		return creationTime;
 	}
 
 	@Override
 	public void setLastAccessedTime(Instant lastAccessedTime) {
+		Assert.notNull(lastAccessedTime, "'lastAccessedTime' must not be null");
+		this.lastAccessedMillis = lastAccessedTime.toEpochMilli();
 		this.lastAccessedTime = lastAccessedTime;
 		this.lastAccessedTimeChanged = true;
 		flushImmediateIfNecessary();
@@ -208,12 +227,18 @@ public final class StoredSession implements Session {
 
 	@Override
 	public Instant getLastAccessedTime() {
-		return this.lastAccessedTime;
+		Instant lastAccessedTime = this.lastAccessedTime;
+		if (lastAccessedTime == null) {
+			lastAccessedTime = Instant.ofEpochMilli(this.lastAccessedMillis);
+			this.lastAccessedTime = lastAccessedTime;
+		}
+		return lastAccessedTime;
 	}
 
 	@Override
 	public void setMaxInactiveInterval(Duration interval) {
 		Assert.notNull(interval, "'interval' must not be null");
+		this.maxInactiveMillis = interval.toMillis();
 		this.maxInactiveInterval = interval;
 		this.maxInactiveIntervalChanged = true;
 		flushImmediateIfNecessary();
@@ -221,13 +246,19 @@ public final class StoredSession implements Session {
 
 	@Override
 	public Duration getMaxInactiveInterval() {
-		return this.maxInactiveInterval;
+		Duration maxInactiveInterval = this.maxInactiveInterval;
+		if (maxInactiveInterval == null) {
+			maxInactiveInterval = Duration.ofMillis(this.maxInactiveMillis);
+			this.maxInactiveInterval = maxInactiveInterval;
+		}
+		return maxInactiveInterval;
 	}
 
 	@Override
 	public boolean isExpired() {
-		return !this.maxInactiveInterval.isNegative()
-				&& !this.repository.now().minus(this.maxInactiveInterval).isBefore(this.lastAccessedTime);
+		Duration maxInactiveInterval = getMaxInactiveInterval();
+		return !maxInactiveInterval.isNegative()
+				&& !this.repository.now().minus(maxInactiveInterval).isBefore(getLastAccessedTime());
 	}
 
 	/**
@@ -251,6 +282,9 @@ public final class StoredSession implements Session {
 		}
 		SessionRecord record = this.stored;
 		boolean create = this.isNew || record == null;
+		if (!create && isUnchangedBut(record)) {
+			return;
+		}
 		String previousId = (!create && !record.id().equals(this.id)) ? record.id() : null;
 		boolean principalNameChanged = false;
 		String principalName = (record != null) ? record.principalName() : null;
@@ -264,12 +298,12 @@ public final class StoredSession implements Session {
 		Map<String, byte @Nullable []> attributes = encode(changes, record, previousId);
 		if (!create && previousId == null && attributes.isEmpty() && !this.maxInactiveIntervalChanged
 				&& !principalNameChanged && (!this.lastAccessedTimeChanged
-						|| this.repository.skipsTouch(record, this.lastAccessedTime))) {
+						|| this.repository.skipsTouch(record, this.lastAccessedMillis))) {
 			return;
 		}
-		SessionChange change = new SessionChange(this.id, previousId, create, this.creationTime.toEpochMilli(),
-				(create || this.lastAccessedTimeChanged) ? this.lastAccessedTime.toEpochMilli() : null,
-				(create || this.maxInactiveIntervalChanged) ? this.maxInactiveInterval.toMillis() : null,
+		SessionChange change = new SessionChange(this.id, previousId, create, this.creationMillis,
+				(create || this.lastAccessedTimeChanged) ? this.lastAccessedMillis : null,
+				(create || this.maxInactiveIntervalChanged) ? this.maxInactiveMillis : null,
 				principalNameChanged, principalName, attributes);
 		try {
 			this.repository.sizeLimit.check(record, change);
@@ -302,6 +336,18 @@ public final class StoredSession implements Session {
 			this.repository.created.increment();
 			this.repository.publish(new SessionCreatedEvent(this.repository, this));
 		}
+	}
+
+	/**
+	 * Whether a stored session has nothing to write but, perhaps, an access time the save
+	 * period lets go unwritten: what most saves find (Spring Session's filter saves at least
+	 * once a request, twice when the response is committed first), answered without building
+	 * the change.
+	 */
+	private boolean isUnchangedBut(SessionRecord record) {
+		return this.delta.isEmpty() && !this.maxInactiveIntervalChanged && record.id().equals(this.id)
+				&& this.repository.saveMode != SaveMode.ALWAYS
+				&& (!this.lastAccessedTimeChanged || this.repository.skipsTouch(record, this.lastAccessedMillis));
 	}
 
 	private Map<String, byte @Nullable []> encode(Map<String, Change> changes, @Nullable SessionRecord record,

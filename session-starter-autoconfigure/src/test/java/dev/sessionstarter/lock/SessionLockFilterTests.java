@@ -272,6 +272,37 @@ class SessionLockFilterTests {
 		assertThat(heldInChain).containsExactly(1);
 	}
 
+	/**
+	 * The filter keeps what it needs for a request (its locks, its store failure memory) in one
+	 * request attribute, set once; it set two and removed one.
+	 */
+	@Test
+	void writesOneRequestAttributeARequest() throws Exception {
+		List<String> writes = new ArrayList<>();
+		MockHttpServletRequest request = new MockHttpServletRequest() {
+
+			@Override
+			public void setAttribute(String name, Object value) {
+				writes.add("set " + name);
+				super.setAttribute(name, value);
+			}
+
+			@Override
+			public void removeAttribute(String name) {
+				writes.add("remove " + name);
+				super.removeAttribute(name);
+			}
+
+		};
+		request.setCookies(new Cookie("SESSION", "abc"));
+		List<Integer> heldInChain = new ArrayList<>();
+		this.filter.doFilter(request, new MockHttpServletResponse(),
+				(req, response) -> heldInChain.add(this.manager.heldLocks()));
+		assertThat(heldInChain).containsExactly(1);
+		assertThat(this.manager.heldLocks()).isZero();
+		assertThat(writes).hasSize(1);
+	}
+
 	private static MockHttpServletRequest request(String sessionId) {
 		MockHttpServletRequest request = new MockHttpServletRequest();
 		request.setCookies(new Cookie("SESSION", sessionId));
