@@ -13,7 +13,6 @@ import org.springframework.util.Assert;
 
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
-import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
 
 /**
  * The writes of the {@link RedisSessionStore}: a save (one script, {@link SessionScripts#SAVE},
@@ -32,7 +31,11 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
  * releases the lock in Redis, in the same script. A later save of the same request is applied
  * only if no other instance took the lock or saved the session since. When every change is saved
  * at once ({@link #setSavesReleaseLocks}), saves keep the lock instead, and the request's release
- * frees it.
+ * frees it. A save that would release a lock retained by this process's lock manager
+ * ({@link Held#retainMillis()}) keeps it for the retention instead ({@link Retentions}).
+ *
+ * <p>A save or removal outside a request lock is refused while another instance retains the
+ * session's lock, and waits for it to be released when asked ({@link RetainedLockWait}).
  */
 final class SessionWrites {
 
@@ -54,6 +57,8 @@ final class SessionWrites {
 
 	private final LongAdder fencedSaves = new LongAdder();
 
+	private final RetainedLockWait retainedLockWait;
+
 	private volatile boolean savesReleaseLocks = true;
 
 	SessionWrites(RedisCalls calls, RedisKeys keys, SessionIndexes indexes, long marginMillis, Clock clock,
@@ -65,6 +70,7 @@ final class SessionWrites {
 		this.clock = clock;
 		this.heldLocks = heldLocks;
 		this.lastCopies = lastCopies;
+		this.retainedLockWait = new RetainedLockWait(calls, keys, heldLocks);
 	}
 
 	void setSavesReleaseLocks(boolean savesReleaseLocks) {
@@ -91,18 +97,25 @@ final class SessionWrites {
 			copy = (lock != null) ? lock.copy() : this.lastCopies.get();
 		}
 		SessionRecord base = (copy != null && copy.id().equals(change.id())) ? copy : null;
+		long retainMillis = (lock != null && release) ? lock.retainMillis() : 0;
 		byte[][] args = SessionSaves.saveArguments(change, baseVersion, this.clock.millis(), this.marginMillis,
-				(lock != null) ? lock.fence(this.keys, release) : List.of(), (base != null) ? base.version() : null);
+				(lock != null) ? lock.fence(this.keys, release) : List.of(), (base != null) ? base.version() : null,
+				(retainMillis > 0) ? retainMillis : null, this.keys.lockRequestsPrefix());
 		byte[][] keys = { this.keys.session(change.id()), this.keys.lock(change.id()) };
 		if (lock != null) {
 			lock.outdate();
+			if (!release) {
+				lock.notRetainable();
+			}
 		}
 		// a new session's index entries go in the save's round trip
 		boolean indexedAlongside = baseVersion == 0 && lock == null && this.indexes.canIndexCreating(change);
-		List<Object> answer = indexedAlongside
+		long epoch = this.heldLocks.connectionEpoch();
+		long sentAt = System.nanoTime();
+		List<Object> answer = this.retainedLockWait.run(change.id(), "save", () -> indexedAlongside
 				? this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args,
 						(commands) -> this.indexes.creating(commands, change))
-				: this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args);
+				: this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args));
 		if (answer.isEmpty()) {
 			this.lastCopies.remember(null);
 			return null;
@@ -121,7 +134,10 @@ final class SessionWrites {
 		}
 		else {
 			lock.copy(saved);
-			if (release) {
+			if (retainMillis > 0) {
+				lock.retainedBySave(sentAt, epoch, saved);
+			}
+			else if (release) {
 				lock.releasedBySave(saved.version());
 			}
 		}
@@ -164,11 +180,15 @@ final class SessionWrites {
 		Held lock = this.heldLocks.get(id);
 		if (lock != null) {
 			lock.outdate();
+			lock.notRetainable();
 		}
 		// the expiry index entry goes in the same round trip; the principal's, known from the answer, after it
-		byte[][] keys = { this.keys.session(id) };
-		List<Object> answer = this.calls.scripts().script(SessionScripts.TAKE, operation, keys, new byte[0][],
-				(commands) -> this.indexes.removed(commands, id, null));
+		byte[][] keys = { this.keys.session(id), this.keys.lock(id) };
+		byte[][] args = { (lock != null) ? lock.token() : SessionHash.EMPTY, this.keys.lockRequestsPrefix(),
+				SessionHash.bytes(id) };
+		List<Object> answer = this.retainedLockWait.run(id, operation,
+				() -> this.calls.scripts().script(SessionScripts.TAKE, operation, keys, args,
+						(commands) -> this.indexes.removed(commands, id, null)));
 		SessionRecord removed = answer.isEmpty() ? null : SessionHash.read(id, answer, 0);
 		String principal = (removed != null) ? removed.principalName() : null;
 		if (principal != null) {
