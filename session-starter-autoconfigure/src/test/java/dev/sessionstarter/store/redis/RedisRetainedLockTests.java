@@ -65,6 +65,15 @@ class RedisRetainedLockTests {
 	}
 
 	@Test
+	void aRetainedSessionDeletedOutsideARequestByTheSameInstanceIsSeenDeleted() throws Exception {
+		String id = this.a.retained();
+		this.a.repository.deleteById(id);
+		try (SessionLock lock = this.a.locks.tryLock(id, Duration.ofSeconds(10))) {
+			assertThat(this.a.repository.findById(id)).isNull();
+		}
+	}
+
+	@Test
 	void aRetainedSessionChangedOutsideARequestByAnotherInstanceIsSeenChanged() throws Exception {
 		String id = this.a.retained();
 		StoredSession inB = this.b.repository.findById(id);
