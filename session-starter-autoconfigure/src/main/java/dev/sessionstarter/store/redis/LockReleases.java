@@ -2,8 +2,6 @@ package dev.sessionstarter.store.redis;
 
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +29,7 @@ final class LockReleases implements AutoCloseable {
 
 	private final RedisKeys keys;
 
-	private final ConcurrentHashMap<String, CopyOnWriteArrayList<LockWaiter>> waiters = new ConcurrentHashMap<>();
+	private final LockWaiters waiters = new LockWaiters();
 
 	private volatile byte @Nullable [] requestsChannel;
 
@@ -56,13 +54,7 @@ final class LockReleases implements AutoCloseable {
 	 * @return the waiter
 	 */
 	LockWaiter waiter(String sessionId) {
-		LockWaiter waiter = new LockWaiter();
-		this.waiters.compute(sessionId, (id, list) -> {
-			CopyOnWriteArrayList<LockWaiter> waiting = (list != null) ? list : new CopyOnWriteArrayList<>();
-			waiting.add(waiter);
-			return waiting;
-		});
-		return waiter;
+		return this.waiters.add(sessionId);
 	}
 
 	/**
@@ -71,10 +63,7 @@ final class LockReleases implements AutoCloseable {
 	 * @param waiter the waiter
 	 */
 	void remove(String sessionId, LockWaiter waiter) {
-		this.waiters.computeIfPresent(sessionId, (id, list) -> {
-			list.remove(waiter);
-			return list.isEmpty() ? null : list;
-		});
+		this.waiters.remove(sessionId, waiter);
 	}
 
 	/**
@@ -90,7 +79,6 @@ final class LockReleases implements AutoCloseable {
 
 	/**
 	 * Whether the subscription is made.
-	 * @return {@code true} if it is
 	 */
 	boolean isSubscribed() {
 		return this.subscription != null;
@@ -176,10 +164,7 @@ final class LockReleases implements AutoCloseable {
 			requests.accept(sessionId);
 			return;
 		}
-		CopyOnWriteArrayList<LockWaiter> waiting = this.waiters.get(sessionId);
-		if (waiting != null) {
-			waiting.forEach(LockWaiter::wake);
-		}
+		this.waiters.wake(sessionId);
 	}
 
 	/**

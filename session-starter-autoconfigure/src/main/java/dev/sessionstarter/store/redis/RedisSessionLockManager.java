@@ -1,15 +1,9 @@
 package dev.sessionstarter.store.redis;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
-import io.lettuce.core.event.connection.DisconnectedEvent;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 
 import org.springframework.util.Assert;
 
@@ -20,35 +14,23 @@ import dev.sessionstarter.lock.SessionLockManager;
 
 /**
  * A {@link SessionLockManager} whose locks are Redis keys ({@link RedisKeys#lock}), so they
- * exclude the requests of every instance that shares the Redis and namespace. A lock is set only
- * if absent, holding an owner token (the manager's random id and a count), with a lease that one
- * scheduler thread renews while the lock is held (every third of the lease); a killed instance's
- * locks free at the end of their lease. Release is compare-and-delete, and publishes the session
- * id, which wakes the waiters of every instance (one subscription per process); a waiter also
- * tries again when the holder's lease ends, in case the holder died. The request does not wait
- * for the release's answer: this process's next lock call of the session follows it on the
- * connection ({@link LockCalls}).
- *
- * <p>Within this process the requests of one id queue for it first come, first served, in a
- * {@link MemorySessionLockManager}, and only the first of them asks Redis. Taking a lock also
- * answers the session's hash, which {@link RedisSessionStore} serves instead of loading it
- * again, and the owner token fences the store's saves ({@link RedisHeldLocks}); a save releases
- * the lock in Redis in its own script, and the release of the lock then only lets this process's
- * next waiter in (unless the store's saves keep the lock:
- * {@link RedisSessionStore#setSavesReleaseLocks}).
+ * exclude the requests of every instance that shares the Redis and namespace: set only if absent,
+ * holding an owner token, with a lease one scheduler thread renews while the lock is held (a
+ * killed instance's locks free at its end); released by compare-and-delete, which publishes the
+ * session id and wakes the waiters of every instance ({@link LockCalls}). Within this process the
+ * requests of one id queue first come, first served, in a {@link MemorySessionLockManager}, and
+ * only the first asks Redis. Taking a lock also answers the session, which
+ * {@link RedisSessionStore} serves instead of loading it, and the token fences the store's saves
+ * ({@link RedisHeldLocks}); a save releases the lock in its own script (unless
+ * {@link RedisSessionStore#setSavesReleaseLocks} says otherwise).
  *
  * <p>With a retention ({@code sessions.redis.lock-retain}), a save keeps the lock in Redis for
- * that time instead of releasing it, and the session's next request in this process takes it
- * without a round trip while this process may trust it ({@link Retentions}); another instance
- * that wants it asks for it. Any lost connection makes this process trust none of its retained
- * locks ({@link RedisHeldLocks#connectionLost()}).
+ * that time instead, and the session's next request in this process takes it without a round trip
+ * while this process may trust it; another instance that wants it asks for it
+ * ({@link RetainedLocks}).
  *
- * <p>Every call has the deadline of its {@link RedisCalls} and fails with a
- * {@link RedisUnavailableException} when Redis does not answer in time. A request that queued in
- * this process while a call found Redis unavailable (and none succeeded since) fails at once with
- * that failure, so the requests of a session waiting for each other do not pay a deadline each;
- * and a lock call that failed is followed by the release of the lock it may have taken, which a
- * frozen Redis runs once it goes on (else the lock would stay taken for its whole lease).
+ * <p>Every call has the deadline of its {@link RedisCalls}; a request that queued while a call
+ * found Redis unavailable (and none succeeded since) fails at once with that failure.
  */
 public final class RedisSessionLockManager implements SessionLockManager, AutoCloseable {
 
@@ -64,13 +46,9 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 
 	private final LockCalls lockCalls;
 
-	private final @Nullable Retentions retentions;
+	private final @Nullable RetainedLocks retained;
 
-	private final @Nullable Disposable connectionEvents;
-
-	private final ScheduledExecutorService renewal;
-
-	private volatile boolean renewing = true;
+	private final LockRenewal renewal;
 
 	/**
 	 * Create a lock manager that releases its locks at the end of each request.
@@ -103,28 +81,14 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 		this.heldLocks = heldLocks;
 		boolean retaining = retain.toMillis() > 0;
 		this.lockCalls = new LockCalls(calls, keys, heldLocks, lease.toMillis(), retaining);
-		this.renewal = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "redis-session-lock-renewal");
-			thread.setDaemon(true);
-			return thread;
+		this.retained = retaining ? new RetainedLocks(calls, keys, heldLocks, this.lockCalls, retain.toMillis())
+				: null;
+		long shortest = retaining ? Math.min(lease.toMillis(), retain.toMillis()) : lease.toMillis();
+		this.renewal = new LockRenewal(this.lockCalls, shortest / 3, () -> {
+			if (this.retained != null) {
+				this.retained.prune();
+			}
 		});
-		long period = Math.max(1, (retaining ? Math.min(lease.toMillis(), retain.toMillis()) : lease.toMillis()) / 3);
-		this.renewal.scheduleWithFixedDelay(this::renewAll, period, period, TimeUnit.MILLISECONDS);
-		if (retaining) {
-			this.retentions = new Retentions(heldLocks, retain.toMillis(),
-					(id, token) -> this.lockCalls.unlock(id, token, false));
-			this.connectionEvents = calls.connectionFactory().getRequiredNativeClient().getResources().eventBus()
-				.get()
-				.filter((event) -> event instanceof ConnectionDeactivatedEvent || event instanceof DisconnectedEvent)
-				.subscribe((event) -> heldLocks.connectionLost());
-			this.lockCalls.releases().setRequests(keys.lockRequests(this.lockCalls.instance()),
-					this.retentions::requested);
-			subscribeForRetention();
-		}
-		else {
-			this.retentions = null;
-			this.connectionEvents = null;
-		}
 	}
 
 	@Override
@@ -142,12 +106,9 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 		if (local == null) {
 			return null;
 		}
-		Held lock = null;
+		Held lock = (this.retained != null) ? this.retained.take(sessionId) : null;
 		try {
-			lock = (this.retentions != null) ? this.retentions.take(sessionId) : null;
-			if (lock == null) {
-				lock = acquire(sessionId, start, start + waitNanos);
-			}
+			lock = (lock != null) ? lock : acquire(sessionId, start, start + waitNanos);
 		}
 		finally {
 			if (lock == null) {
@@ -157,8 +118,8 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 		if (lock == null) {
 			return null;
 		}
-		Held acquired = lock;
 		this.held.incrementAndGet();
+		Held acquired = lock;
 		return new ReleaseOnceLock(sessionId, () -> release(acquired, local));
 	}
 
@@ -169,7 +130,6 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 
 	/**
 	 * Return how many session ids this process holds or waits for in Redis.
-	 * @return the number
 	 */
 	int localEntries() {
 		return this.local.heldLocks();
@@ -177,17 +137,14 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 
 	/**
 	 * Return how many session ids this process retains the lock of, or was asked for.
-	 * @return the number
 	 */
 	int retained() {
-		return (this.retentions != null) ? this.retentions.size() : 0;
+		return (this.retained != null) ? this.retained.size() : 0;
 	}
 
-	/**
-	 * Stop renewing leases, as a paused instance would; for tests of lost leases.
-	 */
+	/** Stop renewing leases, as a paused instance would (tests of lost leases). */
 	void stopRenewing() {
-		this.renewing = false;
+		this.renewal.stop();
 	}
 
 	/**
@@ -195,9 +152,9 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 	 */
 	@Override
 	public void close() {
-		this.renewal.shutdownNow();
-		if (this.connectionEvents != null) {
-			this.connectionEvents.dispose();
+		this.renewal.close();
+		if (this.retained != null) {
+			this.retained.close();
 		}
 		this.lockCalls.releases().close();
 	}
@@ -208,75 +165,33 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 			// Redis failed a call while this request queued: fail it now, not after a deadline of its own
 			throw new RedisUnavailableException(failed.getAddress(), failed.getMessage(), failed);
 		}
-		Retentions retentions = this.retentions;
-		if (retentions == null) {
-			Held lock = this.lockCalls.acquire(sessionId, deadline, null, 0);
-			if (lock != null) {
-				this.heldLocks.add(lock);
-			}
-			return lock;
+		if (this.retained != null) {
+			return this.retained.acquire(sessionId, deadline);
 		}
-		long retainMillis = subscribeForRetention() ? retentions.retainMillis() : 0;
-		Held lock = this.lockCalls.acquire(sessionId, deadline, retentions.staleToken(sessionId), retainMillis);
+		Held lock = this.lockCalls.acquire(sessionId, deadline, null, 0);
 		if (lock != null) {
-			retentions.held(lock);
+			this.heldLocks.add(lock);
 		}
 		return lock;
 	}
 
 	/**
-	 * Subscribe to requests for retained locks unless subscribed: a lock is retained only while
-	 * other instances can ask for it.
-	 * @return whether subscribed
-	 */
-	private boolean subscribeForRetention() {
-		LockReleases releases = this.lockCalls.releases();
-		if (!releases.isSubscribed()) {
-			try {
-				releases.subscribe();
-			}
-			catch (RuntimeException | InterruptedException ex) {
-				if (ex instanceof InterruptedException) {
-					Thread.currentThread().interrupt();
-				}
-				return false;
-			}
-		}
-		return releases.isSubscribed();
-	}
-
-	/**
-	 * Release a lock: retain it if its request may ({@link Retentions#end}), else release it in
-	 * Redis without waiting for the answer (unless a save released it already); then in this
-	 * process, whose next waiter's lock call follows the release on the shared connection.
+	 * Release a lock: retain it if its request may, else in Redis without waiting for the answer
+	 * (unless a save did), then in this process, whose next lock call follows it on the connection.
 	 */
 	private void release(Held lock, SessionLock local) {
 		this.held.decrementAndGet();
 		try {
-			boolean retained;
-			if (this.retentions != null) {
-				retained = this.retentions.end(lock);
-			}
-			else {
+			boolean kept = this.retained != null && this.retained.end(lock);
+			if (this.retained == null) {
 				this.heldLocks.remove(lock);
-				retained = false;
 			}
-			if (!retained && !lock.isReleasedBySave()) {
+			if (!kept && !lock.isReleasedBySave()) {
 				this.lockCalls.unlock(lock.sessionId(), lock.token(), true);
 			}
 		}
 		finally {
 			local.release();
-		}
-	}
-
-	private void renewAll() {
-		if (!this.renewing) {
-			return;
-		}
-		this.lockCalls.renewAll();
-		if (this.retentions != null) {
-			this.retentions.prune();
 		}
 	}
 

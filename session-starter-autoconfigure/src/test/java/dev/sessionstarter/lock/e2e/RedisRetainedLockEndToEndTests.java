@@ -70,7 +70,8 @@ class RedisRetainedLockEndToEndTests {
 		try (RedisMonitor monitor = new RedisMonitor(redis.port())) {
 			monitor.sentSince(calls, NAMESPACE);
 			assertThat(processes.client(0).get("/increment", session).body()).isEqualTo("2");
-			assertThat(monitor.sentSince(calls, NAMESPACE)).as("the save, which keeps the lock").containsExactly("EVALSHA");
+			assertThat(monitor.sentSince(calls, NAMESPACE)).as("the save, which keeps the lock")
+				.containsExactly("EVALSHA");
 			assertThat(processes.client(1).get("/increment", session).body())
 				.as("the other process asks for the lock and gets it").isEqualTo("3");
 			assertThat(processes.client(0).count(session)).isEqualTo(3);
