@@ -218,6 +218,31 @@ class RedisStoreRoundTripTests {
 	}
 
 	@Test
+	void withRetainedLocksARequestThatOnlyReadsSendsNothing() throws Exception {
+		RedisHeldLocks held = new RedisHeldLocks();
+		RedisKeys keys = new RedisKeys(this.namespace);
+		StoreSessionRepository repository = repository(
+				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held));
+		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
+				Duration.ofSeconds(30), RETAIN)) {
+			String id = created(repository);
+			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+				request(repository, id);
+			}
+			sent();
+			long before = this.calls.roundTrips();
+			for (int i = 0; i < 2; i++) {
+				try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+					assertThat(repository.findById(id).<Integer>getAttribute("count")).isOne();
+				}
+			}
+			long roundTrips = this.calls.roundTrips() - before;
+			assertThat(sent()).as("the lock taken and kept here, the session served as the save left it").isEmpty();
+			assertThat(roundTrips).isZero();
+		}
+	}
+
+	@Test
 	void withRetainedLocksAMemoizedCacheUsesItsCopyAndTheRequestIsOneRoundTrip() throws Exception {
 		RedisHeldLocks held = new RedisHeldLocks();
 		RedisKeys keys = new RedisKeys(this.namespace);
