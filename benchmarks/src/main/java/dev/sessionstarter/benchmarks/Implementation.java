@@ -181,7 +181,7 @@ public enum Implementation {
 	},
 
 	/**
-	 * {@link #REDIS_LOCKED} with retained locks ({@code sessions.redis.lock-retain=5s}): a save
+	 * {@link #REDIS_LOCKED} with retained locks ({@link RedisStoreAdapter#RETAIN}): a save
 	 * keeps the lock, and the session's next request within the trusted half of the retention
 	 * takes it without a round trip (one round trip, the save); against Spring Session's
 	 * {@code RedisSessionRepository} and the same store releasing its locks.
