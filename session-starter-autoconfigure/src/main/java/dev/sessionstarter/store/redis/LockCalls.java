@@ -138,8 +138,18 @@ final class LockCalls {
 	 * @param held whether the lock was held (so that not finding it means its lease ran out)
 	 */
 	void unlock(String sessionId, byte[] token, boolean held) {
+		unlock(sessionId, token, held, () -> {
+		});
+	}
+
+	/**
+	 * Send the release of a lock, as {@link #unlock(String, byte[], boolean)}, and run something
+	 * when its answer or failure comes.
+	 */
+	void unlock(String sessionId, byte[] token, boolean held, Runnable done) {
 		this.calls.scripts().send(SessionScripts.UNLOCK, "unlock", new byte[][] { this.keys.lock(sessionId) },
 				new byte[][] { token, this.keys.lockReleases(), SessionHash.bytes(sessionId) }, (answer, ex) -> {
+					done.run();
 					if (ex != null && held) {
 						logger.warn("Could not release the request lock on session " + sessionId
 								+ " in Redis; it frees at the end of its lease: " + ex.getMessage());

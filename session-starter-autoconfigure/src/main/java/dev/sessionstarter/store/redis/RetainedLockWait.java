@@ -49,10 +49,11 @@ final class RetainedLockWait {
 	 * @param sessionId the session id
 	 * @param operation what the call does, for the error message
 	 * @param script runs the script once
+	 * @param giveUp undoes what the refused attempts did beside the script, when giving up
 	 * @return its answer
 	 * @throws RedisUnavailableException if still refused at the deadline
 	 */
-	List<Object> run(String sessionId, String operation, Supplier<List<Object>> script) {
+	List<Object> run(String sessionId, String operation, Supplier<List<Object>> script, Runnable giveUp) {
 		List<Object> answer = script.get();
 		if (!isRefused(answer)) {
 			return answer;
@@ -71,6 +72,7 @@ final class RetainedLockWait {
 				}
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
+					giveUp.run();
 					throw new RedisUnavailableException(this.calls.address(), "Cannot " + operation + " session "
 							+ sessionId + ": another instance retains its request lock (sessions.redis.lock-retain) "
 							+ "and did not release it when asked", null);

@@ -1,5 +1,10 @@
 package dev.sessionstarter.store.redis;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.event.connection.DisconnectedEvent;
 import org.jspecify.annotations.Nullable;
@@ -19,9 +24,12 @@ final class RetainedLocks implements AutoCloseable {
 
 	private final Disposable connectionEvents;
 
+	private final Duration timeout;
+
 	RetainedLocks(RedisCalls calls, RedisKeys keys, RedisHeldLocks heldLocks, LockCalls lockCalls,
 			long retainMillis) {
 		this.lockCalls = lockCalls;
+		this.timeout = calls.timeout();
 		this.retentions = new Retentions(heldLocks, retainMillis, (id, token) -> lockCalls.unlock(id, token, false));
 		this.connectionEvents = calls.connectionFactory().getRequiredNativeClient().getResources().eventBus()
 			.get()
@@ -73,8 +81,21 @@ final class RetainedLocks implements AutoCloseable {
 		return this.retentions.size();
 	}
 
+	/**
+	 * Release every retained lock, so that other instances need not wait for their end, waiting
+	 * for the answers at most the deadline of a call; then stop listening to connection events.
+	 */
 	@Override
 	public void close() {
+		Map<String, byte[]> tokens = this.retentions.releaseAll();
+		CountDownLatch released = new CountDownLatch(tokens.size());
+		tokens.forEach((id, token) -> this.lockCalls.unlock(id, token, false, released::countDown));
+		try {
+			released.await(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		this.connectionEvents.dispose();
 	}
 

@@ -1,5 +1,7 @@
 package dev.sessionstarter.store.redis;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
@@ -145,6 +147,20 @@ final class Retentions {
 		if (release[0] != null) {
 			this.unlock.accept(sessionId, release[0]);
 		}
+	}
+
+	/**
+	 * Forget every retention, returning the tokens of the locks still to be released.
+	 * @return the tokens by session id
+	 */
+	Map<String, byte[]> releaseAll() {
+		Map<String, byte[]> tokens = new HashMap<>();
+		this.states.forEach((id, state) -> {
+			if (state instanceof Retention retention && this.states.remove(id, state)) {
+				tokens.put(id, retention.token());
+			}
+		});
+		return tokens;
 	}
 
 	/**

@@ -115,7 +115,8 @@ final class SessionWrites {
 		List<Object> answer = this.retainedLockWait.run(change.id(), "save", () -> indexedAlongside
 				? this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args,
 						(commands) -> this.indexes.creating(commands, change))
-				: this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args));
+				: this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args), () -> {
+				});
 		if (answer.isEmpty()) {
 			this.lastCopies.remember(null);
 			return null;
@@ -186,9 +187,11 @@ final class SessionWrites {
 		byte[][] keys = { this.keys.session(id), this.keys.lock(id) };
 		byte[][] args = { (lock != null) ? lock.token() : SessionHash.EMPTY, this.keys.lockRequestsPrefix(),
 				SessionHash.bytes(id) };
+		// a refused removal's expiry index entry went with it: given up, it is listed again for the purge to check
 		List<Object> answer = this.retainedLockWait.run(id, operation,
 				() -> this.calls.scripts().script(SessionScripts.TAKE, operation, keys, args,
-						(commands) -> this.indexes.removed(commands, id, null)));
+						(commands) -> this.indexes.removed(commands, id, null)),
+				() -> this.calls.call(operation, (commands) -> this.indexes.requeue(commands, id, this.clock.millis())));
 		SessionRecord removed = answer.isEmpty() ? null : SessionHash.read(id, answer, 0);
 		String principal = (removed != null) ? removed.principalName() : null;
 		if (principal != null) {

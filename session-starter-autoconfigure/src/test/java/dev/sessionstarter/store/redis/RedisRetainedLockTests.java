@@ -120,6 +120,16 @@ class RedisRetainedLockTests {
 		assertThat(this.b.request(id)).as("asked while A's request ran, released at its end").isEqualTo(8);
 	}
 
+	@Test
+	void anInstanceThatStopsReleasesTheLocksItRetains() throws Exception {
+		Instance stopping = new Instance(redis.connectionFactory(), false);
+		String id = stopping.retained();
+		stopping.close();
+		try (SessionLock lock = this.b.locks.tryLock(id, Duration.ZERO)) {
+			assertThat(lock).as("free at once, not at the end of the retention").isNotNull();
+		}
+	}
+
 	private static LettuceConnectionFactory otherFactory() {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
 				new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
