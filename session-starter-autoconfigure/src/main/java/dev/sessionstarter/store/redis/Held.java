@@ -153,11 +153,16 @@ final class Held {
 	}
 
 	/**
-	 * Record that the session was written other than by a retaining save (removed, renamed, or
-	 * saved keeping the lock): what the lock was retained with is no longer the session.
+	 * Record that the request writes the session: the session the lock call found is outdated,
+	 * and unless the write may retain the lock (a save that releases it), what the lock was
+	 * retained with is no longer the session (removed, renamed, or saved keeping the lock).
+	 * @param retainable whether the write may retain the lock
 	 */
-	void notRetainable() {
-		this.notRetainable = true;
+	void written(boolean retainable) {
+		outdate();
+		if (!retainable) {
+			this.notRetainable = true;
+		}
 	}
 
 	/**

@@ -142,10 +142,7 @@ final class LockCalls {
 		});
 	}
 
-	/**
-	 * Send the release of a lock, as {@link #unlock(String, byte[], boolean)}, and run something
-	 * when its answer or failure comes.
-	 */
+	/** {@link #unlock(String, byte[], boolean)}, running {@code done} when the answer comes. */
 	void unlock(String sessionId, byte[] token, boolean held, Runnable done) {
 		this.calls.scripts().send(SessionScripts.UNLOCK, "unlock", new byte[][] { this.keys.lock(sessionId) },
 				new byte[][] { token, this.keys.lockReleases(), SessionHash.bytes(sessionId) }, (answer, ex) -> {
@@ -188,18 +185,12 @@ final class LockCalls {
 		}
 	}
 
-	/**
-	 * Whether a lock whose renewal found it gone is still held by its request, not released
-	 * meanwhile by a save or by the request.
-	 */
+	/** Whether a lock whose renewal found it gone is still held by its request. */
 	private boolean stillHeld(Held lock) {
 		return !lock.isReleasedBySave() && this.heldLocks.get(lock.sessionId()) == lock;
 	}
 
-	/**
-	 * Return a new owner token: this instance's id and a count, unique across processes without
-	 * asking the operating system for randomness on every lock.
-	 */
+	/** Return a new owner token: this instance's id and a count (no randomness on every lock). */
 	private byte[] token() {
 		return SessionHash.bytes(this.tokenPrefix + Long.toHexString(this.tokens.incrementAndGet()));
 	}

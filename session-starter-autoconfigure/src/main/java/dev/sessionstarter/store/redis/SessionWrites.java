@@ -27,15 +27,11 @@ import dev.sessionstarter.store.SessionRecord;
  *
  * <p>The saves of a session whose request lock this process holds ({@link RedisHeldLocks}) are
  * fenced: a save after the lock's lease ran out is refused ({@link FencedSaveException}, logged
- * and counted), so it never overwrites what another instance saved meanwhile. Such a save also
- * releases the lock in Redis, in the same script. A later save of the same request is applied
- * only if no other instance took the lock or saved the session since. When every change is saved
- * at once ({@link #setSavesReleaseLocks}), saves keep the lock instead, and the request's release
- * frees it. A save that would release a lock retained by this process's lock manager
- * ({@link Held#retainMillis()}) keeps it for the retention instead ({@link Retentions}).
- *
- * <p>A save or removal outside a request lock is refused while another instance retains the
- * session's lock, and waits for it to be released when asked ({@link RetainedLockWait}).
+ * and counted). Such a save also releases the lock (or retains it, {@link Retentions}) in the same
+ * script; a later save of the request is applied only if no other instance took the lock or saved
+ * the session since. When every change is saved at once ({@link #setSavesReleaseLocks}), saves
+ * keep the lock, and the request's release frees it. A save or removal outside a request lock
+ * waits while another instance retains the lock ({@link RetainedLockWait}).
  */
 final class SessionWrites {
 
@@ -103,10 +99,7 @@ final class SessionWrites {
 				(retainMillis > 0) ? retainMillis : null, this.keys.lockRequestsPrefix());
 		byte[][] keys = { this.keys.session(change.id()), this.keys.lock(change.id()) };
 		if (lock != null) {
-			lock.outdate();
-			if (!release) {
-				lock.notRetainable();
-			}
+			lock.written(release);
 		}
 		// a new session's index entries go in the save's round trip
 		boolean indexedAlongside = baseVersion == 0 && lock == null && this.indexes.canIndexCreating(change);
@@ -180,18 +173,17 @@ final class SessionWrites {
 	@Nullable SessionRecord take(String id, String operation) {
 		Held lock = this.heldLocks.get(id);
 		if (lock != null) {
-			lock.outdate();
-			lock.notRetainable();
+			lock.written(false);
 		}
 		// the expiry index entry goes in the same round trip; the principal's, known from the answer, after it
 		byte[][] keys = { this.keys.session(id), this.keys.lock(id) };
 		byte[][] args = { (lock != null) ? lock.token() : SessionHash.EMPTY, this.keys.lockRequestsPrefix(),
 				SessionHash.bytes(id) };
-		// a refused removal's expiry index entry went with it: given up, it is listed again for the purge to check
+		// given up, a refused removal lists the session again for the purge (its expiry index entry went with it)
 		List<Object> answer = this.retainedLockWait.run(id, operation,
 				() -> this.calls.scripts().script(SessionScripts.TAKE, operation, keys, args,
 						(commands) -> this.indexes.removed(commands, id, null)),
-				() -> this.calls.call(operation, (commands) -> this.indexes.requeue(commands, id, this.clock.millis())));
+				() -> this.calls.call(operation, (c) -> this.indexes.requeue(c, id, this.clock.millis())));
 		SessionRecord removed = answer.isEmpty() ? null : SessionHash.read(id, answer, 0);
 		String principal = (removed != null) ? removed.principalName() : null;
 		if (principal != null) {
