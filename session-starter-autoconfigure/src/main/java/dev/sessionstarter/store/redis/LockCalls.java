@@ -24,8 +24,6 @@ final class LockCalls {
 
 	private static final Log logger = LogFactory.getLog(RedisSessionLockManager.class);
 
-	private static final byte[] NONE = {};
-
 	private final RedisCalls calls;
 
 	private final RedisKeys keys;
@@ -42,6 +40,8 @@ final class LockCalls {
 
 	private final String tokenPrefix;
 
+	private final byte[] takeOver;
+
 	private final AtomicLong tokens = new AtomicLong();
 
 	LockCalls(RedisCalls calls, RedisKeys keys, RedisHeldLocks heldLocks, long leaseMillis, boolean retaining) {
@@ -55,16 +55,19 @@ final class LockCalls {
 		new SecureRandom().nextBytes(random);
 		this.instance = HexFormat.of().formatHex(random);
 		this.tokenPrefix = (retaining ? "r" : "") + this.instance + ":";
+		// a retaining instance takes over its own left-over retained locks (see lock.lua)
+		this.takeOver = retaining ? SessionHash.bytes(this.tokenPrefix) : SessionHash.EMPTY;
+	}
+
+	long leaseMillis() {
+		return TimeUnit.NANOSECONDS.toMillis(this.leaseNanos);
 	}
 
 	LockReleases releases() {
 		return this.releases;
 	}
 
-	/**
-	 * Return this instance's id, the name of its channel of release requests.
-	 * @return the id, hexadecimal
-	 */
+	/** Return this instance's id (hexadecimal), the name of its channel of release requests. */
 	String instance() {
 		return this.instance;
 	}
@@ -73,12 +76,10 @@ final class LockCalls {
 	 * Take a session's lock in Redis, waiting for its release until a deadline.
 	 * @param sessionId the session id
 	 * @param deadline the deadline, as {@link System#nanoTime()}
-	 * @param takeOver a token of this process's that may still hold the lock, or {@code null}
 	 * @param retainMillis how long the saves of the lock retain it, or 0
 	 * @return the lock, or {@code null} if the deadline passed
 	 */
-	@Nullable Held acquire(String sessionId, long deadline, byte @Nullable [] takeOver, long retainMillis)
-			throws InterruptedException {
+	@Nullable Held acquire(String sessionId, long deadline, long retainMillis) throws InterruptedException {
 		byte[] token = token();
 		byte[][] lockKeys = { this.keys.lock(sessionId), this.keys.session(sessionId) };
 		byte[] prefix = this.keys.lockRequestsPrefix();
@@ -94,8 +95,8 @@ final class LockCalls {
 				List<Object> answer;
 				try {
 					answer = this.calls.scripts().script(SessionScripts.LOCK, "lock", lockKeys, token, this.leaseMillis,
-							(cached != null) ? SessionHash.number(cached.longValue()) : NONE,
-							(takeOver != null) ? takeOver : NONE, prefix, id);
+							(cached != null) ? SessionHash.number(cached.longValue()) : SessionHash.EMPTY,
+							this.takeOver, prefix, id);
 				}
 				catch (RedisUnavailableException ex) {
 					// a frozen Redis runs the script when it goes on: release what it may take then

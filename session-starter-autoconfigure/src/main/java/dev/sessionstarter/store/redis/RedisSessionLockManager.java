@@ -168,7 +168,7 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 		if (this.retained != null) {
 			return this.retained.acquire(sessionId, deadline);
 		}
-		Held lock = this.lockCalls.acquire(sessionId, deadline, null, 0);
+		Held lock = this.lockCalls.acquire(sessionId, deadline, 0);
 		if (lock != null) {
 			this.heldLocks.add(lock);
 		}

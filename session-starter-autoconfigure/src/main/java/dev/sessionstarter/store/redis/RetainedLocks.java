@@ -30,7 +30,8 @@ final class RetainedLocks implements AutoCloseable {
 			long retainMillis) {
 		this.lockCalls = lockCalls;
 		this.timeout = calls.timeout();
-		this.retentions = new Retentions(heldLocks, retainMillis, (id, token) -> lockCalls.unlock(id, token, false));
+		this.retentions = new Retentions(heldLocks, retainMillis, lockCalls.leaseMillis(),
+				(id, token) -> lockCalls.unlock(id, token, false));
 		this.connectionEvents = calls.connectionFactory().getRequiredNativeClient().getResources().eventBus()
 			.get()
 			.filter((event) -> event instanceof ConnectionDeactivatedEvent || event instanceof DisconnectedEvent)
@@ -49,15 +50,15 @@ final class RetainedLocks implements AutoCloseable {
 	}
 
 	/**
-	 * Take a session's lock in Redis (taking over a retained one this process no longer trusts
-	 * if it still holds it), to be retained by its saves if other instances can ask for it.
+	 * Take a session's lock in Redis (taking over a retained one of this process's it no longer
+	 * trusts), to be retained by its saves if other instances can ask for it.
 	 * @param sessionId the session id
 	 * @param deadline the deadline, as {@link System#nanoTime()}
 	 * @return the lock, held, or {@code null} if the deadline passed
 	 */
 	@Nullable Held acquire(String sessionId, long deadline) throws InterruptedException {
 		long retainMillis = subscribe() ? this.retentions.retainMillis() : 0;
-		Held lock = this.lockCalls.acquire(sessionId, deadline, this.retentions.staleToken(sessionId), retainMillis);
+		Held lock = this.lockCalls.acquire(sessionId, deadline, retainMillis);
 		if (lock != null) {
 			this.retentions.held(lock);
 		}

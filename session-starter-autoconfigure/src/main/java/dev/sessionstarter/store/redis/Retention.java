@@ -32,6 +32,14 @@ record Retention(byte[] token, long trustedUntil, long expiresAt, long epoch, lo
 	}
 
 	/**
+	 * Return this retention without its record, which is no longer trusted.
+	 * @return the retention
+	 */
+	Retention withoutRecord() {
+		return new Retention(this.token, this.trustedUntil, this.expiresAt, this.epoch, this.version, null);
+	}
+
+	/**
 	 * Whether the lock has expired in Redis, unless renewed by a request.
 	 * @param now the time, as {@link System#nanoTime()}
 	 * @return {@code true} if it has

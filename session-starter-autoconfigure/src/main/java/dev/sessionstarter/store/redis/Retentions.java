@@ -39,18 +39,22 @@ final class Retentions {
 
 	private final long retainNanos;
 
+	private final long leaseNanos;
+
 	private final BiConsumer<String, byte[]> unlock;
 
 	/**
 	 * Create the retentions of a lock manager.
 	 * @param heldLocks the locks held by requests
 	 * @param retainMillis how long a lock is retained in Redis
+	 * @param leaseMillis the lease a renewal gives a lock, which a retained lock may have
 	 * @param unlock sends the release of a session's lock held by a token
 	 */
-	Retentions(RedisHeldLocks heldLocks, long retainMillis, BiConsumer<String, byte[]> unlock) {
+	Retentions(RedisHeldLocks heldLocks, long retainMillis, long leaseMillis, BiConsumer<String, byte[]> unlock) {
 		this.heldLocks = heldLocks;
 		this.retainMillis = retainMillis;
 		this.retainNanos = retainMillis * 1_000_000L;
+		this.leaseNanos = leaseMillis * 1_000_000L;
 		this.unlock = unlock;
 	}
 
@@ -77,17 +81,6 @@ final class Retentions {
 			return state;
 		});
 		return taken[0];
-	}
-
-	/**
-	 * Return the token of a lock this process retained but no longer trusts, which a lock call
-	 * may take over if it still holds the lock (no other instance took it since).
-	 * @param sessionId the session id
-	 * @return the token, or {@code null}
-	 */
-	byte @Nullable [] staleToken(String sessionId) {
-		Object state = this.states.get(sessionId);
-		return (state instanceof Retention retention) ? retention.token() : null;
 	}
 
 	/**
@@ -134,8 +127,9 @@ final class Retentions {
 		byte[][] release = new byte[1][];
 		this.states.compute(sessionId, (id, state) -> {
 			if (state instanceof Retention retention) {
+				// and if a lock call of this process comes before the release, it is asked too
 				release[0] = retention.token();
-				return null;
+				return new Asked(System.nanoTime());
 			}
 			Held lock = this.heldLocks.get(id);
 			if (lock != null) {
@@ -164,14 +158,23 @@ final class Retentions {
 	}
 
 	/**
-	 * Forget the retentions whose lock has expired in Redis, and requests that are old.
+	 * Forget the retentions whose lock has expired in Redis (a renewal while its request ran may
+	 * have given it a lease), and requests that are old; keep only the token of those no longer
+	 * trusted, for a release another instance asks for.
 	 */
 	void prune() {
 		long now = System.nanoTime();
+		long epoch = this.heldLocks.connectionEpoch();
 		this.states.forEach((id, state) -> {
-			boolean old = (state instanceof Retention retention) ? retention.hasExpired(now)
-					: now - ((Asked) state).at() >= this.retainNanos;
-			if (old) {
+			if (state instanceof Retention retention) {
+				if (retention.hasExpired(now - this.leaseNanos)) {
+					this.states.remove(id, state);
+				}
+				else if (retention.record() != null && !retention.isTrusted(now, epoch)) {
+					this.states.replace(id, state, retention.withoutRecord());
+				}
+			}
+			else if (now - ((Asked) state).at() >= this.retainNanos) {
 				this.states.remove(id, state);
 			}
 		});
