@@ -130,6 +130,18 @@ class RedisRetainedLockTests {
 		}
 	}
 
+	@Test
+	void aRetainedLockNoLongerTrustedIsNotWaitedOutByItsInstance() throws Exception {
+		String id = this.a.retained();
+		// as if a renewal had given the retained lock a lease, and a lost connection ended the trust
+		this.a.calls.call("lease", (commands) -> commands.pexpire(this.a.keys.lock(id), 120_000));
+		this.a.held.connectionLost();
+		try (SessionLock lock = this.a.locks.tryLock(id, Duration.ofSeconds(10))) {
+			assertThat(lock).as("taken over, not waited out").isNotNull();
+			assertThat(this.a.repository.findById(id).<Integer>getAttribute("count")).isOne();
+		}
+	}
+
 	private static LettuceConnectionFactory otherFactory() {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
 				new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
@@ -150,10 +162,18 @@ class RedisRetainedLockTests {
 
 		final StoreSessionRepository repository;
 
+		final RedisCalls calls;
+
+		final RedisKeys keys;
+
+		final RedisHeldLocks held = new RedisHeldLocks();
+
 		Instance(LettuceConnectionFactory factory, boolean memoized) {
 			RedisCalls calls = new RedisCalls(factory, Duration.ofSeconds(10));
 			RedisKeys keys = new RedisKeys(RedisRetainedLockTests.this.namespace);
-			RedisHeldLocks held = new RedisHeldLocks();
+			RedisHeldLocks held = this.held;
+			this.calls = calls;
+			this.keys = keys;
 			this.locks = new RedisSessionLockManager(calls, keys, held, Duration.ofSeconds(30), RETAIN);
 			RedisSessionStore redisStore = new RedisSessionStore(calls, keys, Duration.ofMinutes(12),
 					Clock.systemUTC(), held);
