@@ -180,6 +180,31 @@ public enum Implementation {
 		}
 	},
 
+	/**
+	 * {@link #REDIS_LOCKED} with retained locks ({@link RedisStoreAdapter#RETAIN}): a save
+	 * keeps the lock, and the session's next request within the trusted half of the retention
+	 * takes it without a round trip (one round trip, the save); against Spring Session's
+	 * {@code RedisSessionRepository} and the same store releasing its locks.
+	 */
+	REDIS_LOCKED_RETAINED("redis with retained redis request locks (ours)", "SPRING_REDIS", "REDIS_LOCKED") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return RedisStoreAdapter.locked("bench-redis-locked-retained", false, RedisStoreAdapter.RETAIN);
+		}
+	},
+
+	/**
+	 * {@link #MEMOIZED_VALIDATE_REDIS_LOCKED} with retained locks: a request whose lock is taken
+	 * from the retention uses the cache's copy without asking Redis, so it costs the save only.
+	 */
+	MEMOIZED_VALIDATE_REDIS_LOCKED_RETAINED("memoized validate over redis, retained redis request locks (ours)",
+			"SPRING_REDIS", "MEMOIZED_VALIDATE_REDIS_LOCKED") {
+		@Override
+		RepositoryAdapter<?> create() throws Exception {
+			return RedisStoreAdapter.locked("bench-memoized-redis-locked-retained", true, RedisStoreAdapter.RETAIN);
+		}
+	},
+
 	/** Spring Session's {@code RedisSessionRepository} ({@link SpringRedisAdapter}). */
 	SPRING_REDIS("RedisSessionRepository (Spring Session)") {
 		@Override

@@ -37,7 +37,7 @@ class RedisLockManagerConfiguration {
 		SettingsCheck.positive("sessions.redis.lock-lease", redis.getLockLease(), "30s");
 		return new RedisSessionLockManager(
 				RedisSettings.calls(redisConnectionFactory, redis, "sessions.lock.manager"),
-				RedisSettings.keys(redis), redisHeldLocks, redis.getLockLease());
+				RedisSettings.keys(redis), redisHeldLocks, redis.getLockLease(), RedisSettings.lockRetain(redis));
 	}
 
 }

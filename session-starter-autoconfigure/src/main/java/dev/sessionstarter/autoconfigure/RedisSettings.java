@@ -1,5 +1,7 @@
 package dev.sessionstarter.autoconfigure;
 
+import java.time.Duration;
+
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -11,6 +13,8 @@ import dev.sessionstarter.store.redis.RedisKeys;
  * configurations read them.
  */
 final class RedisSettings {
+
+	private static final Duration MIN_LOCK_RETAIN = Duration.ofSeconds(1);
 
 	private RedisSettings() {
 	}
@@ -35,6 +39,23 @@ final class RedisSettings {
 		RedisCalls calls = new RedisCalls(lettuce, redis.getTimeout());
 		calls.connect();
 		return calls;
+	}
+
+	/**
+	 * Return the checked retention of request locks ({@code sessions.redis.lock-retain}).
+	 * @param redis the settings
+	 * @return zero (off), or at least a second
+	 */
+	static Duration lockRetain(RedisStoreProperties redis) {
+		Duration retain = redis.getLockRetain();
+		SettingsCheck.notNegative("sessions.redis.lock-retain", retain, "5s");
+		if (!retain.isZero() && retain.compareTo(MIN_LOCK_RETAIN) < 0) {
+			throw new InvalidSessionsPropertyException("sessions.redis.lock-retain", retain,
+					"must be 0 (off) or at least 1s, such as 5s: an instance trusts a retained lock for half of it, "
+							+ "and renews a lock taken from it every third, so a shorter one would seldom serve a "
+							+ "request and renew locks all the time");
+		}
+		return retain;
 	}
 
 	/**

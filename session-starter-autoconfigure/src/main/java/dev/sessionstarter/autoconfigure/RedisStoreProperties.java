@@ -35,6 +35,15 @@ public class RedisStoreProperties {
 	 */
 	private Duration lockLease = DEFAULT_LOCK_LEASE;
 
+	/**
+	 * How long an instance keeps a session's Redis request lock after a request that saved it, so
+	 * that the session's next request there takes it without a round trip and a memoized cache
+	 * uses its copy without asking Redis; 0 to release every lock at the end of its request.
+	 * Another instance that wants the lock asks the holder to release it, and waits up to this
+	 * long if the holder is stopped. At least 1s when set; needs a Redis that does not evict keys.
+	 */
+	private Duration lockRetain = Duration.ZERO;
+
 	public String getNamespace() {
 		return this.namespace;
 	}
@@ -57,6 +66,14 @@ public class RedisStoreProperties {
 
 	public void setLockLease(Duration lockLease) {
 		this.lockLease = lockLease;
+	}
+
+	public Duration getLockRetain() {
+		return this.lockRetain;
+	}
+
+	public void setLockRetain(Duration lockRetain) {
+		this.lockRetain = lockRetain;
 	}
 
 }

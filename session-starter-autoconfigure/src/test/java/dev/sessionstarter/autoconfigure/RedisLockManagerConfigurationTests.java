@@ -53,6 +53,33 @@ class RedisLockManagerConfigurationTests {
 	}
 
 	@Test
+	void rejectsANegativeRetention() {
+		this.contextRunner.withPropertyValues("sessions.store=memory", "sessions.redis.lock-retain=-1s")
+			.run(failsNaming("sessions.redis.lock-retain"));
+	}
+
+	@Test
+	void rejectsARetentionShorterThanASecond() {
+		this.contextRunner.withPropertyValues("sessions.store=memory", "sessions.redis.lock-retain=500ms")
+			.run((context) -> {
+				failsNaming("sessions.redis.lock-retain").accept(context);
+				assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("at least 1s");
+			});
+	}
+
+	@Test
+	void startsWithARetention() {
+		this.contextRunner.withPropertyValues("sessions.store=memory", "sessions.redis.lock-retain=5s")
+			.run((context) -> {
+				SessionLockManager manager = context.getBean(SessionLockManager.class);
+				manager.tryLock("retained", Duration.ZERO).release();
+				try (SessionLock lock = manager.tryLock("retained", Duration.ZERO)) {
+					assertThat(lock).isNotNull();
+				}
+			});
+	}
+
+	@Test
 	void stopsStartupNamingTheLockManagerWithoutSpringDataRedis() {
 		this.contextRunner.withPropertyValues("sessions.store=memory")
 			.withClassLoader(new FilteredClassLoader("org.springframework.data.redis"))

@@ -31,12 +31,15 @@ final class ExpiredSessions {
 
 	private final SessionIndexes indexes;
 
+	private final RedisHeldLocks heldLocks;
+
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
-	ExpiredSessions(RedisCalls calls, RedisKeys keys, SessionIndexes indexes) {
+	ExpiredSessions(RedisCalls calls, RedisKeys keys, SessionIndexes indexes, RedisHeldLocks heldLocks) {
 		this.calls = calls;
 		this.keys = keys;
 		this.indexes = indexes;
+		this.heldLocks = heldLocks;
 	}
 
 	void setRemovalListener(RemovalListener removalListener) {
@@ -133,9 +136,20 @@ final class ExpiredSessions {
 	 * expiry index, list it again with its expiry.
 	 */
 	private @Nullable SessionRecord take(String id, Instant now, String operation, boolean claimed) {
+		Held lock = this.heldLocks.get(id);
 		List<Object> answer = this.calls.scripts().script(SessionScripts.TAKE_EXPIRED, operation,
-				new byte[][] { this.keys.session(id) }, SessionHash.number(now.toEpochMilli()));
+				new byte[][] { this.keys.session(id), this.keys.lock(id) }, SessionHash.number(now.toEpochMilli()),
+				(lock != null) ? lock.token() : SessionHash.EMPTY, this.keys.lockRequestsPrefix(),
+				SessionHash.bytes(id));
 		if (answer.isEmpty()) {
+			return null;
+		}
+		if (RetainedLockWait.isRefused(answer)) {
+			// another instance retains the session's lock, and was asked to release it: try again later
+			if (claimed) {
+				long later = now.toEpochMilli() + RetainedLockWait.remainingMillis(answer);
+				this.calls.call(operation, (commands) -> this.indexes.requeue(commands, id, later));
+			}
 			return null;
 		}
 		if (SessionHash.number(answer.get(0)) == 1) {

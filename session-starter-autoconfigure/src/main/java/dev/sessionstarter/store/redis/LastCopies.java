@@ -41,7 +41,7 @@ final class LastCopies {
 		}
 	}
 
-	private static long attributeBytes(SessionRecord record) {
+	static long attributeBytes(SessionRecord record) {
 		long bytes = 0;
 		for (int i = 0; i < record.attributeCount(); i++) {
 			bytes += record.attributeValue(i).length;

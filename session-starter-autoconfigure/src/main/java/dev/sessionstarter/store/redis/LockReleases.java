@@ -1,7 +1,8 @@
 package dev.sessionstarter.store.redis;
 
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -14,9 +15,11 @@ import org.springframework.data.redis.connection.RedisConnection;
 
 /**
  * The released request locks of a {@link RedisSessionLockManager}'s namespace, as Redis publishes
- * them ({@link RedisKeys#lockReleases()}), and the requests of this process that wait for one
- * ({@link LockWaiter}, one per session id): one subscription, made when first needed, wakes the
- * waiter of each released id.
+ * them ({@link RedisKeys#lockReleases()}), and the callers of this process that wait for one
+ * ({@link LockWaiter}: the first request of a session in this process's queue, or a store write
+ * refused because another instance retains the lock): one subscription, made when first needed,
+ * wakes the waiters of each released id. An instance that retains locks takes the requests for
+ * them on the same subscription ({@link #setRequests}).
  */
 final class LockReleases implements AutoCloseable {
 
@@ -26,7 +29,11 @@ final class LockReleases implements AutoCloseable {
 
 	private final RedisKeys keys;
 
-	private final ConcurrentHashMap<String, LockWaiter> waiters = new ConcurrentHashMap<>();
+	private final LockWaiters waiters = new LockWaiters();
+
+	private volatile byte @Nullable [] requestsChannel;
+
+	private volatile @Nullable Consumer<String> requests;
 
 	private final Object subscriptionMonitor = new Object();
 
@@ -47,9 +54,7 @@ final class LockReleases implements AutoCloseable {
 	 * @return the waiter
 	 */
 	LockWaiter waiter(String sessionId) {
-		LockWaiter waiter = new LockWaiter();
-		this.waiters.put(sessionId, waiter);
-		return waiter;
+		return this.waiters.add(sessionId);
 	}
 
 	/**
@@ -59,6 +64,24 @@ final class LockReleases implements AutoCloseable {
 	 */
 	void remove(String sessionId, LockWaiter waiter) {
 		this.waiters.remove(sessionId, waiter);
+	}
+
+	/**
+	 * Take the requests for the locks this instance retains on its channel, from the
+	 * subscription on (set before it is made).
+	 * @param channel the channel ({@link RedisKeys#lockRequests(String)})
+	 * @param handler called with the id of each session asked for, on the subscription's thread
+	 */
+	void setRequests(byte[] channel, Consumer<String> handler) {
+		this.requestsChannel = channel;
+		this.requests = handler;
+	}
+
+	/**
+	 * Whether the subscription is made.
+	 */
+	boolean isSubscribed() {
+		return this.subscription != null;
 	}
 
 	/**
@@ -104,8 +127,11 @@ final class LockReleases implements AutoCloseable {
 		RedisConnection connection = null;
 		try {
 			connection = this.calls.connectionFactory().getConnection();
-			connection.subscribe((message, pattern) -> released(SessionHash.string(message.getBody())),
-					this.keys.lockReleases());
+			byte[] requestsChannel = this.requestsChannel;
+			byte[][] channels = (requestsChannel != null) ? new byte[][] { this.keys.lockReleases(), requestsChannel }
+					: new byte[][] { this.keys.lockReleases() };
+			connection.subscribe((message, pattern) -> received(message.getChannel(),
+					SessionHash.string(message.getBody())), channels);
 		}
 		catch (RuntimeException ex) {
 			if (connection != null) {
@@ -129,11 +155,16 @@ final class LockReleases implements AutoCloseable {
 		done.complete(connection);
 	}
 
-	private void released(@Nullable String sessionId) {
-		LockWaiter waiter = (sessionId != null) ? this.waiters.get(sessionId) : null;
-		if (waiter != null) {
-			waiter.wake();
+	private void received(byte[] channel, @Nullable String sessionId) {
+		if (sessionId == null) {
+			return;
 		}
+		Consumer<String> requests = this.requests;
+		if (requests != null && Arrays.equals(channel, this.requestsChannel)) {
+			requests.accept(sessionId);
+			return;
+		}
+		this.waiters.wake(sessionId);
 	}
 
 	/**

@@ -1,9 +1,8 @@
 package dev.sessionstarter.store.redis;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +20,44 @@ public final class RedisHeldLocks {
 	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
 
 	private final ConcurrentHashMap<String, Long> cachedVersions = new ConcurrentHashMap<>();
+
+	private final AtomicLong connectionEpoch = new AtomicLong();
+
+	private final Object releasesMonitor = new Object();
+
+	private @Nullable LockReleases releases;
+
+	/**
+	 * Return the count of the connection losses seen: a retained lock is trusted only while it
+	 * is the count of when its save was sent ({@link Retentions}).
+	 * @return the count
+	 */
+	long connectionEpoch() {
+		return this.connectionEpoch.get();
+	}
+
+	/**
+	 * Count a connection loss.
+	 */
+	void connectionLost() {
+		this.connectionEpoch.incrementAndGet();
+	}
+
+	/**
+	 * Return the one subscription of this process to released locks (and to requests for the
+	 * locks it retains), made when first needed.
+	 * @param calls how Redis is called
+	 * @param keys the keys of the namespace
+	 * @return the subscription
+	 */
+	LockReleases releases(RedisCalls calls, RedisKeys keys) {
+		synchronized (this.releasesMonitor) {
+			if (this.releases == null) {
+				this.releases = new LockReleases(calls, keys);
+			}
+			return this.releases;
+		}
+	}
 
 	void add(Held lock) {
 		this.held.put(lock.sessionId(), lock);
@@ -75,113 +112,6 @@ public final class RedisHeldLocks {
 	 */
 	public int size() {
 		return this.held.size();
-	}
-
-	/**
-	 * One held lock: its owner token, the session as the lock call found it until the store
-	 * uses or outdates it, and whether a save of the request released it already (a save of a
-	 * locked session also releases its lock, in the same script).
-	 */
-	static final class Held {
-
-		private final String sessionId;
-
-		private final byte[] token;
-
-		private final AtomicReference<@Nullable Prefetched> prefetched;
-
-		private volatile boolean lost;
-
-		private volatile long releasedAtVersion = -1;
-
-		private volatile @Nullable SessionRecord copy;
-
-		Held(String sessionId, byte[] token, Prefetched prefetched) {
-			this.sessionId = sessionId;
-			this.token = token;
-			this.prefetched = new AtomicReference<>(prefetched);
-			this.copy = prefetched.record();
-		}
-
-		String sessionId() {
-			return this.sessionId;
-		}
-
-		byte[] token() {
-			return this.token;
-		}
-
-		/**
-		 * Return the session as the lock call found it, still current unless this process
-		 * wrote it since.
-		 * @return the session found (its record, or none), or {@code null} if it is used up
-		 */
-		@Nullable Prefetched prefetched() {
-			return this.prefetched.get();
-		}
-
-		/**
-		 * Forget the session the lock call found, once used or written since.
-		 */
-		void outdate() {
-			this.prefetched.set(null);
-		}
-
-		/**
-		 * Return the last whole record of the session this request was given (by the lock call,
-		 * a find or a save): a copy a save may ask Redis to apply its change to.
-		 * @return the record, or {@code null}
-		 */
-		@Nullable SessionRecord copy() {
-			return this.copy;
-		}
-
-		/**
-		 * Remember the last whole record of the session this request was given.
-		 * @param record the record
-		 */
-		void copy(SessionRecord record) {
-			this.copy = record;
-		}
-
-		/**
-		 * Return whether a save of this request released the lock in Redis, so that releasing
-		 * it has nothing left to tell Redis.
-		 * @return whether the lock was released by a save
-		 */
-		boolean isReleasedBySave() {
-			return this.releasedAtVersion >= 0;
-		}
-
-		/**
-		 * Record that a save released the lock in Redis, leaving the session at a version.
-		 * @param version the version the save left
-		 */
-		void releasedBySave(long version) {
-			this.releasedAtVersion = version;
-		}
-
-		/**
-		 * Return the arguments that fence a save of this lock's session
-		 * ({@link SessionSaves#FENCE_ARGUMENTS}).
-		 * @param keys the keys of the namespace
-		 * @param release whether the save also releases the lock
-		 * @return the arguments
-		 */
-		List<byte[]> fence(RedisKeys keys, boolean release) {
-			long released = this.releasedAtVersion;
-			return List.of(this.token, (released >= 0) ? SessionHash.number(released) : new byte[0],
-					release ? keys.lockReleases() : new byte[0], SessionHash.bytes(this.sessionId));
-		}
-
-		boolean isLost() {
-			return this.lost;
-		}
-
-		void lose() {
-			this.lost = true;
-		}
-
 	}
 
 	/**

@@ -16,6 +16,8 @@ import org.springframework.util.Assert;
  * <tr><td>{@code <namespace>:{<id>}}</td><td>the session's hash</td></tr>
  * <tr><td>{@code <namespace>:lock:{<id>}}</td><td>the session's request lock: its owner's token,
  * expiring at the end of its lease</td></tr>
+ * <tr><td>{@code <namespace>:lock-requests:<instance>}</td><td>a channel: the ids of the
+ * sessions whose lock an instance retains that others want ({@code sessions.redis.lock-retain})</td></tr>
  * <tr><td>{@code <namespace>:principal:{<name>}}</td><td>a set of the ids of a user's sessions</td></tr>
  * <tr><td>{@code <namespace>:expiry:{<n>}}</td><td>one of {@value #EXPIRY_BUCKETS} sorted sets
  * of session ids scored by their expiry time in epoch milliseconds</td></tr>
@@ -79,6 +81,26 @@ public final class RedisKeys {
 	 */
 	public byte[] lockReleases() {
 		return bytes(this.namespace + ":lock-releases");
+	}
+
+	/**
+	 * Return the prefix of the channels on which instances that retain request locks take
+	 * requests to release them: an instance's channel is the prefix and its id
+	 * ({@link #lockRequests(String)}).
+	 * @return the prefix
+	 */
+	public byte[] lockRequestsPrefix() {
+		return bytes(this.namespace + ":lock-requests:");
+	}
+
+	/**
+	 * Return the channel on which an instance that retains request locks takes the ids of the
+	 * sessions other instances want the lock of.
+	 * @param instance the instance id, hexadecimal
+	 * @return the channel
+	 */
+	public byte[] lockRequests(String instance) {
+		return bytes(this.namespace + ":lock-requests:" + instance);
 	}
 
 	/**

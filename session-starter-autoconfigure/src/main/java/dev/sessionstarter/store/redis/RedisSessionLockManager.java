@@ -1,17 +1,8 @@
 package dev.sessionstarter.store.redis;
 
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -20,67 +11,55 @@ import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.lock.ReleaseOnceLock;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
-import dev.sessionstarter.store.SessionRecord;
-import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
-import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
 
 /**
  * A {@link SessionLockManager} whose locks are Redis keys ({@link RedisKeys#lock}), so they
- * exclude the requests of every instance that shares the Redis and namespace. A lock is set only
- * if absent ({@code SET NX PX}), holding an owner token (the manager's random prefix and a
- * count), with a lease that one scheduler thread renews while the lock is held (every third of
- * the lease); a killed instance's locks
- * free at the end of their lease. Release is compare-and-delete, and publishes the session id,
- * which wakes the waiters of every instance (one subscription per manager); a waiter also tries
- * again when the holder's lease ends, in case the holder died. The request does not wait for the
- * release's answer: this process's next lock call of the session follows it on the connection.
+ * exclude the requests of every instance that shares the Redis and namespace: set only if absent,
+ * holding an owner token, with a lease one scheduler thread renews while the lock is held (a
+ * killed instance's locks free at its end); released by compare-and-delete, which publishes the
+ * session id and wakes the waiters of every instance ({@link LockCalls}). Within this process the
+ * requests of one id queue first come, first served, in a {@link MemorySessionLockManager}, and
+ * only the first asks Redis. Taking a lock also answers the session, which
+ * {@link RedisSessionStore} serves instead of loading it, and the token fences the store's saves
+ * ({@link RedisHeldLocks}); a save releases the lock in its own script (unless
+ * {@link RedisSessionStore#setSavesReleaseLocks} says otherwise).
  *
- * <p>Within this process the requests of one id queue for it first come, first served, in a
- * {@link MemorySessionLockManager}, and only the first of them asks Redis. Taking a lock also
- * answers the session's hash, which {@link RedisSessionStore} serves instead of loading it
- * again, and the owner token fences the store's saves ({@link RedisHeldLocks}); a save releases
- * the lock in Redis in its own script, and the release of the lock then only lets this process's
- * next waiter in (unless the store's saves keep the lock:
- * {@link RedisSessionStore#setSavesReleaseLocks}).
+ * <p>With a retention ({@code sessions.redis.lock-retain}), a save keeps the lock in Redis for
+ * that time instead, and the session's next request in this process takes it without a round trip
+ * while this process may trust it; another instance that wants it asks for it
+ * ({@link RetainedLocks}).
  *
- * <p>Every call has the deadline of its {@link RedisCalls} and fails with a
- * {@link RedisUnavailableException} when Redis does not answer in time. A request that queued in
- * this process while a call found Redis unavailable (and none succeeded since) fails at once with
- * that failure, so the requests of a session waiting for each other do not pay a deadline each;
- * and a lock call that failed is followed by the release of the lock it may have taken, which a
- * frozen Redis runs once it goes on (else the lock would stay taken for its whole lease).
+ * <p>Every call has the deadline of its {@link RedisCalls}; a request that queued while a call
+ * found Redis unavailable (and none succeeded since) fails at once with that failure.
  */
 public final class RedisSessionLockManager implements SessionLockManager, AutoCloseable {
 
-	private static final Log logger = LogFactory.getLog(RedisSessionLockManager.class);
-
 	private static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
-
-	private static final byte[] NO_VERSION = {};
 
 	private final RedisCalls calls;
 
-	private final RedisKeys keys;
-
 	private final RedisHeldLocks heldLocks;
-
-	private final byte[] leaseMillis;
-
-	private final long leaseNanos;
 
 	private final MemorySessionLockManager local = new MemorySessionLockManager();
 
 	private final AtomicInteger held = new AtomicInteger();
 
-	private final String tokenPrefix;
+	private final LockCalls lockCalls;
 
-	private final AtomicLong tokens = new AtomicLong();
+	private final @Nullable RetainedLocks retained;
 
-	private final ScheduledExecutorService renewal;
+	private final LockRenewal renewal;
 
-	private final LockReleases releases;
-
-	private volatile boolean renewing = true;
+	/**
+	 * Create a lock manager that releases its locks at the end of each request.
+	 * @param calls how Redis is called
+	 * @param keys the keys of its namespace
+	 * @param heldLocks where the locks it holds are kept for the store to see
+	 * @param lease how long a lock stays held when its holder stops renewing it, greater than zero
+	 */
+	public RedisSessionLockManager(RedisCalls calls, RedisKeys keys, RedisHeldLocks heldLocks, Duration lease) {
+		this(calls, keys, heldLocks, lease, Duration.ZERO);
+	}
 
 	/**
 	 * Create a lock manager.
@@ -88,28 +67,28 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 	 * @param keys the keys of its namespace
 	 * @param heldLocks where the locks it holds are kept for the store to see
 	 * @param lease how long a lock stays held when its holder stops renewing it, greater than zero
+	 * @param retain how long a save keeps the lock in Redis for this process's next request of
+	 * the session instead of releasing it, or zero to release it
 	 */
-	public RedisSessionLockManager(RedisCalls calls, RedisKeys keys, RedisHeldLocks heldLocks, Duration lease) {
+	public RedisSessionLockManager(RedisCalls calls, RedisKeys keys, RedisHeldLocks heldLocks, Duration lease,
+			Duration retain) {
 		Assert.notNull(calls, "'calls' must not be null");
 		Assert.notNull(keys, "'keys' must not be null");
 		Assert.notNull(heldLocks, "'heldLocks' must not be null");
 		Assert.isTrue(lease != null && lease.toMillis() > 0, "'lease' must be at least a millisecond");
+		Assert.isTrue(retain != null && !retain.isNegative(), "'retain' must not be negative");
 		this.calls = calls;
-		this.keys = keys;
 		this.heldLocks = heldLocks;
-		this.leaseMillis = SessionHash.number(lease.toMillis());
-		this.leaseNanos = lease.toNanos();
-		this.releases = new LockReleases(calls, keys);
-		byte[] prefix = new byte[16];
-		new SecureRandom().nextBytes(prefix);
-		this.tokenPrefix = HexFormat.of().formatHex(prefix) + ":";
-		this.renewal = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "redis-session-lock-renewal");
-			thread.setDaemon(true);
-			return thread;
+		boolean retaining = retain.toMillis() > 0;
+		this.lockCalls = new LockCalls(calls, keys, heldLocks, lease.toMillis(), retaining);
+		this.retained = retaining ? new RetainedLocks(calls, keys, heldLocks, this.lockCalls, retain.toMillis())
+				: null;
+		long shortest = retaining ? Math.min(lease.toMillis(), retain.toMillis()) : lease.toMillis();
+		this.renewal = new LockRenewal(this.lockCalls, shortest / 3, () -> {
+			if (this.retained != null) {
+				this.retained.prune();
+			}
 		});
-		long period = Math.max(1, lease.toMillis() / 3);
-		this.renewal.scheduleWithFixedDelay(this::renewAll, period, period, TimeUnit.MILLISECONDS);
 	}
 
 	@Override
@@ -123,19 +102,13 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 		Assert.notNull(timeout, "'timeout' must not be null");
 		long start = System.nanoTime();
 		long waitNanos = Math.min(SessionLockManager.timeoutNanos(timeout), MAX_WAIT_NANOS);
-		long deadline = start + waitNanos;
 		SessionLock local = this.local.tryLock(sessionId, Duration.ofNanos(waitNanos));
 		if (local == null) {
 			return null;
 		}
-		Held lock = null;
+		Held lock = (this.retained != null) ? this.retained.take(sessionId) : null;
 		try {
-			RedisUnavailableException failed = this.calls.failedSince(start);
-			if (failed != null) {
-				// Redis failed a call while this request queued: fail it now, not after a deadline of its own
-				throw new RedisUnavailableException(failed.getAddress(), failed.getMessage(), failed);
-			}
-			lock = acquire(sessionId, deadline);
+			lock = (lock != null) ? lock : acquire(sessionId, start, start + waitNanos);
 		}
 		finally {
 			if (lock == null) {
@@ -145,9 +118,8 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 		if (lock == null) {
 			return null;
 		}
-		Held acquired = lock;
-		this.heldLocks.add(acquired);
 		this.held.incrementAndGet();
+		Held acquired = lock;
 		return new ReleaseOnceLock(sessionId, () -> release(acquired, local));
 	}
 
@@ -158,17 +130,21 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 
 	/**
 	 * Return how many session ids this process holds or waits for in Redis.
-	 * @return the number of ids
 	 */
 	int localEntries() {
 		return this.local.heldLocks();
 	}
 
 	/**
-	 * Stop renewing leases, as a paused instance would; for tests of lost leases.
+	 * Return how many session ids this process retains the lock of, or was asked for.
 	 */
+	int retained() {
+		return (this.retained != null) ? this.retained.size() : 0;
+	}
+
+	/** Stop renewing leases, as a paused instance would (tests of lost leases). */
 	void stopRenewing() {
-		this.renewing = false;
+		this.renewal.stop();
 	}
 
 	/**
@@ -176,139 +152,47 @@ public final class RedisSessionLockManager implements SessionLockManager, AutoCl
 	 */
 	@Override
 	public void close() {
-		this.renewal.shutdownNow();
-		this.releases.close();
+		this.renewal.close();
+		if (this.retained != null) {
+			this.retained.close();
+		}
+		this.lockCalls.releases().close();
 	}
 
-	private @Nullable Held acquire(String sessionId, long deadline) throws InterruptedException {
-		byte[] token = token();
-		byte[][] lockKeys = { this.keys.lock(sessionId), this.keys.session(sessionId) };
-		// a waiter is made after the first attempt failed, then the lock tried again before a wait
-		LockWaiter waiter = null;
-		try {
-			while (true) {
-				if (waiter != null) {
-					waiter.reset();
-				}
-				Long cached = this.heldLocks.cachedVersion(sessionId);
-				List<Object> answer;
-				try {
-					answer = this.calls.scripts().script(SessionScripts.LOCK, "lock", lockKeys, token, this.leaseMillis,
-							(cached != null) ? SessionHash.number(cached.longValue()) : NO_VERSION);
-				}
-				catch (RedisUnavailableException ex) {
-					// a frozen Redis runs the script when it goes on: release what it may take then
-					unlock(sessionId, token, false);
-					throw ex;
-				}
-				long taken = SessionHash.number(answer.get(0));
-				if (taken == 2) {
-					return new Held(sessionId, token, new Prefetched(null, cached));
-				}
-				if (taken == 1) {
-					SessionRecord found = (answer.size() > 1) ? SessionHash.read(sessionId, answer, 1) : null;
-					return new Held(sessionId, token, Prefetched.of(found));
-				}
-				long remaining = deadline - System.nanoTime();
-				if (remaining <= 0) {
-					return null;
-				}
-				if (waiter == null) {
-					waiter = this.releases.waiter(sessionId);
-					continue;
-				}
-				if (this.releases.subscribe()) {
-					continue;
-				}
-				long leaseLeft = TimeUnit.MILLISECONDS.toNanos(SessionHash.number(answer.get(1)));
-				waiter.await(Math.min(remaining, (leaseLeft >= 0) ? leaseLeft : this.leaseNanos));
-			}
+	private @Nullable Held acquire(String sessionId, long start, long deadline) throws InterruptedException {
+		RedisUnavailableException failed = this.calls.failedSince(start);
+		if (failed != null) {
+			// Redis failed a call while this request queued: fail it now, not after a deadline of its own
+			throw new RedisUnavailableException(failed.getAddress(), failed.getMessage(), failed);
 		}
-		finally {
-			if (waiter != null) {
-				this.releases.remove(sessionId, waiter);
-			}
+		if (this.retained != null) {
+			return this.retained.acquire(sessionId, deadline);
 		}
+		Held lock = this.lockCalls.acquire(sessionId, deadline, 0);
+		if (lock != null) {
+			this.heldLocks.add(lock);
+		}
+		return lock;
 	}
 
 	/**
-	 * Release a lock: in Redis without waiting for the answer (unless a save released it
-	 * already), then in this process, whose next waiter's lock call follows the release on the
-	 * shared connection.
+	 * Release a lock: retain it if its request may, else in Redis without waiting for the answer
+	 * (unless a save did), then in this process, whose next lock call follows it on the connection.
 	 */
 	private void release(Held lock, SessionLock local) {
-		this.heldLocks.remove(lock);
 		this.held.decrementAndGet();
 		try {
-			if (!lock.isReleasedBySave()) {
-				unlock(lock.sessionId(), lock.token(), true);
+			boolean kept = this.retained != null && this.retained.end(lock);
+			if (this.retained == null) {
+				this.heldLocks.remove(lock);
+			}
+			if (!kept && !lock.isReleasedBySave()) {
+				this.lockCalls.unlock(lock.sessionId(), lock.token(), true);
 			}
 		}
 		finally {
 			local.release();
 		}
-	}
-
-	/**
-	 * Send the compare-and-delete of a lock, publishing its release, and log its outcome when it
-	 * comes.
-	 * @param held whether the lock was held (so that not finding it means its lease ran out)
-	 */
-	private void unlock(String sessionId, byte[] token, boolean held) {
-		this.calls.scripts().send(SessionScripts.UNLOCK, "unlock", new byte[][] { this.keys.lock(sessionId) },
-				new byte[][] { token, this.keys.lockReleases(), SessionHash.bytes(sessionId) }, (answer, ex) -> {
-					if (ex != null && held) {
-						logger.warn("Could not release the request lock on session " + sessionId
-								+ " in Redis; it frees at the end of its lease: " + ex.getMessage());
-					}
-					else if (ex != null) {
-						logger.debug("Could not release a request lock on session " + sessionId
-								+ " that a failed lock call may have taken: " + ex.getMessage());
-					}
-					else if (held && answer != null && SessionHash.number(answer.get(0)) != 1) {
-						logger.warn("The request lock on session " + sessionId
-								+ " had been lost before its release: its lease (sessions.redis.lock-lease) ran out");
-					}
-				});
-	}
-
-	private void renewAll() {
-		if (!this.renewing) {
-			return;
-		}
-		for (Held lock : this.heldLocks.all()) {
-			if (lock.isReleasedBySave()) {
-				continue;
-			}
-			try {
-				List<Object> answer = this.calls.scripts().script(SessionScripts.RENEW, "renew",
-						new byte[][] { this.keys.lock(lock.sessionId()) }, lock.token(), this.leaseMillis);
-				if (SessionHash.number(answer.get(0)) != 1 && stillHeld(lock) && !lock.isLost()) {
-					lock.lose();
-					logger.warn("Lost the request lock on session " + lock.sessionId()
-							+ ": its lease (sessions.redis.lock-lease) ran out before it was renewed");
-				}
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not renew the request lock on session " + lock.sessionId(), ex);
-			}
-		}
-	}
-
-	/**
-	 * Whether a lock whose renewal found it gone is still held by its request, not released
-	 * meanwhile by a save or by the request.
-	 */
-	private boolean stillHeld(Held lock) {
-		return !lock.isReleasedBySave() && this.heldLocks.get(lock.sessionId()) == lock;
-	}
-
-	/**
-	 * Return a new owner token: this manager's random prefix and a count, unique across
-	 * processes without asking the operating system for randomness on every lock.
-	 */
-	private byte[] token() {
-		return SessionHash.bytes(this.tokenPrefix + Long.toHexString(this.tokens.incrementAndGet()));
 	}
 
 }

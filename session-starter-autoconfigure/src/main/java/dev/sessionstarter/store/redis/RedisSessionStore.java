@@ -82,7 +82,7 @@ public final class RedisSessionStore implements SessionStore {
 		this.heldLocks = heldLocks;
 		SessionIndexes indexes = new SessionIndexes(keys);
 		LastCopies lastCopies = new LastCopies();
-		this.expiredSessions = new ExpiredSessions(calls, keys, indexes);
+		this.expiredSessions = new ExpiredSessions(calls, keys, indexes, heldLocks);
 		this.reads = new SessionReads(calls, keys, heldLocks, lastCopies);
 		this.writes = new SessionWrites(calls, keys, indexes, expiryMargin.toMillis(), clock, heldLocks, lastCopies);
 		this.indexReads = new IndexReads(calls, keys);

@@ -5,7 +5,6 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import dev.sessionstarter.store.SessionRecord;
-import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
 import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
 
 /**

@@ -46,12 +46,16 @@ final class SessionSaves {
 	 * or none for a save the lock does not fence
 	 * @param copyVersion the version of the caller's copy of the session, which the caller applies
 	 * the change to itself if the stored session is still at it, or {@code null}
+	 * @param retainMillis how long the lock the save releases is retained instead, or {@code null}
+	 * to delete it
+	 * @param requestsPrefix the prefix of the channels of release requests
+	 * ({@link RedisKeys#lockRequestsPrefix()})
 	 * @return the arguments
 	 * @throws SessionTooLargeException if a value is longer than Redis accepts
 	 */
 	static byte[][] saveArguments(SessionChange change, long baseVersion, long now, long marginMillis,
-			List<byte[]> fence, @Nullable Long copyVersion) {
-		List<byte[]> args = new ArrayList<>(FENCE_ARGUMENTS + 10 + 2 * change.attributes().size());
+			List<byte[]> fence, @Nullable Long copyVersion, @Nullable Long retainMillis, byte[] requestsPrefix) {
+		List<byte[]> args = new ArrayList<>(FENCE_ARGUMENTS + 12 + 2 * change.attributes().size());
 		args.add(SessionHash.number(now));
 		args.add(SessionHash.number(marginMillis));
 		args.add(SessionHash.bytes(change.isCreate() ? "1" : "0"));
@@ -62,15 +66,18 @@ final class SessionSaves {
 		args.add(SessionHash.bytes(change.isPrincipalNameChanged() ? "1" : "0"));
 		args.add((change.principalName() != null) ? SessionHash.bytes(change.principalName()) : SessionHash.EMPTY);
 		if (fence.isEmpty()) {
-			for (int i = 0; i < FENCE_ARGUMENTS; i++) {
+			for (int i = 1; i < FENCE_ARGUMENTS; i++) {
 				args.add(SessionHash.EMPTY);
 			}
+			args.add(SessionHash.bytes(change.id()));
 		}
 		else {
 			Assert.isTrue(fence.size() == FENCE_ARGUMENTS, "A fence has " + FENCE_ARGUMENTS + " arguments");
 			args.addAll(fence);
 		}
 		args.add(SessionHash.optionalNumber(copyVersion));
+		args.add(SessionHash.optionalNumber(retainMillis));
+		args.add(requestsPrefix);
 		int count = args.size();
 		List<byte[]> removed = new ArrayList<>();
 		int set = 0;

@@ -13,7 +13,6 @@ import org.springframework.util.Assert;
 
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
-import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
 
 /**
  * The writes of the {@link RedisSessionStore}: a save (one script, {@link SessionScripts#SAVE},
@@ -28,11 +27,11 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Held;
  *
  * <p>The saves of a session whose request lock this process holds ({@link RedisHeldLocks}) are
  * fenced: a save after the lock's lease ran out is refused ({@link FencedSaveException}, logged
- * and counted), so it never overwrites what another instance saved meanwhile. Such a save also
- * releases the lock in Redis, in the same script. A later save of the same request is applied
- * only if no other instance took the lock or saved the session since. When every change is saved
- * at once ({@link #setSavesReleaseLocks}), saves keep the lock instead, and the request's release
- * frees it.
+ * and counted). Such a save also releases the lock (or retains it, {@link Retentions}) in the same
+ * script; a later save of the request is applied only if no other instance took the lock or saved
+ * the session since. When every change is saved at once ({@link #setSavesReleaseLocks}), saves
+ * keep the lock, and the request's release frees it. A save or removal outside a request lock
+ * waits while another instance retains the lock ({@link RetainedLockWait}).
  */
 final class SessionWrites {
 
@@ -54,6 +53,8 @@ final class SessionWrites {
 
 	private final LongAdder fencedSaves = new LongAdder();
 
+	private final RetainedLockWait retainedLockWait;
+
 	private volatile boolean savesReleaseLocks = true;
 
 	SessionWrites(RedisCalls calls, RedisKeys keys, SessionIndexes indexes, long marginMillis, Clock clock,
@@ -65,6 +66,7 @@ final class SessionWrites {
 		this.clock = clock;
 		this.heldLocks = heldLocks;
 		this.lastCopies = lastCopies;
+		this.retainedLockWait = new RetainedLockWait(calls, keys, heldLocks);
 	}
 
 	void setSavesReleaseLocks(boolean savesReleaseLocks) {
@@ -91,18 +93,23 @@ final class SessionWrites {
 			copy = (lock != null) ? lock.copy() : this.lastCopies.get();
 		}
 		SessionRecord base = (copy != null && copy.id().equals(change.id())) ? copy : null;
+		long retainMillis = (lock != null && release) ? lock.retainMillis() : 0;
 		byte[][] args = SessionSaves.saveArguments(change, baseVersion, this.clock.millis(), this.marginMillis,
-				(lock != null) ? lock.fence(this.keys, release) : List.of(), (base != null) ? base.version() : null);
+				(lock != null) ? lock.fence(this.keys, release) : List.of(), (base != null) ? base.version() : null,
+				(retainMillis > 0) ? retainMillis : null, this.keys.lockRequestsPrefix());
 		byte[][] keys = { this.keys.session(change.id()), this.keys.lock(change.id()) };
 		if (lock != null) {
-			lock.outdate();
+			lock.written(release);
 		}
 		// a new session's index entries go in the save's round trip
 		boolean indexedAlongside = baseVersion == 0 && lock == null && this.indexes.canIndexCreating(change);
-		List<Object> answer = indexedAlongside
+		long epoch = this.heldLocks.connectionEpoch();
+		long sentAt = System.nanoTime();
+		List<Object> answer = this.retainedLockWait.run(change.id(), "save", () -> indexedAlongside
 				? this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args,
 						(commands) -> this.indexes.creating(commands, change))
-				: this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args);
+				: this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args), () -> {
+				});
 		if (answer.isEmpty()) {
 			this.lastCopies.remember(null);
 			return null;
@@ -121,7 +128,10 @@ final class SessionWrites {
 		}
 		else {
 			lock.copy(saved);
-			if (release) {
+			if (retainMillis > 0) {
+				lock.retainedBySave(sentAt, epoch, saved);
+			}
+			else if (release) {
 				lock.releasedBySave(saved.version());
 			}
 		}
@@ -163,12 +173,17 @@ final class SessionWrites {
 	@Nullable SessionRecord take(String id, String operation) {
 		Held lock = this.heldLocks.get(id);
 		if (lock != null) {
-			lock.outdate();
+			lock.written(false);
 		}
 		// the expiry index entry goes in the same round trip; the principal's, known from the answer, after it
-		byte[][] keys = { this.keys.session(id) };
-		List<Object> answer = this.calls.scripts().script(SessionScripts.TAKE, operation, keys, new byte[0][],
-				(commands) -> this.indexes.removed(commands, id, null));
+		byte[][] keys = { this.keys.session(id), this.keys.lock(id) };
+		byte[][] args = { (lock != null) ? lock.token() : SessionHash.EMPTY, this.keys.lockRequestsPrefix(),
+				SessionHash.bytes(id) };
+		// given up, a refused removal lists the session again for the purge (its expiry index entry went with it)
+		List<Object> answer = this.retainedLockWait.run(id, operation,
+				() -> this.calls.scripts().script(SessionScripts.TAKE, operation, keys, args,
+						(commands) -> this.indexes.removed(commands, id, null)),
+				() -> this.calls.call(operation, (c) -> this.indexes.requeue(c, id, this.clock.millis())));
 		SessionRecord removed = answer.isEmpty() ? null : SessionHash.read(id, answer, 0);
 		String principal = (removed != null) ? removed.principalName() : null;
 		if (principal != null) {

@@ -4,10 +4,19 @@
 -- ARGV[1]  the owner token
 -- ARGV[2]  the lease, ms
 -- ARGV[3]  the version of the caller's copy of the session, or ''
+-- ARGV[4]  the token prefix of the caller's instance if it retains locks, or '': a lock held by a token
+--          with that prefix is the caller's own retained lock (its process queues the requests of a
+--          session, so none of them holds it), taken over
+-- ARGV[5]  the prefix of the channels retaining instances take release requests on
+-- ARGV[6]  the session id, the message of a release request
+-- A lock held by a token of a retaining instance ('r<instance>:<n>') is asked for: its instance is
+-- sent the session id on its channel, and releases the lock when no request of its holds it.
 -- Answers {2} when taken and the session is still at the version of the caller's copy;
 -- {1, field, value, ...} (the session's hash, no fields if there is none) when taken otherwise;
 -- else {0, the lock's remaining lease in ms}.
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+local holder = redis.call('GET', KEYS[1])
+if not holder or (ARGV[4] ~= '' and string.sub(holder, 1, #ARGV[4]) == ARGV[4]) then
+	redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 	if ARGV[3] ~= '' and redis.call('HGET', KEYS[2], 'version') == ARGV[3] then
 		return {2}
 	end
@@ -17,5 +26,9 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
 		answer[j + 1] = fields[j]
 	end
 	return answer
+end
+local owner = string.match(holder, '^r(%x+):')
+if owner then
+	redis.call('PUBLISH', ARGV[5] .. owner, ARGV[6])
 end
 return {0, redis.call('PTTL', KEYS[1])}

@@ -13,17 +13,23 @@
 -- ARGV[10] the owner token of the request lock the saving request holds, or '' for an unfenced save
 -- ARGV[11] the version this request's earlier save left, which released the lock, or ''
 -- ARGV[12] the channel released locks are published on, or '' to keep the lock (the request releases it)
--- ARGV[13] the session id, the message
+-- ARGV[13] the session id, the message of a release and of a release request
 -- ARGV[14] the version of the caller's copy of the session, or '': when the stored session is still at
 --          that version, the caller applies the change to its copy itself and is answered no fields
--- ARGV[15] n, the number of attributes set; then n pairs of field name ('attr:<name>') and value; then
+-- ARGV[15] how long a released lock is retained by its holder, ms, or '' to delete it: when set, the
+--          lock the save would release keeps its token and expires after that time instead
+-- ARGV[16] the prefix of the channels retaining instances take release requests on
+-- ARGV[17] n, the number of attributes set; then n pairs of field name ('attr:<name>') and value; then
 --          the field names removed
+-- An unfenced save of a session whose lock is held by a token of a retaining instance
+-- ('r<instance>:<n>') is refused, and that instance asked to release the lock.
 -- A fenced save (ARGV[10] set) is refused unless the lock is still the token's, or the request's
 -- earlier save released it, no one has taken it since and the session is still at the version that
 -- save left; once applied, it releases the lock (publishing the id) if it is the token's and ARGV[12]
 -- is set.
 -- Answers {} if the change was dropped, {-1} if it was refused (the lock's lease was lost, or
--- another owner took it: another instance may have saved since); {previous principal name or nil,
+-- another owner took it: another instance may have saved since); {-2, the lock's remaining time in
+-- ms} if an unfenced save was refused because another instance retains the lock; {previous principal name or nil,
 -- new version} if the session was created, or was at the version of the caller's copy (ARGV[14]);
 -- else {previous principal name or nil, field, value, ...}.
 local key = KEYS[1]
@@ -34,6 +40,13 @@ if ARGV[10] ~= '' then
 	holder = redis.call('GET', KEYS[2])
 	if holder ~= ARGV[10] and (holder or ARGV[11] == '' or version ~= ARGV[11]) then
 		return {-1}
+	end
+else
+	local other = redis.call('GET', KEYS[2])
+	local owner = other and string.match(other, '^r(%x+):')
+	if owner then
+		redis.call('PUBLISH', ARGV[16] .. owner, ARGV[13])
+		return {-2, redis.call('PTTL', KEYS[2])}
 	end
 end
 local exists = version ~= false
@@ -74,8 +87,8 @@ end
 local newVersion = tonumber(version) + 1
 set[#set + 1] = 'version'
 set[#set + 1] = string.format('%.0f', newVersion)
-local i = 16
-for _ = 1, tonumber(ARGV[15]) do
+local i = 18
+for _ = 1, tonumber(ARGV[17]) do
 	set[#set + 1] = ARGV[i]
 	set[#set + 1] = ARGV[i + 1]
 	i = i + 2
@@ -98,8 +111,12 @@ else
 	redis.call('PEXPIRE', key, string.format('%.0f', ttl))
 end
 if holder == ARGV[10] and ARGV[12] ~= '' then
-	redis.call('DEL', KEYS[2])
-	redis.call('PUBLISH', ARGV[12], ARGV[13])
+	if ARGV[15] ~= '' then
+		redis.call('PEXPIRE', KEYS[2], ARGV[15])
+	else
+		redis.call('DEL', KEYS[2])
+		redis.call('PUBLISH', ARGV[12], ARGV[13])
+	end
 end
 if not exists or (ARGV[14] ~= '' and version == ARGV[14]) then
 	return {previous, newVersion}

@@ -85,6 +85,14 @@ public final class TestApplicationProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Return its process id, for signals.
+	 * @return the pid
+	 */
+	public long pid() {
+		return this.process.pid();
+	}
+
+	/**
 	 * Return everything it printed so far.
 	 * @return its output
 	 * @throws IOException if the log cannot be read

@@ -61,6 +61,14 @@ final class TwoProcesses implements AutoCloseable {
 	}
 
 	/**
+	 * Return the process id of the other process, for signals.
+	 * @return the pid
+	 */
+	long otherPid() {
+		return this.other.pid();
+	}
+
+	/**
 	 * Return a client of one process.
 	 * @param process {@code 0} for this JVM's, {@code 1} for the other's
 	 * @return the client

@@ -60,6 +60,29 @@ class RedisClusterLockTests {
 		}
 	}
 
+	@Test
+	void aRetainedLockIsReleasedWhenAnotherInstanceAsksForIt() throws Exception {
+		RedisCalls calls = new RedisCalls(cluster.connectionFactory(), Duration.ofSeconds(10));
+		RedisKeys keys = new RedisKeys(this.namespace);
+		RedisHeldLocks held = new RedisHeldLocks();
+		RedisSessionStore store = new RedisSessionStore(calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held);
+		try (RedisSessionLockManager one = new RedisSessionLockManager(calls, keys, held, Duration.ofMinutes(2),
+				Duration.ofMinutes(2));
+				RedisSessionLockManager other = new RedisSessionLockManager(calls, keys, new RedisHeldLocks(),
+						Duration.ofMinutes(2), Duration.ofMinutes(2))) {
+			store.save(change(true, "created"));
+			try (SessionLock lock = one.tryLock("clustered", Duration.ZERO)) {
+				store.find("clustered");
+				store.save(change(false, "retained"));
+			}
+			assertThat(one.retained()).isOne();
+			try (SessionLock taken = other.tryLock("clustered", Duration.ofSeconds(60))) {
+				assertThat(taken).as("released when asked, long before the retention ends").isNotNull();
+			}
+			assertThat(new String(store.find("clustered").attribute("a"))).isEqualTo("retained");
+		}
+	}
+
 	private static SessionChange change(boolean create, String value) {
 		long now = System.currentTimeMillis();
 		return new SessionChange("clustered", null, create, now, now, 1_800_000L, false, null,

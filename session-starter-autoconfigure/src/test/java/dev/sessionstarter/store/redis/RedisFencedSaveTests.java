@@ -95,6 +95,31 @@ class RedisFencedSaveTests {
 		assertThat(new String(this.b.store.find("late").attribute("a"))).isEqualTo("from B");
 	}
 
+	@Test
+	void aSaveUnderALockTakenFromARetentionAndLostMeanwhileIsRefused() throws Exception {
+		Instance retaining = new Instance(Duration.ofSeconds(30), Duration.ofSeconds(1));
+		try {
+			this.b.store.save(change("retained", true, "created"));
+			try (SessionLock lock = retaining.locks.tryLock("retained", Duration.ZERO)) {
+				retaining.store.save(change("retained", false, "retained"));
+			}
+			retaining.locks.stopRenewing();
+			SessionLock stalled = retaining.locks.tryLock("retained", Duration.ZERO);
+			assertThat(stalled).as("taken from the retention").isNotNull();
+			SessionLock taken = this.b.locks.tryLock("retained", Duration.ofSeconds(60));
+			assertThat(taken).as("B takes the lock when the retained key expires").isNotNull();
+			this.b.store.save(change("retained", false, "from B"));
+			taken.release();
+			assertThatExceptionOfType(FencedSaveException.class)
+				.isThrownBy(() -> retaining.store.save(change("retained", false, "stale")));
+			stalled.release();
+			assertThat(new String(this.b.store.find("retained").attribute("a"))).isEqualTo("from B");
+		}
+		finally {
+			retaining.locks.close();
+		}
+	}
+
 	private static SessionChange change(String id, boolean create, String value) {
 		long now = System.currentTimeMillis();
 		return new SessionChange(id, null, create, now, now, 1_800_000L, false, null, Map.of("a", value.getBytes()));
@@ -110,10 +135,14 @@ class RedisFencedSaveTests {
 		final RedisSessionStore store;
 
 		Instance(Duration lease) {
+			this(lease, Duration.ZERO);
+		}
+
+		Instance(Duration lease, Duration retain) {
 			RedisCalls calls = new RedisCalls(redis.connectionFactory(), Duration.ofSeconds(10));
 			RedisKeys keys = new RedisKeys(RedisFencedSaveTests.this.namespace);
 			RedisHeldLocks held = new RedisHeldLocks();
-			this.locks = new RedisSessionLockManager(calls, keys, held, lease);
+			this.locks = new RedisSessionLockManager(calls, keys, held, lease, retain);
 			this.store = new RedisSessionStore(calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held);
 		}
 

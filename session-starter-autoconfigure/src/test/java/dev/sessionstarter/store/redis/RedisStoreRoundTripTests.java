@@ -33,6 +33,8 @@ class RedisStoreRoundTripTests {
 	@RegisterExtension
 	static final RedisServer redis = new RedisServer();
 
+	private static final Duration RETAIN = Duration.ofSeconds(Integer.getInteger("test.retain", 5));
+
 	private final String namespace = "trips-" + UUID.randomUUID();
 
 	private RedisCalls calls;
@@ -184,6 +186,85 @@ class RedisStoreRoundTripTests {
 			}
 			assertThat(ranByScripts()).as("the cache's copy is current: no script reads the whole session")
 				.doesNotContain("HGETALL");
+		}
+		finally {
+			memoized.close();
+		}
+	}
+
+	@Test
+	void withRetainedLocksTheNextRequestOfASessionInTheSameInstanceIsOneRoundTrip() throws Exception {
+		RedisHeldLocks held = new RedisHeldLocks();
+		RedisKeys keys = new RedisKeys(this.namespace);
+		StoreSessionRepository repository = repository(
+				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held));
+		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
+				Duration.ofSeconds(30), RETAIN)) {
+			String id = created(repository);
+			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+				request(repository, id);
+			}
+			sent();
+			long before = this.calls.roundTrips();
+			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+				request(repository, id);
+			}
+			long roundTrips = this.calls.roundTrips() - before;
+			assertThat(sent()).as("the lock is taken here without Redis, the save keeps it").containsExactly("EVALSHA");
+			assertThat(roundTrips).isEqualTo(1);
+			assertThat(ranByScripts()).as("nothing reads the whole session").doesNotContain("HGETALL");
+			assertThat(repository.findById(id).<Integer>getAttribute("count")).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void withRetainedLocksARequestThatOnlyReadsSendsNothing() throws Exception {
+		RedisHeldLocks held = new RedisHeldLocks();
+		RedisKeys keys = new RedisKeys(this.namespace);
+		StoreSessionRepository repository = repository(
+				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held));
+		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
+				Duration.ofSeconds(30), RETAIN)) {
+			String id = created(repository);
+			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+				request(repository, id);
+			}
+			sent();
+			long before = this.calls.roundTrips();
+			for (int i = 0; i < 2; i++) {
+				try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+					assertThat(repository.findById(id).<Integer>getAttribute("count")).isOne();
+				}
+			}
+			long roundTrips = this.calls.roundTrips() - before;
+			assertThat(sent()).as("the lock taken and kept here, the session served as the save left it").isEmpty();
+			assertThat(roundTrips).isZero();
+		}
+	}
+
+	@Test
+	void withRetainedLocksAMemoizedCacheUsesItsCopyAndTheRequestIsOneRoundTrip() throws Exception {
+		RedisHeldLocks held = new RedisHeldLocks();
+		RedisKeys keys = new RedisKeys(this.namespace);
+		MemoizedSessionStore memoized = new MemoizedSessionStore(
+				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held),
+				new MemorySessionStore(16L * 1024 * 1024, 1000, 0.9, Clock.systemUTC()), Coherence.VALIDATE);
+		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
+				Duration.ofSeconds(30), RETAIN)) {
+			StoreSessionRepository repository = repository(memoized);
+			String id = created(repository);
+			request(repository, id);
+			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+				request(repository, id);
+			}
+			sent();
+			long before = this.calls.roundTrips();
+			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+				request(repository, id);
+			}
+			long roundTrips = this.calls.roundTrips() - before;
+			assertThat(sent()).as("no lock call, no version read: the save").containsExactly("EVALSHA");
+			assertThat(roundTrips).isEqualTo(1);
 		}
 		finally {
 			memoized.close();

@@ -1,0 +1,189 @@
+package dev.sessionstarter.store.redis;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
+
+/**
+ * One Redis request lock held by a request of this process: its owner token, the session as the
+ * lock call found it until the store uses or outdates it, and whether a save of the request
+ * released it already (a save of a locked session also releases its lock, in the same script) or
+ * retained it ({@link Retentions}).
+ */
+final class Held {
+
+	private final String sessionId;
+
+	private final byte[] token;
+
+	private final AtomicReference<@Nullable Prefetched> prefetched;
+
+	private final long retainMillis;
+
+	private final @Nullable Retention origin;
+
+	private volatile boolean lost;
+
+	private volatile long releasedAtVersion = -1;
+
+	private volatile @Nullable SessionRecord copy;
+
+	private volatile boolean releaseRequested;
+
+	private volatile boolean notRetainable;
+
+	private volatile @Nullable Retention retainedBySave;
+
+	/**
+	 * Create a held lock.
+	 * @param sessionId the session id
+	 * @param token its owner token
+	 * @param prefetched the session as the lock call found it
+	 * @param retainMillis how long its saves retain it in Redis, or 0 if they release it
+	 * @param origin the retention it was taken from without asking Redis, or {@code null}
+	 */
+	Held(String sessionId, byte[] token, Prefetched prefetched, long retainMillis, @Nullable Retention origin) {
+		this.sessionId = sessionId;
+		this.token = token;
+		this.prefetched = new AtomicReference<>(prefetched);
+		this.copy = prefetched.record();
+		this.retainMillis = retainMillis;
+		this.origin = origin;
+	}
+
+	Held(String sessionId, byte[] token, Prefetched prefetched) {
+		this(sessionId, token, prefetched, 0, null);
+	}
+
+	String sessionId() {
+		return this.sessionId;
+	}
+
+	byte[] token() {
+		return this.token;
+	}
+
+	/**
+	 * Return the session as the lock call found it, still current unless this process wrote it
+	 * since.
+	 * @return the session found (its record, or none), or {@code null} if it is used up
+	 */
+	@Nullable Prefetched prefetched() {
+		return this.prefetched.get();
+	}
+
+	/**
+	 * Forget the session the lock call found, once used or written since.
+	 */
+	void outdate() {
+		this.prefetched.set(null);
+	}
+
+	/**
+	 * Return the last whole record of the session this request was given (by the lock call, a
+	 * find or a save): a copy a save may ask Redis to apply its change to.
+	 * @return the record, or {@code null}
+	 */
+	@Nullable SessionRecord copy() {
+		return this.copy;
+	}
+
+	void copy(SessionRecord record) {
+		this.copy = record;
+	}
+
+	/**
+	 * Return whether a save of this request released the lock in Redis, so that releasing it has
+	 * nothing left to tell Redis.
+	 * @return whether the lock was released by a save
+	 */
+	boolean isReleasedBySave() {
+		return this.releasedAtVersion >= 0;
+	}
+
+	void releasedBySave(long version) {
+		this.releasedAtVersion = version;
+	}
+
+	/**
+	 * Return how long a save that would release this lock retains it in Redis instead.
+	 * @return the time, ms, or 0 if saves release it (retention off, or another instance asked
+	 * for the lock)
+	 */
+	long retainMillis() {
+		return (this.releaseRequested || this.notRetainable) ? 0 : this.retainMillis;
+	}
+
+	/**
+	 * Record that a save retained the lock, leaving the session at a record: this process
+	 * trusts the lock for half the retention counted from when the save was sent.
+	 * @param sentAt when the save was sent, as {@link System#nanoTime()}
+	 * @param epoch the count of connection losses when it was sent
+	 * @param saved the record the save left, kept unless large
+	 */
+	void retainedBySave(long sentAt, long epoch, SessionRecord saved) {
+		long retainNanos = this.retainMillis * 1_000_000L;
+		this.retainedBySave = new Retention(this.token, sentAt + retainNanos / 2, sentAt + retainNanos, epoch,
+				saved.version(), (LastCopies.attributeBytes(saved) <= LastCopies.MAX_BYTES) ? saved : null);
+	}
+
+	/**
+	 * Return what this process may trust about the session once the request ends: the retention
+	 * its last save made, else the one it was taken from; {@code null} if neither, or if the lock
+	 * is to be released (asked for, lost, or the session written otherwise).
+	 * @return the retention, or {@code null}
+	 */
+	@Nullable Retention retention() {
+		if (this.releaseRequested || this.notRetainable || this.lost || this.retainMillis == 0) {
+			return null;
+		}
+		Retention saved = this.retainedBySave;
+		return (saved != null) ? saved : this.origin;
+	}
+
+	/**
+	 * Record that another instance asked for the lock: the request releases it at its end.
+	 */
+	void requestRelease() {
+		this.releaseRequested = true;
+	}
+
+	/**
+	 * Record that the request writes the session: the session the lock call found is outdated,
+	 * and unless the write may retain the lock (a save that releases it), what the lock was
+	 * retained with is no longer the session (removed, renamed, or saved keeping the lock).
+	 * @param retainable whether the write may retain the lock
+	 */
+	void written(boolean retainable) {
+		outdate();
+		if (!retainable) {
+			this.notRetainable = true;
+		}
+	}
+
+	/**
+	 * Return the arguments that fence a save of this lock's session
+	 * ({@link SessionSaves#FENCE_ARGUMENTS}).
+	 * @param keys the keys of the namespace
+	 * @param release whether the save also releases the lock
+	 * @return the arguments
+	 */
+	List<byte[]> fence(RedisKeys keys, boolean release) {
+		long released = this.releasedAtVersion;
+		return List.of(this.token, (released >= 0) ? SessionHash.number(released) : new byte[0],
+				release ? keys.lockReleases() : new byte[0], SessionHash.bytes(this.sessionId));
+	}
+
+	boolean isLost() {
+		return this.lost;
+	}
+
+	void lose() {
+		this.lost = true;
+	}
+
+}

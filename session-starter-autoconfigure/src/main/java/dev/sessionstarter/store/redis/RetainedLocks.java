@@ -1,0 +1,125 @@
+package dev.sessionstarter.store.redis;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
+import io.lettuce.core.event.connection.DisconnectedEvent;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+
+/**
+ * The side of a {@link RedisSessionLockManager} that retains locks between requests
+ * ({@link Retentions}): it takes the requests for them on the manager's subscription, and stops
+ * trusting every retained lock when Lettuce reports a connection of the client lost (a Redis
+ * restart loses the locks; the subscription's loss, the requests for them).
+ */
+final class RetainedLocks implements AutoCloseable {
+
+	private final LockCalls lockCalls;
+
+	private final Retentions retentions;
+
+	private final Disposable connectionEvents;
+
+	private final Duration timeout;
+
+	RetainedLocks(RedisCalls calls, RedisKeys keys, RedisHeldLocks heldLocks, LockCalls lockCalls,
+			long retainMillis) {
+		this.lockCalls = lockCalls;
+		this.timeout = calls.timeout();
+		this.retentions = new Retentions(heldLocks, retainMillis, lockCalls.leaseMillis(),
+				(id, token) -> lockCalls.unlock(id, token, false));
+		this.connectionEvents = calls.connectionFactory().getRequiredNativeClient().getResources().eventBus()
+			.get()
+			.filter((event) -> event instanceof ConnectionDeactivatedEvent || event instanceof DisconnectedEvent)
+			.subscribe((event) -> heldLocks.connectionLost());
+		lockCalls.releases().setRequests(keys.lockRequests(lockCalls.instance()), this.retentions::requested);
+		subscribe();
+	}
+
+	/**
+	 * Take a session's retained lock without asking Redis, if it is trusted.
+	 * @param sessionId the session id
+	 * @return the lock, held, or {@code null}
+	 */
+	@Nullable Held take(String sessionId) {
+		return this.retentions.take(sessionId);
+	}
+
+	/**
+	 * Take a session's lock in Redis (taking over a retained one of this process's it no longer
+	 * trusts), to be retained by its saves if other instances can ask for it.
+	 * @param sessionId the session id
+	 * @param deadline the deadline, as {@link System#nanoTime()}
+	 * @return the lock, held, or {@code null} if the deadline passed
+	 */
+	@Nullable Held acquire(String sessionId, long deadline) throws InterruptedException {
+		long retainMillis = subscribe() ? this.retentions.retainMillis() : 0;
+		Held lock = this.lockCalls.acquire(sessionId, deadline, retainMillis);
+		if (lock != null) {
+			this.retentions.held(lock);
+		}
+		return lock;
+	}
+
+	/**
+	 * End a request's lock: retain it, or tell the caller to release it.
+	 * @param lock the lock
+	 * @return whether it is retained
+	 */
+	boolean end(Held lock) {
+		return this.retentions.end(lock);
+	}
+
+	void prune() {
+		this.retentions.prune();
+	}
+
+	int size() {
+		return this.retentions.size();
+	}
+
+	/**
+	 * Release every retained lock, so that other instances need not wait for their end, waiting
+	 * for the answers at most the deadline of a call; then stop listening to connection events.
+	 */
+	@Override
+	public void close() {
+		Map<String, byte[]> tokens = this.retentions.releaseAll();
+		CountDownLatch released = new CountDownLatch(tokens.size());
+		tokens.forEach((id, token) -> this.lockCalls.unlock(id, token, false, released::countDown));
+		try {
+			released.await(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.connectionEvents.dispose();
+	}
+
+	/**
+	 * Subscribe to requests for retained locks unless subscribed: a lock is retained only while
+	 * other instances can ask for it.
+	 * @return whether subscribed
+	 */
+	private boolean subscribe() {
+		LockReleases releases = this.lockCalls.releases();
+		if (!releases.isSubscribed()) {
+			try {
+				releases.subscribe();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}
+		return releases.isSubscribed();
+	}
+
+}
