@@ -10,6 +10,8 @@
 # variants measured in the same round. A local redis-server (a free loopback port) serves the
 # Redis variants; the session daemon runs from session-daemon/target (`daemon` over loopback TCP,
 # `daemon-unix`, not run by default, over a UNIX socket: a daemon of its own); file stores on tmpfs.
+# `redis-retained` and `memoized-redis-retained` (not run by default) are `redis` and `memoized-redis`
+# with retained Redis request locks (sessions.redis.lock-retain=10s).
 #
 # Usage (from the repository root): benchmarks/http/run.sh [seconds per run] [rounds] [sessions]
 # Defaults 8 3 1000: about 10 minutes. Needs wrk, curl, redis-server, python3 and a JDK 17+.
@@ -25,7 +27,7 @@ THREADS=${WRK_THREADS:-2}
 CONNECTIONS=${WRK_CONNECTIONS:-16}
 BASE_PORT=${BASE_PORT:-18101}
 SHM=${SHM:-/dev/shm}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-15} # per workload and variant: the JIT still compiles much after 5 s
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d)
@@ -62,8 +64,9 @@ WORKLOADS=("write 1" "read-mostly 10")
 COMPARISONS=("memory map" "file memory" "memoized memory" "daemon memory" "daemon-unix memory"
 	"daemon-unix daemon" "redis memory"
 	"memoized-redis memory" "file jdbc" "daemon spring-redis" "daemon-unix spring-redis" "redis spring-redis"
-	"memoized-redis spring-redis" "spring-redis-indexed spring-redis" "map memory" "jdbc memory"
-	"spring-redis memory")
+	"memoized-redis spring-redis" "redis-retained spring-redis" "memoized-redis-retained spring-redis"
+	"redis-retained memory" "memoized-redis-retained memory" "spring-redis-indexed spring-redis" "map memory"
+	"jdbc memory" "spring-redis memory")
 declare -A PORT_OF DIR_OF DATABASE_OF
 kept=()
 for comparison in "${COMPARISONS[@]}"; do
@@ -104,6 +107,9 @@ arguments() { # variant: the application arguments that select its sessions
 		daemon-unix) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_SOCKET" ;;
 		redis) echo "--sessions.store=redis $redis" ;;
 		memoized-redis) echo "--sessions.store=memoized --sessions.memoized.delegate=redis $redis" ;;
+		redis-retained) echo "--sessions.store=redis --sessions.redis.lock-retain=10s $redis" ;;
+		memoized-redis-retained) echo "--sessions.store=memoized --sessions.memoized.delegate=redis" \
+			"--sessions.redis.lock-retain=10s $redis" ;;
 		map) echo "--benchmark.repository=map --sessions.lock.manager=none" ;;
 		spring-redis) echo "--benchmark.repository=redis --sessions.lock.manager=none $redis" ;;
 		spring-redis-indexed) echo "--benchmark.repository=redis-indexed --sessions.lock.manager=none $redis" ;;
