@@ -38,6 +38,8 @@ final class Held {
 
 	private volatile @Nullable Retention retainedBySave;
 
+	private volatile boolean writeInFlight;
+
 	/**
 	 * Create a held lock.
 	 * @param sessionId the session id
@@ -127,6 +129,7 @@ final class Held {
 	 */
 	void retainedBySave(long sentAt, long epoch, SessionRecord saved) {
 		long retainNanos = this.retainMillis * 1_000_000L;
+		this.writeInFlight = false;
 		this.retainedBySave = new Retention(this.token, sentAt + retainNanos / 2, sentAt + retainNanos, epoch,
 				saved.version(), (LastCopies.attributeBytes(saved) <= LastCopies.MAX_BYTES) ? saved : null);
 	}
@@ -138,7 +141,7 @@ final class Held {
 	 * @return the retention, or {@code null}
 	 */
 	@Nullable Retention retention() {
-		if (this.releaseRequested || this.notRetainable || this.lost || this.retainMillis == 0) {
+		if (this.releaseRequested || this.notRetainable || this.lost || this.writeInFlight || this.retainMillis == 0) {
 			return null;
 		}
 		Retention saved = this.retainedBySave;
@@ -160,6 +163,8 @@ final class Held {
 	 */
 	void written(boolean retainable) {
 		outdate();
+		// until this write's answer says what Redis holds, nothing about the session is trusted
+		this.writeInFlight = true;
 		if (!retainable) {
 			this.notRetainable = true;
 		}
