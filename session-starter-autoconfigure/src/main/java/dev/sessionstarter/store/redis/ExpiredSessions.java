@@ -153,6 +153,10 @@ final class ExpiredSessions {
 			return null;
 		}
 		if (SessionHash.number(answer.get(0)) == 1) {
+			if (lock != null) {
+				// removed under a lock of this process: not a session to serve from a retention
+				lock.written(false);
+			}
 			return SessionHash.read(id, answer, 1);
 		}
 		if (claimed) {

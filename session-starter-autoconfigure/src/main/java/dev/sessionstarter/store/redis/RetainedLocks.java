@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.event.connection.DisconnectedEvent;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +17,9 @@ import reactor.core.Disposable;
  * The side of a {@link RedisSessionLockManager} that retains locks between requests
  * ({@link Retentions}): it takes the requests for them on the manager's subscription, and stops
  * trusting every retained lock when Lettuce reports a connection of the client lost (a Redis
- * restart loses the locks; the subscription's loss, the requests for them).
+ * restart loses the locks; the subscription's loss, the requests for them): at once, on the
+ * connection's own event loop thread, as its channel goes inactive, and again when the event bus
+ * (which hands events over later, and may drop some) delivers the event.
  */
 final class RetainedLocks implements AutoCloseable {
 
@@ -24,6 +29,10 @@ final class RetainedLocks implements AutoCloseable {
 
 	private final Disposable connectionEvents;
 
+	private final AbstractRedisClient client;
+
+	private final RedisConnectionStateListener disconnections;
+
 	private final Duration timeout;
 
 	RetainedLocks(RedisCalls calls, RedisKeys keys, RedisHeldLocks heldLocks, LockCalls lockCalls,
@@ -32,7 +41,17 @@ final class RetainedLocks implements AutoCloseable {
 		this.timeout = calls.timeout();
 		this.retentions = new Retentions(heldLocks, retainMillis, lockCalls.leaseMillis(),
 				(id, token) -> lockCalls.unlock(id, token, false));
-		this.connectionEvents = calls.connectionFactory().getRequiredNativeClient().getResources().eventBus()
+		this.client = calls.connectionFactory().getRequiredNativeClient();
+		this.disconnections = new RedisConnectionStateListener() {
+
+			@Override
+			public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+				heldLocks.connectionLost();
+			}
+
+		};
+		this.client.addListener(this.disconnections);
+		this.connectionEvents = this.client.getResources().eventBus()
 			.get()
 			.filter((event) -> event instanceof ConnectionDeactivatedEvent || event instanceof DisconnectedEvent)
 			.subscribe((event) -> heldLocks.connectionLost());
@@ -98,6 +117,7 @@ final class RetainedLocks implements AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		this.connectionEvents.dispose();
+		this.client.removeListener(this.disconnections);
 	}
 
 	/**
