@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.sessionstarter.lock.SessionLock;
@@ -38,7 +37,7 @@ class RedisRetainedLockRaceTests {
 
 	private final RedisKeys keys = new RedisKeys(this.namespace);
 
-	private final LettuceConnectionFactory otherFactory = otherFactory();
+	private final LettuceConnectionFactory otherFactory = redis.newConnectionFactory();
 
 	private Instance a;
 
@@ -154,14 +153,6 @@ class RedisRetainedLockRaceTests {
 				: new Instance(this.otherFactory, Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5));
 		StoredSession session = this.b.repository.findById(id);
 		return session.<Integer>getAttribute("count");
-	}
-
-	private static LettuceConnectionFactory otherFactory() {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
 	}
 
 	private final class Instance {

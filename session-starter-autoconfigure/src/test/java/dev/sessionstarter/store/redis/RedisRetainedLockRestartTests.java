@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.sessionstarter.lock.SessionLock;
@@ -31,7 +30,7 @@ class RedisRetainedLockRestartTests {
 
 	private final String namespace = "restart-" + UUID.randomUUID();
 
-	private final LettuceConnectionFactory otherFactory = otherFactory();
+	private final LettuceConnectionFactory otherFactory = redis.newConnectionFactory();
 
 	private final Instance a = new Instance(redis.connectionFactory());
 
@@ -68,14 +67,6 @@ class RedisRetainedLockRestartTests {
 	private static SessionChange change(String id, boolean create, String value) {
 		long now = System.currentTimeMillis();
 		return new SessionChange(id, null, create, now, now, 1_800_000L, false, null, Map.of("a", value.getBytes()));
-	}
-
-	private static LettuceConnectionFactory otherFactory() {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
 	}
 
 	/**

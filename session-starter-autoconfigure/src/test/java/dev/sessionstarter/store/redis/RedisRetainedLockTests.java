@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.sessionstarter.lock.SessionLock;
@@ -42,7 +41,7 @@ class RedisRetainedLockTests {
 
 	private final String namespace = "retain-" + UUID.randomUUID();
 
-	private final LettuceConnectionFactory otherFactory = otherFactory();
+	private final LettuceConnectionFactory otherFactory = redis.newConnectionFactory();
 
 	private final Instance a = new Instance(redis.connectionFactory(), false);
 
@@ -140,14 +139,6 @@ class RedisRetainedLockTests {
 			assertThat(lock).as("taken over, not waited out").isNotNull();
 			assertThat(this.a.repository.findById(id).<Integer>getAttribute("count")).isOne();
 		}
-	}
-
-	private static LettuceConnectionFactory otherFactory() {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
 	}
 
 	/**

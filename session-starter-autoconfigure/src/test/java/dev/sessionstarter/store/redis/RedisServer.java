@@ -151,13 +151,22 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	 */
 	public LettuceConnectionFactory connectionFactory() {
 		if (this.connectionFactory == null) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration("127.0.0.1", this.port));
-			factory.afterPropertiesSet();
-			factory.start();
-			this.connectionFactory = factory;
+			this.connectionFactory = newConnectionFactory();
 		}
 		return this.connectionFactory;
+	}
+
+	/**
+	 * Return a started connection factory to this server of its own (another instance's
+	 * client), which the caller destroys.
+	 * @return the factory
+	 */
+	public LettuceConnectionFactory newConnectionFactory() {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", this.port));
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
 	}
 
 	/**
