@@ -22,8 +22,6 @@ final class RequestHandler {
 
 	private final @Nullable SessionRequests sessions;
 
-	private final @Nullable SessionFiles files;
-
 	private final LockTable locks;
 
 	private final AtomicInteger connections = new AtomicInteger();
@@ -42,7 +40,6 @@ final class RequestHandler {
 			LockTable locks) {
 		this.sessions = (store != null) ? new SessionRequests(store, Objects.requireNonNull(journal), files, locks)
 				: null;
-		this.files = files;
 		this.locks = locks;
 	}
 
@@ -140,7 +137,7 @@ final class RequestHandler {
 		}
 		return new DaemonStats((sessions != null) ? "sessions" : "locks", count, bytes, maxBytes, this.locks.size(),
 				this.connections.get(), System.currentTimeMillis() - this.startedAt, expired, evicted,
-				this.locks.leaseExpiries(), this.files != null);
+				this.locks.leaseExpiries(), sessions != null && sessions.keepsFiles());
 	}
 
 	static WireOutput error(String message) {

@@ -61,6 +61,14 @@ final class SessionRequests {
 	}
 
 	/**
+	 * Whether the daemon writes its sessions to a storage directory.
+	 * @return {@code true} if it does
+	 */
+	boolean keepsFiles() {
+		return this.files != null;
+	}
+
+	/**
 	 * Carry out one session request.
 	 * @param opcode the request's opcode, already read
 	 * @param request the rest of the frame
