@@ -103,8 +103,10 @@ public class SessionFilterBenchmark {
 			MemorySessionLockManager manager = new MemorySessionLockManager();
 			LockStatistics statistics = new LockStatistics(manager);
 			new SessionLockMeterBinder(statistics).bindTo(METERS);
-			this.filters = new Filter[] { new SessionTooLargeFilter(),
-					new SessionLockFilter(manager, new CookieHttpSessionIdResolver(), statistics), sessionFilter };
+			SessionLockFilter lockFilter = new SessionLockFilter(manager, new CookieHttpSessionIdResolver(), statistics);
+			// as the auto-configuration does: Spring Session's filter takes the ids the lock filter read
+			sessionFilter.setHttpSessionIdResolver(lockFilter.getSharedSessionIdResolver());
+			this.filters = new Filter[] { new SessionTooLargeFilter(), lockFilter, sessionFilter };
 		}
 		else {
 			this.filters = new Filter[] { new SessionTooLargeFilter(), sessionFilter };

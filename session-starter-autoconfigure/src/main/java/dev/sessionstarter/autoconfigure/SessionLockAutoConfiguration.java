@@ -35,7 +35,8 @@ import dev.sessionstarter.lock.SessionLockManager;
  * own {@code SessionRepository} or {@code SessionStore} is in use), and the
  * {@link SessionLockFilter} that holds the lock of a request's session, registered just before
  * Spring Session's {@link SessionRepositoryFilter} ({@code spring.session.servlet.filter-order})
- * for every store, the application's own {@code SessionRepository} included. With the
+ * for every store, the application's own {@code SessionRepository} included; Spring Session's
+ * filter then takes the session ids the lock filter resolved ({@link SessionIdSharing}). With the
  * {@code none} lock manager the filter is not registered, so requests cost what they cost
  * without locking.
  */
@@ -75,6 +76,13 @@ public final class SessionLockAutoConfiguration {
 		CookieHttpSessionIdResolver resolver = new CookieHttpSessionIdResolver();
 		cookieSerializer.ifAvailable(resolver::setCookieSerializer);
 		return resolver;
+	}
+
+	@Bean
+	static SessionIdSharing sessionIdSharing(ObjectProvider<SessionLockFilter> lockFilter,
+			ObjectProvider<SessionLockManager> lockManager, ObjectProvider<HttpSessionIdResolver> sessionIdResolver,
+			ObjectProvider<CookieSerializer> cookieSerializer) {
+		return new SessionIdSharing(lockFilter, lockManager, sessionIdResolver, cookieSerializer);
 	}
 
 	@Bean

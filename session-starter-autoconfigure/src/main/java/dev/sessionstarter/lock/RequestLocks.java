@@ -12,9 +12,10 @@ import dev.sessionstarter.store.RequestStoreFailure;
 
 /**
  * What {@link SessionLockFilter} keeps for one request, in one request attribute made on its
- * first dispatch: the request's store failure memory, and the locks it holds, released once
- * when the request (or its asynchronous processing) is done. A later dispatch of the same
- * request (forward, include, error, async) finds it and shares the locks while they are held.
+ * first dispatch: the request's store failure memory, the session ids it names, and the locks it
+ * holds, released once when the request (or its asynchronous processing) is done. A later
+ * dispatch of the same request (forward, include, error, async) finds it and shares the locks
+ * while they are held.
  */
 final class RequestLocks implements AsyncListener {
 
@@ -27,6 +28,8 @@ final class RequestLocks implements AsyncListener {
 		.newUpdater(RequestLocks.class, "holding");
 
 	private final RequestStoreFailure storeFailure = new RequestStoreFailure();
+
+	private @Nullable List<String> sessionIds;
 
 	private @Nullable SessionLock lock;
 
@@ -50,6 +53,22 @@ final class RequestLocks implements AsyncListener {
 
 	RequestStoreFailure storeFailure() {
 		return this.storeFailure;
+	}
+
+	/**
+	 * Return the session ids the lock filter resolved for the request.
+	 * @return the ids, or {@code null} if it resolved none
+	 */
+	@Nullable List<String> sessionIds() {
+		return this.sessionIds;
+	}
+
+	/**
+	 * Record the session ids the lock filter resolved for the request, which do not change while
+	 * it is handled, so that Spring Session's filter takes them instead of resolving them again.
+	 */
+	void resolved(List<String> sessionIds) {
+		this.sessionIds = sessionIds;
 	}
 
 	/**

@@ -59,6 +59,8 @@ public class SessionLockFilter implements Filter {
 
 	private final HttpSessionIdResolver sessionIdResolver;
 
+	private final HttpSessionIdResolver sharedSessionIdResolver;
+
 	private final LockStatistics statistics;
 
 	private Duration timeout = Duration.ofSeconds(5);
@@ -81,7 +83,27 @@ public class SessionLockFilter implements Filter {
 		Assert.notNull(statistics, "'statistics' must not be null");
 		this.manager = manager;
 		this.sessionIdResolver = sessionIdResolver;
+		this.sharedSessionIdResolver = new SharedSessionIdResolver(sessionIdResolver);
 		this.statistics = statistics;
+	}
+
+	/**
+	 * Return the resolver of requested session ids this filter was given.
+	 * @return the resolver
+	 */
+	public HttpSessionIdResolver getSessionIdResolver() {
+		return this.sessionIdResolver;
+	}
+
+	/**
+	 * Return a resolver for Spring Session's filter, to use in place of its own when that is this
+	 * filter's resolver: it answers the session ids this filter resolved for the request, so
+	 * that the ids (the session cookie) are read once a request, and otherwise asks this
+	 * filter's resolver, which also writes and expires the ids.
+	 * @return the sharing resolver
+	 */
+	public HttpSessionIdResolver getSharedSessionIdResolver() {
+		return this.sharedSessionIdResolver;
 	}
 
 	/**
@@ -119,6 +141,7 @@ public class SessionLockFilter implements Filter {
 			return;
 		}
 		List<String> sessionIds = this.sessionIdResolver.resolveSessionIds(httpRequest);
+		state.resolved(sessionIds);
 		boolean acquired;
 		try {
 			acquired = (sessionIds.size() == 1) ? acquire(sessionIds.get(0), state) : acquire(sessionIds, state);
