@@ -277,14 +277,11 @@ public final class StoredSession implements Session {
 	}
 
 	void save() {
-		if (this.dropped) {
+		if (hasNothingToWrite()) {
 			return;
 		}
 		SessionRecord record = this.stored;
 		boolean create = this.isNew || record == null;
-		if (!create && isUnchangedBut(record)) {
-			return;
-		}
 		String previousId = (!create && !record.id().equals(this.id)) ? record.id() : null;
 		boolean principalNameChanged = false;
 		String principalName = (record != null) ? record.principalName() : null;
@@ -336,6 +333,15 @@ public final class StoredSession implements Session {
 			this.repository.created.increment();
 			this.repository.publish(new SessionCreatedEvent(this.repository, this));
 		}
+	}
+
+	/**
+	 * Whether a save would write nothing: the session is dropped, or stored and unchanged but,
+	 * perhaps, for an access time the save period lets go unwritten.
+	 */
+	boolean hasNothingToWrite() {
+		SessionRecord record = this.stored;
+		return this.dropped || (!this.isNew && record != null && isUnchangedBut(record));
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package dev.sessionstarter.metrics;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -43,6 +45,36 @@ class SessionStoreMeterBinderTests {
 			.count()).isEqualTo(30);
 		assertThat(this.registry.get(SessionMeterNames.STORE_OPERATIONS).tag("operation", "find").timer().count())
 			.isEqualTo(30);
+	}
+
+	/**
+	 * Saves that have nothing to write (a session unchanged but for an access time the save
+	 * period lets go unwritten, or saved already by the same request) are neither timed nor
+	 * counted: {@code operation=save} counts the saves that write.
+	 */
+	@Test
+	void timesOnlyTheSavesThatWrite() {
+		this.repository.setSavePeriod(Duration.ofMinutes(1));
+		new SessionStoreMeterBinder(this.repository).bindTo(this.registry);
+		StoredSession created = this.repository.createSession();
+		this.repository.save(created);
+		this.repository.save(created);
+		StoredSession session = this.repository.findById(created.getId());
+		session.setLastAccessedTime(Instant.now());
+		this.repository.save(session);
+		this.repository.save(session);
+		assertThat(saves()).isEqualTo(1);
+		session.setAttribute("count", 1);
+		this.repository.save(session);
+		this.repository.save(session);
+		assertThat(saves()).isEqualTo(2);
+	}
+
+	private long saves() {
+		return this.registry.get(SessionMeterNames.STORE_OPERATIONS)
+			.tags(SessionMeterNames.TAG_OPERATION, "save")
+			.timer()
+			.count();
 	}
 
 	private double gauge(String name) {
