@@ -40,6 +40,15 @@ class SessionIdsTests {
 	}
 
 	@Test
+	void acceptsExactlyTheAsciiLettersDigitsDashAndUnderscoreOfAllChars() {
+		for (char c = 0; c < Character.MAX_VALUE; c++) {
+			boolean expected = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '_';
+			assertThat(SessionIds.isValid("a" + c + "b")).as("char %d", (int) c).isEqualTo(expected);
+		}
+	}
+
+	@Test
 	void requireValidReturnsAValidIdAndRejectsAnInvalidOne() {
 		assertThat(SessionIds.requireValid("abc")).isEqualTo("abc");
 		assertThatIllegalArgumentException().isThrownBy(() -> SessionIds.requireValid("a/b"));
