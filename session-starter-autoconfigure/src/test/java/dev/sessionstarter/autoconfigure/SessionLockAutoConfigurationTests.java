@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -23,6 +24,7 @@ import org.springframework.session.MapSessionRepository;
 import org.springframework.session.web.http.HeaderHttpSessionIdResolver;
 import org.springframework.session.web.http.HttpSessionIdResolver;
 import org.springframework.session.web.http.SessionRepositoryFilter;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import dev.sessionstarter.lock.LockStatistics;
 import dev.sessionstarter.lock.LockTimeoutAction;
@@ -181,6 +183,32 @@ class SessionLockAutoConfigurationTests {
 					(req, response) -> heldInChain.add(manager.heldLocks()));
 			assertThat(heldInChain).containsExactly(1);
 		});
+	}
+
+	@Test
+	void givesSpringSessionsFilterTheIdsTheLockFilterResolved() {
+		this.contextRunner.run((context) -> assertThat(sessionFilterResolver(context))
+			.isSameAs(context.getBean(SessionLockFilter.class).getSharedSessionIdResolver()));
+	}
+
+	@Test
+	void givesSpringSessionsFilterTheIdsResolvedWithTheApplicationsHttpSessionIdResolver() {
+		this.contextRunner.withUserConfiguration(HeaderResolverConfiguration.class).run((context) -> {
+			SessionLockFilter filter = context.getBean(SessionLockFilter.class);
+			assertThat(filter.getSessionIdResolver()).isSameAs(context.getBean(HttpSessionIdResolver.class));
+			assertThat(sessionFilterResolver(context)).isSameAs(filter.getSharedSessionIdResolver());
+		});
+	}
+
+	@Test
+	void leavesSpringSessionsFilterItsOwnResolverWithTheNoneLockManager() {
+		this.contextRunner.withPropertyValues("sessions.lock.manager=none")
+			.run((context) -> assertThat(sessionFilterResolver(context))
+				.isNotSameAs(context.getBean(SessionLockFilter.class).getSharedSessionIdResolver()));
+	}
+
+	private static @Nullable Object sessionFilterResolver(ApplicationContext context) {
+		return ReflectionTestUtils.getField(context.getBean(SessionRepositoryFilter.class), "httpSessionIdResolver");
 	}
 
 	@Test
