@@ -21,10 +21,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two application processes on one Redis with retained request locks
- * ({@code sessions.redis.lock-retain=5s}), over HTTP: every update kept when requests of one
- * session alternate between them, one command for a returning request in the process that
- * retains the lock, and a stopped holder ({@code SIGSTOP}) delays the other only until its
- * retention ends.
+ * ({@code sessions.redis.lock-retain=12s}: the holder trusts its lock for half of it, which
+ * must outlast a loaded machine's pause between two requests of a test), over HTTP: every update
+ * kept when requests of one session alternate between them, one command for a returning request
+ * in the process that retains the lock, and a stopped holder ({@code SIGSTOP}) delays the other
+ * only until its retention ends.
  */
 class RedisRetainedLockEndToEndTests {
 
@@ -42,7 +43,7 @@ class RedisRetainedLockEndToEndTests {
 	static void startBothProcesses() throws Exception {
 		processes = TwoProcesses.start(List.of("sessions.store=redis", "sessions.redis.namespace=" + NAMESPACE,
 				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port(),
-				"sessions.redis.lock-retain=5s", "sessions.lock.timeout=60s", "sessions.lock.on-timeout=reject"),
+				"sessions.redis.lock-retain=12s", "sessions.lock.timeout=60s", "sessions.lock.on-timeout=reject"),
 				logs.resolve("other.log"));
 	}
 
