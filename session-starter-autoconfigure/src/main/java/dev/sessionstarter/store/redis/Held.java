@@ -1,6 +1,5 @@
 package dev.sessionstarter.store.redis;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
@@ -177,10 +176,10 @@ final class Held {
 	 * @param release whether the save also releases the lock
 	 * @return the arguments
 	 */
-	List<byte[]> fence(RedisKeys keys, boolean release) {
+	byte[][] fence(RedisKeys keys, boolean release) {
 		long released = this.releasedAtVersion;
-		return List.of(this.token, (released >= 0) ? SessionHash.number(released) : new byte[0],
-				release ? keys.lockReleases() : new byte[0], SessionHash.bytes(this.sessionId));
+		return new byte[][] { this.token, (released >= 0) ? SessionHash.number(released) : SessionHash.EMPTY,
+				release ? keys.lockReleases() : SessionHash.EMPTY, SessionHash.bytes(this.sessionId) };
 	}
 
 	boolean isLost() {

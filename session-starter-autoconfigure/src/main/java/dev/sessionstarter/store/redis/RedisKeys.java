@@ -35,6 +35,14 @@ public final class RedisKeys {
 
 	private final byte[][] expiryBuckets = new byte[EXPIRY_BUCKETS][];
 
+	private final byte[] sessionPrefix;
+
+	private final byte[] lockPrefix;
+
+	private final byte[] lockReleases;
+
+	private final byte[] lockRequestsPrefix;
+
 	/**
 	 * Create the keys of a namespace.
 	 * @param namespace the prefix of every key, such as {@code sessions}
@@ -44,6 +52,10 @@ public final class RedisKeys {
 		Assert.isTrue(namespace.indexOf('{') < 0 && namespace.indexOf('}') < 0,
 				"'namespace' must not contain '{' or '}'");
 		this.namespace = namespace;
+		this.sessionPrefix = bytes(namespace + ":{");
+		this.lockPrefix = bytes(namespace + ":lock:{");
+		this.lockReleases = bytes(namespace + ":lock-releases");
+		this.lockRequestsPrefix = bytes(namespace + ":lock-requests:");
 		for (int i = 0; i < EXPIRY_BUCKETS; i++) {
 			this.expiryBuckets[i] = bytes(namespace + ":expiry:{" + i + "}");
 		}
@@ -63,7 +75,7 @@ public final class RedisKeys {
 	 * @return the key
 	 */
 	public byte[] session(String id) {
-		return bytes(this.namespace + ":{" + id + "}");
+		return tagged(this.sessionPrefix, id);
 	}
 
 	/**
@@ -72,25 +84,25 @@ public final class RedisKeys {
 	 * @return the key
 	 */
 	public byte[] lock(String id) {
-		return bytes(this.namespace + ":lock:{" + id + "}");
+		return tagged(this.lockPrefix, id);
 	}
 
 	/**
 	 * Return the channel the ids of released request locks are published on.
-	 * @return the channel
+	 * @return the channel; callers must not modify it
 	 */
 	public byte[] lockReleases() {
-		return bytes(this.namespace + ":lock-releases");
+		return this.lockReleases;
 	}
 
 	/**
 	 * Return the prefix of the channels on which instances that retain request locks take
 	 * requests to release them: an instance's channel is the prefix and its id
 	 * ({@link #lockRequests(String)}).
-	 * @return the prefix
+	 * @return the prefix; callers must not modify it
 	 */
 	public byte[] lockRequestsPrefix() {
-		return bytes(this.namespace + ":lock-requests:");
+		return this.lockRequestsPrefix;
 	}
 
 	/**
@@ -127,6 +139,19 @@ public final class RedisKeys {
 	 */
 	public byte[][] expiryBuckets() {
 		return this.expiryBuckets;
+	}
+
+	/**
+	 * Return a prefix, an id and the closing brace of its hash tag, encoded in one array (no
+	 * string made for the key: a save encodes two keys).
+	 */
+	private static byte[] tagged(byte[] prefix, String id) {
+		byte[] idBytes = bytes(id);
+		byte[] key = new byte[prefix.length + idBytes.length + 1];
+		System.arraycopy(prefix, 0, key, 0, prefix.length);
+		System.arraycopy(idBytes, 0, key, prefix.length, idBytes.length);
+		key[key.length - 1] = '}';
+		return key;
 	}
 
 	static byte[] bytes(String text) {
