@@ -174,12 +174,13 @@ final class Held {
 	 * ({@link SessionSaves#FENCE_ARGUMENTS}).
 	 * @param keys the keys of the namespace
 	 * @param release whether the save also releases the lock
+	 * @param id the session id, encoded
 	 * @return the arguments
 	 */
-	byte[][] fence(RedisKeys keys, boolean release) {
+	byte[][] fence(RedisKeys keys, boolean release, byte[] id) {
 		long released = this.releasedAtVersion;
 		return new byte[][] { this.token, (released >= 0) ? SessionHash.number(released) : SessionHash.EMPTY,
-				release ? keys.lockReleases() : SessionHash.EMPTY, SessionHash.bytes(this.sessionId) };
+				release ? keys.lockReleases() : SessionHash.EMPTY, id };
 	}
 
 	boolean isLost() {

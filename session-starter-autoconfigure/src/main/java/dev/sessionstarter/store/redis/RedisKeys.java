@@ -142,11 +142,32 @@ public final class RedisKeys {
 	}
 
 	/**
-	 * Return a prefix, an id and the closing brace of its hash tag, encoded in one array (no
-	 * string made for the key: a save encodes two keys).
+	 * Return the key of a session's hash, given the session id encoded.
+	 * @param id the session id, UTF-8
+	 * @return the key
 	 */
+	byte[] session(byte[] id) {
+		return tagged(this.sessionPrefix, id);
+	}
+
+	/**
+	 * Return the key of a session's request lock, given the session id encoded.
+	 * @param id the session id, UTF-8
+	 * @return the key
+	 */
+	byte[] lock(byte[] id) {
+		return tagged(this.lockPrefix, id);
+	}
+
 	private static byte[] tagged(byte[] prefix, String id) {
-		byte[] idBytes = bytes(id);
+		return tagged(prefix, bytes(id));
+	}
+
+	/**
+	 * Return a prefix, an id and the closing brace of its hash tag, encoded in one array (no
+	 * string made for the key).
+	 */
+	private static byte[] tagged(byte[] prefix, byte[] idBytes) {
 		byte[] key = new byte[prefix.length + idBytes.length + 1];
 		System.arraycopy(prefix, 0, key, 0, prefix.length);
 		System.arraycopy(idBytes, 0, key, prefix.length, idBytes.length);

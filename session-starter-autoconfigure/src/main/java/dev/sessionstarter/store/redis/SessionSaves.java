@@ -45,6 +45,7 @@ final class SessionSaves {
 	/**
 	 * Return the arguments of the save script for a change.
 	 * @param change the change
+	 * @param id the session id, encoded
 	 * @param baseVersion the version a created session starts above
 	 * @param now the current time, epoch millis
 	 * @param marginMillis how long past its expiry the key is kept
@@ -60,7 +61,7 @@ final class SessionSaves {
 	 * @return the arguments
 	 * @throws SessionTooLargeException if a value is longer than Redis accepts
 	 */
-	static byte[][] saveArguments(SessionChange change, long baseVersion, long now, long marginMillis,
+	static byte[][] saveArguments(SessionChange change, byte[] id, long baseVersion, long now, long marginMillis,
 			byte @Nullable [][] fence, @Nullable Long copyVersion, @Nullable Long retainMillis, byte[] requestsPrefix) {
 		Map<String, byte @Nullable []> attributes = change.attributes();
 		int set = 0;
@@ -87,7 +88,7 @@ final class SessionSaves {
 			for (int i = 9; i < 9 + FENCE_ARGUMENTS - 1; i++) {
 				args[i] = SessionHash.EMPTY;
 			}
-			args[9 + FENCE_ARGUMENTS - 1] = SessionHash.bytes(change.id());
+			args[9 + FENCE_ARGUMENTS - 1] = id;
 		}
 		else {
 			Assert.isTrue(fence.length == FENCE_ARGUMENTS, "A fence has " + FENCE_ARGUMENTS + " arguments");

@@ -94,10 +94,11 @@ final class SessionWrites {
 		}
 		SessionRecord base = (copy != null && copy.id().equals(change.id())) ? copy : null;
 		long retainMillis = (lock != null && release) ? lock.retainMillis() : 0;
-		byte[][] args = SessionSaves.saveArguments(change, baseVersion, this.clock.millis(), this.marginMillis,
-				(lock != null) ? lock.fence(this.keys, release) : null, (base != null) ? base.version() : null,
+		byte[] id = SessionHash.bytes(change.id());
+		byte[][] args = SessionSaves.saveArguments(change, id, baseVersion, this.clock.millis(), this.marginMillis,
+				(lock != null) ? lock.fence(this.keys, release, id) : null, (base != null) ? base.version() : null,
 				(retainMillis > 0) ? retainMillis : null, this.keys.lockRequestsPrefix());
-		byte[][] keys = { this.keys.session(change.id()), this.keys.lock(change.id()) };
+		byte[][] keys = { this.keys.session(id), this.keys.lock(id) };
 		if (lock != null) {
 			lock.written(release);
 		}
