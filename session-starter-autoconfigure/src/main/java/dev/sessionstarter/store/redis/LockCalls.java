@@ -81,7 +81,8 @@ final class LockCalls {
 	 */
 	@Nullable Held acquire(String sessionId, long deadline, long retainMillis) throws InterruptedException {
 		byte[] token = token();
-		byte[][] lockKeys = { this.keys.lock(sessionId), this.keys.session(sessionId) };
+		byte[][] lockKeys = { this.keys.lock(sessionId), this.keys.session(sessionId),
+				this.keys.lockWaiters(sessionId) };
 		byte[] prefix = this.keys.lockRequestsPrefix();
 		byte[] id = SessionHash.bytes(sessionId);
 		// a waiter is made after the first attempt failed, then the lock tried again before a wait
@@ -145,7 +146,8 @@ final class LockCalls {
 
 	/** {@link #unlock(String, byte[], boolean)}, running {@code done} when the answer comes. */
 	void unlock(String sessionId, byte[] token, boolean held, Runnable done) {
-		this.calls.scripts().send(SessionScripts.UNLOCK, "unlock", new byte[][] { this.keys.lock(sessionId) },
+		byte[][] keys = { this.keys.lock(sessionId), this.keys.lockWaiters(sessionId) };
+		this.calls.scripts().send(SessionScripts.UNLOCK, "unlock", keys,
 				new byte[][] { token, this.keys.lockReleases(), SessionHash.bytes(sessionId) }, (answer, ex) -> {
 					done.run();
 					if (ex != null && held) {

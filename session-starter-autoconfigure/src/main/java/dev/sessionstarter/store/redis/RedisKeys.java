@@ -16,6 +16,9 @@ import org.springframework.util.Assert;
  * <tr><td>{@code <namespace>:{<id>}}</td><td>the session's hash</td></tr>
  * <tr><td>{@code <namespace>:lock:{<id>}}</td><td>the session's request lock: its owner's token,
  * expiring at the end of its lease</td></tr>
+ * <tr><td>{@code <namespace>:lock-waiters:{<id>}}</td><td>set while an instance waits for the session's
+ * request lock, so that its release is published only then; expiring when the waiter would look
+ * again by itself</td></tr>
  * <tr><td>{@code <namespace>:lock-requests:<instance>}</td><td>a channel: the ids of the
  * sessions whose lock an instance retains that others want ({@code sessions.redis.lock-retain})</td></tr>
  * <tr><td>{@code <namespace>:principal:{<name>}}</td><td>a set of the ids of a user's sessions</td></tr>
@@ -39,6 +42,8 @@ public final class RedisKeys {
 
 	private final byte[] lockPrefix;
 
+	private final byte[] lockWaitersPrefix;
+
 	private final byte[] lockReleases;
 
 	private final byte[] lockRequestsPrefix;
@@ -54,6 +59,7 @@ public final class RedisKeys {
 		this.namespace = namespace;
 		this.sessionPrefix = bytes(namespace + ":{");
 		this.lockPrefix = bytes(namespace + ":lock:{");
+		this.lockWaitersPrefix = bytes(namespace + ":lock-waiters:{");
 		this.lockReleases = bytes(namespace + ":lock-releases");
 		this.lockRequestsPrefix = bytes(namespace + ":lock-requests:");
 		for (int i = 0; i < EXPIRY_BUCKETS; i++) {
@@ -139,6 +145,25 @@ public final class RedisKeys {
 	 */
 	public byte[][] expiryBuckets() {
 		return this.expiryBuckets;
+	}
+
+	/**
+	 * Return the key that marks that an instance waits for a session's request lock, in the
+	 * cluster slot of the session's hash: a release publishes the session id only while it is set.
+	 * @param id the session id
+	 * @return the key
+	 */
+	public byte[] lockWaiters(String id) {
+		return tagged(this.lockWaitersPrefix, id);
+	}
+
+	/**
+	 * Return the key that marks waiters of a session's request lock, given the session id encoded.
+	 * @param id the session id, UTF-8
+	 * @return the key
+	 */
+	byte[] lockWaiters(byte[] id) {
+		return tagged(this.lockWaitersPrefix, id);
 	}
 
 	/**

@@ -98,7 +98,7 @@ final class SessionWrites {
 		byte[][] args = SessionSaves.saveArguments(change, id, baseVersion, this.clock.millis(), this.marginMillis,
 				(lock != null) ? lock.fence(this.keys, release, id) : null, (base != null) ? base.version() : null,
 				(retainMillis > 0) ? retainMillis : null, this.keys.lockRequestsPrefix());
-		byte[][] keys = { this.keys.session(id), this.keys.lock(id) };
+		byte[][] keys = { this.keys.session(id), this.keys.lock(id), this.keys.lockWaiters(id) };
 		if (lock != null) {
 			lock.written(release);
 		}
@@ -177,7 +177,7 @@ final class SessionWrites {
 			lock.written(false);
 		}
 		// the expiry index entry goes in the same round trip; the principal's, known from the answer, after it
-		byte[][] keys = { this.keys.session(id), this.keys.lock(id) };
+		byte[][] keys = { this.keys.session(id), this.keys.lock(id), this.keys.lockWaiters(id) };
 		byte[][] args = { (lock != null) ? lock.token() : SessionHash.EMPTY, this.keys.lockRequestsPrefix(),
 				SessionHash.bytes(id) };
 		// given up, a refused removal lists the session again for the purge (its expiry index entry went with it)
