@@ -157,29 +157,16 @@ public final class RedisKeys {
 		return tagged(this.lockWaitersPrefix, id);
 	}
 
-	/**
-	 * Return the key that marks waiters of a session's request lock, given the session id encoded.
-	 * @param id the session id, UTF-8
-	 * @return the key
-	 */
+	// the same keys, given the session id encoded (UTF-8), for a save that encodes it once
+
 	byte[] lockWaiters(byte[] id) {
 		return tagged(this.lockWaitersPrefix, id);
 	}
 
-	/**
-	 * Return the key of a session's hash, given the session id encoded.
-	 * @param id the session id, UTF-8
-	 * @return the key
-	 */
 	byte[] session(byte[] id) {
 		return tagged(this.sessionPrefix, id);
 	}
 
-	/**
-	 * Return the key of a session's request lock, given the session id encoded.
-	 * @param id the session id, UTF-8
-	 * @return the key
-	 */
 	byte[] lock(byte[] id) {
 		return tagged(this.lockPrefix, id);
 	}
