@@ -1,6 +1,5 @@
 package dev.sessionstarter.store.redis;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
@@ -175,12 +174,13 @@ final class Held {
 	 * ({@link SessionSaves#FENCE_ARGUMENTS}).
 	 * @param keys the keys of the namespace
 	 * @param release whether the save also releases the lock
+	 * @param id the session id, encoded
 	 * @return the arguments
 	 */
-	List<byte[]> fence(RedisKeys keys, boolean release) {
+	byte[][] fence(RedisKeys keys, boolean release, byte[] id) {
 		long released = this.releasedAtVersion;
-		return List.of(this.token, (released >= 0) ? SessionHash.number(released) : new byte[0],
-				release ? keys.lockReleases() : new byte[0], SessionHash.bytes(this.sessionId));
+		return new byte[][] { this.token, (released >= 0) ? SessionHash.number(released) : SessionHash.EMPTY,
+				release ? keys.lockReleases() : SessionHash.EMPTY, id };
 	}
 
 	boolean isLost() {

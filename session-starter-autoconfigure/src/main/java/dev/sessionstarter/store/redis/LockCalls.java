@@ -81,7 +81,7 @@ final class LockCalls {
 	 */
 	@Nullable Held acquire(String sessionId, long deadline, long retainMillis) throws InterruptedException {
 		byte[] token = token();
-		byte[][] lockKeys = { this.keys.lock(sessionId), this.keys.session(sessionId) };
+		byte[][] keys = { this.keys.lock(sessionId), this.keys.session(sessionId), this.keys.lockWaiters(sessionId) };
 		byte[] prefix = this.keys.lockRequestsPrefix();
 		byte[] id = SessionHash.bytes(sessionId);
 		// a waiter is made after the first attempt failed, then the lock tried again before a wait
@@ -94,7 +94,7 @@ final class LockCalls {
 				Long cached = this.heldLocks.cachedVersion(sessionId);
 				List<Object> answer;
 				try {
-					answer = this.calls.scripts().script(SessionScripts.LOCK, "lock", lockKeys, token, this.leaseMillis,
+					answer = this.calls.scripts().script(SessionScripts.LOCK, "lock", keys, token, this.leaseMillis,
 							(cached != null) ? SessionHash.number(cached.longValue()) : SessionHash.EMPTY,
 							this.takeOver, prefix, id);
 				}
@@ -145,7 +145,8 @@ final class LockCalls {
 
 	/** {@link #unlock(String, byte[], boolean)}, running {@code done} when the answer comes. */
 	void unlock(String sessionId, byte[] token, boolean held, Runnable done) {
-		this.calls.scripts().send(SessionScripts.UNLOCK, "unlock", new byte[][] { this.keys.lock(sessionId) },
+		byte[][] keys = { this.keys.lock(sessionId), this.keys.lockWaiters(sessionId) };
+		this.calls.scripts().send(SessionScripts.UNLOCK, "unlock", keys,
 				new byte[][] { token, this.keys.lockReleases(), SessionHash.bytes(sessionId) }, (answer, ex) -> {
 					done.run();
 					if (ex != null && held) {

@@ -21,11 +21,34 @@ final class RedisCopyHandle implements SessionHandle {
 
 	private final RedisHeldLocks heldLocks;
 
+	/**
+	 * The version of the cache's copy as this handle's last save left it, or -1 if unknown.
+	 */
+	private volatile long version = -1;
+
+	/**
+	 * Whether the lock calls know this handle; its uses are serialized by the cache.
+	 */
+	private boolean registered;
+
 	RedisCopyHandle(String id, RedisSessionStore store, SessionWrites writes, RedisHeldLocks heldLocks) {
 		this.id = id;
 		this.store = store;
 		this.writes = writes;
 		this.heldLocks = heldLocks;
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	/**
+	 * Return the version of the cache's copy, as this handle's last save left it.
+	 * @return the version, or {@code null} if unknown
+	 */
+	@Nullable Long cachedVersion() {
+		long version = this.version;
+		return (version >= 0) ? version : null;
 	}
 
 	@Override
@@ -40,16 +63,22 @@ final class RedisCopyHandle implements SessionHandle {
 			saved = this.writes.write(change, 0, current);
 		}
 		catch (RuntimeException ex) {
-			this.heldLocks.cached(this.id, null);
+			this.version = -1;
 			throw ex;
 		}
-		this.heldLocks.cached(this.id, (saved != null) ? saved.version() : null);
+		this.version = (saved != null) ? saved.version() : -1;
+		if (!this.registered) {
+			// once, not a map entry written by every save
+			this.heldLocks.cached(this);
+			this.registered = true;
+		}
 		return saved;
 	}
 
 	@Override
 	public void close() {
-		this.heldLocks.cached(this.id, null);
+		this.version = -1;
+		this.heldLocks.uncached(this);
 	}
 
 }

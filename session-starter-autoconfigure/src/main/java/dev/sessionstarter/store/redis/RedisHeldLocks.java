@@ -19,7 +19,7 @@ public final class RedisHeldLocks {
 
 	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
 
-	private final ConcurrentHashMap<String, Long> cachedVersions = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, RedisCopyHandle> cachedCopies = new ConcurrentHashMap<>();
 
 	private final AtomicLong connectionEpoch = new AtomicLong();
 
@@ -77,29 +77,32 @@ public final class RedisHeldLocks {
 	}
 
 	/**
-	 * Record the version of the copy of a session that a cache in front of the store holds, as
-	 * the store last saved it through the cache's handle, so that a lock call can ask Redis to
-	 * answer only whether that copy is current.
-	 * @param sessionId the session id
-	 * @param version the version, or {@code null} to forget it (the copy left the cache)
+	 * Record the handle of a cache in front of the store on a session, whose saves keep the
+	 * version of the cache's copy, so that a lock call can ask Redis to answer only whether that
+	 * copy is current.
+	 * @param handle the handle
 	 */
-	void cached(String sessionId, @Nullable Long version) {
-		if (version != null) {
-			this.cachedVersions.put(sessionId, version);
-		}
-		else {
-			this.cachedVersions.remove(sessionId);
-		}
+	void cached(RedisCopyHandle handle) {
+		this.cachedCopies.put(handle.id(), handle);
 	}
 
 	/**
-	 * Return the version of a cache's copy of a session, as last recorded; it may be out of
-	 * date, which costs a lock call the whole session, never a wrong answer.
+	 * Forget the handle of a cache on a session (the copy left the cache).
+	 * @param handle the handle
+	 */
+	void uncached(RedisCopyHandle handle) {
+		this.cachedCopies.remove(handle.id(), handle);
+	}
+
+	/**
+	 * Return the version of a cache's copy of a session, as its handle last saved it; it may be
+	 * out of date, which costs a lock call the whole session, never a wrong answer.
 	 * @param sessionId the session id
 	 * @return the version, or {@code null} if none is known
 	 */
 	@Nullable Long cachedVersion(String sessionId) {
-		return this.cachedVersions.get(sessionId);
+		RedisCopyHandle handle = this.cachedCopies.get(sessionId);
+		return (handle != null) ? handle.cachedVersion() : null;
 	}
 
 	Collection<Held> all() {

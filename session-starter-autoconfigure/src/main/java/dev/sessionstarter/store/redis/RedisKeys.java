@@ -16,6 +16,9 @@ import org.springframework.util.Assert;
  * <tr><td>{@code <namespace>:{<id>}}</td><td>the session's hash</td></tr>
  * <tr><td>{@code <namespace>:lock:{<id>}}</td><td>the session's request lock: its owner's token,
  * expiring at the end of its lease</td></tr>
+ * <tr><td>{@code <namespace>:lock-waiters:{<id>}}</td><td>set while an instance waits for the session's
+ * request lock, so that its release is published only then; expiring when the waiter would look
+ * again by itself</td></tr>
  * <tr><td>{@code <namespace>:lock-requests:<instance>}</td><td>a channel: the ids of the
  * sessions whose lock an instance retains that others want ({@code sessions.redis.lock-retain})</td></tr>
  * <tr><td>{@code <namespace>:principal:{<name>}}</td><td>a set of the ids of a user's sessions</td></tr>
@@ -35,6 +38,16 @@ public final class RedisKeys {
 
 	private final byte[][] expiryBuckets = new byte[EXPIRY_BUCKETS][];
 
+	private final byte[] sessionPrefix;
+
+	private final byte[] lockPrefix;
+
+	private final byte[] lockWaitersPrefix;
+
+	private final byte[] lockReleases;
+
+	private final byte[] lockRequestsPrefix;
+
 	/**
 	 * Create the keys of a namespace.
 	 * @param namespace the prefix of every key, such as {@code sessions}
@@ -44,6 +57,11 @@ public final class RedisKeys {
 		Assert.isTrue(namespace.indexOf('{') < 0 && namespace.indexOf('}') < 0,
 				"'namespace' must not contain '{' or '}'");
 		this.namespace = namespace;
+		this.sessionPrefix = bytes(namespace + ":{");
+		this.lockPrefix = bytes(namespace + ":lock:{");
+		this.lockWaitersPrefix = bytes(namespace + ":lock-waiters:{");
+		this.lockReleases = bytes(namespace + ":lock-releases");
+		this.lockRequestsPrefix = bytes(namespace + ":lock-requests:");
 		for (int i = 0; i < EXPIRY_BUCKETS; i++) {
 			this.expiryBuckets[i] = bytes(namespace + ":expiry:{" + i + "}");
 		}
@@ -63,7 +81,7 @@ public final class RedisKeys {
 	 * @return the key
 	 */
 	public byte[] session(String id) {
-		return bytes(this.namespace + ":{" + id + "}");
+		return tagged(this.sessionPrefix, id);
 	}
 
 	/**
@@ -72,25 +90,25 @@ public final class RedisKeys {
 	 * @return the key
 	 */
 	public byte[] lock(String id) {
-		return bytes(this.namespace + ":lock:{" + id + "}");
+		return tagged(this.lockPrefix, id);
 	}
 
 	/**
 	 * Return the channel the ids of released request locks are published on.
-	 * @return the channel
+	 * @return the channel; callers must not modify it
 	 */
 	public byte[] lockReleases() {
-		return bytes(this.namespace + ":lock-releases");
+		return this.lockReleases;
 	}
 
 	/**
 	 * Return the prefix of the channels on which instances that retain request locks take
 	 * requests to release them: an instance's channel is the prefix and its id
 	 * ({@link #lockRequests(String)}).
-	 * @return the prefix
+	 * @return the prefix; callers must not modify it
 	 */
 	public byte[] lockRequestsPrefix() {
-		return bytes(this.namespace + ":lock-requests:");
+		return this.lockRequestsPrefix;
 	}
 
 	/**
@@ -127,6 +145,46 @@ public final class RedisKeys {
 	 */
 	public byte[][] expiryBuckets() {
 		return this.expiryBuckets;
+	}
+
+	/**
+	 * Return the key that marks that an instance waits for a session's request lock, in the
+	 * cluster slot of the session's hash: a release publishes the session id only while it is set.
+	 * @param id the session id
+	 * @return the key
+	 */
+	public byte[] lockWaiters(String id) {
+		return tagged(this.lockWaitersPrefix, id);
+	}
+
+	// the same keys, given the session id encoded (UTF-8), for a save that encodes it once
+
+	byte[] lockWaiters(byte[] id) {
+		return tagged(this.lockWaitersPrefix, id);
+	}
+
+	byte[] session(byte[] id) {
+		return tagged(this.sessionPrefix, id);
+	}
+
+	byte[] lock(byte[] id) {
+		return tagged(this.lockPrefix, id);
+	}
+
+	private static byte[] tagged(byte[] prefix, String id) {
+		return tagged(prefix, bytes(id));
+	}
+
+	/**
+	 * Return a prefix, an id and the closing brace of its hash tag, encoded in one array (no
+	 * string made for the key).
+	 */
+	private static byte[] tagged(byte[] prefix, byte[] idBytes) {
+		byte[] key = new byte[prefix.length + idBytes.length + 1];
+		System.arraycopy(prefix, 0, key, 0, prefix.length);
+		System.arraycopy(idBytes, 0, key, prefix.length, idBytes.length);
+		key[key.length - 1] = '}';
+		return key;
 	}
 
 	static byte[] bytes(String text) {

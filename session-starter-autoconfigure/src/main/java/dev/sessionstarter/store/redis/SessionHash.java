@@ -98,8 +98,32 @@ final class SessionHash {
 				StandardCharsets.US_ASCII));
 	}
 
+	/**
+	 * Encode a number in decimal ASCII, as Redis reads integers, without making a string.
+	 * @param value the number
+	 * @return its digits, with a leading {@code -} if negative
+	 */
 	static byte[] number(long value) {
-		return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+		if (value == Long.MIN_VALUE) {
+			return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+		}
+		long rest = Math.abs(value);
+		int count = 1;
+		// 19 digits at most: the bound is not raised past 10^18
+		for (long bound = 10; count < 19 && rest >= bound; bound *= 10) {
+			count++;
+		}
+		byte[] digits = new byte[(value < 0) ? count + 1 : count];
+		int i = digits.length;
+		do {
+			digits[--i] = (byte) ('0' + (rest % 10));
+			rest /= 10;
+		}
+		while (rest > 0);
+		if (value < 0) {
+			digits[0] = '-';
+		}
+		return digits;
 	}
 
 	static byte[] optionalNumber(@Nullable Long value) {

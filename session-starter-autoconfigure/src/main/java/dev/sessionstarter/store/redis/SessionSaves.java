@@ -1,9 +1,7 @@
 package dev.sessionstarter.store.redis;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -32,18 +30,28 @@ final class SessionSaves {
 	 */
 	static final int FENCE_ARGUMENTS = 4;
 
+	/**
+	 * The number of arguments before the attributes ({@code ARGV[1]} to {@code ARGV[17]}).
+	 */
+	private static final int FIXED_ARGUMENTS = 17;
+
+	private static final byte[] ONE = SessionHash.bytes("1");
+
+	private static final byte[] ZERO = SessionHash.bytes("0");
+
 	private SessionSaves() {
 	}
 
 	/**
 	 * Return the arguments of the save script for a change.
 	 * @param change the change
+	 * @param id the session id, encoded
 	 * @param baseVersion the version a created session starts above
 	 * @param now the current time, epoch millis
 	 * @param marginMillis how long past its expiry the key is kept
 	 * @param fence the fence of a save under a request lock this process holds (the owner token,
 	 * the version its earlier save left or empty, the channel of released locks, the session id),
-	 * or none for a save the lock does not fence
+	 * or {@code null} for a save the lock does not fence
 	 * @param copyVersion the version of the caller's copy of the session, which the caller applies
 	 * the change to itself if the stored session is still at it, or {@code null}
 	 * @param retainMillis how long the lock the save releases is retained instead, or {@code null}
@@ -53,51 +61,56 @@ final class SessionSaves {
 	 * @return the arguments
 	 * @throws SessionTooLargeException if a value is longer than Redis accepts
 	 */
-	static byte[][] saveArguments(SessionChange change, long baseVersion, long now, long marginMillis,
-			List<byte[]> fence, @Nullable Long copyVersion, @Nullable Long retainMillis, byte[] requestsPrefix) {
-		List<byte[]> args = new ArrayList<>(FENCE_ARGUMENTS + 12 + 2 * change.attributes().size());
-		args.add(SessionHash.number(now));
-		args.add(SessionHash.number(marginMillis));
-		args.add(SessionHash.bytes(change.isCreate() ? "1" : "0"));
-		args.add(SessionHash.number(change.creationTime()));
-		args.add(SessionHash.number(baseVersion));
-		args.add(SessionHash.optionalNumber(change.lastAccessedTime()));
-		args.add(SessionHash.optionalNumber(change.maxInactiveMillis()));
-		args.add(SessionHash.bytes(change.isPrincipalNameChanged() ? "1" : "0"));
-		args.add((change.principalName() != null) ? SessionHash.bytes(change.principalName()) : SessionHash.EMPTY);
-		if (fence.isEmpty()) {
-			for (int i = 1; i < FENCE_ARGUMENTS; i++) {
-				args.add(SessionHash.EMPTY);
+	static byte[][] saveArguments(SessionChange change, byte[] id, long baseVersion, long now, long marginMillis,
+			byte @Nullable [][] fence, @Nullable Long copyVersion, @Nullable Long retainMillis, byte[] requestsPrefix) {
+		Map<String, byte @Nullable []> attributes = change.attributes();
+		int set = 0;
+		for (byte[] value : attributes.values()) {
+			if (value != null) {
+				if (value.length > MAX_VALUE_BYTES) {
+					throw new SessionTooLargeException(change.id(), value.length, MAX_VALUE_BYTES);
+				}
+				set++;
 			}
-			args.add(SessionHash.bytes(change.id()));
+		}
+		// in one array of its final size: the fixed arguments, the set pairs, then the removed names
+		byte[][] args = new byte[FIXED_ARGUMENTS + set + attributes.size()][];
+		args[0] = SessionHash.number(now);
+		args[1] = SessionHash.number(marginMillis);
+		args[2] = change.isCreate() ? ONE : ZERO;
+		args[3] = SessionHash.number(change.creationTime());
+		args[4] = SessionHash.number(baseVersion);
+		args[5] = SessionHash.optionalNumber(change.lastAccessedTime());
+		args[6] = SessionHash.optionalNumber(change.maxInactiveMillis());
+		args[7] = change.isPrincipalNameChanged() ? ONE : ZERO;
+		args[8] = (change.principalName() != null) ? SessionHash.bytes(change.principalName()) : SessionHash.EMPTY;
+		if (fence == null) {
+			for (int i = 9; i < 9 + FENCE_ARGUMENTS - 1; i++) {
+				args[i] = SessionHash.EMPTY;
+			}
+			args[9 + FENCE_ARGUMENTS - 1] = id;
 		}
 		else {
-			Assert.isTrue(fence.size() == FENCE_ARGUMENTS, "A fence has " + FENCE_ARGUMENTS + " arguments");
-			args.addAll(fence);
+			Assert.isTrue(fence.length == FENCE_ARGUMENTS, "A fence has " + FENCE_ARGUMENTS + " arguments");
+			System.arraycopy(fence, 0, args, 9, FENCE_ARGUMENTS);
 		}
-		args.add(SessionHash.optionalNumber(copyVersion));
-		args.add(SessionHash.optionalNumber(retainMillis));
-		args.add(requestsPrefix);
-		int count = args.size();
-		List<byte[]> removed = new ArrayList<>();
-		int set = 0;
-		args.add(SessionHash.EMPTY);
-		for (Map.Entry<String, byte @Nullable []> attribute : change.attributes().entrySet()) {
+		args[13] = SessionHash.optionalNumber(copyVersion);
+		args[14] = SessionHash.optionalNumber(retainMillis);
+		args[15] = requestsPrefix;
+		args[16] = SessionHash.number(set);
+		int next = FIXED_ARGUMENTS;
+		int removed = FIXED_ARGUMENTS + 2 * set;
+		for (Map.Entry<String, byte @Nullable []> attribute : attributes.entrySet()) {
 			byte[] value = attribute.getValue();
 			if (value == null) {
-				removed.add(field(attribute.getKey()));
-				continue;
+				args[removed++] = field(attribute.getKey());
 			}
-			if (value.length > MAX_VALUE_BYTES) {
-				throw new SessionTooLargeException(change.id(), value.length, MAX_VALUE_BYTES);
+			else {
+				args[next++] = field(attribute.getKey());
+				args[next++] = value;
 			}
-			args.add(field(attribute.getKey()));
-			args.add(value);
-			set++;
 		}
-		args.set(count, SessionHash.number(set));
-		args.addAll(removed);
-		return args.toArray(new byte[0][]);
+		return args;
 	}
 
 	/**

@@ -94,10 +94,11 @@ final class SessionWrites {
 		}
 		SessionRecord base = (copy != null && copy.id().equals(change.id())) ? copy : null;
 		long retainMillis = (lock != null && release) ? lock.retainMillis() : 0;
-		byte[][] args = SessionSaves.saveArguments(change, baseVersion, this.clock.millis(), this.marginMillis,
-				(lock != null) ? lock.fence(this.keys, release) : List.of(), (base != null) ? base.version() : null,
+		byte[] id = SessionHash.bytes(change.id());
+		byte[][] args = SessionSaves.saveArguments(change, id, baseVersion, this.clock.millis(), this.marginMillis,
+				(lock != null) ? lock.fence(this.keys, release, id) : null, (base != null) ? base.version() : null,
 				(retainMillis > 0) ? retainMillis : null, this.keys.lockRequestsPrefix());
-		byte[][] keys = { this.keys.session(change.id()), this.keys.lock(change.id()) };
+		byte[][] keys = { this.keys.session(id), this.keys.lock(id), this.keys.lockWaiters(id) };
 		if (lock != null) {
 			lock.written(release);
 		}
@@ -176,7 +177,7 @@ final class SessionWrites {
 			lock.written(false);
 		}
 		// the expiry index entry goes in the same round trip; the principal's, known from the answer, after it
-		byte[][] keys = { this.keys.session(id), this.keys.lock(id) };
+		byte[][] keys = { this.keys.session(id), this.keys.lock(id), this.keys.lockWaiters(id) };
 		byte[][] args = { (lock != null) ? lock.token() : SessionHash.EMPTY, this.keys.lockRequestsPrefix(),
 				SessionHash.bytes(id) };
 		// given up, a refused removal lists the session again for the purge (its expiry index entry went with it)

@@ -1,6 +1,7 @@
 -- Merges one change into a session's hash, atomically; the Lua twin of SessionRecord.apply.
 -- KEYS[1]  the session's hash
 -- KEYS[2]  the session's request lock key
+-- KEYS[3]  the key that marks that someone waits for the lock
 -- ARGV[1]  now, epoch ms (the caller's clock: the key's time to live is counted from it)
 -- ARGV[2]  how long past its expiry the key is kept, ms, so that a purge can claim it
 -- ARGV[3]  '1' if the change may create the session, else '0': a change to a missing session is dropped
@@ -22,11 +23,12 @@
 -- ARGV[17] n, the number of attributes set; then n pairs of field name ('attr:<name>') and value; then
 --          the field names removed
 -- An unfenced save of a session whose lock is held by a token of a retaining instance
--- ('r<instance>:<n>') is refused, and that instance asked to release the lock.
+-- ('r<instance>:<n>') is refused, that instance asked to release the lock, and the caller marked as
+-- waiting for the release (as lock.lua marks it).
 -- A fenced save (ARGV[10] set) is refused unless the lock is still the token's, or the request's
 -- earlier save released it, no one has taken it since and the session is still at the version that
--- save left; once applied, it releases the lock (publishing the id) if it is the token's and ARGV[12]
--- is set.
+-- save left; once applied, it releases the lock (publishing the id if someone waits) if it is the
+-- token's and ARGV[12] is set.
 -- Answers {} if the change was dropped, {-1} if it was refused (the lock's lease was lost, or
 -- another owner took it: another instance may have saved since); {-2, the lock's remaining time in
 -- ms} if an unfenced save was refused because another instance retains the lock; {previous principal name or nil,
@@ -46,7 +48,9 @@ else
 	local owner = other and string.match(other, '^r(%x+):')
 	if owner then
 		redis.call('PUBLISH', ARGV[16] .. owner, ARGV[13])
-		return {-2, redis.call('PTTL', KEYS[2])}
+		local remaining = redis.call('PTTL', KEYS[2])
+		redis.call('SET', KEYS[3], '1', 'PX', (remaining > 0) and (remaining + 1000) or 1000)
+		return {-2, remaining}
 	end
 end
 local exists = version ~= false
@@ -115,7 +119,9 @@ if holder == ARGV[10] and ARGV[12] ~= '' then
 		redis.call('PEXPIRE', KEYS[2], ARGV[15])
 	else
 		redis.call('DEL', KEYS[2])
-		redis.call('PUBLISH', ARGV[12], ARGV[13])
+		if redis.call('DEL', KEYS[3]) == 1 then
+			redis.call('PUBLISH', ARGV[12], ARGV[13])
+		end
 	end
 end
 if not exists or (ARGV[14] ~= '' and version == ARGV[14]) then

@@ -56,6 +56,27 @@ class RedisSessionLockManagerTests {
 	}
 
 	@Test
+	void aReleaseWakesTheWaiterOfAnotherInstanceLongBeforeTheLeaseEnds() throws Exception {
+		SessionLock held = this.one.tryLock("woken", Duration.ZERO);
+		assertThat(held).isNotNull();
+		CompletableFuture<SessionLock> waiter = CompletableFuture.supplyAsync(() -> {
+			try {
+				// a third of the 30s lease: only the release's message can give it the lock in time
+				return this.other.tryLock("woken", Duration.ofSeconds(10));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
+		});
+		await().atMost(LONG_WAIT).until(() -> this.other.localEntries() == 1);
+		held.release();
+		SessionLock taken = waiter.get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(taken).as("woken by the release").isNotNull();
+		taken.release();
+	}
+
+	@Test
 	void aHolderThatStopsRenewingLosesTheLockAtTheEndOfItsLease() throws Exception {
 		RedisSessionLockManager paused = manager(Duration.ofSeconds(1));
 		try {

@@ -164,6 +164,25 @@ class RedisStoreRoundTripTests {
 	}
 
 	@Test
+	void withRedisLocksAReleaseNobodyWaitsForPublishesNothing() throws Exception {
+		RedisHeldLocks held = new RedisHeldLocks();
+		RedisKeys keys = new RedisKeys(this.namespace);
+		StoreSessionRepository repository = repository(
+				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held));
+		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
+				Duration.ofSeconds(30))) {
+			String id = created(repository);
+			ranByScripts();
+			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+				request(repository, id);
+			}
+			locks.tryLock(id, Duration.ZERO).release();
+			assertThat(ranByScripts()).as("released by the save, then by an unlock, with no waiter")
+				.doesNotContain("PUBLISH");
+		}
+	}
+
+	@Test
 	void aMemoizedCacheChecksItsCopyWithoutARoundTripUnderARedisLock() throws Exception {
 		RedisHeldLocks held = new RedisHeldLocks();
 		RedisKeys keys = new RedisKeys(this.namespace);
