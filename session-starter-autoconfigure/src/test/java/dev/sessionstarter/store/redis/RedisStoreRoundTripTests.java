@@ -33,7 +33,7 @@ class RedisStoreRoundTripTests {
 	@RegisterExtension
 	static final RedisServer redis = new RedisServer();
 
-	private static final Duration RETAIN = Duration.ofSeconds(Integer.getInteger("test.retain", 5));
+	private static final Duration RETAIN = Duration.ofSeconds(Integer.getInteger("test.retain", 60));
 
 	private final String namespace = "trips-" + UUID.randomUUID();
 
