@@ -18,7 +18,6 @@ import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.FlushMode;
 import org.springframework.session.SaveMode;
 import org.springframework.session.Session;
-import org.springframework.session.events.SessionCreatedEvent;
 import org.springframework.session.events.SessionDeletedEvent;
 import org.springframework.util.Assert;
 
@@ -162,14 +161,14 @@ public final class StoredSession implements Session {
 	}
 
 	private void drop(String attributeName, SerializationFailedException ex) {
-		this.repository.serializationFailures.increment();
+		this.repository.events.serializationFailures.increment();
 		logger.warn("Dropping session " + this.id + ": its attribute '" + attributeName
 				+ "' cannot be decoded (" + ex.getMessage() + ")");
 		this.dropped = true;
 		this.decoded.clear();
 		SessionRecord record = this.stored;
 		if (record != null && this.repository.store.delete(record.id()) != null) {
-			this.repository.publish(new SessionDeletedEvent(this.repository, this));
+			this.repository.events.publish(new SessionDeletedEvent(this.repository, this));
 		}
 	}
 
@@ -295,7 +294,7 @@ public final class StoredSession implements Session {
 		Map<String, byte @Nullable []> attributes = encode(changes, record, previousId);
 		if (!create && previousId == null && attributes.isEmpty() && !this.maxInactiveIntervalChanged
 				&& !principalNameChanged && (!this.lastAccessedTimeChanged
-						|| this.repository.skipsTouch(record, this.lastAccessedMillis))) {
+						|| this.repository.savePeriod.skipsTouch(record, this.lastAccessedMillis))) {
 			return;
 		}
 		SessionChange change = new SessionChange(this.id, previousId, create, this.creationMillis,
@@ -330,8 +329,7 @@ public final class StoredSession implements Session {
 			this.delta.remove(name, written);
 		});
 		if (create) {
-			this.repository.created.increment();
-			this.repository.publish(new SessionCreatedEvent(this.repository, this));
+			this.repository.events.created(this);
 		}
 	}
 
@@ -353,7 +351,7 @@ public final class StoredSession implements Session {
 	private boolean isUnchangedBut(SessionRecord record) {
 		return this.delta.isEmpty() && !this.maxInactiveIntervalChanged && record.id().equals(this.id)
 				&& this.repository.saveMode != SaveMode.ALWAYS
-				&& (!this.lastAccessedTimeChanged || this.repository.skipsTouch(record, this.lastAccessedMillis));
+				&& (!this.lastAccessedTimeChanged || this.repository.savePeriod.skipsTouch(record, this.lastAccessedMillis));
 	}
 
 	private Map<String, byte @Nullable []> encode(Map<String, Change> changes, @Nullable SessionRecord record,
