@@ -81,6 +81,8 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 	final SessionSizeLimit sizeLimit = new SessionSizeLimit(Long.MAX_VALUE);
 
+	final ChangeEncoder changeEncoder = new ChangeEncoder(this);
+
 	private final PurgeRecord purges;
 
 	/**
