@@ -1,9 +1,7 @@
 package dev.sessionstarter.lock;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.servlet.DispatcherType;
@@ -14,16 +12,12 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.session.web.http.HttpSessionIdResolver;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 import org.springframework.util.Assert;
 
 import dev.sessionstarter.store.RequestStoreFailure;
-import dev.sessionstarter.store.SessionIds;
 import dev.sessionstarter.store.StoreUnavailableException;
 
 /**
@@ -53,19 +47,11 @@ import dev.sessionstarter.store.StoreUnavailableException;
  */
 public class SessionLockFilter implements Filter {
 
-	private static final Log logger = LogFactory.getLog(SessionLockFilter.class);
-
-	private final SessionLockManager manager;
-
 	private final HttpSessionIdResolver sessionIdResolver;
 
 	private final HttpSessionIdResolver sharedSessionIdResolver;
 
-	private final LockStatistics statistics;
-
-	private Duration timeout = Duration.ofSeconds(5);
-
-	private long timeoutNanos = this.timeout.toNanos();
+	private final RequestLockAcquirer acquirer;
 
 	private LockTimeoutAction timeoutAction = LockTimeoutAction.PROCEED;
 
@@ -81,10 +67,9 @@ public class SessionLockFilter implements Filter {
 		Assert.notNull(manager, "'manager' must not be null");
 		Assert.notNull(sessionIdResolver, "'sessionIdResolver' must not be null");
 		Assert.notNull(statistics, "'statistics' must not be null");
-		this.manager = manager;
 		this.sessionIdResolver = sessionIdResolver;
 		this.sharedSessionIdResolver = new SharedSessionIdResolver(sessionIdResolver);
-		this.statistics = statistics;
+		this.acquirer = new RequestLockAcquirer(manager, statistics);
 	}
 
 	/**
@@ -112,8 +97,7 @@ public class SessionLockFilter implements Filter {
 	 */
 	public void setTimeout(Duration timeout) {
 		Assert.isTrue(timeout != null && !timeout.isNegative(), "'timeout' must not be null or negative");
-		this.timeout = timeout;
-		this.timeoutNanos = SessionLockManager.timeoutNanos(timeout);
+		this.acquirer.setTimeout(timeout);
 	}
 
 	/**
@@ -144,16 +128,17 @@ public class SessionLockFilter implements Filter {
 		state.resolved(sessionIds);
 		boolean acquired;
 		try {
-			acquired = (sessionIds.size() == 1) ? acquire(sessionIds.get(0), state) : acquire(sessionIds, state);
+			acquired = (sessionIds.size() == 1) ? this.acquirer.acquire(sessionIds.get(0), state)
+					: this.acquirer.acquire(sessionIds, state);
 		}
 		catch (StoreUnavailableException ex) {
 			storeFailure.remember(ex);
-			unavailable(httpResponse, ex);
+			UnavailableResponses.storeUnavailable(httpResponse, ex);
 			return;
 		}
 		if (!acquired) {
 			if (this.timeoutAction == LockTimeoutAction.REJECT) {
-				reject(httpResponse);
+				UnavailableResponses.rejected(httpResponse, this.acquirer.timeout());
 				return;
 			}
 			state.hold((SessionLock) null);
@@ -185,95 +170,14 @@ public class SessionLockFilter implements Filter {
 			chain.doFilter(request, response);
 		}
 		catch (IOException | ServletException | RuntimeException ex) {
-			StoreUnavailableException cause = storeUnavailable(ex);
+			StoreUnavailableException cause = UnavailableResponses.storeUnavailableCause(ex);
 			if (cause == null || request.getDispatcherType() == DispatcherType.FORWARD
 					|| request.getDispatcherType() == DispatcherType.INCLUDE) {
 				throw ex;
 			}
 			storeFailure.remember(cause);
-			unavailable(response, cause);
+			UnavailableResponses.storeUnavailable(response, cause);
 		}
-	}
-
-	private static @Nullable StoreUnavailableException storeUnavailable(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof StoreUnavailableException unavailable) {
-				return unavailable;
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
-		}
-		return null;
-	}
-
-	/**
-	 * Lock the one id a request names, the usual case, unless it is not valid.
-	 * @return {@code false} if the wait timed out; {@code true} if the lock is held, or there was
-	 * nothing to lock
-	 */
-	private boolean acquire(String sessionId, RequestLocks state) throws ServletException {
-		if (!SessionIds.isValid(sessionId)) {
-			return true;
-		}
-		long start = System.nanoTime();
-		SessionLock lock;
-		try {
-			lock = this.manager.tryLock(sessionId, this.timeout);
-		}
-		catch (InterruptedException ex) {
-			throw interrupted(ex);
-		}
-		this.statistics.recordWait(System.nanoTime() - start, lock != null);
-		if (lock == null) {
-			return false;
-		}
-		state.hold(lock);
-		return true;
-	}
-
-	/**
-	 * Lock the valid ids of a request that names several ({@link LockableSessionIds}), in their
-	 * order, within the one timeout.
-	 * @return {@code false} if the wait timed out (none is held then); {@code true} if they are
-	 * held, or there was nothing to lock
-	 */
-	private boolean acquire(List<String> requested, RequestLocks state) throws ServletException {
-		List<String> sessionIds = LockableSessionIds.of(requested);
-		if (sessionIds.isEmpty()) {
-			return true;
-		}
-		long start = System.nanoTime();
-		long timeoutNanos = this.timeoutNanos;
-		List<SessionLock> locks = new ArrayList<>(sessionIds.size());
-		try {
-			for (String sessionId : sessionIds) {
-				long remaining = Math.max(0, timeoutNanos - (System.nanoTime() - start));
-				SessionLock lock = this.manager.tryLock(sessionId, Duration.ofNanos(remaining));
-				if (lock == null) {
-					SessionLock.releaseAll(locks);
-					this.statistics.recordWait(System.nanoTime() - start, false);
-					return false;
-				}
-				locks.add(lock);
-			}
-		}
-		catch (InterruptedException ex) {
-			SessionLock.releaseAll(locks);
-			throw interrupted(ex);
-		}
-		catch (RuntimeException | Error ex) {
-			SessionLock.releaseAll(locks);
-			throw ex;
-		}
-		this.statistics.recordWait(System.nanoTime() - start, true);
-		state.hold(locks);
-		return true;
-	}
-
-	private static ServletException interrupted(InterruptedException ex) {
-		Thread.currentThread().interrupt();
-		return new ServletException("Interrupted while waiting for the lock of a session", ex);
 	}
 
 	private boolean releaseOnAsyncCompletion(ServletRequest request, RequestLocks state) {
@@ -288,40 +192,6 @@ public class SessionLockFilter implements Filter {
 			// The asynchronous processing already completed
 			return false;
 		}
-	}
-
-	private void reject(HttpServletResponse response) throws IOException {
-		if (response.isCommitted()) {
-			return;
-		}
-		long retryAfter = Math.max(1, (this.timeout.toMillis() + 999) / 1000);
-		response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-		response.setHeader("Retry-After", Long.toString(retryAfter));
-		response.setContentType("text/plain");
-		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-		response.getWriter().write("Another request of this session is in progress; retry later.\n");
-	}
-
-	/**
-	 * Answer 503 for a request whose store is unavailable (its lock could not be asked for, or a
-	 * call of its session failed), logging one line. The answer is written whole and flushed, so
-	 * the client has it before the request's locks are released, which may wait on the same
-	 * unavailable store.
-	 */
-	private static void unavailable(HttpServletResponse response, StoreUnavailableException ex) throws IOException {
-		if (response.isCommitted()) {
-			logger.warn("Request failed after its response was committed: " + ex.getMessage());
-			return;
-		}
-		logger.warn("Request answered 503: " + ex.getMessage());
-		byte[] body = ("Sessions are unavailable: " + ex.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
-		response.reset();
-		response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-		response.setHeader("Retry-After", "1");
-		response.setContentType("text/plain;charset=UTF-8");
-		response.setContentLength(body.length);
-		response.getOutputStream().write(body);
-		response.flushBuffer();
 	}
 
 }

@@ -5,14 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.FlushMode;
@@ -52,8 +47,6 @@ import dev.sessionstarter.serialization.SessionSerializer;
  */
 public class StoreSessionRepository implements FindByIndexNameSessionRepository<StoredSession> {
 
-	private static final Log logger = LogFactory.getLog(StoreSessionRepository.class);
-
 	/**
 	 * How many save periods a session's timeout must be for its touches to be coalesced, so that
 	 * the lag a stored access time may have is at most a tenth of the timeout.
@@ -67,9 +60,6 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	final SessionSerializer serializer;
 
 	final PrincipalNameIndexResolver<Session> principalNameResolver = new PrincipalNameIndexResolver<>();
-
-	private ApplicationEventPublisher eventPublisher = (event) -> {
-	};
 
 	private Duration defaultMaxInactiveInterval = MapSession.DEFAULT_MAX_INACTIVE_INTERVAL;
 
@@ -85,23 +75,15 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 
 	private boolean decodeOnLoad;
 
-	private long savePeriodMillis;
+	final SavePeriod savePeriod = new SavePeriod();
 
-	final LongAdder created = new LongAdder();
-
-	private final LongAdder deleted = new LongAdder();
-
-	private final LongAdder expired = new LongAdder();
-
-	private final LongAdder evicted = new LongAdder();
-
-	private final LongAdder purges = new LongAdder();
-
-	final LongAdder serializationFailures = new LongAdder();
+	final SessionEvents events = new SessionEvents(this);
 
 	final SessionSizeLimit sizeLimit = new SessionSizeLimit(Long.MAX_VALUE);
 
-	private volatile @Nullable Instant lastPurge;
+	final ChangeEncoder changeEncoder = new ChangeEncoder(this);
+
+	private final PurgeRecord purges;
 
 	/**
 	 * Create a repository over a store.
@@ -114,7 +96,8 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		this.store = store;
 		this.serializer = serializer;
 		this.decodeOnLoad = store.decodesOnLoad();
-		store.setRemovalListener(this::onRemoval);
+		this.purges = new PurgeRecord(store);
+		store.setRemovalListener(this.events::removed);
 	}
 
 	/**
@@ -122,8 +105,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	 * @param eventPublisher the publisher
 	 */
 	public void setApplicationEventPublisher(ApplicationEventPublisher eventPublisher) {
-		Assert.notNull(eventPublisher, "'eventPublisher' must not be null");
-		this.eventPublisher = eventPublisher;
+		this.events.setPublisher(eventPublisher);
 	}
 
 	/**
@@ -184,8 +166,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	 * @param savePeriod the period, zero or positive
 	 */
 	public void setSavePeriod(Duration savePeriod) {
-		Assert.isTrue(savePeriod != null && !savePeriod.isNegative(), "'savePeriod' must not be negative");
-		this.savePeriodMillis = savePeriod.toMillis();
+		this.savePeriod.set(savePeriod);
 	}
 
 	/**
@@ -294,7 +275,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		if (record == null) {
 			return null;
 		}
-		long now = this.clock.millis() - lag(record);
+		long now = this.clock.millis() - this.savePeriod.lag(record);
 		if (record.isExpired(now)) {
 			this.store.deleteIfExpired(id, Instant.ofEpochMilli(now));
 			return null;
@@ -317,8 +298,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 			if (SessionIds.isValid(id)) {
 				SessionRecord removed = this.store.delete(id);
 				if (removed != null) {
-					this.deleted.increment();
-					publish(new SessionDeletedEvent(this, new StoredSession(this, removed)));
+					this.events.deleted(removed);
 				}
 			}
 		}
@@ -342,7 +322,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 			Instant now = now();
 			Map<String, StoredSession> sessions = new LinkedHashMap<>();
 			for (SessionRecord record : this.store.findByPrincipalName(indexValue)) {
-				if (!record.isExpired(expiryTime(record, now))) {
+				if (!record.isExpired(this.savePeriod.expiryTime(record, now))) {
 					sessions.put(record.id(), new StoredSession(this, record));
 				}
 			}
@@ -364,14 +344,7 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	public int purgeExpiredSessions() {
 		long start = System.nanoTime();
 		try {
-			Instant now = now();
-			int removed = this.store.purgeExpired(now.minusMillis(this.savePeriodMillis));
-			this.purges.increment();
-			this.lastPurge = now;
-			if (removed > 0 && logger.isDebugEnabled()) {
-				logger.debug("Purged " + removed + " expired sessions from the " + this.store.type() + " store");
-			}
-			return removed;
+			return this.purges.purge(now(), this.savePeriod.millis());
 		}
 		finally {
 			this.operationRecorder.record(StoreOperation.PURGE, System.nanoTime() - start);
@@ -392,64 +365,14 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 	 * @return a snapshot
 	 */
 	public StoreStatistics getStatistics() {
-		return new StoreStatistics(this.store.type(), this.store.usage(), this.created.sum(), this.deleted.sum(),
-				this.expired.sum(), this.evicted.sum(), this.purges.sum(), this.serializationFailures.sum(),
-				this.lastPurge, this.store.quarantined(), this.sizeLimit.refused());
-	}
-
-	private void onRemoval(SessionRecord record, RemovalCause cause) {
-		if (cause == RemovalCause.EXPIRED) {
-			this.expired.increment();
-			publish(new SessionExpiredEvent(this, new StoredSession(this, record)));
-		}
-		else {
-			this.evicted.increment();
-			publish(new SessionDeletedEvent(this, new StoredSession(this, record)));
-		}
-	}
-
-	void publish(ApplicationEvent event) {
-		try {
-			this.eventPublisher.publishEvent(event);
-		}
-		catch (RuntimeException ex) {
-			logger.error("Error publishing " + event + ".", ex);
-		}
+		SessionEvents events = this.events;
+		return new StoreStatistics(this.store.type(), this.store.usage(), events.created.sum(), events.deleted.sum(),
+				events.expired.sum(), events.evicted.sum(), this.purges.purges(), events.serializationFailures.sum(),
+				this.purges.lastPurge(), this.store.quarantined(), this.sizeLimit.refused());
 	}
 
 	Instant now() {
 		return this.clock.instant();
-	}
-
-	/**
-	 * Whether a save that only moves a stored session's access time to {@code lastAccessedTime}
-	 * (epoch millis) may be left unwritten: its touches are coalesced and the stored access time is less than
-	 * a save period old.
-	 */
-	boolean skipsTouch(SessionRecord stored, long lastAccessedTime) {
-		return coalescesTouches(stored) && lastAccessedTime - stored.lastAccessedTime() < this.savePeriodMillis;
-	}
-
-	private boolean coalescesTouches(SessionRecord record) {
-		long timeout = record.maxInactiveMillis();
-		return this.savePeriodMillis > 0
-				&& (timeout < 0 || timeout / TIMEOUTS_PER_SAVE_PERIOD >= this.savePeriodMillis);
-	}
-
-	/**
-	 * The time at which a stored session's expiry is decided: now, less the save period for a
-	 * session whose stored access time may lag its last request by up to that period.
-	 */
-	private Instant expiryTime(SessionRecord record, Instant now) {
-		return now.minusMillis(lag(record));
-	}
-
-	/**
-	 * How far a stored session's access time may lag its last request: the save period when its
-	 * touches are coalesced, else nothing.
-	 */
-	private long lag(SessionRecord record) {
-		return coalescesTouches(record) ? this.savePeriodMillis : 0;
 	}
 
 }

@@ -18,7 +18,6 @@ import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.FlushMode;
 import org.springframework.session.SaveMode;
 import org.springframework.session.Session;
-import org.springframework.session.events.SessionCreatedEvent;
 import org.springframework.session.events.SessionDeletedEvent;
 import org.springframework.util.Assert;
 
@@ -69,10 +68,10 @@ public final class StoredSession implements Session {
 	private final Map<String, Object> decoded = new ConcurrentHashMap<>();
 
 	/**
-	 * The attributes changed since the last save, each change a new {@link Change}, so that a
-	 * save removes only the changes it wrote, not one made meanwhile with the same value.
+	 * The attributes changed since the last save, each change a new {@link AttributeChange}, so
+	 * that a save removes only the changes it wrote, not one made meanwhile with the same value.
 	 */
-	private final Map<String, Change> delta = new ConcurrentHashMap<>();
+	private final Map<String, AttributeChange> delta = new ConcurrentHashMap<>();
 
 	StoredSession(StoreSessionRepository repository, SessionRecord record) {
 		this.repository = repository;
@@ -110,7 +109,7 @@ public final class StoredSession implements Session {
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T getAttribute(String attributeName) {
-		Change changed = this.delta.get(attributeName);
+		AttributeChange changed = this.delta.get(attributeName);
 		if (changed != null) {
 			return (T) changed.value;
 		}
@@ -122,7 +121,7 @@ public final class StoredSession implements Session {
 			}
 		}
 		if (this.repository.saveMode != SaveMode.ON_SET_ATTRIBUTE) {
-			this.delta.put(attributeName, new Change(value));
+			this.delta.put(attributeName, new AttributeChange(value));
 		}
 		return (T) value;
 	}
@@ -138,7 +137,7 @@ public final class StoredSession implements Session {
 			this.decoded.put(attributeName, value);
 			if (this.repository.serializer.isStale(bytes)) {
 				// written under a previous encryption key: write it under the current one
-				this.delta.putIfAbsent(attributeName, new Change(value));
+				this.delta.putIfAbsent(attributeName, new AttributeChange(value));
 			}
 			return value;
 		}
@@ -162,14 +161,14 @@ public final class StoredSession implements Session {
 	}
 
 	private void drop(String attributeName, SerializationFailedException ex) {
-		this.repository.serializationFailures.increment();
+		this.repository.events.serializationFailures.increment();
 		logger.warn("Dropping session " + this.id + ": its attribute '" + attributeName
 				+ "' cannot be decoded (" + ex.getMessage() + ")");
 		this.dropped = true;
 		this.decoded.clear();
 		SessionRecord record = this.stored;
 		if (record != null && this.repository.store.delete(record.id()) != null) {
-			this.repository.publish(new SessionDeletedEvent(this.repository, this));
+			this.repository.events.publish(new SessionDeletedEvent(this.repository, this));
 		}
 	}
 
@@ -194,7 +193,7 @@ public final class StoredSession implements Session {
 	@Override
 	public void setAttribute(String attributeName, @Nullable Object attributeValue) {
 		Assert.notNull(attributeName, "'attributeName' must not be null");
-		this.delta.put(attributeName, new Change(attributeValue));
+		this.delta.put(attributeName, new AttributeChange(attributeValue));
 		if (attributeValue == null) {
 			this.decoded.remove(attributeName);
 		}
@@ -285,17 +284,18 @@ public final class StoredSession implements Session {
 		String previousId = (!create && !record.id().equals(this.id)) ? record.id() : null;
 		boolean principalNameChanged = false;
 		String principalName = (record != null) ? record.principalName() : null;
-		Map<String, Change> changes = new HashMap<>(this.delta);
+		Map<String, AttributeChange> changes = new HashMap<>(this.delta);
 		if (create || changes.containsKey(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME)
 				|| changes.containsKey(SPRING_SECURITY_CONTEXT)) {
 			String resolved = this.repository.principalNameResolver.resolveIndexValueFor(this);
 			principalNameChanged = !Objects.equals(resolved, principalName);
 			principalName = resolved;
 		}
-		Map<String, byte @Nullable []> attributes = encode(changes, record, previousId);
+		Map<String, byte @Nullable []> attributes = this.repository.changeEncoder.encode(this.id, changes, record,
+				previousId);
 		if (!create && previousId == null && attributes.isEmpty() && !this.maxInactiveIntervalChanged
 				&& !principalNameChanged && (!this.lastAccessedTimeChanged
-						|| this.repository.skipsTouch(record, this.lastAccessedMillis))) {
+						|| this.repository.savePeriod.skipsTouch(record, this.lastAccessedMillis))) {
 			return;
 		}
 		SessionChange change = new SessionChange(this.id, previousId, create, this.creationMillis,
@@ -330,8 +330,7 @@ public final class StoredSession implements Session {
 			this.delta.remove(name, written);
 		});
 		if (create) {
-			this.repository.created.increment();
-			this.repository.publish(new SessionCreatedEvent(this.repository, this));
+			this.repository.events.created(this);
 		}
 	}
 
@@ -353,29 +352,8 @@ public final class StoredSession implements Session {
 	private boolean isUnchangedBut(SessionRecord record) {
 		return this.delta.isEmpty() && !this.maxInactiveIntervalChanged && record.id().equals(this.id)
 				&& this.repository.saveMode != SaveMode.ALWAYS
-				&& (!this.lastAccessedTimeChanged || this.repository.skipsTouch(record, this.lastAccessedMillis));
-	}
-
-	private Map<String, byte @Nullable []> encode(Map<String, Change> changes, @Nullable SessionRecord record,
-			@Nullable String previousId) {
-		Map<String, byte @Nullable []> attributes = new HashMap<>();
-		changes.forEach((name, change) -> attributes.put(name,
-				(change.value != null) ? this.repository.serializer.serialize(this.id, name, change.value) : null));
-		if (record != null && (this.repository.saveMode == SaveMode.ALWAYS || previousId != null)) {
-			for (int i = 0; i < record.attributeCount(); i++) {
-				String name = record.attributeName(i);
-				if (!attributes.containsKey(name)) {
-					// values bound to the old id (encrypted ones) are rebound to the new one
-					byte[] rebound = (previousId != null)
-							? this.repository.serializer.rebind(previousId, this.id, name, record.attributeValue(i))
-							: null;
-					if (rebound != null || this.repository.saveMode == SaveMode.ALWAYS) {
-						attributes.put(name, (rebound != null) ? rebound : record.attributeValue(i));
-					}
-				}
-			}
-		}
-		return attributes;
+				&& (!this.lastAccessedTimeChanged
+						|| this.repository.savePeriod.skipsTouch(record, this.lastAccessedMillis));
 	}
 
 	@Override
@@ -391,20 +369,6 @@ public final class StoredSession implements Session {
 	@Override
 	public String toString() {
 		return "StoredSession[id=" + this.id + ", new=" + this.isNew + "]";
-	}
-
-	/**
-	 * One change of an attribute: its new value, or {@code null} for a removal. Compared by
-	 * identity: every set is a new change, even of the same value.
-	 */
-	private static final class Change {
-
-		final @Nullable Object value;
-
-		Change(@Nullable Object value) {
-			this.value = value;
-		}
-
 	}
 
 }

@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
@@ -59,17 +58,11 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	 */
 	static final int EVICTION_BATCH = 64;
 
-	private final AccessOrder order = new AccessOrder();
-
 	private volatile boolean reducePending;
 
-	private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, MemoryEntry> sessions = new ConcurrentHashMap<>();
 
-	private final AtomicLong bytes = new AtomicLong();
-
-	private final SharedNames names = new SharedNames(this.bytes);
-
-	private final PrincipalIndex principals = new PrincipalIndex(this.bytes);
+	private final EntryAccounting accounting = new EntryAccounting();
 
 	private final ReentrantLock reducing = new ReentrantLock();
 
@@ -132,7 +125,7 @@ public final class MemorySessionStore extends AbstractSessionStore {
 
 	@Override
 	public @Nullable SessionRecord find(String id) {
-		Entry entry = this.sessions.get(id);
+		MemoryEntry entry = this.sessions.get(id);
 		return (entry != null) ? entry.record : null;
 	}
 
@@ -154,9 +147,9 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	 */
 	public SessionRecord put(SessionRecord record) {
 		long footprint = checkSize(record);
-		Entry held = this.sessions.compute(record.id(), (key, current) -> {
-			Entry entry = entry(record, footprint, current);
-			account(current, entry);
+		MemoryEntry held = this.sessions.compute(record.id(), (key, current) -> {
+			MemoryEntry entry = entry(record, footprint, current);
+			this.accounting.account(current, entry);
 			return entry;
 		});
 		reduceIfOverBound();
@@ -167,8 +160,8 @@ public final class MemorySessionStore extends AbstractSessionStore {
 		if (!overBound() && !this.reducePending) {
 			return;
 		}
-		List<Entry> expired = new ArrayList<>();
-		List<Entry> evicted = new ArrayList<>();
+		List<MemoryEntry> expired = new ArrayList<>();
+		List<MemoryEntry> evicted = new ArrayList<>();
 		Instant now = this.clock.instant();
 		while (overBound() && evictEldest(now, expired, evicted)) {
 			// the bound holds after every save
@@ -189,15 +182,15 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	}
 
 	private boolean overBound() {
-		return this.bytes.get() > this.maxBytes || overSessions(this.maxSessions);
+		return this.accounting.bytes.get() > this.maxBytes || overSessions(this.maxSessions);
 	}
 
 	/**
 	 * Remove the entry {@link AccessOrder} names next, unless another thread changed it first.
 	 * @return {@code false} if the store is empty
 	 */
-	private boolean evictEldest(Instant now, List<Entry> expired, List<Entry> evicted) {
-		Entry eldest = (Entry) this.order.eldest();
+	private boolean evictEldest(Instant now, List<MemoryEntry> expired, List<MemoryEntry> evicted) {
+		MemoryEntry eldest = (MemoryEntry) this.accounting.order.eldest();
 		if (eldest == null) {
 			return false;
 		}
@@ -207,7 +200,7 @@ public final class MemorySessionStore extends AbstractSessionStore {
 		return true;
 	}
 
-	private void report(List<Entry> expired, List<Entry> evicted) {
+	private void report(List<MemoryEntry> expired, List<MemoryEntry> evicted) {
 		expired.forEach((entry) -> removed(entry.record, RemovalCause.EXPIRED));
 		evicted.forEach((entry) -> removed(entry.record, RemovalCause.EVICTED));
 	}
@@ -217,13 +210,13 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	}
 
 	private boolean overReducedBound() {
-		return this.bytes.get() > this.reducedBytes || overSessions(this.reducedSessions);
+		return this.accounting.bytes.get() > this.reducedBytes || overSessions(this.reducedSessions);
 	}
 
 	private @Nullable SessionRecord rename(SessionChange change) {
 		String previousId = Objects.requireNonNull(change.previousId());
 		while (true) {
-			Entry previous = this.sessions.get(previousId);
+			MemoryEntry previous = this.sessions.get(previousId);
 			if (previous == null) {
 				return change.isCreate() ? apply(change.id(), null, change) : null;
 			}
@@ -235,14 +228,14 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	}
 
 	private @Nullable SessionRecord apply(String id, @Nullable SessionRecord renamed, SessionChange change) {
-		Entry result = this.sessions.compute(id, (key, current) -> {
+		MemoryEntry result = this.sessions.compute(id, (key, current) -> {
 			SessionRecord base = (current != null) ? current.record : renamed;
 			if (base == null && !change.isCreate()) {
 				return null;
 			}
 			SessionRecord record = SessionRecord.apply(base, change);
-			Entry entry = entry(record, checkSize(record), current);
-			account(current, entry);
+			MemoryEntry entry = entry(record, checkSize(record), current);
+			this.accounting.account(current, entry);
 			return entry;
 		});
 		return (result != null) ? result.record : null;
@@ -252,8 +245,9 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	 * Make the entry that replaces {@code current}, its record holding the shared attribute
 	 * names; called inside the map operation that stores it.
 	 */
-	private Entry entry(SessionRecord record, long footprint, @Nullable Entry current) {
-		return new Entry(this.names.share(record, (current != null) ? current.record : null), footprint);
+	private MemoryEntry entry(SessionRecord record, long footprint, @Nullable MemoryEntry current) {
+		SessionRecord shared = this.accounting.names.share(record, (current != null) ? current.record : null);
+		return new MemoryEntry(shared, footprint);
 	}
 
 	private long checkSize(SessionRecord record) {
@@ -266,13 +260,13 @@ public final class MemorySessionStore extends AbstractSessionStore {
 
 	@Override
 	public @Nullable SessionRecord delete(String id) {
-		Entry removed = remove(id, null);
+		MemoryEntry removed = remove(id, null);
 		return (removed != null) ? removed.record : null;
 	}
 
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
-		Entry entry = this.sessions.get(id);
+		MemoryEntry entry = this.sessions.get(id);
 		if (entry == null || !entry.record.isExpired(now) || remove(id, entry) == null) {
 			return false;
 		}
@@ -282,13 +276,13 @@ public final class MemorySessionStore extends AbstractSessionStore {
 
 	@Override
 	protected Collection<String> indexedIds(String principalName) {
-		return this.principals.ids(principalName);
+		return this.accounting.principals.ids(principalName);
 	}
 
 	@Override
 	public int purgeExpired(Instant now) {
 		int removed = 0;
-		for (Entry entry : this.sessions.values()) {
+		for (MemoryEntry entry : this.sessions.values()) {
 			if (entry.record.isExpired(now) && remove(entry.record.id(), entry) != null) {
 				removed(entry.record, RemovalCause.EXPIRED);
 				removed++;
@@ -310,8 +304,8 @@ public final class MemorySessionStore extends AbstractSessionStore {
 		if (!this.reducing.tryLock()) {
 			return 0;
 		}
-		List<Entry> expired = new ArrayList<>();
-		List<Entry> evicted = new ArrayList<>();
+		List<MemoryEntry> expired = new ArrayList<>();
+		List<MemoryEntry> evicted = new ArrayList<>();
 		try {
 			Instant now = this.clock.instant();
 			while (overReducedBound() && evictEldest(now, expired, evicted)) {
@@ -328,63 +322,24 @@ public final class MemorySessionStore extends AbstractSessionStore {
 
 	@Override
 	public StoreUsage usage() {
-		return new StoreUsage(this.sessions.size(), this.bytes.get(), this.maxBytes);
+		return new StoreUsage(this.sessions.size(), this.accounting.bytes.get(), this.maxBytes);
 	}
 
 	/**
 	 * Remove an entry, if it is still {@code expected} (or whatever it is, when that is
 	 * {@code null}), in one atomic map operation with its accounting.
 	 */
-	private @Nullable Entry remove(String id, @Nullable Entry expected) {
-		Entry[] removed = new Entry[1];
+	private @Nullable MemoryEntry remove(String id, @Nullable MemoryEntry expected) {
+		MemoryEntry[] removed = new MemoryEntry[1];
 		this.sessions.computeIfPresent(id, (key, current) -> {
 			if (expected != null && current != expected) {
 				return current;
 			}
-			account(current, null);
+			this.accounting.account(current, null);
 			removed[0] = current;
 			return null;
 		});
 		return removed[0];
-	}
-
-	/**
-	 * Account for one entry replacing another, under the map's lock for that id: the byte
-	 * total, the shared attribute names and the principal index.
-	 */
-	private void account(@Nullable Entry before, @Nullable Entry after) {
-		if (before != null) {
-			this.names.release(before.record, (after != null) ? after.record : null);
-		}
-		this.order.replace(before, after, after != null && after.record.principalName() != null);
-		long delta = ((after != null) ? after.footprint : 0) - ((before != null) ? before.footprint : 0);
-		this.bytes.addAndGet(delta);
-		String beforePrincipal = (before != null) ? before.record.principalName() : null;
-		String afterPrincipal = (after != null) ? after.record.principalName() : null;
-		String beforeId = (before != null) ? before.record.id() : null;
-		String afterId = (after != null) ? after.record.id() : null;
-		if (Objects.equals(beforePrincipal, afterPrincipal) && Objects.equals(beforeId, afterId)) {
-			return;
-		}
-		if (beforePrincipal != null && beforeId != null) {
-			this.principals.remove(beforePrincipal, beforeId);
-		}
-		if (afterPrincipal != null && afterId != null) {
-			this.principals.add(afterPrincipal, afterId);
-		}
-	}
-
-	private static final class Entry extends AccessOrder.Node {
-
-		final SessionRecord record;
-
-		final long footprint;
-
-		Entry(SessionRecord record, long footprint) {
-			this.record = record;
-			this.footprint = footprint;
-		}
-
 	}
 
 }

@@ -40,7 +40,7 @@ final class MemoryStoreInvariants {
 			bytes += HeapFootprint.PRINCIPAL_ENTRY
 					+ ((sessions > 1) ? HeapFootprint.PRINCIPAL_ID_SET + sessions * HeapFootprint.PRINCIPAL_ID : 0);
 		}
-		SharedNames shared = (SharedNames) ReflectionTestUtils.getField(store, "names");
+		SharedNames shared = accounting(store).names;
 		assertThat(shared.size()).as("distinct attribute names").isEqualTo(names.size());
 		for (Map.Entry<String, Integer> name : names.entrySet()) {
 			assertThat(shared.sessionsWith(name.getKey())).as("sessions with %s", name.getKey())
@@ -54,7 +54,7 @@ final class MemoryStoreInvariants {
 	 * Check that the principal index names exactly the stored sessions that have a principal.
 	 */
 	static void assertPrincipalIndexConsistent(MemorySessionStore store) {
-		PrincipalIndex index = (PrincipalIndex) ReflectionTestUtils.getField(store, "principals");
+		PrincipalIndex index = accounting(store).principals;
 		long indexed = 0;
 		for (String principal : index.principals()) {
 			assertThat(index.ids(principal)).isNotEmpty();
@@ -70,6 +70,10 @@ final class MemoryStoreInvariants {
 			.filter((entry) -> record(entry).principalName() != null)
 			.count();
 		assertThat(indexed).isEqualTo(withPrincipal);
+	}
+
+	private static EntryAccounting accounting(MemorySessionStore store) {
+		return (EntryAccounting) ReflectionTestUtils.getField(store, "accounting");
 	}
 
 	@SuppressWarnings("unchecked")
