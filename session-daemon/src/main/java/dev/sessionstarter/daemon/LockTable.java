@@ -1,15 +1,12 @@
 package dev.sessionstarter.daemon;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -65,20 +62,24 @@ final class LockTable {
 		}
 	}
 
-	private long acquire(IdLock lock, Owner owner, long deadline, long leaseNanos) throws InterruptedException {
+	long acquire(IdLock lock, Owner owner, long deadline, long leaseNanos) throws InterruptedException {
 		long now = System.nanoTime();
 		expireLease(lock, now);
-		Holder holder = lock.holder;
+		IdLock.Holder holder = lock.holder;
 		if (holder == null) {
 			return grant(lock, owner, leaseNanos, now);
 		}
-		if (holder.owner == owner) {
+		if (holder.owner() == owner) {
 			throw new IllegalStateException("This connection already holds the lock on that session");
+		}
+		Retainer retainer = holder.owner().retainer;
+		if (retainer != null) {
+			retainer.want(lock.id, holder.token());
 		}
 		if (deadline - now <= 0) {
 			return 0;
 		}
-		Waiter waiter = new Waiter(owner, leaseNanos, lock.guard.newCondition());
+		IdLock.Waiter waiter = new IdLock.Waiter(owner, leaseNanos, lock.guard.newCondition());
 		lock.waiters.add(waiter);
 		try {
 			while (waiter.token == 0) {
@@ -87,7 +88,7 @@ final class LockTable {
 					lock.waiters.remove(waiter);
 					return 0;
 				}
-				long untilLeaseEnd = lock.currentHolder().leaseEnd - now;
+				long untilLeaseEnd = lock.currentHolder().leaseEnd() - now;
 				waiter.turn.awaitNanos(Math.max(1, Math.min(remaining, untilLeaseEnd)));
 				now = System.nanoTime();
 				expireLease(lock, now);
@@ -118,7 +119,7 @@ final class LockTable {
 		}
 		lock.guard.lock();
 		try {
-			if (lock.holder == null || lock.holder.token != token) {
+			if (lock.holder == null || lock.holder.token() != token) {
 				return false;
 			}
 			release(lock);
@@ -141,7 +142,7 @@ final class LockTable {
 			}
 			lock.guard.lock();
 			try {
-				if (lock.holder != null && lock.holder.owner == owner) {
+				if (lock.holder != null && lock.holder.owner() == owner) {
 					release(lock);
 				}
 			}
@@ -171,19 +172,89 @@ final class LockTable {
 	 * End the holder's lease if it has run out, handing the lock to the longest waiter.
 	 */
 	private void expireLease(IdLock lock, long now) {
-		Holder holder = lock.holder;
-		if (holder != null && now - holder.leaseEnd >= 0) {
-			holder.owner.held.remove(lock.id);
+		IdLock.Holder holder = lock.holder;
+		if (holder != null && now - holder.leaseEnd() >= 0) {
+			holder.owner().held.remove(lock.id);
 			this.leaseExpiries.increment();
 			handOver(lock, now);
 		}
 	}
 
 	/**
-	 * Release a held lock: hand it to the longest waiter or, with none, forget the id.
+	 * Return the lock of an id with its guard held, made if there is none: a caller decides under
+	 * it, then gives it back with {@link #unguard}.
+	 * @param id the session id
+	 * @return the lock, guarded
 	 */
-	private void release(IdLock lock) {
-		lock.currentHolder().owner.held.remove(lock.id);
+	IdLock guarded(String id) {
+		while (true) {
+			IdLock lock = this.locks.computeIfAbsent(id, IdLock::new);
+			lock.guard.lock();
+			if (!lock.discarded) {
+				expireLease(lock, System.nanoTime());
+				return lock;
+			}
+			lock.guard.unlock();
+		}
+	}
+
+	/**
+	 * Give back a lock {@link #guarded} returned, forgetting the id when nobody holds or waits for it.
+	 * @param lock the lock
+	 */
+	void unguard(IdLock lock) {
+		try {
+			if (!lock.discarded && lock.holder == null && lock.waiters.isEmpty()) {
+				lock.discarded = true;
+				this.locks.remove(lock.id, lock);
+			}
+		}
+		finally {
+			lock.guard.unlock();
+		}
+	}
+
+	/**
+	 * Hand a held lock, under its guard, to another owner with a new lease, unless someone waits
+	 * for it: it is then released to the longest waiter.
+	 * @param lock the lock, guarded
+	 * @param token the token it must be held under
+	 * @param to the new owner
+	 * @param leaseNanos the new lease
+	 * @return whether the lock was handed over; {@code false} if it was released, or not held
+	 * under that token
+	 */
+	boolean transfer(IdLock lock, long token, Owner to, long leaseNanos) {
+		IdLock.Holder holder = lock.holder;
+		if (holder == null || holder.token() != token) {
+			return false;
+		}
+		if (!lock.waiters.isEmpty()) {
+			release(lock);
+			return false;
+		}
+		holder.owner().held.remove(lock.id);
+		lock.holder = new IdLock.Holder(to, token, System.nanoTime() + leaseNanos);
+		to.held.add(lock.id);
+		return true;
+	}
+
+	/**
+	 * Return who holds the lock of an id now, read without its guard (for a notice only).
+	 * @param id the session id
+	 * @return the holder, or {@code null}
+	 */
+	IdLock.@Nullable Holder holder(String id) {
+		IdLock lock = this.locks.get(id);
+		return (lock != null) ? lock.holder : null;
+	}
+
+	/**
+	 * Release a held lock, under its guard: hand it to the longest waiter or, with none, forget the id.
+	 * @param lock the lock
+	 */
+	void release(IdLock lock) {
+		lock.currentHolder().owner().held.remove(lock.id);
 		handOver(lock, System.nanoTime());
 		if (lock.holder == null) {
 			lock.discarded = true;
@@ -192,7 +263,7 @@ final class LockTable {
 	}
 
 	private void handOver(IdLock lock, long now) {
-		Waiter next = lock.waiters.poll();
+		IdLock.Waiter next = lock.waiters.poll();
 		if (next == null) {
 			lock.holder = null;
 			return;
@@ -203,18 +274,36 @@ final class LockTable {
 
 	private long grant(IdLock lock, Owner owner, long leaseNanos, long now) {
 		long token = this.nextToken.getAndIncrement();
-		lock.holder = new Holder(owner, token, now + leaseNanos);
+		lock.holder = new IdLock.Holder(owner, token, now + leaseNanos);
 		owner.held.add(lock.id);
 		owner.leaseGranted(now + leaseNanos);
 		return token;
 	}
 
 	/**
-	 * The locks of one connection.
+	 * The locks of one connection, or those a client retains between its requests.
 	 */
 	static final class Owner {
 
 		final Set<String> held = ConcurrentHashMap.newKeySet();
+
+		/**
+		 * The client whose retained locks these are, {@code null} for a connection.
+		 */
+		final @Nullable Retainer retainer;
+
+		/**
+		 * The client a connection said it belongs to ({@code CLIENT}), 0 if none.
+		 */
+		volatile long clientId;
+
+		Owner() {
+			this(null);
+		}
+
+		Owner(@Nullable Retainer retainer) {
+			this.retainer = retainer;
+		}
 
 		private long latestLeaseEnd;
 
@@ -235,65 +324,6 @@ final class LockTable {
 			return Math.max(0, this.latestLeaseEnd - System.nanoTime());
 		}
 
-	}
-
-	/**
-	 * The lock of one id: its holder and its waiters in arrival order, guarded by its own
-	 * {@link #guard}. It is discarded (and a caller that finds it so looks the id up again)
-	 * when the last holder releases it with nobody waiting.
-	 */
-	private static final class IdLock {
-
-		final String id;
-
-		/**
-		 * Fair, so that requests enter the queue of waiters in the order they reach the guard:
-		 * one parked on a busy guard keeps its turn against a running thread that comes later.
-		 */
-		final ReentrantLock guard = new ReentrantLock(true);
-
-		final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-
-		@Nullable Holder holder;
-
-		boolean discarded;
-
-		IdLock(String id) {
-			this.id = id;
-		}
-
-		Holder currentHolder() {
-			Holder holder = this.holder;
-			if (holder == null) {
-				throw new IllegalStateException("The lock on " + this.id + " is not held");
-			}
-			return holder;
-		}
-
-	}
-
-	/**
-	 * A request waiting for a lock; its {@link #token} is set when the lock is handed to it.
-	 */
-	private static final class Waiter {
-
-		final Owner owner;
-
-		final long leaseNanos;
-
-		final Condition turn;
-
-		long token;
-
-		Waiter(Owner owner, long leaseNanos, Condition turn) {
-			this.owner = owner;
-			this.leaseNanos = leaseNanos;
-			this.turn = turn;
-		}
-
-	}
-
-	private record Holder(Owner owner, long token, long leaseEnd) {
 	}
 
 }

@@ -24,6 +24,8 @@ final class RequestHandler {
 
 	private final LockTable locks;
 
+	private final RetainedLocks retained;
+
 	private final AtomicInteger connections = new AtomicInteger();
 
 	private final long startedAt = System.currentTimeMillis();
@@ -38,8 +40,9 @@ final class RequestHandler {
 	 */
 	RequestHandler(@Nullable MemorySessionStore store, @Nullable RemovalJournal journal, @Nullable SessionFiles files,
 			LockTable locks) {
-		this.sessions = (store != null) ? new SessionRequests(store, Objects.requireNonNull(journal), files, locks)
-				: null;
+		this.retained = new RetainedLocks(locks);
+		this.sessions = (store != null)
+				? new SessionRequests(store, Objects.requireNonNull(journal), files, locks, this.retained) : null;
 		this.locks = locks;
 	}
 
@@ -104,6 +107,15 @@ final class RequestHandler {
 				this.locks.unlock(id, token);
 				return null;
 			}
+			case Opcodes.CLIENT -> {
+				long clientId = request.readLong();
+				request.requireEnd();
+				owner.clientId = clientId;
+				return WireOutput.frame(Opcodes.OK);
+			}
+			case Opcodes.WANTED -> {
+				return this.retained.wanted(request);
+			}
 			case Opcodes.HELLO -> {
 				request.readInt();
 				request.requireEnd();
@@ -115,7 +127,7 @@ final class RequestHandler {
 					return error("This daemon serves locks only (--lock); " + Opcodes.requestName(opcode)
 							+ " needs a daemon that keeps sessions");
 				}
-				return sessions.handle(opcode, request);
+				return sessions.handle(opcode, request, owner);
 			}
 		}
 	}

@@ -37,19 +37,27 @@ final class SessionRequests {
 
 	private final LockTable locks;
 
+	private final RetainedLocks retained;
+
 	/**
 	 * Create the requests.
 	 * @param store the sessions
 	 * @param journal where the sessions the store removes on its own are noted for the clients
 	 * @param files the storage directory, or {@code null} if there is none
 	 * @param locks the locks, which {@code SAVE_UNLOCK} releases
+	 * @param retained the locks clients retain, which writes without a lock wait for
 	 */
-	SessionRequests(MemorySessionStore store, RemovalJournal journal, @Nullable SessionFiles files, LockTable locks) {
+	SessionRequests(MemorySessionStore store, RemovalJournal journal, @Nullable SessionFiles files, LockTable locks,
+			RetainedLocks retained) {
 		this.store = store;
 		this.files = files;
 		this.locks = locks;
+		this.retained = retained;
 		this.removals = new RemovalReports(journal, this::changed);
-		store.setRemovalListener(this.removals::removed);
+		store.setRemovalListener((record, cause) -> {
+			retained.removed(record.id());
+			this.removals.removed(record, cause);
+		});
 	}
 
 	MemorySessionStore store() {
@@ -72,10 +80,13 @@ final class SessionRequests {
 	 * Carry out one session request.
 	 * @param opcode the request's opcode, already read
 	 * @param request the rest of the frame
+	 * @param owner the connection's locks
 	 * @return the response frame
 	 * @throws ProtocolException if the payload is malformed
+	 * @throws InterruptedException if the daemon stops while a write waits for a retained lock
 	 */
-	WireOutput handle(byte opcode, WireInput request) throws ProtocolException {
+	WireOutput handle(byte opcode, WireInput request, LockTable.Owner owner)
+			throws ProtocolException, InterruptedException {
 		MemorySessionStore store = this.store;
 		switch (opcode) {
 			case Opcodes.GET -> {
@@ -93,7 +104,16 @@ final class SessionRequests {
 			case Opcodes.SAVE -> {
 				SessionChange change = WireCodec.readChange(request);
 				request.requireEnd();
-				return save(change);
+				String written = change.isRename() ? change.previousId() : change.id();
+				return this.retained.outsideRequest((written != null) ? written : change.id(), owner,
+						() -> save(change));
+			}
+			case Opcodes.SAVE_RETAIN -> {
+				return this.retained.saveRetain(request, (payload) -> {
+					SessionChange change = WireCodec.readChange(payload);
+					payload.requireEnd();
+					return () -> save(change);
+				}, (id) -> store.find(id) != null);
 			}
 			case Opcodes.SAVE_UNLOCK -> {
 				String lockId = WireCodec.readId(request);
@@ -110,16 +130,21 @@ final class SessionRequests {
 			case Opcodes.DELETE -> {
 				String id = WireCodec.readId(request);
 				request.requireEnd();
-				SessionRecord removed = store.delete(id);
-				changed(id);
-				return record(removed);
+				return this.retained.outsideRequest(id, owner, () -> {
+					SessionRecord removed = store.delete(id);
+					changed(id);
+					return record(removed);
+				});
 			}
 			case Opcodes.DELETE_IF_EXPIRED -> {
 				String id = WireCodec.readId(request);
 				Instant now = Instant.ofEpochMilli(request.readLong());
 				request.requireEnd();
-				List<RemovalReports.Removal> removed = this.removals.collecting(() -> store.deleteIfExpired(id, now));
-				return record(removed.isEmpty() ? null : removed.get(0).record());
+				return this.retained.outsideRequest(id, owner, () -> {
+					List<RemovalReports.Removal> removed = this.removals
+						.collecting(() -> store.deleteIfExpired(id, now));
+					return record(removed.isEmpty() ? null : removed.get(0).record());
+				});
 			}
 			case Opcodes.FIND_BY_PRINCIPAL -> {
 				String principalName = request.readRequiredString();

@@ -27,11 +27,12 @@ class DaemonStoreConfiguration {
 
 	/**
 	 * The request locks the daemon lock manager holds, shared with the store: the lock call
-	 * answers the session and the save releases the lock, two calls a request.
+	 * answers the session and the save releases the lock, two calls a request; or, with
+	 * {@code sessions.daemon.lock-retain}, keeps it for the session's next request here.
 	 */
-	@Bean
-	DaemonHeldLocks sessionDaemonHeldLocks() {
-		return new DaemonHeldLocks();
+	@Bean(destroyMethod = "close")
+	DaemonHeldLocks sessionDaemonHeldLocks(SessionsProperties properties) {
+		return new DaemonHeldLocks(DaemonSettings.lockRetain(properties.getDaemon()));
 	}
 
 	@Bean

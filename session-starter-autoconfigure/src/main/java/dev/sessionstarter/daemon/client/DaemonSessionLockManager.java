@@ -97,6 +97,7 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	public void setHeldLocks(DaemonHeldLocks heldLocks) {
 		Assert.notNull(heldLocks, "'heldLocks' must not be null");
 		heldLocks.useCopies();
+		heldLocks.retainThrough(this.client);
 		this.heldLocks = heldLocks;
 	}
 
@@ -112,7 +113,10 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		}
 		Runnable unlock = null;
 		try {
-			unlock = lockInDaemon(sessionId, Math.max(0, waitNanos - (System.nanoTime() - start)));
+			unlock = retainedLock(sessionId);
+			if (unlock == null) {
+				unlock = lockInDaemon(sessionId, Math.max(0, waitNanos - (System.nanoTime() - start)));
+			}
 		}
 		finally {
 			if (unlock == null) {
@@ -133,6 +137,30 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 				local.release();
 			}
 		});
+	}
+
+	/**
+	 * Take the lock this process retains in the daemon, with the session its save answered,
+	 * without a call, if it may be trusted.
+	 * @return how to release it, or {@code null} if no such lock is retained
+	 */
+	private @Nullable Runnable retainedLock(String sessionId) {
+		DaemonHeldLocks heldLocks = this.heldLocks;
+		DaemonRetainedLocks retained = (heldLocks != null) ? heldLocks.retained() : null;
+		RetainedDaemonLock lock = (retained != null) ? retained.take(sessionId) : null;
+		if (lock == null) {
+			return null;
+		}
+		DaemonHeldLocks.Held held = new DaemonHeldLocks.Held(sessionId, lock.token(),
+				new DaemonHeldLocks.Prefetched(lock.record()), lock);
+		heldLocks.add(held);
+		return () -> {
+			heldLocks.remove(held);
+			RetainedDaemonLock now = held.retention();
+			if (now != null) {
+				retained.end(now);
+			}
+		};
 	}
 
 	/**

@@ -103,6 +103,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	public void setHeldLocks(DaemonHeldLocks heldLocks) {
 		Assert.notNull(heldLocks, "'heldLocks' must not be null");
+		heldLocks.identify(this.client);
 		this.heldLocks = heldLocks;
 	}
 
@@ -170,26 +171,40 @@ public final class DaemonSessionStore implements SessionStore {
 		if (change.previousId() != null) {
 			outdate(change.previousId());
 			this.heldLocks.forgetCopy(change.previousId());
+			this.heldLocks.invalidate(change.previousId());
 		}
 		boolean release = lock != null && this.savesReleaseLocks && !change.isRename() && !lock.isReleasedBySave();
-		byte opcode = release ? Opcodes.SAVE_UNLOCK : Opcodes.SAVE;
+		if (lock == null) {
+			this.heldLocks.invalidate(change.id());
+		}
+		DaemonSaveRetain retain = release ? DaemonSaveRetain.of(this.heldLocks.retained(), lock) : null;
+		byte opcode = (retain != null) ? Opcodes.SAVE_RETAIN : release ? Opcodes.SAVE_UNLOCK : Opcodes.SAVE;
 		WireOutput request = WireOutput.frame(opcode);
 		if (release) {
 			request.writeString(lock.sessionId()).writeLong(lock.token());
+		}
+		if (retain != null) {
+			retain.writeTo(request);
 		}
 		WireCodec.writeChange(request, change);
 		if (request.size() - Frames.HEADER_BYTES > Frames.MAX_FRAME_BYTES) {
 			throw new SessionTooLargeException(change.id(), request.size(), Frames.MAX_FRAME_BYTES);
 		}
 		boolean answered = false;
+		boolean[] retained = new boolean[1];
 		try {
 			SessionRecord saved = this.client.call(request, (status, payload) -> {
 				if (status == Opcodes.TOO_LARGE) {
 					return tooLarge(change.id(), payload.readLong(), payload.readLong());
 				}
-				return optionalRecord(status, payload, opcode);
+				SessionRecord record = optionalRecord(status, payload, opcode);
+				retained[0] = record != null && opcode == Opcodes.SAVE_RETAIN && payload.readBoolean();
+				return record;
 			});
 			answered = true;
+			if (retain != null && retained[0]) {
+				retain.retained(saved);
+			}
 			return remembered(change.id(), saved);
 		}
 		catch (SessionTooLargeException ex) {
@@ -197,8 +212,8 @@ public final class DaemonSessionStore implements SessionStore {
 			throw ex;
 		}
 		finally {
-			if (release && answered) {
-				lock.releasedBySave();
+			if (release) {
+				DaemonSaveRetain.ended(this.heldLocks.retained(), lock, answered, retained[0]);
 			}
 		}
 	}
@@ -220,6 +235,7 @@ public final class DaemonSessionStore implements SessionStore {
 	@Override
 	public @Nullable SessionRecord delete(String id) {
 		outdate(id);
+		this.heldLocks.invalidate(id);
 		this.heldLocks.forgetCopy(id);
 		return this.client.call(WireOutput.frame(Opcodes.DELETE).writeString(id),
 				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE));
@@ -228,6 +244,7 @@ public final class DaemonSessionStore implements SessionStore {
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
 		outdate(id);
+		this.heldLocks.invalidate(id);
 		SessionRecord removed = this.client.call(
 				WireOutput.frame(Opcodes.DELETE_IF_EXPIRED).writeString(id).writeLong(now.toEpochMilli()),
 				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE_IF_EXPIRED));

@@ -67,7 +67,14 @@ final class FreeDaemonLocks {
 		heldLocks.add(shared);
 		return () -> {
 			heldLocks.remove(shared);
-			if (shared.isReleasedBySave()) {
+			RetainedDaemonLock retention = shared.retention();
+			DaemonRetainedLocks retained = heldLocks.retained();
+			if (retention != null && retained != null) {
+				// the daemon moved the lock from the connection to this process's client id
+				this.shared.forget(free);
+				retained.end(retention);
+			}
+			else if (shared.isReleasedBySave()) {
 				this.shared.forget(free);
 			}
 			else {

@@ -1,0 +1,182 @@
+package dev.sessionstarter.daemon;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.ProtocolException;
+import dev.sessionstarter.daemon.protocol.WireCodec;
+import dev.sessionstarter.daemon.protocol.WireInput;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+
+/**
+ * Request locks that clients retain between their requests (protocol version 6). A save
+ * ({@code SAVE_RETAIN}) hands the request lock to its client's {@link Retainer}, with the
+ * retention as its lease, and the client trusts the lock and the record the save answered
+ * until it is told otherwise or half the retention has passed. So that no change slips under
+ * that trusted copy:
+ * <ul>
+ * <li>another that asks for the lock tells the holder, which releases it
+ * ({@link LockTable#acquire}, {@code WANTED});</li>
+ * <li>a write without the request lock ({@code SAVE}, {@code DELETE}, {@code DELETE_IF_EXPIRED})
+ * by any other connection than the holder's own client waits for the lock, as a waiter, at most
+ * {@link #OUTSIDE_WRITE_WAIT_MILLIS}, and is refused with an {@code ERROR} if the holder did not
+ * release it by then (it is stopped, or its request runs long);</li>
+ * <li>a session the store removes on its own (purge, eviction) while a client retains its lock is
+ * noted as wanted, so the client stops trusting its copy.</li>
+ * </ul>
+ * The save and the hand-over of the lock run under the lock's guard, as does every write without
+ * the lock, so no such write lands between the record a save answers and the hand-over.
+ */
+final class RetainedLocks {
+
+	/**
+	 * The longest a write without the request lock waits for a client to release the lock it retains.
+	 */
+	static final long OUTSIDE_WRITE_WAIT_MILLIS = 1000;
+
+	/**
+	 * The longest a {@code WANTED} waits before it answers that nothing is wanted.
+	 */
+	static final long MAX_WANTED_WAIT_MILLIS = 30_000;
+
+	private static final int MAX_WANTED_PER_ANSWER = 1000;
+
+	private final ConcurrentHashMap<Long, Retainer> retainers = new ConcurrentHashMap<>();
+
+	private final LockTable locks;
+
+	RetainedLocks(LockTable locks) {
+		this.locks = locks;
+	}
+
+	private Retainer retainer(long clientId) {
+		return this.retainers.computeIfAbsent(clientId, Retainer::new);
+	}
+
+	/**
+	 * Save under a request lock and keep the lock for the client ({@code SAVE_RETAIN}): the
+	 * answer is the save's, an {@code OK} one followed by whether the lock is now retained. It
+	 * is not when someone waits for it, when it is no longer held under that token, or when the
+	 * save did not leave the session stored; it is then released as by {@code SAVE_UNLOCK}.
+	 * @param request the rest of the frame after the opcode
+	 * @param save reads the change from the rest of the frame and saves it, answering as {@code SAVE}
+	 * @param stored whether a session is stored under an id
+	 * @return the answer
+	 * @throws ProtocolException if the payload is malformed
+	 */
+	WireOutput saveRetain(WireInput request, Save save, Predicate<String> stored)
+			throws ProtocolException {
+		String id = WireCodec.readId(request);
+		long token = request.readLong();
+		long clientId = request.readLong();
+		long retainMillis = request.readLong();
+		if (clientId == 0 || retainMillis <= 0) {
+			throw new ProtocolException("SAVE_RETAIN needs a client id and a retention");
+		}
+		Supplier<WireOutput> saving = save.read(request);
+		IdLock lock = this.locks.guarded(id);
+		try {
+			WireOutput answer = saving.get();
+			boolean ok = answer.opcode() == Opcodes.OK;
+			boolean retained = ok && stored.test(id) && this.locks.transfer(lock, token, retainer(clientId).owner,
+					TimeUnit.MILLISECONDS.toNanos(retainMillis));
+			IdLock.Holder holder = lock.holder;
+			if (!retained && holder != null && holder.token() == token) {
+				this.locks.release(lock);
+			}
+			return ok ? answer.writeBoolean(retained) : answer;
+		}
+		finally {
+			this.locks.unguard(lock);
+		}
+	}
+
+	/**
+	 * Make a write without the request lock, waiting first, as a waiter, for another client to
+	 * release the lock it retains on that session.
+	 * @param id the session id written
+	 * @param writer the connection writing
+	 * @param write the write
+	 * @return its answer, or an {@code ERROR} if the lock was not released in time
+	 * @throws InterruptedException if the daemon stops meanwhile
+	 */
+	WireOutput outsideRequest(String id, LockTable.Owner writer, Supplier<WireOutput> write)
+			throws InterruptedException {
+		IdLock lock = this.locks.guarded(id);
+		try {
+			IdLock.Holder holder = lock.holder;
+			Retainer retainer = (holder != null) ? holder.owner().retainer : null;
+			if (retainer == null || retainer.clientId == writer.clientId) {
+				return write.get();
+			}
+			long wait = TimeUnit.MILLISECONDS.toNanos(OUTSIDE_WRITE_WAIT_MILLIS);
+			long token = this.locks.acquire(lock, writer, System.nanoTime() + wait, 2 * wait);
+			if (token == 0) {
+				return RequestHandler.error("Session " + id + " is retained by another client's request lock, "
+						+ "which was not released within " + OUTSIDE_WRITE_WAIT_MILLIS + "ms; try again");
+			}
+			try {
+				return write.get();
+			}
+			finally {
+				IdLock.Holder now = lock.holder;
+				if (now != null && now.token() == token) {
+					this.locks.release(lock);
+				}
+			}
+		}
+		finally {
+			this.locks.unguard(lock);
+		}
+	}
+
+	/**
+	 * Answer {@code WANTED}: the locks of a client that others want, once there are some or
+	 * after the wait.
+	 * @param request the rest of the frame after the opcode
+	 * @return the answer
+	 * @throws ProtocolException if the payload is malformed
+	 * @throws InterruptedException if the daemon stops meanwhile
+	 */
+	WireOutput wanted(WireInput request) throws ProtocolException, InterruptedException {
+		long clientId = request.readLong();
+		long waitMillis = request.readLong();
+		request.requireEnd();
+		if (clientId == 0) {
+			throw new ProtocolException("WANTED needs a client id");
+		}
+		Map<String, Long> wanted = retainer(clientId).take(Math.min(waitMillis, MAX_WANTED_WAIT_MILLIS),
+				MAX_WANTED_PER_ANSWER);
+		WireOutput answer = WireOutput.frame(Opcodes.OK).writeInt(wanted.size());
+		wanted.forEach((id, token) -> answer.writeString(id).writeLong(token));
+		return answer;
+	}
+
+	/**
+	 * Tell the client that retains the lock of a session the store removed on its own (purge,
+	 * eviction) to stop trusting its copy.
+	 * @param id the session id
+	 */
+	void removed(String id) {
+		IdLock.Holder holder = this.locks.holder(id);
+		Retainer retainer = (holder != null) ? holder.owner().retainer : null;
+		if (retainer != null) {
+			retainer.want(id, holder.token());
+		}
+	}
+
+	/**
+	 * Reads a save's payload, then saves.
+	 */
+	@FunctionalInterface
+	interface Save {
+
+		Supplier<WireOutput> read(WireInput request) throws ProtocolException;
+
+	}
+
+}
