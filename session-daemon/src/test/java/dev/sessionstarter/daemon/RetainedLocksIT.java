@@ -1,5 +1,7 @@
 package dev.sessionstarter.daemon;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,11 +9,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.store.StoredSession;
@@ -122,6 +126,51 @@ class RetainedLocksIT {
 		assertThat(first.increment(id)).isEqualTo(2);
 		assertThat(second.read(id, "note")).isEqualTo("from outside");
 		assertThat(second.read(id, "count")).isEqualTo(2);
+	}
+
+	@Test
+	void aStoppedHolderDelaysAnotherOnlyUntilItsRetentionEnds() throws Exception {
+		startDaemon();
+		RetainingClient other = client(RETAIN);
+		String id = newSession(other);
+		Process holder = child(RetainingHolderWorker.class, String.valueOf(this.daemon.address().port()), id, "2000");
+		awaitLine(holder, "retained");
+		signal("STOP", holder.pid());
+		try {
+			assertThat(other.increment(id)).isEqualTo(2);
+			assertThat(other.storeClient.stats().leaseExpiries()).isEqualTo(1);
+		}
+		finally {
+			signal("CONT", holder.pid());
+		}
+	}
+
+	private Process child(Class<?> main, String... arguments) throws Exception {
+		Process process = new ProcessBuilder(ChildJvm.command(List.of("-Xmx128m"), main, arguments))
+			.redirectErrorStream(true)
+			.start();
+		this.closeables.add(() -> {
+			process.destroyForcibly();
+			process.waitFor(30, TimeUnit.SECONDS);
+		});
+		return process;
+	}
+
+	private static void awaitLine(Process process, String expected) throws Exception {
+		BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream()));
+		String line;
+		while ((line = reader.readLine()) != null) {
+			if (line.equals(expected)) {
+				return;
+			}
+		}
+		throw new IllegalStateException("The child process ended without printing '" + expected + "'");
+	}
+
+	private static void signal(String signal, long pid) throws Exception {
+		Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).start();
+		assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(kill.exitValue()).isZero();
 	}
 
 	private String newSession(RetainingClient client) {
