@@ -41,6 +41,7 @@ final class DaemonSettings {
 			throw new InvalidSessionsPropertyException("sessions.daemon.lock-lease", daemon.getLockLease(),
 					"must be zero (the daemon's own lease) or a positive duration, such as 60s");
 		}
+		lockRetain(daemon);
 		return new DaemonClient(address, daemon.getTimeout(), maxConnections, daemon.getPoolSize(), token(daemon));
 	}
 
