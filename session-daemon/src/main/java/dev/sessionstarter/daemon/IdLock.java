@@ -47,7 +47,7 @@ final class IdLock {
 	 */
 	static final class Waiter {
 
-		final LockTable.Owner owner;
+		final LockOwner owner;
 
 		final long leaseNanos;
 
@@ -55,7 +55,7 @@ final class IdLock {
 
 		long token;
 
-		Waiter(LockTable.Owner owner, long leaseNanos, Condition turn) {
+		Waiter(LockOwner owner, long leaseNanos, Condition turn) {
 			this.owner = owner;
 			this.leaseNanos = leaseNanos;
 			this.turn = turn;
@@ -69,7 +69,7 @@ final class IdLock {
 	 * @param token the token
 	 * @param leaseEnd the end of its lease, a {@link System#nanoTime()} value
 	 */
-	record Holder(LockTable.Owner owner, long token, long leaseEnd) {
+	record Holder(LockOwner owner, long token, long leaseEnd) {
 	}
 
 }

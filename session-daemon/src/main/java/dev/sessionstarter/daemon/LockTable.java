@@ -1,7 +1,6 @@
 package dev.sessionstarter.daemon;
 
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The daemon's exclusive locks on session ids. The owner of a lock is a connection (its
- * {@link Owner}); a lock is released when its owner unlocks it, when the connection closes
+ * {@link LockOwner}); a lock is released when its owner unlocks it, when the connection closes
  * ({@link #releaseAll}), or when its lease runs out, after which the next acquirer takes it
  * over. The waiters of an id are served in arrival order: a release hands the lock straight to
  * the one that has waited longest, so a request that arrives meanwhile cannot take it first.
@@ -45,7 +44,7 @@ final class LockTable {
 	 * @throws InterruptedException if the daemon stops meanwhile
 	 * @throws IllegalStateException if the owner already holds this lock
 	 */
-	long lock(String id, Owner owner, long waitMillis, long leaseMillis) throws InterruptedException {
+	long lock(String id, LockOwner owner, long waitMillis, long leaseMillis) throws InterruptedException {
 		long leaseNanos = (leaseMillis > 0) ? TimeUnit.MILLISECONDS.toNanos(leaseMillis) : this.defaultLeaseNanos;
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitMillis));
 		while (true) {
@@ -62,7 +61,7 @@ final class LockTable {
 		}
 	}
 
-	long acquire(IdLock lock, Owner owner, long deadline, long leaseNanos) throws InterruptedException {
+	long acquire(IdLock lock, LockOwner owner, long deadline, long leaseNanos) throws InterruptedException {
 		long now = System.nanoTime();
 		expireLease(lock, now);
 		IdLock.Holder holder = lock.holder;
@@ -70,7 +69,15 @@ final class LockTable {
 			return grant(lock, owner, leaseNanos, now);
 		}
 		if (holder.owner() == owner) {
-			throw new IllegalStateException("This connection already holds the lock on that session");
+			if (owner.retainer == null) {
+				throw new IllegalStateException("This connection already holds the lock on that session");
+			}
+			// a client asks again for a lock it retains, which it no longer trusts: a new token and lease
+			long token = grant(lock, owner, leaseNanos, now);
+			if (!lock.waiters.isEmpty()) {
+				owner.retainer.want(lock.id, token);
+			}
+			return token;
 		}
 		Retainer retainer = holder.owner().retainer;
 		if (retainer != null) {
@@ -134,7 +141,7 @@ final class LockTable {
 	 * Release every lock an owner holds; called by its connection's thread when it closes.
 	 * @param owner the owner
 	 */
-	void releaseAll(Owner owner) {
+	void releaseAll(LockOwner owner) {
 		for (String id : owner.held) {
 			IdLock lock = this.locks.get(id);
 			if (lock == null) {
@@ -224,7 +231,7 @@ final class LockTable {
 	 * @return whether the lock was handed over; {@code false} if it was released, or not held
 	 * under that token
 	 */
-	boolean transfer(IdLock lock, long token, Owner to, long leaseNanos) {
+	boolean transfer(IdLock lock, long token, LockOwner to, long leaseNanos) {
 		IdLock.Holder holder = lock.holder;
 		if (holder == null || holder.token() != token) {
 			return false;
@@ -272,58 +279,12 @@ final class LockTable {
 		next.turn.signal();
 	}
 
-	private long grant(IdLock lock, Owner owner, long leaseNanos, long now) {
+	private long grant(IdLock lock, LockOwner owner, long leaseNanos, long now) {
 		long token = this.nextToken.getAndIncrement();
 		lock.holder = new IdLock.Holder(owner, token, now + leaseNanos);
 		owner.held.add(lock.id);
 		owner.leaseGranted(now + leaseNanos);
 		return token;
-	}
-
-	/**
-	 * The locks of one connection, or those a client retains between its requests.
-	 */
-	static final class Owner {
-
-		final Set<String> held = ConcurrentHashMap.newKeySet();
-
-		/**
-		 * The client whose retained locks these are, {@code null} for a connection.
-		 */
-		final @Nullable Retainer retainer;
-
-		/**
-		 * The client a connection said it belongs to ({@code CLIENT}), 0 if none.
-		 */
-		volatile long clientId;
-
-		Owner() {
-			this(null);
-		}
-
-		Owner(@Nullable Retainer retainer) {
-			this.retainer = retainer;
-		}
-
-		private long latestLeaseEnd;
-
-		private synchronized void leaseGranted(long leaseEnd) {
-			if (this.held.size() == 1 || leaseEnd - this.latestLeaseEnd > 0) {
-				this.latestLeaseEnd = leaseEnd;
-			}
-		}
-
-		/**
-		 * Return how long the latest lease among the locks this owner holds still runs.
-		 * @return the nanoseconds, {@code 0} if it holds no lock or every lease has run out
-		 */
-		synchronized long remainingLeaseNanos() {
-			if (this.held.isEmpty()) {
-				return 0;
-			}
-			return Math.max(0, this.latestLeaseEnd - System.nanoTime());
-		}
-
 	}
 
 }

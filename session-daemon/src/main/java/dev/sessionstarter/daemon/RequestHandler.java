@@ -59,7 +59,7 @@ final class RequestHandler {
 	 * @throws ProtocolException if the payload is malformed (the connection is then closed)
 	 * @throws InterruptedException if the daemon stops while a lock request waits
 	 */
-	@Nullable WireOutput handle(WireInput request, LockTable.Owner owner)
+	@Nullable WireOutput handle(WireInput request, LockOwner owner)
 			throws ProtocolException, InterruptedException {
 		byte opcode = request.readByte();
 		switch (opcode) {
@@ -87,6 +87,24 @@ final class RequestHandler {
 				long copyVersion = (opcode == Opcodes.LOCK_FIND_SINCE) ? request.readLong() : -1;
 				request.requireEnd();
 				long token = this.locks.lock(id, owner, waitMillis, leaseMillis);
+				if (token == 0) {
+					return WireOutput.frame(Opcodes.TIMEOUT);
+				}
+				SessionRequests sessions = this.sessions;
+				return (sessions != null) ? sessions.lockedWith(token, id, copyVersion)
+						: WireOutput.frame(Opcodes.OK).writeLong(token).writeByte(Opcodes.FOUND_NOT_SENT);
+			}
+			case Opcodes.LOCK_RETAIN -> {
+				String id = WireCodec.readId(request);
+				long waitMillis = request.readLong();
+				long retainMillis = request.readLong();
+				long clientId = request.readLong();
+				long copyVersion = request.readLong();
+				request.requireEnd();
+				if (clientId == 0 || retainMillis <= 0) {
+					throw new ProtocolException("LOCK_RETAIN needs a client id and a retention");
+				}
+				long token = this.locks.lock(id, this.retained.retainer(clientId).owner, waitMillis, retainMillis);
 				if (token == 0) {
 					return WireOutput.frame(Opcodes.TIMEOUT);
 				}

@@ -53,7 +53,7 @@ final class RetainedLocks {
 		this.locks = locks;
 	}
 
-	private Retainer retainer(long clientId) {
+	Retainer retainer(long clientId) {
 		return this.retainers.computeIfAbsent(clientId, Retainer::new);
 	}
 
@@ -104,7 +104,7 @@ final class RetainedLocks {
 	 * @return its answer, or an {@code ERROR} if the lock was not released in time
 	 * @throws InterruptedException if the daemon stops meanwhile
 	 */
-	WireOutput outsideRequest(String id, LockTable.Owner writer, Supplier<WireOutput> write)
+	WireOutput outsideRequest(String id, LockOwner writer, Supplier<WireOutput> write)
 			throws InterruptedException {
 		IdLock lock = this.locks.guarded(id);
 		try {

@@ -22,7 +22,7 @@ final class Retainer {
 
 	final long clientId;
 
-	final LockTable.Owner owner = new LockTable.Owner(this);
+	final LockOwner owner = new LockOwner(this);
 
 	private final ReentrantLock guard = new ReentrantLock();
 

@@ -85,7 +85,7 @@ final class SessionRequests {
 	 * @throws ProtocolException if the payload is malformed
 	 * @throws InterruptedException if the daemon stops while a write waits for a retained lock
 	 */
-	WireOutput handle(byte opcode, WireInput request, LockTable.Owner owner)
+	WireOutput handle(byte opcode, WireInput request, LockOwner owner)
 			throws ProtocolException, InterruptedException {
 		MemorySessionStore store = this.store;
 		switch (opcode) {

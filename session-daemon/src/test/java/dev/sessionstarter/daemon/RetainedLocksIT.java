@@ -60,6 +60,18 @@ class RetainedLocksIT {
 	}
 
 	@Test
+	void sessionOnlyReadCostsOneCallThenNone() throws Exception {
+		RetainingClient client = throughProxy(RETAIN);
+		String id = newSession(client);
+		this.proxy.reset();
+		assertThat(client.read(id, "count")).isNull();
+		assertThat(this.proxy.requests()).containsExactlyEntriesOf(Map.of("LOCK_RETAIN", 1));
+		this.proxy.reset();
+		assertThat(client.read(id, "count")).isNull();
+		assertThat(this.proxy.requests()).isEmpty();
+	}
+
+	@Test
 	void daemonOlderThanVersion6GetsTheCallsOfVersion5() throws Exception {
 		RetainingClient client = throughProxy(RETAIN, Opcodes.WANTED, Opcodes.CLIENT, Opcodes.SAVE_RETAIN);
 		String id = newSession(client);
@@ -126,6 +138,20 @@ class RetainedLocksIT {
 		assertThat(first.increment(id)).isEqualTo(2);
 		assertThat(second.read(id, "note")).isEqualTo("from outside");
 		assertThat(second.read(id, "count")).isEqualTo(2);
+	}
+
+	@Test
+	void aRequestDeletesItsSessionUnderARetainedLockAndNoCopyOutlivesIt() throws Exception {
+		startDaemon();
+		RetainingClient first = client(RETAIN);
+		RetainingClient second = client(RETAIN);
+		String id = newSession(first);
+		assertThat(first.increment(id)).isEqualTo(1);
+		first.delete(id);
+		assertThat(first.repository.findById(id)).isNull();
+		assertThat(second.repository.findById(id)).isNull();
+		assertThat(first.exists(id)).isFalse();
+		assertThat(second.exists(id)).isFalse();
 	}
 
 	@Test

@@ -83,6 +83,39 @@ final class RetainingClient implements AutoCloseable {
 	}
 
 	/**
+	 * A request that finds whether its session exists, and writes nothing.
+	 */
+	boolean exists(String sessionId) throws InterruptedException {
+		SessionLock lock = this.locks.tryLock(sessionId, Duration.ofSeconds(30));
+		if (lock == null) {
+			throw new IllegalStateException("lock timed out");
+		}
+		try {
+			return this.repository.findById(sessionId) != null;
+		}
+		finally {
+			lock.release();
+		}
+	}
+
+	/**
+	 * A request that deletes its session (a logout).
+	 */
+	void delete(String sessionId) throws InterruptedException {
+		SessionLock lock = this.locks.tryLock(sessionId, Duration.ofSeconds(30));
+		if (lock == null) {
+			throw new IllegalStateException("lock timed out");
+		}
+		try {
+			this.repository.findById(sessionId);
+			this.repository.deleteById(sessionId);
+		}
+		finally {
+			lock.release();
+		}
+	}
+
+	/**
 	 * Whether locks are retained from now on (the notice connection answered), or none are to be.
 	 */
 	boolean noticesUp() {

@@ -3,7 +3,6 @@ package dev.sessionstarter.daemon.client;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +26,7 @@ import dev.sessionstarter.store.SessionRecord;
  */
 public final class DaemonHeldLocks implements AutoCloseable {
 
-	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, HeldDaemonLock> held = new ConcurrentHashMap<>();
 
 	private final DaemonSessionCopies copies = new DaemonSessionCopies(DaemonSessionCopies.DEFAULT_MAX_BYTES);
 
@@ -130,15 +129,15 @@ public final class DaemonHeldLocks implements AutoCloseable {
 		}
 	}
 
-	void add(Held lock) {
+	void add(HeldDaemonLock lock) {
 		this.held.put(lock.sessionId(), lock);
 	}
 
-	void remove(Held lock) {
+	void remove(HeldDaemonLock lock) {
 		this.held.remove(lock.sessionId(), lock);
 	}
 
-	@Nullable Held get(String sessionId) {
+	@Nullable HeldDaemonLock get(String sessionId) {
 		return this.held.get(sessionId);
 	}
 
@@ -185,70 +184,6 @@ public final class DaemonHeldLocks implements AutoCloseable {
 	 */
 	public int size() {
 		return this.held.size();
-	}
-
-	/**
-	 * One held lock: its token, the session as the lock call found it until the store uses or
-	 * outdates it, and whether a save of the request released it already.
-	 */
-	static final class Held {
-
-		private final String sessionId;
-
-		private final long token;
-
-		private final AtomicReference<@Nullable Prefetched> prefetched;
-
-		private volatile boolean releasedBySave;
-
-		private volatile @Nullable RetainedDaemonLock retention;
-
-		Held(String sessionId, long token, @Nullable Prefetched prefetched) {
-			this(sessionId, token, prefetched, null);
-		}
-
-		Held(String sessionId, long token, @Nullable Prefetched prefetched, @Nullable RetainedDaemonLock retention) {
-			this.sessionId = sessionId;
-			this.token = token;
-			this.prefetched = new AtomicReference<>(prefetched);
-			this.retention = retention;
-		}
-
-		/**
-		 * Return the retained lock this lock is now, or {@code null} if it is not retained.
-		 */
-		@Nullable RetainedDaemonLock retention() {
-			return this.retention;
-		}
-
-		void retention(@Nullable RetainedDaemonLock retention) {
-			this.retention = retention;
-		}
-
-		String sessionId() {
-			return this.sessionId;
-		}
-
-		long token() {
-			return this.token;
-		}
-
-		@Nullable Prefetched prefetched() {
-			return this.prefetched.get();
-		}
-
-		void outdate() {
-			this.prefetched.set(null);
-		}
-
-		boolean isReleasedBySave() {
-			return this.releasedBySave;
-		}
-
-		void releasedBySave() {
-			this.releasedBySave = true;
-		}
-
 	}
 
 	/**

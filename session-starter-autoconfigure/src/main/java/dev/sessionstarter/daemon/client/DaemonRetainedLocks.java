@@ -89,15 +89,16 @@ final class DaemonRetainedLocks {
 	}
 
 	/**
-	 * Keep a lock a save retained; its request still runs.
+	 * Keep a lock a save retained, or a lock call took retained; its request still runs.
 	 * @param sessionId the session id
 	 * @param token the lock's token
-	 * @param record the record the save answered
+	 * @param record the record the call answered, {@code null} if no session is stored
 	 * @param sentAt when the save was sent, a {@link System#nanoTime()} value
 	 * @param epoch the epoch the save started in
 	 * @return the retained lock
 	 */
-	RetainedDaemonLock retained(String sessionId, long token, SessionRecord record, long sentAt, long epoch) {
+	RetainedDaemonLock retained(String sessionId, long token, @Nullable SessionRecord record, long sentAt,
+			long epoch) {
 		RetainedDaemonLock lock = new RetainedDaemonLock(sessionId, token, record, sentAt + this.retainNanos / 2,
 				epoch);
 		if (this.wantedEarly.remove(token)) {
@@ -122,8 +123,31 @@ final class DaemonRetainedLocks {
 			return lock;
 		}
 		lock.end(false);
-		release(lock);
+		if (this.up && lock.epoch() == this.epoch && !lock.isWanted()) {
+			// only its time lapsed: the lock call that follows (LOCK_RETAIN) takes it again
+			this.retained.remove(sessionId, lock);
+		}
+		else {
+			release(lock);
+		}
 		return null;
+	}
+
+	/**
+	 * Return how a request releases a lock held as a retained one: kept, if it still may be
+	 * trusted, or released.
+	 * @param heldLocks the held locks the lock was added to
+	 * @param held the lock
+	 * @return the release
+	 */
+	Runnable releaseOf(DaemonHeldLocks heldLocks, HeldDaemonLock held) {
+		return () -> {
+			heldLocks.remove(held);
+			RetainedDaemonLock now = held.retention();
+			if (now != null) {
+				end(now);
+			}
+		};
 	}
 
 	private boolean trusted(RetainedDaemonLock lock) {

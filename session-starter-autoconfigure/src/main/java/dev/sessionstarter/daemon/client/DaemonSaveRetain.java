@@ -14,13 +14,13 @@ final class DaemonSaveRetain {
 
 	private final DaemonRetainedLocks retained;
 
-	private final DaemonHeldLocks.Held lock;
+	private final HeldDaemonLock lock;
 
 	private final long epoch;
 
 	private final long sentAt = System.nanoTime();
 
-	private DaemonSaveRetain(DaemonRetainedLocks retained, DaemonHeldLocks.Held lock, long epoch) {
+	private DaemonSaveRetain(DaemonRetainedLocks retained, HeldDaemonLock lock, long epoch) {
 		this.retained = retained;
 		this.lock = lock;
 		this.epoch = epoch;
@@ -33,7 +33,7 @@ final class DaemonSaveRetain {
 	 * @param lock the request lock the save releases otherwise
 	 * @return the save, or {@code null}
 	 */
-	static @Nullable DaemonSaveRetain of(@Nullable DaemonRetainedLocks retained, DaemonHeldLocks.Held lock) {
+	static @Nullable DaemonSaveRetain of(@Nullable DaemonRetainedLocks retained, HeldDaemonLock lock) {
 		if (retained == null) {
 			return null;
 		}
@@ -70,7 +70,7 @@ final class DaemonSaveRetain {
 	 * @param answered whether the daemon answered
 	 * @param kept whether it answered that it retains the lock
 	 */
-	static void ended(@Nullable DaemonRetainedLocks retained, DaemonHeldLocks.Held lock, boolean answered,
+	static void ended(@Nullable DaemonRetainedLocks retained, HeldDaemonLock lock, boolean answered,
 			boolean kept) {
 		if (kept) {
 			return;

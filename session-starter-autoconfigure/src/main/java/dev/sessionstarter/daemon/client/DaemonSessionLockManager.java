@@ -151,16 +151,10 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		if (lock == null) {
 			return null;
 		}
-		DaemonHeldLocks.Held held = new DaemonHeldLocks.Held(sessionId, lock.token(),
+		HeldDaemonLock held = new HeldDaemonLock(sessionId, lock.token(),
 				new DaemonHeldLocks.Prefetched(lock.record()), lock);
 		heldLocks.add(held);
-		return () -> {
-			heldLocks.remove(held);
-			RetainedDaemonLock now = held.retention();
-			if (now != null) {
-				retained.end(now);
-			}
-		};
+		return retained.releaseOf(heldLocks, held);
 	}
 
 	/**
@@ -182,11 +176,16 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	}
 
 	/**
-	 * Nothing to close: the locks are held by the connections of the client, which its owner
-	 * closes (that releases them).
+	 * Release the locks retained between requests, if any, while the client is still open; the
+	 * other locks are held by the connections of the client, which its owner closes (that
+	 * releases them).
 	 */
 	@Override
 	public void close() {
+		DaemonHeldLocks heldLocks = this.heldLocks;
+		if (heldLocks != null) {
+			heldLocks.close();
+		}
 	}
 
 }

@@ -119,7 +119,7 @@ public final class DaemonSessionStore implements SessionStore {
 
 	@Override
 	public @Nullable SessionRecord find(String id) {
-		DaemonHeldLocks.Held lock = this.heldLocks.get(id);
+		HeldDaemonLock lock = this.heldLocks.get(id);
 		DaemonHeldLocks.Prefetched prefetched = (lock != null) ? lock.prefetched() : null;
 		if (prefetched != null) {
 			lock.outdate();
@@ -150,7 +150,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	@Override
 	public @Nullable Long version(String id) {
-		DaemonHeldLocks.Held lock = this.heldLocks.get(id);
+		HeldDaemonLock lock = this.heldLocks.get(id);
 		DaemonHeldLocks.Prefetched prefetched = (lock != null) ? lock.prefetched() : null;
 		if (prefetched != null) {
 			return (prefetched.record() != null) ? prefetched.record().version() : null;
@@ -166,7 +166,7 @@ public final class DaemonSessionStore implements SessionStore {
 
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
-		DaemonHeldLocks.Held lock = this.heldLocks.get(change.id());
+		HeldDaemonLock lock = this.heldLocks.get(change.id());
 		outdate(change.id());
 		if (change.previousId() != null) {
 			outdate(change.previousId());
@@ -222,7 +222,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 * Forget the session a lock call answered for an id, once this process changes it.
 	 */
 	private void outdate(String id) {
-		DaemonHeldLocks.Held lock = this.heldLocks.get(id);
+		HeldDaemonLock lock = this.heldLocks.get(id);
 		if (lock != null) {
 			lock.outdate();
 		}

@@ -1,10 +1,12 @@
 package dev.sessionstarter.daemon.client;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.sessionstarter.store.SessionRecord;
 
 /**
- * A request lock this process retains in the daemon after a save ({@code SAVE_RETAIN}), with the
- * record that save answered: trusted, and taken by the session's next request here without a
+ * A request lock this process retains in the daemon, taken so ({@code LOCK_RETAIN}) or kept by a
+ * save ({@code SAVE_RETAIN}), with the record that call answered ({@code null}: no session): trusted, and taken by the session's next request here without a
  * call, until half the retention has passed since the save was sent, the daemon says another
  * wants it, this process writes the session otherwise, or the notice connection fails
  * ({@link DaemonRetainedLocks}). Its state is guarded by its own monitor.
@@ -15,7 +17,7 @@ final class RetainedDaemonLock {
 
 	private final long token;
 
-	private final SessionRecord record;
+	private final @Nullable SessionRecord record;
 
 	private final long trustedUntil;
 
@@ -31,7 +33,7 @@ final class RetainedDaemonLock {
 	 */
 	private volatile boolean wanted;
 
-	RetainedDaemonLock(String sessionId, long token, SessionRecord record, long trustedUntil, long epoch) {
+	RetainedDaemonLock(String sessionId, long token, @Nullable SessionRecord record, long trustedUntil, long epoch) {
 		this.sessionId = sessionId;
 		this.token = token;
 		this.record = record;
@@ -47,7 +49,7 @@ final class RetainedDaemonLock {
 		return this.token;
 	}
 
-	SessionRecord record() {
+	@Nullable SessionRecord record() {
 		return this.record;
 	}
 

@@ -135,6 +135,15 @@ public final class Opcodes {
 	public static final byte WANTED = 0x27;
 
 	/**
+	 * Take a lock retained by a client from the start, and read the session it guards unless the
+	 * client's copy is current (protocol version 6): {@code id}, {@code int64} wait millis,
+	 * {@code int64} retention millis (the lease), {@code int64} client id, {@code int64} the
+	 * version of the client's copy ({@code -1} for none); answered as {@link #LOCK_FIND_SINCE}. A
+	 * client that retains the lock already gets it again, under a new token and lease.
+	 */
+	public static final byte LOCK_RETAIN = 0x28;
+
+	/**
 	 * In a {@link #LOCK_FIND} answer: no session is stored under the id.
 	 */
 	public static final byte FOUND_NONE = 0;
@@ -228,6 +237,7 @@ public final class Opcodes {
 			case CLIENT -> "CLIENT";
 			case SAVE_RETAIN -> "SAVE_RETAIN";
 			case WANTED -> "WANTED";
+			case LOCK_RETAIN -> "LOCK_RETAIN";
 			default -> String.format("0x%02x", opcode);
 		};
 	}
