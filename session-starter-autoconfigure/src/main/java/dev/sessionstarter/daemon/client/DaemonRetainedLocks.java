@@ -85,7 +85,13 @@ final class DaemonRetainedLocks {
 	void down() {
 		this.up = false;
 		this.epoch++;
-		releaseUntrusted();
+		for (RetainedDaemonLock lock : this.retained.values()) {
+			if (lock.want() && this.retained.remove(lock.sessionId(), lock) && !unlock(lock)) {
+				// the daemon does not answer: the leases end the others, no call waits for each
+				this.retained.values().removeIf(RetainedDaemonLock::want);
+				return;
+			}
+		}
 	}
 
 	/**
@@ -230,18 +236,27 @@ final class DaemonRetainedLocks {
 	 * Release a lock in the daemon, once: whoever removes it from the map.
 	 */
 	private void release(RetainedDaemonLock lock) {
-		if (!this.retained.remove(lock.sessionId(), lock)) {
-			return;
+		if (this.retained.remove(lock.sessionId(), lock)) {
+			unlock(lock);
 		}
+	}
+
+	/**
+	 * Release a lock in the daemon.
+	 * @return whether the daemon answered
+	 */
+	private boolean unlock(RetainedDaemonLock lock) {
 		DaemonClient client = this.client;
 		if (client == null) {
-			return;
+			return true;
 		}
 		try {
 			client.call(DaemonLockCalls.unlockRequest(lock.sessionId(), lock.token()), (status, payload) -> null);
+			return true;
 		}
 		catch (RuntimeException ex) {
 			DaemonLockCalls.releaseFailed(lock.sessionId(), ex);
+			return false;
 		}
 	}
 

@@ -174,7 +174,8 @@ public final class DaemonSessionStore implements SessionStore {
 			this.heldLocks.invalidate(change.previousId());
 		}
 		boolean release = lock != null && this.savesReleaseLocks && !change.isRename() && !lock.isReleasedBySave();
-		if (lock == null) {
+		if (!release) {
+			// a write the lock's retained copy would not show (no lock, a rename, flush-mode=immediate)
 			this.heldLocks.invalidate(change.id());
 		}
 		DaemonSaveRetain retain = release ? DaemonSaveRetain.of(this.heldLocks.retained(), lock) : null;
