@@ -11,6 +11,7 @@ import dev.sessionstarter.daemon.protocol.ProtocolException;
 import dev.sessionstarter.daemon.protocol.WireCodec;
 import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
+import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**
@@ -90,9 +91,7 @@ final class RequestHandler {
 				if (token == 0) {
 					return WireOutput.frame(Opcodes.TIMEOUT);
 				}
-				SessionRequests sessions = this.sessions;
-				return (sessions != null) ? sessions.lockedWith(token, id, copyVersion)
-						: WireOutput.frame(Opcodes.OK).writeLong(token).writeByte(Opcodes.FOUND_NOT_SENT);
+				return locked(token, id, copyVersion);
 			}
 			case Opcodes.LOCK_RETAIN -> {
 				String id = WireCodec.readId(request);
@@ -108,9 +107,7 @@ final class RequestHandler {
 				if (token == 0) {
 					return WireOutput.frame(Opcodes.TIMEOUT);
 				}
-				SessionRequests sessions = this.sessions;
-				return (sessions != null) ? sessions.lockedWith(token, id, copyVersion)
-						: WireOutput.frame(Opcodes.OK).writeLong(token).writeByte(Opcodes.FOUND_NOT_SENT);
+				return locked(token, id, copyVersion);
 			}
 			case Opcodes.UNLOCK -> {
 				String id = WireCodec.readId(request);
@@ -148,6 +145,32 @@ final class RequestHandler {
 				return sessions.handle(opcode, request, owner);
 			}
 		}
+	}
+
+	/**
+	 * Answer a {@code LOCK_FIND}, {@code LOCK_FIND_SINCE} or {@code LOCK_RETAIN} that took the
+	 * lock: the token and the session it guards, unless the daemon keeps no sessions, the record
+	 * would not fit in one frame with the token, or it is at the version of the client's copy
+	 * ({@code -1} for none).
+	 */
+	private WireOutput locked(long token, String id, long copyVersion) {
+		WireOutput response = WireOutput.frame(Opcodes.OK).writeLong(token);
+		SessionRequests sessions = this.sessions;
+		if (sessions == null) {
+			return response.writeByte(Opcodes.FOUND_NOT_SENT);
+		}
+		SessionRecord record = sessions.store().find(id);
+		if (record == null) {
+			return response.writeByte(Opcodes.FOUND_NONE);
+		}
+		if (record.version() == copyVersion) {
+			return response.writeByte(Opcodes.FOUND_CURRENT);
+		}
+		if (WireCodec.maxEncodedSize(record) > SessionRequests.MAX_RECORD_BYTES - 9) {
+			return response.writeByte(Opcodes.FOUND_NOT_SENT);
+		}
+		WireCodec.writeRecord(response.writeByte(Opcodes.FOUND_RECORD), record);
+		return response;
 	}
 
 	DaemonStats stats() {

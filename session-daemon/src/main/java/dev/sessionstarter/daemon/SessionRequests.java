@@ -172,27 +172,6 @@ final class SessionRequests {
 		}
 	}
 
-	/**
-	 * Answer a {@code LOCK_FIND} that took the lock: the token and the session it guards, unless
-	 * the record would not fit in one frame with the token, or it is at the version of the
-	 * client's copy ({@code LOCK_FIND_SINCE}; {@code -1} for none).
-	 */
-	WireOutput lockedWith(long token, String id, long copyVersion) {
-		WireOutput response = WireOutput.frame(Opcodes.OK).writeLong(token);
-		SessionRecord record = this.store.find(id);
-		if (record == null) {
-			return response.writeByte(Opcodes.FOUND_NONE);
-		}
-		if (record.version() == copyVersion) {
-			return response.writeByte(Opcodes.FOUND_CURRENT);
-		}
-		if (WireCodec.maxEncodedSize(record) > MAX_RECORD_BYTES - 9) {
-			return response.writeByte(Opcodes.FOUND_NOT_SENT);
-		}
-		WireCodec.writeRecord(response.writeByte(Opcodes.FOUND_RECORD), record);
-		return response;
-	}
-
 	private WireOutput save(SessionChange change) {
 		long size = sizeAfter(change);
 		if (size > MAX_RECORD_BYTES) {

@@ -225,14 +225,6 @@ final class DaemonRetainedLocks {
 	}
 
 	/**
-	 * Return how many locks are retained.
-	 * @return the number
-	 */
-	int size() {
-		return this.retained.size();
-	}
-
-	/**
 	 * Release a lock in the daemon, once: whoever removes it from the map.
 	 */
 	private void release(RetainedDaemonLock lock) {
@@ -241,23 +233,8 @@ final class DaemonRetainedLocks {
 		}
 	}
 
-	/**
-	 * Release a lock in the daemon.
-	 * @return whether the daemon answered
-	 */
 	private boolean unlock(RetainedDaemonLock lock) {
-		DaemonClient client = this.client;
-		if (client == null) {
-			return true;
-		}
-		try {
-			client.call(DaemonLockCalls.unlockRequest(lock.sessionId(), lock.token()), (status, payload) -> null);
-			return true;
-		}
-		catch (RuntimeException ex) {
-			DaemonLockCalls.releaseFailed(lock.sessionId(), ex);
-			return false;
-		}
+		return DaemonLockCalls.unlockByToken(this.client, lock.sessionId(), lock.token());
 	}
 
 }

@@ -91,7 +91,10 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	 * saved, bounded, whose version a lock call sends ({@code LOCK_FIND_SINCE}), so that the
 	 * daemon answers without the session when that copy is current. A daemon older than protocol
 	 * version 5 gets {@code LOCK_FIND}, and one older than version 3 the four calls of
-	 * {@code LOCK}, {@code GET}, {@code SAVE} and {@code UNLOCK}.
+	 * {@code LOCK}, {@code GET}, {@code SAVE} and {@code UNLOCK}. When the held locks have a
+	 * retention (protocol version 6), locks are retained between requests
+	 * ({@link DaemonRetainedLocks}): this manager's client then keeps a connection of its own for
+	 * the daemon's notices, and releases the retained locks when this manager is closed.
 	 * @param heldLocks the locks, shared with the store
 	 */
 	public void setHeldLocks(DaemonHeldLocks heldLocks) {
