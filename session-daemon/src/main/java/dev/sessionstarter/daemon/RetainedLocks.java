@@ -3,12 +3,10 @@ package dev.sessionstarter.daemon;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.daemon.protocol.ProtocolException;
-import dev.sessionstarter.daemon.protocol.WireCodec;
 import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
 
@@ -28,8 +26,9 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
  * <li>a session the store removes on its own (purge, eviction) while a client retains its lock is
  * noted as wanted, so the client stops trusting its copy.</li>
  * </ul>
- * The save and the hand-over of the lock run under the lock's guard, as does every write without
- * the lock, so no such write lands between the record a save answers and the hand-over.
+ * The save and the hand-over of the lock run under the lock's guard ({@link LockedSaves}), as does
+ * every write without the lock, so no such write lands between the record a save answers and the
+ * hand-over.
  */
 final class RetainedLocks {
 
@@ -55,44 +54,6 @@ final class RetainedLocks {
 
 	Retainer retainer(long clientId) {
 		return this.retainers.computeIfAbsent(clientId, Retainer::new);
-	}
-
-	/**
-	 * Save under a request lock and keep the lock for the client ({@code SAVE_RETAIN}): the
-	 * answer is the save's, an {@code OK} one followed by whether the lock is now retained. It
-	 * is not when someone waits for it, when it is no longer held under that token, or when the
-	 * save did not leave the session stored; it is then released as by {@code SAVE_UNLOCK}.
-	 * @param request the rest of the frame after the opcode
-	 * @param save reads the change from the rest of the frame and saves it, answering as {@code SAVE}
-	 * @param stored whether a session is stored under an id
-	 * @return the answer
-	 * @throws ProtocolException if the payload is malformed
-	 */
-	WireOutput saveRetain(WireInput request, Save save, Predicate<String> stored)
-			throws ProtocolException {
-		String id = WireCodec.readId(request);
-		long token = request.readLong();
-		long clientId = request.readLong();
-		long retainMillis = request.readLong();
-		if (clientId == 0 || retainMillis <= 0) {
-			throw new ProtocolException("SAVE_RETAIN needs a client id and a retention");
-		}
-		Supplier<WireOutput> saving = save.read(request);
-		IdLock lock = this.locks.guarded(id);
-		try {
-			WireOutput answer = saving.get();
-			boolean ok = answer.opcode() == Opcodes.OK;
-			boolean retained = ok && stored.test(id) && this.locks.transfer(lock, token, retainer(clientId).owner,
-					TimeUnit.MILLISECONDS.toNanos(retainMillis));
-			IdLock.Holder holder = lock.holder;
-			if (!retained && holder != null && holder.token() == token) {
-				this.locks.release(lock);
-			}
-			return ok ? answer.writeBoolean(retained) : answer;
-		}
-		finally {
-			this.locks.unguard(lock);
-		}
 	}
 
 	/**
@@ -167,16 +128,6 @@ final class RetainedLocks {
 		if (retainer != null) {
 			retainer.want(id, holder.token());
 		}
-	}
-
-	/**
-	 * Reads a save's payload, then saves.
-	 */
-	@FunctionalInterface
-	interface Save {
-
-		Supplier<WireOutput> read(WireInput request) throws ProtocolException;
-
 	}
 
 }

@@ -35,24 +35,24 @@ final class SessionRequests {
 
 	private final RemovalReports removals;
 
-	private final LockTable locks;
-
 	private final RetainedLocks retained;
+
+	private final LockedSaves lockedSaves;
 
 	/**
 	 * Create the requests.
 	 * @param store the sessions
 	 * @param journal where the sessions the store removes on its own are noted for the clients
 	 * @param files the storage directory, or {@code null} if there is none
-	 * @param locks the locks, which {@code SAVE_UNLOCK} releases
+	 * @param locks the locks, which {@code SAVE_UNLOCK} and {@code SAVE_RETAIN} are fenced by
 	 * @param retained the locks clients retain, which writes without a lock wait for
 	 */
 	SessionRequests(MemorySessionStore store, RemovalJournal journal, @Nullable SessionFiles files, LockTable locks,
 			RetainedLocks retained) {
 		this.store = store;
 		this.files = files;
-		this.locks = locks;
 		this.retained = retained;
+		this.lockedSaves = new LockedSaves(locks, retained);
 		this.removals = new RemovalReports(journal, this::changed);
 		store.setRemovalListener((record, cause) -> {
 			retained.removed(record.id());
@@ -109,7 +109,7 @@ final class SessionRequests {
 						() -> save(change));
 			}
 			case Opcodes.SAVE_RETAIN -> {
-				return this.retained.saveRetain(request, (payload) -> {
+				return this.lockedSaves.saveRetain(request, (payload) -> {
 					SessionChange change = WireCodec.readChange(payload);
 					payload.requireEnd();
 					return () -> save(change);
@@ -120,12 +120,7 @@ final class SessionRequests {
 				long token = request.readLong();
 				SessionChange change = WireCodec.readChange(request);
 				request.requireEnd();
-				try {
-					return save(change);
-				}
-				finally {
-					this.locks.unlock(lockId, token);
-				}
+				return this.lockedSaves.saveUnlock(lockId, token, () -> save(change));
 			}
 			case Opcodes.DELETE -> {
 				String id = WireCodec.readId(request);

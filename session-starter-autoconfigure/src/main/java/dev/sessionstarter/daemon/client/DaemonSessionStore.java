@@ -24,6 +24,7 @@ import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.SessionTooLargeException;
 import dev.sessionstarter.store.RemoteUsage;
 import dev.sessionstarter.store.StoreUsage;
+import dev.sessionstarter.store.redis.FencedSaveException;
 
 /**
  * A {@link SessionStore} kept by a {@code session-daemon} process: every operation is one call
@@ -61,6 +62,8 @@ public final class DaemonSessionStore implements SessionStore {
 
 	private volatile boolean savesReleaseLocks = true;
 
+	private final DaemonFencedSaves fencedSaves = new DaemonFencedSaves();
+
 	private final RemoteUsage usage = new RemoteUsage(StoreUsage.EMPTY, this::readUsage,
 			(ex) -> ex instanceof DaemonUnavailableException || ex instanceof IllegalStateException);
 
@@ -94,6 +97,15 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	public DaemonClient getClient() {
 		return this.client;
+	}
+
+	/**
+	 * Return how many saves under a request lock the daemon refused because the lock had been
+	 * lost: its lease ended during the request ({@link FencedSaveException}).
+	 * @return the number since this store was created
+	 */
+	public long fencedSaves() {
+		return this.fencedSaves.count();
 	}
 
 	/**
@@ -198,6 +210,9 @@ public final class DaemonSessionStore implements SessionStore {
 				if (status == Opcodes.TOO_LARGE) {
 					return tooLarge(change.id(), payload.readLong(), payload.readLong());
 				}
+				if (status == Opcodes.ERROR && release) {
+					return this.fencedSaves.<SessionRecord>refused(change.id(), payload.readString(), opcode);
+				}
 				SessionRecord record = optionalRecord(status, payload, opcode);
 				retained[0] = record != null && opcode == Opcodes.SAVE_RETAIN && payload.readBoolean();
 				return record;
@@ -208,7 +223,8 @@ public final class DaemonSessionStore implements SessionStore {
 			}
 			return remembered(change.id(), saved);
 		}
-		catch (SessionTooLargeException ex) {
+		catch (SessionTooLargeException | FencedSaveException ex) {
+			// answered: a fenced save's lock is not this process's any more, so it is not released
 			answered = true;
 			throw ex;
 		}

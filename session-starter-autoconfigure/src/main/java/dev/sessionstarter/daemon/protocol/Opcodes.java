@@ -96,7 +96,8 @@ public final class Opcodes {
 	/**
 	 * Save a change and release the request lock on the session in one call (protocol version
 	 * 3): {@code id} of the lock, {@code int64} token, change; answered as {@link #SAVE}, the lock
-	 * released whatever the answer.
+	 * released whatever the answer. Fenced since version 6: if the token no longer holds the lock
+	 * (its lease ended) nothing is saved and the answer is {@link #ERROR} {@link #LOCK_LOST}.
 	 */
 	public static final byte SAVE_UNLOCK = 0x23;
 
@@ -122,7 +123,7 @@ public final class Opcodes {
 	 * {@code id} of the lock, {@code int64} token, {@code int64} client id, {@code int64}
 	 * retention millis, change; answered as {@link #SAVE}, an {@code OK} record followed by
 	 * {@code bool} whether the lock is now retained by that client, with the retention as its
-	 * lease (if not, it was released, as by {@link #SAVE_UNLOCK}).
+	 * lease (if not, it was released, as by {@link #SAVE_UNLOCK}). Fenced as {@link #SAVE_UNLOCK}.
 	 */
 	public static final byte SAVE_RETAIN = 0x26;
 
@@ -195,6 +196,13 @@ public final class Opcodes {
 	 */
 	public static final String UNKNOWN_OPERATION = "Unknown operation";
 
+	/**
+	 * How the message of the daemon's {@link #ERROR} answer to a {@link #SAVE_UNLOCK} or
+	 * {@link #SAVE_RETAIN} begins when its token no longer holds the request lock (its lease
+	 * ended, and another may have taken it since): nothing was saved (protocol version 6).
+	 */
+	public static final String LOCK_LOST = "Request lock lost";
+
 	private Opcodes() {
 	}
 
@@ -206,6 +214,16 @@ public final class Opcodes {
 	 */
 	public static boolean isUnknownOperation(@Nullable String message) {
 		return message != null && message.startsWith(UNKNOWN_OPERATION);
+	}
+
+	/**
+	 * Whether the message of an {@link #ERROR} answer says a save was refused because its
+	 * request lock was lost ({@link #LOCK_LOST}).
+	 * @param message the message, or {@code null}
+	 * @return whether it does
+	 */
+	public static boolean isLockLost(@Nullable String message) {
+		return message != null && message.startsWith(LOCK_LOST);
 	}
 
 	/**
