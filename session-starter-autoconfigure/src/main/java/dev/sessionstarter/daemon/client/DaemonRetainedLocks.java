@@ -1,6 +1,5 @@
 package dev.sessionstarter.daemon.client;
 
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
@@ -15,7 +14,7 @@ import dev.sessionstarter.store.SessionRecord;
  *
  * <p>A retained lock is trusted only while all of these hold: less than half the retention has
  * passed since its save was sent (monotonic clock); the notice connection ({@link DaemonLockNotices})
- * has stayed up since (an epoch counts its failures); the daemon has not said another wants it;
+ * has stayed up since (an epoch counts its failures, and overflows of notices kept for saves in flight); the daemon has not said another wants it;
  * this process has not written its session otherwise. One that is not trusted is released
  * ({@code UNLOCK}) at once when idle, or at the end of the request that runs under it. The
  * daemon never frees a retained lock when a connection closes: its lease ends it, so a process
@@ -24,14 +23,13 @@ import dev.sessionstarter.store.SessionRecord;
  */
 final class DaemonRetainedLocks {
 
-	private static final int MAX_EARLY_WANTED = 1024;
-
 	private final ConcurrentHashMap<String, RetainedDaemonLock> retained = new ConcurrentHashMap<>();
 
 	/**
-	 * Tokens the daemon said are wanted before their save's answer was read here.
+	 * Tokens the daemon said are wanted before their save's answer was read here; guarded by
+	 * this object's monitor.
 	 */
-	private final Set<Long> wantedEarly = ConcurrentHashMap.newKeySet();
+	private final EarlyNotices wantedEarly;
 
 	private final long clientId;
 
@@ -46,6 +44,7 @@ final class DaemonRetainedLocks {
 	DaemonRetainedLocks(long clientId, long retainNanos) {
 		this.clientId = clientId;
 		this.retainNanos = retainNanos;
+		this.wantedEarly = new EarlyNotices(retainNanos / 2);
 	}
 
 	long clientId() {
@@ -84,7 +83,9 @@ final class DaemonRetainedLocks {
 	 */
 	void down() {
 		this.up = false;
-		this.epoch++;
+		synchronized (this) {
+			this.epoch++;
+		}
 		for (RetainedDaemonLock lock : this.retained.values()) {
 			if (lock.want() && this.retained.remove(lock.sessionId(), lock) && !unlock(lock)) {
 				// the daemon does not answer: the leases end the others, no call waits for each
@@ -107,10 +108,15 @@ final class DaemonRetainedLocks {
 			long epoch) {
 		RetainedDaemonLock lock = new RetainedDaemonLock(sessionId, token, record, sentAt + this.retainNanos / 2,
 				epoch);
-		if (this.wantedEarly.remove(token)) {
-			lock.want();
+		synchronized (this) {
+			// a notice may have come for this token while the answer was on its way: it holds for the new lock
+			RetainedDaemonLock previous = this.retained.get(sessionId);
+			if (this.wantedEarly.remove(token)
+					|| (previous != null && previous.token() == token && previous.isWanted())) {
+				lock.want();
+			}
+			this.retained.put(sessionId, lock);
 		}
-		this.retained.put(sessionId, lock);
 		return lock;
 	}
 
@@ -188,17 +194,21 @@ final class DaemonRetainedLocks {
 	 * @param token the token the daemon knows it by
 	 */
 	void wanted(String sessionId, long token) {
-		RetainedDaemonLock lock = this.retained.get(sessionId);
-		if (lock == null || lock.token() != token) {
-			if (this.wantedEarly.size() >= MAX_EARLY_WANTED) {
-				this.wantedEarly.clear();
+		RetainedDaemonLock lock;
+		synchronized (this) {
+			lock = this.retained.get(sessionId);
+			if (lock == null || lock.token() != token) {
+				if (!this.wantedEarly.add(token)) {
+					// too many notices for saves in flight: none of those saves, nor any lock retained, is trusted
+					this.epoch++;
+				}
+				return;
 			}
-			this.wantedEarly.add(token);
-			return;
+			if (!lock.want()) {
+				return;
+			}
 		}
-		if (lock.want()) {
-			release(lock);
-		}
+		release(lock);
 	}
 
 	/**
