@@ -49,6 +49,8 @@ final class LockedSaves {
 			throw new ProtocolException("SAVE_RETAIN needs a client id and a retention");
 		}
 		Supplier<WireOutput> saving = save.read(request);
+		// too many clients retain locks: the lock is released, as by SAVE_UNLOCK
+		Retainer retainer = this.retained.retainerIfRoom(clientId);
 		IdLock lock = this.locks.guarded(id);
 		try {
 			if (!holds(lock, token)) {
@@ -56,8 +58,8 @@ final class LockedSaves {
 			}
 			WireOutput answer = saving.get();
 			boolean ok = answer.opcode() == Opcodes.OK;
-			boolean retained = ok && stored.test(id) && this.locks.transfer(lock, token,
-					this.retained.retainer(clientId).owner, TimeUnit.MILLISECONDS.toNanos(retainMillis));
+			boolean retained = ok && retainer != null && stored.test(id)
+					&& this.locks.transfer(lock, token, retainer.owner, TimeUnit.MILLISECONDS.toNanos(retainMillis));
 			if (!retained && holds(lock, token)) {
 				this.locks.release(lock);
 			}

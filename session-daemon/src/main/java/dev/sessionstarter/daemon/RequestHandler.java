@@ -38,10 +38,11 @@ final class RequestHandler {
 	 * clients, or {@code null} for a lock-only daemon
 	 * @param files the storage directory, or {@code null} if there is none
 	 * @param locks the locks
+	 * @param retained the locks clients retain (version 6)
 	 */
 	RequestHandler(@Nullable MemorySessionStore store, @Nullable RemovalJournal journal, @Nullable SessionFiles files,
-			LockTable locks) {
-		this.retained = new RetainedLocks(locks);
+			LockTable locks, RetainedLocks retained) {
+		this.retained = retained;
 		this.sessions = (store != null)
 				? new SessionRequests(store, Objects.requireNonNull(journal), files, locks, this.retained) : null;
 		this.locks = locks;

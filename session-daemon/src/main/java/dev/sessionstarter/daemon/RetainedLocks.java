@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.daemon.protocol.ProtocolException;
 import dev.sessionstarter.daemon.protocol.WireInput;
@@ -42,6 +44,11 @@ final class RetainedLocks {
 	 */
 	static final long MAX_WANTED_WAIT_MILLIS = 30_000;
 
+	/**
+	 * The most clients that may retain locks at once.
+	 */
+	static final int MAX_RETAINERS = 4096;
+
 	private static final int MAX_WANTED_PER_ANSWER = 1000;
 
 	private final ConcurrentHashMap<Long, Retainer> retainers = new ConcurrentHashMap<>();
@@ -52,8 +59,52 @@ final class RetainedLocks {
 		this.locks = locks;
 	}
 
+	/**
+	 * Return the record of a client that retains locks, made if there is none.
+	 * @param clientId the client id
+	 * @return the record, its use noted
+	 * @throws IllegalStateException if there are {@link #MAX_RETAINERS} already (the daemon
+	 * answers {@code ERROR})
+	 */
 	Retainer retainer(long clientId) {
-		return this.retainers.computeIfAbsent(clientId, Retainer::new);
+		Retainer retainer = retainerIfRoom(clientId);
+		if (retainer == null) {
+			throw new IllegalStateException("Too many clients retain locks in this daemon (at most " + MAX_RETAINERS
+					+ "); client " + clientId + " cannot retain any until others go away (a client that holds no"
+					+ " lock and has not asked WANTED for " + MAX_WANTED_WAIT_MILLIS + "ms is forgotten)");
+		}
+		return retainer;
+	}
+
+	/**
+	 * Return the record of a client that retains locks, made if there is none and there is room.
+	 * @param clientId the client id
+	 * @return the record, its use noted, or {@code null} if there are {@link #MAX_RETAINERS} already
+	 */
+	@Nullable Retainer retainerIfRoom(long clientId) {
+		return this.retainers.compute(clientId, (id, known) -> (known != null) ? known.touch()
+				: (this.retainers.size() < MAX_RETAINERS) ? new Retainer(id) : null);
+	}
+
+	/**
+	 * Release the retained locks whose lease ended, and forget the clients that seem gone: a
+	 * client that went away without releasing its locks would otherwise leave them, and its
+	 * record, until someone asks for them. Run by the daemon's maintenance thread.
+	 */
+	void expireEnded() {
+		long now = System.nanoTime();
+		long idleNanos = TimeUnit.MILLISECONDS.toNanos(MAX_WANTED_WAIT_MILLIS);
+		for (Retainer retainer : this.retainers.values()) {
+			for (String id : retainer.owner.held) {
+				IdLock.Holder holder = this.locks.holder(id);
+				if (holder != null && holder.owner() == retainer.owner && now - holder.leaseEnd() >= 0) {
+					// the guard expires the lease; giving it back forgets the id if nobody waits
+					this.locks.unguard(this.locks.guarded(id));
+				}
+			}
+			this.retainers.computeIfPresent(retainer.clientId,
+					(id, known) -> known.idle(now, idleNanos) ? null : known);
+		}
 	}
 
 	/**

@@ -33,8 +33,45 @@ final class Retainer {
 	 */
 	private final Map<String, Long> wanted = new LinkedHashMap<>();
 
+	/**
+	 * When the client last asked for this record (a lock, a save, a {@code WANTED}), a
+	 * {@link System#nanoTime()} value.
+	 */
+	private volatile long lastUsed = System.nanoTime();
+
+	/**
+	 * How many {@code WANTED} of this client wait now; guarded by {@link #guard}.
+	 */
+	private int polling;
+
 	Retainer(long clientId) {
 		this.clientId = clientId;
+	}
+
+	/**
+	 * Note that the client uses this record now.
+	 * @return this record
+	 */
+	Retainer touch() {
+		this.lastUsed = System.nanoTime();
+		return this;
+	}
+
+	/**
+	 * Whether the client seems gone: it holds no lock, no {@code WANTED} of it waits, and it has
+	 * not used this record for longer than {@code idleNanos}.
+	 * @param now the time now, a {@link System#nanoTime()} value
+	 * @param idleNanos the longest time a client that is there goes without using it
+	 * @return whether it may be forgotten
+	 */
+	boolean idle(long now, long idleNanos) {
+		this.guard.lock();
+		try {
+			return this.polling == 0 && this.owner.held.isEmpty() && now - this.lastUsed > idleNanos;
+		}
+		finally {
+			this.guard.unlock();
+		}
 	}
 
 	/**
@@ -66,6 +103,7 @@ final class Retainer {
 	Map<String, Long> take(long waitMillis, int max) throws InterruptedException {
 		long remaining = TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitMillis));
 		this.guard.lock();
+		this.polling++;
 		try {
 			while (this.wanted.isEmpty() && remaining > 0) {
 				remaining = this.noticed.awaitNanos(remaining);
@@ -80,6 +118,8 @@ final class Retainer {
 			return taken;
 		}
 		finally {
+			this.polling--;
+			this.lastUsed = System.nanoTime();
 			this.guard.unlock();
 		}
 	}
