@@ -1,5 +1,6 @@
 package dev.sessionstarter.daemon;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -26,7 +27,11 @@ final class LockTable {
 
 	private final long defaultLeaseNanos;
 
-	private final AtomicLong nextToken = new AtomicLong(1);
+	/**
+	 * Starts at a random value in each run, so that a token from before a restart (a client that
+	 * kept it, with the sessions reloaded from the storage directory) releases no lock of this run.
+	 */
+	private final AtomicLong nextToken = new AtomicLong(1 + (new SecureRandom().nextLong() >>> 2));
 
 	private final LongAdder leaseExpiries = new LongAdder();
 

@@ -114,13 +114,13 @@ final class RequestHandler {
 				String id = WireCodec.readId(request);
 				long token = request.readLong();
 				request.requireEnd();
-				return WireOutput.frame(this.locks.unlock(id, token) ? Opcodes.OK : Opcodes.NOT_FOUND);
+				return WireOutput.frame(this.retained.unlock(id, token, owner) ? Opcodes.OK : Opcodes.NOT_FOUND);
 			}
 			case Opcodes.UNLOCK_QUIET -> {
 				String id = WireCodec.readId(request);
 				long token = request.readLong();
 				request.requireEnd();
-				this.locks.unlock(id, token);
+				this.retained.unlock(id, token, owner);
 				return null;
 			}
 			case Opcodes.CLIENT -> {

@@ -147,6 +147,24 @@ final class RetainedLocks {
 	}
 
 	/**
+	 * Release a lock ({@code UNLOCK}, {@code UNLOCK_QUIET}); when a client retains it and the
+	 * connection is not that client's, tell the client, so that it stops trusting its copy.
+	 * @param id the session id
+	 * @param token the lock's token
+	 * @param by the connection releasing it
+	 * @return {@code false} if that lock is not held any more
+	 */
+	boolean unlock(String id, long token, LockOwner by) {
+		IdLock.Holder holder = this.locks.holder(id);
+		boolean released = this.locks.unlock(id, token);
+		Retainer retainer = (holder != null && holder.token() == token) ? holder.owner().retainer : null;
+		if (released && retainer != null && retainer.clientId != by.clientId) {
+			retainer.want(id, token);
+		}
+		return released;
+	}
+
+	/**
 	 * Answer {@code WANTED}: the locks of a client that others want, once there are some or
 	 * after the wait.
 	 * @param request the rest of the frame after the opcode

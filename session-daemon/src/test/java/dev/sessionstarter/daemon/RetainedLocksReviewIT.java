@@ -3,6 +3,7 @@ package dev.sessionstarter.daemon;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,6 +11,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -161,6 +163,44 @@ class RetainedLocksReviewIT {
 		this.closeables.add(observer);
 		assertThat(observer.stats().locks()).isEqualTo(100);
 		Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> observer.stats().locks() == 0);
+	}
+
+	/**
+	 * Another client releases, with its token, a lock a client retains (an old token, a tool):
+	 * the daemon tells the holder, which stops trusting its copy and reads the session anew.
+	 */
+	@Test
+	void unlockByAnotherClientEndsTheHoldersTrust() throws Exception {
+		startDaemon();
+		App holder = app(this.daemon.address(), this.daemon.address(), Duration.ofSeconds(20));
+		App other = app(this.daemon.address(), this.daemon.address(), Duration.ZERO);
+		String id = newSession(holder);
+		assertThat(holder.increment(id)).isEqualTo(1);
+		long token = retainedToken(holder.heldLocks, id);
+		assertThat(token).isNotZero();
+		byte status = other.lockClient.call(WireOutput.frame(Opcodes.UNLOCK).writeString(id).writeLong(token),
+				(answer, payload) -> answer);
+		assertThat(status).isEqualTo(Opcodes.OK);
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> retainedToken(holder.heldLocks, id) == 0);
+		StoredSession session = other.repository.findById(id);
+		session.setAttribute("count", 10);
+		other.repository.save(session);
+		assertThat(holder.increment(id)).isEqualTo(11);
+	}
+
+	private static long retainedToken(DaemonHeldLocks heldLocks, String id) throws Exception {
+		Method retainedLocks = DaemonHeldLocks.class.getDeclaredMethod("retained");
+		retainedLocks.setAccessible(true);
+		Object locks = retainedLocks.invoke(heldLocks);
+		Field field = locks.getClass().getDeclaredField("retained");
+		field.setAccessible(true);
+		Object lock = ((Map<?, ?>) field.get(locks)).get(id);
+		if (lock == null) {
+			return 0;
+		}
+		Method token = lock.getClass().getDeclaredMethod("token");
+		token.setAccessible(true);
+		return (Long) token.invoke(lock);
 	}
 
 	private static long rawLock(DaemonClient client, String id, long waitMillis) {

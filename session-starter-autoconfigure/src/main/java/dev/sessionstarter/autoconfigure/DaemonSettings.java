@@ -1,7 +1,5 @@
 package dev.sessionstarter.autoconfigure;
 
-import java.time.Duration;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
