@@ -11,7 +11,8 @@
 # Redis variants; the session daemon runs from session-daemon/target (`daemon` over loopback TCP,
 # `daemon-unix`, not run by default, over a UNIX socket: a daemon of its own); file stores on tmpfs.
 # `redis-retained` and `memoized-redis-retained` (not run by default) are `redis` and `memoized-redis`
-# with retained Redis request locks (sessions.redis.lock-retain=10s).
+# with retained Redis request locks (sessions.redis.lock-retain=10s); `daemon-retained` (not run by
+# default) is `daemon` with retained daemon request locks (sessions.daemon.lock-retain=10s).
 #
 # Usage (from the repository root): benchmarks/http/run.sh [seconds per run] [rounds] [sessions]
 # Defaults 8 3 1000: about 10 minutes. Needs wrk, curl, redis-server, python3 and a JDK 17+.
@@ -62,7 +63,7 @@ read -r -a VARIANTS <<<"${VARIANTS:-memory file memoized daemon redis memoized-r
 WORKLOADS=("write 1" "read-mostly 10")
 # comparison: variant, the variant it is measured against
 COMPARISONS=("memory map" "file memory" "memoized memory" "daemon memory" "daemon-unix memory"
-	"daemon-unix daemon" "redis memory"
+	"daemon-unix daemon" "daemon-retained memory" "daemon-retained daemon" "redis memory"
 	"memoized-redis memory" "file jdbc" "daemon spring-redis" "daemon-unix spring-redis" "redis spring-redis"
 	"memoized-redis spring-redis" "redis-retained spring-redis" "memoized-redis-retained spring-redis"
 	"redis-retained memory" "memoized-redis-retained memory" "spring-redis-indexed spring-redis" "map memory"
@@ -104,6 +105,8 @@ arguments() { # variant: the application arguments that select its sessions
 		memoized) echo "--sessions.store=memoized --sessions.memoized.delegate=file" \
 			"--sessions.memoized.coherence=validate --sessions.file.dir=${DIR_OF[$1]}" ;;
 		daemon) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" ;;
+		daemon-retained) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" \
+			"--sessions.daemon.lock-retain=10s" ;;
 		daemon-unix) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_SOCKET" ;;
 		redis) echo "--sessions.store=redis $redis" ;;
 		memoized-redis) echo "--sessions.store=memoized --sessions.memoized.delegate=redis $redis" ;;

@@ -60,7 +60,7 @@ final class ConnectionLoop {
 	 */
 	void serve(ConnectionSlots.Slot slot) {
 		SocketChannel channel = slot.channel;
-		LockTable.Owner owner = slot.owner;
+		LockOwner owner = slot.owner;
 		ChannelWatchdog.Guard guard = slot.guard;
 		FrameReader reader = new FrameReader();
 		try {

@@ -33,7 +33,7 @@ final class ConnectionSlots {
 	 * @param owner the owner of its locks
 	 * @return its slot
 	 */
-	Slot add(SocketChannel channel, ChannelWatchdog.Guard guard, LockTable.Owner owner) {
+	Slot add(SocketChannel channel, ChannelWatchdog.Guard guard, LockOwner owner) {
 		Slot slot = new Slot(channel, guard, owner);
 		this.open.add(slot);
 		return slot;
@@ -92,7 +92,7 @@ final class ConnectionSlots {
 
 		final ChannelWatchdog.Guard guard;
 
-		final LockTable.Owner owner;
+		final LockOwner owner;
 
 		private volatile boolean waiting;
 
@@ -101,7 +101,7 @@ final class ConnectionSlots {
 		/**
 		 * Create the slot of a connection just accepted: it waits for its first request.
 		 */
-		Slot(SocketChannel channel, ChannelWatchdog.Guard guard, LockTable.Owner owner) {
+		Slot(SocketChannel channel, ChannelWatchdog.Guard guard, LockOwner owner) {
 			this.channel = channel;
 			this.guard = guard;
 			this.owner = owner;

@@ -97,7 +97,7 @@ final class DaemonServer {
 			noDelay(channel);
 			ChannelWatchdog.Guard guard = this.watchdog.guard(channel);
 			guard.arm(this.connections.firstFrameTimeoutNanos());
-			ConnectionSlots.Slot slot = this.slots.add(channel, guard, new LockTable.Owner());
+			ConnectionSlots.Slot slot = this.slots.add(channel, guard, new LockOwner());
 			if (this.stopping) {
 				ConnectionLoop.closeQuietly(channel);
 			}

@@ -1,21 +1,18 @@
 package dev.sessionstarter.daemon;
 
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * The daemon's exclusive locks on session ids. The owner of a lock is a connection (its
- * {@link Owner}); a lock is released when its owner unlocks it, when the connection closes
+ * {@link LockOwner}); a lock is released when its owner unlocks it, when the connection closes
  * ({@link #releaseAll}), or when its lease runs out, after which the next acquirer takes it
  * over. The waiters of an id are served in arrival order: a release hands the lock straight to
  * the one that has waited longest, so a request that arrives meanwhile cannot take it first.
@@ -30,7 +27,11 @@ final class LockTable {
 
 	private final long defaultLeaseNanos;
 
-	private final AtomicLong nextToken = new AtomicLong(1);
+	/**
+	 * Starts at a random value in each run, so that a token from before a restart (a client that
+	 * kept it, with the sessions reloaded from the storage directory) releases no lock of this run.
+	 */
+	private final AtomicLong nextToken = new AtomicLong(1 + (new SecureRandom().nextLong() >>> 2));
 
 	private final LongAdder leaseExpiries = new LongAdder();
 
@@ -48,7 +49,7 @@ final class LockTable {
 	 * @throws InterruptedException if the daemon stops meanwhile
 	 * @throws IllegalStateException if the owner already holds this lock
 	 */
-	long lock(String id, Owner owner, long waitMillis, long leaseMillis) throws InterruptedException {
+	long lock(String id, LockOwner owner, long waitMillis, long leaseMillis) throws InterruptedException {
 		long leaseNanos = (leaseMillis > 0) ? TimeUnit.MILLISECONDS.toNanos(leaseMillis) : this.defaultLeaseNanos;
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitMillis));
 		while (true) {
@@ -65,20 +66,32 @@ final class LockTable {
 		}
 	}
 
-	private long acquire(IdLock lock, Owner owner, long deadline, long leaseNanos) throws InterruptedException {
+	long acquire(IdLock lock, LockOwner owner, long deadline, long leaseNanos) throws InterruptedException {
 		long now = System.nanoTime();
 		expireLease(lock, now);
-		Holder holder = lock.holder;
+		IdLock.Holder holder = lock.holder;
 		if (holder == null) {
 			return grant(lock, owner, leaseNanos, now);
 		}
-		if (holder.owner == owner) {
-			throw new IllegalStateException("This connection already holds the lock on that session");
+		if (holder.owner() == owner) {
+			if (owner.retainer == null) {
+				throw new IllegalStateException("This connection already holds the lock on that session");
+			}
+			// a client asks again for a lock it retains, which it no longer trusts: a new token and lease
+			long token = grant(lock, owner, leaseNanos, now);
+			if (!lock.waiters.isEmpty()) {
+				owner.retainer.want(lock.id, token);
+			}
+			return token;
+		}
+		Retainer retainer = holder.owner().retainer;
+		if (retainer != null) {
+			retainer.want(lock.id, holder.token());
 		}
 		if (deadline - now <= 0) {
 			return 0;
 		}
-		Waiter waiter = new Waiter(owner, leaseNanos, lock.guard.newCondition());
+		IdLock.Waiter waiter = new IdLock.Waiter(owner, leaseNanos, lock.guard.newCondition());
 		lock.waiters.add(waiter);
 		try {
 			while (waiter.token == 0) {
@@ -87,7 +100,7 @@ final class LockTable {
 					lock.waiters.remove(waiter);
 					return 0;
 				}
-				long untilLeaseEnd = lock.currentHolder().leaseEnd - now;
+				long untilLeaseEnd = lock.currentHolder().leaseEnd() - now;
 				waiter.turn.awaitNanos(Math.max(1, Math.min(remaining, untilLeaseEnd)));
 				now = System.nanoTime();
 				expireLease(lock, now);
@@ -118,7 +131,7 @@ final class LockTable {
 		}
 		lock.guard.lock();
 		try {
-			if (lock.holder == null || lock.holder.token != token) {
+			if (lock.holder == null || lock.holder.token() != token) {
 				return false;
 			}
 			release(lock);
@@ -133,7 +146,7 @@ final class LockTable {
 	 * Release every lock an owner holds; called by its connection's thread when it closes.
 	 * @param owner the owner
 	 */
-	void releaseAll(Owner owner) {
+	void releaseAll(LockOwner owner) {
 		for (String id : owner.held) {
 			IdLock lock = this.locks.get(id);
 			if (lock == null) {
@@ -141,7 +154,7 @@ final class LockTable {
 			}
 			lock.guard.lock();
 			try {
-				if (lock.holder != null && lock.holder.owner == owner) {
+				if (lock.holder != null && lock.holder.owner() == owner) {
 					release(lock);
 				}
 			}
@@ -171,19 +184,89 @@ final class LockTable {
 	 * End the holder's lease if it has run out, handing the lock to the longest waiter.
 	 */
 	private void expireLease(IdLock lock, long now) {
-		Holder holder = lock.holder;
-		if (holder != null && now - holder.leaseEnd >= 0) {
-			holder.owner.held.remove(lock.id);
+		IdLock.Holder holder = lock.holder;
+		if (holder != null && now - holder.leaseEnd() >= 0) {
+			holder.owner().held.remove(lock.id);
 			this.leaseExpiries.increment();
 			handOver(lock, now);
 		}
 	}
 
 	/**
-	 * Release a held lock: hand it to the longest waiter or, with none, forget the id.
+	 * Return the lock of an id with its guard held, made if there is none: a caller decides under
+	 * it, then gives it back with {@link #unguard}.
+	 * @param id the session id
+	 * @return the lock, guarded
 	 */
-	private void release(IdLock lock) {
-		lock.currentHolder().owner.held.remove(lock.id);
+	IdLock guarded(String id) {
+		while (true) {
+			IdLock lock = this.locks.computeIfAbsent(id, IdLock::new);
+			lock.guard.lock();
+			if (!lock.discarded) {
+				expireLease(lock, System.nanoTime());
+				return lock;
+			}
+			lock.guard.unlock();
+		}
+	}
+
+	/**
+	 * Give back a lock {@link #guarded} returned, forgetting the id when nobody holds or waits for it.
+	 * @param lock the lock
+	 */
+	void unguard(IdLock lock) {
+		try {
+			if (!lock.discarded && lock.holder == null && lock.waiters.isEmpty()) {
+				lock.discarded = true;
+				this.locks.remove(lock.id, lock);
+			}
+		}
+		finally {
+			lock.guard.unlock();
+		}
+	}
+
+	/**
+	 * Hand a held lock, under its guard, to another owner with a new lease, unless someone waits
+	 * for it: it is then released to the longest waiter.
+	 * @param lock the lock, guarded
+	 * @param token the token it must be held under
+	 * @param to the new owner
+	 * @param leaseNanos the new lease
+	 * @return whether the lock was handed over; {@code false} if it was released, or not held
+	 * under that token
+	 */
+	boolean transfer(IdLock lock, long token, LockOwner to, long leaseNanos) {
+		IdLock.Holder holder = lock.holder;
+		if (holder == null || holder.token() != token) {
+			return false;
+		}
+		if (!lock.waiters.isEmpty()) {
+			release(lock);
+			return false;
+		}
+		holder.owner().held.remove(lock.id);
+		lock.holder = new IdLock.Holder(to, token, System.nanoTime() + leaseNanos);
+		to.held.add(lock.id);
+		return true;
+	}
+
+	/**
+	 * Return who holds the lock of an id now, read without its guard (for a notice only).
+	 * @param id the session id
+	 * @return the holder, or {@code null}
+	 */
+	IdLock.@Nullable Holder holder(String id) {
+		IdLock lock = this.locks.get(id);
+		return (lock != null) ? lock.holder : null;
+	}
+
+	/**
+	 * Release a held lock, under its guard: hand it to the longest waiter or, with none, forget the id.
+	 * @param lock the lock
+	 */
+	void release(IdLock lock) {
+		lock.currentHolder().owner().held.remove(lock.id);
 		handOver(lock, System.nanoTime());
 		if (lock.holder == null) {
 			lock.discarded = true;
@@ -192,7 +275,7 @@ final class LockTable {
 	}
 
 	private void handOver(IdLock lock, long now) {
-		Waiter next = lock.waiters.poll();
+		IdLock.Waiter next = lock.waiters.poll();
 		if (next == null) {
 			lock.holder = null;
 			return;
@@ -201,99 +284,12 @@ final class LockTable {
 		next.turn.signal();
 	}
 
-	private long grant(IdLock lock, Owner owner, long leaseNanos, long now) {
+	private long grant(IdLock lock, LockOwner owner, long leaseNanos, long now) {
 		long token = this.nextToken.getAndIncrement();
-		lock.holder = new Holder(owner, token, now + leaseNanos);
+		lock.holder = new IdLock.Holder(owner, token, now + leaseNanos);
 		owner.held.add(lock.id);
 		owner.leaseGranted(now + leaseNanos);
 		return token;
-	}
-
-	/**
-	 * The locks of one connection.
-	 */
-	static final class Owner {
-
-		final Set<String> held = ConcurrentHashMap.newKeySet();
-
-		private long latestLeaseEnd;
-
-		private synchronized void leaseGranted(long leaseEnd) {
-			if (this.held.size() == 1 || leaseEnd - this.latestLeaseEnd > 0) {
-				this.latestLeaseEnd = leaseEnd;
-			}
-		}
-
-		/**
-		 * Return how long the latest lease among the locks this owner holds still runs.
-		 * @return the nanoseconds, {@code 0} if it holds no lock or every lease has run out
-		 */
-		synchronized long remainingLeaseNanos() {
-			if (this.held.isEmpty()) {
-				return 0;
-			}
-			return Math.max(0, this.latestLeaseEnd - System.nanoTime());
-		}
-
-	}
-
-	/**
-	 * The lock of one id: its holder and its waiters in arrival order, guarded by its own
-	 * {@link #guard}. It is discarded (and a caller that finds it so looks the id up again)
-	 * when the last holder releases it with nobody waiting.
-	 */
-	private static final class IdLock {
-
-		final String id;
-
-		/**
-		 * Fair, so that requests enter the queue of waiters in the order they reach the guard:
-		 * one parked on a busy guard keeps its turn against a running thread that comes later.
-		 */
-		final ReentrantLock guard = new ReentrantLock(true);
-
-		final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-
-		@Nullable Holder holder;
-
-		boolean discarded;
-
-		IdLock(String id) {
-			this.id = id;
-		}
-
-		Holder currentHolder() {
-			Holder holder = this.holder;
-			if (holder == null) {
-				throw new IllegalStateException("The lock on " + this.id + " is not held");
-			}
-			return holder;
-		}
-
-	}
-
-	/**
-	 * A request waiting for a lock; its {@link #token} is set when the lock is handed to it.
-	 */
-	private static final class Waiter {
-
-		final Owner owner;
-
-		final long leaseNanos;
-
-		final Condition turn;
-
-		long token;
-
-		Waiter(Owner owner, long leaseNanos, Condition turn) {
-			this.owner = owner;
-			this.leaseNanos = leaseNanos;
-			this.turn = turn;
-		}
-
-	}
-
-	private record Holder(Owner owner, long token, long leaseEnd) {
 	}
 
 }

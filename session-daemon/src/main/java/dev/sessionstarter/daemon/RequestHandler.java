@@ -11,6 +11,7 @@ import dev.sessionstarter.daemon.protocol.ProtocolException;
 import dev.sessionstarter.daemon.protocol.WireCodec;
 import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
+import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**
@@ -24,6 +25,8 @@ final class RequestHandler {
 
 	private final LockTable locks;
 
+	private final RetainedLocks retained;
+
 	private final AtomicInteger connections = new AtomicInteger();
 
 	private final long startedAt = System.currentTimeMillis();
@@ -35,11 +38,13 @@ final class RequestHandler {
 	 * clients, or {@code null} for a lock-only daemon
 	 * @param files the storage directory, or {@code null} if there is none
 	 * @param locks the locks
+	 * @param retained the locks clients retain (version 6)
 	 */
 	RequestHandler(@Nullable MemorySessionStore store, @Nullable RemovalJournal journal, @Nullable SessionFiles files,
-			LockTable locks) {
-		this.sessions = (store != null) ? new SessionRequests(store, Objects.requireNonNull(journal), files, locks)
-				: null;
+			LockTable locks, RetainedLocks retained) {
+		this.retained = retained;
+		this.sessions = (store != null)
+				? new SessionRequests(store, Objects.requireNonNull(journal), files, locks, this.retained) : null;
 		this.locks = locks;
 	}
 
@@ -56,7 +61,7 @@ final class RequestHandler {
 	 * @throws ProtocolException if the payload is malformed (the connection is then closed)
 	 * @throws InterruptedException if the daemon stops while a lock request waits
 	 */
-	@Nullable WireOutput handle(WireInput request, LockTable.Owner owner)
+	@Nullable WireOutput handle(WireInput request, LockOwner owner)
 			throws ProtocolException, InterruptedException {
 		byte opcode = request.readByte();
 		switch (opcode) {
@@ -87,22 +92,45 @@ final class RequestHandler {
 				if (token == 0) {
 					return WireOutput.frame(Opcodes.TIMEOUT);
 				}
-				SessionRequests sessions = this.sessions;
-				return (sessions != null) ? sessions.lockedWith(token, id, copyVersion)
-						: WireOutput.frame(Opcodes.OK).writeLong(token).writeByte(Opcodes.FOUND_NOT_SENT);
+				return locked(token, id, copyVersion);
+			}
+			case Opcodes.LOCK_RETAIN -> {
+				String id = WireCodec.readId(request);
+				long waitMillis = request.readLong();
+				long retainMillis = request.readLong();
+				long clientId = request.readLong();
+				long copyVersion = request.readLong();
+				request.requireEnd();
+				if (clientId == 0 || retainMillis <= 0) {
+					throw new ProtocolException("LOCK_RETAIN needs a client id and a retention");
+				}
+				long token = this.locks.lock(id, this.retained.retainer(clientId).owner, waitMillis, retainMillis);
+				if (token == 0) {
+					return WireOutput.frame(Opcodes.TIMEOUT);
+				}
+				return locked(token, id, copyVersion);
 			}
 			case Opcodes.UNLOCK -> {
 				String id = WireCodec.readId(request);
 				long token = request.readLong();
 				request.requireEnd();
-				return WireOutput.frame(this.locks.unlock(id, token) ? Opcodes.OK : Opcodes.NOT_FOUND);
+				return WireOutput.frame(this.retained.unlock(id, token, owner) ? Opcodes.OK : Opcodes.NOT_FOUND);
 			}
 			case Opcodes.UNLOCK_QUIET -> {
 				String id = WireCodec.readId(request);
 				long token = request.readLong();
 				request.requireEnd();
-				this.locks.unlock(id, token);
+				this.retained.unlock(id, token, owner);
 				return null;
+			}
+			case Opcodes.CLIENT -> {
+				long clientId = request.readLong();
+				request.requireEnd();
+				owner.clientId = clientId;
+				return WireOutput.frame(Opcodes.OK);
+			}
+			case Opcodes.WANTED -> {
+				return this.retained.wanted(request);
 			}
 			case Opcodes.HELLO -> {
 				request.readInt();
@@ -115,9 +143,35 @@ final class RequestHandler {
 					return error("This daemon serves locks only (--lock); " + Opcodes.requestName(opcode)
 							+ " needs a daemon that keeps sessions");
 				}
-				return sessions.handle(opcode, request);
+				return sessions.handle(opcode, request, owner);
 			}
 		}
+	}
+
+	/**
+	 * Answer a {@code LOCK_FIND}, {@code LOCK_FIND_SINCE} or {@code LOCK_RETAIN} that took the
+	 * lock: the token and the session it guards, unless the daemon keeps no sessions, the record
+	 * would not fit in one frame with the token, or it is at the version of the client's copy
+	 * ({@code -1} for none).
+	 */
+	private WireOutput locked(long token, String id, long copyVersion) {
+		WireOutput response = WireOutput.frame(Opcodes.OK).writeLong(token);
+		SessionRequests sessions = this.sessions;
+		if (sessions == null) {
+			return response.writeByte(Opcodes.FOUND_NOT_SENT);
+		}
+		SessionRecord record = sessions.store().find(id);
+		if (record == null) {
+			return response.writeByte(Opcodes.FOUND_NONE);
+		}
+		if (record.version() == copyVersion) {
+			return response.writeByte(Opcodes.FOUND_CURRENT);
+		}
+		if (WireCodec.maxEncodedSize(record) > SessionRequests.MAX_RECORD_BYTES - 9) {
+			return response.writeByte(Opcodes.FOUND_NOT_SENT);
+		}
+		WireCodec.writeRecord(response.writeByte(Opcodes.FOUND_RECORD), record);
+		return response;
 	}
 
 	DaemonStats stats() {

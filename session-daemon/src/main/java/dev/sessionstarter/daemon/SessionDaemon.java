@@ -29,6 +29,11 @@ public final class SessionDaemon {
 	 */
 	private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
+	/**
+	 * How often the retained locks whose lease ended are released (a client that went away).
+	 */
+	private static final Duration RETAINED_EXPIRY_INTERVAL = Duration.ofSeconds(1);
+
 	private final DaemonOptions options;
 
 	private final @Nullable MemorySessionStore store;
@@ -39,6 +44,8 @@ public final class SessionDaemon {
 
 	private final Maintenance maintenance;
 
+	private final RetainedLocks retained;
+
 	private SessionDaemon(DaemonOptions options) throws IOException {
 		this.options = options;
 		this.store = options.lockOnly ? null
@@ -47,7 +54,8 @@ public final class SessionDaemon {
 				? new SessionFiles(options.storageDir, this.store) : null;
 		LockTable locks = new LockTable(options.lockLease);
 		RemovalJournal journal = (this.store != null) ? new RemovalJournal(options.journalBytes()) : null;
-		RequestHandler handler = new RequestHandler(this.store, journal, this.files, locks);
+		this.retained = new RetainedLocks(locks);
+		RequestHandler handler = new RequestHandler(this.store, journal, this.files, locks, this.retained);
 		this.server = new DaemonServer(Objects.requireNonNull(options.listenOn), handler, locks, options);
 		this.maintenance = new Maintenance(SessionDaemon::log, Duration.ofMinutes(1));
 	}
@@ -96,6 +104,8 @@ public final class SessionDaemon {
 			this.maintenance.every("The purge of expired sessions", this.options.purgeInterval,
 					() -> store.purgeExpired(Instant.now().minusMillis(purge)));
 		}
+		RetainedLocks retained = this.retained;
+		this.maintenance.every("The expiry of retained locks", RETAINED_EXPIRY_INTERVAL, retained::expireEnded);
 		SessionFiles files = this.files;
 		if (files != null) {
 			this.maintenance.every("The flush to " + files.dir(), this.options.flushInterval, files::flush);

@@ -35,21 +35,29 @@ final class SessionRequests {
 
 	private final RemovalReports removals;
 
-	private final LockTable locks;
+	private final RetainedLocks retained;
+
+	private final LockedSaves lockedSaves;
 
 	/**
 	 * Create the requests.
 	 * @param store the sessions
 	 * @param journal where the sessions the store removes on its own are noted for the clients
 	 * @param files the storage directory, or {@code null} if there is none
-	 * @param locks the locks, which {@code SAVE_UNLOCK} releases
+	 * @param locks the locks, which {@code SAVE_UNLOCK} and {@code SAVE_RETAIN} are fenced by
+	 * @param retained the locks clients retain, which writes without a lock wait for
 	 */
-	SessionRequests(MemorySessionStore store, RemovalJournal journal, @Nullable SessionFiles files, LockTable locks) {
+	SessionRequests(MemorySessionStore store, RemovalJournal journal, @Nullable SessionFiles files, LockTable locks,
+			RetainedLocks retained) {
 		this.store = store;
 		this.files = files;
-		this.locks = locks;
+		this.retained = retained;
+		this.lockedSaves = new LockedSaves(locks, retained);
 		this.removals = new RemovalReports(journal, this::changed);
-		store.setRemovalListener(this.removals::removed);
+		store.setRemovalListener((record, cause) -> {
+			retained.removed(record.id());
+			this.removals.removed(record, cause);
+		});
 	}
 
 	MemorySessionStore store() {
@@ -72,10 +80,13 @@ final class SessionRequests {
 	 * Carry out one session request.
 	 * @param opcode the request's opcode, already read
 	 * @param request the rest of the frame
+	 * @param owner the connection's locks
 	 * @return the response frame
 	 * @throws ProtocolException if the payload is malformed
+	 * @throws InterruptedException if the daemon stops while a write waits for a retained lock
 	 */
-	WireOutput handle(byte opcode, WireInput request) throws ProtocolException {
+	WireOutput handle(byte opcode, WireInput request, LockOwner owner)
+			throws ProtocolException, InterruptedException {
 		MemorySessionStore store = this.store;
 		switch (opcode) {
 			case Opcodes.GET -> {
@@ -93,33 +104,42 @@ final class SessionRequests {
 			case Opcodes.SAVE -> {
 				SessionChange change = WireCodec.readChange(request);
 				request.requireEnd();
-				return save(change);
+				String written = change.isRename() ? change.previousId() : change.id();
+				return this.retained.outsideRequest((written != null) ? written : change.id(), owner,
+						() -> save(change));
+			}
+			case Opcodes.SAVE_RETAIN -> {
+				return this.lockedSaves.saveRetain(request, (payload) -> {
+					SessionChange change = WireCodec.readChange(payload);
+					payload.requireEnd();
+					return () -> save(change);
+				}, (id) -> store.find(id) != null);
 			}
 			case Opcodes.SAVE_UNLOCK -> {
 				String lockId = WireCodec.readId(request);
 				long token = request.readLong();
 				SessionChange change = WireCodec.readChange(request);
 				request.requireEnd();
-				try {
-					return save(change);
-				}
-				finally {
-					this.locks.unlock(lockId, token);
-				}
+				return this.lockedSaves.saveUnlock(lockId, token, () -> save(change));
 			}
 			case Opcodes.DELETE -> {
 				String id = WireCodec.readId(request);
 				request.requireEnd();
-				SessionRecord removed = store.delete(id);
-				changed(id);
-				return record(removed);
+				return this.retained.outsideRequest(id, owner, () -> {
+					SessionRecord removed = store.delete(id);
+					changed(id);
+					return record(removed);
+				});
 			}
 			case Opcodes.DELETE_IF_EXPIRED -> {
 				String id = WireCodec.readId(request);
 				Instant now = Instant.ofEpochMilli(request.readLong());
 				request.requireEnd();
-				List<RemovalReports.Removal> removed = this.removals.collecting(() -> store.deleteIfExpired(id, now));
-				return record(removed.isEmpty() ? null : removed.get(0).record());
+				return this.retained.outsideRequest(id, owner, () -> {
+					List<RemovalReports.Removal> removed = this.removals
+						.collecting(() -> store.deleteIfExpired(id, now));
+					return record(removed.isEmpty() ? null : removed.get(0).record());
+				});
 			}
 			case Opcodes.FIND_BY_PRINCIPAL -> {
 				String principalName = request.readRequiredString();
@@ -145,27 +165,6 @@ final class SessionRequests {
 				return RequestHandler.error(Opcodes.UNKNOWN_OPERATION + " " + Opcodes.requestName(opcode));
 			}
 		}
-	}
-
-	/**
-	 * Answer a {@code LOCK_FIND} that took the lock: the token and the session it guards, unless
-	 * the record would not fit in one frame with the token, or it is at the version of the
-	 * client's copy ({@code LOCK_FIND_SINCE}; {@code -1} for none).
-	 */
-	WireOutput lockedWith(long token, String id, long copyVersion) {
-		WireOutput response = WireOutput.frame(Opcodes.OK).writeLong(token);
-		SessionRecord record = this.store.find(id);
-		if (record == null) {
-			return response.writeByte(Opcodes.FOUND_NONE);
-		}
-		if (record.version() == copyVersion) {
-			return response.writeByte(Opcodes.FOUND_CURRENT);
-		}
-		if (WireCodec.maxEncodedSize(record) > MAX_RECORD_BYTES - 9) {
-			return response.writeByte(Opcodes.FOUND_NOT_SENT);
-		}
-		WireCodec.writeRecord(response.writeByte(Opcodes.FOUND_RECORD), record);
-		return response;
 	}
 
 	private WireOutput save(SessionChange change) {

@@ -50,12 +50,13 @@ final class CountingProxy implements AutoCloseable {
 
 	/**
 	 * Return the requests counted since the last reset, by operation name, leaving out the
-	 * pings of the liveness check.
+	 * pings of the liveness check and what no request asks: the long poll of retained locks'
+	 * notices ({@code WANTED}) and the client id a new connection sends ({@code CLIENT}).
 	 */
 	Map<String, Integer> requests() {
 		Map<String, Integer> counts = new TreeMap<>();
 		this.requests.forEach((opcode, count) -> {
-			if (opcode != Opcodes.PING && count.get() > 0) {
+			if (opcode != Opcodes.PING && opcode != Opcodes.WANTED && opcode != Opcodes.CLIENT && count.get() > 0) {
 				counts.put(Opcodes.requestName(opcode), count.get());
 			}
 		});
@@ -67,6 +68,14 @@ final class CountingProxy implements AutoCloseable {
 	 */
 	long answerBytes() {
 		return this.answerBytes.get();
+	}
+
+	/**
+	 * Return how many requests of one operation were counted since the last reset, any of them.
+	 */
+	int count(byte opcode) {
+		AtomicInteger count = this.requests.get(opcode);
+		return (count != null) ? count.get() : 0;
 	}
 
 	int total() {

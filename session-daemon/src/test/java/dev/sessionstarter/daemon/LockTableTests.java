@@ -46,12 +46,12 @@ class LockTableTests {
 
 	@Test
 	void aReleaseHandsTheLockToTheWaitersInArrivalOrderAndANewcomerCannotTakeItFirst() throws Exception {
-		long token = this.table.lock(ID, new LockTable.Owner(), 0, 0);
+		long token = this.table.lock(ID, new LockOwner(), 0, 0);
 		queue("first");
 		queue("second");
 		queue("third");
 		assertThat(this.table.unlock(ID, token)).isTrue();
-		assertThat(this.table.lock(ID, new LockTable.Owner(), 0, 0)).as("a newcomer's token").isZero();
+		assertThat(this.table.lock(ID, new LockOwner(), 0, 0)).as("a newcomer's token").isZero();
 		assertThat(this.table.size()).isOne();
 		finishWaiters();
 		assertThat(this.grantOrder).containsExactly("first", "second", "third");
@@ -60,7 +60,7 @@ class LockTableTests {
 
 	@Test
 	void aLockWhoseLeaseRunsOutGoesToTheLongestWaiter() throws Exception {
-		long token = this.table.lock(ID, new LockTable.Owner(), 0, 500);
+		long token = this.table.lock(ID, new LockOwner(), 0, 500);
 		queue("first");
 		queue("second");
 		finishWaiters();
@@ -72,7 +72,7 @@ class LockTableTests {
 
 	@Test
 	void closingAConnectionHandsItsLocksToTheLongestWaiters() throws Exception {
-		LockTable.Owner closing = new LockTable.Owner();
+		LockOwner closing = new LockOwner();
 		this.table.lock(ID, closing, 0, 0);
 		this.table.lock("session-2", closing, 0, 0);
 		queue("first");
@@ -87,17 +87,17 @@ class LockTableTests {
 
 	@Test
 	void aWaiterThatTimesOutLeavesTheQueue() throws Exception {
-		long token = this.table.lock(ID, new LockTable.Owner(), 0, 0);
-		assertThat(this.table.lock(ID, new LockTable.Owner(), 50, 0)).isZero();
+		long token = this.table.lock(ID, new LockOwner(), 0, 0);
+		assertThat(this.table.lock(ID, new LockOwner(), 50, 0)).isZero();
 		assertThat(this.table.unlock(ID, token)).isTrue();
 		assertThat(this.table.size()).isZero();
 	}
 
 	@Test
 	void anInterruptedWaiterLeavesTheQueue() throws Exception {
-		long token = this.table.lock(ID, new LockTable.Owner(), 0, 0);
+		long token = this.table.lock(ID, new LockOwner(), 0, 0);
 		AtomicReference<Object> outcome = new AtomicReference<>();
-		Thread waiter = start(() -> outcome.set(this.table.lock(ID, new LockTable.Owner(), LONG_WAIT_MILLIS, 0)));
+		Thread waiter = start(() -> outcome.set(this.table.lock(ID, new LockOwner(), LONG_WAIT_MILLIS, 0)));
 		waiter.interrupt();
 		waiter.join();
 		assertThat(outcome.get()).isNull();
@@ -108,7 +108,7 @@ class LockTableTests {
 
 	@Test
 	void anOwnerCannotTakeALockItHolds() throws Exception {
-		LockTable.Owner owner = new LockTable.Owner();
+		LockOwner owner = new LockOwner();
 		this.table.lock(ID, owner, 0, 0);
 		assertThatIllegalStateException().isThrownBy(() -> this.table.lock(ID, owner, LONG_WAIT_MILLIS, 0));
 	}
@@ -119,7 +119,7 @@ class LockTableTests {
 	 */
 	private void queue(String name) {
 		start(() -> {
-			long token = this.table.lock(ID, new LockTable.Owner(), LONG_WAIT_MILLIS, 0);
+			long token = this.table.lock(ID, new LockOwner(), LONG_WAIT_MILLIS, 0);
 			this.grantOrder.add(name);
 			this.proceed.await();
 			this.table.unlock(ID, token);

@@ -66,9 +66,21 @@ class SharedSessionsIT {
 		assertShared(socket.toString());
 	}
 
-	private void assertShared(String address) throws Exception {
-		this.first = application(address);
-		this.second = application(address);
+	@Test
+	void twoApplicationsShareSessionsWithRetainedRequestLocks() throws Exception {
+		this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
+		assertShared(String.valueOf(this.daemon.address().port()), "sessions.daemon.lock-retain=10s");
+		HttpClient visitor = client();
+		int firstPort = port(this.first);
+		int secondPort = port(this.second);
+		for (int i = 1; i <= 20; i++) {
+			assertThat(getJson(visitor, (i % 2 == 0) ? secondPort : firstPort, "/visit")).containsEntry("visits", i);
+		}
+	}
+
+	private void assertShared(String address, String... properties) throws Exception {
+		this.first = application(address, properties);
+		this.second = application(address, properties);
 		assertThat(this.first.getBean(StoreSessionRepository.class).getStore()).isInstanceOf(DaemonSessionStore.class);
 		int firstPort = port(this.first);
 		int secondPort = port(this.second);
@@ -93,8 +105,8 @@ class SharedSessionsIT {
 		assertThat(health.toString()).contains("sessionDaemon").contains("status=UP").contains("mode=sessions");
 	}
 
-	private static ConfigurableApplicationContext application(String address) {
-		return new SpringApplicationBuilder(SecuredApplication.class)
+	private static ConfigurableApplicationContext application(String address, String... properties) {
+		return new SpringApplicationBuilder(SecuredApplication.class).properties(properties)
 			.properties("server.port=0", "server.address=127.0.0.1", "sessions.store=daemon",
 					"sessions.daemon.address=" + address,
 					"management.endpoints.web.exposure.include=sessions,sessionstore,health",

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -38,7 +39,24 @@ final class DaemonSettings {
 			throw new InvalidSessionsPropertyException("sessions.daemon.lock-lease", daemon.getLockLease(),
 					"must be zero (the daemon's own lease) or a positive duration, such as 60s");
 		}
+		lockRetain(daemon);
 		return new DaemonClient(address, daemon.getTimeout(), maxConnections, daemon.getPoolSize(), token(daemon));
+	}
+
+	/**
+	 * Return the checked retention of request locks ({@code sessions.daemon.lock-retain}).
+	 * @param daemon the settings
+	 * @return zero (off), or at least a second
+	 */
+	static Duration lockRetain(SessionsProperties.Daemon daemon) {
+		Duration retain = daemon.getLockRetain();
+		SettingsCheck.notNegative("sessions.daemon.lock-retain", retain, "10s");
+		if (!retain.isZero() && retain.compareTo(Duration.ofSeconds(1)) < 0) {
+			throw new InvalidSessionsPropertyException("sessions.daemon.lock-retain", retain,
+					"must be 0 (off) or at least 1s, such as 10s: an application trusts a retained lock for half of "
+							+ "it, so a shorter one would seldom serve a request");
+		}
+		return retain;
 	}
 
 	/**

@@ -1,5 +1,9 @@
 package dev.sessionstarter.autoconfigure;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -19,6 +23,8 @@ import dev.sessionstarter.daemon.client.DaemonSessionStore;
 @Conditional(StoreCondition.class)
 class DaemonStoreConfiguration {
 
+	static final String FENCED_SAVES_METER = "sessions.daemon.fenced.saves";
+
 	@Bean(destroyMethod = "close")
 	DaemonClient sessionDaemonClient(SessionsProperties properties) {
 		SessionsProperties.Daemon daemon = properties.getDaemon();
@@ -27,11 +33,12 @@ class DaemonStoreConfiguration {
 
 	/**
 	 * The request locks the daemon lock manager holds, shared with the store: the lock call
-	 * answers the session and the save releases the lock, two calls a request.
+	 * answers the session and the save releases the lock, two calls a request; or, with
+	 * {@code sessions.daemon.lock-retain}, keeps it for the session's next request here.
 	 */
-	@Bean
-	DaemonHeldLocks sessionDaemonHeldLocks() {
-		return new DaemonHeldLocks();
+	@Bean(destroyMethod = "close")
+	DaemonHeldLocks sessionDaemonHeldLocks(SessionsProperties properties) {
+		return new DaemonHeldLocks(DaemonSettings.lockRetain(properties.getDaemon()));
 	}
 
 	@Bean
@@ -42,6 +49,24 @@ class DaemonStoreConfiguration {
 		// every change is a save: the saves of a request keep its lock until its end
 		store.setSavesReleaseLocks(sessions.getFlushMode() != FlushMode.IMMEDIATE);
 		return store;
+	}
+
+	/**
+	 * The count of fenced saves as a meter, when Micrometer is on the classpath.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	static class Meters {
+
+		@Bean
+		MeterBinder daemonFencedSavesMeterBinder(DaemonSessionStore store) {
+			return (registry) -> FunctionCounter
+				.builder(FENCED_SAVES_METER, store, DaemonSessionStore::fencedSaves)
+				.description("Saves refused because their session's request lock had been lost")
+				.tag("store", store.type())
+				.register(registry);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

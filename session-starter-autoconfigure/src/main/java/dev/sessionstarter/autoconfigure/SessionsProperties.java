@@ -494,6 +494,15 @@ public class SessionsProperties {
 		 */
 		private Duration lockLease = Duration.ZERO;
 
+		/**
+		 * How long a save under a request lock keeps that lock in the daemon, so that the
+		 * session's next request in this application takes it and the session without a call to
+		 * the daemon; 0 to release every lock at the end of its request. Another application that
+		 * wants the lock asks the holder to release it, and waits up to this long if the holder is
+		 * stopped. At least 1s when set; needs a daemon of protocol version 6.
+		 */
+		private Duration lockRetain = Duration.ZERO;
+
 		public String getAddress() {
 			return this.address;
 		}
@@ -540,6 +549,14 @@ public class SessionsProperties {
 
 		public void setLockLease(Duration lockLease) {
 			this.lockLease = lockLease;
+		}
+
+		public Duration getLockRetain() {
+			return this.lockRetain;
+		}
+
+		public void setLockRetain(Duration lockRetain) {
+			this.lockRetain = lockRetain;
 		}
 
 	}

@@ -17,6 +17,7 @@ import dev.sessionstarter.actuate.health.SessionDaemonHealthIndicator;
 import dev.sessionstarter.autoconfigure.metrics.SessionDaemonMetricsAutoConfiguration;
 import dev.sessionstarter.autoconfigure.metrics.SessionStoreMetricsAutoConfiguration;
 import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.daemon.client.DaemonHeldLocks;
 import dev.sessionstarter.daemon.client.DaemonSessionLockManager;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
 import dev.sessionstarter.lock.MemorySessionLockManager;
@@ -191,6 +192,38 @@ class DaemonStoreConfigurationTests {
 	void failsOnANegativeLockLease() {
 		this.contextRunner.withPropertyValues("sessions.daemon.lock-lease=-1s")
 			.run(failsNaming("sessions.daemon.lock-lease"));
+	}
+
+	@Test
+	void failsOnANegativeLockRetention() {
+		this.contextRunner.withPropertyValues("sessions.daemon.lock-retain=-1s")
+			.run(failsNaming("sessions.daemon.lock-retain"));
+	}
+
+	@Test
+	void failsOnALockRetentionShorterThanASecond() {
+		this.contextRunner.withPropertyValues("sessions.store=memory", "sessions.lock.manager=daemon",
+				"sessions.daemon.lock-retain=500ms")
+			.run((context) -> {
+				failsNaming("sessions.daemon.lock-retain").accept(context);
+				assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("at least 1s");
+			});
+	}
+
+	@Test
+	void retainsRequestLocksWhenARetentionIsSet() {
+		this.contextRunner.withPropertyValues("sessions.daemon.lock-retain=10s").run((context) -> {
+			DaemonHeldLocks heldLocks = context.getBean(DaemonHeldLocks.class);
+			assertThat(ReflectionTestUtils.getField(heldLocks, "retained")).isNotNull();
+			assertThat(ReflectionTestUtils.getField(heldLocks, "notices")).isNotNull();
+		});
+	}
+
+	@Test
+	void releasesRequestLocksAtTheEndOfTheirRequestByDefault() {
+		this.contextRunner.run((context) -> assertThat(
+				ReflectionTestUtils.getField(context.getBean(DaemonHeldLocks.class), "retained"))
+			.isNull());
 	}
 
 	@Test

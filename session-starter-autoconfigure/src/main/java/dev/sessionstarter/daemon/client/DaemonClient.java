@@ -81,6 +81,18 @@ public final class DaemonClient implements AutoCloseable {
 	}
 
 	/**
+	 * Make the connections made from now on say they belong to a client that retains request
+	 * locks ({@code CLIENT}, protocol version 6), so that their writes never wait for its own
+	 * retained locks in the daemon; idle ones are closed, so that every connection used after
+	 * this says it.
+	 * @param clientId the client id, not 0
+	 */
+	void identify(long clientId) {
+		this.pool.clientId = clientId;
+		this.pool.closeIdleConnections();
+	}
+
+	/**
 	 * Return the watch on whether the daemon answers, for calls that wait long.
 	 * @return the liveness watch
 	 */

@@ -47,6 +47,12 @@ final class DaemonConnectionPool implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	/**
+	 * The id of the client that retains request locks, which new connections say they belong
+	 * to ({@code CLIENT}), or 0.
+	 */
+	volatile long clientId;
+
 	DaemonConnectionPool(DaemonAddress address, int maxConnections, int maxIdle, @Nullable String token) {
 		this.address = address;
 		this.token = token;
@@ -124,6 +130,9 @@ final class DaemonConnectionPool implements AutoCloseable {
 			if (this.token != null) {
 				authenticate(connection, this.token, deadline);
 			}
+			if (this.clientId != 0) {
+				identify(connection, this.clientId, deadline);
+			}
 			connection.guard.disarm();
 			this.connects.increment();
 			connected = true;
@@ -142,6 +151,21 @@ final class DaemonConnectionPool implements AutoCloseable {
 				throw new ProtocolException("the daemon rejected the token");
 			}
 			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.AUTH);
+			return null;
+		});
+	}
+
+	/**
+	 * Say which client the connection belongs to (protocol version 6); an older daemon answers
+	 * that it does not know the operation, and retains no lock for this client either.
+	 */
+	private static void identify(DaemonConnection connection, long clientId, long deadline) throws IOException {
+		connection.exchange(WireOutput.frame(Opcodes.CLIENT).writeLong(clientId), deadline, (status, payload) -> {
+			if (status == Opcodes.ERROR) {
+				payload.readString();
+				return null;
+			}
+			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.CLIENT);
 			return null;
 		});
 	}
@@ -181,6 +205,13 @@ final class DaemonConnectionPool implements AutoCloseable {
 				connection.close();
 			}
 		}
+	}
+
+	/**
+	 * Close the idle connections that hold no lock.
+	 */
+	void closeIdleConnections() {
+		closeIdle(false);
 	}
 
 	/**

@@ -1,9 +1,12 @@
 package dev.sessionstarter.daemon.client;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
 
 import dev.sessionstarter.store.SessionRecord;
 
@@ -15,10 +18,15 @@ import dev.sessionstarter.store.SessionRecord;
  * releases the lock in the same call ({@code SAVE_UNLOCK}), so a returning request costs two
  * round trips. Both must call the same daemon. The requests of one session are serialized by
  * the lock, so a process holds at most one lock per session id.
+ *
+ * <p>With a retention ({@code sessions.daemon.lock-retain}, protocol version 6) a save keeps
+ * the lock instead ({@code SAVE_RETAIN}), and the session's next request here takes it and
+ * the session without a call ({@link DaemonRetainedLocks}); close the held locks to release
+ * what they retain.
  */
-public final class DaemonHeldLocks {
+public final class DaemonHeldLocks implements AutoCloseable {
 
-	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, HeldDaemonLock> held = new ConcurrentHashMap<>();
 
 	private final DaemonSessionCopies copies = new DaemonSessionCopies(DaemonSessionCopies.DEFAULT_MAX_BYTES);
 
@@ -28,15 +36,108 @@ public final class DaemonHeldLocks {
 	 */
 	private volatile boolean copiesUsed;
 
-	void add(Held lock) {
+	private final @Nullable DaemonRetainedLocks retained;
+
+	private volatile @Nullable DaemonLockNotices notices;
+
+	/**
+	 * Create held locks that are released at the end of their request.
+	 */
+	public DaemonHeldLocks() {
+		this(Duration.ZERO);
+	}
+
+	/**
+	 * Create held locks that a save retains for a while.
+	 * @param lockRetain how long a save keeps the request lock for the session's next request
+	 * in this process; {@link Duration#ZERO} to release it, else at least a second
+	 */
+	public DaemonHeldLocks(Duration lockRetain) {
+		Assert.isTrue(lockRetain != null && (lockRetain.isZero() || lockRetain.toMillis() >= 1000),
+				"'lockRetain' must be zero or at least one second");
+		long clientId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+		this.retained = lockRetain.isZero() ? null : new DaemonRetainedLocks(clientId, lockRetain.toNanos());
+	}
+
+	/**
+	 * Return the locks retained between requests, or {@code null} if none are.
+	 */
+	@Nullable DaemonRetainedLocks retained() {
+		return this.retained;
+	}
+
+	/**
+	 * Retain locks through a client of the daemon, if a retention is set: its connections say
+	 * they are this process's, it releases retained locks, and a connection of its own takes
+	 * the daemon's notices.
+	 * @param client the client
+	 */
+	synchronized void retainThrough(DaemonClient client) {
+		DaemonRetainedLocks retained = this.retained;
+		if (retained == null || this.notices != null) {
+			return;
+		}
+		client.identify(retained.clientId());
+		retained.releaseThrough(client);
+		DaemonLockNotices notices = new DaemonLockNotices(client, retained);
+		this.notices = notices;
+		notices.start();
+	}
+
+	/**
+	 * Make the connections of a client say they are this process's, if a retention is set, so
+	 * that its writes never wait for the locks this process retains.
+	 * @param client the client
+	 */
+	void identify(DaemonClient client) {
+		DaemonRetainedLocks retained = this.retained;
+		if (retained != null) {
+			client.identify(retained.clientId());
+		}
+	}
+
+	/**
+	 * Return whether saves retain their locks now: a retention is set and the daemon's notice
+	 * connection is up.
+	 * @return whether locks are retained
+	 */
+	public boolean isRetaining() {
+		DaemonRetainedLocks retained = this.retained;
+		return retained != null && retained.epochIfUp() >= 0;
+	}
+
+	/**
+	 * Stop trusting the retained lock of a session, if any, which this process writes otherwise
+	 * than by a save under that lock.
+	 * @param sessionId the session id
+	 */
+	void invalidate(String sessionId) {
+		DaemonRetainedLocks retained = this.retained;
+		if (retained != null) {
+			retained.invalidate(sessionId);
+		}
+	}
+
+	/**
+	 * Stop taking notices and release the locks retained.
+	 */
+	@Override
+	public synchronized void close() {
+		DaemonLockNotices notices = this.notices;
+		if (notices != null) {
+			notices.close();
+		}
+	}
+
+	void add(HeldDaemonLock lock) {
 		this.held.put(lock.sessionId(), lock);
 	}
 
-	void remove(Held lock) {
+	void remove(HeldDaemonLock lock) {
 		this.held.remove(lock.sessionId(), lock);
 	}
 
-	@Nullable Held get(String sessionId) {
+	@Nullable HeldDaemonLock get(String sessionId) {
 		return this.held.get(sessionId);
 	}
 
@@ -83,52 +184,6 @@ public final class DaemonHeldLocks {
 	 */
 	public int size() {
 		return this.held.size();
-	}
-
-	/**
-	 * One held lock: its token, the session as the lock call found it until the store uses or
-	 * outdates it, and whether a save of the request released it already.
-	 */
-	static final class Held {
-
-		private final String sessionId;
-
-		private final long token;
-
-		private final AtomicReference<@Nullable Prefetched> prefetched;
-
-		private volatile boolean releasedBySave;
-
-		Held(String sessionId, long token, @Nullable Prefetched prefetched) {
-			this.sessionId = sessionId;
-			this.token = token;
-			this.prefetched = new AtomicReference<>(prefetched);
-		}
-
-		String sessionId() {
-			return this.sessionId;
-		}
-
-		long token() {
-			return this.token;
-		}
-
-		@Nullable Prefetched prefetched() {
-			return this.prefetched.get();
-		}
-
-		void outdate() {
-			this.prefetched.set(null);
-		}
-
-		boolean isReleasedBySave() {
-			return this.releasedBySave;
-		}
-
-		void releasedBySave() {
-			this.releasedBySave = true;
-		}
-
 	}
 
 	/**

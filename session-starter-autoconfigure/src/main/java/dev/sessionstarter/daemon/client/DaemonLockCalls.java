@@ -69,6 +69,26 @@ final class DaemonLockCalls {
 				+ " in the daemon; closing its connection releases it", ex);
 	}
 
+	/**
+	 * Release a lock by its token over any pooled connection (a lock no connection holds: one a
+	 * client retains), not minding whether it was still held.
+	 * @param client the client, or {@code null} if there is none yet
+	 * @return whether the daemon answered
+	 */
+	static boolean unlockByToken(@Nullable DaemonClient client, String sessionId, long token) {
+		if (client == null) {
+			return true;
+		}
+		try {
+			client.call(unlockRequest(sessionId, token), (status, payload) -> null);
+			return true;
+		}
+		catch (RuntimeException ex) {
+			releaseFailed(sessionId, ex);
+			return false;
+		}
+	}
+
 	static long deadline(DaemonClient client) {
 		return System.nanoTime() + client.getTimeout().toNanos();
 	}

@@ -91,12 +91,16 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	 * saved, bounded, whose version a lock call sends ({@code LOCK_FIND_SINCE}), so that the
 	 * daemon answers without the session when that copy is current. A daemon older than protocol
 	 * version 5 gets {@code LOCK_FIND}, and one older than version 3 the four calls of
-	 * {@code LOCK}, {@code GET}, {@code SAVE} and {@code UNLOCK}.
+	 * {@code LOCK}, {@code GET}, {@code SAVE} and {@code UNLOCK}. When the held locks have a
+	 * retention (protocol version 6), locks are retained between requests
+	 * ({@link DaemonRetainedLocks}): this manager's client then keeps a connection of its own for
+	 * the daemon's notices, and releases the retained locks when this manager is closed.
 	 * @param heldLocks the locks, shared with the store
 	 */
 	public void setHeldLocks(DaemonHeldLocks heldLocks) {
 		Assert.notNull(heldLocks, "'heldLocks' must not be null");
 		heldLocks.useCopies();
+		heldLocks.retainThrough(this.client);
 		this.heldLocks = heldLocks;
 	}
 
@@ -112,7 +116,10 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		}
 		Runnable unlock = null;
 		try {
-			unlock = lockInDaemon(sessionId, Math.max(0, waitNanos - (System.nanoTime() - start)));
+			unlock = retainedLock(sessionId);
+			if (unlock == null) {
+				unlock = lockInDaemon(sessionId, Math.max(0, waitNanos - (System.nanoTime() - start)));
+			}
 		}
 		finally {
 			if (unlock == null) {
@@ -136,6 +143,24 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	}
 
 	/**
+	 * Take the lock this process retains in the daemon, with the session its save answered,
+	 * without a call, if it may be trusted.
+	 * @return how to release it, or {@code null} if no such lock is retained
+	 */
+	private @Nullable Runnable retainedLock(String sessionId) {
+		DaemonHeldLocks heldLocks = this.heldLocks;
+		DaemonRetainedLocks retained = (heldLocks != null) ? heldLocks.retained() : null;
+		RetainedDaemonLock lock = (retained != null) ? retained.take(sessionId) : null;
+		if (lock == null) {
+			return null;
+		}
+		HeldDaemonLock held = new HeldDaemonLock(sessionId, lock.token(),
+				new DaemonHeldLocks.Prefetched(lock.record()), lock);
+		heldLocks.add(held);
+		return retained.releaseOf(heldLocks, held);
+	}
+
+	/**
 	 * Take the lock in the daemon: free, over a shared connection; held by another process,
 	 * by waiting on a connection of its own.
 	 * @return how to release it, or {@code null} if it was not free within the wait
@@ -154,11 +179,16 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	}
 
 	/**
-	 * Nothing to close: the locks are held by the connections of the client, which its owner
-	 * closes (that releases them).
+	 * Release the locks retained between requests, if any, while the client is still open; the
+	 * other locks are held by the connections of the client, which its owner closes (that
+	 * releases them).
 	 */
 	@Override
 	public void close() {
+		DaemonHeldLocks heldLocks = this.heldLocks;
+		if (heldLocks != null) {
+			heldLocks.close();
+		}
 	}
 
 }

@@ -24,6 +24,7 @@ import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.SessionTooLargeException;
 import dev.sessionstarter.store.RemoteUsage;
 import dev.sessionstarter.store.StoreUsage;
+import dev.sessionstarter.store.redis.FencedSaveException;
 
 /**
  * A {@link SessionStore} kept by a {@code session-daemon} process: every operation is one call
@@ -61,6 +62,8 @@ public final class DaemonSessionStore implements SessionStore {
 
 	private volatile boolean savesReleaseLocks = true;
 
+	private final DaemonFencedSaves fencedSaves = new DaemonFencedSaves();
+
 	private final RemoteUsage usage = new RemoteUsage(StoreUsage.EMPTY, this::readUsage,
 			(ex) -> ex instanceof DaemonUnavailableException || ex instanceof IllegalStateException);
 
@@ -97,12 +100,22 @@ public final class DaemonSessionStore implements SessionStore {
 	}
 
 	/**
+	 * Return how many saves under a request lock the daemon refused because the lock had been
+	 * lost: its lease ended during the request ({@link FencedSaveException}).
+	 * @return the number since this store was created
+	 */
+	public long fencedSaves() {
+		return this.fencedSaves.count();
+	}
+
+	/**
 	 * Share the request locks a {@link DaemonSessionLockManager} of the same daemon holds, so
 	 * that a locked session is served as the lock call found it and its save releases the lock.
 	 * @param heldLocks the locks the lock manager holds
 	 */
 	public void setHeldLocks(DaemonHeldLocks heldLocks) {
 		Assert.notNull(heldLocks, "'heldLocks' must not be null");
+		heldLocks.identify(this.client);
 		this.heldLocks = heldLocks;
 	}
 
@@ -118,7 +131,7 @@ public final class DaemonSessionStore implements SessionStore {
 
 	@Override
 	public @Nullable SessionRecord find(String id) {
-		DaemonHeldLocks.Held lock = this.heldLocks.get(id);
+		HeldDaemonLock lock = this.heldLocks.get(id);
 		DaemonHeldLocks.Prefetched prefetched = (lock != null) ? lock.prefetched() : null;
 		if (prefetched != null) {
 			lock.outdate();
@@ -149,7 +162,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	@Override
 	public @Nullable Long version(String id) {
-		DaemonHeldLocks.Held lock = this.heldLocks.get(id);
+		HeldDaemonLock lock = this.heldLocks.get(id);
 		DaemonHeldLocks.Prefetched prefetched = (lock != null) ? lock.prefetched() : null;
 		if (prefetched != null) {
 			return (prefetched.record() != null) ? prefetched.record().version() : null;
@@ -165,40 +178,59 @@ public final class DaemonSessionStore implements SessionStore {
 
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
-		DaemonHeldLocks.Held lock = this.heldLocks.get(change.id());
+		HeldDaemonLock lock = this.heldLocks.get(change.id());
 		outdate(change.id());
 		if (change.previousId() != null) {
 			outdate(change.previousId());
 			this.heldLocks.forgetCopy(change.previousId());
+			this.heldLocks.invalidate(change.previousId());
 		}
 		boolean release = lock != null && this.savesReleaseLocks && !change.isRename() && !lock.isReleasedBySave();
-		byte opcode = release ? Opcodes.SAVE_UNLOCK : Opcodes.SAVE;
+		if (!release) {
+			// a write the lock's retained copy would not show (no lock, a rename, flush-mode=immediate)
+			this.heldLocks.invalidate(change.id());
+		}
+		DaemonSaveRetain retain = release ? DaemonSaveRetain.of(this.heldLocks.retained(), lock) : null;
+		byte opcode = (retain != null) ? Opcodes.SAVE_RETAIN : release ? Opcodes.SAVE_UNLOCK : Opcodes.SAVE;
 		WireOutput request = WireOutput.frame(opcode);
 		if (release) {
 			request.writeString(lock.sessionId()).writeLong(lock.token());
+		}
+		if (retain != null) {
+			retain.writeTo(request);
 		}
 		WireCodec.writeChange(request, change);
 		if (request.size() - Frames.HEADER_BYTES > Frames.MAX_FRAME_BYTES) {
 			throw new SessionTooLargeException(change.id(), request.size(), Frames.MAX_FRAME_BYTES);
 		}
 		boolean answered = false;
+		boolean[] retained = new boolean[1];
 		try {
 			SessionRecord saved = this.client.call(request, (status, payload) -> {
 				if (status == Opcodes.TOO_LARGE) {
 					return tooLarge(change.id(), payload.readLong(), payload.readLong());
 				}
-				return optionalRecord(status, payload, opcode);
+				if (status == Opcodes.ERROR && release) {
+					return this.fencedSaves.<SessionRecord>refused(change.id(), payload.readString(), opcode);
+				}
+				SessionRecord record = optionalRecord(status, payload, opcode);
+				retained[0] = record != null && opcode == Opcodes.SAVE_RETAIN && payload.readBoolean();
+				return record;
 			});
 			answered = true;
+			if (retain != null && retained[0]) {
+				retain.retained(saved);
+			}
 			return remembered(change.id(), saved);
 		}
-		catch (SessionTooLargeException ex) {
+		catch (SessionTooLargeException | FencedSaveException ex) {
+			// answered: a fenced save's lock is not this process's any more, so it is not released
 			answered = true;
 			throw ex;
 		}
 		finally {
-			if (release && answered) {
-				lock.releasedBySave();
+			if (release) {
+				DaemonSaveRetain.ended(this.heldLocks.retained(), lock, answered, retained[0]);
 			}
 		}
 	}
@@ -207,7 +239,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 * Forget the session a lock call answered for an id, once this process changes it.
 	 */
 	private void outdate(String id) {
-		DaemonHeldLocks.Held lock = this.heldLocks.get(id);
+		HeldDaemonLock lock = this.heldLocks.get(id);
 		if (lock != null) {
 			lock.outdate();
 		}
@@ -220,6 +252,7 @@ public final class DaemonSessionStore implements SessionStore {
 	@Override
 	public @Nullable SessionRecord delete(String id) {
 		outdate(id);
+		this.heldLocks.invalidate(id);
 		this.heldLocks.forgetCopy(id);
 		return this.client.call(WireOutput.frame(Opcodes.DELETE).writeString(id),
 				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE));
@@ -228,6 +261,7 @@ public final class DaemonSessionStore implements SessionStore {
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
 		outdate(id);
+		this.heldLocks.invalidate(id);
 		SessionRecord removed = this.client.call(
 				WireOutput.frame(Opcodes.DELETE_IF_EXPIRED).writeString(id).writeLong(now.toEpochMilli()),
 				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE_IF_EXPIRED));

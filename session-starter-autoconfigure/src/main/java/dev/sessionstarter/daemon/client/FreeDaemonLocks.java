@@ -36,6 +36,8 @@ final class FreeDaemonLocks {
 
 	private final long leaseMillis;
 
+	private final RetainingDaemonLocks retaining;
+
 	private volatile boolean lockFind = true;
 
 	private volatile boolean lockFindSince = true;
@@ -44,6 +46,7 @@ final class FreeDaemonLocks {
 		this.client = client;
 		this.shared = new SharedLockConnections(client);
 		this.leaseMillis = leaseMillis;
+		this.retaining = new RetainingDaemonLocks(client);
 	}
 
 	/**
@@ -55,6 +58,14 @@ final class FreeDaemonLocks {
 	 * @throws DaemonUnavailableException if the daemon did not answer in time
 	 */
 	@Nullable Runnable lock(String sessionId, @Nullable DaemonHeldLocks heldLocks) throws InterruptedException {
+		DaemonRetainedLocks retained = (heldLocks != null) ? heldLocks.retained() : null;
+		long epoch = (retained != null) ? retained.epochIfUp() : -1;
+		if (epoch >= 0) {
+			Runnable release = this.retaining.lock(sessionId, heldLocks, retained, epoch);
+			if (release != RetainingDaemonLocks.NOT_TAKEN) {
+				return release;
+			}
+		}
 		SharedLockConnections.Held free = lockFree(sessionId, heldLocks, DaemonLockCalls.deadline(this.client));
 		SharedLockConnections.Locked locked = free.locked();
 		if (locked == null) {
@@ -63,11 +74,17 @@ final class FreeDaemonLocks {
 		if (heldLocks == null || locked.prefetched() == null) {
 			return () -> unlock(sessionId, locked.token(), free);
 		}
-		DaemonHeldLocks.Held shared = new DaemonHeldLocks.Held(sessionId, locked.token(), locked.prefetched());
+		HeldDaemonLock shared = new HeldDaemonLock(sessionId, locked.token(), locked.prefetched());
 		heldLocks.add(shared);
 		return () -> {
 			heldLocks.remove(shared);
-			if (shared.isReleasedBySave()) {
+			RetainedDaemonLock retention = shared.retention();
+			if (retention != null && retained != null) {
+				// the daemon moved the lock from the connection to this process's client id
+				this.shared.forget(free);
+				retained.end(retention);
+			}
+			else if (shared.isReleasedBySave()) {
 				this.shared.forget(free);
 			}
 			else {
@@ -110,7 +127,7 @@ final class FreeDaemonLocks {
 	 * Keep the session a lock call answered as this process's copy of it, unless it is the copy
 	 * sent as current.
 	 */
-	private static SharedLockConnections.Held remember(DaemonHeldLocks heldLocks, String sessionId,
+	static SharedLockConnections.Held remember(DaemonHeldLocks heldLocks, String sessionId,
 			@Nullable SessionRecord copy, SharedLockConnections.Held held) {
 		SharedLockConnections.Locked locked = held.locked();
 		DaemonHeldLocks.Prefetched prefetched = (locked != null) ? locked.prefetched() : null;
@@ -124,7 +141,7 @@ final class FreeDaemonLocks {
 		return held;
 	}
 
-	private static SharedLockConnections.@Nullable Locked lockFindAnswer(byte status, WireInput payload,
+	static SharedLockConnections.@Nullable Locked lockFindAnswer(byte status, WireInput payload,
 			@Nullable SessionRecord copy) throws ProtocolException {
 		if (status == Opcodes.TIMEOUT) {
 			return null;
@@ -175,7 +192,7 @@ final class FreeDaemonLocks {
 	/**
 	 * An older daemon's answer to an operation it does not know.
 	 */
-	private static final class UnknownOperationException extends IllegalStateException {
+	static final class UnknownOperationException extends IllegalStateException {
 
 		UnknownOperationException(String message) {
 			super(message);

@@ -19,9 +19,10 @@ public final class Opcodes {
 
 	/**
 	 * The protocol version this side speaks: 4 adds {@link #HELLO} and {@link #UNLOCK_QUIET}, 5
-	 * adds {@link #LOCK_FIND_SINCE}.
+	 * adds {@link #LOCK_FIND_SINCE}, 6 adds {@link #CLIENT}, {@link #SAVE_RETAIN} and
+	 * {@link #WANTED} (request locks retained by a client between its requests).
 	 */
-	public static final int PROTOCOL_VERSION = 5;
+	public static final int PROTOCOL_VERSION = 6;
 
 	/**
 	 * The first protocol version with {@link #UNLOCK_QUIET}.
@@ -34,6 +35,13 @@ public final class Opcodes {
 	 * {@link #ERROR}, an unknown operation.
 	 */
 	public static final byte HELLO = 0x04;
+
+	/**
+	 * Request: the connection belongs to a client that retains request locks (protocol version
+	 * 6): {@code int64} the client id; {@code OK}. Writes over it are that client's own, which
+	 * never wait for the locks it retains.
+	 */
+	public static final byte CLIENT = 0x05;
 
 	/** Request: find a session record by id. */
 	public static final byte GET = 0x10;
@@ -88,7 +96,8 @@ public final class Opcodes {
 	/**
 	 * Save a change and release the request lock on the session in one call (protocol version
 	 * 3): {@code id} of the lock, {@code int64} token, change; answered as {@link #SAVE}, the lock
-	 * released whatever the answer.
+	 * released whatever the answer. Fenced since version 6: if the token no longer holds the lock
+	 * (its lease ended) nothing is saved and the answer is {@link #ERROR} {@link #LOCK_LOST}.
 	 */
 	public static final byte SAVE_UNLOCK = 0x23;
 
@@ -108,6 +117,32 @@ public final class Opcodes {
 	 * that version. An older daemon answers {@link #ERROR}, an unknown operation.
 	 */
 	public static final byte LOCK_FIND_SINCE = 0x25;
+
+	/**
+	 * Save a change and keep the request lock, retained by a client (protocol version 6):
+	 * {@code id} of the lock, {@code int64} token, {@code int64} client id, {@code int64}
+	 * retention millis, change; answered as {@link #SAVE}, an {@code OK} record followed by
+	 * {@code bool} whether the lock is now retained by that client, with the retention as its
+	 * lease (if not, it was released, as by {@link #SAVE_UNLOCK}). Fenced as {@link #SAVE_UNLOCK}.
+	 */
+	public static final byte SAVE_RETAIN = 0x26;
+
+	/**
+	 * Ask which locks a client retains are wanted by others (protocol version 6): {@code int64}
+	 * client id, {@code int64} longest wait millis; {@code OK} + {@code int32} count + that many
+	 * ({@code id}, {@code int64} token), answered as soon as there are some, else after the wait
+	 * with none.
+	 */
+	public static final byte WANTED = 0x27;
+
+	/**
+	 * Take a lock retained by a client from the start, and read the session it guards unless the
+	 * client's copy is current (protocol version 6): {@code id}, {@code int64} wait millis,
+	 * {@code int64} retention millis (the lease), {@code int64} client id, {@code int64} the
+	 * version of the client's copy ({@code -1} for none); answered as {@link #LOCK_FIND_SINCE}. A
+	 * client that retains the lock already gets it again, under a new token and lease.
+	 */
+	public static final byte LOCK_RETAIN = 0x28;
 
 	/**
 	 * In a {@link #LOCK_FIND} answer: no session is stored under the id.
@@ -161,6 +196,13 @@ public final class Opcodes {
 	 */
 	public static final String UNKNOWN_OPERATION = "Unknown operation";
 
+	/**
+	 * How the message of the daemon's {@link #ERROR} answer to a {@link #SAVE_UNLOCK} or
+	 * {@link #SAVE_RETAIN} begins when its token no longer holds the request lock (its lease
+	 * ended, and another may have taken it since): nothing was saved (protocol version 6).
+	 */
+	public static final String LOCK_LOST = "Request lock lost";
+
 	private Opcodes() {
 	}
 
@@ -172,6 +214,16 @@ public final class Opcodes {
 	 */
 	public static boolean isUnknownOperation(@Nullable String message) {
 		return message != null && message.startsWith(UNKNOWN_OPERATION);
+	}
+
+	/**
+	 * Whether the message of an {@link #ERROR} answer says a save was refused because its
+	 * request lock was lost ({@link #LOCK_LOST}).
+	 * @param message the message, or {@code null}
+	 * @return whether it does
+	 */
+	public static boolean isLockLost(@Nullable String message) {
+		return message != null && message.startsWith(LOCK_LOST);
 	}
 
 	/**
@@ -200,6 +252,10 @@ public final class Opcodes {
 			case SAVE_UNLOCK -> "SAVE_UNLOCK";
 			case UNLOCK_QUIET -> "UNLOCK_QUIET";
 			case LOCK_FIND_SINCE -> "LOCK_FIND_SINCE";
+			case CLIENT -> "CLIENT";
+			case SAVE_RETAIN -> "SAVE_RETAIN";
+			case WANTED -> "WANTED";
+			case LOCK_RETAIN -> "LOCK_RETAIN";
 			default -> String.format("0x%02x", opcode);
 		};
 	}

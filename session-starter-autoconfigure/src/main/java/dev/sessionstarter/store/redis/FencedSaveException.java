@@ -21,6 +21,16 @@ public class FencedSaveException extends RuntimeException {
 	}
 
 	/**
+	 * Create an exception for another store's fenced save.
+	 * @param sessionId the id of the session whose save was refused
+	 * @param message why, for the log
+	 */
+	public FencedSaveException(String sessionId, String message) {
+		super(message);
+		this.sessionId = sessionId;
+	}
+
+	/**
 	 * Return the id of the session whose save was refused.
 	 * @return the id
 	 */

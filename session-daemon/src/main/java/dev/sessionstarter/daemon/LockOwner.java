@@ -1,0 +1,53 @@
+package dev.sessionstarter.daemon;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The owner of locks in the {@link LockTable}: one connection, or a client that retains locks
+ * between its requests ({@link Retainer}).
+ */
+final class LockOwner {
+
+	final Set<String> held = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * The client whose retained locks these are, {@code null} for a connection.
+	 */
+	final @Nullable Retainer retainer;
+
+	/**
+	 * The client a connection said it belongs to ({@code CLIENT}), 0 if none.
+	 */
+	volatile long clientId;
+
+	private long latestLeaseEnd;
+
+	LockOwner() {
+		this(null);
+	}
+
+	LockOwner(@Nullable Retainer retainer) {
+		this.retainer = retainer;
+	}
+
+	synchronized void leaseGranted(long leaseEnd) {
+		if (this.held.size() == 1 || leaseEnd - this.latestLeaseEnd > 0) {
+			this.latestLeaseEnd = leaseEnd;
+		}
+	}
+
+	/**
+	 * Return how long the latest lease among the locks this owner holds still runs.
+	 * @return the nanoseconds, {@code 0} if it holds no lock or every lease has run out
+	 */
+	synchronized long remainingLeaseNanos() {
+		if (this.held.isEmpty()) {
+			return 0;
+		}
+		return Math.max(0, this.latestLeaseEnd - System.nanoTime());
+	}
+
+}
