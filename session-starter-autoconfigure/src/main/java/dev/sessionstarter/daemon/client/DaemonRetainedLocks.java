@@ -13,9 +13,10 @@ import dev.sessionstarter.store.SessionRecord;
  * session's next request here takes it, and the record the save answered, without a call.
  *
  * <p>A retained lock is trusted only while all of these hold: less than half the retention has
- * passed since its save was sent (monotonic clock); the notice connection ({@link DaemonLockNotices})
- * has stayed up since (an epoch counts its failures, and overflows of notices kept for saves in flight); the daemon has not said another wants it;
- * this process has not written its session otherwise. One that is not trusted is released
+ * passed since its save was sent (monotonic clock); the notice connection
+ * ({@link DaemonLockNotices}) has stayed up since (an epoch counts its failures, and overflows of
+ * notices kept for saves in flight); the daemon has not said another wants it; this process has
+ * not written its session otherwise. One that is not trusted is released
  * ({@code UNLOCK}) at once when idle, or at the end of the request that runs under it. The
  * daemon never frees a retained lock when a connection closes: its lease ends it, so a process
  * that has not yet seen its notice connection fail cannot trust a lock another took meanwhile.

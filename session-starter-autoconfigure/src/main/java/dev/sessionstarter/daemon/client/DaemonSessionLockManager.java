@@ -24,8 +24,9 @@ import dev.sessionstarter.lock.SessionLockManager;
  * goes on serving other calls while it holds the lock, so held locks do not cost a connection
  * each and no request waits for another's call. The daemon releases a lock when it is
  * unlocked, when the connection that holds it closes (the process died, or the connection
- * failed), or when its lease runs out, so a worker that hangs or is killed never blocks a session for longer than the lease. A request
- * that runs longer than the lease loses its exclusivity.
+ * failed), or when its lease runs out, so a worker that hangs or is killed never blocks a session
+ * for longer than the lease. A request that runs longer than the lease loses its exclusivity, and
+ * its save is refused (a fenced save: the daemon saves under a lock only while its token holds it).
  *
  * <p>A lock is first asked for without waiting, within the client timeout, so a daemon that is
  * frozen or gone fails the request within one client timeout whatever the lock timeout. Only a

@@ -6,10 +6,11 @@ import dev.sessionstarter.store.SessionRecord;
 
 /**
  * A request lock this process retains in the daemon, taken so ({@code LOCK_RETAIN}) or kept by a
- * save ({@code SAVE_RETAIN}), with the record that call answered ({@code null}: no session): trusted, and taken by the session's next request here without a
- * call, until half the retention has passed since the save was sent, the daemon says another
- * wants it, this process writes the session otherwise, or the notice connection fails
- * ({@link DaemonRetainedLocks}). Its state is guarded by its own monitor.
+ * save ({@code SAVE_RETAIN}), with the record that call answered ({@code null}: no session):
+ * trusted, and taken by the session's next request here without a call, until half the retention
+ * has passed since the save was sent, the daemon says another wants it, this process writes the
+ * session otherwise, or the notice connection fails ({@link DaemonRetainedLocks}). Its state is
+ * guarded by its own monitor.
  */
 final class RetainedDaemonLock {
 
