@@ -103,7 +103,8 @@ public class SessionFilterBenchmark {
 			MemorySessionLockManager manager = new MemorySessionLockManager();
 			LockStatistics statistics = new LockStatistics(manager);
 			new SessionLockMeterBinder(statistics).bindTo(METERS);
-			SessionLockFilter lockFilter = new SessionLockFilter(manager, new CookieHttpSessionIdResolver(), statistics);
+			SessionLockFilter lockFilter = new SessionLockFilter(manager, new CookieHttpSessionIdResolver(),
+					statistics);
 			// as the auto-configuration does: Spring Session's filter takes the ids the lock filter read
 			sessionFilter.setHttpSessionIdResolver(lockFilter.getSharedSessionIdResolver());
 			this.filters = new Filter[] { new SessionTooLargeFilter(), lockFilter, sessionFilter };

@@ -123,7 +123,8 @@ public final class SessionDaemon {
 		log("INFO", "session-daemon listening on " + address + " (pid " + ProcessHandle.current().pid() + ", "
 				+ ((store != null) ? "sessions and locks, max-size " + this.options.maxBytes + " bytes" : "locks only")
 				+ ((files != null) ? ", " + loaded + " sessions loaded from " + files.dir()
-						+ ((files.quarantined() > 0) ? ", " + files.quarantined() + " unreadable entries quarantined" : "")
+						+ ((files.quarantined() > 0)
+								? ", " + files.quarantined() + " unreadable entries quarantined" : "")
 						: "")
 				+ ((this.options.token != null) ? ", token required" : "") + ")");
 	}

@@ -31,7 +31,8 @@ final class SessionIdSharing implements BeanPostProcessor {
 	private final ObjectProvider<CookieSerializer> cookieSerializer;
 
 	SessionIdSharing(ObjectProvider<SessionLockFilter> lockFilter, ObjectProvider<SessionLockManager> lockManager,
-			ObjectProvider<HttpSessionIdResolver> sessionIdResolver, ObjectProvider<CookieSerializer> cookieSerializer) {
+			ObjectProvider<HttpSessionIdResolver> sessionIdResolver,
+			ObjectProvider<CookieSerializer> cookieSerializer) {
 		this.lockFilter = lockFilter;
 		this.lockManager = lockManager;
 		this.sessionIdResolver = sessionIdResolver;

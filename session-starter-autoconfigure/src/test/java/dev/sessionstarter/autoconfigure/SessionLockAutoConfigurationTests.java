@@ -249,7 +249,8 @@ class SessionLockAutoConfigurationTests {
 	@Test
 	void registersNoFilterWithoutASessionRepositoryFilter() {
 		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(SessionAutoConfiguration.class, SessionLockAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(SessionAutoConfiguration.class, SessionLockAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(SessionLockManager.class);
 				assertThat(context).doesNotHaveBean(SessionLockFilter.class);

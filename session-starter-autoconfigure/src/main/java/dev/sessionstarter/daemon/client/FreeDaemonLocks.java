@@ -106,7 +106,8 @@ final class FreeDaemonLocks {
 					request.writeLong(copy.version());
 				}
 				return remember(heldLocks, sessionId, copy,
-						this.shared.lock(request, deadline, (status, payload) -> lockFindAnswer(status, payload, copy)));
+						this.shared.lock(request, deadline,
+								(status, payload) -> lockFindAnswer(status, payload, copy)));
 			}
 			catch (UnknownOperationException ex) {
 				if (copy != null) {

@@ -52,7 +52,8 @@ final class RetainingDaemonLocks {
 		long sentAt = System.nanoTime();
 		SharedLockConnections.Locked locked;
 		try {
-			locked = this.client.call(request, (status, payload) -> FreeDaemonLocks.lockFindAnswer(status, payload, copy));
+			locked = this.client.call(request,
+					(status, payload) -> FreeDaemonLocks.lockFindAnswer(status, payload, copy));
 		}
 		catch (FreeDaemonLocks.UnknownOperationException ex) {
 			this.known = false;
