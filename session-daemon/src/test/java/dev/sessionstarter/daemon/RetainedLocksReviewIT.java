@@ -23,14 +23,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonHeldLocks;
-import dev.sessionstarter.daemon.client.DaemonSessionLockManager;
-import dev.sessionstarter.daemon.client.DaemonSessionStore;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.daemon.protocol.WireOutput;
 import dev.sessionstarter.lock.SessionLock;
-import dev.sessionstarter.serialization.JavaSessionSerializer;
-import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,9 +58,9 @@ class RetainedLocksReviewIT {
 		startDaemon();
 		GatedProxy proxy = new GatedProxy(this.daemon.address().port());
 		this.closeables.add(proxy);
-		App holder = app(DaemonAddress.parse(String.valueOf(proxy.port())), this.daemon.address(),
+		RetainingClient holder = app(DaemonAddress.parse(String.valueOf(proxy.port())), this.daemon.address(),
 				Duration.ofSeconds(20));
-		App reader = app(this.daemon.address(), this.daemon.address(), Duration.ZERO);
+		RetainingClient reader = app(this.daemon.address(), this.daemon.address(), Duration.ZERO);
 		String id = newSession(holder);
 		assertThat(holder.increment(id)).isEqualTo(1);
 		// the returning request takes the retained lock without a call; its save's answer is held back
@@ -97,8 +93,8 @@ class RetainedLocksReviewIT {
 	@Test
 	void requestLongerThanTheRetentionDoesNotLoseAnUpdate() throws Exception {
 		startDaemon();
-		App first = app(this.daemon.address(), this.daemon.address(), Duration.ofSeconds(1));
-		App second = app(this.daemon.address(), this.daemon.address(), Duration.ZERO);
+		RetainingClient first = app(this.daemon.address(), this.daemon.address(), Duration.ofSeconds(1));
+		RetainingClient second = app(this.daemon.address(), this.daemon.address(), Duration.ZERO);
 		String id = newSession(first);
 		SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(5));
 		StoredSession session = first.repository.findById(id);
@@ -172,8 +168,8 @@ class RetainedLocksReviewIT {
 	@Test
 	void unlockByAnotherClientEndsTheHoldersTrust() throws Exception {
 		startDaemon();
-		App holder = app(this.daemon.address(), this.daemon.address(), Duration.ofSeconds(20));
-		App other = app(this.daemon.address(), this.daemon.address(), Duration.ZERO);
+		RetainingClient holder = app(this.daemon.address(), this.daemon.address(), Duration.ofSeconds(20));
+		RetainingClient other = app(this.daemon.address(), this.daemon.address(), Duration.ZERO);
 		String id = newSession(holder);
 		assertThat(holder.increment(id)).isEqualTo(1);
 		long token = retainedToken(holder.heldLocks, id);
@@ -226,7 +222,7 @@ class RetainedLocksReviewIT {
 		return (Boolean) wanted.invoke(lock);
 	}
 
-	private String newSession(App app) {
+	private String newSession(RetainingClient app) {
 		StoredSession session = app.repository.createSession();
 		app.repository.save(session);
 		Awaitility.await().atMost(Duration.ofSeconds(30)).until(app::noticesUp);
@@ -238,71 +234,10 @@ class RetainedLocksReviewIT {
 		this.closeables.add(this.daemon);
 	}
 
-	private App app(DaemonAddress store, DaemonAddress locks, Duration retain) {
-		App app = new App(store, locks, retain);
+	private RetainingClient app(DaemonAddress store, DaemonAddress locks, Duration retain) {
+		RetainingClient app = new RetainingClient(store, locks, retain, Duration.ofSeconds(30));
 		this.closeables.add(app);
 		return app;
-	}
-
-	/**
-	 * An application wired as {@link RetainingClient}, with its store and lock clients on
-	 * addresses of their own (so a proxy may sit in front of the store's only).
-	 */
-	static final class App implements AutoCloseable {
-
-		final DaemonClient storeClient;
-
-		final DaemonClient lockClient;
-
-		final DaemonHeldLocks heldLocks;
-
-		final DaemonSessionLockManager locks;
-
-		final StoreSessionRepository repository;
-
-		private final Duration retain;
-
-		App(DaemonAddress store, DaemonAddress locks, Duration retain) {
-			this.retain = retain;
-			this.storeClient = new DaemonClient(store, Duration.ofSeconds(30), 8, 8, null);
-			this.lockClient = new DaemonClient(locks, Duration.ofSeconds(30), 16, 8, null);
-			this.heldLocks = new DaemonHeldLocks(retain);
-			DaemonSessionStore sessionStore = new DaemonSessionStore(this.storeClient);
-			sessionStore.setHeldLocks(this.heldLocks);
-			this.locks = new DaemonSessionLockManager(this.lockClient, Duration.ZERO);
-			this.locks.setHeldLocks(this.heldLocks);
-			this.repository = new StoreSessionRepository(sessionStore, new JavaSessionSerializer(List.of(), null));
-		}
-
-		int increment(String sessionId) throws InterruptedException {
-			SessionLock lock = this.locks.tryLock(sessionId, Duration.ofSeconds(30));
-			if (lock == null) {
-				throw new IllegalStateException("lock timed out");
-			}
-			try {
-				StoredSession session = this.repository.findById(sessionId);
-				Integer count = session.getAttribute("count");
-				int next = ((count != null) ? count : 0) + 1;
-				session.setAttribute("count", next);
-				this.repository.save(session);
-				return next;
-			}
-			finally {
-				lock.release();
-			}
-		}
-
-		boolean noticesUp() {
-			return this.retain.isZero() || this.heldLocks.isRetaining();
-		}
-
-		@Override
-		public void close() {
-			this.heldLocks.close();
-			this.lockClient.close();
-			this.storeClient.close();
-		}
-
 	}
 
 	/**

@@ -33,9 +33,17 @@ final class RetainingClient implements AutoCloseable {
 	private final Duration retain;
 
 	RetainingClient(DaemonAddress address, Duration retain) {
+		this(address, address, retain, Duration.ofSeconds(5));
+	}
+
+	/**
+	 * An application whose store and lock clients use addresses of their own (so a proxy may sit
+	 * in front of the store's only), with a deadline for every call.
+	 */
+	RetainingClient(DaemonAddress storeAddress, DaemonAddress lockAddress, Duration retain, Duration timeout) {
 		this.retain = retain;
-		this.storeClient = new DaemonClient(address, Duration.ofSeconds(5), 8, 8, null);
-		this.lockClient = new DaemonClient(address, Duration.ofSeconds(5), 16, 8, null);
+		this.storeClient = new DaemonClient(storeAddress, timeout, 8, 8, null);
+		this.lockClient = new DaemonClient(lockAddress, timeout, 16, 8, null);
 		this.heldLocks = new DaemonHeldLocks(retain);
 		DaemonSessionStore store = new DaemonSessionStore(this.storeClient);
 		store.setHeldLocks(this.heldLocks);
