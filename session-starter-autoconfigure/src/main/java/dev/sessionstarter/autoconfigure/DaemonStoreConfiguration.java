@@ -1,9 +1,5 @@
 package dev.sessionstarter.autoconfigure;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.binder.MeterBinder;
-
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -22,8 +18,6 @@ import dev.sessionstarter.daemon.client.DaemonSessionStore;
 @Configuration(proxyBeanMethods = false)
 @Conditional(StoreCondition.class)
 class DaemonStoreConfiguration {
-
-	static final String FENCED_SAVES_METER = "sessions.daemon.fenced.saves";
 
 	@Bean(destroyMethod = "close")
 	DaemonClient sessionDaemonClient(SessionsProperties properties) {
@@ -49,24 +43,6 @@ class DaemonStoreConfiguration {
 		// every change is a save: the saves of a request keep its lock until its end
 		store.setSavesReleaseLocks(sessions.getFlushMode() != FlushMode.IMMEDIATE);
 		return store;
-	}
-
-	/**
-	 * The count of fenced saves as a meter, when Micrometer is on the classpath.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
-	static class Meters {
-
-		@Bean
-		MeterBinder daemonFencedSavesMeterBinder(DaemonSessionStore store) {
-			return (registry) -> FunctionCounter
-				.builder(FENCED_SAVES_METER, store, DaemonSessionStore::fencedSaves)
-				.description("Saves refused because their session's request lock had been lost")
-				.tag("store", store.type())
-				.register(registry);
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

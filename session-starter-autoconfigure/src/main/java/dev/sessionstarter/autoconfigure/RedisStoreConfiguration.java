@@ -3,12 +3,8 @@ package dev.sessionstarter.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.binder.MeterBinder;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -37,11 +33,6 @@ import dev.sessionstarter.store.redis.RedisSessionStore;
 class RedisStoreConfiguration {
 
 	/**
-	 * The counter of saves refused because their request lock's lease had run out.
-	 */
-	static final String FENCED_SAVES_METER = "sessions.redis.fenced.saves";
-
-	/**
 	 * The store, in a class of its own so that its Spring Data Redis types are only loaded once
 	 * they are known to be there.
 	 */
@@ -60,24 +51,6 @@ class RedisStoreConfiguration {
 			// every change is a save: the saves of a request keep its lock until its end
 			store.setSavesReleaseLocks(sessions.getFlushMode() != FlushMode.IMMEDIATE);
 			return store;
-		}
-
-		/**
-		 * The count of fenced saves as a meter, when Micrometer is on the classpath.
-		 */
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
-		static class Meters {
-
-			@Bean
-			MeterBinder redisFencedSavesMeterBinder(RedisSessionStore store) {
-				return (registry) -> FunctionCounter
-					.builder(FENCED_SAVES_METER, store, RedisSessionStore::fencedSaves)
-					.description("Saves refused because their session's request lock had been lost")
-					.tag("store", store.type())
-					.register(registry);
-			}
-
 		}
 
 		/**

@@ -31,6 +31,9 @@ public final class SessionMeterNames {
 	/** Counter: saves refused because the session would be over {@code sessions.max-session-size}. */
 	public static final String STORE_OVERSIZED = "sessions.store.oversized";
 
+	/** Counter: saves refused because the request lock they were made under had been lost. */
+	public static final String STORE_FENCED_SAVES = "sessions.store.fenced.saves";
+
 	/** Timer: repository operations, tagged {@code operation}. */
 	public static final String STORE_OPERATIONS = "sessions.store.operations";
 

@@ -62,6 +62,9 @@ public class SessionStoreMeterBinder implements MeterBinder {
 		meters.counter(SessionMeterNames.STORE_OVERSIZED, tags,
 				"Saves refused because the session would be over sessions.max-session-size",
 				StoreStatistics::oversized);
+		meters.counter(SessionMeterNames.STORE_FENCED_SAVES, tags,
+				"Saves refused because the request lock they were made under had been lost",
+				StoreStatistics::fencedSaves);
 		meters.counter(SessionMeterNames.SERIALIZATION_FAILURES, tags,
 				"Attribute values that could not be decoded", StoreStatistics::serializationFailures);
 		Map<StoreOperation, Timer> operationTimers = new EnumMap<>(StoreOperation.class);

@@ -161,6 +161,15 @@ public interface SessionStore {
 	}
 
 	/**
+	 * Return how many saves the store refused because the request lock they were made under had
+	 * been lost (its lease ended and another request may hold it): nothing was written.
+	 * @return the number since the store was created; {@code 0} for stores that do not fence saves
+	 */
+	default long fencedSaves() {
+		return 0;
+	}
+
+	/**
 	 * Return what the store holds now.
 	 * @return the usage
 	 */

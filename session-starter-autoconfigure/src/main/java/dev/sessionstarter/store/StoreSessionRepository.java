@@ -368,7 +368,8 @@ public class StoreSessionRepository implements FindByIndexNameSessionRepository<
 		SessionEvents events = this.events;
 		return new StoreStatistics(this.store.type(), this.store.usage(), events.created.sum(), events.deleted.sum(),
 				events.expired.sum(), events.evicted.sum(), this.purges.purges(), events.serializationFailures.sum(),
-				this.purges.lastPurge(), this.store.quarantined(), this.sizeLimit.refused());
+				this.purges.lastPurge(), this.store.quarantined(), this.sizeLimit.refused(),
+				this.store.fencedSaves());
 	}
 
 	Instant now() {

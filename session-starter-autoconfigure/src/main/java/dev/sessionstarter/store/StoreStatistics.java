@@ -18,9 +18,11 @@ import org.jspecify.annotations.Nullable;
  * @param lastPurge when the last purge ran, or {@code null} if none has
  * @param quarantined unreadable stored sessions moved aside (see {@link SessionStore#quarantined()})
  * @param oversized saves refused because the session would be over {@code sessions.max-session-size}
+ * @param fencedSaves saves refused because their request lock had been lost (see
+ * {@link SessionStore#fencedSaves()})
  */
 public record StoreStatistics(String store, StoreUsage usage, long created, long deleted, long expired,
 		long evicted, long purges, long serializationFailures, @Nullable Instant lastPurge, long quarantined,
-		long oversized) {
+		long oversized, long fencedSaves) {
 
 }

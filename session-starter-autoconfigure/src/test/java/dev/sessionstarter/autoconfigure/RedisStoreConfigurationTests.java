@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -93,8 +92,7 @@ class RedisStoreConfigurationTests {
 				MeterRegistry registry = new SimpleMeterRegistry();
 				context.getBean(SessionStoreMeterBinder.class).bindTo(registry);
 				assertThat(registry.get(SessionMeterNames.STORE_SIZE).tag("store", "redis").gauge().value()).isOne();
-				context.getBean("redisFencedSavesMeterBinder", MeterBinder.class).bindTo(registry);
-				assertThat(registry.get(RedisStoreConfiguration.FENCED_SAVES_METER).tag("store", "redis")
+				assertThat(registry.get(SessionMeterNames.STORE_FENCED_SAVES).tag("store", "redis")
 					.functionCounter()
 					.count()).isZero();
 				assertThat(context.getBean(SessionStoreEndpoint.class).store().getStore()).isEqualTo("redis");

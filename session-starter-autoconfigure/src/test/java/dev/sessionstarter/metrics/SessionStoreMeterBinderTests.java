@@ -1,5 +1,6 @@
 package dev.sessionstarter.metrics;
 
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memory.MemorySessionStore;
@@ -68,6 +70,17 @@ class SessionStoreMeterBinderTests {
 		this.repository.save(session);
 		this.repository.save(session);
 		assertThat(saves()).isEqualTo(2);
+	}
+
+	@Test
+	void countsTheSavesTheStoreFenced() {
+		MemorySessionStore memory = new MemorySessionStore(2048, 0.75, Clock.systemUTC());
+		SessionStore store = (SessionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+				new Class<?>[] { SessionStore.class },
+				(proxy, method, args) -> method.getName().equals("fencedSaves") ? 3L : method.invoke(memory, args));
+		StoreSessionRepository fencing = new StoreSessionRepository(store, new JavaSessionSerializer(List.of(), null));
+		new SessionStoreMeterBinder(fencing).bindTo(this.registry);
+		assertThat(counter(SessionMeterNames.STORE_FENCED_SAVES)).isEqualTo(3);
 	}
 
 	private long saves() {

@@ -44,7 +44,7 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 		this.bytes = statistics.usage().bytes();
 		this.counters = new Counters(statistics.created(), statistics.deleted(), statistics.expired(),
 				statistics.evicted(), statistics.purges(), statistics.serializationFailures(),
-				statistics.quarantined());
+				statistics.quarantined(), statistics.oversized(), statistics.fencedSaves());
 		this.lastPurge = statistics.lastPurge();
 		this.lock = lock;
 		this.cache = (cache != null) ? new Cache(cache.delegate(), cache.coherence().name().toLowerCase(Locale.ROOT),
@@ -105,9 +105,11 @@ public final class SessionStoreDescriptor implements OperationResponseBody {
 	 * @param purges purge runs
 	 * @param serializationFailures attribute values that could not be decoded
 	 * @param quarantined unreadable stored sessions moved aside
+	 * @param oversized saves refused because the session would be over {@code sessions.max-session-size}
+	 * @param fencedSaves saves refused because their request lock had been lost
 	 */
 	public record Counters(long created, long deleted, long expired, long evicted, long purges,
-			long serializationFailures, long quarantined) {
+			long serializationFailures, long quarantined, long oversized, long fencedSaves) {
 
 	}
 

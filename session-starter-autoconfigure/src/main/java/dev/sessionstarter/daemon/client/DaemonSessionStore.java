@@ -104,6 +104,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 * lost: its lease ended during the request ({@link FencedSaveException}).
 	 * @return the number since this store was created
 	 */
+	@Override
 	public long fencedSaves() {
 		return this.fencedSaves.count();
 	}

@@ -189,6 +189,11 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	}
 
 	@Override
+	public long fencedSaves() {
+		return this.sessionCache.fencedSaves();
+	}
+
+	@Override
 	public int reduce() {
 		return this.sessionCache.reduce();
 	}

@@ -207,6 +207,11 @@ final class WriteThroughCache implements SessionCache {
 	}
 
 	@Override
+	public long fencedSaves() {
+		return this.delegate.fencedSaves();
+	}
+
+	@Override
 	public int reduce() {
 		return this.delegate.reduce();
 	}

@@ -186,6 +186,7 @@ public final class RedisSessionStore implements SessionStore {
 	 * lost ({@link FencedSaveException}).
 	 * @return the number since this store was created
 	 */
+	@Override
 	public long fencedSaves() {
 		return this.writes.fencedSaves();
 	}

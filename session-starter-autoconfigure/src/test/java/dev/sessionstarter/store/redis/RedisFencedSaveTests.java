@@ -12,6 +12,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
+import dev.sessionstarter.store.memoized.Coherence;
+import dev.sessionstarter.store.memoized.MemoizedSessionStore;
+import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -59,6 +62,25 @@ class RedisFencedSaveTests {
 		SessionRecord stored = this.b.store.find("fenced");
 		assertThat(new String(stored.attribute("a"))).isEqualTo("from B");
 		assertThat(stored.version()).isEqualTo(2);
+	}
+
+	@Test
+	void aFencedSaveThroughTheMemoizedStoreIsCountedByIt() throws Exception {
+		MemoizedSessionStore memoized = new MemoizedSessionStore(this.a.store,
+				new MemorySessionStore(1024 * 1024, 1000, 0.75, Clock.systemUTC()), Coherence.VALIDATE);
+		this.b.store.save(change("memoized", true, "created"));
+		this.a.locks.stopRenewing();
+		SessionLock stalled = this.a.locks.tryLock("memoized", Duration.ZERO);
+		assertThat(memoized.find("memoized")).isNotNull();
+		SessionLock taken = this.b.locks.tryLock("memoized", Duration.ofSeconds(30));
+		assertThat(taken).as("B takes the lock at the end of A's lease").isNotNull();
+		this.b.store.save(change("memoized", false, "from B"));
+		taken.release();
+		assertThatExceptionOfType(FencedSaveException.class)
+			.isThrownBy(() -> memoized.save(change("memoized", false, "from A")));
+		stalled.release();
+		assertThat(memoized.fencedSaves()).isOne();
+		assertThat(new String(this.b.store.find("memoized").attribute("a"))).isEqualTo("from B");
 	}
 
 	@Test
