@@ -45,6 +45,16 @@ class LockTableTests {
 	}
 
 	@Test
+	void tokensStartAtARandomValueInEachRunSoATokenFromAnEarlierRunReleasesNothing() throws Exception {
+		LockTable earlier = new LockTable(Duration.ofMinutes(1));
+		long earlierToken = earlier.lock(ID, new LockOwner(), 0, 0);
+		long token = this.table.lock(ID, new LockOwner(), 0, 0);
+		assertThat(token).isPositive().isNotEqualTo(earlierToken).isNotEqualTo(1);
+		assertThat(this.table.unlock(ID, earlierToken)).isFalse();
+		assertThat(this.table.unlock(ID, token)).isTrue();
+	}
+
+	@Test
 	void aReleaseHandsTheLockToTheWaitersInArrivalOrderAndANewcomerCannotTakeItFirst() throws Exception {
 		long token = this.table.lock(ID, new LockOwner(), 0, 0);
 		queue("first");
