@@ -22,7 +22,7 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
 /**
  * A loopback TCP proxy in front of a daemon that counts the request frames its clients send, by
  * operation, and the bytes the daemon answers, so that a test can tell how many round trips a
- * request costs and what they carry.
+ * request costs and what they carry; it can also hold the daemon's answers back for a while.
  */
 final class CountingProxy implements AutoCloseable {
 
@@ -37,6 +37,10 @@ final class CountingProxy implements AutoCloseable {
 	private final AtomicLong answerBytes = new AtomicLong();
 
 	private volatile byte[] refused = {};
+
+	private final Object gate = new Object();
+
+	private boolean held;
 
 	CountingProxy(int target) throws IOException {
 		this.target = target;
@@ -88,6 +92,25 @@ final class CountingProxy implements AutoCloseable {
 	 */
 	void refuse(byte... opcodes) {
 		this.refused = opcodes.clone();
+	}
+
+	/**
+	 * Hold the daemon's answers back (those read from now on) until {@link #open()}.
+	 */
+	void hold() {
+		synchronized (this.gate) {
+			this.held = true;
+		}
+	}
+
+	/**
+	 * Pass the daemon's answers on again, those held first.
+	 */
+	void open() {
+		synchronized (this.gate) {
+			this.held = false;
+			this.gate.notifyAll();
+		}
 	}
 
 	void reset() {
@@ -154,12 +177,17 @@ final class CountingProxy implements AutoCloseable {
 			OutputStream out = to.getOutputStream();
 			byte[] buffer = new byte[8192];
 			for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+				synchronized (this.gate) {
+					while (this.held) {
+						this.gate.wait();
+					}
+				}
 				this.answerBytes.addAndGet(read);
 				out.write(buffer, 0, read);
 				out.flush();
 			}
 		}
-		catch (IOException ex) {
+		catch (IOException | InterruptedException ex) {
 			// closed
 		}
 		closeQuietly(from, to);
@@ -184,6 +212,7 @@ final class CountingProxy implements AutoCloseable {
 
 	@Override
 	public void close() throws IOException {
+		open();
 		this.server.close();
 		this.sockets.forEach(CountingProxy::closeQuietly);
 	}

@@ -1,19 +1,12 @@
 package dev.sessionstarter.daemon;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
@@ -56,7 +49,7 @@ class RetainedLocksReviewIT {
 	@Test
 	void noticeArrivingWhileTheSaveAnswerIsInFlightIsNotLost() throws Exception {
 		startDaemon();
-		GatedProxy proxy = new GatedProxy(this.daemon.address().port());
+		CountingProxy proxy = new CountingProxy(this.daemon.address().port());
 		this.closeables.add(proxy);
 		RetainingClient holder = app(DaemonAddress.parse(String.valueOf(proxy.port())), this.daemon.address(),
 				Duration.ofSeconds(20));
@@ -238,108 +231,6 @@ class RetainedLocksReviewIT {
 		RetainingClient app = new RetainingClient(store, locks, retain, Duration.ofSeconds(30));
 		this.closeables.add(app);
 		return app;
-	}
-
-	/**
-	 * A loopback TCP proxy whose answers (daemon to client) can be held back until opened.
-	 */
-	static final class GatedProxy implements AutoCloseable {
-
-		private final ServerSocket server;
-
-		private final int target;
-
-		private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-
-		private final Object gate = new Object();
-
-		private boolean held;
-
-		GatedProxy(int target) throws IOException {
-			this.target = target;
-			this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-			start(this::accept);
-		}
-
-		int port() {
-			return this.server.getLocalPort();
-		}
-
-		void hold() {
-			synchronized (this.gate) {
-				this.held = true;
-			}
-		}
-
-		void open() {
-			synchronized (this.gate) {
-				this.held = false;
-				this.gate.notifyAll();
-			}
-		}
-
-		private void accept() {
-			while (!this.server.isClosed()) {
-				try {
-					Socket client = this.server.accept();
-					Socket daemon = new Socket(InetAddress.getLoopbackAddress(), this.target);
-					this.sockets.add(client);
-					this.sockets.add(daemon);
-					start(() -> copy(client, daemon, false));
-					start(() -> copy(daemon, client, true));
-				}
-				catch (IOException ex) {
-					return;
-				}
-			}
-		}
-
-		private void copy(Socket from, Socket to, boolean gated) {
-			try {
-				InputStream in = from.getInputStream();
-				OutputStream out = to.getOutputStream();
-				byte[] buffer = new byte[8192];
-				for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-					if (gated) {
-						synchronized (this.gate) {
-							while (this.held) {
-								this.gate.wait();
-							}
-						}
-					}
-					out.write(buffer, 0, read);
-					out.flush();
-				}
-			}
-			catch (IOException | InterruptedException ex) {
-				// closed
-			}
-			closeQuietly(from);
-			closeQuietly(to);
-		}
-
-		private static void start(Runnable task) {
-			Thread thread = new Thread(task, "gated-proxy");
-			thread.setDaemon(true);
-			thread.start();
-		}
-
-		private static void closeQuietly(Socket socket) {
-			try {
-				socket.close();
-			}
-			catch (IOException ex) {
-				// ignore
-			}
-		}
-
-		@Override
-		public void close() throws IOException {
-			open();
-			this.server.close();
-			this.sockets.forEach(GatedProxy::closeQuietly);
-		}
-
 	}
 
 }
