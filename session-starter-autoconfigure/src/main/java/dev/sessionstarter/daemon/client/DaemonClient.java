@@ -106,7 +106,7 @@ public final class DaemonClient implements AutoCloseable {
 	 */
 	public void ping() {
 		call(WireOutput.frame(Opcodes.PING), (status, payload) -> {
-			expect(Opcodes.OK, status, payload, Opcodes.PING);
+			DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.PING);
 			return null;
 		});
 	}
@@ -118,7 +118,7 @@ public final class DaemonClient implements AutoCloseable {
 	 */
 	public DaemonStats stats() {
 		return call(WireOutput.frame(Opcodes.STATS), (status, payload) -> {
-			expect(Opcodes.OK, status, payload, Opcodes.STATS);
+			DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.STATS);
 			return WireCodec.readStats(payload);
 		});
 	}
@@ -253,29 +253,6 @@ public final class DaemonClient implements AutoCloseable {
 					+ cause.getMessage() + ")";
 		}
 		return new DaemonUnavailableException(this.address, message, cause);
-	}
-
-	/**
-	 * Check a status, turning an {@link Opcodes#ERROR} answer into an exception with the
-	 * daemon's message.
-	 * @param expected the status wanted
-	 * @param status the status received
-	 * @param payload the payload, positioned after the status
-	 * @param opcode the request, for the message
-	 * @throws ProtocolException if the status is neither the expected one nor an error, or the
-	 * error is the daemon refusing a connection over its limit (the call then fails as unavailable)
-	 * @throws IllegalStateException if the daemon answered with an error
-	 */
-	static void expect(byte expected, byte status, WireInput payload, byte opcode) throws ProtocolException {
-		if (status == expected) {
-			return;
-		}
-		if (status == Opcodes.ERROR) {
-			String message = payload.readString();
-			throw new IllegalStateException("The session daemon refused " + Opcodes.requestName(opcode) + ": "
-					+ message);
-		}
-		throw new ProtocolException("Unexpected status " + status + " for " + Opcodes.requestName(opcode));
 	}
 
 	/**

@@ -150,7 +150,7 @@ final class DaemonConnectionPool implements AutoCloseable {
 			if (status == Opcodes.DENIED) {
 				throw new ProtocolException("the daemon rejected the token");
 			}
-			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.AUTH);
+			DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.AUTH);
 			return null;
 		});
 	}
@@ -165,7 +165,7 @@ final class DaemonConnectionPool implements AutoCloseable {
 				payload.readString();
 				return null;
 			}
-			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.CLIENT);
+			DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.CLIENT);
 			return null;
 		});
 	}

@@ -83,7 +83,7 @@ final class DaemonLiveness {
 		try {
 			DaemonClient.Answer<Void> answer = this.client.exchange(WireOutput.frame(Opcodes.PING), deadline, deadline,
 					(status, payload) -> {
-						DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.PING);
+						DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.PING);
 						return null;
 					});
 			this.client.release(answer.connection(), true);

@@ -38,7 +38,7 @@ final class DaemonLockCalls {
 		if (status == Opcodes.TIMEOUT) {
 			return null;
 		}
-		DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.LOCK);
+		DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.LOCK);
 		return payload.readLong();
 	}
 
@@ -56,7 +56,7 @@ final class DaemonLockCalls {
 						+ "its lease ran out, or the connection that held it failed");
 				return null;
 			}
-			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.UNLOCK);
+			DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.UNLOCK);
 			return null;
 		};
 	}

@@ -123,7 +123,7 @@ final class DaemonLockNotices implements AutoCloseable {
 			}
 			throw new IllegalStateException("The session daemon refused WANTED: " + message);
 		}
-		DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.WANTED);
+		DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.WANTED);
 		int count = payload.readCount(13);
 		List<Wanted> wanted = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {

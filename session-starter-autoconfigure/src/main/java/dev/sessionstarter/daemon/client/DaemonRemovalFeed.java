@@ -85,7 +85,7 @@ final class DaemonRemovalFeed {
 			String message = payload.readString();
 			return new Batch(0, List.of(), false, String.valueOf(message));
 		}
-		DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.REMOVALS);
+		DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.REMOVALS);
 		long missed = payload.readLong();
 		List<Removal> removals = readRemovals(payload);
 		return new Batch(missed, removals, payload.readBoolean(), null);

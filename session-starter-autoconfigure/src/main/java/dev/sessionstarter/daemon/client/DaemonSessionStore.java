@@ -10,11 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 import dev.sessionstarter.daemon.protocol.DaemonStats;
-import dev.sessionstarter.daemon.protocol.Frames;
 import dev.sessionstarter.daemon.protocol.Opcodes;
-import dev.sessionstarter.daemon.protocol.ProtocolException;
 import dev.sessionstarter.daemon.protocol.WireCodec;
-import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
 import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.RemovalListener;
@@ -54,15 +51,15 @@ public final class DaemonSessionStore implements SessionStore {
 
 	private final DaemonClient client;
 
-	private final DaemonRemovalFeed removalFeed;
+	private final DaemonSaves saves;
+
+	private final DaemonRemovals removals;
 
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
 	private volatile DaemonHeldLocks heldLocks = new DaemonHeldLocks();
 
 	private volatile boolean savesReleaseLocks = true;
-
-	private final DaemonFencedSaves fencedSaves = new DaemonFencedSaves();
 
 	private final RemoteUsage usage = new RemoteUsage(StoreUsage.EMPTY, this::readUsage,
 			(ex) -> ex instanceof DaemonUnavailableException || ex instanceof IllegalStateException);
@@ -74,7 +71,8 @@ public final class DaemonSessionStore implements SessionStore {
 	public DaemonSessionStore(DaemonClient client) {
 		Assert.notNull(client, "'client' must not be null");
 		this.client = client;
-		this.removalFeed = new DaemonRemovalFeed(client);
+		this.saves = new DaemonSaves(client);
+		this.removals = new DaemonRemovals(client);
 	}
 
 	@Override
@@ -106,7 +104,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	@Override
 	public long fencedSaves() {
-		return this.fencedSaves.count();
+		return this.saves.fencedSaves();
 	}
 
 	/**
@@ -139,7 +137,7 @@ public final class DaemonSessionStore implements SessionStore {
 			return prefetched.record();
 		}
 		return remembered(id, this.client.call(WireOutput.frame(Opcodes.GET).writeString(id),
-				(status, payload) -> optionalRecord(status, payload, Opcodes.GET)));
+				(status, payload) -> DaemonAnswers.optionalRecord(status, payload, Opcodes.GET)));
 	}
 
 	/**
@@ -172,7 +170,7 @@ public final class DaemonSessionStore implements SessionStore {
 			if (status == Opcodes.NOT_FOUND) {
 				return null;
 			}
-			DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.VERSION);
+			DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.VERSION);
 			return payload.readLong();
 		});
 	}
@@ -191,49 +189,7 @@ public final class DaemonSessionStore implements SessionStore {
 			// a write the lock's retained copy would not show (no lock, a rename, flush-mode=immediate)
 			this.heldLocks.invalidate(change.id());
 		}
-		DaemonSaveRetain retain = release ? DaemonSaveRetain.of(this.heldLocks.retained(), lock) : null;
-		byte opcode = (retain != null) ? Opcodes.SAVE_RETAIN : release ? Opcodes.SAVE_UNLOCK : Opcodes.SAVE;
-		WireOutput request = WireOutput.frame(opcode);
-		if (release) {
-			request.writeString(lock.sessionId()).writeLong(lock.token());
-		}
-		if (retain != null) {
-			retain.writeTo(request);
-		}
-		WireCodec.writeChange(request, change);
-		if (request.size() - Frames.HEADER_BYTES > Frames.MAX_FRAME_BYTES) {
-			throw new SessionTooLargeException(change.id(), request.size(), Frames.MAX_FRAME_BYTES);
-		}
-		boolean answered = false;
-		boolean[] retained = new boolean[1];
-		try {
-			SessionRecord saved = this.client.call(request, (status, payload) -> {
-				if (status == Opcodes.TOO_LARGE) {
-					return tooLarge(change.id(), payload.readLong(), payload.readLong());
-				}
-				if (status == Opcodes.ERROR && release) {
-					return this.fencedSaves.<SessionRecord>refused(change.id(), payload.readString(), opcode);
-				}
-				SessionRecord record = optionalRecord(status, payload, opcode);
-				retained[0] = record != null && opcode == Opcodes.SAVE_RETAIN && payload.readBoolean();
-				return record;
-			});
-			answered = true;
-			if (retain != null && retained[0]) {
-				retain.retained(saved);
-			}
-			return remembered(change.id(), saved);
-		}
-		catch (SessionTooLargeException | FencedSaveException ex) {
-			// answered: a fenced save's lock is not this process's any more, so it is not released
-			answered = true;
-			throw ex;
-		}
-		finally {
-			if (release) {
-				DaemonSaveRetain.ended(this.heldLocks.retained(), lock, answered, retained[0]);
-			}
-		}
+		return remembered(change.id(), this.saves.save(change, this.heldLocks, release ? lock : null));
 	}
 
 	/**
@@ -246,17 +202,13 @@ public final class DaemonSessionStore implements SessionStore {
 		}
 	}
 
-	private static SessionRecord tooLarge(String id, long size, long limit) {
-		throw new SessionTooLargeException(id, size, limit);
-	}
-
 	@Override
 	public @Nullable SessionRecord delete(String id) {
 		outdate(id);
 		this.heldLocks.invalidate(id);
 		this.heldLocks.forgetCopy(id);
 		return this.client.call(WireOutput.frame(Opcodes.DELETE).writeString(id),
-				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE));
+				(status, payload) -> DaemonAnswers.optionalRecord(status, payload, Opcodes.DELETE));
 	}
 
 	@Override
@@ -265,7 +217,7 @@ public final class DaemonSessionStore implements SessionStore {
 		this.heldLocks.invalidate(id);
 		SessionRecord removed = this.client.call(
 				WireOutput.frame(Opcodes.DELETE_IF_EXPIRED).writeString(id).writeLong(now.toEpochMilli()),
-				(status, payload) -> optionalRecord(status, payload, Opcodes.DELETE_IF_EXPIRED));
+				(status, payload) -> DaemonAnswers.optionalRecord(status, payload, Opcodes.DELETE_IF_EXPIRED));
 		if (removed == null) {
 			return false;
 		}
@@ -278,7 +230,7 @@ public final class DaemonSessionStore implements SessionStore {
 	public Collection<SessionRecord> findByPrincipalName(String principalName) {
 		return this.client.call(WireOutput.frame(Opcodes.FIND_BY_PRINCIPAL).writeString(principalName),
 				(status, payload) -> {
-					DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.FIND_BY_PRINCIPAL);
+					DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.FIND_BY_PRINCIPAL);
 					int count = payload.readCount(1);
 					List<SessionRecord> records = new ArrayList<>(count);
 					for (int i = 0; i < count; i++) {
@@ -297,9 +249,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	@Override
 	public int purgeExpired(Instant now) {
-		int purged = report(this.client.call(WireOutput.frame(Opcodes.PURGE).writeLong(now.toEpochMilli()),
-				(status, payload) -> removals(status, payload, Opcodes.PURGE)), RemovalCause.EXPIRED);
-		return purged + this.removalFeed.read((removals) -> report(removals, RemovalCause.EXPIRED));
+		return this.removals.purge(now, this.removalListener);
 	}
 
 	/**
@@ -309,23 +259,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	@Override
 	public int reduce() {
-		return report(this.client.call(WireOutput.frame(Opcodes.REDUCE),
-				(status, payload) -> removals(status, payload, Opcodes.REDUCE)), RemovalCause.EVICTED);
-	}
-
-	private static List<DaemonRemovalFeed.Removal> removals(byte status, WireInput payload, byte opcode)
-			throws ProtocolException {
-		DaemonClient.expect(Opcodes.OK, status, payload, opcode);
-		return DaemonRemovalFeed.readRemovals(payload);
-	}
-
-	private int report(List<DaemonRemovalFeed.Removal> removals, RemovalCause counted) {
-		int count = 0;
-		for (DaemonRemovalFeed.Removal removal : removals) {
-			this.removalListener.removed(removal.record(), removal.cause());
-			count += (removal.cause() == counted) ? 1 : 0;
-		}
-		return count;
+		return this.removals.reduce(this.removalListener);
 	}
 
 	/**
@@ -347,15 +281,6 @@ public final class DaemonSessionStore implements SessionStore {
 	public void setRemovalListener(RemovalListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
 		this.removalListener = listener;
-	}
-
-	private static @Nullable SessionRecord optionalRecord(byte status, WireInput payload, byte opcode)
-			throws ProtocolException {
-		if (status == Opcodes.NOT_FOUND) {
-			return null;
-		}
-		DaemonClient.expect(Opcodes.OK, status, payload, opcode);
-		return WireCodec.readRecord(payload);
 	}
 
 	@Override

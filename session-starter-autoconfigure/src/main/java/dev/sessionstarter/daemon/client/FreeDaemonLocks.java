@@ -154,7 +154,7 @@ final class FreeDaemonLocks {
 			}
 			throw new IllegalStateException("The session daemon refused LOCK_FIND: " + message);
 		}
-		DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.LOCK_FIND);
+		DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.LOCK_FIND);
 		long token = payload.readLong();
 		byte found = payload.readByte();
 		DaemonHeldLocks.Prefetched prefetched = switch (found) {

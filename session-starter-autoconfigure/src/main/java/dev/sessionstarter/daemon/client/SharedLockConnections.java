@@ -140,7 +140,7 @@ final class SharedLockConnections {
 			}
 			throw new IllegalStateException("The session daemon refused HELLO: " + message);
 		}
-		DaemonClient.expect(Opcodes.OK, status, payload, Opcodes.HELLO);
+		DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.HELLO);
 		return payload.readInt();
 	}
 
