@@ -1,6 +1,5 @@
 package dev.sessionstarter.store.redis;
 
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +19,10 @@ import org.springframework.data.redis.connection.RedisConnection;
  * refused because another instance retains the lock): one subscription, made when first needed,
  * wakes the waiters of each released id. An instance that retains locks takes the requests for
  * them on the same subscription ({@link #setRequests}).
+ *
+ * <p>A release or request published while the subscription's connection was lost was not heard:
+ * when Lettuce has made the subscription again ({@link SubscriptionEvents}), every waiter tries
+ * again and the instance handles every lock it retains or holds as asked for.
  */
 final class LockReleases implements AutoCloseable {
 
@@ -34,6 +37,8 @@ final class LockReleases implements AutoCloseable {
 	private volatile byte @Nullable [] requestsChannel;
 
 	private volatile @Nullable Consumer<String> requests;
+
+	private volatile @Nullable Runnable missedRequests;
 
 	private final Object subscriptionMonitor = new Object();
 
@@ -71,10 +76,13 @@ final class LockReleases implements AutoCloseable {
 	 * subscription on (set before it is made).
 	 * @param channel the channel ({@link RedisKeys#lockRequests(String)})
 	 * @param handler called with the id of each session asked for, on the subscription's thread
+	 * @param missed called when requests may have been missed (the subscription was made again
+	 * after its connection was lost), on the subscription's thread
 	 */
-	void setRequests(byte[] channel, Consumer<String> handler) {
+	void setRequests(byte[] channel, Consumer<String> handler, Runnable missed) {
 		this.requestsChannel = channel;
 		this.requests = handler;
+		this.missedRequests = missed;
 	}
 
 	/**
@@ -130,8 +138,8 @@ final class LockReleases implements AutoCloseable {
 			byte[] requestsChannel = this.requestsChannel;
 			byte[][] channels = (requestsChannel != null) ? new byte[][] { this.keys.lockReleases(), requestsChannel }
 					: new byte[][] { this.keys.lockReleases() };
-			connection.subscribe((message, pattern) -> received(message.getChannel(),
-					SessionHash.string(message.getBody())), channels);
+			connection.subscribe(new SubscriptionEvents(this.keys.lockReleases(), this.waiters, requestsChannel,
+					this.requests, this::resubscribed), channels);
 		}
 		catch (RuntimeException ex) {
 			if (connection != null) {
@@ -155,16 +163,18 @@ final class LockReleases implements AutoCloseable {
 		done.complete(connection);
 	}
 
-	private void received(byte[] channel, @Nullable String sessionId) {
-		if (sessionId == null) {
-			return;
+	/**
+	 * Handle the subscription made again after its connection was lost: what was published
+	 * meanwhile was not heard, so every waiter tries again and every request may have been missed.
+	 */
+	private void resubscribed() {
+		logger.info("Subscribed again to released session locks at Redis at " + this.calls.address()
+				+ " after the subscription's connection was lost; waiters try again");
+		this.waiters.wakeAll();
+		Runnable missed = this.missedRequests;
+		if (missed != null) {
+			missed.run();
 		}
-		Consumer<String> requests = this.requests;
-		if (requests != null && Arrays.equals(channel, this.requestsChannel)) {
-			requests.accept(sessionId);
-			return;
-		}
-		this.waiters.wake(sessionId);
 	}
 
 	/**

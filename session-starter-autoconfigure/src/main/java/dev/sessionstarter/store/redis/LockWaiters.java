@@ -29,6 +29,13 @@ final class LockWaiters {
 		});
 	}
 
+	/**
+	 * Wake every waiter, as if each lock was released (a release may have been missed).
+	 */
+	void wakeAll() {
+		this.waiters.values().forEach((waiting) -> waiting.forEach(LockWaiter::wake));
+	}
+
 	void wake(String sessionId) {
 		CopyOnWriteArrayList<LockWaiter> waiting = this.waiters.get(sessionId);
 		if (waiting != null) {

@@ -19,13 +19,19 @@ import reactor.core.Disposable;
  * trusting every retained lock when Lettuce reports a connection of the client lost (a Redis
  * restart loses the locks; the subscription's loss, the requests for them): at once, on the
  * connection's own event loop thread, as its channel goes inactive, and again when the event bus
- * (which hands events over later, and may drop some) delivers the event.
+ * (which hands events over later, and may drop some) delivers the event. Requests sent while the
+ * subscription's connection was lost were not heard: once it is made again, every lock retained
+ * or held is handled as asked for ({@link #missedRequests()}).
  */
 final class RetainedLocks implements AutoCloseable {
 
 	private final LockCalls lockCalls;
 
 	private final Retentions retentions;
+
+	private final RedisHeldLocks heldLocks;
+
+	private final long retainMillis;
 
 	private final Disposable connectionEvents;
 
@@ -38,6 +44,8 @@ final class RetainedLocks implements AutoCloseable {
 	RetainedLocks(RedisCalls calls, RedisKeys keys, RedisHeldLocks heldLocks, LockCalls lockCalls,
 			long retainMillis) {
 		this.lockCalls = lockCalls;
+		this.heldLocks = heldLocks;
+		this.retainMillis = retainMillis;
 		this.timeout = calls.timeout();
 		this.retentions = new Retentions(heldLocks, retainMillis, lockCalls.leaseMillis(),
 				(id, token) -> lockCalls.unlock(id, token, false));
@@ -55,7 +63,8 @@ final class RetainedLocks implements AutoCloseable {
 			.get()
 			.filter((event) -> event instanceof ConnectionDeactivatedEvent || event instanceof DisconnectedEvent)
 			.subscribe((event) -> heldLocks.connectionLost());
-		lockCalls.releases().setRequests(keys.lockRequests(lockCalls.instance()), this.retentions::requested);
+		lockCalls.releases().setRequests(keys.lockRequests(lockCalls.instance()), this.retentions::requested,
+				this::missedRequests);
 		subscribe();
 	}
 
@@ -76,7 +85,7 @@ final class RetainedLocks implements AutoCloseable {
 	 * @return the lock, held, or {@code null} if the deadline passed
 	 */
 	@Nullable Held acquire(String sessionId, long deadline) throws InterruptedException {
-		long retainMillis = subscribe() ? this.retentions.retainMillis() : 0;
+		long retainMillis = subscribe() ? this.retainMillis : 0;
 		Held lock = this.lockCalls.acquire(sessionId, deadline, retainMillis);
 		if (lock != null) {
 			this.retentions.held(lock);
@@ -118,6 +127,16 @@ final class RetainedLocks implements AutoCloseable {
 		}
 		this.connectionEvents.dispose();
 		this.client.removeListener(this.disconnections);
+	}
+
+	/**
+	 * Handle the requests for locks this process retains or holds that may have been missed
+	 * (the subscription was made again after its connection was lost): end the trust in every
+	 * retained lock, and handle each as asked for.
+	 */
+	private void missedRequests() {
+		this.heldLocks.connectionLost();
+		this.retentions.askedForAll();
 	}
 
 	/**

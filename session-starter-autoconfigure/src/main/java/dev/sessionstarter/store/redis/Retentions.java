@@ -58,10 +58,6 @@ final class Retentions {
 		this.unlock = unlock;
 	}
 
-	long retainMillis() {
-		return this.retainMillis;
-	}
-
 	/**
 	 * Take a retained lock of a session for a request, without asking Redis, if it is trusted.
 	 * @param sessionId the session id
@@ -141,6 +137,19 @@ final class Retentions {
 		if (release[0] != null) {
 			this.unlock.accept(sessionId, release[0]);
 		}
+	}
+
+	/**
+	 * Handle every lock held (released at its request's end) or retained (released now) as
+	 * asked for, held ones first, so that none is retained between.
+	 */
+	void askedForAll() {
+		this.heldLocks.all().forEach((lock) -> requested(lock.sessionId()));
+		this.states.forEach((id, state) -> {
+			if (state instanceof Retention) {
+				requested(id);
+			}
+		});
 	}
 
 	/**

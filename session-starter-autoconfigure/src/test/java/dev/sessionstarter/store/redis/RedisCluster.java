@@ -15,7 +15,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A Redis Cluster of three masters on loopback ports for the tests of a class, made with
- * {@code redis-cli --cluster create}; every server is stopped after the class.
+ * {@code redis-cli --cluster create}; every server is stopped after the class. The masters serve
+ * their slots while another is down ({@code cluster-require-full-coverage no}), so that a test can
+ * kill one ({@link #kill(int)}) and go on with the others.
  */
 public final class RedisCluster implements BeforeAllCallback, AfterAllCallback {
 
@@ -25,9 +27,23 @@ public final class RedisCluster implements BeforeAllCallback, AfterAllCallback {
 
 	@Override
 	public void beforeAll(ExtensionContext context) throws Exception {
+		open();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
+	}
+
+	/**
+	 * Start the servers and make them a cluster.
+	 * @throws Exception if a server cannot start
+	 */
+	void open() throws Exception {
 		List<String> create = new ArrayList<>(List.of("--cluster", "create"));
 		for (int i = 0; i < 3; i++) {
-			RedisServer server = new RedisServer("--cluster-enabled", "yes", "--cluster-node-timeout", "5000");
+			RedisServer server = new RedisServer("--cluster-enabled", "yes", "--cluster-node-timeout", "5000",
+					"--cluster-require-full-coverage", "no");
 			this.servers.add(server);
 			server.open();
 			create.add("127.0.0.1:" + server.port());
@@ -41,12 +57,40 @@ public final class RedisCluster implements BeforeAllCallback, AfterAllCallback {
 		}
 	}
 
-	@Override
-	public void afterAll(ExtensionContext context) {
+	/**
+	 * Stop the connection factory and every server.
+	 */
+	void close() {
 		if (this.connectionFactory != null) {
 			this.connectionFactory.destroy();
+			this.connectionFactory = null;
 		}
 		this.servers.forEach(RedisServer::close);
+		this.servers.clear();
+	}
+
+	/**
+	 * Kill the master on a port, as a failed node.
+	 * @param port its port
+	 */
+	void kill(int port) {
+		this.servers.stream().filter((server) -> server.port() == port).forEach(RedisServer::stop);
+	}
+
+	/**
+	 * Freeze the master on a port ({@code SIGSTOP}): it keeps its connections and answers nothing.
+	 * @param port its port
+	 */
+	void pause(int port) {
+		this.servers.stream().filter((server) -> server.port() == port).forEach(RedisServer::pause);
+	}
+
+	/**
+	 * Return the ports of the masters.
+	 * @return the ports
+	 */
+	List<Integer> ports() {
+		return this.servers.stream().map(RedisServer::port).toList();
 	}
 
 	/**
@@ -56,12 +100,21 @@ public final class RedisCluster implements BeforeAllCallback, AfterAllCallback {
 	 */
 	public LettuceConnectionFactory connectionFactory() {
 		if (this.connectionFactory == null) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisClusterConfiguration(nodes()));
-			factory.afterPropertiesSet();
-			factory.start();
-			this.connectionFactory = factory;
+			this.connectionFactory = newConnectionFactory();
 		}
 		return this.connectionFactory;
+	}
+
+	/**
+	 * Return a started connection factory to the cluster of its own (another instance's client),
+	 * which the caller destroys.
+	 * @return the factory
+	 */
+	public LettuceConnectionFactory newConnectionFactory() {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisClusterConfiguration(nodes()));
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
 	}
 
 	/**

@@ -1,0 +1,232 @@
+package dev.sessionstarter.store.redis;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.sessionstarter.lock.SessionLock;
+import dev.sessionstarter.store.SessionChange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The subscription of an instance to released locks and to requests for the locks it retains,
+ * over a Redis Cluster of three masters whose node that subscription is on is killed: the
+ * instance subscribes again on another node by itself, so a waiter is woken by a release and a
+ * retaining instance hears another's request long before the lease or retention (two minutes,
+ * against waits of at most thirty seconds) would have ended them.
+ */
+class RedisClusterSubscriptionTests {
+
+	/**
+	 * Longer than any wait of these tests: only a message, or the instance's own recovery, ends
+	 * a wait before it.
+	 */
+	private static final Duration LEASE = Duration.ofMinutes(2);
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	/**
+	 * The timeout of a lock call that is to be ended before it by the instance's recovery.
+	 */
+	private static final Duration LONGER_THAN_WAIT = Duration.ofSeconds(100);
+
+	private final RedisCluster cluster = new RedisCluster();
+
+	private final String namespace = "failover-" + UUID.randomUUID();
+
+	private final RedisKeys keys = new RedisKeys(this.namespace);
+
+	private Instance one;
+
+	private Instance other;
+
+	@BeforeEach
+	void startCluster() throws Exception {
+		this.cluster.open();
+	}
+
+	@AfterEach
+	void stopCluster() {
+		if (this.one != null) {
+			this.one.close();
+		}
+		if (this.other != null) {
+			this.other.close();
+		}
+		this.cluster.close();
+	}
+
+	@Test
+	void aWaiterWhoseSubscriptionsNodeFailedIsWokenByALaterRelease() throws Exception {
+		this.one = new Instance(Duration.ZERO);
+		this.other = new Instance(Duration.ZERO);
+		this.other.held.releases(this.other.calls, this.keys).subscribe();
+		int subscribed = subscriptionNode();
+		String id = sessionNotOn(subscribed);
+		this.one.store.save(change(id, true));
+		SessionLock lock = this.one.locks.tryLock(id, Duration.ZERO);
+		assertThat(lock).isNotNull();
+		Waiting<SessionLock> waiter = Waiting.start(() -> this.other.locks.tryLock(id, LONGER_THAN_WAIT));
+		waiter.awaitParked();
+		this.cluster.kill(subscribed);
+		await().atMost(WAIT).until(() -> subscribers(this.keys.lockReleases()) == 1);
+		lock.release();
+		try (SessionLock taken = waiter.get(WAIT)) {
+			assertThat(taken).as("woken by the release, not by the end of the holder's lease").isNotNull();
+		}
+	}
+
+	@Test
+	void aRetainingInstanceWhoseSubscriptionsNodeFailedHearsALaterRequestForItsLock() throws Exception {
+		this.one = new Instance(LEASE);
+		this.other = new Instance(Duration.ZERO);
+		int subscribed = subscriptionNode();
+		String id = sessionNotOn(subscribed);
+		this.one.store.save(change(id, true));
+		try (SessionLock lock = this.one.locks.tryLock(id, Duration.ZERO)) {
+			this.one.store.find(id);
+			this.one.store.save(change(id, false));
+		}
+		assertThat(this.one.locks.retained()).isOne();
+		this.cluster.kill(subscribed);
+		await().atMost(WAIT).until(() -> subscribers(this.keys.lockReleases()) == 1);
+		Waiting<SessionLock> asking = Waiting.start(() -> this.other.locks.tryLock(id, LONGER_THAN_WAIT));
+		try (SessionLock taken = asking.get(WAIT)) {
+			assertThat(taken).as("released when asked, long before the retention ends").isNotNull();
+		}
+	}
+
+	@Test
+	void aReleaseMissedWhileTheSubscriptionsNodeWasFrozenWakesTheWaiterOnceItSubscribesAgain() throws Exception {
+		this.one = new Instance(Duration.ZERO);
+		this.other = new Instance(Duration.ZERO);
+		this.other.held.releases(this.other.calls, this.keys).subscribe();
+		int subscribed = subscriptionNode();
+		String id = sessionNotOn(subscribed);
+		this.one.store.save(change(id, true));
+		SessionLock lock = this.one.locks.tryLock(id, Duration.ZERO);
+		assertThat(lock).isNotNull();
+		Waiting<SessionLock> waiter = Waiting.start(() -> this.other.locks.tryLock(id, LONGER_THAN_WAIT));
+		waiter.awaitParked();
+		this.cluster.pause(subscribed);
+		lock.release();
+		await().atMost(WAIT).until(() -> !exists(this.keys.lock(id)));
+		this.cluster.kill(subscribed);
+		try (SessionLock taken = waiter.get(WAIT)) {
+			assertThat(taken).as("tried again once subscribed again, not at the end of the lease").isNotNull();
+		}
+	}
+
+	@Test
+	void aRequestMissedWhileTheSubscriptionsNodeWasFrozenIsAnsweredOnceItSubscribesAgain() throws Exception {
+		this.one = new Instance(LEASE);
+		this.other = new Instance(Duration.ZERO);
+		int subscribed = subscriptionNode();
+		String id = sessionNotOn(subscribed);
+		this.one.store.save(change(id, true));
+		try (SessionLock lock = this.one.locks.tryLock(id, Duration.ZERO)) {
+			this.one.store.find(id);
+			this.one.store.save(change(id, false));
+		}
+		assertThat(this.one.locks.retained()).isOne();
+		this.other.held.releases(this.other.calls, this.keys).subscribe();
+		this.cluster.pause(subscribed);
+		Waiting<SessionLock> asking = Waiting.start(() -> this.other.locks.tryLock(id, LONGER_THAN_WAIT));
+		asking.awaitParked();
+		this.cluster.kill(subscribed);
+		try (SessionLock taken = asking.get(WAIT)) {
+			assertThat(taken).as("released once subscribed again, long before the retention ends").isNotNull();
+		}
+	}
+
+	private boolean exists(byte[] key) {
+		return this.one.calls.<Long>call("exists", (commands) -> commands.exists(key)) == 1;
+	}
+
+	/**
+	 * Return the port of the node the one subscription to released locks is on.
+	 */
+	private int subscriptionNode() {
+		await().atMost(WAIT).until(() -> subscribers(this.keys.lockReleases()) == 1);
+		return this.cluster.ports()
+			.stream()
+			.filter((port) -> subscribers(port, this.keys.lockReleases()) == 1)
+			.findFirst()
+			.orElseThrow();
+	}
+
+	/**
+	 * Return how many subscribers a channel has on the nodes that run.
+	 */
+	private int subscribers(byte[] channel) {
+		return this.cluster.ports().stream().mapToInt((port) -> subscribers(port, channel)).sum();
+	}
+
+	private static int subscribers(int port, byte[] channel) {
+		String[] lines = RedisServer.cli("-p", Integer.toString(port), "pubsub", "numsub", new String(channel))
+			.trim()
+			.split("\n");
+		return (lines.length == 2 && lines[1].trim().matches("\\d+")) ? Integer.parseInt(lines[1].trim()) : 0;
+	}
+
+	/**
+	 * Return a session id whose slot is served by another node than the one on a port.
+	 */
+	private String sessionNotOn(int port) {
+		RedisClusterClient client = (RedisClusterClient) this.one.factory.getRequiredNativeClient();
+		for (int i = 0;; i++) {
+			String id = "session-" + i;
+			int slot = SlotHash.getSlot(this.keys.lock(id));
+			if (client.getPartitions().getPartitionBySlot(slot).getUri().getPort() != port) {
+				return id;
+			}
+		}
+	}
+
+	private static SessionChange change(String id, boolean create) {
+		long now = System.currentTimeMillis();
+		return new SessionChange(id, null, create, now, now, 1_800_000L, false, null, Map.of("a", "1".getBytes()));
+	}
+
+	/**
+	 * One application instance with a client of its own: its lock manager (with a long lease,
+	 * retaining locks for as long if told) and the store that uses its locks.
+	 */
+	private final class Instance {
+
+		final LettuceConnectionFactory factory = RedisClusterSubscriptionTests.this.cluster.newConnectionFactory();
+
+		final RedisCalls calls = new RedisCalls(this.factory, Duration.ofSeconds(5));
+
+		final RedisHeldLocks held = new RedisHeldLocks();
+
+		final RedisSessionLockManager locks;
+
+		final RedisSessionStore store;
+
+		Instance(Duration retain) {
+			RedisKeys keys = RedisClusterSubscriptionTests.this.keys;
+			this.locks = new RedisSessionLockManager(this.calls, keys, this.held, LEASE, retain);
+			this.store = new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(),
+					this.held);
+		}
+
+		void close() {
+			this.locks.close();
+			this.factory.destroy();
+		}
+
+	}
+
+}
