@@ -86,9 +86,10 @@ final class RetainedLocks implements AutoCloseable {
 	 */
 	@Nullable Held acquire(String sessionId, long deadline) throws InterruptedException {
 		long retainMillis = subscribe() ? this.retainMillis : 0;
+		long mark = this.retentions.beforeLockCall();
 		Held lock = this.lockCalls.acquire(sessionId, deadline, retainMillis);
 		if (lock != null) {
-			this.retentions.held(lock);
+			this.retentions.held(lock, mark);
 		}
 		return lock;
 	}

@@ -3,6 +3,7 @@ package dev.sessionstarter.store.redis;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
@@ -44,6 +45,12 @@ final class Retentions {
 	private final BiConsumer<String, byte[]> unlock;
 
 	/**
+	 * How many times every lock was handled as asked for ({@link #askedForAll}): a lock call sent
+	 * before one of them, whose lock was in neither of its passes, is asked for too.
+	 */
+	private final AtomicLong allAsked = new AtomicLong();
+
+	/**
 	 * Create the retentions of a lock manager.
 	 * @param heldLocks the locks held by requests
 	 * @param retainMillis how long a lock is retained in Redis
@@ -80,11 +87,21 @@ final class Retentions {
 	}
 
 	/**
-	 * Add a lock a lock call took to the held locks; if another instance asked for it meanwhile,
-	 * it is released at the end of its request.
-	 * @param lock the lock
+	 * Return a mark to take before a lock call, for {@link #held}.
+	 * @return the mark
 	 */
-	void held(Held lock) {
+	long beforeLockCall() {
+		return this.allAsked.get();
+	}
+
+	/**
+	 * Add a lock a lock call took to the held locks; if another instance asked for it meanwhile,
+	 * or every lock was handled as asked for since the call was sent (requests may have been
+	 * missed), it is released at the end of its request.
+	 * @param lock the lock
+	 * @param mark what {@link #beforeLockCall()} returned before the call was sent
+	 */
+	void held(Held lock, long mark) {
 		this.states.compute(lock.sessionId(), (id, state) -> {
 			if (state instanceof Asked asked && System.nanoTime() - asked.at() < this.retainNanos) {
 				lock.requestRelease();
@@ -92,6 +109,10 @@ final class Retentions {
 			this.heldLocks.add(lock);
 			return null;
 		});
+		// read once the lock is among the held ones: an askedForAll that began later sees it there
+		if (this.allAsked.get() != mark) {
+			lock.requestRelease();
+		}
 	}
 
 	/**
@@ -144,6 +165,7 @@ final class Retentions {
 	 * asked for, held ones first, so that none is retained between.
 	 */
 	void askedForAll() {
+		this.allAsked.incrementAndGet();
 		this.heldLocks.all().forEach((lock) -> requested(lock.sessionId()));
 		this.states.forEach((id, state) -> {
 			if (state instanceof Retention) {
