@@ -20,10 +20,12 @@ import dev.sessionstarter.store.SessionRecord;
  * it applies to (the request lock's, this thread's last, or a cache's) and the fence of a request
  * lock this process holds.
  *
- * <p>A save sends the version of the copy of the session its change was made on (the record a
- * lock call or a find gave the request, or a cache's copy through its handle); when the session
- * is still at that version, the script answers only the new version and the change is applied to
- * the copy here ({@link SessionSaves#applied}), which is then exactly what Redis holds.
+ * <p>A save with a copy of the session its change was made on (the record a lock call or a find
+ * gave the request, or a cache's copy through its handle) applies the change to the copy here and
+ * sends what changed ({@link CurrentSaves}, {@link SessionScripts#SAVE_CURRENT}), which Redis writes
+ * if the session is still at the copy's version; otherwise, and without a copy, the merging script
+ * merges the change into what Redis holds ({@link SaveCalls}), answering only the new version if the
+ * session was still at the copy's ({@link SessionSaves#applied}).
  *
  * <p>The saves of a session whose request lock this process holds ({@link RedisHeldLocks}) are
  * fenced: a save after the lock's lease ran out is refused ({@link FencedSaveException}, logged
