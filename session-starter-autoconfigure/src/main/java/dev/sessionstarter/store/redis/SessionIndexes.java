@@ -71,6 +71,23 @@ final class SessionIndexes {
 	}
 
 	/**
+	 * Index a session after a save, in a round trip of its own, if the save created it, changed
+	 * its timeout or its principal.
+	 * @param calls the calls to Redis
+	 * @param change the change saved
+	 * @param saved the saved session
+	 * @param created whether the save created it
+	 * @param previousPrincipal the principal it was indexed under before, if any
+	 */
+	void afterSave(RedisCalls calls, SessionChange change, SessionRecord saved, boolean created,
+			@Nullable String previousPrincipal) {
+		boolean timeoutChanged = change.maxInactiveMillis() != null;
+		if (created || timeoutChanged || !Objects.equals(previousPrincipal, saved.principalName())) {
+			calls.callAll("save", (commands) -> saved(commands, saved, previousPrincipal, created, timeoutChanged));
+		}
+	}
+
+	/**
 	 * Whether the index entries of a session a change may create can be written without the
 	 * save's answer ({@link #creating}): it creates, and it carries the access time and timeout
 	 * the session's expiry is counted from.

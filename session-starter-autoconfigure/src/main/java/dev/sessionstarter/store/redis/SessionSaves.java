@@ -154,7 +154,12 @@ final class SessionSaves {
 				record.maxInactiveMillis(), true, record.principalName(), attributes);
 	}
 
-	private static byte[] field(String attributeName) {
+	/**
+	 * Return the hash field of an attribute.
+	 * @param attributeName the attribute's name
+	 * @return {@code attr:<name>}, encoded
+	 */
+	static byte[] field(String attributeName) {
 		byte[] name = SessionHash.bytes(attributeName);
 		byte[] prefix = SessionHash.ATTRIBUTE_PREFIX;
 		byte[] field = Arrays.copyOf(prefix, prefix.length + name.length);

@@ -22,6 +22,12 @@ final class SessionScripts {
 	static final RedisScript<Object> SAVE = script("save.lua");
 
 	/**
+	 * Write a change into a session's hash that is still at the version of the caller's copy, as
+	 * the caller applied it ({@link CurrentSaves}); leave any other case to {@link #SAVE}.
+	 */
+	static final RedisScript<Object> SAVE_CURRENT = script("save-current.lua");
+
+	/**
 	 * Take a session's request lock if it is free and answer the session's hash with it, else
 	 * the lock's remaining lease.
 	 */

@@ -20,10 +20,12 @@ import dev.sessionstarter.store.SessionRecord;
  * it applies to (the request lock's, this thread's last, or a cache's) and the fence of a request
  * lock this process holds.
  *
- * <p>A save sends the version of the copy of the session its change was made on (the record a
- * lock call or a find gave the request, or a cache's copy through its handle); when the session
- * is still at that version, the script answers only the new version and the change is applied to
- * the copy here ({@link SessionSaves#applied}), which is then exactly what Redis holds.
+ * <p>A save with a copy of the session its change was made on (the record a lock call or a find
+ * gave the request, or a cache's copy through its handle) applies the change to the copy here and
+ * sends what changed ({@link CurrentSaves}, {@link SessionScripts#SAVE_CURRENT}), which Redis writes
+ * if the session is still at the copy's version; otherwise, and without a copy, the merging script
+ * merges the change into what Redis holds ({@link SaveCalls}), answering only the new version if the
+ * session was still at the copy's ({@link SessionSaves#applied}).
  *
  * <p>The saves of a session whose request lock this process holds ({@link RedisHeldLocks}) are
  * fenced: a save after the lock's lease ran out is refused ({@link FencedSaveException}, logged
@@ -94,10 +96,15 @@ final class SessionWrites {
 		}
 		SessionRecord base = (copy != null && copy.id().equals(change.id())) ? copy : null;
 		long retainMillis = (lock != null && release) ? lock.retainMillis() : 0;
+		Long retain = (retainMillis > 0) ? retainMillis : null;
 		byte[] id = SessionHash.bytes(change.id());
-		byte[][] args = SessionSaves.saveArguments(change, id, baseVersion, this.clock.millis(), this.marginMillis,
-				(lock != null) ? lock.fence(this.keys, release, id) : null, (base != null) ? base.version() : null,
-				(retainMillis > 0) ? retainMillis : null, this.keys.lockRequestsPrefix());
+		byte[][] fence = (lock != null) ? lock.fence(this.keys, release, id) : null;
+		long now = this.clock.millis();
+		// the change applied to a current copy here, unless the script finds the session at another version
+		SessionRecord current = (base != null && CurrentSaves.canSave(change)) ? SessionRecord.apply(base, change)
+				: null;
+		byte[][] currentArgs = (current != null) ? CurrentSaves.arguments(change, base, current, id, now,
+				this.marginMillis, fence, retain) : null;
 		byte[][] keys = { this.keys.session(id), this.keys.lock(id), this.keys.lockWaiters(id) };
 		if (lock != null) {
 			lock.written(release);
@@ -106,22 +113,23 @@ final class SessionWrites {
 		boolean indexedAlongside = baseVersion == 0 && lock == null && this.indexes.canIndexCreating(change);
 		long epoch = this.heldLocks.connectionEpoch();
 		long sentAt = System.nanoTime();
-		List<Object> answer = this.retainedLockWait.run(change.id(), "save", () -> indexedAlongside
-				? this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args,
-						(commands) -> this.indexes.creating(commands, change))
-				: this.calls.scripts().script(SessionScripts.SAVE, "save", keys, args), () -> {
+		List<Object> answer = this.retainedLockWait.run(change.id(), "save", new SaveCalls(this.calls.scripts(), keys,
+				currentArgs, () -> SessionSaves.saveArguments(change, id, baseVersion, now, this.marginMillis, fence,
+						(base != null) ? base.version() : null, retain, this.keys.lockRequestsPrefix()),
+				indexedAlongside ? (commands) -> this.indexes.creating(commands, change) : null), () -> {
 				});
 		if (answer.isEmpty()) {
 			this.lastCopies.remember(null);
 			return null;
 		}
-		if (answer.get(0) instanceof Long) {
+		boolean applied = SaveCalls.isCode(answer, CurrentSaves.APPLIED);
+		if (!applied && answer.get(0) instanceof Long) {
 			this.fencedSaves.increment();
 			FencedSaveException refused = new FencedSaveException(change.id());
 			logger.warn(refused.getMessage());
 			throw refused;
 		}
-		SessionRecord saved = (answer.size() == 2 && answer.get(1) instanceof Long version)
+		SessionRecord saved = applied ? current : (answer.size() == 2 && answer.get(1) instanceof Long version)
 				? SessionSaves.applied(change, base, version) : SessionHash.read(change.id(), answer, 1);
 		Assert.state(saved != null, "The save script answered no whole session");
 		if (lock == null) {
@@ -136,15 +144,10 @@ final class SessionWrites {
 				lock.releasedBySave(saved.version());
 			}
 		}
-		String previousPrincipal = SessionHash.string(answer.get(0));
 		boolean created = saved.version() == baseVersion + 1;
-		if (created && indexedAlongside) {
-			return saved;
-		}
-		boolean timeoutChanged = change.maxInactiveMillis() != null;
-		if (created || timeoutChanged || !Objects.equals(previousPrincipal, saved.principalName())) {
-			this.calls.callAll("save",
-					(commands) -> this.indexes.saved(commands, saved, previousPrincipal, created, timeoutChanged));
+		if (!created || !indexedAlongside) {
+			this.indexes.afterSave(this.calls, change, saved, created,
+					applied ? base.principalName() : SessionHash.string(answer.get(0)));
 		}
 		return saved;
 	}

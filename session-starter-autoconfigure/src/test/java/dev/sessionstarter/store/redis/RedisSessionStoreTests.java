@@ -157,6 +157,25 @@ class RedisSessionStoreTests {
 	}
 
 	@Test
+	void aSaveOfACurrentCopyCountsTheTimeToLiveFromTheAccessAndCanRemoveThePrincipal() {
+		this.store.save(create("current", "alice", TIMEOUT));
+		this.store.find("current");
+		this.clock.advance(Duration.ofMinutes(10));
+		SessionRecord saved = this.store.save(
+				new SessionChange("current", null, false, 0, this.clock.millis(), null, true, null, Map.of()));
+		assertSameRecord(saved, otherInstance().find("current"));
+		assertThat(saved.principalName()).isNull();
+		assertThat(saved.version()).isEqualTo(2);
+		try (RedisConnection connection = redis.connectionFactory().getConnection()) {
+			byte[] key = key(this.namespace + ":{current}");
+			assertThat(connection.hashCommands().hExists(key, key("principal"))).isFalse();
+			long expected = TIMEOUT + Duration.ofMinutes(12).toMillis();
+			assertThat(connection.keyCommands().pTtl(key)).isGreaterThan(expected - 60_000).isLessThanOrEqualTo(expected);
+		}
+		assertThat(this.store.findByPrincipalName("alice")).isEmpty();
+	}
+
+	@Test
 	void aSaveAfterAnotherInstanceSavedTheSessionKeepsBothChanges() {
 		this.store.save(create("both", null, TIMEOUT));
 		this.store.find("both");

@@ -153,7 +153,10 @@ class RedisStoreRoundTripTests {
 		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
 				Duration.ofSeconds(30))) {
 			String id = created(repository);
-			locks.tryLock(id, Duration.ZERO).release();
+			// Redis loads each script the first time it is called, by its source
+			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+				request(repository, id);
+			}
 			sent();
 			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
 				request(repository, id);
@@ -233,6 +236,31 @@ class RedisStoreRoundTripTests {
 			assertThat(roundTrips).isEqualTo(1);
 			assertThat(ranByScripts()).as("nothing reads the whole session").doesNotContain("HGETALL");
 			assertThat(repository.findById(id).<Integer>getAttribute("count")).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void aSaveOfASessionStillAtTheVersionOfItsCopyReadsOnlyTheVersionInRedis() throws Exception {
+		RedisHeldLocks held = new RedisHeldLocks();
+		RedisKeys keys = new RedisKeys(this.namespace);
+		StoreSessionRepository repository = repository(
+				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held));
+		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
+				Duration.ofSeconds(30), RETAIN)) {
+			String id = created(repository);
+			for (int i = 0; i < 2; i++) {
+				try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+					request(repository, id);
+				}
+			}
+			ranByScripts();
+			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
+				request(repository, id);
+			}
+			assertThat(ranByScripts())
+				.as("the version read, the lock checked, what changed written, the key's and the lock's expiry set")
+				.containsExactly("HGET", "GET", "HSET", "PEXPIRE", "PEXPIRE");
+			assertThat(repository.findById(id).<Integer>getAttribute("count")).isEqualTo(3);
 		}
 	}
 
