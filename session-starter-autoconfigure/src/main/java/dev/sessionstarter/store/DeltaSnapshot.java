@@ -68,6 +68,22 @@ final class DeltaSnapshot implements BiConsumer<String, AttributeChange> {
 	}
 
 	/**
+	 * Once the save wrote them: keep the values written as the session's decoded ones, and take
+	 * the changes out of the delta, each unless it was set again meanwhile.
+	 * @param decoded the session's decoded values
+	 * @param delta the session's delta
+	 */
+	void written(Map<String, Object> decoded, Map<String, AttributeChange> delta) {
+		for (int i = 0; i < this.size; i++) {
+			Object value = this.changes[i].value;
+			if (value != null) {
+				decoded.put(this.names[i], value);
+			}
+		}
+		removeFrom(delta);
+	}
+
+	/**
 	 * Take the changes of this snapshot out of the delta, each unless it was set again meanwhile.
 	 * @param delta the session's delta
 	 */

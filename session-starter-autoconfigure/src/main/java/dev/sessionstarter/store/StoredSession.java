@@ -64,9 +64,7 @@ public final class StoredSession implements Session {
 
 	private boolean dropped;
 
-	// Both maps start with room for a few attributes (4 slots, not 16): a request reads and
-	// changes few of its session's attributes, and the maps grow as usual when it does more.
-
+	/** The values decoded or written; like the delta, 4 slots at first: a request uses few. */
 	private final Map<String, Object> decoded = new ConcurrentHashMap<>(2);
 
 	/**
@@ -324,14 +322,7 @@ public final class StoredSession implements Session {
 		this.isNew = false;
 		this.lastAccessedTimeChanged = false;
 		this.maxInactiveIntervalChanged = false;
-		for (int i = 0; i < changes.size(); i++) {
-			Object written = changes.change(i).value;
-			if (written != null) {
-				this.decoded.put(changes.name(i), written);
-			}
-		}
-		// a value set again meanwhile stays for the next save
-		changes.removeFrom(this.delta);
+		changes.written(this.decoded, this.delta);
 		if (create) {
 			this.repository.events.created(this);
 		}
