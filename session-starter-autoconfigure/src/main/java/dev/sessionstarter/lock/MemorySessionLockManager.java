@@ -3,7 +3,6 @@ package dev.sessionstarter.lock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.function.BiFunction;
@@ -42,8 +41,6 @@ public final class MemorySessionLockManager implements SessionLockManager {
 
 	private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-	private final AtomicInteger held = new AtomicInteger();
-
 	@Override
 	public String type() {
 		return "memory";
@@ -57,7 +54,6 @@ public final class MemorySessionLockManager implements SessionLockManager {
 		Entry entry = this.entries.putIfAbsent(sessionId, free);
 		if (entry == null) {
 			// nobody held or waited for it: taken with the insertion
-			this.held.incrementAndGet();
 			return new Held(sessionId, free);
 		}
 		entry = this.entries.compute(sessionId, JOIN);
@@ -70,16 +66,22 @@ public final class MemorySessionLockManager implements SessionLockManager {
 				this.entries.computeIfPresent(sessionId, LEAVE);
 			}
 		}
-		if (!acquired) {
-			return null;
-		}
-		this.held.incrementAndGet();
-		return new Held(sessionId, entry);
+		return acquired ? new Held(sessionId, entry) : null;
 	}
 
+	/**
+	 * Return how many locks are held now, counted among the entries when asked (the meters and
+	 * the endpoint ask now and then) rather than in a counter every lock and release of every
+	 * request would update.
+	 * @return the held locks
+	 */
 	@Override
 	public int heldLocks() {
-		return this.held.get();
+		int held = 0;
+		for (Entry entry : this.entries.values()) {
+			held += entry.isHeld() ? 1 : 0;
+		}
+		return held;
 	}
 
 	@Override
@@ -119,6 +121,10 @@ public final class MemorySessionLockManager implements SessionLockManager {
 			return true;
 		}
 
+		boolean isHeld() {
+			return getState() != 0;
+		}
+
 	}
 
 	/**
@@ -150,7 +156,6 @@ public final class MemorySessionLockManager implements SessionLockManager {
 			if (!RELEASED.compareAndSet(this, 0, 1)) {
 				return;
 			}
-			MemorySessionLockManager.this.held.decrementAndGet();
 			if (MemorySessionLockManager.this.entries.computeIfPresent(this.sessionId, LEAVE) != null) {
 				// others wait for it: the first of them gets it
 				this.entry.release(1);

@@ -19,6 +19,8 @@ final class RequestLockAcquirer {
 
 	private final LockStatistics statistics;
 
+	private final boolean nonBlocking;
+
 	private Duration timeout = Duration.ofSeconds(5);
 
 	private long timeoutNanos = this.timeout.toNanos();
@@ -26,6 +28,7 @@ final class RequestLockAcquirer {
 	RequestLockAcquirer(SessionLockManager manager, LockStatistics statistics) {
 		this.manager = manager;
 		this.statistics = statistics;
+		this.nonBlocking = manager.isNonBlocking();
 	}
 
 	void setTimeout(Duration timeout) {
@@ -38,7 +41,9 @@ final class RequestLockAcquirer {
 	}
 
 	/**
-	 * Lock the one id a request names, the usual case, unless it is not valid.
+	 * Lock the one id a request names, the usual case, unless it is not valid. A lock that a
+	 * manager which never blocks hands over at once is recorded as a wait of zero without the
+	 * clock being read; only a wait is timed.
 	 * @return {@code false} if the wait timed out; {@code true} if the lock is held, or there was
 	 * nothing to lock
 	 */
@@ -46,15 +51,22 @@ final class RequestLockAcquirer {
 		if (!SessionIds.isValid(sessionId)) {
 			return true;
 		}
-		long start = System.nanoTime();
-		SessionLock lock;
+		SessionLock lock = null;
+		long waited = 0;
 		try {
-			lock = this.manager.tryLock(sessionId, this.timeout);
+			if (this.nonBlocking) {
+				lock = this.manager.tryLock(sessionId, Duration.ZERO);
+			}
+			if (lock == null) {
+				long start = System.nanoTime();
+				lock = this.manager.tryLock(sessionId, this.timeout);
+				waited = System.nanoTime() - start;
+			}
 		}
 		catch (InterruptedException ex) {
 			throw interrupted(ex);
 		}
-		this.statistics.recordWait(System.nanoTime() - start, lock != null);
+		this.statistics.recordWait(waited, lock != null);
 		if (lock == null) {
 			return false;
 		}

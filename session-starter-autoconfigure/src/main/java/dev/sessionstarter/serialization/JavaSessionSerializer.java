@@ -9,7 +9,6 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -86,10 +85,10 @@ public final class JavaSessionSerializer implements SessionSerializer {
 			return bytes;
 		}
 		if (value instanceof Integer number) {
-			return ByteBuffer.allocate(5).put(TAG_INTEGER).putInt(number).array();
+			return withBigEndian(TAG_INTEGER, number, 4);
 		}
 		if (value instanceof Long number) {
-			return ByteBuffer.allocate(9).put(TAG_LONG).putLong(number).array();
+			return withBigEndian(TAG_LONG, number, 8);
 		}
 		if (value instanceof Boolean flag) {
 			return new byte[] { TAG_BOOLEAN, (byte) (flag ? 1 : 0) };
@@ -115,16 +114,15 @@ public final class JavaSessionSerializer implements SessionSerializer {
 		if (bytes.length == 0) {
 			throw new SerializationFailedException("Empty session attribute value");
 		}
-		ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
 		switch (bytes[0]) {
 			case TAG_STRING:
 				return new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
 			case TAG_INTEGER:
 				checkLength(bytes, 5);
-				return buffer.getInt();
+				return (int) bigEndian(bytes);
 			case TAG_LONG:
 				checkLength(bytes, 9);
-				return buffer.getLong();
+				return bigEndian(bytes);
 			case TAG_BOOLEAN:
 				checkLength(bytes, 2);
 				return bytes[1] != 0;
@@ -134,6 +132,32 @@ public final class JavaSessionSerializer implements SessionSerializer {
 				throw new SerializationFailedException("Unknown session attribute encoding (first byte "
 						+ (bytes[0] & 0xFF) + ")");
 		}
+	}
+
+	/**
+	 * Return a tag byte followed by the low {@code length} bytes of a value, most significant
+	 * first (the layout of {@code ByteBuffer.putInt} and {@code putLong}).
+	 */
+	private static byte[] withBigEndian(byte tag, long value, int length) {
+		byte[] bytes = new byte[length + 1];
+		bytes[0] = tag;
+		for (int i = length; i > 0; i--) {
+			bytes[i] = (byte) value;
+			value >>= 8;
+		}
+		return bytes;
+	}
+
+	/**
+	 * Return the value of the bytes after the tag, most significant first, sign-extended from
+	 * the first of them.
+	 */
+	private static long bigEndian(byte[] bytes) {
+		long value = bytes[1];
+		for (int i = 2; i < bytes.length; i++) {
+			value = (value << 8) | (bytes[i] & 0xFF);
+		}
+		return value;
 	}
 
 	private Object readObject(byte[] bytes) {

@@ -1,5 +1,6 @@
 package dev.sessionstarter.store;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,7 +12,8 @@ import org.springframework.session.SaveMode;
  * Encodes the attributes a save of a {@link StoredSession} writes, with its repository's
  * serializer and save mode: the changed values ({@code null} for a removal), and also, under
  * {@link SaveMode#ALWAYS}, every stored one, and on an id change, the stored values bound to
- * the old id (encrypted ones) rebound to the new one.
+ * the old id (encrypted ones) rebound to the new one. A save of one changed attribute, the usual
+ * one, gets a map of one entry.
  */
 final class ChangeEncoder {
 
@@ -21,12 +23,18 @@ final class ChangeEncoder {
 		this.repository = repository;
 	}
 
-	Map<String, byte @Nullable []> encode(String id, Map<String, AttributeChange> changes,
-			@Nullable SessionRecord record, @Nullable String previousId) {
+	Map<String, byte @Nullable []> encode(String id, DeltaSnapshot changes, @Nullable SessionRecord record,
+			@Nullable String previousId) {
+		boolean stored = record != null && (this.repository.saveMode == SaveMode.ALWAYS || previousId != null);
+		if (!stored && changes.size() <= 1) {
+			return (changes.size() == 0) ? Collections.emptyMap()
+					: Collections.singletonMap(changes.name(0), encode(id, changes.name(0), changes.change(0)));
+		}
 		Map<String, byte @Nullable []> attributes = new HashMap<>();
-		changes.forEach((name, change) -> attributes.put(name,
-				(change.value != null) ? this.repository.serializer.serialize(id, name, change.value) : null));
-		if (record != null && (this.repository.saveMode == SaveMode.ALWAYS || previousId != null)) {
+		for (int i = 0; i < changes.size(); i++) {
+			attributes.put(changes.name(i), encode(id, changes.name(i), changes.change(i)));
+		}
+		if (stored) {
 			for (int i = 0; i < record.attributeCount(); i++) {
 				String name = record.attributeName(i);
 				if (!attributes.containsKey(name)) {
@@ -41,6 +49,10 @@ final class ChangeEncoder {
 			}
 		}
 		return attributes;
+	}
+
+	private byte @Nullable [] encode(String id, String name, AttributeChange change) {
+		return (change.value != null) ? this.repository.serializer.serialize(id, name, change.value) : null;
 	}
 
 }

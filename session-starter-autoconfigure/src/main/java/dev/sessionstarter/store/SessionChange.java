@@ -26,10 +26,16 @@ public record SessionChange(String id, @Nullable String previousId, boolean crea
 		@Nullable Long lastAccessedTime, @Nullable Long maxInactiveMillis, boolean principalNameChanged,
 		@Nullable String principalName, Map<String, byte @Nullable []> attributes) {
 
+	/** The classes of maps that are unmodifiable already, which are kept as they are. */
+	private static final Class<?> EMPTY = Collections.emptyMap().getClass();
+
+	private static final Class<?> SINGLETON = Collections.singletonMap("", null).getClass();
+
 	public SessionChange {
 		Assert.hasLength(id, "'id' must not be empty");
 		Assert.notNull(attributes, "'attributes' must not be null");
-		attributes = Collections.unmodifiableMap(attributes);
+		Class<?> type = attributes.getClass();
+		attributes = (type == EMPTY || type == SINGLETON) ? attributes : Collections.unmodifiableMap(attributes);
 	}
 
 	public boolean isCreate() {

@@ -63,6 +63,9 @@ final class SessionSizeLimit {
 		if (change.attributes().isEmpty() && base != null) {
 			return;
 		}
+		if (max == Long.MAX_VALUE || upperBound(base, change) <= max) {
+			return;
+		}
 		long size = size(base, change);
 		if (size > max) {
 			this.refused.increment();
@@ -92,6 +95,36 @@ final class SessionSizeLimit {
 			}
 		}
 		return size;
+	}
+
+	/**
+	 * Return a bound no smaller than {@link #size}, from the lengths of the strings (at most
+	 * three UTF-8 bytes a {@code char}) instead of their characters: a session far under the
+	 * bound, the usual one, is let through without its strings being read.
+	 */
+	static long upperBound(@Nullable SessionRecord base, SessionChange change) {
+		String principalName = change.isPrincipalNameChanged() ? change.principalName()
+				: ((base != null) ? base.principalName() : null);
+		long chars = change.id().length() + ((principalName != null) ? principalName.length() : 0);
+		long size = FIXED_BYTES;
+		Map<String, byte @Nullable []> changed = change.attributes();
+		if (base != null) {
+			for (int i = 0; i < base.attributeCount(); i++) {
+				String name = base.attributeName(i);
+				if (!changed.containsKey(name)) {
+					chars += name.length();
+					size += FIELD_BYTES + base.attributeValue(i).length;
+				}
+			}
+		}
+		for (Map.Entry<String, byte @Nullable []> attribute : changed.entrySet()) {
+			byte[] value = attribute.getValue();
+			if (value != null) {
+				chars += attribute.getKey().length();
+				size += FIELD_BYTES + value.length;
+			}
+		}
+		return size + 3 * chars;
 	}
 
 	private static long utf8Length(String text) {

@@ -2,7 +2,6 @@ package dev.sessionstarter.store;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -65,13 +64,14 @@ public final class StoredSession implements Session {
 
 	private boolean dropped;
 
-	private final Map<String, Object> decoded = new ConcurrentHashMap<>();
+	/** The values decoded or written; like the delta, 4 slots at first: a request uses few. */
+	private final Map<String, Object> decoded = new ConcurrentHashMap<>(2);
 
 	/**
 	 * The attributes changed since the last save, each change a new {@link AttributeChange}, so
 	 * that a save removes only the changes it wrote, not one made meanwhile with the same value.
 	 */
-	private final Map<String, AttributeChange> delta = new ConcurrentHashMap<>();
+	private final Map<String, AttributeChange> delta = new ConcurrentHashMap<>(2);
 
 	StoredSession(StoreSessionRepository repository, SessionRecord record) {
 		this.repository = repository;
@@ -284,9 +284,9 @@ public final class StoredSession implements Session {
 		String previousId = (!create && !record.id().equals(this.id)) ? record.id() : null;
 		boolean principalNameChanged = false;
 		String principalName = (record != null) ? record.principalName() : null;
-		Map<String, AttributeChange> changes = new HashMap<>(this.delta);
-		if (create || changes.containsKey(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME)
-				|| changes.containsKey(SPRING_SECURITY_CONTEXT)) {
+		DeltaSnapshot changes = DeltaSnapshot.of(this.delta);
+		if (create || changes.contains(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME)
+				|| changes.contains(SPRING_SECURITY_CONTEXT)) {
 			String resolved = this.repository.principalNameResolver.resolveIndexValueFor(this);
 			principalNameChanged = !Objects.equals(resolved, principalName);
 			principalName = resolved;
@@ -308,7 +308,7 @@ public final class StoredSession implements Session {
 		catch (SessionTooLargeException ex) {
 			// the stored version stays; the refused changes (or the refused new session) are not
 			// tried again by a later save
-			changes.forEach(this.delta::remove);
+			changes.removeFrom(this.delta);
 			this.dropped = create;
 			throw ex;
 		}
@@ -322,13 +322,7 @@ public final class StoredSession implements Session {
 		this.isNew = false;
 		this.lastAccessedTimeChanged = false;
 		this.maxInactiveIntervalChanged = false;
-		changes.forEach((name, written) -> {
-			if (written.value != null) {
-				this.decoded.put(name, written.value);
-			}
-			// a value set again meanwhile stays for the next save
-			this.delta.remove(name, written);
-		});
+		changes.written(this.decoded, this.delta);
 		if (create) {
 			this.repository.events.created(this);
 		}

@@ -246,6 +246,28 @@ class SessionLockFilterTests {
 		assertThat(this.statistics.timeouts()).isOne();
 	}
 
+	/**
+	 * A lock had at once is recorded as a wait of zero, without reading the clock twice around
+	 * its map insertion; a wait for a held lock is timed.
+	 */
+	@Test
+	void aLockHadAtOnceIsAWaitOfZeroAndAWaitIsTimed() throws Exception {
+		List<Long> waits = new ArrayList<>();
+		this.statistics.setWaitRecorder((nanos, acquired) -> waits.add(nanos));
+		for (int i = 0; i < 100; i++) {
+			this.filter.doFilter(request("id" + i), new MockHttpServletResponse(), new MockFilterChain());
+		}
+		assertThat(waits).hasSize(100).containsOnly(0L);
+		this.filter.setTimeout(Duration.ofMillis(20));
+		SessionLock other = this.manager.tryLock("abc", Duration.ZERO);
+		this.filter.doFilter(request("abc"), new MockHttpServletResponse(), new MockFilterChain());
+		other.release();
+		assertThat(waits).hasSize(101);
+		assertThat(waits.get(100)).isGreaterThanOrEqualTo(Duration.ofMillis(20).toNanos());
+		assertThat(this.statistics.acquisitions()).isEqualTo(100);
+		assertThat(this.statistics.timeouts()).isOne();
+	}
+
 	@Test
 	void asynchronousRequestKeepsItsLockUntilItCompletes() throws Exception {
 		MockHttpServletRequest request = request("abc");

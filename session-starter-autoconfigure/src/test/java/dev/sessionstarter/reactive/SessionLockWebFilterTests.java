@@ -1,6 +1,8 @@
 package dev.sessionstarter.reactive;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -35,8 +37,10 @@ class SessionLockWebFilterTests {
 
 	private final SessionScheduler scheduler = new SessionScheduler();
 
+	private final LockStatistics statistics = new LockStatistics(this.manager);
+
 	private final SessionLockWebFilter filter = new SessionLockWebFilter(this.manager,
-			new CookieWebSessionIdResolver(), new LockStatistics(this.manager), this.scheduler.get());
+			new CookieWebSessionIdResolver(), this.statistics, this.scheduler.get());
 
 	@AfterEach
 	void closeScheduler() {
@@ -113,6 +117,21 @@ class SessionLockWebFilterTests {
 		assertThat(heldDuringChain).hasValue(1);
 		request.dispose();
 		assertThat(this.manager.heldLocks()).isZero();
+	}
+
+	/**
+	 * A lock had at once on the event loop is recorded as a wait of zero, as the servlet filter
+	 * records it, without reading the clock around it.
+	 */
+	@Test
+	void aLockHadAtOnceIsAWaitOfZero() {
+		List<Long> waits = new ArrayList<>();
+		this.statistics.setWaitRecorder((nanos, acquired) -> waits.add(nanos));
+		for (int i = 0; i < 100; i++) {
+			StepVerifier.create(this.filter.filter(exchange(), (filtered) -> Mono.empty())).verifyComplete();
+		}
+		assertThat(waits).hasSize(100).containsOnly(0L);
+		assertThat(this.statistics.acquisitions()).isEqualTo(100);
 	}
 
 	@Test

@@ -35,6 +35,22 @@ class JavaSessionSerializerTests {
 		}
 	}
 
+	/**
+	 * The compact numbers are a tag and the value most significant byte first, the form files
+	 * and daemons already hold.
+	 */
+	@Test
+	void writesNumbersMostSignificantByteFirst() {
+		assertThat(this.serializer.serialize(-2)).containsExactly(2, 0xFF, 0xFF, 0xFF, 0xFE);
+		assertThat(this.serializer.serialize(0x01020304)).containsExactly(2, 1, 2, 3, 4);
+		assertThat(this.serializer.serialize(0x0102030405060708L)).containsExactly(3, 1, 2, 3, 4, 5, 6, 7, 8);
+		for (long value : new long[] { 0, 1, -1, 255, 256, -129, Integer.MAX_VALUE, Integer.MIN_VALUE,
+				Long.MAX_VALUE, Long.MIN_VALUE, 0x80_00_00_00_00L }) {
+			assertThat(this.serializer.deserialize(this.serializer.serialize(value))).isEqualTo(value);
+			assertThat(this.serializer.deserialize(this.serializer.serialize((int) value))).isEqualTo((int) value);
+		}
+	}
+
 	@Test
 	void roundTripsJdkValueTypesAndCollections() {
 		Map<String, Object> nested = new HashMap<>(Map.of("list", new ArrayList<>(List.of(1, "two")), "date",

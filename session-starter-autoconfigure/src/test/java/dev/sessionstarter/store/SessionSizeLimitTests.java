@@ -1,5 +1,6 @@
 package dev.sessionstarter.store;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,37 @@ class SessionSizeLimitTests {
 				Map.of("a", new byte[700]));
 		this.limit.check(base, replacing);
 		assertThat(SessionSizeLimit.size(base, replacing)).isBetween(700L, 800L);
+	}
+
+	/**
+	 * A session is let through without its strings being read while a bound from their lengths
+	 * (three bytes a character) is under the limit; near the limit its exact size decides.
+	 */
+	@Test
+	void decidesByTheExactSizeNearTheBound() {
+		String id = "s".repeat(40);
+		long fixed = SessionSizeLimit.size(null, create(id, new byte[0]));
+		SessionChange justUnder = create(id, new byte[(int) (1024 - fixed)]);
+		assertThat(SessionSizeLimit.size(null, justUnder)).isEqualTo(1024);
+		assertThat(SessionSizeLimit.upperBound(null, justUnder)).isGreaterThan(1024);
+		this.limit.check(null, justUnder);
+		SessionChange justOver = create(id, new byte[(int) (1024 - fixed + 1)]);
+		assertThatExceptionOfType(SessionTooLargeException.class).isThrownBy(() -> this.limit.check(null, justOver));
+	}
+
+	@Test
+	void theBoundFromLengthsIsNeverUnderTheSize() {
+		SessionRecord base = new SessionRecord("s", 0, 0, 60_000, "\u00e9t\u00e9 \u4e2d\ud83d\ude00",
+				new String[] { "kept\u00e9", "\u4e2d", "gone" },
+				new byte[][] { new byte[3], new byte[5], new byte[7] }, 1);
+		Map<String, byte[]> attributes = new HashMap<>();
+		attributes.put("gone", null);
+		attributes.put("new\ud83d\ude00", new byte[11]);
+		SessionChange change = new SessionChange("s", null, false, 0, null, null, false, null, attributes);
+		assertThat(SessionSizeLimit.upperBound(base, change))
+			.isGreaterThanOrEqualTo(SessionSizeLimit.size(base, change));
+		assertThat(SessionSizeLimit.upperBound(null, create("\u4e2d", new byte[1])))
+			.isGreaterThanOrEqualTo(SessionSizeLimit.size(null, create("\u4e2d", new byte[1])));
 	}
 
 	private static SessionChange create(String id, byte[] value) {

@@ -31,7 +31,10 @@ final class EntryAccounting {
 		}
 		this.order.replace(before, after, after != null && after.record.principalName() != null);
 		long delta = ((after != null) ? after.footprint : 0) - ((before != null) ? before.footprint : 0);
-		this.bytes.addAndGet(delta);
+		if (delta != 0) {
+			// most saves change a value for one of the same size: the shared total is left alone
+			this.bytes.addAndGet(delta);
+		}
 		String beforePrincipal = (before != null) ? before.record.principalName() : null;
 		String afterPrincipal = (after != null) ? after.record.principalName() : null;
 		String beforeId = (before != null) ? before.record.id() : null;
