@@ -68,19 +68,28 @@ final class DeltaSnapshot implements BiConsumer<String, AttributeChange> {
 	}
 
 	/**
-	 * Once the save wrote them: keep the values written as the session's decoded ones, and take
-	 * the changes out of the delta, each unless it was set again meanwhile.
+	 * Once the save wrote them: keep the values written as the session's decoded ones (a removal
+	 * written removes one), and take the changes out of the delta, each unless it was set or
+	 * removed again meanwhile: the delta's newer change then decides what is read, and its own
+	 * save sets the decoded value.
 	 * @param decoded the session's decoded values
 	 * @param delta the session's delta
 	 */
 	void written(Map<String, Object> decoded, Map<String, AttributeChange> delta) {
 		for (int i = 0; i < this.size; i++) {
-			Object value = this.changes[i].value;
-			if (value != null) {
-				decoded.put(this.names[i], value);
+			String name = this.names[i];
+			AttributeChange change = this.changes[i];
+			// decoded first, so that a reader never finds the name in neither map
+			if (delta.get(name) == change) {
+				if (change.value != null) {
+					decoded.put(name, change.value);
+				}
+				else {
+					decoded.remove(name);
+				}
 			}
+			delta.remove(name, change);
 		}
-		removeFrom(delta);
 	}
 
 	/**
