@@ -23,9 +23,7 @@ final class HeldBytes {
 
 	private final LockFile lockFile;
 
-	/**
-	 * The OS locks held, by each byte they cover, in stripes by slot; each guarded by itself.
-	 */
+	/** The OS locks held, by each byte they cover, in stripes by slot; each guarded by itself. */
 	@SuppressWarnings("unchecked")
 	private final HashMap<Long, Range>[] ranges = new HashMap[STRIPES];
 
@@ -76,19 +74,22 @@ final class HeldBytes {
 	private @Nullable Hold tryHold(LockFile.Opened opened, long position, boolean withNext) {
 		HashMap<Long, Range> ranges = stripe(position);
 		synchronized (ranges) {
-			Range existing = ranges.get(position);
+			Long key = position;
+			Range existing = ranges.get(key);
 			if (existing != null && existing.opened == opened) {
 				return existing.join(position);
 			}
-			Range next = withNext ? ranges.get(position + 1) : null;
-			int size = (withNext && (next == null || next.opened != opened)) ? 2 : 1;
-			FileLock lock = this.lockFile.tryLock(opened, position, size);
+			Long nextKey = withNext ? position + 1 : null;
+			Range next = (nextKey != null) ? ranges.get(nextKey) : null;
+			boolean both = nextKey != null && (next == null || next.opened != opened);
+			FileLock lock = this.lockFile.tryLock(opened, position, both ? 2 : 1);
 			if (lock == null) {
 				return null;
 			}
-			Range range = new Range(opened, position, size, lock);
-			for (int i = 0; i < size; i++) {
-				ranges.put(position + i, range);
+			Range range = new Range(opened, key, both ? nextKey : null, lock);
+			ranges.put(key, range);
+			if (range.nextKey != null) {
+				ranges.put(range.nextKey, range);
 			}
 			return range.join(position);
 		}
@@ -105,8 +106,9 @@ final class HeldBytes {
 			if (!range.leave(hold.position)) {
 				return;
 			}
-			for (int i = 0; i < range.size; i++) {
-				ranges.remove(range.position + i, range);
+			ranges.remove(range.key, range);
+			if (range.nextKey != null) {
+				ranges.remove(range.nextKey, range);
 			}
 			// Inside the guard: a thread that finds the byte no longer held asks the OS for it
 			// at once, and the JDK refuses a range this JVM still holds (OverlappingFileLockException)
@@ -132,16 +134,12 @@ final class HeldBytes {
 		}
 	}
 
-	/**
-	 * The stripe of a byte: both bytes of a slot are in one.
-	 */
+	/** The stripe of a byte: both bytes of a slot are in one. */
 	private HashMap<Long, Range> stripe(long position) {
 		return this.ranges[(int) (position >>> 1) & (STRIPES - 1)];
 	}
 
-	/**
-	 * One holder's share of a held byte.
-	 */
+	/** One holder's share of a held byte. */
 	static final class Hold {
 
 		final LockFile.Opened opened;
@@ -158,26 +156,27 @@ final class HeldBytes {
 
 	}
 
-	/**
-	 * One OS lock on one or two bytes, and how many holders share each byte; guarded by its
-	 * stripe.
-	 */
+	/** One OS lock on one or two bytes, and how many holders share each byte; guarded by its stripe. */
 	private static final class Range {
 
 		final LockFile.Opened opened;
 
 		final long position;
 
-		final int size;
+		final Long key;
+
+		final @Nullable Long nextKey;
 
 		final FileLock lock;
 
 		private final int[] holders = new int[2];
 
-		Range(LockFile.Opened opened, long position, int size, FileLock lock) {
+		// the keys are kept so that giving the lock back boxes no position
+		Range(LockFile.Opened opened, Long key, @Nullable Long nextKey, FileLock lock) {
 			this.opened = opened;
-			this.position = position;
-			this.size = size;
+			this.position = key;
+			this.key = key;
+			this.nextKey = nextKey;
 			this.lock = lock;
 		}
 
