@@ -2,6 +2,8 @@ package dev.sessionstarter.benchmarks;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -29,6 +31,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -39,14 +42,21 @@ import org.springframework.session.MapSessionRepository;
 import org.springframework.session.SessionRepository;
 import org.springframework.session.web.http.CookieHttpSessionIdResolver;
 import org.springframework.session.web.http.SessionRepositoryFilter;
+import org.springframework.util.FileSystemUtils;
 
 import dev.sessionstarter.lock.LockStatistics;
 import dev.sessionstarter.lock.MemorySessionLockManager;
 import dev.sessionstarter.lock.SessionLockFilter;
+import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.metrics.SessionLockMeterBinder;
 import dev.sessionstarter.metrics.SessionStoreMeterBinder;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.file.FileFormat;
+import dev.sessionstarter.store.file.FileSessionLockManager;
+import dev.sessionstarter.store.file.FileSessionStore;
+import dev.sessionstarter.store.memoized.Coherence;
+import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 import dev.sessionstarter.web.SessionTooLargeFilter;
 
@@ -76,7 +86,11 @@ import dev.sessionstarter.web.SessionTooLargeFilter;
 @State(Scope.Benchmark)
 public class SessionFilterBenchmark {
 
-	/** Which sessions: {@code memory} (the starter's, with locks) or {@code map} (Spring Session's). */
+	/**
+	 * Which sessions: {@code memory} (the starter's, with locks) or {@code map} (Spring Session's);
+	 * also {@code file} and {@code memoized} (validate, over binary files in {@code /dev/shm}) with
+	 * the file store's locks, given with {@code -p variant=file,memoized}.
+	 */
 	@Param({ "memory", "map" })
 	public String variant;
 
@@ -88,6 +102,8 @@ public class SessionFilterBenchmark {
 
 	private String[] cookies;
 
+	private Path directory;
+
 	private int next;
 
 	/**
@@ -96,11 +112,22 @@ public class SessionFilterBenchmark {
 	 */
 	@Setup(Level.Trial)
 	public void createSessions() throws Exception {
-		SessionRepository<?> repository = ("memory".equals(this.variant)) ? memoryRepository()
-				: new MapSessionRepository(new ConcurrentHashMap<>());
+		this.directory = ("file".equals(this.variant) || "memoized".equals(this.variant))
+				? Files.createTempDirectory(Path.of("/dev/shm"), "filter-benchmark") : null;
+		FileSessionStore files = (this.directory != null)
+				? new FileSessionStore(this.directory, FileFormat.BINARY, false) : null;
+		SessionRepository<?> repository = switch (this.variant) {
+			case "map" -> new MapSessionRepository(new ConcurrentHashMap<>());
+			case "file" -> configure(new StoreSessionRepository(files, new JavaSessionSerializer(List.of(), null)));
+			case "memoized" -> configure(new StoreSessionRepository(new MemoizedSessionStore(files,
+					new MemorySessionStore(64L * 1024 * 1024, 100_000, 0.9, Clock.systemUTC()), Coherence.VALIDATE),
+					new JavaSessionSerializer(List.of(), null)));
+			default -> memoryRepository();
+		};
 		SessionRepositoryFilter<?> sessionFilter = new SessionRepositoryFilter<>(repository);
-		if ("memory".equals(this.variant)) {
-			MemorySessionLockManager manager = new MemorySessionLockManager();
+		if (!"map".equals(this.variant)) {
+			SessionLockManager manager = (files != null) ? new FileSessionLockManager(files)
+					: new MemorySessionLockManager();
 			LockStatistics statistics = new LockStatistics(manager);
 			new SessionLockMeterBinder(statistics).bindTo(METERS);
 			SessionLockFilter lockFilter = new SessionLockFilter(manager, new CookieHttpSessionIdResolver(),
@@ -122,9 +149,27 @@ public class SessionFilterBenchmark {
 			}
 			this.cookies[i] = cookie.getValue();
 		}
+		if (files != null) {
+			// written once more, as benchmarks/http's warm-up does: a memoized cache keeps the files of
+			// sessions saved twice mapped
+			for (int i = 0; i < this.sessions; i++) {
+				request(true);
+			}
+		}
 		String id = new String(Base64.getDecoder().decode(this.cookies[0]), StandardCharsets.UTF_8);
 		if (repository.findById(id) == null) {
 			throw new IllegalStateException("Session " + id + " was not stored");
+		}
+	}
+
+	/**
+	 * Delete the session files of {@code file} and {@code memoized}.
+	 * @throws IOException if they cannot be deleted
+	 */
+	@TearDown(Level.Trial)
+	public void deleteFiles() throws IOException {
+		if (this.directory != null) {
+			FileSystemUtils.deleteRecursively(this.directory);
 		}
 	}
 
@@ -133,9 +178,11 @@ public class SessionFilterBenchmark {
 	private static final MockServletContext SERVLET_CONTEXT = new MockServletContext();
 
 	private static StoreSessionRepository memoryRepository() {
-		StoreSessionRepository repository = new StoreSessionRepository(
-				new MemorySessionStore(64 * 1024 * 1024, 0.75, Clock.systemUTC()),
-				new JavaSessionSerializer(List.of(), null));
+		return configure(new StoreSessionRepository(new MemorySessionStore(64 * 1024 * 1024, 0.75, Clock.systemUTC()),
+				new JavaSessionSerializer(List.of(), null)));
+	}
+
+	private static StoreSessionRepository configure(StoreSessionRepository repository) {
 		repository.setSavePeriod(Duration.ofMinutes(1));
 		repository.setMaxSessionSize(1024 * 1024);
 		new SessionStoreMeterBinder(repository).bindTo(METERS);

@@ -35,6 +35,26 @@ import dev.sessionstarter.store.StoreUnavailableException;
  */
 public final class FileSessionLockManager implements SessionLockManager, AutoCloseable {
 
+	/**
+	 * The directory, in the session directory, of the files that hold the locks a memoized cache
+	 * keeps on the sessions it caches (see {@link #forCache(Path)}); each
+	 * file is named by its shard number.
+	 */
+	static final String CACHE_DIR = ".cache-locks";
+
+	/**
+	 * The number of cache lock files: the JDK checks every lock a JVM holds on a file each time
+	 * it takes or releases another one there, so a cache's many long-held locks are spread
+	 * over several files.
+	 */
+	static final int CACHE_SHARDS = 64;
+
+	/**
+	 * The number of slots of each cache lock file: a cache holds one lock per cached session for
+	 * a long time, so ids of different processes should rarely share a slot.
+	 */
+	static final int CACHE_SLOTS_PER_SHARD = 1 << 14;
+
 	private final LockTable[] tables;
 
 	private final AtomicInteger held = new AtomicInteger();
@@ -78,10 +98,10 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 	public static FileSessionLockManager forCache(Path dir) {
 		Assert.notNull(dir, "'dir' must not be null");
 		Path directory = FileOperations.createDirectory(dir.toAbsolutePath().normalize());
-		Path locks = FileOperations.createDirectory(directory.resolve(LockTable.CACHE_DIR));
-		LockTable[] tables = new LockTable[LockTable.CACHE_SHARDS];
+		Path locks = FileOperations.createDirectory(directory.resolve(FileSessionLockManager.CACHE_DIR));
+		LockTable[] tables = new LockTable[FileSessionLockManager.CACHE_SHARDS];
 		for (int i = 0; i < tables.length; i++) {
-			tables[i] = LockTable.open(locks, Integer.toString(i), LockTable.CACHE_SLOTS_PER_SHARD);
+			tables[i] = LockTable.open(locks, Integer.toString(i), FileSessionLockManager.CACHE_SLOTS_PER_SHARD);
 		}
 		return new FileSessionLockManager(tables);
 	}
@@ -103,7 +123,7 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 		long timeoutNanos = SessionLockManager.timeoutNanos(timeout);
 		LockTable table = (this.tables.length > 1) ? this.tables[this.tables[0].shard(sessionId, this.tables.length)]
 				: this.tables[0];
-		LockTable.Held lock;
+		HeldLock lock;
 		try {
 			lock = table.acquire(sessionId, LockTable.Kind.REQUEST, timeoutNanos);
 		}

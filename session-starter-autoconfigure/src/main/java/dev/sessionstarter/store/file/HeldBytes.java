@@ -1,9 +1,7 @@
 package dev.sessionstarter.store.file;
 
 import java.nio.channels.FileLock;
-import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -12,50 +10,86 @@ import org.jspecify.annotations.Nullable;
 /**
  * The bytes of one lock file whose OS locks this JVM holds (see {@link LockTable}), each shared
  * by every holder in the JVM: a byte is asked of the OS when its first holder comes and given
- * back when its last one goes. One OS lock may cover two neighbouring bytes (a request byte and
- * its slot's record byte), given back when neither has a holder left. Thread-safe.
+ * back when its last one goes. One OS lock may cover two neighbouring bytes (a slot's request
+ * byte and its record byte), given back when neither has a holder left. The bytes are guarded
+ * in stripes by slot, so threads that lock other slots do not wait for each other's OS calls.
+ * Thread-safe.
  */
 final class HeldBytes {
 
 	private static final Log logger = LogFactory.getLog(HeldBytes.class);
 
+	private static final int STRIPES = 64;
+
 	private final LockFile lockFile;
 
-	private final Path file;
+	/** The OS locks held, by each byte they cover, in stripes by slot; each guarded by itself. */
+	@SuppressWarnings("unchecked")
+	private final HashMap<Long, Range>[] ranges = new HashMap[STRIPES];
 
-	/**
-	 * The OS locks held, by each byte they cover; guarded by itself.
-	 */
-	private final Map<Long, Range> ranges = new HashMap<>();
-
-	HeldBytes(LockFile lockFile, Path file) {
+	HeldBytes(LockFile lockFile) {
 		this.lockFile = lockFile;
-		this.file = file;
+		for (int i = 0; i < STRIPES; i++) {
+			this.ranges[i] = new HashMap<>();
+		}
 	}
 
 	/**
-	 * Join this JVM's hold of a byte of an opened file, or ask the OS for it without waiting.
-	 * @param opened the file as opened now
-	 * @param position the byte
-	 * @param withNext whether to ask for the next byte in the same call when this JVM holds it
-	 * not (its holders then join without an OS call until both are given back)
-	 * @return the hold, or {@code null} if another process holds the byte
+	 * Hold a slot's byte for this JVM: join this JVM's hold of it, or ask the OS until it grants
+	 * it or the deadline passes; either way, only while the path still names the file the lock
+	 * is in, which is looked at unless the caller trusts the file as opened now.
+	 * @param id the id, hashed to its slot by the key of the file as opened
+	 * @param slots the number of slots of the file
+	 * @param record whether the record byte of the slot is wanted, else its request byte
+	 * @param withRecord whether the request byte is asked for with the record byte in one call
+	 * when this JVM holds neither (its holders then join without an OS call)
+	 * @param trusted the lock file as opened when the caller last found it current, or
+	 * {@code null}
+	 * @param deadline the {@link System#nanoTime()} to give up at
+	 * @return the hold, or {@code null} if the deadline passed
+	 * @throws InterruptedException if the thread is interrupted while waiting
 	 */
-	@Nullable Hold hold(LockFile.Opened opened, long position, boolean withNext) {
-		synchronized (this.ranges) {
-			Range existing = this.ranges.get(position);
+	@Nullable Hold hold(String id, int slots, boolean record, boolean withRecord, LockFile.@Nullable Opened trusted,
+			long deadline) throws InterruptedException {
+		long backoff = Backoff.FIRST_PAUSE_NANOS;
+		while (true) {
+			LockFile.Opened opened = this.lockFile.opened();
+			long position = ((long) opened.hash.slot(id, slots) << 1) | (record ? 1 : 0);
+			Hold held = tryHold(opened, position, withRecord && !record);
+			if (held != null) {
+				if (opened == trusted || this.lockFile.isCurrent(opened)) {
+					return held;
+				}
+				release(held);
+				this.lockFile.reopen(opened);
+				continue;
+			}
+			backoff = Backoff.pause(deadline, backoff);
+			if (backoff < 0) {
+				return null;
+			}
+		}
+	}
+
+	private @Nullable Hold tryHold(LockFile.Opened opened, long position, boolean withNext) {
+		HashMap<Long, Range> ranges = stripe(position);
+		synchronized (ranges) {
+			Long key = position;
+			Range existing = ranges.get(key);
 			if (existing != null && existing.opened == opened) {
 				return existing.join(position);
 			}
-			Range next = withNext ? this.ranges.get(position + 1) : null;
-			int size = (withNext && (next == null || next.opened != opened)) ? 2 : 1;
-			FileLock lock = this.lockFile.tryLock(opened, position, size);
+			Long nextKey = withNext ? position + 1 : null;
+			Range next = (nextKey != null) ? ranges.get(nextKey) : null;
+			boolean both = nextKey != null && (next == null || next.opened != opened);
+			FileLock lock = this.lockFile.tryLock(opened, position, both ? 2 : 1);
 			if (lock == null) {
 				return null;
 			}
-			Range range = new Range(opened, position, size, lock);
-			for (int i = 0; i < size; i++) {
-				this.ranges.put(position + i, range);
+			Range range = new Range(opened, key, both ? nextKey : null, lock);
+			ranges.put(key, range);
+			if (range.nextKey != null) {
+				ranges.put(range.nextKey, range);
 			}
 			return range.join(position);
 		}
@@ -66,13 +100,15 @@ final class HeldBytes {
 	 * @param hold the hold
 	 */
 	void release(Hold hold) {
-		synchronized (this.ranges) {
-			Range range = hold.range;
+		Range range = hold.range;
+		HashMap<Long, Range> ranges = stripe(range.position);
+		synchronized (ranges) {
 			if (!range.leave(hold.position)) {
 				return;
 			}
-			for (int i = 0; i < range.size; i++) {
-				this.ranges.remove(range.position + i, range);
+			ranges.remove(range.key, range);
+			if (range.nextKey != null) {
+				ranges.remove(range.nextKey, range);
 			}
 			// Inside the guard: a thread that finds the byte no longer held asks the OS for it
 			// at once, and the JDK refuses a range this JVM still holds (OverlappingFileLockException)
@@ -85,18 +121,25 @@ final class HeldBytes {
 	 * their locks with it.
 	 */
 	void forget() {
-		synchronized (this.ranges) {
-			if (!this.ranges.isEmpty()) {
-				logger.warn("The OS released the locks of " + this.ranges.size() + " bytes of " + this.file
-						+ " with the closed channel; they are no longer held");
-				this.ranges.clear();
+		int forgotten = 0;
+		for (HashMap<Long, Range> ranges : this.ranges) {
+			synchronized (ranges) {
+				forgotten += ranges.size();
+				ranges.clear();
 			}
+		}
+		if (forgotten > 0) {
+			logger.warn("The OS released the locks of " + forgotten + " bytes of " + this.lockFile.path()
+					+ " with the closed channel; they are no longer held");
 		}
 	}
 
-	/**
-	 * One holder's share of a held byte.
-	 */
+	/** The stripe of a byte: both bytes of a slot are in one. */
+	private HashMap<Long, Range> stripe(long position) {
+		return this.ranges[(int) (position >>> 1) & (STRIPES - 1)];
+	}
+
+	/** One holder's share of a held byte. */
 	static final class Hold {
 
 		final LockFile.Opened opened;
@@ -113,27 +156,28 @@ final class HeldBytes {
 
 	}
 
-	/**
-	 * One OS lock on one or two bytes, and how many holders share each byte.
-	 */
+	/** One OS lock on one or two bytes, and how many holders share each byte; guarded by its stripe. */
 	private static final class Range {
 
 		final LockFile.Opened opened;
 
 		final long position;
 
-		final int size;
+		final Long key;
+
+		final @Nullable Long nextKey;
 
 		final FileLock lock;
 
-		private final int[] holders;
+		private final int[] holders = new int[2];
 
-		Range(LockFile.Opened opened, long position, int size, FileLock lock) {
+		// the keys are kept so that giving the lock back boxes no position
+		Range(LockFile.Opened opened, Long key, @Nullable Long nextKey, FileLock lock) {
 			this.opened = opened;
-			this.position = position;
-			this.size = size;
+			this.position = key;
+			this.key = key;
+			this.nextKey = nextKey;
 			this.lock = lock;
-			this.holders = new int[size];
 		}
 
 		Hold join(long position) {
@@ -147,12 +191,7 @@ final class HeldBytes {
 		 */
 		boolean leave(long position) {
 			this.holders[(int) (position - this.position)]--;
-			for (int count : this.holders) {
-				if (count > 0) {
-					return false;
-				}
-			}
-			return true;
+			return this.holders[0] == 0 && this.holders[1] == 0;
 		}
 
 	}

@@ -1,11 +1,6 @@
 package dev.sessionstarter.store.file;
 
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * is off, a purge) still take the record lock, and in another JVM wait for the whole request
  * rather than for its save only.
  *
- * <p>Within the JVM an id is held once at a time: a fair semaphore per id (made while the id is
+ * <p>Within the JVM an id is held once at a time: its {@link IdLocks} entry (made while the id is
  * wanted, dropped after) serves waiters in arrival order. Ids of one slot share the slot's OS
  * lock within the JVM, so they never keep each other out here (a request that holds two of
  * them never waits for itself); other processes are kept out of every id of a held slot, and
@@ -39,66 +34,31 @@ import org.jspecify.annotations.Nullable;
  */
 final class LockTable {
 
-	/**
-	 * The number of lock slots; ids are spread over them by their hash.
-	 */
+	/** The number of lock slots; ids are spread over them by their hash. */
 	static final int SLOTS = 1 << 14;
 
-	/**
-	 * The name of the lock file in the session directory.
-	 */
+	/** The name of the lock file in the session directory. */
 	static final String FILE_NAME = ".lock";
 
-	/**
-	 * The directory, in the session directory, of the files that hold the locks a memoized cache
-	 * keeps on the sessions it caches (see {@link FileSessionLockManager#forCache(Path)}); each
-	 * file is named by its shard number.
-	 */
-	static final String CACHE_DIR = ".cache-locks";
-
-	/**
-	 * The number of cache lock files: the JDK checks every lock a JVM holds on a file each time
-	 * it takes or releases another one there, so a cache's many long-held locks are spread
-	 * over several files.
-	 */
-	static final int CACHE_SHARDS = 64;
-
-	/**
-	 * The number of slots of each cache lock file: a cache holds one lock per cached session for
-	 * a long time, so ids of different processes should rarely share a slot.
-	 */
-	static final int CACHE_SLOTS_PER_SHARD = 1 << 14;
-
-	private static final ConcurrentHashMap<Path, LockTable> open = new ConcurrentHashMap<>();
+	private static final SharedFiles<LockTable> OPEN = new SharedFiles<>();
 
 	private final Path file;
 
 	private final int slots;
 
-	/**
-	 * The ids held or wanted in this JVM, per kind of lock.
-	 */
-	private final Map<Kind, ConcurrentHashMap<String, IdLock>> ids = Map.of(Kind.REQUEST, new ConcurrentHashMap<>(),
-			Kind.RECORD, new ConcurrentHashMap<>());
+	private final IdLocks requests = new IdLocks();
+
+	private final IdLocks records = new IdLocks();
 
 	private final LockFile lockFile;
 
-	/**
-	 * The request lock the thread took last in this table, if it took one.
-	 */
-	private final ThreadLocal<RequestHold> requestHold = new ThreadLocal<>();
-
-	private int references;
-
-	/**
-	 * The bytes whose OS lock this JVM holds.
-	 */
+	/** The bytes whose OS lock this JVM holds. */
 	private final HeldBytes heldBytes;
 
-	/**
-	 * Whether a request lock is asked for together with its slot's record byte: in the session
-	 * lock file, where the store takes its record locks.
-	 */
+	/** The request lock the thread took last in this table, if it took one. */
+	private final ThreadLocal<TableLock> requestLock = new ThreadLocal<>();
+
+	/** Whether a request lock is asked for with its slot's record byte: in the session lock file. */
 	private final boolean requestWithRecord;
 
 	private LockTable(Path file, int slots) {
@@ -106,7 +66,7 @@ final class LockTable {
 		this.slots = slots;
 		this.requestWithRecord = FILE_NAME.equals(String.valueOf(file.getFileName()));
 		this.lockFile = new LockFile(file, this::forgetHeldBytes);
-		this.heldBytes = new HeldBytes(this.lockFile, file);
+		this.heldBytes = new HeldBytes(this.lockFile);
 	}
 
 	/**
@@ -128,117 +88,53 @@ final class LockTable {
 	 * @return the table
 	 */
 	static LockTable open(Path dir, String fileName, int slots) {
-		return open.compute(dir.resolve(fileName), (file, table) -> {
-			LockTable result = (table != null) ? table : new LockTable(file, slots);
-			result.references++;
-			return result;
-		});
+		return OPEN.open(dir.resolve(fileName), (file) -> new LockTable(file, slots));
 	}
 
-	/**
-	 * Give up one reference; the last one closes the lock file.
-	 */
+	/** Give up one reference; the last one closes the lock file. */
 	void close() {
-		open.computeIfPresent(this.file, (file, table) -> {
-			if (--table.references > 0) {
-				return table;
-			}
-			table.lockFile.close();
-			return null;
-		});
+		OPEN.close(this.file, () -> this.lockFile.close());
 	}
 
 	/**
-	 * Acquire one of an id's locks.
+	 * Acquire one of an id's locks: its entry in this JVM, then its byte's OS lock (see
+	 * {@link HeldBytes#hold}). A request lock of the session lock file is asked for with the
+	 * slot's record byte; a record lock taken under a request lock the thread holds, in the lock
+	 * file that request lock found current, needs no look at the path of its own (a request
+	 * saves its session under its request lock, which would be no better).
 	 * @param id the session id
 	 * @param kind which lock
 	 * @param timeoutNanos the longest wait
 	 * @return the held lock, or {@code null} if it could not be had in time
 	 * @throws InterruptedException if the thread is interrupted while waiting
 	 */
-	@Nullable Held acquire(String id, Kind kind, long timeoutNanos) throws InterruptedException {
+	@Nullable HeldLock acquire(String id, Kind kind, long timeoutNanos) throws InterruptedException {
 		long deadline = System.nanoTime() + timeoutNanos;
-		ConcurrentHashMap<String, IdLock> ids = this.ids.get(kind);
-		IdLock idLock = ids.compute(id, (key, existing) -> ((existing != null) ? existing : new IdLock()).reference());
-		boolean acquired = false;
+		boolean record = kind == Kind.RECORD;
+		IdLocks ids = record ? this.records : this.requests;
+		IdLocks.Entry entry = ids.acquire(id, timeoutNanos);
+		if (entry == null) {
+			return null;
+		}
+		HeldBytes.Hold held = null;
 		try {
-			if (!idLock.semaphore.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
-				return null;
-			}
-			try {
-				HeldBytes.Hold held = holdByte(id, kind, deadline);
-				if (held == null) {
-					return null;
-				}
-				acquired = true;
-				RequestHold requestHold = (kind == Kind.REQUEST) ? new RequestHold(held.opened) : null;
-				if (requestHold != null) {
-					this.requestHold.set(requestHold);
-				}
-				return new Held(() -> {
-					try {
-						if (requestHold != null) {
-							requestHold.released = true;
-						}
-						this.heldBytes.release(held);
-					}
-					finally {
-						idLock.semaphore.release();
-						ids.computeIfPresent(id, (key, existing) -> existing.unreference());
-					}
-				});
-			}
-			finally {
-				if (!acquired) {
-					idLock.semaphore.release();
-				}
-			}
+			TableLock request = record ? this.requestLock.get() : null;
+			LockFile.Opened trusted = (request != null && !request.isReleased()) ? request.held.opened : null;
+			held = this.heldBytes.hold(id, this.slots, record, this.requestWithRecord, trusted, deadline);
 		}
 		finally {
-			if (!acquired) {
-				ids.computeIfPresent(id, (key, existing) -> existing.unreference());
+			if (held == null) {
+				ids.release(id, entry);
 			}
 		}
-	}
-
-	/**
-	 * Hold the OS lock of an id's byte for this JVM: join this JVM's hold of it, or ask the OS
-	 * until it grants it or the deadline passes; either way, only while the path still names
-	 * the file the lock is in. A request lock of the session lock file is asked for together
-	 * with the slot's record byte, in one call, when this JVM holds neither: the store's record
-	 * lock within the request then joins that hold without an OS call (see {@link HeldBytes}).
-	 */
-	private HeldBytes.@Nullable Hold holdByte(String id, Kind kind, long deadline) throws InterruptedException {
-		long backoff = LockFile.FIRST_PAUSE_NANOS;
-		while (true) {
-			LockFile.Opened opened = this.lockFile.opened();
-			long position = position(opened, id, kind);
-			HeldBytes.Hold held = this.heldBytes.hold(opened, position,
-					this.requestWithRecord && kind == Kind.REQUEST);
-			if (held != null) {
-				if ((kind == Kind.RECORD && holdsCheckedRequestLock(opened)) || this.lockFile.isCurrent(opened)) {
-					return held;
-				}
-				this.heldBytes.release(held);
-				this.lockFile.reopen(opened);
-				continue;
-			}
-			backoff = LockFile.pause(deadline, backoff);
-			if (backoff < 0) {
-				return null;
-			}
+		if (held == null) {
+			return null;
 		}
-	}
-
-	/**
-	 * Whether the calling thread holds a request lock of this table, taken in the lock file as
-	 * opened now and found current when it was taken: a record lock taken meanwhile in the same
-	 * file needs no look at the path of its own (a request saves its session under its request
-	 * lock), as the request lock it is taken under would be no better.
-	 */
-	private boolean holdsCheckedRequestLock(LockFile.Opened opened) {
-		RequestHold hold = this.requestHold.get();
-		return hold != null && !hold.released && hold.opened == opened;
+		TableLock lock = new TableLock(this.heldBytes, ids, id, entry, held);
+		if (!record) {
+			this.requestLock.set(lock);
+		}
+		return lock;
 	}
 
 	/**
@@ -247,22 +143,19 @@ final class LockTable {
 	 * @return an object that stands for the held lock, or {@code null} if the thread holds none
 	 */
 	@Nullable Object requestScope() {
-		RequestHold hold = this.requestHold.get();
-		return (hold != null && !hold.released) ? hold : null;
+		TableLock lock = this.requestLock.get();
+		return (lock != null && !lock.isReleased()) ? lock : null;
 	}
 
-	/**
-	 * Forget the bytes held after the lock file's channel was found closed: the OS released
-	 * their locks with it.
-	 */
+	/** Forget the bytes held when the channel was found closed: the OS released their locks. */
 	private void forgetHeldBytes() {
 		this.heldBytes.forget();
 	}
 
 	/**
-	 * Return the slot an id hashes to in this table's lock file.
+	 * Return the slot an id hashes to in this table's lock file, from 0 to the number of slots - 1.
 	 * @param id the id
-	 * @return the slot, from 0 to the number of slots - 1
+	 * @return the slot
 	 */
 	int slot(String id) {
 		return this.lockFile.opened().hash.slot(id, this.slots);
@@ -292,89 +185,14 @@ final class LockTable {
 		return this.file;
 	}
 
-	private long position(LockFile.Opened opened, String id, Kind kind) {
-		return ((long) opened.hash.slot(id, this.slots) << 1) | kind.ordinal();
-	}
-
-	/**
-	 * The two locks of a slot.
-	 */
+	/** The two locks of a slot. */
 	enum Kind {
 
-		/**
-		 * Held by a request for its whole duration ({@link FileSessionLockManager}).
-		 */
+		/** Held by a request for its whole duration ({@link FileSessionLockManager}). */
 		REQUEST,
 
-		/**
-		 * Held by the store while it reads, merges and writes one session file.
-		 */
+		/** Held by the store while it reads, merges and writes one session file. */
 		RECORD
-
-	}
-
-	/**
-	 * An id held or wanted in this JVM: its semaphore, and how many want it.
-	 */
-	private static final class IdLock {
-
-		final Semaphore semaphore = new Semaphore(1, true);
-
-		private int references;
-
-		/**
-		 * Count one more user; called inside the id map's compute, which guards the count.
-		 */
-		IdLock reference() {
-			this.references++;
-			return this;
-		}
-
-		/**
-		 * Count one user less; called inside the id map's compute.
-		 * @return this, or {@code null} when no one uses it any more (dropped from the map)
-		 */
-		@Nullable IdLock unreference() {
-			return (--this.references > 0) ? this : null;
-		}
-
-	}
-
-	/**
-	 * A request lock as taken by a thread: the lock file it was found current in, and whether it
-	 * has been released (on any thread).
-	 */
-	private static final class RequestHold {
-
-		final LockFile.Opened opened;
-
-		volatile boolean released;
-
-		RequestHold(LockFile.Opened opened) {
-			this.opened = opened;
-		}
-
-	}
-
-	/**
-	 * A held lock; released once, on any thread.
-	 */
-	static final class Held implements AutoCloseable {
-
-		private final Runnable release;
-
-		private final AtomicBoolean released = new AtomicBoolean();
-
-		Held(Runnable release) {
-			this.release = release;
-		}
-
-		@Override
-		public void close() {
-			if (this.released.compareAndSet(false, true)) {
-				this.release.run();
-			}
-		}
 
 	}
 

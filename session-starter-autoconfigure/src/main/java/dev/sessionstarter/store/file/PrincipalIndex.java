@@ -122,7 +122,7 @@ final class PrincipalIndex {
 	 * @param exists whether a session id still has a file
 	 * @param lock takes the record lock of a session id
 	 */
-	void clean(Predicate<String> exists, Function<String, LockTable.Held> lock) {
+	void clean(Predicate<String> exists, Function<String, HeldLock> lock) {
 		for (Path markers : FileOperations.list(this.root)) {
 			if (!Files.isDirectory(markers, LinkOption.NOFOLLOW_LINKS)) {
 				continue;
@@ -130,7 +130,7 @@ final class PrincipalIndex {
 			for (Path marker : FileOperations.list(markers)) {
 				String id = marker.getFileName().toString();
 				if (SessionIds.isValid(id) && !exists.test(id)) {
-					try (LockTable.Held held = lock.apply(id)) {
+					try (HeldLock held = lock.apply(id)) {
 						if (!exists.test(id)) {
 							FileOperations.deleteQuietly(marker);
 						}

@@ -26,9 +26,9 @@ final class RecordLocks {
 	 * @return the held lock
 	 * @throws IllegalStateException if it cannot be had in time, or the thread is interrupted
 	 */
-	LockTable.Held lock(String id) {
+	HeldLock lock(String id) {
 		try {
-			LockTable.Held lock = this.table.acquire(id, LockTable.Kind.RECORD, TIMEOUT_NANOS);
+			HeldLock lock = this.table.acquire(id, LockTable.Kind.RECORD, TIMEOUT_NANOS);
 			if (lock == null) {
 				throw new IllegalStateException("Timed out waiting for the record lock of session " + id);
 			}
@@ -47,16 +47,16 @@ final class RecordLocks {
 	 * @param previousId the id it renames, or {@code null}
 	 * @return the held locks, released together
 	 */
-	LockTable.Held lock(String id, @Nullable String previousId) {
+	HeldLock lock(String id, @Nullable String previousId) {
 		if (previousId == null || previousId.equals(id)) {
 			return lock(id);
 		}
 		int order = Integer.compare(this.table.slot(previousId), this.table.slot(id));
 		boolean previousFirst = (order != 0) ? order < 0 : previousId.compareTo(id) < 0;
-		LockTable.Held first = lock(previousFirst ? previousId : id);
+		HeldLock first = lock(previousFirst ? previousId : id);
 		try {
-			LockTable.Held second = lock(previousFirst ? id : previousId);
-			return new LockTable.Held(() -> {
+			HeldLock second = lock(previousFirst ? id : previousId);
+			return new HeldLock(() -> {
 				try {
 					second.close();
 				}

@@ -56,7 +56,7 @@ final class SessionFileAccess {
 		catch (CorruptSessionFileException ex) {
 			// Being replaced, or half-written: look again under the lock, and quarantine it only
 			// if it is still unreadable
-			try (LockTable.Held lock = this.locks.lock(id)) {
+			try (HeldLock lock = this.locks.lock(id)) {
 				stored = this.files.read(id);
 			}
 		}
@@ -107,7 +107,7 @@ final class SessionFileAccess {
 	@Nullable SessionRecord save(SessionChange change) {
 		String id = SessionIds.requireValid(change.id());
 		String previousId = change.isRename() ? SessionIds.requireValid(change.previousId()) : null;
-		try (LockTable.Held locks = this.locks.lock(id, previousId)) {
+		try (HeldLock locks = this.locks.lock(id, previousId)) {
 			if (this.openFiles != null && !change.isCreate() && previousId == null) {
 				SessionRecord saved = this.openFiles.save(change, this.files.index(), this.files.fsync());
 				if (saved != null) {
@@ -128,7 +128,7 @@ final class SessionFileAccess {
 		if (change.isCreate() || change.isRename() || !file.id().equals(change.id())) {
 			throw new IllegalArgumentException("A mapped session file only takes changes to its own session");
 		}
-		try (LockTable.Held lock = this.locks.lock(change.id())) {
+		try (HeldLock lock = this.locks.lock(change.id())) {
 			return this.files.apply(file, change, current);
 		}
 	}
@@ -142,7 +142,7 @@ final class SessionFileAccess {
 		if (this.directory.file(id) == null) {
 			return null;
 		}
-		try (LockTable.Held lock = this.locks.lock(id)) {
+		try (HeldLock lock = this.locks.lock(id)) {
 			closeOpenFile(id);
 			StoredFile stored = this.files.read(id);
 			if (stored != null) {
@@ -162,7 +162,7 @@ final class SessionFileAccess {
 		if (this.directory.file(id) == null) {
 			return null;
 		}
-		try (LockTable.Held lock = this.locks.lock(id)) {
+		try (HeldLock lock = this.locks.lock(id)) {
 			StoredFile stored = this.files.read(id);
 			if (stored == null || !stored.record().isExpired(now)) {
 				return null;

@@ -67,16 +67,16 @@ class FileCacheLockTests {
 	 * Find two ids that hash to the same cache lock file and the same slot in it.
 	 */
 	private String[] idsSharingASlot() throws IOException {
-		Path locks = this.dir.toRealPath().resolve(LockTable.CACHE_DIR);
-		LockTable[] tables = new LockTable[LockTable.CACHE_SHARDS];
+		Path locks = this.dir.toRealPath().resolve(FileSessionLockManager.CACHE_DIR);
+		LockTable[] tables = new LockTable[FileSessionLockManager.CACHE_SHARDS];
 		for (int i = 0; i < tables.length; i++) {
-			tables[i] = LockTable.open(locks, Integer.toString(i), LockTable.CACHE_SLOTS_PER_SHARD);
+			tables[i] = LockTable.open(locks, Integer.toString(i), FileSessionLockManager.CACHE_SLOTS_PER_SHARD);
 		}
 		try {
 			Map<Long, String> seen = new HashMap<>();
 			for (int i = 0;; i++) {
 				String id = "session-" + i;
-				int shard = tables[0].shard(id, LockTable.CACHE_SHARDS);
+				int shard = tables[0].shard(id, FileSessionLockManager.CACHE_SHARDS);
 				long key = ((long) shard << 32) | tables[shard].slot(id);
 				String other = seen.putIfAbsent(key, id);
 				if (other != null) {

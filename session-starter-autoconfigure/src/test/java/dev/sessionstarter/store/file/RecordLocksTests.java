@@ -34,7 +34,7 @@ class RecordLocksTests {
 
 	@Test
 	void aRenameHoldsBothIdsUntilItIsReleased() throws Exception {
-		try (LockTable.Held held = this.locks.lock("one", "two")) {
+		try (HeldLock held = this.locks.lock("one", "two")) {
 			assertThat(isFree("one")).isFalse();
 			assertThat(isFree("two")).isFalse();
 		}
@@ -45,7 +45,7 @@ class RecordLocksTests {
 	@Test
 	void idsOfOneSlotAreLockedOnce() throws Exception {
 		String other = sameSlotAs("one");
-		try (LockTable.Held held = this.locks.lock("one", other)) {
+		try (HeldLock held = this.locks.lock("one", other)) {
 			assertThat(isFree(other)).isFalse();
 		}
 		assertThat(isFree("one")).isTrue();
@@ -53,14 +53,14 @@ class RecordLocksTests {
 
 	@Test
 	void aChangeWithoutRenameHoldsItsIdOnly() throws Exception {
-		try (LockTable.Held held = this.locks.lock("one", null)) {
+		try (HeldLock held = this.locks.lock("one", null)) {
 			assertThat(isFree("one")).isFalse();
 			assertThat(isFree("two")).isTrue();
 		}
 	}
 
 	private boolean isFree(String id) throws InterruptedException {
-		LockTable.Held held = this.table.acquire(id, LockTable.Kind.RECORD, 0);
+		HeldLock held = this.table.acquire(id, LockTable.Kind.RECORD, 0);
 		if (held != null) {
 			held.close();
 		}

@@ -1,0 +1,105 @@
+package dev.sessionstarter.store.file;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import java.util.function.BiFunction;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One kind of lock of a {@link LockTable} within this JVM: an id is held by one holder at a
+ * time, waiters are served in arrival order. An id has an entry while it is held or waited for,
+ * counted by its holder and waiters and removed with the last of them, so nothing is kept for
+ * ids no one uses. An id no one holds costs one map insertion, taken already held, and one
+ * removal on release. Not tied to threads: an entry may be released on any thread. Thread-safe.
+ */
+final class IdLocks {
+
+	/** Joins the entry of an id, making a free one if there is none; runs inside the map's compute. */
+	private static final BiFunction<String, @Nullable Entry, Entry> JOIN = (id, existing) -> {
+		if (existing == null) {
+			return new Entry(false);
+		}
+		existing.users++;
+		return existing;
+	};
+
+	/** Leaves the entry of an id, removing it with its last user; runs inside the map's compute. */
+	private static final BiFunction<String, Entry, @Nullable Entry> LEAVE = (id,
+			entry) -> (--entry.users == 0) ? null : entry;
+
+	private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+	/**
+	 * Hold an id, waiting in line behind its holder and earlier waiters.
+	 * @param id the id
+	 * @param timeoutNanos the longest wait
+	 * @return the held entry, to give to {@link #release}, or {@code null} if it could not be had
+	 * in time
+	 * @throws InterruptedException if the thread is interrupted while waiting
+	 */
+	@Nullable Entry acquire(String id, long timeoutNanos) throws InterruptedException {
+		Entry free = new Entry(true);
+		Entry entry = this.entries.putIfAbsent(id, free);
+		if (entry == null) {
+			return free;
+		}
+		entry = this.entries.compute(id, JOIN);
+		boolean acquired = false;
+		try {
+			acquired = entry.tryAcquireNanos(1, timeoutNanos);
+		}
+		finally {
+			if (!acquired) {
+				this.entries.computeIfPresent(id, LEAVE);
+			}
+		}
+		return acquired ? entry : null;
+	}
+
+	/**
+	 * Give up a held id: the first waiter, if any, holds it next.
+	 * @param id the id
+	 * @param entry what {@link #acquire} returned for it
+	 */
+	void release(String id, Entry entry) {
+		if (this.entries.computeIfPresent(id, LEAVE) != null) {
+			entry.release(1);
+		}
+	}
+
+	/**
+	 * Return how many ids are held or waited for.
+	 * @return the number of entries
+	 */
+	int size() {
+		return this.entries.size();
+	}
+
+	/**
+	 * The lock of one id: a fair exclusive lock (state 1 while held), and the number of its
+	 * holder and waiters, read and written only inside the map's {@code compute} calls for its
+	 * key (or before the entry is published).
+	 */
+	static final class Entry extends AbstractQueuedSynchronizer {
+
+		private int users = 1;
+
+		Entry(boolean held) {
+			setState(held ? 1 : 0);
+		}
+
+		@Override
+		protected boolean tryAcquire(int permits) {
+			return !hasQueuedPredecessors() && compareAndSetState(0, 1);
+		}
+
+		@Override
+		protected boolean tryRelease(int permits) {
+			setState(0);
+			return true;
+		}
+
+	}
+
+}
