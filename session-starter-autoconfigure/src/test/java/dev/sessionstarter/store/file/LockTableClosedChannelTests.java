@@ -25,16 +25,15 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Review of the striped held bytes: the lock file's channel closed under threads that lock
- * ids of different stripes (what an interrupt delivered during an OS lock call does: the JDK
- * closes the channel, every other thread in a lock call gets a {@code ClosedChannelException}).
- * Each thread holds its stripe's monitor while it asks the OS, and goes on to
- * {@code LockFile.reopenClosed} (the lock file's monitor) holding it; the first one in calls
- * {@code HeldBytes.forget()}, which takes every stripe's monitor: a lock-order inversion
- * (stripe, then lock file; lock file, then every stripe) that deadlocks the JVM's file locks.
- * With one monitor (before b57d768) {@code forget()} re-entered the monitor its thread held.
+ * The striped held bytes when the lock file's channel is closed under threads that lock ids of
+ * different stripes (what an interrupt delivered during an OS lock call does: the JDK closes the
+ * channel, every other thread in a lock call gets a {@code ClosedChannelException}). A thread
+ * that went on to reopen the file holding its stripe's monitor, while the reopen forgot the
+ * bytes held under every stripe's monitor, deadlocked with another (found by a hostile review):
+ * the file is now reopened, and the bytes of the closed channel forgotten, under no stripe's
+ * monitor.
  */
-class LockTableClosedChannelReviewTests {
+class LockTableClosedChannelTests {
 
 	private static final int THREADS = 8;
 
@@ -69,7 +68,7 @@ class LockTableClosedChannelReviewTests {
 						catch (Throwable ex) {
 							future.completeExceptionally(ex);
 						}
-					}, "review-locker-" + id);
+					}, "locker-" + id);
 					thread.setDaemon(true);
 					thread.start();
 					done.add(future);
@@ -98,7 +97,7 @@ class LockTableClosedChannelReviewTests {
 			return "none found";
 		}
 		return Arrays.stream(threads.getThreadInfo(ids, true, true))
-			.map(LockTableClosedChannelReviewTests::describe)
+			.map(LockTableClosedChannelTests::describe)
 			.collect(Collectors.joining("\n"));
 	}
 
