@@ -64,6 +64,9 @@ final class HeldBytes {
 				this.lockFile.reopen(opened);
 				continue;
 			}
+			if (this.lockFile.reopenIfClosed(opened)) {
+				continue;
+			}
 			backoff = Backoff.pause(deadline, backoff);
 			if (backoff < 0) {
 				return null;
@@ -117,15 +120,18 @@ final class HeldBytes {
 	}
 
 	/**
-	 * Forget the bytes held after the lock file's channel was found closed: the OS released
-	 * their locks with it.
+	 * Forget the bytes held in a lock file as opened before its channel was found closed: the OS
+	 * released their locks with it. Those held in the file as opened since are kept. Called
+	 * under no stripe's monitor (it takes each in turn).
+	 * @param closed the file as opened with the closed channel
 	 */
-	void forget() {
+	void forget(LockFile.Opened closed) {
 		int forgotten = 0;
 		for (HashMap<Long, Range> ranges : this.ranges) {
 			synchronized (ranges) {
-				forgotten += ranges.size();
-				ranges.clear();
+				int before = ranges.size();
+				ranges.values().removeIf((range) -> range.opened == closed);
+				forgotten += before - ranges.size();
 			}
 		}
 		if (forgotten > 0) {

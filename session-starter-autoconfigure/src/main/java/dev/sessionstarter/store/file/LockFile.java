@@ -8,6 +8,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,18 +39,18 @@ final class LockFile {
 
 	private final Path file;
 
-	private final Runnable onReopen;
+	private final Consumer<Opened> onReopen;
 
 	private volatile Opened opened;
 
 	/**
 	 * Open a lock file, creating it and its directory if needed.
 	 * @param file the lock file
-	 * @param onReopen called when the channel was found closed and opened again: the OS has
-	 * released every lock taken through the old one
+	 * @param onReopen called with the file as opened before when its channel was found closed and
+	 * the file opened again: the OS has released every lock taken through the old channel
 	 * @throws UncheckedIOException if it cannot be opened, or is not a regular file
 	 */
-	LockFile(Path file, Runnable onReopen) {
+	LockFile(Path file, Consumer<Opened> onReopen) {
 		this.file = file;
 		this.onReopen = onReopen;
 		this.opened = LockFileOpener.open(file);
@@ -83,7 +84,7 @@ final class LockFile {
 			return opened.channel.tryLock(position, size, false);
 		}
 		catch (ClosedChannelException ex) {
-			reopenClosed(opened);
+			// the caller opens it again (reopenIfClosed) once it holds no monitor of its own
 			return null;
 		}
 		catch (IOException ex) {
@@ -162,12 +163,29 @@ final class LockFile {
 		LockFileOpener.closeQuietly(this.opened.channel);
 	}
 
-	private synchronized void reopenClosed(Opened closed) {
-		if (this.opened == closed && !closed.channel.isOpen()) {
-			logger.warn("Lock file " + this.file + " was closed unexpectedly; reopening it");
-			this.opened = LockFileOpener.open(this.file);
-			this.onReopen.run();
+	/**
+	 * Open the file again if its channel, as opened, was found closed (an interrupt during an OS
+	 * call closes it), and tell the callback, outside this object's monitor. Not to be called
+	 * under a monitor the callback takes.
+	 * @param opened the file as opened when a call on it failed
+	 * @return whether its channel was closed
+	 */
+	boolean reopenIfClosed(Opened opened) {
+		if (opened.channel.isOpen()) {
+			return false;
 		}
+		boolean reopened;
+		synchronized (this) {
+			reopened = this.opened == opened;
+			if (reopened) {
+				logger.warn("Lock file " + this.file + " was closed unexpectedly; reopening it");
+				this.opened = LockFileOpener.open(this.file);
+			}
+		}
+		if (reopened) {
+			this.onReopen.accept(opened);
+		}
+		return true;
 	}
 
 	/**

@@ -147,9 +147,9 @@ final class LockTable {
 		return (lock != null && !lock.isReleased()) ? lock : null;
 	}
 
-	/** Forget the bytes held when the channel was found closed: the OS released their locks. */
-	private void forgetHeldBytes() {
-		this.heldBytes.forget();
+	/** Forget the bytes held in the file whose channel was found closed: the OS released their locks. */
+	private void forgetHeldBytes(LockFile.Opened closed) {
+		this.heldBytes.forget(closed);
 	}
 
 	/**
