@@ -1,11 +1,7 @@
 package dev.sessionstarter.lock;
 
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
-import java.util.function.BiFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,12 +9,9 @@ import org.springframework.util.Assert;
 
 /**
  * A {@link SessionLockManager} for one process: one fair single-permit lock per session id that a
- * request holds or waits for. An entry is counted by the requests holding or waiting for it and
- * removed when the last of them leaves, so the manager holds nothing for sessions no request is
- * using (no leak, however many distinct ids pass through).
- *
- * <p>A lock nobody holds or waits for costs one map insertion, taken already held, and one
- * removal on release; only a request that finds the id held joins its entry and queues for it.
+ * request holds or waits for ({@link IdLocks}), kept only while a request holds or waits for it,
+ * so the manager holds nothing for sessions no request is using. A lock nobody holds or waits for
+ * costs one map insertion and one removal on release.
  *
  * <p>Locks are not bound to threads: a lock taken by one thread may be released by another, as
  * an asynchronous request does when it completes on a container thread. Waiters are served
@@ -26,20 +19,7 @@ import org.springframework.util.Assert;
  */
 public final class MemorySessionLockManager implements SessionLockManager {
 
-	/** Joins the entry of an id, making a free one if there is none; runs inside the map's compute. */
-	private static final BiFunction<String, @Nullable Entry, Entry> JOIN = (id, existing) -> {
-		if (existing == null) {
-			return new Entry(false);
-		}
-		existing.users++;
-		return existing;
-	};
-
-	/** Leaves the entry of an id, removing it with its last user; runs inside the map's compute. */
-	private static final BiFunction<String, Entry, @Nullable Entry> LEAVE = (id,
-			entry) -> (--entry.users == 0) ? null : entry;
-
-	private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+	private final IdLocks ids = new IdLocks();
 
 	@Override
 	public String type() {
@@ -50,23 +30,8 @@ public final class MemorySessionLockManager implements SessionLockManager {
 	public @Nullable SessionLock tryLock(String sessionId, Duration timeout) throws InterruptedException {
 		Assert.notNull(sessionId, "'sessionId' must not be null");
 		Assert.notNull(timeout, "'timeout' must not be null");
-		Entry free = new Entry(true);
-		Entry entry = this.entries.putIfAbsent(sessionId, free);
-		if (entry == null) {
-			// nobody held or waited for it: taken with the insertion
-			return new Held(sessionId, free);
-		}
-		entry = this.entries.compute(sessionId, JOIN);
-		boolean acquired = false;
-		try {
-			acquired = entry.tryAcquireNanos(1, SessionLockManager.timeoutNanos(timeout));
-		}
-		finally {
-			if (!acquired) {
-				this.entries.computeIfPresent(sessionId, LEAVE);
-			}
-		}
-		return acquired ? new Held(sessionId, entry) : null;
+		IdLocks.Entry entry = this.ids.acquire(sessionId, SessionLockManager.timeoutNanos(timeout));
+		return (entry != null) ? new Held(sessionId, entry) : null;
 	}
 
 	/**
@@ -77,11 +42,7 @@ public final class MemorySessionLockManager implements SessionLockManager {
 	 */
 	@Override
 	public int heldLocks() {
-		int held = 0;
-		for (Entry entry : this.entries.values()) {
-			held += entry.isHeld() ? 1 : 0;
-		}
-		return held;
+		return this.ids.held();
 	}
 
 	@Override
@@ -94,37 +55,7 @@ public final class MemorySessionLockManager implements SessionLockManager {
 	 * @return the number of entries
 	 */
 	int entries() {
-		return this.entries.size();
-	}
-
-	/**
-	 * The lock state of one session id: a fair exclusive lock (state 1 while held) and the
-	 * number of requests holding or waiting for it, which is only read and written inside the
-	 * map's atomic {@code compute} calls for its key (or before the entry is published).
-	 */
-	private static final class Entry extends AbstractQueuedSynchronizer {
-
-		private int users = 1;
-
-		Entry(boolean held) {
-			setState(held ? 1 : 0);
-		}
-
-		@Override
-		protected boolean tryAcquire(int permits) {
-			return !hasQueuedPredecessors() && compareAndSetState(0, 1);
-		}
-
-		@Override
-		protected boolean tryRelease(int permits) {
-			setState(0);
-			return true;
-		}
-
-		boolean isHeld() {
-			return getState() != 0;
-		}
-
+		return this.ids.size();
 	}
 
 	/**
@@ -137,11 +68,11 @@ public final class MemorySessionLockManager implements SessionLockManager {
 
 		private final String sessionId;
 
-		private final Entry entry;
+		private final IdLocks.Entry entry;
 
 		private volatile int released;
 
-		Held(String sessionId, Entry entry) {
+		Held(String sessionId, IdLocks.Entry entry) {
 			this.sessionId = sessionId;
 			this.entry = entry;
 		}
@@ -156,10 +87,7 @@ public final class MemorySessionLockManager implements SessionLockManager {
 			if (!RELEASED.compareAndSet(this, 0, 1)) {
 				return;
 			}
-			if (MemorySessionLockManager.this.entries.computeIfPresent(this.sessionId, LEAVE) != null) {
-				// others wait for it: the first of them gets it
-				this.entry.release(1);
-			}
+			MemorySessionLockManager.this.ids.release(this.sessionId, this.entry);
 		}
 
 	}

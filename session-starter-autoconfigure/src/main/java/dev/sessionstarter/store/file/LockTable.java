@@ -4,6 +4,8 @@ import java.nio.file.Path;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.sessionstarter.lock.IdLocks;
+
 /**
  * The OS-level locks of one lock file of a session directory, shared by every
  * {@link FileSessionStore} and {@link FileSessionLockManager} of this JVM on that file.

@@ -1,5 +1,7 @@
 package dev.sessionstarter.store.file;
 
+import dev.sessionstarter.lock.IdLocks;
+
 /**
  * A lock of a {@link LockTable}: its id's entry in this JVM and its byte's hold. A request lock
  * stands for the request's scope too ({@link LockTable#requestScope()}).

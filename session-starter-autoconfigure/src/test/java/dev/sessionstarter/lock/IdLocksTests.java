@@ -1,4 +1,4 @@
-package dev.sessionstarter.store.file;
+package dev.sessionstarter.lock;
 
 import java.time.Duration;
 import java.util.List;

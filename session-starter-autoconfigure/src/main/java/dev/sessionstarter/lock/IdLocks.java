@@ -1,4 +1,4 @@
-package dev.sessionstarter.store.file;
+package dev.sessionstarter.lock;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
@@ -7,13 +7,15 @@ import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One kind of lock of a {@link LockTable} within this JVM: an id is held by one holder at a
- * time, waiters are served in arrival order. An id has an entry while it is held or waited for,
- * counted by its holder and waiters and removed with the last of them, so nothing is kept for
- * ids no one uses. An id no one holds costs one map insertion, taken already held, and one
- * removal on release. Not tied to threads: an entry may be released on any thread. Thread-safe.
+ * Exclusive locks on ids within this JVM, the mechanism of the {@link MemorySessionLockManager}
+ * and of the file store's in-JVM lock table: an id is held by one holder at a time, waiters are
+ * served in arrival order. An id has an entry while it is held or waited for, counted by its
+ * holder and waiters and removed with the last of them, so nothing is kept for ids no one uses
+ * (no leak, however many distinct ids pass through). An id no one holds costs one map insertion,
+ * taken already held, and one removal on release. Not tied to threads: an entry may be released
+ * on any thread. Thread-safe.
  */
-final class IdLocks {
+public final class IdLocks {
 
 	/** Joins the entry of an id, making a free one if there is none; runs inside the map's compute. */
 	private static final BiFunction<String, @Nullable Entry, Entry> JOIN = (id, existing) -> {
@@ -38,7 +40,7 @@ final class IdLocks {
 	 * in time
 	 * @throws InterruptedException if the thread is interrupted while waiting
 	 */
-	@Nullable Entry acquire(String id, long timeoutNanos) throws InterruptedException {
+	public @Nullable Entry acquire(String id, long timeoutNanos) throws InterruptedException {
 		Entry free = new Entry(true);
 		Entry entry = this.entries.putIfAbsent(id, free);
 		if (entry == null) {
@@ -62,7 +64,7 @@ final class IdLocks {
 	 * @param id the id
 	 * @param entry what {@link #acquire} returned for it
 	 */
-	void release(String id, Entry entry) {
+	public void release(String id, Entry entry) {
 		if (this.entries.computeIfPresent(id, LEAVE) != null) {
 			entry.release(1);
 		}
@@ -72,16 +74,30 @@ final class IdLocks {
 	 * Return how many ids are held or waited for.
 	 * @return the number of entries
 	 */
-	int size() {
+	public int size() {
 		return this.entries.size();
+	}
+
+	/**
+	 * Return how many ids are held now, counted among the entries when asked (meters and
+	 * endpoints ask now and then) rather than in a counter every lock and release would update.
+	 * @return the number of ids held
+	 */
+	public int held() {
+		int held = 0;
+		for (Entry entry : this.entries.values()) {
+			held += entry.isHeld() ? 1 : 0;
+		}
+		return held;
 	}
 
 	/**
 	 * The lock of one id: a fair exclusive lock (state 1 while held), and the number of its
 	 * holder and waiters, read and written only inside the map's {@code compute} calls for its
-	 * key (or before the entry is published).
+	 * key (or before the entry is published). Held by whoever {@link #acquire} returned it to, and
+	 * given back only through {@link #release}.
 	 */
-	static final class Entry extends AbstractQueuedSynchronizer {
+	public static final class Entry extends AbstractQueuedSynchronizer {
 
 		private int users = 1;
 
@@ -98,6 +114,10 @@ final class IdLocks {
 		protected boolean tryRelease(int permits) {
 			setState(0);
 			return true;
+		}
+
+		boolean isHeld() {
+			return getState() != 0;
 		}
 
 	}
