@@ -92,13 +92,7 @@ class RedisClusterSubscriptionTests {
 		this.one = new Instance(LEASE);
 		this.other = new Instance(Duration.ZERO);
 		int subscribed = subscriptionNode();
-		String id = sessionNotOn(subscribed);
-		this.one.store.save(change(id, true));
-		try (SessionLock lock = this.one.locks.tryLock(id, Duration.ZERO)) {
-			this.one.store.find(id);
-			this.one.store.save(change(id, false));
-		}
-		assertThat(this.one.locks.retained()).isOne();
+		String id = sessionRetainedByOne(subscribed);
 		this.cluster.kill(subscribed);
 		await().atMost(WAIT).until(() -> subscribers(this.keys.lockReleases()) == 1);
 		Waiting<SessionLock> asking = Waiting.start(() -> this.other.locks.tryLock(id, LONGER_THAN_WAIT));
@@ -133,13 +127,7 @@ class RedisClusterSubscriptionTests {
 		this.one = new Instance(LEASE);
 		this.other = new Instance(Duration.ZERO);
 		int subscribed = subscriptionNode();
-		String id = sessionNotOn(subscribed);
-		this.one.store.save(change(id, true));
-		try (SessionLock lock = this.one.locks.tryLock(id, Duration.ZERO)) {
-			this.one.store.find(id);
-			this.one.store.save(change(id, false));
-		}
-		assertThat(this.one.locks.retained()).isOne();
+		String id = sessionRetainedByOne(subscribed);
 		this.other.held.releases(this.other.calls, this.keys).subscribe();
 		this.cluster.pause(subscribed);
 		Waiting<SessionLock> asking = Waiting.start(() -> this.other.locks.tryLock(id, LONGER_THAN_WAIT));
@@ -148,6 +136,21 @@ class RedisClusterSubscriptionTests {
 		try (SessionLock taken = asking.get(WAIT)) {
 			assertThat(taken).as("released once subscribed again, long before the retention ends").isNotNull();
 		}
+	}
+
+	/**
+	 * Return a session, on another node than the subscription's, whose lock the first instance
+	 * retains after a request saved it.
+	 */
+	private String sessionRetainedByOne(int subscribed) throws InterruptedException {
+		String id = sessionNotOn(subscribed);
+		this.one.store.save(change(id, true));
+		try (SessionLock lock = this.one.locks.tryLock(id, Duration.ZERO)) {
+			this.one.store.find(id);
+			this.one.store.save(change(id, false));
+		}
+		assertThat(this.one.locks.retained()).isOne();
+		return id;
 	}
 
 	private boolean exists(byte[] key) {
