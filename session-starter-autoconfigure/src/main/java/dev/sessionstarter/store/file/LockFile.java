@@ -23,9 +23,10 @@ import org.jspecify.annotations.Nullable;
  * OS released the locks it held.
  *
  * <p>The file starts with the {@linkplain SlotHash key} that spreads ids over its slots (see
- * {@link LockFileOpener}). A lock counts only while the path still names the file it was taken in: a file deleted (with its directory, say) or replaced is noticed by
- * {@link #isCurrent}, and {@link #reopen} opens (creating if needed) the file now at the path,
- * with its directory, so processes that open the file later lock the same one. Thread-safe.
+ * {@link LockFileOpener}). A lock counts only while the path still names the file it was taken
+ * in: a file deleted (with its directory, say) or replaced is noticed by {@link #isCurrent}, and
+ * {@link #reopen} opens (creating if needed) the file now at the path, with its directory, so
+ * processes that open the file later lock the same one. Thread-safe.
  */
 final class LockFile {
 
