@@ -52,14 +52,14 @@ final class CachedIds {
 	}
 
 	/**
-	 * Note an id that left the cache by itself, for {@link #releaseLeft()}, if something is held
-	 * for it. Callable holding any stripe.
+	 * Note an id that left the cache by itself, for {@link #releaseLeft()}. Callable holding any
+	 * stripe. Queued whether or not something is held for it now: a hit may be opening the id's
+	 * handle under its stripe at this moment (see {@link ValidateCoherence}), and only the
+	 * stripe orders that opening with the release.
 	 * @param id the session id
 	 */
 	void left(String id) {
-		if (this.handles.holds(id) || this.coherence.holds(id)) {
-			this.left.add(id);
-		}
+		this.left.add(id);
 	}
 
 	/**

@@ -34,7 +34,7 @@ interface CoherenceStrategy {
 	static CoherenceStrategy of(Coherence coherence, SessionStore delegate, MemorySessionStore cache, Stripes stripes,
 			DelegateHandles handles) {
 		return switch (coherence) {
-			case VALIDATE -> new ValidateCoherence(delegate, stripes, handles);
+			case VALIDATE -> new ValidateCoherence(delegate, cache, stripes, handles);
 			case EXCLUSIVE -> new ExclusiveCoherence(delegate, cache);
 		};
 	}

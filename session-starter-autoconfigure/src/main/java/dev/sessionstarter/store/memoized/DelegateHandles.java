@@ -45,17 +45,36 @@ final class DelegateHandles {
 
 	/**
 	 * Open the delegate's handle on a session about to be cached, unless its id has one: from
-	 * its second save on, so that a session created and never used again costs no handle.
+	 * its second save on, so that a session created and never used again costs no handle (one
+	 * used again by reads only gets it on its first validated hit: {@link #openCurrent}).
 	 * @param record the record the delegate returned
 	 */
 	void open(SessionRecord record) {
-		String id = record.id();
-		if (record.version() > 1 && !this.held.containsKey(id)) {
-			SessionHandle handle = this.delegate.open(id);
-			if (handle != null) {
-				this.held.put(id, new Held(handle));
-			}
+		if (record.version() > 1 && !this.held.containsKey(record.id())) {
+			open(record.id());
 		}
+	}
+
+	/**
+	 * Open the delegate's handle on a session the cache holds with none, whatever its version,
+	 * with the cached record as the base of its next save.
+	 * @param cached the record the cache holds, found current
+	 */
+	void openCurrent(SessionRecord cached) {
+		Held held = open(cached.id());
+		if (held != null) {
+			held.record = cached;
+		}
+	}
+
+	private @Nullable Held open(String id) {
+		SessionHandle handle = this.delegate.open(id);
+		if (handle == null) {
+			return null;
+		}
+		Held held = new Held(handle);
+		this.held.put(id, held);
+		return held;
 	}
 
 	/**

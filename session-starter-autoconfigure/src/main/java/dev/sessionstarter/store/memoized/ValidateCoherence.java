@@ -11,6 +11,7 @@ import org.springframework.util.Assert;
 
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
+import dev.sessionstarter.store.memory.MemorySessionStore;
 
 /**
  * {@link Coherence#VALIDATE}: a cached copy is served only when the delegate's
@@ -21,14 +22,17 @@ final class ValidateCoherence implements CoherenceStrategy {
 
 	private final SessionStore delegate;
 
+	private final MemorySessionStore cache;
+
 	private final Stripes stripes;
 
 	private final DelegateHandles handles;
 
-	ValidateCoherence(SessionStore delegate, Stripes stripes, DelegateHandles handles) {
+	ValidateCoherence(SessionStore delegate, MemorySessionStore cache, Stripes stripes, DelegateHandles handles) {
 		Assert.isTrue(delegate.supportsVersionCheck(),
 				() -> "The " + delegate.type() + " store cannot validate cached copies; use exclusive coherence");
 		this.delegate = delegate;
+		this.cache = cache;
 		this.stripes = stripes;
 		this.handles = handles;
 	}
@@ -43,12 +47,43 @@ final class ValidateCoherence implements CoherenceStrategy {
 		String id = cached.id();
 		if (!this.handles.holds(id)) {
 			// no handle to keep from being closed meanwhile: no need for the stripe
-			return Objects.equals(this.delegate.version(id), cached.version());
+			if (!Objects.equals(this.delegate.version(id), cached.version())) {
+				return false;
+			}
+			openHandle(cached);
+			return true;
 		}
 		ReentrantLock stripe = this.stripes.of(id);
 		stripe.lock();
 		try {
 			return Objects.equals(this.handles.version(id), cached.version());
+		}
+		finally {
+			stripe.unlock();
+		}
+	}
+
+	/**
+	 * Open the delegate's handle on a session found current that has none (one saved only once
+	 * is cached without a handle), so that its next checks read no file; under the id's
+	 * stripe, and only while the cache still holds this very copy. The cache may evict the copy
+	 * while the handle is opened, by itself and holding no stripe of this id: on this thread
+	 * (within the delegate's open) the copy is gone when it is looked for again, and the handle
+	 * is closed here; on another thread, the id that left is queued whatever it held then
+	 * ({@link CachedIds#left(String)}), and that thread's {@link CachedIds#releaseLeft()} takes
+	 * the stripe after this one and closes the handle.
+	 */
+	private void openHandle(SessionRecord cached) {
+		String id = cached.id();
+		ReentrantLock stripe = this.stripes.of(id);
+		stripe.lock();
+		try {
+			if (!this.handles.holds(id) && this.cache.find(id) == cached) {
+				this.handles.openCurrent(cached);
+				if (this.cache.find(id) != cached) {
+					this.handles.close(id);
+				}
+			}
 		}
 		finally {
 			stripe.unlock();

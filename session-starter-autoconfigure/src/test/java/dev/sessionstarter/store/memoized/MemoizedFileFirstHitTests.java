@@ -1,0 +1,135 @@
+package dev.sessionstarter.store.memoized;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sessionstarter.store.SessionHandle;
+import dev.sessionstarter.store.file.FileFormat;
+import dev.sessionstarter.store.file.FileSessionStore;
+import dev.sessionstarter.store.memory.MemorySessionStore;
+
+import static dev.sessionstarter.store.TestSessionChanges.create;
+import static dev.sessionstarter.store.TestSessionChanges.set;
+import static dev.sessionstarter.store.TestSessionChanges.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A session saved only once (version 1), cached with no mapped file, in a validating cache over
+ * the file store: its first validated hit maps the file, so that its later hits read no file,
+ * and a mapping made while the cache evicts the session is not left behind.
+ */
+class MemoizedFileFirstHitTests {
+
+	@TempDir
+	Path dir;
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (int i = this.closeables.size() - 1; i >= 0; i--) {
+			this.closeables.get(i).close();
+		}
+	}
+
+	@Test
+	void sessionSavedOnceIsCheckedThroughItsMappingFromItsFirstHitOn() {
+		FileSessionStore files = fileStore();
+		OpeningStore delegate = new OpeningStore(files);
+		MemoizedSessionStore store = memoized(delegate, new MemorySessionStore(64L * 1024 * 1024, 100, 0.9,
+				Clock.systemUTC()));
+		store.save(create("once"));
+		assertThat(MemoizedTestSupport.mappings(files)).as("after the creating save").isZero();
+
+		for (int i = 0; i < 5; i++) {
+			assertThat(store.find("once")).isNotNull();
+		}
+
+		assertThat(delegate.versionChecks).as("session files read to check the cached copy").hasValue(1);
+		assertThat(delegate.finds).as("session files read whole").hasValue(0);
+		assertThat(MemoizedTestSupport.mappings(files)).isEqualTo(1);
+		FileSessionStore other = fileStore();
+		other.save(set("once", "n", "from another store"));
+		assertThat(text(store.find("once"), "n")).isEqualTo("from another store");
+		assertThat(delegate.versionChecks).hasValue(1);
+		assertThat(store.save(set("once", "n", "mine"))).isNotNull();
+		assertThat(text(other.find("once"), "n")).isEqualTo("mine");
+		store.close();
+		assertThat(MemoizedTestSupport.mappings(files)).isZero();
+	}
+
+	@Test
+	void mappingOpenedOnAHitWhileTheCacheEvictsTheSessionIsReleased() {
+		FileSessionStore files = fileStore();
+		MemorySessionStore cache = new MemorySessionStore(64L * 1024 * 1024, 1, 0.5, Clock.systemUTC());
+		OpeningStore delegate = new OpeningStore(files);
+		MemoizedSessionStore store = memoized(delegate, cache);
+		store.save(create("once"));
+		assertThat(MemoizedTestSupport.ids(cache)).containsExactly("once");
+		// the cache evicts the session while its file is being mapped for the hit
+		delegate.whileOpening = cache::reduce;
+
+		assertThat(store.find("once")).isNotNull();
+
+		assertThat(delegate.opened).as("files mapped").hasValue(1);
+		assertThat(MemoizedTestSupport.ids(cache)).isEmpty();
+		assertThat(MemoizedTestSupport.mappings(files)).as("mappings left for a session not cached").isZero();
+		delegate.whileOpening = null;
+		assertThat(store.find("once")).isNotNull();
+		assertThat(store.find("once")).isNotNull();
+		assertThat(MemoizedTestSupport.mappings(files)).isEqualTo(1);
+	}
+
+	private FileSessionStore fileStore() {
+		FileSessionStore store = new FileSessionStore(this.dir, FileFormat.BINARY, false);
+		this.closeables.add(store);
+		return store;
+	}
+
+	private MemoizedSessionStore memoized(OpeningStore delegate, MemorySessionStore cache) {
+		MemoizedSessionStore store = new MemoizedSessionStore(delegate, cache, Coherence.VALIDATE);
+		this.closeables.add(store);
+		return store;
+	}
+
+	/**
+	 * A delegate that counts its reads by id and the handles it opens, and can run something
+	 * while it opens one.
+	 */
+	static final class OpeningStore extends MemoizedSessionStoreTests.CountingStore {
+
+		private final FileSessionStore files;
+
+		final AtomicInteger opened = new AtomicInteger();
+
+		volatile @Nullable Runnable whileOpening;
+
+		OpeningStore(FileSessionStore files) {
+			super(files);
+			this.files = files;
+		}
+
+		@Override
+		public @Nullable SessionHandle open(String id) {
+			SessionHandle handle = this.files.open(id);
+			if (handle != null) {
+				this.opened.incrementAndGet();
+			}
+			Runnable whileOpening = this.whileOpening;
+			if (whileOpening != null) {
+				whileOpening.run();
+			}
+			return handle;
+		}
+
+	}
+
+}
