@@ -125,7 +125,7 @@ public final class FileSessionLockManager implements SessionLockManager, AutoClo
 				: this.tables[0];
 		HeldLock lock;
 		try {
-			lock = table.acquire(sessionId, LockTable.Kind.REQUEST, timeoutNanos);
+			lock = table.acquire(sessionId, LockKind.REQUEST, timeoutNanos);
 		}
 		catch (UncheckedIOException ex) {
 			throw new StoreUnavailableException("Lock file " + table.path() + " cannot be used: " + ex.getMessage(),

@@ -25,7 +25,7 @@ final class HeldBytes {
 
 	/** The OS locks held, by each byte they cover, in stripes by slot; each guarded by itself. */
 	@SuppressWarnings("unchecked")
-	private final HashMap<Long, Range>[] ranges = new HashMap[STRIPES];
+	private final HashMap<Long, HeldRange>[] ranges = new HashMap[STRIPES];
 
 	HeldBytes(LockFile lockFile) {
 		this.lockFile = lockFile;
@@ -75,21 +75,21 @@ final class HeldBytes {
 	}
 
 	private @Nullable Hold tryHold(LockFile.Opened opened, long position, boolean withNext) {
-		HashMap<Long, Range> ranges = stripe(position);
+		HashMap<Long, HeldRange> ranges = stripe(position);
 		synchronized (ranges) {
 			Long key = position;
-			Range existing = ranges.get(key);
+			HeldRange existing = ranges.get(key);
 			if (existing != null && existing.opened == opened) {
 				return existing.join(position);
 			}
 			Long nextKey = withNext ? position + 1 : null;
-			Range next = (nextKey != null) ? ranges.get(nextKey) : null;
+			HeldRange next = (nextKey != null) ? ranges.get(nextKey) : null;
 			boolean both = nextKey != null && (next == null || next.opened != opened);
 			FileLock lock = this.lockFile.tryLock(opened, position, both ? 2 : 1);
 			if (lock == null) {
 				return null;
 			}
-			Range range = new Range(opened, key, both ? nextKey : null, lock);
+			HeldRange range = new HeldRange(opened, key, both ? nextKey : null, lock);
 			ranges.put(key, range);
 			if (range.nextKey != null) {
 				ranges.put(range.nextKey, range);
@@ -103,8 +103,8 @@ final class HeldBytes {
 	 * @param hold the hold
 	 */
 	void release(Hold hold) {
-		Range range = hold.range;
-		HashMap<Long, Range> ranges = stripe(range.position);
+		HeldRange range = hold.range;
+		HashMap<Long, HeldRange> ranges = stripe(range.position);
 		synchronized (ranges) {
 			if (!range.leave(hold.position)) {
 				return;
@@ -115,7 +115,7 @@ final class HeldBytes {
 			}
 			// Inside the guard: a thread that finds the byte no longer held asks the OS for it
 			// at once, and the JDK refuses a range this JVM still holds (OverlappingFileLockException)
-			LockFile.release(range.lock);
+			OsLockCalls.release(range.lock);
 		}
 	}
 
@@ -127,7 +127,7 @@ final class HeldBytes {
 	 */
 	void forget(LockFile.Opened closed) {
 		int forgotten = 0;
-		for (HashMap<Long, Range> ranges : this.ranges) {
+		for (HashMap<Long, HeldRange> ranges : this.ranges) {
 			synchronized (ranges) {
 				int before = ranges.size();
 				ranges.values().removeIf((range) -> range.opened == closed);
@@ -141,7 +141,7 @@ final class HeldBytes {
 	}
 
 	/** The stripe of a byte: both bytes of a slot are in one. */
-	private HashMap<Long, Range> stripe(long position) {
+	private HashMap<Long, HeldRange> stripe(long position) {
 		return this.ranges[(int) (position >>> 1) & (STRIPES - 1)];
 	}
 
@@ -150,54 +150,14 @@ final class HeldBytes {
 
 		final LockFile.Opened opened;
 
-		private final Range range;
-
-		private final long position;
-
-		private Hold(Range range, long position) {
-			this.range = range;
-			this.position = position;
-			this.opened = range.opened;
-		}
-
-	}
-
-	/** One OS lock on one or two bytes, and how many holders share each byte; guarded by its stripe. */
-	private static final class Range {
-
-		final LockFile.Opened opened;
+		final HeldRange range;
 
 		final long position;
 
-		final Long key;
-
-		final @Nullable Long nextKey;
-
-		final FileLock lock;
-
-		private final int[] holders = new int[2];
-
-		// the keys are kept so that giving the lock back boxes no position
-		Range(LockFile.Opened opened, Long key, @Nullable Long nextKey, FileLock lock) {
-			this.opened = opened;
-			this.position = key;
-			this.key = key;
-			this.nextKey = nextKey;
-			this.lock = lock;
-		}
-
-		Hold join(long position) {
-			this.holders[(int) (position - this.position)]++;
-			return new Hold(this, position);
-		}
-
-		/**
-		 * Give up one holder of a byte.
-		 * @return whether no byte has a holder left
-		 */
-		boolean leave(long position) {
-			this.holders[(int) (position - this.position)]--;
-			return this.holders[0] == 0 && this.holders[1] == 0;
+		Hold(HeldRange range, long position) {
+			this.range = range;
+			this.position = position;
+			this.opened = range.opened;
 		}
 
 	}

@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -18,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * The one channel this JVM has on a lock file (owner-only, a regular file opened without
  * following links), and the OS byte locks taken through it (see {@link LockTable}). Closing any
  * channel on a file releases every lock the process holds on it, so the channel is shared and
- * guarded: the thread's interrupt flag is cleared around each OS call (an interrupt would close
- * the channel), and a channel found closed anyway is opened again, with the owner told that the
+ * guarded: the thread's interrupt flag is cleared around each OS call ({@link OsLockCalls}: an
+ * interrupt would close the channel), and a channel found closed anyway is opened again, with the owner told that the
  * OS released the locks it held.
  *
  * <p>The file starts with the {@linkplain SlotHash key} that spreads ids over its slots (see
@@ -31,12 +30,6 @@ import org.jspecify.annotations.Nullable;
 final class LockFile {
 
 	private static final Log logger = LogFactory.getLog(LockFile.class);
-
-	/**
-	 * The OS lock calls made through every lock file of this JVM: each lock asked for and each
-	 * released; read by tests that count what an operation costs.
-	 */
-	private static final LongAdder osCalls = new LongAdder();
 
 	private final Path file;
 
@@ -79,10 +72,8 @@ final class LockFile {
 	 * @throws UncheckedIOException if the file cannot be locked
 	 */
 	@Nullable FileLock tryLock(Opened opened, long position, int size) {
-		boolean interrupted = Thread.interrupted();
-		osCalls.increment();
 		try {
-			return opened.channel.tryLock(position, size, false);
+			return OsLockCalls.tryLock(opened.channel, position, size);
 		}
 		catch (ClosedChannelException ex) {
 			// the caller opens it again (reopenIfClosed) once it holds no monitor of its own
@@ -90,11 +81,6 @@ final class LockFile {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Failed to lock " + this.file, ex);
-		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
 		}
 	}
 
@@ -123,38 +109,6 @@ final class LockFile {
 		logger.warn("Lock file " + this.file + " was deleted or replaced; locking in the file now at its path");
 		this.opened = fresh;
 		LockFileOpener.closeQuietly(stale.channel);
-	}
-
-	/**
-	 * Release an OS lock, with the thread's interrupt flag cleared around the call.
-	 * @param lock the lock
-	 */
-	static void release(FileLock lock) {
-		boolean interrupted = Thread.interrupted();
-		osCalls.increment();
-		try {
-			lock.release();
-		}
-		catch (ClosedChannelException ex) {
-			// The OS released it with the channel
-		}
-		catch (IOException ex) {
-			logger.warn("Failed to release a lock in " + lock.channel(), ex);
-		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
-	}
-
-	/**
-	 * Return how many OS lock calls (locks asked for, locks released) this JVM has made through
-	 * its lock files so far.
-	 * @return the count
-	 */
-	static long osCalls() {
-		return osCalls.sum();
 	}
 
 	/**

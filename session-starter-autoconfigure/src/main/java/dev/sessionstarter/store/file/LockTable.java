@@ -110,9 +110,9 @@ final class LockTable {
 	 * @return the held lock, or {@code null} if it could not be had in time
 	 * @throws InterruptedException if the thread is interrupted while waiting
 	 */
-	@Nullable HeldLock acquire(String id, Kind kind, long timeoutNanos) throws InterruptedException {
+	@Nullable HeldLock acquire(String id, LockKind kind, long timeoutNanos) throws InterruptedException {
 		long deadline = System.nanoTime() + timeoutNanos;
-		boolean record = kind == Kind.RECORD;
+		boolean record = kind == LockKind.RECORD;
 		IdLocks ids = record ? this.records : this.requests;
 		IdLocks.Entry entry = ids.acquire(id, timeoutNanos);
 		if (entry == null) {
@@ -185,17 +185,6 @@ final class LockTable {
 
 	Path path() {
 		return this.file;
-	}
-
-	/** The two locks of a slot. */
-	enum Kind {
-
-		/** Held by a request for its whole duration ({@link FileSessionLockManager}). */
-		REQUEST,
-
-		/** Held by the store while it reads, merges and writes one session file. */
-		RECORD
-
 	}
 
 }

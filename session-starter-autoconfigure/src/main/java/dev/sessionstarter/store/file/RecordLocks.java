@@ -5,7 +5,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The record locks of a session directory (see {@link LockTable.Kind#RECORD}): held by the
+ * The record locks of a session directory (see {@link LockKind#RECORD}): held by the
  * store while it reads, merges and writes one session file, so that every JVM sharing the
  * directory applies its changes to the newest record. A lock that cannot be had in 30 seconds
  * (a holder that hangs) fails the operation rather than the request waiting for ever.
@@ -28,7 +28,7 @@ final class RecordLocks {
 	 */
 	HeldLock lock(String id) {
 		try {
-			HeldLock lock = this.table.acquire(id, LockTable.Kind.RECORD, TIMEOUT_NANOS);
+			HeldLock lock = this.table.acquire(id, LockKind.RECORD, TIMEOUT_NANOS);
 			if (lock == null) {
 				throw new IllegalStateException("Timed out waiting for the record lock of session " + id);
 			}

@@ -69,9 +69,9 @@ class FileSessionLockManagerTests {
 		session.setAttribute("count", 0);
 		repository.save(session);
 		increment(repository, session.getId());
-		long before = LockFile.osCalls();
+		long before = OsLockCalls.count();
 		increment(repository, session.getId());
-		assertThat(LockFile.osCalls() - before).isEqualTo(2);
+		assertThat(OsLockCalls.count() - before).isEqualTo(2);
 		assertThat(repository.findById(session.getId()).<Integer>getAttribute("count")).isEqualTo(2);
 	}
 
@@ -83,9 +83,9 @@ class FileSessionLockManagerTests {
 		repository.save(session);
 		StoredSession found = repository.findById(session.getId());
 		found.setAttribute("a", 1);
-		long before = LockFile.osCalls();
+		long before = OsLockCalls.count();
 		repository.save(found);
-		assertThat(LockFile.osCalls() - before).isEqualTo(2);
+		assertThat(OsLockCalls.count() - before).isEqualTo(2);
 	}
 
 	private void increment(StoreSessionRepository repository, String id) throws InterruptedException {

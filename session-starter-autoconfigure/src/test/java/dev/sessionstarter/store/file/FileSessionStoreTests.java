@@ -209,7 +209,7 @@ class FileSessionStoreTests {
 		LockTable locks = LockTable.open(store.getDirectory());
 		List<String> reported = new ArrayList<>();
 		store.setRemovalListener((record, cause) -> {
-			try (HeldLock free = locks.acquire(record.id(), LockTable.Kind.RECORD, 0)) {
+			try (HeldLock free = locks.acquire(record.id(), LockKind.RECORD, 0)) {
 				reported.add(record.id() + " " + cause + " " + ((free != null) ? "unlocked" : "locked"));
 			}
 			catch (InterruptedException ex) {
@@ -396,7 +396,7 @@ class FileSessionStoreTests {
 		Thread purger = new Thread(purge, "purge");
 		try {
 			// A save that has indexed the session and not yet written its file holds its record lock
-			HeldLock saving = locks.acquire(session.getId(), LockTable.Kind.RECORD, Long.MAX_VALUE);
+			HeldLock saving = locks.acquire(session.getId(), LockKind.RECORD, Long.MAX_VALUE);
 			Files.move(file, aside);
 			purger.start();
 			while (!purge.isDone() && purger.getState() != Thread.State.TIMED_WAITING) {

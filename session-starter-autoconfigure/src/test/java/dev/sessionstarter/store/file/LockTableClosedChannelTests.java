@@ -58,7 +58,7 @@ class LockTableClosedChannelTests {
 					Thread thread = new Thread(() -> {
 						try {
 							start.await();
-							AutoCloseable lock = table.acquire(id, LockTable.Kind.REQUEST,
+							AutoCloseable lock = table.acquire(id, LockKind.REQUEST,
 									TimeUnit.SECONDS.toNanos(10));
 							if (lock != null) {
 								lock.close();

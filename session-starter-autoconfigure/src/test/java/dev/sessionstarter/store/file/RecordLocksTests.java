@@ -60,7 +60,7 @@ class RecordLocksTests {
 	}
 
 	private boolean isFree(String id) throws InterruptedException {
-		HeldLock held = this.table.acquire(id, LockTable.Kind.RECORD, 0);
+		HeldLock held = this.table.acquire(id, LockKind.RECORD, 0);
 		if (held != null) {
 			held.close();
 		}
