@@ -35,10 +35,9 @@ import dev.sessionstarter.store.none.NoneSessionStore;
  * of a fixed set of stripes), so a copy the cache holds is never older than the last write this
  * process made.
  *
- * <p>While it caches a session that has been saved more than once, or found current by a
- * version check, the cache keeps the delegate's {@link SessionHandle handle} on it when the
- * delegate offers one (the file store maps the session's file; a session created and never used
- * again costs none): version checks and
+ * <p>While it caches a session saved more than once or found current, the cache keeps the
+ * delegate's {@link SessionHandle handle} on it when the delegate offers one (the file store maps
+ * the session's file; a session created and never used again costs none): version checks and
  * saves then go through the handle, given the record the cache last admitted, instead of
  * finding the session by id. Every use of a handle is under the id's stripe, and the handle is
  * closed when the id leaves the cache, as its lock is released.
