@@ -74,8 +74,8 @@ class RedisSubscriptionLivenessTests {
 
 	private void startWaiterInstance(boolean autoReconnect) throws Exception {
 		this.proxy = new SubscriptionProxy(redis.port());
-		this.waiterFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", this.proxy.port()),
-				LettuceClientConfiguration.builder()
+		this.waiterFactory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", this.proxy.port()), LettuceClientConfiguration.builder()
 					.clientOptions(ClientOptions.builder().autoReconnect(autoReconnect).build())
 					.build());
 		this.waiterFactory.afterPropertiesSet();
