@@ -1,10 +1,7 @@
 package dev.sessionstarter.store.redis;
 
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,7 +19,11 @@ import org.springframework.data.redis.connection.RedisConnection;
  *
  * <p>A release or request published while the subscription's connection was lost was not heard:
  * when Lettuce has made the subscription again ({@link SubscriptionEvents}), every waiter tries
- * again and the instance handles every lock it retains or holds as asked for.
+ * again and the instance handles every lock it retains or holds as asked for. A connection that
+ * stays open but hears nothing is found by the {@link SubscriptionLiveness liveness check}, which
+ * makes the subscription again on a new connection, handled the same; so is one Lettuce does not
+ * reconnect. Once made, the subscription is this object's to keep: a waiter never waits for it
+ * again, nor fails because it is being made again (it waits for the lease it saw at most).
  */
 final class LockReleases implements AutoCloseable {
 
@@ -34,23 +35,23 @@ final class LockReleases implements AutoCloseable {
 
 	private final LockWaiters waiters = new LockWaiters();
 
+	private final SubscriptionLiveness liveness;
+
+	private final AtomicLong confirmations = new AtomicLong();
+
 	private volatile byte @Nullable [] requestsChannel;
 
 	private volatile @Nullable Consumer<String> requests;
 
 	private volatile @Nullable Runnable missedRequests;
 
-	private final Object subscriptionMonitor = new Object();
-
-	private volatile @Nullable RedisConnection subscription;
-
-	private @Nullable CompletableFuture<RedisConnection> subscribing;
-
-	private boolean closed;
+	private final ReleasesSubscription subscription;
 
 	LockReleases(RedisCalls calls, RedisKeys keys) {
 		this.calls = calls;
 		this.keys = keys;
+		this.liveness = new SubscriptionLiveness(calls, keys.lockReleases());
+		this.subscription = new ReleasesSubscription(calls, this.liveness, this::subscribeOn);
 	}
 
 	/**
@@ -85,11 +86,9 @@ final class LockReleases implements AutoCloseable {
 		this.missedRequests = missed;
 	}
 
-	/**
-	 * Whether the subscription is made.
-	 */
+	/** Whether the subscription was made (and, if found deaf since, is being made again). */
 	boolean isSubscribed() {
-		return this.subscription != null;
+		return this.subscription.isSubscribed();
 	}
 
 	/**
@@ -99,68 +98,16 @@ final class LockReleases implements AutoCloseable {
 	 * @return whether it subscribed now, so that a lock released before is to be tried again
 	 */
 	boolean subscribe() throws InterruptedException {
-		if (this.subscription != null) {
-			return false;
-		}
-		CompletableFuture<RedisConnection> pending;
-		synchronized (this.subscriptionMonitor) {
-			if (this.subscription != null) {
-				return false;
-			}
-			if (this.subscribing == null) {
-				CompletableFuture<RedisConnection> started = new CompletableFuture<>();
-				Thread thread = new Thread(() -> subscribeNow(started), "redis-session-lock-subscription");
-				thread.setDaemon(true);
-				thread.start();
-				this.subscribing = started;
-			}
-			pending = this.subscribing;
-		}
-		try {
-			pending.get(this.calls.timeout().toNanos(), TimeUnit.NANOSECONDS);
-			return true;
-		}
-		catch (TimeoutException ex) {
-			throw new RedisUnavailableException(this.calls.address(), "Redis at " + this.calls.address()
-					+ " did not answer the subscription to released session locks within "
-					+ this.calls.timeout().toMillis() + " ms (sessions.redis.timeout)", ex);
-		}
-		catch (ExecutionException ex) {
-			throw new RedisUnavailableException(this.calls.address(), "Cannot subscribe to released session "
-					+ "locks at Redis at " + this.calls.address() + ": " + ex.getCause().getMessage(), ex.getCause());
-		}
+		return this.subscription.subscribe();
 	}
 
-	private void subscribeNow(CompletableFuture<RedisConnection> done) {
-		RedisConnection connection = null;
-		try {
-			connection = this.calls.connectionFactory().getConnection();
-			byte[] requestsChannel = this.requestsChannel;
-			byte[][] channels = (requestsChannel != null) ? new byte[][] { this.keys.lockReleases(), requestsChannel }
-					: new byte[][] { this.keys.lockReleases() };
-			connection.subscribe(new SubscriptionEvents(this.keys.lockReleases(), this.waiters, requestsChannel,
-					this.requests, this::resubscribed), channels);
-		}
-		catch (RuntimeException ex) {
-			if (connection != null) {
-				connection.close();
-			}
-			synchronized (this.subscriptionMonitor) {
-				this.subscribing = null;
-			}
-			done.completeExceptionally(ex);
-			return;
-		}
-		synchronized (this.subscriptionMonitor) {
-			this.subscribing = null;
-			if (this.closed) {
-				connection.close();
-			}
-			else {
-				this.subscription = connection;
-			}
-		}
-		done.complete(connection);
+	private void subscribeOn(RedisConnection connection) {
+		byte[] requestsChannel = this.requestsChannel;
+		byte[][] channels = (requestsChannel != null)
+				? new byte[][] { this.keys.lockReleases(), this.liveness.channel(), requestsChannel }
+				: new byte[][] { this.keys.lockReleases(), this.liveness.channel() };
+		connection.subscribe(new SubscriptionEvents(this.keys.lockReleases(), this.waiters, requestsChannel,
+				this.requests, this::resubscribed, this.liveness, this.confirmations), channels);
 	}
 
 	/**
@@ -182,19 +129,7 @@ final class LockReleases implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		synchronized (this.subscriptionMonitor) {
-			this.closed = true;
-			RedisConnection connection = this.subscription;
-			this.subscription = null;
-			if (connection != null) {
-				try {
-					connection.close();
-				}
-				catch (RuntimeException ex) {
-					logger.debug("Could not close the subscription to released session locks", ex);
-				}
-			}
-		}
+		this.subscription.close();
 	}
 
 }

@@ -21,6 +21,8 @@ import org.springframework.util.Assert;
  * again by itself</td></tr>
  * <tr><td>{@code <namespace>:lock-requests:<instance>}</td><td>a channel: the ids of the
  * sessions whose lock an instance retains that others want ({@code sessions.redis.lock-retain})</td></tr>
+ * <tr><td>{@code <namespace>:lock-releases:ping:<id>}</td><td>a channel: an instance's pings of its own
+ * subscription ({@link SubscriptionLiveness})</td></tr>
  * <tr><td>{@code <namespace>:principal:{<name>}}</td><td>a set of the ids of a user's sessions</td></tr>
  * <tr><td>{@code <namespace>:expiry:{<n>}}</td><td>one of {@value #EXPIRY_BUCKETS} sorted sets
  * of session ids scored by their expiry time in epoch milliseconds</td></tr>

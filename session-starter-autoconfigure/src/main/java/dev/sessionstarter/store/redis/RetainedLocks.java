@@ -63,8 +63,8 @@ final class RetainedLocks implements AutoCloseable {
 			.get()
 			.filter((event) -> event instanceof ConnectionDeactivatedEvent || event instanceof DisconnectedEvent)
 			.subscribe((event) -> heldLocks.connectionLost());
-		lockCalls.releases().setRequests(keys.lockRequests(lockCalls.instance()), this.retentions::requested,
-				this::missedRequests);
+		lockCalls.releases().setRequests(keys.lockRequests(lockCalls.instance()),
+				this.retentions.requests()::requested, this::missedRequests);
 		subscribe();
 	}
 
@@ -86,10 +86,10 @@ final class RetainedLocks implements AutoCloseable {
 	 */
 	@Nullable Held acquire(String sessionId, long deadline) throws InterruptedException {
 		long retainMillis = subscribe() ? this.retainMillis : 0;
-		long mark = this.retentions.beforeLockCall();
+		long mark = this.retentions.requests().beforeLockCall();
 		Held lock = this.lockCalls.acquire(sessionId, deadline, retainMillis);
 		if (lock != null) {
-			this.retentions.held(lock, mark);
+			this.retentions.requests().held(lock, mark);
 		}
 		return lock;
 	}
@@ -137,7 +137,7 @@ final class RetainedLocks implements AutoCloseable {
 	 */
 	private void missedRequests() {
 		this.heldLocks.connectionLost();
-		this.retentions.askedForAll();
+		this.retentions.requests().askedForAll();
 	}
 
 	/**

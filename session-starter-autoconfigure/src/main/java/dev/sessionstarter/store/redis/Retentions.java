@@ -3,11 +3,11 @@ package dev.sessionstarter.store.redis;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.sessionstarter.store.redis.LockRequests.Asked;
 import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
 
 /**
@@ -19,18 +19,11 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
  * session that save left.
  *
  * <p>Another instance that wants the lock asks for it (its scripts publish the session id on this
- * process's channel, {@link RedisKeys#lockRequests(String)}): a retained lock is then released at
- * once, a held one at the end of its request. Every change of an id's state (taken, held,
- * ended, asked for) is made in one atomic step of the map, so none is missed.
+ * process's channel, {@link RedisKeys#lockRequests(String)}), which {@link #requests() its
+ * requests} handle. Every change of an id's state (taken, held, ended, asked for) is made in one
+ * atomic step of the map the two share, so none is missed.
  */
 final class Retentions {
-
-	/**
-	 * A request for an id that this process neither held nor retained when it came: the lock
-	 * call that is taking it now releases it at its end.
-	 */
-	private record Asked(long at) {
-	}
 
 	private final ConcurrentHashMap<String, Object> states = new ConcurrentHashMap<>();
 
@@ -38,17 +31,9 @@ final class Retentions {
 
 	private final long retainMillis;
 
-	private final long retainNanos;
-
 	private final long leaseNanos;
 
-	private final BiConsumer<String, byte[]> unlock;
-
-	/**
-	 * How many times every lock was handled as asked for ({@link #askedForAll}): a lock call sent
-	 * before one of them, whose lock was in neither of its passes, is asked for too.
-	 */
-	private final AtomicLong allAsked = new AtomicLong();
+	private final LockRequests requests;
 
 	/**
 	 * Create the retentions of a lock manager.
@@ -60,9 +45,15 @@ final class Retentions {
 	Retentions(RedisHeldLocks heldLocks, long retainMillis, long leaseMillis, BiConsumer<String, byte[]> unlock) {
 		this.heldLocks = heldLocks;
 		this.retainMillis = retainMillis;
-		this.retainNanos = retainMillis * 1_000_000L;
 		this.leaseNanos = leaseMillis * 1_000_000L;
-		this.unlock = unlock;
+		this.requests = new LockRequests(this.states, heldLocks, retainMillis * 1_000_000L, unlock);
+	}
+
+	/**
+	 * Return the requests of other instances for the locks retained or held.
+	 */
+	LockRequests requests() {
+		return this.requests;
 	}
 
 	/**
@@ -87,35 +78,6 @@ final class Retentions {
 	}
 
 	/**
-	 * Return a mark to take before a lock call, for {@link #held}.
-	 * @return the mark
-	 */
-	long beforeLockCall() {
-		return this.allAsked.get();
-	}
-
-	/**
-	 * Add a lock a lock call took to the held locks; if another instance asked for it meanwhile,
-	 * or every lock was handled as asked for since the call was sent (requests may have been
-	 * missed), it is released at the end of its request.
-	 * @param lock the lock
-	 * @param mark what {@link #beforeLockCall()} returned before the call was sent
-	 */
-	void held(Held lock, long mark) {
-		this.states.compute(lock.sessionId(), (id, state) -> {
-			if (state instanceof Asked asked && System.nanoTime() - asked.at() < this.retainNanos) {
-				lock.requestRelease();
-			}
-			this.heldLocks.add(lock);
-			return null;
-		});
-		// read once the lock is among the held ones: an askedForAll that began later sees it there
-		if (this.allAsked.get() != mark) {
-			lock.requestRelease();
-		}
-	}
-
-	/**
 	 * End a request's lock: retain it if its saves left a trusted retention (or it was taken from
 	 * one and not written since) and no other instance asked for it.
 	 * @param lock the lock
@@ -133,45 +95,6 @@ final class Retentions {
 			return null;
 		});
 		return retained[0];
-	}
-
-	/**
-	 * Handle another instance's request for a session's lock: release it now if retained, at the
-	 * end of its request if held.
-	 * @param sessionId the session id
-	 */
-	void requested(String sessionId) {
-		byte[][] release = new byte[1][];
-		this.states.compute(sessionId, (id, state) -> {
-			if (state instanceof Retention retention) {
-				// and if a lock call of this process comes before the release, it is asked too
-				release[0] = retention.token();
-				return new Asked(System.nanoTime());
-			}
-			Held lock = this.heldLocks.get(id);
-			if (lock != null) {
-				lock.requestRelease();
-				return null;
-			}
-			return new Asked(System.nanoTime());
-		});
-		if (release[0] != null) {
-			this.unlock.accept(sessionId, release[0]);
-		}
-	}
-
-	/**
-	 * Handle every lock held (released at its request's end) or retained (released now) as
-	 * asked for, held ones first, so that none is retained between.
-	 */
-	void askedForAll() {
-		this.allAsked.incrementAndGet();
-		this.heldLocks.all().forEach((lock) -> requested(lock.sessionId()));
-		this.states.forEach((id, state) -> {
-			if (state instanceof Retention) {
-				requested(id);
-			}
-		});
 	}
 
 	/**
@@ -205,7 +128,7 @@ final class Retentions {
 					this.states.replace(id, state, retention.withoutRecord());
 				}
 			}
-			else if (now - ((Asked) state).at() >= this.retainNanos) {
+			else if (this.requests.isOld((Asked) state, now)) {
 				this.states.remove(id, state);
 			}
 		});

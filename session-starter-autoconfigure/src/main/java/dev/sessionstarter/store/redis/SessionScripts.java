@@ -19,13 +19,13 @@ final class SessionScripts {
 	 * Merge a change into a session's hash, raise its version, set its time to live and answer
 	 * the result; drop a change to a session that is gone unless it creates it.
 	 */
-	static final RedisScript<Object> SAVE = script("save.lua");
+	static final RedisScript<Object> SAVE = script("end-lock.lua", "save.lua");
 
 	/**
 	 * Write a change into a session's hash that is still at the version of the caller's copy, as
 	 * the caller applied it ({@link CurrentSaves}); leave any other case to {@link #SAVE}.
 	 */
-	static final RedisScript<Object> SAVE_CURRENT = script("save-current.lua");
+	static final RedisScript<Object> SAVE_CURRENT = script("end-lock.lua", "save-current.lua");
 
 	/**
 	 * Take a session's request lock if it is free and answer the session's hash with it, else
@@ -58,15 +58,21 @@ final class SessionScripts {
 
 	/**
 	 * Read a script's source once: a script made from a resource would check the resource
-	 * (in a jar: the jar file) for changes on every call.
+	 * (in a jar: the jar file) for changes on every call. A script of several sources is their
+	 * text one after the other (Redis scripts cannot include one another: {@code end-lock.lua}
+	 * defines a function the saves share), still one script and one call.
 	 */
-	private static RedisScript<Object> script(String name) {
-		try (InputStream in = new ClassPathResource(name, SessionScripts.class).getInputStream()) {
-			return RedisScript.of(new String(in.readAllBytes(), StandardCharsets.UTF_8), Object.class);
+	private static RedisScript<Object> script(String... names) {
+		StringBuilder source = new StringBuilder();
+		for (String name : names) {
+			try (InputStream in = new ClassPathResource(name, SessionScripts.class).getInputStream()) {
+				source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot read the script " + name, ex);
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read the script " + name, ex);
-		}
+		return RedisScript.of(source.toString(), Object.class);
 	}
 
 }

@@ -17,7 +17,10 @@ import org.springframework.data.redis.connection.SubscriptionListener;
  * lost (a Redis restart, the failure of the Cluster node it was on: a Cluster client reconnects to
  * the next node of the cluster) and subscribes again, and Redis confirms every subscription, the
  * first and each one after a reconnection: a confirmation of the released-locks channel after the
- * first ends a time when messages were not heard. Called on the connection's event loop thread.
+ * first ends a time when messages were not heard; so does the confirmation of a subscription made
+ * again on a new connection after the {@link SubscriptionLiveness liveness check} found the one
+ * before deaf (the count of confirmations is the {@link LockReleases}', not one connection's). The
+ * pings of that check are handed to it. Called on the connection's event loop thread.
  */
 final class SubscriptionEvents implements MessageListener, SubscriptionListener {
 
@@ -31,7 +34,9 @@ final class SubscriptionEvents implements MessageListener, SubscriptionListener 
 
 	private final Runnable resubscribed;
 
-	private final AtomicLong confirmations = new AtomicLong();
+	private final SubscriptionLiveness liveness;
+
+	private final AtomicLong confirmations;
 
 	/**
 	 * Create the listener of a subscription.
@@ -40,18 +45,28 @@ final class SubscriptionEvents implements MessageListener, SubscriptionListener 
 	 * @param requestsChannel the channel of requests for retained locks, or {@code null}
 	 * @param requests called with the id of each session asked for, or {@code null}
 	 * @param resubscribed called when the subscription was made again after its connection was lost
+	 * @param liveness the liveness check, given the pings heard on its channel
+	 * @param confirmations the count of confirmations of the released-locks channel, on every
+	 * connection of the subscription
 	 */
 	SubscriptionEvents(byte[] releasesChannel, LockWaiters waiters, byte @Nullable [] requestsChannel,
-			@Nullable Consumer<String> requests, Runnable resubscribed) {
+			@Nullable Consumer<String> requests, Runnable resubscribed, SubscriptionLiveness liveness,
+			AtomicLong confirmations) {
 		this.releasesChannel = releasesChannel;
 		this.waiters = waiters;
 		this.requestsChannel = requestsChannel;
 		this.requests = requests;
 		this.resubscribed = resubscribed;
+		this.liveness = liveness;
+		this.confirmations = confirmations;
 	}
 
 	@Override
 	public void onMessage(Message message, byte[] pattern) {
+		if (Arrays.equals(message.getChannel(), this.liveness.channel())) {
+			this.liveness.heard(message.getBody());
+			return;
+		}
 		String sessionId = SessionHash.string(message.getBody());
 		if (sessionId == null) {
 			return;

@@ -21,6 +21,7 @@
 -- Answers {1} if applied, {-1} if refused (as save.lua), {} if the session is gone (the change is
 -- dropped: the caller sends no creating change here), {0} if save.lua is to decide: the session is at
 -- another version than the copy, or an unfenced save finds the lock held.
+-- Loaded after end-lock.lua, which defines endLock.
 local version = redis.call('HGET', KEYS[1], 'version')
 local holder = redis.call('GET', KEYS[2])
 local token = ARGV[2]
@@ -49,13 +50,6 @@ else
 	redis.call('PEXPIRE', KEYS[1], ARGV[7])
 end
 if holder == token and ARGV[4] ~= '' then
-	if ARGV[6] ~= '' then
-		redis.call('PEXPIRE', KEYS[2], ARGV[6])
-	else
-		redis.call('DEL', KEYS[2])
-		if redis.call('DEL', KEYS[3]) == 1 then
-			redis.call('PUBLISH', ARGV[4], ARGV[5])
-		end
-	end
+	endLock(KEYS[2], KEYS[3], ARGV[4], ARGV[5], ARGV[6])
 end
 return {1}

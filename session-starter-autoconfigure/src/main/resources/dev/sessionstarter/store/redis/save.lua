@@ -34,6 +34,7 @@
 -- ms} if an unfenced save was refused because another instance retains the lock; {previous principal name or nil,
 -- new version} if the session was created, or was at the version of the caller's copy (ARGV[14]);
 -- else {previous principal name or nil, field, value, ...}.
+-- Loaded after end-lock.lua, which defines endLock.
 local key = KEYS[1]
 local stored = redis.call('HMGET', key, 'version', 'accessed', 'timeout', 'principal')
 local version = stored[1]
@@ -115,14 +116,7 @@ else
 	redis.call('PEXPIRE', key, string.format('%.0f', ttl))
 end
 if holder == ARGV[10] and ARGV[12] ~= '' then
-	if ARGV[15] ~= '' then
-		redis.call('PEXPIRE', KEYS[2], ARGV[15])
-	else
-		redis.call('DEL', KEYS[2])
-		if redis.call('DEL', KEYS[3]) == 1 then
-			redis.call('PUBLISH', ARGV[12], ARGV[13])
-		end
-	end
+	endLock(KEYS[2], KEYS[3], ARGV[12], ARGV[13], ARGV[15])
 end
 if not exists or (ARGV[14] ~= '' and version == ARGV[14]) then
 	return {previous, newVersion}

@@ -69,20 +69,11 @@ class RedisClusterSubscriptionTests {
 
 	@Test
 	void aWaiterWhoseSubscriptionsNodeFailedIsWokenByALaterRelease() throws Exception {
-		this.one = new Instance(Duration.ZERO);
-		this.other = new Instance(Duration.ZERO);
-		this.other.held.releases(this.other.calls, this.keys).subscribe();
-		int subscribed = subscriptionNode();
-		String id = sessionNotOn(subscribed);
-		this.one.store.save(change(id, true));
-		SessionLock lock = this.one.locks.tryLock(id, Duration.ZERO);
-		assertThat(lock).isNotNull();
-		Waiting<SessionLock> waiter = Waiting.start(() -> this.other.locks.tryLock(id, LONGER_THAN_WAIT));
-		waiter.awaitParked();
-		this.cluster.kill(subscribed);
+		ParkedWaiter parked = lockWithParkedWaiter();
+		this.cluster.kill(parked.subscribed());
 		await().atMost(WAIT).until(() -> subscribers(this.keys.lockReleases()) == 1);
-		lock.release();
-		try (SessionLock taken = waiter.get(WAIT)) {
+		parked.lock().release();
+		try (SessionLock taken = parked.waiter().get(WAIT)) {
 			assertThat(taken).as("woken by the release, not by the end of the holder's lease").isNotNull();
 		}
 	}
@@ -103,21 +94,12 @@ class RedisClusterSubscriptionTests {
 
 	@Test
 	void aReleaseMissedWhileTheSubscriptionsNodeWasFrozenWakesTheWaiterOnceItSubscribesAgain() throws Exception {
-		this.one = new Instance(Duration.ZERO);
-		this.other = new Instance(Duration.ZERO);
-		this.other.held.releases(this.other.calls, this.keys).subscribe();
-		int subscribed = subscriptionNode();
-		String id = sessionNotOn(subscribed);
-		this.one.store.save(change(id, true));
-		SessionLock lock = this.one.locks.tryLock(id, Duration.ZERO);
-		assertThat(lock).isNotNull();
-		Waiting<SessionLock> waiter = Waiting.start(() -> this.other.locks.tryLock(id, LONGER_THAN_WAIT));
-		waiter.awaitParked();
-		this.cluster.pause(subscribed);
-		lock.release();
-		await().atMost(WAIT).until(() -> !exists(this.keys.lock(id)));
-		this.cluster.kill(subscribed);
-		try (SessionLock taken = waiter.get(WAIT)) {
+		ParkedWaiter parked = lockWithParkedWaiter();
+		this.cluster.pause(parked.subscribed());
+		parked.lock().release();
+		await().atMost(WAIT).until(() -> !exists(this.keys.lock(parked.id())));
+		this.cluster.kill(parked.subscribed());
+		try (SessionLock taken = parked.waiter().get(WAIT)) {
 			assertThat(taken).as("tried again once subscribed again, not at the end of the lease").isNotNull();
 		}
 	}
@@ -136,6 +118,24 @@ class RedisClusterSubscriptionTests {
 		try (SessionLock taken = asking.get(WAIT)) {
 			assertThat(taken).as("released once subscribed again, long before the retention ends").isNotNull();
 		}
+	}
+
+	/**
+	 * Lock a session, on another node than the subscription's, in the first of two instances that
+	 * release their locks, and park a waiter for it in the second.
+	 */
+	private ParkedWaiter lockWithParkedWaiter() throws InterruptedException {
+		this.one = new Instance(Duration.ZERO);
+		this.other = new Instance(Duration.ZERO);
+		this.other.held.releases(this.other.calls, this.keys).subscribe();
+		int subscribed = subscriptionNode();
+		String id = sessionNotOn(subscribed);
+		this.one.store.save(change(id, true));
+		SessionLock lock = this.one.locks.tryLock(id, Duration.ZERO);
+		assertThat(lock).isNotNull();
+		Waiting<SessionLock> waiter = Waiting.start(() -> this.other.locks.tryLock(id, LONGER_THAN_WAIT));
+		waiter.awaitParked();
+		return new ParkedWaiter(subscribed, id, lock, waiter);
 	}
 
 	/**
@@ -200,6 +200,16 @@ class RedisClusterSubscriptionTests {
 	private static SessionChange change(String id, boolean create) {
 		long now = System.currentTimeMillis();
 		return new SessionChange(id, null, create, now, now, 1_800_000L, false, null, Map.of("a", "1".getBytes()));
+	}
+
+	/**
+	 * A session locked by the first instance and waited for by the second.
+	 * @param subscribed the port of the node of the second's subscription
+	 * @param id the session id
+	 * @param lock the first instance's lock
+	 * @param waiter the second instance's lock call, parked
+	 */
+	private record ParkedWaiter(int subscribed, String id, SessionLock lock, Waiting<SessionLock> waiter) {
 	}
 
 	/**

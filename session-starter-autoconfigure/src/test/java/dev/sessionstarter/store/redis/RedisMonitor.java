@@ -86,6 +86,10 @@ public final class RedisMonitor implements AutoCloseable {
 				break;
 			}
 			boolean lua = line.contains(" lua]");
+			if (line.contains(":lock-releases:ping:")) {
+				// the subscription's liveness check, every few seconds, not a request's
+				continue;
+			}
 			if ((byScripts) ? lua : (line.contains(namespace) && !lua)) {
 				int start = line.indexOf("] \"") + 3;
 				sent.add(line.substring(start, line.indexOf('"', start)).toUpperCase(Locale.ROOT));

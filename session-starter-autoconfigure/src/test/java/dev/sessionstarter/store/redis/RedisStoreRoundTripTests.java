@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,9 +129,7 @@ class RedisStoreRoundTripTests {
 
 	@Test
 	void aMemoizedCacheChecksItsCopyWithOneVersionRead() {
-		RedisSessionStore redisStore = RedisStores.store(this.calls, this.namespace, Clock.systemUTC());
-		MemoizedSessionStore memoized = new MemoizedSessionStore(redisStore,
-				new MemorySessionStore(16L * 1024 * 1024, 1000, 0.9, Clock.systemUTC()), Coherence.VALIDATE);
+		MemoizedSessionStore memoized = memoized(RedisStores.store(this.calls, this.namespace, Clock.systemUTC()));
 		try {
 			StoreSessionRepository repository = repository(memoized);
 			String id = created(repository);
@@ -146,21 +145,12 @@ class RedisStoreRoundTripTests {
 
 	@Test
 	void withRedisLocksALockedRequestCostsTheLockAndTheSave() throws Exception {
-		RedisHeldLocks held = new RedisHeldLocks();
-		RedisKeys keys = new RedisKeys(this.namespace);
-		StoreSessionRepository repository = repository(
-				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held));
-		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
-				Duration.ofSeconds(30))) {
-			String id = created(repository);
+		try (Locked locked = new Locked(Duration.ZERO, false)) {
+			String id = created(locked.repository);
 			// Redis loads each script the first time it is called, by its source
-			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-				request(repository, id);
-			}
+			locked.request(id);
 			sent();
-			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-				request(repository, id);
-			}
+			locked.request(id);
 			assertThat(sent()).as("the lock answers the session, the save releases the lock")
 				.containsExactly("EVALSHA", "EVALSHA");
 		}
@@ -168,18 +158,11 @@ class RedisStoreRoundTripTests {
 
 	@Test
 	void withRedisLocksAReleaseNobodyWaitsForPublishesNothing() throws Exception {
-		RedisHeldLocks held = new RedisHeldLocks();
-		RedisKeys keys = new RedisKeys(this.namespace);
-		StoreSessionRepository repository = repository(
-				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held));
-		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
-				Duration.ofSeconds(30))) {
-			String id = created(repository);
+		try (Locked locked = new Locked(Duration.ZERO, false)) {
+			String id = created(locked.repository);
 			ranByScripts();
-			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-				request(repository, id);
-			}
-			locks.tryLock(id, Duration.ZERO).release();
+			locked.request(id);
+			locked.locks.tryLock(id, Duration.ZERO).release();
 			assertThat(ranByScripts()).as("released by the save, then by an unlock, with no waiter")
 				.doesNotContain("PUBLISH");
 		}
@@ -187,100 +170,60 @@ class RedisStoreRoundTripTests {
 
 	@Test
 	void aMemoizedCacheChecksItsCopyWithoutARoundTripUnderARedisLock() throws Exception {
-		RedisHeldLocks held = new RedisHeldLocks();
-		RedisKeys keys = new RedisKeys(this.namespace);
-		MemoizedSessionStore memoized = new MemoizedSessionStore(
-				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held),
-				new MemorySessionStore(16L * 1024 * 1024, 1000, 0.9, Clock.systemUTC()), Coherence.VALIDATE);
-		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
-				Duration.ofSeconds(30))) {
-			StoreSessionRepository repository = repository(memoized);
-			String id = created(repository);
-			request(repository, id);
+		try (Locked locked = new Locked(Duration.ZERO, true)) {
+			String id = created(locked.repository);
+			request(locked.repository, id);
 			sent();
-			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-				request(repository, id);
-			}
+			locked.request(id);
 			assertThat(sent()).as("the lock answers the version, the save releases the lock")
 				.containsExactly("EVALSHA", "EVALSHA");
-			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-				request(repository, id);
-			}
+			locked.request(id);
 			assertThat(ranByScripts()).as("the cache's copy is current: no script reads the whole session")
 				.doesNotContain("HGETALL");
-		}
-		finally {
-			memoized.close();
 		}
 	}
 
 	@Test
 	void withRetainedLocksTheNextRequestOfASessionInTheSameInstanceIsOneRoundTrip() throws Exception {
-		RedisHeldLocks held = new RedisHeldLocks();
-		RedisKeys keys = new RedisKeys(this.namespace);
-		StoreSessionRepository repository = repository(
-				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held));
-		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
-				Duration.ofSeconds(30), RETAIN)) {
-			String id = created(repository);
-			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-				request(repository, id);
-			}
+		try (Locked locked = new Locked(RETAIN, false)) {
+			String id = created(locked.repository);
+			locked.request(id);
 			sent();
 			long before = this.calls.roundTrips();
-			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-				request(repository, id);
-			}
+			locked.request(id);
 			long roundTrips = this.calls.roundTrips() - before;
 			assertThat(sent()).as("the lock is taken here without Redis, the save keeps it").containsExactly("EVALSHA");
 			assertThat(roundTrips).isEqualTo(1);
 			assertThat(ranByScripts()).as("nothing reads the whole session").doesNotContain("HGETALL");
-			assertThat(repository.findById(id).<Integer>getAttribute("count")).isEqualTo(2);
+			assertThat(locked.repository.findById(id).<Integer>getAttribute("count")).isEqualTo(2);
 		}
 	}
 
 	@Test
 	void aSaveOfASessionStillAtTheVersionOfItsCopyReadsOnlyTheVersionInRedis() throws Exception {
-		RedisHeldLocks held = new RedisHeldLocks();
-		RedisKeys keys = new RedisKeys(this.namespace);
-		StoreSessionRepository repository = repository(
-				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held));
-		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
-				Duration.ofSeconds(30), RETAIN)) {
-			String id = created(repository);
-			for (int i = 0; i < 2; i++) {
-				try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-					request(repository, id);
-				}
-			}
+		try (Locked locked = new Locked(RETAIN, false)) {
+			String id = created(locked.repository);
+			locked.request(id);
+			locked.request(id);
 			ranByScripts();
-			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-				request(repository, id);
-			}
+			locked.request(id);
 			assertThat(ranByScripts())
 				.as("the version read, the lock checked, what changed written, the key's and the lock's expiry set")
 				.containsExactly("HGET", "GET", "HSET", "PEXPIRE", "PEXPIRE");
-			assertThat(repository.findById(id).<Integer>getAttribute("count")).isEqualTo(3);
+			assertThat(locked.repository.findById(id).<Integer>getAttribute("count")).isEqualTo(3);
 		}
 	}
 
 	@Test
 	void withRetainedLocksARequestThatOnlyReadsSendsNothing() throws Exception {
-		RedisHeldLocks held = new RedisHeldLocks();
-		RedisKeys keys = new RedisKeys(this.namespace);
-		StoreSessionRepository repository = repository(
-				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held));
-		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
-				Duration.ofSeconds(30), RETAIN)) {
-			String id = created(repository);
-			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-				request(repository, id);
-			}
+		try (Locked locked = new Locked(RETAIN, false)) {
+			String id = created(locked.repository);
+			locked.request(id);
 			sent();
 			long before = this.calls.roundTrips();
 			for (int i = 0; i < 2; i++) {
-				try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-					assertThat(repository.findById(id).<Integer>getAttribute("count")).isOne();
+				try (SessionLock lock = locked.locks.tryLock(id, Duration.ZERO)) {
+					assertThat(locked.repository.findById(id).<Integer>getAttribute("count")).isOne();
 				}
 			}
 			long roundTrips = this.calls.roundTrips() - before;
@@ -291,30 +234,16 @@ class RedisStoreRoundTripTests {
 
 	@Test
 	void withRetainedLocksAMemoizedCacheUsesItsCopyAndTheRequestIsOneRoundTrip() throws Exception {
-		RedisHeldLocks held = new RedisHeldLocks();
-		RedisKeys keys = new RedisKeys(this.namespace);
-		MemoizedSessionStore memoized = new MemoizedSessionStore(
-				new RedisSessionStore(this.calls, keys, Duration.ofMinutes(12), Clock.systemUTC(), held),
-				new MemorySessionStore(16L * 1024 * 1024, 1000, 0.9, Clock.systemUTC()), Coherence.VALIDATE);
-		try (RedisSessionLockManager locks = new RedisSessionLockManager(this.calls, keys, held,
-				Duration.ofSeconds(30), RETAIN)) {
-			StoreSessionRepository repository = repository(memoized);
-			String id = created(repository);
-			request(repository, id);
-			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-				request(repository, id);
-			}
+		try (Locked locked = new Locked(RETAIN, true)) {
+			String id = created(locked.repository);
+			request(locked.repository, id);
+			locked.request(id);
 			sent();
 			long before = this.calls.roundTrips();
-			try (SessionLock lock = locks.tryLock(id, Duration.ZERO)) {
-				request(repository, id);
-			}
+			locked.request(id);
 			long roundTrips = this.calls.roundTrips() - before;
 			assertThat(sent()).as("no lock call, no version read: the save").containsExactly("EVALSHA");
 			assertThat(roundTrips).isEqualTo(1);
-		}
-		finally {
-			memoized.close();
 		}
 	}
 
@@ -343,6 +272,53 @@ class RedisStoreRoundTripTests {
 
 	private static StoreSessionRepository repository(SessionStore store) {
 		return new StoreSessionRepository(store, new JavaSessionSerializer(List.of(), null));
+	}
+
+	private static MemoizedSessionStore memoized(SessionStore delegate) {
+		return new MemoizedSessionStore(delegate, new MemorySessionStore(16L * 1024 * 1024, 1000, 0.9,
+				Clock.systemUTC()), Coherence.VALIDATE);
+	}
+
+	/**
+	 * A repository over the redis store of the test's namespace with Redis request locks, which
+	 * its saves keep for a retention or release, and a {@code validate} cache in front if told.
+	 */
+	private final class Locked implements AutoCloseable {
+
+		final RedisSessionLockManager locks;
+
+		final StoreSessionRepository repository;
+
+		private final @Nullable MemoizedSessionStore memoized;
+
+		Locked(Duration retain, boolean memoized) {
+			RedisHeldLocks held = new RedisHeldLocks();
+			RedisKeys keys = new RedisKeys(RedisStoreRoundTripTests.this.namespace);
+			RedisCalls calls = RedisStoreRoundTripTests.this.calls;
+			RedisSessionStore store = new RedisSessionStore(calls, keys, Duration.ofMinutes(12), Clock.systemUTC(),
+					held);
+			this.memoized = memoized ? memoized(store) : null;
+			this.repository = repository((this.memoized != null) ? this.memoized : store);
+			this.locks = new RedisSessionLockManager(calls, keys, held, Duration.ofSeconds(30), retain);
+		}
+
+		/**
+		 * Make a request that changes the session, under its lock.
+		 */
+		void request(String id) throws InterruptedException {
+			try (SessionLock lock = this.locks.tryLock(id, Duration.ZERO)) {
+				RedisStoreRoundTripTests.request(this.repository, id);
+			}
+		}
+
+		@Override
+		public void close() {
+			this.locks.close();
+			if (this.memoized != null) {
+				this.memoized.close();
+			}
+		}
+
 	}
 
 }

@@ -14,10 +14,10 @@ import dev.sessionstarter.store.redis.RedisHeldLocks.Prefetched;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link Retentions#askedForAll()} (run by {@code RetainedLocks.missedRequests()} when
+ * Tests for {@link LockRequests#askedForAll()} (run by {@code RetainedLocks.missedRequests()} when
  * the subscription is made again): it looks at the held locks, then at the retentions, in two
  * passes. A lock call of this process that takes over one of its retained locks (no longer
- * trusted since the connection loss) and reaches {@link Retentions#held} between the two passes
+ * trusted since the connection loss) and reaches {@link LockRequests#held} between the two passes
  * is in neither: its Retention is gone from the map before the second pass reaches it, and it was
  * not held at the first. The request for it that was missed during the outage is then never
  * handled: the lock is retained again (and trusted, its save being sent after the loss) while
@@ -54,11 +54,11 @@ class RetentionsResubscribeTests {
 		// a request of this process for `raced` takes the lock over in Redis (a new token); its
 		// lock call answers while the re-subscription's askedForAll runs
 		Held taken = new Held(raced, bytes("new-token"), Prefetched.NONE, RETAIN_MILLIS, null);
-		long mark = this.retentions.beforeLockCall();
-		this.duringUnlock.set(() -> this.retentions.held(taken, mark));
+		long mark = this.retentions.requests().beforeLockCall();
+		this.duringUnlock.set(() -> this.retentions.requests().held(taken, mark));
 		// Lettuce subscribed again: RetainedLocks.missedRequests()
 		this.heldLocks.connectionLost();
-		this.retentions.askedForAll();
+		this.retentions.requests().askedForAll();
 		assertThat(this.unlocked).as("the retention visited first was released").contains(visitedFirst);
 		assertThat(taken.retainMillis())
 			.as("the lock asked for during the outage is released at its request's end, not retained again")
@@ -71,7 +71,7 @@ class RetentionsResubscribeTests {
 		Retention retention = new Retention(token, now + TimeUnit.SECONDS.toNanos(30),
 				now + TimeUnit.SECONDS.toNanos(60), this.heldLocks.connectionEpoch(), 1, null);
 		Held lock = new Held(id, token, Prefetched.NONE, RETAIN_MILLIS, retention);
-		this.retentions.held(lock, this.retentions.beforeLockCall());
+		this.retentions.requests().held(lock, this.retentions.requests().beforeLockCall());
 		assertThat(this.retentions.end(lock)).isTrue();
 	}
 

@@ -1,0 +1,171 @@
+package dev.sessionstarter.store.redis;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnection;
+
+/**
+ * The connection of a {@link LockReleases} subscription: made when first needed, on a thread of
+ * its own within the deadline of a call, then kept: a {@link SubscriptionLiveness liveness check}
+ * that finds it deaf (or lost for good) drops it and subscribes again on a new connection, on the
+ * check's thread, while waiters go on waiting.
+ */
+final class ReleasesSubscription implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(LockReleases.class);
+
+	private final RedisCalls calls;
+
+	private final SubscriptionLiveness liveness;
+
+	private final Consumer<RedisConnection> subscriber;
+
+	private final Object monitor = new Object();
+
+	private volatile @Nullable RedisConnection connection;
+
+	private @Nullable CompletableFuture<RedisConnection> subscribing;
+
+	private volatile boolean subscribed;
+
+	private boolean closed;
+
+	/**
+	 * Create the subscription, not made yet.
+	 * @param calls how Redis is called
+	 * @param liveness the liveness check, started once the subscription is made
+	 * @param subscriber subscribes a connection to the channels, with the listener
+	 */
+	ReleasesSubscription(RedisCalls calls, SubscriptionLiveness liveness, Consumer<RedisConnection> subscriber) {
+		this.calls = calls;
+		this.liveness = liveness;
+		this.subscriber = subscriber;
+	}
+
+	/** Whether the subscription was made (and, if found deaf since, is being made again). */
+	boolean isSubscribed() {
+		return this.subscribed;
+	}
+
+	/**
+	 * Make the subscription unless made already, within the deadline of a call: it is made on a
+	 * thread of its own, which a Redis that does not answer holds for Lettuce's timeouts.
+	 * @return whether it was made now
+	 */
+	boolean subscribe() throws InterruptedException {
+		if (this.subscribed) {
+			return false;
+		}
+		CompletableFuture<RedisConnection> pending;
+		synchronized (this.monitor) {
+			if (this.subscribed) {
+				return false;
+			}
+			if (this.subscribing == null) {
+				CompletableFuture<RedisConnection> started = new CompletableFuture<>();
+				Thread thread = new Thread(() -> subscribeNow(started), "redis-session-lock-subscription");
+				thread.setDaemon(true);
+				thread.start();
+				this.subscribing = started;
+			}
+			pending = this.subscribing;
+		}
+		try {
+			pending.get(this.calls.timeout().toNanos(), TimeUnit.NANOSECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			throw new RedisUnavailableException(this.calls.address(), "Redis at " + this.calls.address()
+					+ " did not answer the subscription to released session locks within "
+					+ this.calls.timeout().toMillis() + " ms (sessions.redis.timeout)", ex);
+		}
+		catch (ExecutionException ex) {
+			throw new RedisUnavailableException(this.calls.address(), "Cannot subscribe to released session "
+					+ "locks at Redis at " + this.calls.address() + ": " + ex.getCause().getMessage(), ex.getCause());
+		}
+	}
+
+	private void subscribeNow(CompletableFuture<RedisConnection> done) {
+		RedisConnection made = null;
+		try {
+			made = this.calls.connectionFactory().getConnection();
+			this.subscriber.accept(made);
+		}
+		catch (RuntimeException ex) {
+			closeQuietly(made);
+			synchronized (this.monitor) {
+				this.subscribing = null;
+			}
+			done.completeExceptionally(ex);
+			return;
+		}
+		synchronized (this.monitor) {
+			this.subscribing = null;
+			if (this.closed) {
+				closeQuietly(made);
+			}
+			else {
+				this.connection = made;
+				if (!this.subscribed) {
+					this.subscribed = true;
+					this.liveness.start(() -> this.connection != null, this::subscribeAgain);
+				}
+			}
+		}
+		done.complete(made);
+	}
+
+	/**
+	 * Drop the subscription's connection, if any, and subscribe on a new one (on the liveness
+	 * check's thread).
+	 */
+	private void subscribeAgain() {
+		RedisConnection dropped;
+		synchronized (this.monitor) {
+			dropped = this.connection;
+			this.connection = null;
+		}
+		closeQuietly(dropped);
+		CompletableFuture<RedisConnection> done = new CompletableFuture<>();
+		subscribeNow(done);
+		done.whenComplete((made, ex) -> {
+			if (ex != null) {
+				logger.warn("Cannot subscribe again to released session locks at Redis at " + this.calls.address()
+						+ " (tried again in " + SubscriptionLiveness.INTERVAL_MILLIS + " ms): " + ex.getMessage());
+			}
+		});
+	}
+
+	/**
+	 * End the subscription and its liveness check.
+	 */
+	@Override
+	public void close() {
+		this.liveness.close();
+		synchronized (this.monitor) {
+			this.closed = true;
+			closeQuietly(this.connection);
+			this.connection = null;
+		}
+	}
+
+	private static void closeQuietly(@Nullable RedisConnection connection) {
+		if (connection != null) {
+			try {
+				connection.close();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not close the subscription to released session locks", ex);
+			}
+		}
+	}
+
+}
