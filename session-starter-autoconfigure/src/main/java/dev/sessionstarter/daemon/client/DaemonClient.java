@@ -79,7 +79,7 @@ public final class DaemonClient implements AutoCloseable {
 	 * @param clientId the client id, not 0
 	 */
 	void identify(long clientId) {
-		this.pool.clientId = clientId;
+		this.pool.connector().clientId = clientId;
 		this.pool.closeIdleConnections();
 	}
 
@@ -173,7 +173,7 @@ public final class DaemonClient implements AutoCloseable {
 	 * @return the connections made
 	 */
 	public long getConnectCount() {
-		return this.pool.connectCount();
+		return this.pool.connector().connectCount();
 	}
 
 	/**
@@ -181,7 +181,7 @@ public final class DaemonClient implements AutoCloseable {
 	 * @return the open connections
 	 */
 	public int getOpenConnections() {
-		return this.pool.openConnections();
+		return this.pool.connector().openConnections();
 	}
 
 	/**
