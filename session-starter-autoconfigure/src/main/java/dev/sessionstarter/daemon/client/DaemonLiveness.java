@@ -81,11 +81,11 @@ final class DaemonLiveness {
 	 */
 	private boolean ping(long deadline) throws InterruptedException {
 		try {
-			DaemonCalls.Answer<Void> answer = this.client.calls().exchange(WireOutput.frame(Opcodes.PING), deadline, deadline,
-					(status, payload) -> {
-						DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.PING);
-						return null;
-					});
+			DaemonCalls.Answer<Void> answer = this.client.calls()
+				.exchange(WireOutput.frame(Opcodes.PING), deadline, deadline, (status, payload) -> {
+					DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.PING);
+					return null;
+				});
 			this.client.calls().release(answer.connection(), true);
 			return true;
 		}

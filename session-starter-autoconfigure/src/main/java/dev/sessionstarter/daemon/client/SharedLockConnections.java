@@ -44,7 +44,8 @@ final class SharedLockConnections {
 	 */
 	Held lock(WireOutput request, long deadline, DaemonResponseHandler<@Nullable Locked> handler)
 			throws InterruptedException {
-		DaemonCalls.Answer<@Nullable Locked> answer = this.client.calls().exchange(request, deadline, deadline, handler);
+		DaemonCalls.Answer<@Nullable Locked> answer = this.client.calls()
+			.exchange(request, deadline, deadline, handler);
 		DaemonConnection connection = answer.connection();
 		Locked locked = answer.value();
 		if (locked != null) {
