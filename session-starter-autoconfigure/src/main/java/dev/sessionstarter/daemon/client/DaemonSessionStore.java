@@ -10,7 +10,6 @@ import org.springframework.util.Assert;
 import dev.sessionstarter.daemon.protocol.DaemonStats;
 import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.daemon.protocol.WireOutput;
-import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.RemovalListener;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
@@ -51,8 +50,6 @@ public final class DaemonSessionStore implements SessionStore {
 	private final DaemonSaves saves;
 
 	private final DaemonRemovals removals;
-
-	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
 	private final DaemonStoreLocks locks;
 
@@ -169,7 +166,7 @@ public final class DaemonSessionStore implements SessionStore {
 			return false;
 		}
 		this.locks.forgetCopy(id);
-		this.removalListener.removed(removed, RemovalCause.EXPIRED);
+		this.removals.expired(removed);
 		return true;
 	}
 
@@ -188,7 +185,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	@Override
 	public int purgeExpired(Instant now) {
-		return this.removals.purge(now, this.removalListener);
+		return this.removals.purge(now);
 	}
 
 	/**
@@ -198,7 +195,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	@Override
 	public int reduce() {
-		return this.removals.reduce(this.removalListener);
+		return this.removals.reduce();
 	}
 
 	/**
@@ -219,7 +216,7 @@ public final class DaemonSessionStore implements SessionStore {
 	@Override
 	public void setRemovalListener(RemovalListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
-		this.removalListener = listener;
+		this.removals.setListener(listener);
 	}
 
 	@Override
