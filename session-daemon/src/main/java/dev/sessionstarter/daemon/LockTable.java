@@ -1,12 +1,9 @@
 package dev.sessionstarter.daemon;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,13 +24,7 @@ final class LockTable {
 
 	private final long defaultLeaseNanos;
 
-	/**
-	 * Starts at a random value in each run, so that a token from before a restart (a client that
-	 * kept it, with the sessions reloaded from the storage directory) releases no lock of this run.
-	 */
-	private final AtomicLong nextToken = new AtomicLong(1 + (new SecureRandom().nextLong() >>> 2));
-
-	private final LongAdder leaseExpiries = new LongAdder();
+	private final LockGrants grants = new LockGrants(this.locks);
 
 	LockTable(Duration defaultLease) {
 		this.defaultLeaseNanos = defaultLease.toNanos();
@@ -57,64 +48,12 @@ final class LockTable {
 			lock.guard.lock();
 			try {
 				if (!lock.discarded) {
-					return acquire(lock, owner, deadline, leaseNanos);
+					return this.grants.acquire(lock, owner, deadline, leaseNanos);
 				}
 			}
 			finally {
 				lock.guard.unlock();
 			}
-		}
-	}
-
-	long acquire(IdLock lock, LockOwner owner, long deadline, long leaseNanos) throws InterruptedException {
-		long now = System.nanoTime();
-		expireLease(lock, now);
-		IdLock.Holder holder = lock.holder;
-		if (holder == null) {
-			return grant(lock, owner, leaseNanos, now);
-		}
-		if (holder.owner() == owner) {
-			if (owner.retainer == null) {
-				throw new IllegalStateException("This connection already holds the lock on that session");
-			}
-			// a client asks again for a lock it retains, which it no longer trusts: a new token and lease
-			long token = grant(lock, owner, leaseNanos, now);
-			if (!lock.waiters.isEmpty()) {
-				owner.retainer.want(lock.id, token);
-			}
-			return token;
-		}
-		Retainer retainer = holder.owner().retainer;
-		if (retainer != null) {
-			retainer.want(lock.id, holder.token());
-		}
-		if (deadline - now <= 0) {
-			return 0;
-		}
-		IdLock.Waiter waiter = new IdLock.Waiter(owner, leaseNanos, lock.guard.newCondition());
-		lock.waiters.add(waiter);
-		try {
-			while (waiter.token == 0) {
-				long remaining = deadline - now;
-				if (remaining <= 0) {
-					lock.waiters.remove(waiter);
-					return 0;
-				}
-				long untilLeaseEnd = lock.currentHolder().leaseEnd() - now;
-				waiter.turn.awaitNanos(Math.max(1, Math.min(remaining, untilLeaseEnd)));
-				now = System.nanoTime();
-				expireLease(lock, now);
-			}
-			return waiter.token;
-		}
-		catch (InterruptedException ex) {
-			if (waiter.token != 0) {
-				release(lock);
-			}
-			else {
-				lock.waiters.remove(waiter);
-			}
-			throw ex;
 		}
 	}
 
@@ -134,7 +73,7 @@ final class LockTable {
 			if (lock.holder == null || lock.holder.token() != token) {
 				return false;
 			}
-			release(lock);
+			this.grants.release(lock);
 			return true;
 		}
 		finally {
@@ -155,7 +94,7 @@ final class LockTable {
 			lock.guard.lock();
 			try {
 				if (lock.holder != null && lock.holder.owner() == owner) {
-					release(lock);
+					this.grants.release(lock);
 				}
 			}
 			finally {
@@ -177,19 +116,7 @@ final class LockTable {
 	 * @return the number of lease expiries
 	 */
 	long leaseExpiries() {
-		return this.leaseExpiries.sum();
-	}
-
-	/**
-	 * End the holder's lease if it has run out, handing the lock to the longest waiter.
-	 */
-	private void expireLease(IdLock lock, long now) {
-		IdLock.Holder holder = lock.holder;
-		if (holder != null && now - holder.leaseEnd() >= 0) {
-			holder.owner().held.remove(lock.id);
-			this.leaseExpiries.increment();
-			handOver(lock, now);
-		}
+		return this.grants.leaseExpiries();
 	}
 
 	/**
@@ -203,7 +130,7 @@ final class LockTable {
 			IdLock lock = this.locks.computeIfAbsent(id, IdLock::new);
 			lock.guard.lock();
 			if (!lock.discarded) {
-				expireLease(lock, System.nanoTime());
+				this.grants.expireLease(lock, System.nanoTime());
 				return lock;
 			}
 			lock.guard.unlock();
@@ -227,31 +154,6 @@ final class LockTable {
 	}
 
 	/**
-	 * Hand a held lock, under its guard, to another owner with a new lease, unless someone waits
-	 * for it: it is then released to the longest waiter.
-	 * @param lock the lock, guarded
-	 * @param token the token it must be held under
-	 * @param to the new owner
-	 * @param leaseNanos the new lease
-	 * @return whether the lock was handed over; {@code false} if it was released, or not held
-	 * under that token
-	 */
-	boolean transfer(IdLock lock, long token, LockOwner to, long leaseNanos) {
-		IdLock.Holder holder = lock.holder;
-		if (holder == null || holder.token() != token) {
-			return false;
-		}
-		if (!lock.waiters.isEmpty()) {
-			release(lock);
-			return false;
-		}
-		holder.owner().held.remove(lock.id);
-		lock.holder = new IdLock.Holder(to, token, System.nanoTime() + leaseNanos);
-		to.held.add(lock.id);
-		return true;
-	}
-
-	/**
 	 * Return who holds the lock of an id now, read without its guard (for a notice only).
 	 * @param id the session id
 	 * @return the holder, or {@code null}
@@ -262,34 +164,36 @@ final class LockTable {
 	}
 
 	/**
-	 * Release a held lock, under its guard: hand it to the longest waiter or, with none, forget the id.
+	 * Take a lock, under its guard, or wait for it ({@link LockGrants#acquire}).
+	 * @param lock the lock, guarded
+	 * @param owner who asks
+	 * @param deadline until when to wait, a {@link System#nanoTime()} value
+	 * @param leaseNanos the lease
+	 * @return the token, or {@code 0} if it was not free in time
+	 * @throws InterruptedException if the daemon stops meanwhile
+	 */
+	long acquire(IdLock lock, LockOwner owner, long deadline, long leaseNanos) throws InterruptedException {
+		return this.grants.acquire(lock, owner, deadline, leaseNanos);
+	}
+
+	/**
+	 * Hand a held lock to another owner ({@link LockGrants#transfer}).
+	 * @param lock the lock, guarded
+	 * @param token the token it must be held under
+	 * @param to the new owner
+	 * @param leaseNanos the new lease
+	 * @return whether the lock was handed over
+	 */
+	boolean transfer(IdLock lock, long token, LockOwner to, long leaseNanos) {
+		return this.grants.transfer(lock, token, to, leaseNanos);
+	}
+
+	/**
+	 * Release a held lock, under its guard ({@link LockGrants#release}).
 	 * @param lock the lock
 	 */
 	void release(IdLock lock) {
-		lock.currentHolder().owner().held.remove(lock.id);
-		handOver(lock, System.nanoTime());
-		if (lock.holder == null) {
-			lock.discarded = true;
-			this.locks.remove(lock.id, lock);
-		}
-	}
-
-	private void handOver(IdLock lock, long now) {
-		IdLock.Waiter next = lock.waiters.poll();
-		if (next == null) {
-			lock.holder = null;
-			return;
-		}
-		next.token = grant(lock, next.owner, next.leaseNanos, now);
-		next.turn.signal();
-	}
-
-	private long grant(IdLock lock, LockOwner owner, long leaseNanos, long now) {
-		long token = this.nextToken.getAndIncrement();
-		lock.holder = new IdLock.Holder(owner, token, now + leaseNanos);
-		owner.held.add(lock.id);
-		owner.leaseGranted(now + leaseNanos);
-		return token;
+		this.grants.release(lock);
 	}
 
 }

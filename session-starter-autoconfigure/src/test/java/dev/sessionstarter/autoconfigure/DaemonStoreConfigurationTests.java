@@ -168,7 +168,12 @@ class DaemonStoreConfigurationTests {
 		Path tokenFile = Files.writeString(dir.resolve("token"), "s3cret\n");
 		this.contextRunner.withPropertyValues("sessions.daemon.token-file=" + tokenFile)
 			.run((context) -> assertThat(context.getBeansOfType(DaemonClient.class).values())
-				.allSatisfy((client) -> assertThat(ReflectionTestUtils.getField(client, "token")).isEqualTo("s3cret")));
+				.allSatisfy((client) -> assertThat(connectorToken(client)).isEqualTo("s3cret")));
+	}
+
+	private static Object connectorToken(DaemonClient client) {
+		Object connector = ReflectionTestUtils.getField(ReflectionTestUtils.getField(client, "pool"), "connector");
+		return ReflectionTestUtils.getField(connector, "token");
 	}
 
 	@Test

@@ -1,5 +1,8 @@
 package dev.sessionstarter.daemon.client;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 import dev.sessionstarter.daemon.protocol.Opcodes;
@@ -54,6 +57,38 @@ final class DaemonAnswers {
 		}
 		expect(Opcodes.OK, status, payload, opcode);
 		return WireCodec.readRecord(payload);
+	}
+
+	/**
+	 * Read the answer to {@code VERSION}.
+	 * @param status the status received
+	 * @param payload the payload, positioned after the status
+	 * @return the stored version, or {@code null} for {@link Opcodes#NOT_FOUND}
+	 * @throws ProtocolException if the answer is neither
+	 */
+	static @Nullable Long version(byte status, WireInput payload) throws ProtocolException {
+		if (status == Opcodes.NOT_FOUND) {
+			return null;
+		}
+		expect(Opcodes.OK, status, payload, Opcodes.VERSION);
+		return payload.readLong();
+	}
+
+	/**
+	 * Read the answer to {@code FIND_BY_PRINCIPAL}: a count, then that many records.
+	 * @param status the status received
+	 * @param payload the payload, positioned after the status
+	 * @return the records
+	 * @throws ProtocolException if the answer is malformed
+	 */
+	static List<SessionRecord> records(byte status, WireInput payload) throws ProtocolException {
+		expect(Opcodes.OK, status, payload, Opcodes.FIND_BY_PRINCIPAL);
+		int count = payload.readCount(1);
+		List<SessionRecord> records = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			records.add(WireCodec.readRecord(payload));
+		}
+		return records;
 	}
 
 }

@@ -1,9 +1,6 @@
 package dev.sessionstarter.daemon.client;
 
-import java.io.IOException;
-import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,9 +10,7 @@ import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.daemon.protocol.DaemonStats;
 import dev.sessionstarter.daemon.protocol.Opcodes;
-import dev.sessionstarter.daemon.protocol.ProtocolException;
 import dev.sessionstarter.daemon.protocol.WireCodec;
-import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
 
 /**
@@ -28,7 +23,8 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
  * {@link #getErrorCount()}. A connection that fails is closed, together with the idle ones
  * (they predate a daemon restart, most likely), and later calls connect again, so the client
  * recovers by itself when the daemon is back. A call that fails on a reused idle connection
- * before anything was read is retried once on a fresh one within the same deadline.
+ * before anything was read is retried once on a fresh one within the same deadline
+ * ({@link DaemonCalls}).
  *
  * <p>Thread-safe. Connections are made when needed, at most {@code maxConnections} at once,
  * and at most {@code maxIdle} are kept open between calls.
@@ -46,14 +42,9 @@ public final class DaemonClient implements AutoCloseable {
 
 	private final long timeoutNanos;
 
-	/**
-	 * The shared token the pool's connections authenticate with, {@code null} if none.
-	 */
-	private final @Nullable String token;
-
 	private final DaemonConnectionPool pool;
 
-	private final LongAdder errors = new LongAdder();
+	private final DaemonCalls calls;
 
 	private final DaemonLiveness liveness;
 
@@ -75,8 +66,8 @@ public final class DaemonClient implements AutoCloseable {
 		this.address = address;
 		this.timeout = timeout;
 		this.timeoutNanos = timeout.toNanos();
-		this.token = token;
-		this.pool = new DaemonConnectionPool(address, maxConnections, maxIdle, this.token);
+		this.pool = new DaemonConnectionPool(address, maxConnections, maxIdle, token);
+		this.calls = new DaemonCalls(address, timeout, this.pool);
 		this.liveness = new DaemonLiveness(this, this.timeoutNanos);
 	}
 
@@ -88,8 +79,16 @@ public final class DaemonClient implements AutoCloseable {
 	 * @param clientId the client id, not 0
 	 */
 	void identify(long clientId) {
-		this.pool.clientId = clientId;
+		this.pool.connector().clientId = clientId;
 		this.pool.closeIdleConnections();
+	}
+
+	/**
+	 * Return the exchanges over the pool, for calls that keep their connection or wait long.
+	 * @return the exchanges
+	 */
+	DaemonCalls calls() {
+		return this.calls;
 	}
 
 	/**
@@ -131,128 +130,18 @@ public final class DaemonClient implements AutoCloseable {
 	 * @return what the handler returned
 	 * @throws DaemonUnavailableException if the daemon cannot be reached or does not answer in time
 	 */
-	public <T> T call(WireOutput request, ResponseHandler<T> handler) {
+	public <T> T call(WireOutput request, DaemonResponseHandler<T> handler) {
 		long deadline = System.nanoTime() + this.timeoutNanos;
-		Answer<T> answer;
+		DaemonCalls.Answer<T> answer;
 		try {
-			answer = exchange(request, deadline, deadline, handler);
+			answer = this.calls.exchange(request, deadline, deadline, handler);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw failure(request.opcode(), null, ex);
+			throw this.calls.failure(request.opcode(), null, ex);
 		}
-		release(answer.connection(), true);
+		this.calls.release(answer.connection(), true);
 		return answer.value();
-	}
-
-	/**
-	 * Send one request on a pooled connection and read its answer by a deadline, retrying once
-	 * on a fresh connection when a reused one failed before anything was read. On success the
-	 * connection stays borrowed, so that a caller can keep it (a held lock lives as long as its
-	 * connection): give it back with {@link #release}.
-	 * @param <T> the result type
-	 * @param request the request frame
-	 * @param waitDeadline until when to wait for a free connection, a {@link System#nanoTime()} value
-	 * @param deadline until when connecting and the exchange may take, a {@link System#nanoTime()} value
-	 * @param handler reads the answer
-	 * @return the handler's result and the connection it came on
-	 * @throws InterruptedException if interrupted while waiting for a connection or the answer
-	 * @throws DaemonUnavailableException if the daemon cannot be reached or does not answer in time
-	 */
-	<T> Answer<T> exchange(WireOutput request, long waitDeadline, long deadline, ResponseHandler<T> handler)
-			throws InterruptedException {
-		byte opcode = request.opcode();
-		for (int attempt = 0;; attempt++) {
-			DaemonConnection connection = borrow(waitDeadline, deadline, opcode);
-			boolean kept = false;
-			boolean healthy = false;
-			try {
-				T value = connection.exchange(request, deadline, handler);
-				kept = true;
-				return new Answer<>(value, connection);
-			}
-			catch (ClosedByInterruptException ex) {
-				Thread.interrupted();
-				InterruptedException interrupted = new InterruptedException(
-						"Interrupted while waiting for the session daemon at " + this.address + " to answer "
-								+ Opcodes.requestName(opcode));
-				interrupted.initCause(ex);
-				throw interrupted;
-			}
-			catch (IOException ex) {
-				if (attempt == 0 && worthRetrying(connection, ex, deadline)) {
-					continue;
-				}
-				throw failure(opcode, connection, ex);
-			}
-			catch (RuntimeException ex) {
-				healthy = connection.answered;
-				throw ex;
-			}
-			finally {
-				if (!kept) {
-					release(connection, healthy);
-				}
-			}
-		}
-	}
-
-	/**
-	 * Whether a failed exchange is worth one more try on a fresh connection: it failed on a
-	 * reused connection before any answer, not by the deadline nor as a malformed answer.
-	 */
-	static boolean worthRetrying(DaemonConnection connection, IOException ex, long deadline) {
-		return connection.reused && !connection.guard.fired() && !connection.answered
-				&& !(ex instanceof ProtocolException) && System.nanoTime() - deadline < 0;
-	}
-
-	DaemonConnection borrow(long waitDeadline, long connectDeadline, byte opcode)
-			throws InterruptedException {
-		try {
-			return this.pool.borrow(waitDeadline, connectDeadline);
-		}
-		catch (IOException ex) {
-			throw failure(opcode, null, ex);
-		}
-	}
-
-	/**
-	 * Borrow a given pooled connection if it is idle now; give it back with {@link #release}.
-	 * @param connection the connection
-	 * @return whether it was borrowed
-	 */
-	boolean borrowIdle(DaemonConnection connection) {
-		return this.pool.borrowIdle(connection);
-	}
-
-	/**
-	 * Give back a connection that {@link #exchange} left borrowed.
-	 * @param connection the connection
-	 * @param healthy whether it can be used again; if not it is closed, and so are the idle ones
-	 */
-	void release(DaemonConnection connection, boolean healthy) {
-		this.pool.giveBack(connection, healthy);
-	}
-
-	/**
-	 * Build the exception for a failed call, count it, and name what failed.
-	 */
-	DaemonUnavailableException failure(byte opcode, @Nullable DaemonConnection connection, Exception cause) {
-		this.errors.increment();
-		String operation = Opcodes.requestName(opcode);
-		String message;
-		if (cause instanceof DaemonConnection.DeadlineException || (connection != null && connection.guard.fired())) {
-			message = "Session daemon at " + this.address + " did not answer " + operation + " within "
-					+ this.timeout.toMillis() + "ms";
-		}
-		else if (cause instanceof InterruptedException || cause instanceof ClosedByInterruptException) {
-			message = operation + " to the session daemon at " + this.address + " was interrupted";
-		}
-		else {
-			message = "Session daemon at " + this.address + " is unavailable (" + operation + " failed: "
-					+ cause.getMessage() + ")";
-		}
-		return new DaemonUnavailableException(this.address, message, cause);
 	}
 
 	/**
@@ -276,7 +165,7 @@ public final class DaemonClient implements AutoCloseable {
 	 * @return the failures
 	 */
 	public long getErrorCount() {
-		return this.errors.sum();
+		return this.calls.errorCount();
 	}
 
 	/**
@@ -284,7 +173,7 @@ public final class DaemonClient implements AutoCloseable {
 	 * @return the connections made
 	 */
 	public long getConnectCount() {
-		return this.pool.connectCount();
+		return this.pool.connector().connectCount();
 	}
 
 	/**
@@ -292,7 +181,7 @@ public final class DaemonClient implements AutoCloseable {
 	 * @return the open connections
 	 */
 	public int getOpenConnections() {
-		return this.pool.openConnections();
+		return this.pool.connector().openConnections();
 	}
 
 	/**
@@ -302,33 +191,6 @@ public final class DaemonClient implements AutoCloseable {
 	public void close() {
 		this.liveness.close();
 		this.pool.close();
-	}
-
-	/**
-	 * Reads the answer to one request.
-	 * @param <T> the result type
-	 */
-	@FunctionalInterface
-	public interface ResponseHandler<T> {
-
-		/**
-		 * Read an answer.
-		 * @param status the status byte
-		 * @param payload the rest of the frame
-		 * @return the result
-		 * @throws ProtocolException if the answer is malformed
-		 */
-		T handle(byte status, WireInput payload) throws ProtocolException;
-
-	}
-
-	/**
-	 * An answer, and the connection it came on, still borrowed.
-	 * @param <T> the result type
-	 * @param value what the response handler returned
-	 * @param connection the connection
-	 */
-	record Answer<T>(T value, DaemonConnection connection) {
 	}
 
 }

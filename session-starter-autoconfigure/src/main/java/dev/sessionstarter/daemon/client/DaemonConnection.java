@@ -64,7 +64,7 @@ final class DaemonConnection {
 	 * @return the handler's result
 	 * @throws IOException if the exchange fails, a {@link DeadlineException} if the deadline passed
 	 */
-	<T> T exchange(WireOutput request, long deadline, DaemonClient.ResponseHandler<T> handler) throws IOException {
+	<T> T exchange(WireOutput request, long deadline, DaemonResponseHandler<T> handler) throws IOException {
 		this.guard.armAt(deadline);
 		try {
 			Frames.write(this.channel, request);

@@ -1,21 +1,13 @@
 package dev.sessionstarter.daemon.client;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
-import dev.sessionstarter.daemon.protocol.Opcodes;
-import dev.sessionstarter.daemon.protocol.ProtocolException;
-import dev.sessionstarter.daemon.protocol.WireOutput;
 
 /**
  * The connections of a {@link DaemonClient} to one daemon: opened (and authenticated) when
@@ -29,8 +21,6 @@ final class DaemonConnectionPool implements AutoCloseable {
 
 	private final DaemonAddress address;
 
-	private final @Nullable String token;
-
 	private final Semaphore permits;
 
 	private final int maxConnections;
@@ -39,27 +29,16 @@ final class DaemonConnectionPool implements AutoCloseable {
 
 	private final LinkedBlockingDeque<DaemonConnection> idle = new LinkedBlockingDeque<>();
 
-	private final ChannelWatchdog watchdog;
-
-	private final LongAdder connects = new LongAdder();
-
-	private final AtomicInteger open = new AtomicInteger();
+	private final DaemonConnector connector;
 
 	private volatile boolean closed;
 
-	/**
-	 * The id of the client that retains request locks, which new connections say they belong
-	 * to ({@code CLIENT}), or 0.
-	 */
-	volatile long clientId;
-
 	DaemonConnectionPool(DaemonAddress address, int maxConnections, int maxIdle, @Nullable String token) {
 		this.address = address;
-		this.token = token;
 		this.permits = new Semaphore(maxConnections, true);
 		this.maxConnections = maxConnections;
 		this.maxIdle = maxIdle;
-		this.watchdog = new ChannelWatchdog("session-daemon-client-deadlines", Duration.ofMillis(10));
+		this.connector = new DaemonConnector(address, token);
 	}
 
 	/**
@@ -91,7 +70,7 @@ final class DaemonConnectionPool implements AutoCloseable {
 			return connection;
 		}
 		try {
-			return connect(connectDeadline);
+			return this.connector.connect(connectDeadline);
 		}
 		catch (IOException | RuntimeException ex) {
 			this.permits.release();
@@ -116,58 +95,6 @@ final class DaemonConnectionPool implements AutoCloseable {
 		}
 		this.permits.release();
 		return false;
-	}
-
-	private DaemonConnection connect(long deadline) throws IOException {
-		SocketChannel channel = this.address.openChannel();
-		DaemonConnection connection = new DaemonConnection(channel, this.watchdog.guard(channel),
-				this.open::decrementAndGet);
-		this.open.incrementAndGet();
-		boolean connected = false;
-		try {
-			connection.guard.armAt(deadline);
-			channel.connect(this.address.socketAddress());
-			if (this.token != null) {
-				authenticate(connection, this.token, deadline);
-			}
-			if (this.clientId != 0) {
-				identify(connection, this.clientId, deadline);
-			}
-			connection.guard.disarm();
-			this.connects.increment();
-			connected = true;
-			return connection;
-		}
-		finally {
-			if (!connected) {
-				connection.close();
-			}
-		}
-	}
-
-	private static void authenticate(DaemonConnection connection, String token, long deadline) throws IOException {
-		connection.exchange(WireOutput.frame(Opcodes.AUTH).writeString(token), deadline, (status, payload) -> {
-			if (status == Opcodes.DENIED) {
-				throw new ProtocolException("the daemon rejected the token");
-			}
-			DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.AUTH);
-			return null;
-		});
-	}
-
-	/**
-	 * Say which client the connection belongs to (protocol version 6); an older daemon answers
-	 * that it does not know the operation, and retains no lock for this client either.
-	 */
-	private static void identify(DaemonConnection connection, long clientId, long deadline) throws IOException {
-		connection.exchange(WireOutput.frame(Opcodes.CLIENT).writeLong(clientId), deadline, (status, payload) -> {
-			if (status == Opcodes.ERROR) {
-				payload.readString();
-				return null;
-			}
-			DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.CLIENT);
-			return null;
-		});
 	}
 
 	/**
@@ -215,22 +142,6 @@ final class DaemonConnectionPool implements AutoCloseable {
 	}
 
 	/**
-	 * Return how many connections were made since the pool was created.
-	 * @return the connections made
-	 */
-	long connectCount() {
-		return this.connects.sum();
-	}
-
-	/**
-	 * Return how many connections are open now.
-	 * @return the open connections
-	 */
-	int openConnections() {
-		return this.open.get();
-	}
-
-	/**
 	 * No connection became free in time: the pool is busy, the daemon may well be answering.
 	 */
 	static final class BusyException extends IOException {
@@ -242,13 +153,21 @@ final class DaemonConnectionPool implements AutoCloseable {
 	}
 
 	/**
+	 * Return what opens this pool's connections.
+	 * @return the connector
+	 */
+	DaemonConnector connector() {
+		return this.connector;
+	}
+
+	/**
 	 * Close every idle connection and stop; borrowed connections close when given back.
 	 */
 	@Override
 	public void close() {
 		this.closed = true;
 		closeIdle(true);
-		this.watchdog.close();
+		this.connector.close();
 	}
 
 }

@@ -81,12 +81,12 @@ final class DaemonLiveness {
 	 */
 	private boolean ping(long deadline) throws InterruptedException {
 		try {
-			DaemonClient.Answer<Void> answer = this.client.exchange(WireOutput.frame(Opcodes.PING), deadline, deadline,
-					(status, payload) -> {
-						DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.PING);
-						return null;
-					});
-			this.client.release(answer.connection(), true);
+			DaemonCalls.Answer<Void> answer = this.client.calls()
+				.exchange(WireOutput.frame(Opcodes.PING), deadline, deadline, (status, payload) -> {
+					DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.PING);
+					return null;
+				});
+			this.client.calls().release(answer.connection(), true);
 			return true;
 		}
 		catch (DaemonUnavailableException ex) {

@@ -22,7 +22,7 @@ final class DaemonLockCalls {
 	/**
 	 * Reads the answer to {@code LOCK}: the token, or {@code null} if the lock was not free.
 	 */
-	static final DaemonClient.ResponseHandler<@Nullable Long> LOCK_ANSWER = DaemonLockCalls::token;
+	static final DaemonResponseHandler<@Nullable Long> LOCK_ANSWER = DaemonLockCalls::token;
 
 	private DaemonLockCalls() {
 	}
@@ -49,7 +49,7 @@ final class DaemonLockCalls {
 	/**
 	 * Read the answer to {@code UNLOCK}, warning when the lock had been released already.
 	 */
-	static DaemonClient.ResponseHandler<@Nullable Void> unlockAnswer(String sessionId) {
+	static DaemonResponseHandler<@Nullable Void> unlockAnswer(String sessionId) {
 		return (status, payload) -> {
 			if (status == Opcodes.NOT_FOUND) {
 				logger.warn("The lock on session " + sessionId + " had already been released by the daemon: "

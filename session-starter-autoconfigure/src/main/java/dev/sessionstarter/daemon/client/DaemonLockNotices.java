@@ -82,7 +82,7 @@ final class DaemonLockNotices implements AutoCloseable {
 	 */
 	private boolean listen() throws IOException, InterruptedException {
 		long timeoutNanos = this.client.getTimeout().toNanos();
-		DaemonConnection connection = this.client.borrow(System.nanoTime() + timeoutNanos,
+		DaemonConnection connection = this.client.calls().borrow(System.nanoTime() + timeoutNanos,
 				System.nanoTime() + timeoutNanos, Opcodes.WANTED);
 		this.connection = connection;
 		try {
@@ -102,7 +102,7 @@ final class DaemonLockNotices implements AutoCloseable {
 		}
 		finally {
 			this.connection = null;
-			this.client.release(connection, false);
+			this.client.calls().release(connection, false);
 		}
 	}
 

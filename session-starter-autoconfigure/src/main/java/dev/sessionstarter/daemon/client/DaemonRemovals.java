@@ -9,6 +9,7 @@ import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
 import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.RemovalListener;
+import dev.sessionstarter.store.SessionRecord;
 
 /**
  * The sessions a {@link DaemonSessionStore} reports removed by the daemon: those its purge and
@@ -21,19 +22,37 @@ final class DaemonRemovals {
 
 	private final DaemonRemovalFeed removalFeed;
 
+	private volatile RemovalListener listener = RemovalListener.NONE;
+
 	DaemonRemovals(DaemonClient client) {
 		this.client = client;
 		this.removalFeed = new DaemonRemovalFeed(client);
 	}
 
 	/**
+	 * Set who is told of each removed session.
+	 * @param listener the listener
+	 */
+	void setListener(RemovalListener listener) {
+		this.listener = listener;
+	}
+
+	/**
+	 * Report a session found expired on access and deleted.
+	 * @param removed the deleted session
+	 */
+	void expired(SessionRecord removed) {
+		this.listener.removed(removed, RemovalCause.EXPIRED);
+	}
+
+	/**
 	 * Ask the daemon to purge expired sessions now, then take the sessions it removed on its
 	 * own that no application took yet, and report each.
 	 * @param now the current time
-	 * @param listener told of each removed session
 	 * @return the number of expired sessions reported
 	 */
-	int purge(Instant now, RemovalListener listener) {
+	int purge(Instant now) {
+		RemovalListener listener = this.listener;
 		int purged = report(this.client.call(WireOutput.frame(Opcodes.PURGE).writeLong(now.toEpochMilli()),
 				(status, payload) -> removals(status, payload, Opcodes.PURGE)), RemovalCause.EXPIRED, listener);
 		return purged + this.removalFeed.read((removals) -> report(removals, RemovalCause.EXPIRED, listener));
@@ -41,10 +60,10 @@ final class DaemonRemovals {
 
 	/**
 	 * Ask the daemon to evict down to its reduced bound now, and report each session it removed.
-	 * @param listener told of each removed session
 	 * @return the number the daemon evicted
 	 */
-	int reduce(RemovalListener listener) {
+	int reduce() {
+		RemovalListener listener = this.listener;
 		return report(this.client.call(WireOutput.frame(Opcodes.REDUCE),
 				(status, payload) -> removals(status, payload, Opcodes.REDUCE)), RemovalCause.EVICTED, listener);
 	}

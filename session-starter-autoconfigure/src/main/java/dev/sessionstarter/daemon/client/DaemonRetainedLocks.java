@@ -36,7 +36,7 @@ final class DaemonRetainedLocks {
 
 	private final long retainNanos;
 
-	private volatile @Nullable DaemonClient client;
+	private final RetainedLockReleases releases = new RetainedLockReleases(this.retained);
 
 	private volatile boolean up;
 
@@ -60,7 +60,7 @@ final class DaemonRetainedLocks {
 	 * Release locks through this client from now on.
 	 */
 	void releaseThrough(DaemonClient client) {
-		this.client = client;
+		this.releases.releaseThrough(client);
 	}
 
 	/**
@@ -87,13 +87,7 @@ final class DaemonRetainedLocks {
 		synchronized (this) {
 			this.epoch++;
 		}
-		for (RetainedDaemonLock lock : this.retained.values()) {
-			if (lock.want() && this.retained.remove(lock.sessionId(), lock) && !unlock(lock)) {
-				// the daemon does not answer: the leases end the others, no call waits for each
-				this.retained.values().removeIf(RetainedDaemonLock::want);
-				return;
-			}
-		}
+		this.releases.releaseAll();
 	}
 
 	/**
@@ -228,24 +222,11 @@ final class DaemonRetainedLocks {
 	 * Release the idle retained locks that are no longer trusted.
 	 */
 	void releaseUntrusted() {
-		for (RetainedDaemonLock lock : this.retained.values()) {
-			if (!trusted(lock) && lock.want()) {
-				release(lock);
-			}
-		}
+		this.releases.releaseUntrusted(this::trusted);
 	}
 
-	/**
-	 * Release a lock in the daemon, once: whoever removes it from the map.
-	 */
 	private void release(RetainedDaemonLock lock) {
-		if (this.retained.remove(lock.sessionId(), lock)) {
-			unlock(lock);
-		}
-	}
-
-	private boolean unlock(RetainedDaemonLock lock) {
-		return DaemonLockCalls.unlockByToken(this.client, lock.sessionId(), lock.token());
+		this.releases.release(lock);
 	}
 
 }

@@ -1,9 +1,7 @@
 package dev.sessionstarter.daemon.client;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -11,9 +9,7 @@ import org.springframework.util.Assert;
 
 import dev.sessionstarter.daemon.protocol.DaemonStats;
 import dev.sessionstarter.daemon.protocol.Opcodes;
-import dev.sessionstarter.daemon.protocol.WireCodec;
 import dev.sessionstarter.daemon.protocol.WireOutput;
-import dev.sessionstarter.store.RemovalCause;
 import dev.sessionstarter.store.RemovalListener;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
@@ -55,11 +51,7 @@ public final class DaemonSessionStore implements SessionStore {
 
 	private final DaemonRemovals removals;
 
-	private volatile RemovalListener removalListener = RemovalListener.NONE;
-
-	private volatile DaemonHeldLocks heldLocks = new DaemonHeldLocks();
-
-	private volatile boolean savesReleaseLocks = true;
+	private final DaemonStoreLocks locks;
 
 	private final RemoteUsage usage = new RemoteUsage(StoreUsage.EMPTY, this::readUsage,
 			(ex) -> ex instanceof DaemonUnavailableException || ex instanceof IllegalStateException);
@@ -73,6 +65,7 @@ public final class DaemonSessionStore implements SessionStore {
 		this.client = client;
 		this.saves = new DaemonSaves(client);
 		this.removals = new DaemonRemovals(client);
+		this.locks = new DaemonStoreLocks(client);
 	}
 
 	@Override
@@ -113,9 +106,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 * @param heldLocks the locks the lock manager holds
 	 */
 	public void setHeldLocks(DaemonHeldLocks heldLocks) {
-		Assert.notNull(heldLocks, "'heldLocks' must not be null");
-		heldLocks.identify(this.client);
-		this.heldLocks = heldLocks;
+		this.locks.setHeldLocks(heldLocks);
 	}
 
 	/**
@@ -125,33 +116,17 @@ public final class DaemonSessionStore implements SessionStore {
 	 * @param savesReleaseLocks whether saves release request locks
 	 */
 	public void setSavesReleaseLocks(boolean savesReleaseLocks) {
-		this.savesReleaseLocks = savesReleaseLocks;
+		this.locks.setSavesReleaseLocks(savesReleaseLocks);
 	}
 
 	@Override
 	public @Nullable SessionRecord find(String id) {
-		HeldDaemonLock lock = this.heldLocks.get(id);
-		DaemonHeldLocks.Prefetched prefetched = (lock != null) ? lock.prefetched() : null;
+		DaemonHeldLocks.Prefetched prefetched = this.locks.prefetched(id, true);
 		if (prefetched != null) {
-			lock.outdate();
 			return prefetched.record();
 		}
-		return remembered(id, this.client.call(WireOutput.frame(Opcodes.GET).writeString(id),
+		return this.locks.remembered(id, this.client.call(WireOutput.frame(Opcodes.GET).writeString(id),
 				(status, payload) -> DaemonAnswers.optionalRecord(status, payload, Opcodes.GET)));
-	}
-
-	/**
-	 * Keep what the daemon answered for a session as the copy whose version the lock manager
-	 * sends ({@link DaemonHeldLocks#keepCopy}), or forget the copy when none is stored.
-	 */
-	private @Nullable SessionRecord remembered(String id, @Nullable SessionRecord record) {
-		if (record != null) {
-			this.heldLocks.keepCopy(record);
-		}
-		else {
-			this.heldLocks.forgetCopy(id);
-		}
-		return record;
 	}
 
 	/**
@@ -161,83 +136,44 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	@Override
 	public @Nullable Long version(String id) {
-		HeldDaemonLock lock = this.heldLocks.get(id);
-		DaemonHeldLocks.Prefetched prefetched = (lock != null) ? lock.prefetched() : null;
+		DaemonHeldLocks.Prefetched prefetched = this.locks.prefetched(id, false);
 		if (prefetched != null) {
 			return (prefetched.record() != null) ? prefetched.record().version() : null;
 		}
-		return this.client.call(WireOutput.frame(Opcodes.VERSION).writeString(id), (status, payload) -> {
-			if (status == Opcodes.NOT_FOUND) {
-				return null;
-			}
-			DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.VERSION);
-			return payload.readLong();
-		});
+		return this.client.call(WireOutput.frame(Opcodes.VERSION).writeString(id), DaemonAnswers::version);
 	}
 
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
-		HeldDaemonLock lock = this.heldLocks.get(change.id());
-		outdate(change.id());
-		if (change.previousId() != null) {
-			outdate(change.previousId());
-			this.heldLocks.forgetCopy(change.previousId());
-			this.heldLocks.invalidate(change.previousId());
-		}
-		boolean release = lock != null && this.savesReleaseLocks && !change.isRename() && !lock.isReleasedBySave();
-		if (!release) {
-			// a write the lock's retained copy would not show (no lock, a rename, flush-mode=immediate)
-			this.heldLocks.invalidate(change.id());
-		}
-		return remembered(change.id(), this.saves.save(change, this.heldLocks, release ? lock : null));
-	}
-
-	/**
-	 * Forget the session a lock call answered for an id, once this process changes it.
-	 */
-	private void outdate(String id) {
-		HeldDaemonLock lock = this.heldLocks.get(id);
-		if (lock != null) {
-			lock.outdate();
-		}
+		HeldDaemonLock release = this.locks.beforeSave(change);
+		return this.locks.remembered(change.id(), this.saves.save(change, this.locks.heldLocks(), release));
 	}
 
 	@Override
 	public @Nullable SessionRecord delete(String id) {
-		outdate(id);
-		this.heldLocks.invalidate(id);
-		this.heldLocks.forgetCopy(id);
+		this.locks.beforeWrite(id, true);
 		return this.client.call(WireOutput.frame(Opcodes.DELETE).writeString(id),
 				(status, payload) -> DaemonAnswers.optionalRecord(status, payload, Opcodes.DELETE));
 	}
 
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
-		outdate(id);
-		this.heldLocks.invalidate(id);
+		this.locks.beforeWrite(id, false);
 		SessionRecord removed = this.client.call(
 				WireOutput.frame(Opcodes.DELETE_IF_EXPIRED).writeString(id).writeLong(now.toEpochMilli()),
 				(status, payload) -> DaemonAnswers.optionalRecord(status, payload, Opcodes.DELETE_IF_EXPIRED));
 		if (removed == null) {
 			return false;
 		}
-		this.heldLocks.forgetCopy(id);
-		this.removalListener.removed(removed, RemovalCause.EXPIRED);
+		this.locks.forgetCopy(id);
+		this.removals.expired(removed);
 		return true;
 	}
 
 	@Override
 	public Collection<SessionRecord> findByPrincipalName(String principalName) {
 		return this.client.call(WireOutput.frame(Opcodes.FIND_BY_PRINCIPAL).writeString(principalName),
-				(status, payload) -> {
-					DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.FIND_BY_PRINCIPAL);
-					int count = payload.readCount(1);
-					List<SessionRecord> records = new ArrayList<>(count);
-					for (int i = 0; i < count; i++) {
-						records.add(WireCodec.readRecord(payload));
-					}
-					return records;
-				});
+				DaemonAnswers::records);
 	}
 
 	/**
@@ -249,7 +185,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	@Override
 	public int purgeExpired(Instant now) {
-		return this.removals.purge(now, this.removalListener);
+		return this.removals.purge(now);
 	}
 
 	/**
@@ -259,7 +195,7 @@ public final class DaemonSessionStore implements SessionStore {
 	 */
 	@Override
 	public int reduce() {
-		return this.removals.reduce(this.removalListener);
+		return this.removals.reduce();
 	}
 
 	/**
@@ -280,7 +216,7 @@ public final class DaemonSessionStore implements SessionStore {
 	@Override
 	public void setRemovalListener(RemovalListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
-		this.removalListener = listener;
+		this.removals.setListener(listener);
 	}
 
 	@Override

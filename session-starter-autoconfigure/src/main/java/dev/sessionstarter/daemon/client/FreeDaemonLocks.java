@@ -24,7 +24,7 @@ final class FreeDaemonLocks {
 
 	private static final Log logger = LogFactory.getLog(DaemonSessionLockManager.class);
 
-	private static final DaemonClient.ResponseHandler<SharedLockConnections.@Nullable Locked> LOCK_ANSWER = (
+	private static final DaemonResponseHandler<SharedLockConnections.@Nullable Locked> LOCK_ANSWER = (
 			status, payload) -> {
 		Long token = DaemonLockCalls.LOCK_ANSWER.handle(status, payload);
 		return (token != null) ? new SharedLockConnections.Locked(token, null) : null;

@@ -42,16 +42,17 @@ final class SharedLockConnections {
 	 * @throws DaemonUnavailableException if no connection became free, or the daemon did not
 	 * answer, in time
 	 */
-	Held lock(WireOutput request, long deadline, DaemonClient.ResponseHandler<@Nullable Locked> handler)
+	Held lock(WireOutput request, long deadline, DaemonResponseHandler<@Nullable Locked> handler)
 			throws InterruptedException {
-		DaemonClient.Answer<@Nullable Locked> answer = this.client.exchange(request, deadline, deadline, handler);
+		DaemonCalls.Answer<@Nullable Locked> answer = this.client.calls()
+			.exchange(request, deadline, deadline, handler);
 		DaemonConnection connection = answer.connection();
 		Locked locked = answer.value();
 		if (locked != null) {
 			// counted before the connection goes back, so the pool never closes it as idle
 			connection.locks.incrementAndGet();
 		}
-		this.client.release(connection, true);
+		this.client.calls().release(connection, true);
 		return new Held(locked, (locked != null) ? connection : null);
 	}
 
@@ -69,7 +70,7 @@ final class SharedLockConnections {
 	 * @throws DaemonUnavailableException if no connection became free, or the daemon did not
 	 * answer, in time; the connection that holds the lock is then closed, which releases it
 	 */
-	void unlock(Held held, String sessionId, long token, long deadline, DaemonClient.ResponseHandler<?> handler)
+	void unlock(Held held, String sessionId, long token, long deadline, DaemonResponseHandler<?> handler)
 			throws InterruptedException {
 		DaemonConnection owner = held.connection();
 		if (owner == null || owner.isClosed()) {
@@ -82,8 +83,8 @@ final class SharedLockConnections {
 				return;
 			}
 			WireOutput request = WireOutput.frame(Opcodes.UNLOCK).writeString(sessionId).writeLong(token);
-			DaemonClient.Answer<?> answer = this.client.exchange(request, deadline, deadline, handler);
-			this.client.release(answer.connection(), true);
+			DaemonCalls.Answer<?> answer = this.client.calls().exchange(request, deadline, deadline, handler);
+			this.client.calls().release(answer.connection(), true);
 			released = true;
 		}
 		finally {
@@ -103,7 +104,7 @@ final class SharedLockConnections {
 	 * @return whether the lock is released (sent, or its connection closed)
 	 */
 	private boolean unlockQuietly(DaemonConnection owner, String sessionId, long token, long deadline) {
-		if (!this.client.borrowIdle(owner)) {
+		if (!this.client.calls().borrowIdle(owner)) {
 			return false;
 		}
 		boolean healthy = false;
@@ -124,7 +125,7 @@ final class SharedLockConnections {
 			return true;
 		}
 		finally {
-			this.client.release(owner, healthy);
+			this.client.calls().release(owner, healthy);
 		}
 	}
 

@@ -36,10 +36,10 @@ final class WaitedDaemonLocks {
 		long callNanos = this.client.getTimeout().toNanos();
 		long now = System.nanoTime();
 		long deadline = now + waitNanos + callNanos;
-		DaemonConnection connection = this.client.borrow(now + waitNanos, deadline, Opcodes.LOCK);
+		DaemonConnection connection = this.client.calls().borrow(now + waitNanos, deadline, Opcodes.LOCK);
 		Long token = waitInDaemon(connection, sessionId, waitNanos, deadline);
 		if (token == null) {
-			this.client.release(connection, true);
+			this.client.calls().release(connection, true);
 			return null;
 		}
 		return () -> unlock(sessionId, token, connection);
@@ -59,18 +59,18 @@ final class WaitedDaemonLocks {
 					deadline, DaemonLockCalls.LOCK_ANSWER);
 			healthy = !waiter.end();
 			if (!healthy) {
-				throw this.client.failure(Opcodes.LOCK, connection, new DaemonConnection.DeadlineException(
+				throw this.client.calls().failure(Opcodes.LOCK, connection, new DaemonConnection.DeadlineException(
 						new IOException("the daemon stopped answering while the lock was waited for")));
 			}
 			return token;
 		}
 		catch (IOException ex) {
-			throw this.client.failure(Opcodes.LOCK, connection, ex);
+			throw this.client.calls().failure(Opcodes.LOCK, connection, ex);
 		}
 		finally {
 			waiter.end();
 			if (!healthy) {
-				this.client.release(connection, false);
+				this.client.calls().release(connection, false);
 			}
 		}
 	}
@@ -90,7 +90,7 @@ final class WaitedDaemonLocks {
 			DaemonLockCalls.releaseFailed(sessionId, ex);
 		}
 		finally {
-			this.client.release(connection, healthy);
+			this.client.calls().release(connection, healthy);
 		}
 	}
 

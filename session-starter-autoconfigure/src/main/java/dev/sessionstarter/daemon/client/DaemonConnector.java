@@ -1,0 +1,129 @@
+package dev.sessionstarter.daemon.client;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
+import dev.sessionstarter.daemon.protocol.DaemonAddress;
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.ProtocolException;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+
+/**
+ * Opens the connections of a {@link DaemonConnectionPool}: connects by a deadline, sends the
+ * shared token ({@code AUTH}) when there is one and the id of a client that retains request locks
+ * ({@code CLIENT}) when it has one, and watches every connection's deadlines with one
+ * {@link ChannelWatchdog}. Counts the connections made and open. Thread-safe.
+ */
+final class DaemonConnector implements AutoCloseable {
+
+	private final DaemonAddress address;
+
+	private final @Nullable String token;
+
+	private final ChannelWatchdog watchdog = new ChannelWatchdog("session-daemon-client-deadlines",
+			Duration.ofMillis(10));
+
+	private final LongAdder connects = new LongAdder();
+
+	private final AtomicInteger open = new AtomicInteger();
+
+	/**
+	 * The id of the client that retains request locks, which new connections say they belong
+	 * to ({@code CLIENT}), or 0.
+	 */
+	volatile long clientId;
+
+	DaemonConnector(DaemonAddress address, @Nullable String token) {
+		this.address = address;
+		this.token = token;
+	}
+
+	/**
+	 * Open a connection, authenticated with the token and naming the client, by a deadline.
+	 * @param deadline until when connecting may take, a {@link System#nanoTime()} value
+	 * @return the connection
+	 * @throws IOException if connecting failed or the deadline passed
+	 */
+	DaemonConnection connect(long deadline) throws IOException {
+		SocketChannel channel = this.address.openChannel();
+		DaemonConnection connection = new DaemonConnection(channel, this.watchdog.guard(channel),
+				this.open::decrementAndGet);
+		this.open.incrementAndGet();
+		boolean connected = false;
+		try {
+			connection.guard.armAt(deadline);
+			channel.connect(this.address.socketAddress());
+			if (this.token != null) {
+				authenticate(connection, this.token, deadline);
+			}
+			if (this.clientId != 0) {
+				identify(connection, this.clientId, deadline);
+			}
+			connection.guard.disarm();
+			this.connects.increment();
+			connected = true;
+			return connection;
+		}
+		finally {
+			if (!connected) {
+				connection.close();
+			}
+		}
+	}
+
+	private static void authenticate(DaemonConnection connection, String token, long deadline) throws IOException {
+		connection.exchange(WireOutput.frame(Opcodes.AUTH).writeString(token), deadline, (status, payload) -> {
+			if (status == Opcodes.DENIED) {
+				throw new ProtocolException("the daemon rejected the token");
+			}
+			DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.AUTH);
+			return null;
+		});
+	}
+
+	/**
+	 * Say which client the connection belongs to (protocol version 6); an older daemon answers
+	 * that it does not know the operation, and retains no lock for this client either.
+	 */
+	private static void identify(DaemonConnection connection, long clientId, long deadline) throws IOException {
+		connection.exchange(WireOutput.frame(Opcodes.CLIENT).writeLong(clientId), deadline, (status, payload) -> {
+			if (status == Opcodes.ERROR) {
+				payload.readString();
+				return null;
+			}
+			DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.CLIENT);
+			return null;
+		});
+	}
+
+	/**
+	 * Return how many connections were made since this connector was created.
+	 * @return the connections made
+	 */
+	long connectCount() {
+		return this.connects.sum();
+	}
+
+	/**
+	 * Return how many connections are open now.
+	 * @return the open connections
+	 */
+	int openConnections() {
+		return this.open.get();
+	}
+
+	/**
+	 * Stop watching deadlines.
+	 */
+	@Override
+	public void close() {
+		this.watchdog.close();
+	}
+
+}
