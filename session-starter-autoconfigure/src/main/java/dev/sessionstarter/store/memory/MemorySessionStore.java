@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -34,7 +35,8 @@ import dev.sessionstarter.store.StoreUsage;
  * most {@code maxBytes * reduceTo}: anonymous sessions, least recently saved first, and
  * sessions with a principal (logged-in users) only when no anonymous session is left, so a
  * flood of anonymous sessions cannot push logged-in users out ({@link AccessOrder}: constant
- * work per evicted session, however many sessions the store holds). The save that goes over
+ * work per evicted session, however many sessions the store holds; a session saved again while
+ * among the most recently saved eighth keeps its place among them). The save that goes over
  * the bound removes what takes the store back under it, and at most {@value #EVICTION_BATCH}
  * sessions more towards the reduced bound; the saves after it go on, a batch each, until the
  * store is there. So no save pays for more than a batch of evictions beyond its own bytes,
@@ -147,21 +149,18 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	 */
 	public SessionRecord put(SessionRecord record) {
 		long footprint = checkSize(record);
-		MemoryEntry held = this.sessions.compute(record.id(), (key, current) -> {
-			MemoryEntry entry = entry(record, footprint, current);
-			this.accounting.account(current, entry);
-			return entry;
-		});
+		Apply put = new Apply(null, null, record, footprint);
+		this.sessions.compute(record.id(), put);
 		reduceIfOverBound();
-		return held.record;
+		return Objects.requireNonNull(put.held);
 	}
 
 	private void reduceIfOverBound() {
 		if (!overBound() && !this.reducePending) {
 			return;
 		}
-		List<MemoryEntry> expired = new ArrayList<>();
-		List<MemoryEntry> evicted = new ArrayList<>();
+		List<SessionRecord> expired = new ArrayList<>();
+		List<SessionRecord> evicted = new ArrayList<>();
 		Instant now = this.clock.instant();
 		while (overBound() && evictEldest(now, expired, evicted)) {
 			// the bound holds after every save
@@ -189,20 +188,21 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	 * Remove the entry {@link AccessOrder} names next, unless another thread changed it first.
 	 * @return {@code false} if the store is empty
 	 */
-	private boolean evictEldest(Instant now, List<MemoryEntry> expired, List<MemoryEntry> evicted) {
+	private boolean evictEldest(Instant now, List<SessionRecord> expired, List<SessionRecord> evicted) {
 		MemoryEntry eldest = (MemoryEntry) this.accounting.order.eldest();
 		if (eldest == null) {
 			return false;
 		}
-		if (remove(eldest.record.id(), eldest) != null) {
-			(eldest.record.isExpired(now) ? expired : evicted).add(eldest);
+		SessionRecord record = eldest.record;
+		if (remove(record.id(), record) != null) {
+			(record.isExpired(now) ? expired : evicted).add(record);
 		}
 		return true;
 	}
 
-	private void report(List<MemoryEntry> expired, List<MemoryEntry> evicted) {
-		expired.forEach((entry) -> removed(entry.record, RemovalCause.EXPIRED));
-		evicted.forEach((entry) -> removed(entry.record, RemovalCause.EVICTED));
+	private void report(List<SessionRecord> expired, List<SessionRecord> evicted) {
+		expired.forEach((record) -> removed(record, RemovalCause.EXPIRED));
+		evicted.forEach((record) -> removed(record, RemovalCause.EVICTED));
 	}
 
 	private boolean overSessions(long bound) {
@@ -216,38 +216,22 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	private @Nullable SessionRecord rename(SessionChange change) {
 		String previousId = Objects.requireNonNull(change.previousId());
 		while (true) {
-			MemoryEntry previous = this.sessions.get(previousId);
-			if (previous == null) {
+			MemoryEntry entry = this.sessions.get(previousId);
+			if (entry == null) {
 				return change.isCreate() ? apply(change.id(), null, change) : null;
 			}
-			checkSize(SessionRecord.apply(previous.record, change));
+			SessionRecord previous = entry.record;
+			checkSize(SessionRecord.apply(previous, change));
 			if (remove(previousId, previous) != null) {
-				return apply(change.id(), previous.record, change);
+				return apply(change.id(), previous, change);
 			}
 		}
 	}
 
 	private @Nullable SessionRecord apply(String id, @Nullable SessionRecord renamed, SessionChange change) {
-		MemoryEntry result = this.sessions.compute(id, (key, current) -> {
-			SessionRecord base = (current != null) ? current.record : renamed;
-			if (base == null && !change.isCreate()) {
-				return null;
-			}
-			SessionRecord record = SessionRecord.apply(base, change);
-			MemoryEntry entry = entry(record, checkSize(record), current);
-			this.accounting.account(current, entry);
-			return entry;
-		});
-		return (result != null) ? result.record : null;
-	}
-
-	/**
-	 * Make the entry that replaces {@code current}, its record holding the shared attribute
-	 * names; called inside the map operation that stores it.
-	 */
-	private MemoryEntry entry(SessionRecord record, long footprint, @Nullable MemoryEntry current) {
-		SessionRecord shared = this.accounting.names.share(record, (current != null) ? current.record : null);
-		return new MemoryEntry(shared, footprint);
+		Apply apply = new Apply(renamed, change, null, 0);
+		this.sessions.compute(id, apply);
+		return apply.held;
 	}
 
 	private long checkSize(SessionRecord record) {
@@ -260,17 +244,17 @@ public final class MemorySessionStore extends AbstractSessionStore {
 
 	@Override
 	public @Nullable SessionRecord delete(String id) {
-		MemoryEntry removed = remove(id, null);
-		return (removed != null) ? removed.record : null;
+		return remove(id, null);
 	}
 
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
 		MemoryEntry entry = this.sessions.get(id);
-		if (entry == null || !entry.record.isExpired(now) || remove(id, entry) == null) {
+		SessionRecord record = (entry != null) ? entry.record : null;
+		if (record == null || !record.isExpired(now) || remove(id, record) == null) {
 			return false;
 		}
-		removed(entry.record, RemovalCause.EXPIRED);
+		removed(record, RemovalCause.EXPIRED);
 		return true;
 	}
 
@@ -283,8 +267,9 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	public int purgeExpired(Instant now) {
 		int removed = 0;
 		for (MemoryEntry entry : this.sessions.values()) {
-			if (entry.record.isExpired(now) && remove(entry.record.id(), entry) != null) {
-				removed(entry.record, RemovalCause.EXPIRED);
+			SessionRecord record = entry.record;
+			if (record.isExpired(now) && remove(record.id(), record) != null) {
+				removed(record, RemovalCause.EXPIRED);
 				removed++;
 			}
 		}
@@ -304,8 +289,8 @@ public final class MemorySessionStore extends AbstractSessionStore {
 		if (!this.reducing.tryLock()) {
 			return 0;
 		}
-		List<MemoryEntry> expired = new ArrayList<>();
-		List<MemoryEntry> evicted = new ArrayList<>();
+		List<SessionRecord> expired = new ArrayList<>();
+		List<SessionRecord> evicted = new ArrayList<>();
 		try {
 			Instant now = this.clock.instant();
 			while (overReducedBound() && evictEldest(now, expired, evicted)) {
@@ -326,20 +311,68 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	}
 
 	/**
-	 * Remove an entry, if it is still {@code expected} (or whatever it is, when that is
+	 * Remove a session, if it still holds {@code expected} (or whatever it holds, when that is
 	 * {@code null}), in one atomic map operation with its accounting.
+	 * @return the record removed, or {@code null}
 	 */
-	private @Nullable MemoryEntry remove(String id, @Nullable MemoryEntry expected) {
-		MemoryEntry[] removed = new MemoryEntry[1];
+	private @Nullable SessionRecord remove(String id, @Nullable SessionRecord expected) {
+		SessionRecord[] removed = new SessionRecord[1];
 		this.sessions.computeIfPresent(id, (key, current) -> {
-			if (expected != null && current != expected) {
+			if (expected != null && current.record != expected) {
 				return current;
 			}
-			this.accounting.account(current, null);
-			removed[0] = current;
+			this.accounting.removed(current);
+			removed[0] = current.record;
 			return null;
 		});
 		return removed[0];
+	}
+
+	/**
+	 * The map operation of a save or a put: it makes the record (a change applied to what the
+	 * id holds, or to the record of a renamed session) or takes the given one, holds it in the
+	 * id's entry, and keeps what it held for the caller, as the entry may change once the
+	 * operation ends.
+	 */
+	private final class Apply implements BiFunction<String, MemoryEntry, MemoryEntry> {
+
+		private final @Nullable SessionRecord renamed;
+
+		private final @Nullable SessionChange change;
+
+		private final @Nullable SessionRecord record;
+
+		private final long footprint;
+
+		private @Nullable SessionRecord held;
+
+		Apply(@Nullable SessionRecord renamed, @Nullable SessionChange change, @Nullable SessionRecord record,
+				long footprint) {
+			this.renamed = renamed;
+			this.change = change;
+			this.record = record;
+			this.footprint = footprint;
+		}
+
+		@Override
+		public @Nullable MemoryEntry apply(String id, @Nullable MemoryEntry current) {
+			SessionRecord record = this.record;
+			long footprint = this.footprint;
+			SessionChange change = this.change;
+			if (change != null) {
+				SessionRecord base = (current != null) ? current.record : this.renamed;
+				if (base == null && !change.isCreate()) {
+					return null;
+				}
+				record = SessionRecord.apply(base, change);
+				footprint = checkSize(record);
+			}
+			MemoryEntry entry = MemorySessionStore.this.accounting.store(current, Objects.requireNonNull(record),
+					footprint);
+			this.held = entry.record;
+			return entry;
+		}
+
 	}
 
 }
