@@ -2,13 +2,8 @@ package dev.sessionstarter.store.memory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -60,23 +55,13 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	 */
 	static final int EVICTION_BATCH = 64;
 
-	private volatile boolean reducePending;
+	private final MemoryEntries entries;
 
-	private final ConcurrentHashMap<String, MemoryEntry> sessions = new ConcurrentHashMap<>();
-
-	private final EntryAccounting accounting = new EntryAccounting();
-
-	private final ReentrantLock reducing = new ReentrantLock();
+	private final Eviction eviction;
 
 	private final long maxBytes;
 
-	private final long reducedBytes;
-
 	private final long maxSessions;
-
-	private final long reducedSessions;
-
-	private final Clock clock;
 
 	/**
 	 * Create a store.
@@ -101,10 +86,9 @@ public final class MemorySessionStore extends AbstractSessionStore {
 		Assert.isTrue(reduceTo > 0 && reduceTo <= 1, "'reduceTo' must be greater than 0 and at most 1");
 		Assert.notNull(clock, "'clock' must not be null");
 		this.maxBytes = maxBytes;
-		this.reducedBytes = (long) (maxBytes * reduceTo);
 		this.maxSessions = maxSessions;
-		this.reducedSessions = (maxSessions == Long.MAX_VALUE) ? maxSessions : (long) (maxSessions * reduceTo);
-		this.clock = clock;
+		this.entries = new MemoryEntries((long) (maxBytes * reduceTo));
+		this.eviction = new Eviction(this.entries, this::removed, clock, maxBytes, maxSessions, reduceTo);
 	}
 
 	/**
@@ -127,14 +111,13 @@ public final class MemorySessionStore extends AbstractSessionStore {
 
 	@Override
 	public @Nullable SessionRecord find(String id) {
-		MemoryEntry entry = this.sessions.get(id);
-		return (entry != null) ? entry.record : null;
+		return this.entries.find(id);
 	}
 
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
-		SessionRecord saved = change.isRename() ? rename(change) : apply(change.id(), null, change);
-		reduceIfOverBound();
+		SessionRecord saved = change.isRename() ? rename(change) : this.entries.apply(change.id(), null, change);
+		this.eviction.afterSave();
 		return saved;
 	}
 
@@ -148,110 +131,34 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	 * @throws SessionTooLargeException if the record alone is over the reduced byte bound
 	 */
 	public SessionRecord put(SessionRecord record) {
-		long footprint = checkSize(record);
-		Apply put = new Apply(null, null, record, footprint);
-		this.sessions.compute(record.id(), put);
-		reduceIfOverBound();
-		return Objects.requireNonNull(put.held);
-	}
-
-	private void reduceIfOverBound() {
-		if (!overBound() && !this.reducePending) {
-			return;
-		}
-		List<SessionRecord> expired = new ArrayList<>();
-		List<SessionRecord> evicted = new ArrayList<>();
-		Instant now = this.clock.instant();
-		while (overBound() && evictEldest(now, expired, evicted)) {
-			// the bound holds after every save
-		}
-		this.reducePending = true;
-		if (this.reducing.tryLock()) {
-			try {
-				for (int i = 0; i < EVICTION_BATCH && overReducedBound(); i++) {
-					evictEldest(now, expired, evicted);
-				}
-				this.reducePending = overReducedBound();
-			}
-			finally {
-				this.reducing.unlock();
-			}
-		}
-		report(expired, evicted);
-	}
-
-	private boolean overBound() {
-		return this.accounting.bytes.get() > this.maxBytes || overSessions(this.maxSessions);
-	}
-
-	/**
-	 * Remove the entry {@link AccessOrder} names next, unless another thread changed it first.
-	 * @return {@code false} if the store is empty
-	 */
-	private boolean evictEldest(Instant now, List<SessionRecord> expired, List<SessionRecord> evicted) {
-		MemoryEntry eldest = (MemoryEntry) this.accounting.order.eldest();
-		if (eldest == null) {
-			return false;
-		}
-		SessionRecord record = eldest.record;
-		if (remove(record.id(), record) != null) {
-			(record.isExpired(now) ? expired : evicted).add(record);
-		}
-		return true;
-	}
-
-	private void report(List<SessionRecord> expired, List<SessionRecord> evicted) {
-		expired.forEach((record) -> removed(record, RemovalCause.EXPIRED));
-		evicted.forEach((record) -> removed(record, RemovalCause.EVICTED));
-	}
-
-	private boolean overSessions(long bound) {
-		return bound != Long.MAX_VALUE && this.sessions.size() > bound;
-	}
-
-	private boolean overReducedBound() {
-		return this.accounting.bytes.get() > this.reducedBytes || overSessions(this.reducedSessions);
+		SessionRecord held = this.entries.put(record, this.entries.checkSize(record));
+		this.eviction.afterSave();
+		return held;
 	}
 
 	private @Nullable SessionRecord rename(SessionChange change) {
 		String previousId = Objects.requireNonNull(change.previousId());
 		while (true) {
-			MemoryEntry entry = this.sessions.get(previousId);
-			if (entry == null) {
-				return change.isCreate() ? apply(change.id(), null, change) : null;
+			SessionRecord previous = this.entries.find(previousId);
+			if (previous == null) {
+				return change.isCreate() ? this.entries.apply(change.id(), null, change) : null;
 			}
-			SessionRecord previous = entry.record;
-			checkSize(SessionRecord.apply(previous, change));
-			if (remove(previousId, previous) != null) {
-				return apply(change.id(), previous, change);
+			this.entries.checkSize(SessionRecord.apply(previous, change));
+			if (this.entries.remove(previousId, previous) != null) {
+				return this.entries.apply(change.id(), previous, change);
 			}
 		}
-	}
-
-	private @Nullable SessionRecord apply(String id, @Nullable SessionRecord renamed, SessionChange change) {
-		Apply apply = new Apply(renamed, change, null, 0);
-		this.sessions.compute(id, apply);
-		return apply.held;
-	}
-
-	private long checkSize(SessionRecord record) {
-		long footprint = HeapFootprint.of(record);
-		if (footprint > this.reducedBytes) {
-			throw new SessionTooLargeException(record.id(), footprint, this.reducedBytes);
-		}
-		return footprint;
 	}
 
 	@Override
 	public @Nullable SessionRecord delete(String id) {
-		return remove(id, null);
+		return this.entries.remove(id, null);
 	}
 
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
-		MemoryEntry entry = this.sessions.get(id);
-		SessionRecord record = (entry != null) ? entry.record : null;
-		if (record == null || !record.isExpired(now) || remove(id, record) == null) {
+		SessionRecord record = this.entries.find(id);
+		if (record == null || !record.isExpired(now) || this.entries.remove(id, record) == null) {
 			return false;
 		}
 		removed(record, RemovalCause.EXPIRED);
@@ -260,15 +167,15 @@ public final class MemorySessionStore extends AbstractSessionStore {
 
 	@Override
 	protected Collection<String> indexedIds(String principalName) {
-		return this.accounting.principals.ids(principalName);
+		return this.entries.accounting.principals.ids(principalName);
 	}
 
 	@Override
 	public int purgeExpired(Instant now) {
 		int removed = 0;
-		for (MemoryEntry entry : this.sessions.values()) {
+		for (MemoryEntry entry : this.entries.values()) {
 			SessionRecord record = entry.record;
-			if (record.isExpired(now) && remove(record.id(), record) != null) {
+			if (record.isExpired(now) && this.entries.remove(record.id(), record) != null) {
 				removed(record, RemovalCause.EXPIRED);
 				removed++;
 			}
@@ -277,102 +184,19 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	}
 
 	/**
-	 * Evict sessions until the store holds at most {@code maxBytes * reduceTo} (and, when it is
-	 * bounded in sessions, at most {@code maxSessions * reduceTo} sessions): anonymous ones
-	 * first, then those with a principal, least recently saved first within each group (an
-	 * expired one on the way is reported as expired). Only one thread reduces at a time; a call
-	 * while another runs returns at once.
+	 * Evict sessions, in the order a save evicts them, until the store is within
+	 * {@code reduceTo} of its bounds (an expired one on the way is reported as expired). Only one
+	 * thread reduces at a time; a call while another runs returns at once.
 	 * @return the number of sessions evicted (expired ones removed on the way not included)
 	 */
 	@Override
 	public int reduce() {
-		if (!this.reducing.tryLock()) {
-			return 0;
-		}
-		List<SessionRecord> expired = new ArrayList<>();
-		List<SessionRecord> evicted = new ArrayList<>();
-		try {
-			Instant now = this.clock.instant();
-			while (overReducedBound() && evictEldest(now, expired, evicted)) {
-				// constant work per session
-			}
-			this.reducePending = false;
-		}
-		finally {
-			this.reducing.unlock();
-		}
-		report(expired, evicted);
-		return evicted.size();
+		return this.eviction.reduce();
 	}
 
 	@Override
 	public StoreUsage usage() {
-		return new StoreUsage(this.sessions.size(), this.accounting.bytes.get(), this.maxBytes);
-	}
-
-	/**
-	 * Remove a session, if it still holds {@code expected} (or whatever it holds, when that is
-	 * {@code null}), in one atomic map operation with its accounting.
-	 * @return the record removed, or {@code null}
-	 */
-	private @Nullable SessionRecord remove(String id, @Nullable SessionRecord expected) {
-		SessionRecord[] removed = new SessionRecord[1];
-		this.sessions.computeIfPresent(id, (key, current) -> {
-			if (expected != null && current.record != expected) {
-				return current;
-			}
-			this.accounting.removed(current);
-			removed[0] = current.record;
-			return null;
-		});
-		return removed[0];
-	}
-
-	/**
-	 * The map operation of a save or a put: it makes the record (a change applied to what the
-	 * id holds, or to the record of a renamed session) or takes the given one, holds it in the
-	 * id's entry, and keeps what it held for the caller, as the entry may change once the
-	 * operation ends.
-	 */
-	private final class Apply implements BiFunction<String, MemoryEntry, MemoryEntry> {
-
-		private final @Nullable SessionRecord renamed;
-
-		private final @Nullable SessionChange change;
-
-		private final @Nullable SessionRecord record;
-
-		private final long footprint;
-
-		private @Nullable SessionRecord held;
-
-		Apply(@Nullable SessionRecord renamed, @Nullable SessionChange change, @Nullable SessionRecord record,
-				long footprint) {
-			this.renamed = renamed;
-			this.change = change;
-			this.record = record;
-			this.footprint = footprint;
-		}
-
-		@Override
-		public @Nullable MemoryEntry apply(String id, @Nullable MemoryEntry current) {
-			SessionRecord record = this.record;
-			long footprint = this.footprint;
-			SessionChange change = this.change;
-			if (change != null) {
-				SessionRecord base = (current != null) ? current.record : this.renamed;
-				if (base == null && !change.isCreate()) {
-					return null;
-				}
-				record = SessionRecord.apply(base, change);
-				footprint = checkSize(record);
-			}
-			MemoryEntry entry = MemorySessionStore.this.accounting.store(current, Objects.requireNonNull(record),
-					footprint);
-			this.held = entry.record;
-			return entry;
-		}
-
+		return new StoreUsage(this.entries.size(), this.entries.bytes(), this.maxBytes);
 	}
 
 }
