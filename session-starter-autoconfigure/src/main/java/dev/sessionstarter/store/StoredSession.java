@@ -28,7 +28,7 @@ import org.springframework.util.Assert;
  * Servlet specification asks of a session: a change made while the session is being saved is
  * kept for the next save rather than lost.
  */
-public final class StoredSession implements Session {
+public final class StoredSession extends TimedSession {
 
 	/** Logs under the repository's name, as the session's work is the repository's. */
 	private static final Log logger = LogFactory.getLog(StoreSessionRepository.class);
@@ -41,26 +41,7 @@ public final class StoredSession implements Session {
 
 	private String id;
 
-	// The times as epoch millis, and as the objects the Session API hands out, made on first
-	// read: Spring Session's filter sets the access time of a loaded session and reads none.
-
-	private final long creationMillis;
-
-	private @Nullable Instant creationTime;
-
-	private long lastAccessedMillis;
-
-	private @Nullable Instant lastAccessedTime;
-
-	private long maxInactiveMillis;
-
-	private @Nullable Duration maxInactiveInterval;
-
 	private boolean isNew;
-
-	private boolean lastAccessedTimeChanged;
-
-	private boolean maxInactiveIntervalChanged;
 
 	private boolean dropped;
 
@@ -74,23 +55,16 @@ public final class StoredSession implements Session {
 	private final Map<String, AttributeChange> delta = new ConcurrentHashMap<>(2);
 
 	StoredSession(StoreSessionRepository repository, SessionRecord record) {
+		super(record.creationTime(), record.lastAccessedTime(), record.maxInactiveMillis());
 		this.repository = repository;
 		this.stored = record;
 		this.id = record.id();
-		this.creationMillis = record.creationTime();
-		this.lastAccessedMillis = record.lastAccessedTime();
-		this.maxInactiveMillis = record.maxInactiveMillis();
 	}
 
 	StoredSession(StoreSessionRepository repository, String id, Instant now, Duration maxInactiveInterval) {
+		super(now, maxInactiveInterval);
 		this.repository = repository;
 		this.id = id;
-		this.creationMillis = now.toEpochMilli();
-		this.creationTime = now;
-		this.lastAccessedMillis = this.creationMillis;
-		this.lastAccessedTime = now;
-		this.maxInactiveMillis = maxInactiveInterval.toMillis();
-		this.maxInactiveInterval = maxInactiveInterval;
 		this.isNew = true;
 	}
 
@@ -206,54 +180,6 @@ public final class StoredSession implements Session {
 	}
 
 	@Override
-	public Instant getCreationTime() {
-		Instant creationTime = this.creationTime;
-		if (creationTime == null) {
-			creationTime = Instant.ofEpochMilli(this.creationMillis);
-			this.creationTime = creationTime;
-		}
-		return creationTime;
-	}
-
-	@Override
-	public void setLastAccessedTime(Instant lastAccessedTime) {
-		Assert.notNull(lastAccessedTime, "'lastAccessedTime' must not be null");
-		this.lastAccessedMillis = lastAccessedTime.toEpochMilli();
-		this.lastAccessedTime = lastAccessedTime;
-		this.lastAccessedTimeChanged = true;
-		flushImmediateIfNecessary();
-	}
-
-	@Override
-	public Instant getLastAccessedTime() {
-		Instant lastAccessedTime = this.lastAccessedTime;
-		if (lastAccessedTime == null) {
-			lastAccessedTime = Instant.ofEpochMilli(this.lastAccessedMillis);
-			this.lastAccessedTime = lastAccessedTime;
-		}
-		return lastAccessedTime;
-	}
-
-	@Override
-	public void setMaxInactiveInterval(Duration interval) {
-		Assert.notNull(interval, "'interval' must not be null");
-		this.maxInactiveMillis = interval.toMillis();
-		this.maxInactiveInterval = interval;
-		this.maxInactiveIntervalChanged = true;
-		flushImmediateIfNecessary();
-	}
-
-	@Override
-	public Duration getMaxInactiveInterval() {
-		Duration maxInactiveInterval = this.maxInactiveInterval;
-		if (maxInactiveInterval == null) {
-			maxInactiveInterval = Duration.ofMillis(this.maxInactiveMillis);
-			this.maxInactiveInterval = maxInactiveInterval;
-		}
-		return maxInactiveInterval;
-	}
-
-	@Override
 	public boolean isExpired() {
 		Duration maxInactiveInterval = getMaxInactiveInterval();
 		return !maxInactiveInterval.isNegative()
@@ -269,6 +195,7 @@ public final class StoredSession implements Session {
 		return (record != null) ? record.version() : 0;
 	}
 
+	@Override
 	void flushImmediateIfNecessary() {
 		if (this.repository.flushMode == FlushMode.IMMEDIATE) {
 			save();
@@ -320,8 +247,7 @@ public final class StoredSession implements Session {
 		}
 		this.stored = saved;
 		this.isNew = false;
-		this.lastAccessedTimeChanged = false;
-		this.maxInactiveIntervalChanged = false;
+		timesWritten();
 		changes.written(this.decoded, this.delta);
 		if (create) {
 			this.repository.events.created(this);
