@@ -14,7 +14,7 @@ import org.springframework.util.Assert;
  * for, made on first read (Spring Session's filter sets the access time of a loaded session and
  * reads none), with whether the access time and the timeout changed since the last write.
  */
-abstract sealed class TimedSession implements Session permits StoredSession {
+abstract sealed class TimedSession implements Session permits AttributedSession {
 
 	final long creationMillis;
 
