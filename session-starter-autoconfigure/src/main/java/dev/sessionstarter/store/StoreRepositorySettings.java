@@ -22,6 +22,9 @@ import dev.sessionstarter.serialization.SessionSerializer;
  */
 abstract class StoreRepositorySettings {
 
+	/** What {@link #startTiming()} returns when nothing records durations. */
+	static final long NOT_TIMED = Long.MIN_VALUE;
+
 	final SessionStore store;
 
 	final SessionSerializer serializer;
@@ -114,7 +117,8 @@ abstract class StoreRepositorySettings {
 	}
 
 	/**
-	 * Set what records operation durations.
+	 * Set what records operation durations; with {@link OperationRecorder#NONE}, the default,
+	 * operations are not timed and no clock is read for them.
 	 * @param operationRecorder the recorder
 	 */
 	public void setOperationRecorder(OperationRecorder operationRecorder) {
@@ -169,6 +173,25 @@ abstract class StoreRepositorySettings {
 
 	Instant now() {
 		return this.clock.instant();
+	}
+
+	/**
+	 * Start timing an operation: read the clock, unless nothing records durations.
+	 * @return the start, or {@link #NOT_TIMED}
+	 */
+	final long startTiming() {
+		return (this.operationRecorder != OperationRecorder.NONE) ? System.nanoTime() : NOT_TIMED;
+	}
+
+	/**
+	 * Record an operation's duration, if it was timed.
+	 * @param operation the operation
+	 * @param start what {@link #startTiming()} returned
+	 */
+	final void recordTiming(StoreOperation operation, long start) {
+		if (start != NOT_TIMED) {
+			this.operationRecorder.record(operation, System.nanoTime() - start);
+		}
 	}
 
 }

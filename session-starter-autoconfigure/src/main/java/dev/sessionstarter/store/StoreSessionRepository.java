@@ -88,7 +88,7 @@ public class StoreSessionRepository extends StoreRepositorySettings
 			// most saves: neither timed nor counted, so the save timer counts the saves that write
 			return;
 		}
-		long start = System.nanoTime();
+		long start = startTiming();
 		try {
 			session.save();
 		}
@@ -97,14 +97,14 @@ public class StoreSessionRepository extends StoreRepositorySettings
 			throw ex;
 		}
 		finally {
-			this.operationRecorder.record(StoreOperation.SAVE, System.nanoTime() - start);
+			recordTiming(StoreOperation.SAVE, start);
 		}
 	}
 
 	@Override
 	public @Nullable StoredSession findById(String id) {
 		RequestStoreFailure.throwIfFailed();
-		long start = System.nanoTime();
+		long start = startTiming();
 		try {
 			return load(id);
 		}
@@ -113,7 +113,7 @@ public class StoreSessionRepository extends StoreRepositorySettings
 			throw ex;
 		}
 		finally {
-			this.operationRecorder.record(StoreOperation.FIND, System.nanoTime() - start);
+			recordTiming(StoreOperation.FIND, start);
 		}
 	}
 
@@ -143,7 +143,7 @@ public class StoreSessionRepository extends StoreRepositorySettings
 	@Override
 	public void deleteById(String id) {
 		RequestStoreFailure.throwIfFailed();
-		long start = System.nanoTime();
+		long start = startTiming();
 		try {
 			if (SessionIds.isValid(id)) {
 				SessionRecord removed = this.store.delete(id);
@@ -157,7 +157,7 @@ public class StoreSessionRepository extends StoreRepositorySettings
 			throw ex;
 		}
 		finally {
-			this.operationRecorder.record(StoreOperation.DELETE, System.nanoTime() - start);
+			recordTiming(StoreOperation.DELETE, start);
 		}
 	}
 
@@ -167,7 +167,7 @@ public class StoreSessionRepository extends StoreRepositorySettings
 			return Map.of();
 		}
 		RequestStoreFailure.throwIfFailed();
-		long start = System.nanoTime();
+		long start = startTiming();
 		try {
 			Instant now = now();
 			Map<String, StoredSession> sessions = new LinkedHashMap<>();
@@ -183,7 +183,7 @@ public class StoreSessionRepository extends StoreRepositorySettings
 			throw ex;
 		}
 		finally {
-			this.operationRecorder.record(StoreOperation.FIND_BY_PRINCIPAL, System.nanoTime() - start);
+			recordTiming(StoreOperation.FIND_BY_PRINCIPAL, start);
 		}
 	}
 
@@ -192,12 +192,12 @@ public class StoreSessionRepository extends StoreRepositorySettings
 	 * @return the number removed
 	 */
 	public int purgeExpiredSessions() {
-		long start = System.nanoTime();
+		long start = startTiming();
 		try {
 			return this.purges.purge(now(), this.savePeriod.millis());
 		}
 		finally {
-			this.operationRecorder.record(StoreOperation.PURGE, System.nanoTime() - start);
+			recordTiming(StoreOperation.PURGE, start);
 		}
 	}
 
