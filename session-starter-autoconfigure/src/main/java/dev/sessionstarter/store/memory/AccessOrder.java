@@ -30,8 +30,12 @@ final class AccessOrder {
 
 	private final Node principals = Node.list();
 
-	/** How many moves to an end there were; a node's stamp is this count at its last move. */
-	private volatile long moves;
+	/**
+	 * How many moves to an end there were, modulo 2^32; a node's stamp is this count at its last
+	 * move, so {@code moves - stamp} is how many moves ago that was (a node left unmoved for 2^31
+	 * moves or more may count as recent and keep its place, which is then among the eldest).
+	 */
+	private volatile int moves;
 
 	/** How many nodes both lists hold. */
 	private volatile int size;
@@ -63,7 +67,7 @@ final class AccessOrder {
 			}
 			node.principal = principal;
 			node.linkBefore(principal ? this.principals : this.anonymous);
-			long moves = this.moves + 1;
+			int moves = this.moves + 1;
 			node.stamp = moves;
 			this.moves = moves;
 		}
@@ -116,7 +120,7 @@ final class AccessOrder {
 
 		private Node next = this;
 
-		private volatile long stamp;
+		private volatile int stamp;
 
 		private volatile boolean principal;
 
