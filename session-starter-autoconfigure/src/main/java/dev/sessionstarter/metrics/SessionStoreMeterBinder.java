@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.noop.NoopTimer;
 
 import org.springframework.util.Assert;
 
@@ -29,13 +30,13 @@ public class SessionStoreMeterBinder implements MeterBinder {
 	private final List<Map<StoreOperation, Timer>> timers = new CopyOnWriteArrayList<>();
 
 	/**
-	 * Create a binder; the repository's operation recorder is set to this binder's timers.
+	 * Create a binder; once bound to a registry that records its operation timer (one that
+	 * does not deny it), the repository's operation recorder is set to this binder's timers.
 	 * @param repository the repository
 	 */
 	public SessionStoreMeterBinder(StoreSessionRepository repository) {
 		Assert.notNull(repository, "'repository' must not be null");
 		this.repository = repository;
-		repository.setOperationRecorder(this::record);
 	}
 
 	@Override
@@ -75,7 +76,11 @@ public class SessionStoreMeterBinder implements MeterBinder {
 				.tag(SessionMeterNames.TAG_OPERATION, operation.tag())
 				.register(registry));
 		}
-		this.timers.add(operationTimers);
+		if (operationTimers.values().stream().anyMatch((timer) -> !(timer instanceof NoopTimer))) {
+			// a registry whose filters deny the timer gets no-op timers: operations stay untimed
+			this.timers.add(operationTimers);
+			this.repository.setOperationRecorder(this::record);
+		}
 	}
 
 	private void record(StoreOperation operation, long nanos) {

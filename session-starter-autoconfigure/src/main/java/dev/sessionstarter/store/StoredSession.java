@@ -2,23 +2,17 @@ package dev.sessionstarter.store;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.serializer.support.SerializationFailedException;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.FlushMode;
 import org.springframework.session.SaveMode;
 import org.springframework.session.Session;
-import org.springframework.session.events.SessionDeletedEvent;
-import org.springframework.util.Assert;
 
 /**
  * A session of a {@link StoreSessionRepository}, which creates and loads it: it records the
@@ -28,69 +22,21 @@ import org.springframework.util.Assert;
  * Servlet specification asks of a session: a change made while the session is being saved is
  * kept for the next save rather than lost.
  */
-public final class StoredSession implements Session {
+public final class StoredSession extends AttributedSession {
 
 	/** Logs under the repository's name, as the session's work is the repository's. */
 	private static final Log logger = LogFactory.getLog(StoreSessionRepository.class);
 
 	private static final String SPRING_SECURITY_CONTEXT = "SPRING_SECURITY_CONTEXT";
 
-	private final StoreSessionRepository repository;
-
-	private @Nullable SessionRecord stored;
-
-	private String id;
-
-	// The times as epoch millis, and as the objects the Session API hands out, made on first
-	// read: Spring Session's filter sets the access time of a loaded session and reads none.
-
-	private final long creationMillis;
-
-	private @Nullable Instant creationTime;
-
-	private long lastAccessedMillis;
-
-	private @Nullable Instant lastAccessedTime;
-
-	private long maxInactiveMillis;
-
-	private @Nullable Duration maxInactiveInterval;
-
 	private boolean isNew;
 
-	private boolean lastAccessedTimeChanged;
-
-	private boolean maxInactiveIntervalChanged;
-
-	private boolean dropped;
-
-	/** The values decoded or written; like the delta, 4 slots at first: a request uses few. */
-	private final Map<String, Object> decoded = new ConcurrentHashMap<>(2);
-
-	/**
-	 * The attributes changed since the last save, each change a new {@link AttributeChange}, so
-	 * that a save removes only the changes it wrote, not one made meanwhile with the same value.
-	 */
-	private final Map<String, AttributeChange> delta = new ConcurrentHashMap<>(2);
-
 	StoredSession(StoreSessionRepository repository, SessionRecord record) {
-		this.repository = repository;
-		this.stored = record;
-		this.id = record.id();
-		this.creationMillis = record.creationTime();
-		this.lastAccessedMillis = record.lastAccessedTime();
-		this.maxInactiveMillis = record.maxInactiveMillis();
+		super(repository, record);
 	}
 
 	StoredSession(StoreSessionRepository repository, String id, Instant now, Duration maxInactiveInterval) {
-		this.repository = repository;
-		this.id = id;
-		this.creationMillis = now.toEpochMilli();
-		this.creationTime = now;
-		this.lastAccessedMillis = this.creationMillis;
-		this.lastAccessedTime = now;
-		this.maxInactiveMillis = maxInactiveInterval.toMillis();
-		this.maxInactiveInterval = maxInactiveInterval;
+		super(repository, id, now, maxInactiveInterval);
 		this.isNew = true;
 	}
 
@@ -104,153 +50,6 @@ public final class StoredSession implements Session {
 		this.id = this.repository.sessionIdGenerator.generate();
 		flushImmediateIfNecessary();
 		return this.id;
-	}
-
-	@Override
-	@SuppressWarnings("unchecked")
-	public <T> @Nullable T getAttribute(String attributeName) {
-		AttributeChange changed = this.delta.get(attributeName);
-		if (changed != null) {
-			return (T) changed.value;
-		}
-		Object value = this.decoded.get(attributeName);
-		if (value == null) {
-			value = decode(attributeName);
-			if (value == null) {
-				return null;
-			}
-		}
-		if (this.repository.saveMode != SaveMode.ON_SET_ATTRIBUTE) {
-			this.delta.put(attributeName, new AttributeChange(value));
-		}
-		return (T) value;
-	}
-
-	private @Nullable Object decode(String attributeName) {
-		SessionRecord record = this.stored;
-		byte[] bytes = (record != null && !this.dropped) ? record.attribute(attributeName) : null;
-		if (bytes == null) {
-			return null;
-		}
-		try {
-			Object value = this.repository.serializer.deserialize(record.id(), attributeName, bytes);
-			this.decoded.put(attributeName, value);
-			if (this.repository.serializer.isStale(bytes)) {
-				// written under a previous encryption key: write it under the current one
-				this.delta.putIfAbsent(attributeName, new AttributeChange(value));
-			}
-			return value;
-		}
-		catch (SerializationFailedException ex) {
-			drop(attributeName, ex);
-			return null;
-		}
-	}
-
-	boolean decodeAll() {
-		SessionRecord record = this.stored;
-		if (record != null) {
-			for (int i = 0; i < record.attributeCount() && !this.dropped; i++) {
-				String name = record.attributeName(i);
-				if (!this.decoded.containsKey(name)) {
-					decode(name);
-				}
-			}
-		}
-		return !this.dropped;
-	}
-
-	private void drop(String attributeName, SerializationFailedException ex) {
-		this.repository.events.serializationFailures.increment();
-		logger.warn("Dropping session " + this.id + ": its attribute '" + attributeName
-				+ "' cannot be decoded (" + ex.getMessage() + ")");
-		this.dropped = true;
-		this.decoded.clear();
-		SessionRecord record = this.stored;
-		if (record != null && this.repository.store.delete(record.id()) != null) {
-			this.repository.events.publish(new SessionDeletedEvent(this.repository, this));
-		}
-	}
-
-	@Override
-	public Set<String> getAttributeNames() {
-		Set<String> names = new LinkedHashSet<>();
-		SessionRecord record = this.stored;
-		if (record != null && !this.dropped) {
-			names.addAll(record.attributeNames());
-		}
-		this.delta.forEach((name, change) -> {
-			if (change.value != null) {
-				names.add(name);
-			}
-			else {
-				names.remove(name);
-			}
-		});
-		return names;
-	}
-
-	@Override
-	public void setAttribute(String attributeName, @Nullable Object attributeValue) {
-		Assert.notNull(attributeName, "'attributeName' must not be null");
-		this.delta.put(attributeName, new AttributeChange(attributeValue));
-		if (attributeValue == null) {
-			this.decoded.remove(attributeName);
-		}
-		flushImmediateIfNecessary();
-	}
-
-	@Override
-	public void removeAttribute(String attributeName) {
-		setAttribute(attributeName, null);
-	}
-
-	@Override
-	public Instant getCreationTime() {
-		Instant creationTime = this.creationTime;
-		if (creationTime == null) {
-			creationTime = Instant.ofEpochMilli(this.creationMillis);
-			this.creationTime = creationTime;
-		}
-		return creationTime;
-	}
-
-	@Override
-	public void setLastAccessedTime(Instant lastAccessedTime) {
-		Assert.notNull(lastAccessedTime, "'lastAccessedTime' must not be null");
-		this.lastAccessedMillis = lastAccessedTime.toEpochMilli();
-		this.lastAccessedTime = lastAccessedTime;
-		this.lastAccessedTimeChanged = true;
-		flushImmediateIfNecessary();
-	}
-
-	@Override
-	public Instant getLastAccessedTime() {
-		Instant lastAccessedTime = this.lastAccessedTime;
-		if (lastAccessedTime == null) {
-			lastAccessedTime = Instant.ofEpochMilli(this.lastAccessedMillis);
-			this.lastAccessedTime = lastAccessedTime;
-		}
-		return lastAccessedTime;
-	}
-
-	@Override
-	public void setMaxInactiveInterval(Duration interval) {
-		Assert.notNull(interval, "'interval' must not be null");
-		this.maxInactiveMillis = interval.toMillis();
-		this.maxInactiveInterval = interval;
-		this.maxInactiveIntervalChanged = true;
-		flushImmediateIfNecessary();
-	}
-
-	@Override
-	public Duration getMaxInactiveInterval() {
-		Duration maxInactiveInterval = this.maxInactiveInterval;
-		if (maxInactiveInterval == null) {
-			maxInactiveInterval = Duration.ofMillis(this.maxInactiveMillis);
-			this.maxInactiveInterval = maxInactiveInterval;
-		}
-		return maxInactiveInterval;
 	}
 
 	@Override
@@ -269,6 +68,7 @@ public final class StoredSession implements Session {
 		return (record != null) ? record.version() : 0;
 	}
 
+	@Override
 	void flushImmediateIfNecessary() {
 		if (this.repository.flushMode == FlushMode.IMMEDIATE) {
 			save();
@@ -320,8 +120,7 @@ public final class StoredSession implements Session {
 		}
 		this.stored = saved;
 		this.isNew = false;
-		this.lastAccessedTimeChanged = false;
-		this.maxInactiveIntervalChanged = false;
+		timesWritten();
 		changes.written(this.decoded, this.delta);
 		if (create) {
 			this.repository.events.created(this);

@@ -6,10 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.test.util.ReflectionTestUtils;
+
 import dev.sessionstarter.serialization.JavaSessionSerializer;
+import dev.sessionstarter.store.OperationRecorder;
 import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoredSession;
@@ -47,6 +51,25 @@ class SessionStoreMeterBinderTests {
 			.count()).isEqualTo(30);
 		assertThat(this.registry.get(SessionMeterNames.STORE_OPERATIONS).tag("operation", "find").timer().count())
 			.isEqualTo(30);
+	}
+
+	/**
+	 * A registry whose filters deny the operation timer gets a no-op timer: the repository is
+	 * then given no recorder, so that its operations read no clock; a registry that records the
+	 * timer gets it.
+	 */
+	@Test
+	void leavesOperationsUntimedWhileNoRegistryRecordsTheTimer() {
+		SessionStoreMeterBinder binder = new SessionStoreMeterBinder(this.repository);
+		SimpleMeterRegistry denying = new SimpleMeterRegistry();
+		denying.config().meterFilter(MeterFilter.denyNameStartsWith(SessionMeterNames.STORE_OPERATIONS));
+		binder.bindTo(denying);
+		assertThat(ReflectionTestUtils.getField(this.repository, "operationRecorder")).isSameAs(OperationRecorder.NONE);
+		binder.bindTo(this.registry);
+		assertThat(ReflectionTestUtils.getField(this.repository, "operationRecorder"))
+			.isNotSameAs(OperationRecorder.NONE);
+		this.repository.save(this.repository.createSession());
+		assertThat(saves()).isEqualTo(1);
 	}
 
 	/**

@@ -6,14 +6,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The order in which a {@link MemorySessionStore} evicts: its entries in two lists, anonymous
- * sessions and sessions with a principal, each from the least recently saved to the most, so
+ * sessions and sessions with a principal, each from the least recently moved to the most, so
  * that finding the next session to evict and moving a saved one to the end are constant work,
  * however many sessions the store holds (the access-ordered deque of Caffeine and of
  * {@link java.util.LinkedHashMap}).
  *
- * <p>Thread-safe: every change and read takes one short lock; the store calls
- * {@link #replace} inside the map operation that replaces an entry, so the lists hold exactly
- * the entries of the map.
+ * <p>A saved session is moved to the most recent end unless it is already among the most
+ * recently moved eighth of the sessions ({@link #isRecent}): moving it there again would change
+ * the order only among those, and each move takes the one lock and touches the nodes on both
+ * sides of it, scattered over the heap. So the order is least recently saved first, except that
+ * a session saved again while among the last eighth moved keeps its place there; a store of
+ * fewer than eight sessions keeps the exact order.
+ *
+ * <p>Thread-safe: every change of the lists takes one short lock; the store calls
+ * {@link #moveToEnd} and {@link #remove} inside the map operation that stores or removes an
+ * entry, so the lists hold exactly the entries of the map. {@link #isRecent} takes no lock.
  */
 final class AccessOrder {
 
@@ -24,20 +31,45 @@ final class AccessOrder {
 	private final Node principals = Node.list();
 
 	/**
-	 * Put {@code after} at the most recent end of its list in place of {@code before}.
-	 * @param before the node leaving, or {@code null}
-	 * @param after the node arriving, or {@code null}
-	 * @param principal whether {@code after} belongs to a principal
+	 * How many moves to an end there were, modulo 2^32; a node's stamp is this count at its last
+	 * move, so {@code moves - stamp} is how many moves ago that was (a node left unmoved for 2^31
+	 * moves or more may count as recent and keep its place, which is then among the eldest).
 	 */
-	void replace(@Nullable Node before, @Nullable Node after, boolean principal) {
+	private volatile int moves;
+
+	/** How many nodes both lists hold. */
+	private volatile int size;
+
+	/**
+	 * Whether a node is in the list {@code principal} names and among the most recently moved
+	 * eighth of the nodes (the last one moved, at least), so that it need not move again.
+	 * @param node a node in one of the lists
+	 * @param principal whether the node is to be in the list of sessions with a principal
+	 * @return whether moving the node to the end can be left out
+	 */
+	boolean isRecent(Node node, boolean principal) {
+		return node.principal == principal && this.moves - node.stamp <= (this.size >> 3);
+	}
+
+	/**
+	 * Put a node at the most recent end of a list, taking it out of the one it is in, if any.
+	 * @param node the node
+	 * @param principal whether the node belongs to a principal
+	 */
+	void moveToEnd(Node node, boolean principal) {
 		this.lock.lock();
 		try {
-			if (before != null) {
-				before.unlink();
+			if (node.next != node) {
+				node.unlink();
 			}
-			if (after != null) {
-				after.linkBefore(principal ? this.principals : this.anonymous);
+			else {
+				this.size++;
 			}
+			node.principal = principal;
+			node.linkBefore(principal ? this.principals : this.anonymous);
+			int moves = this.moves + 1;
+			node.stamp = moves;
+			this.moves = moves;
 		}
 		finally {
 			this.lock.unlock();
@@ -45,8 +77,23 @@ final class AccessOrder {
 	}
 
 	/**
-	 * Return the node to evict next: the least recently saved anonymous one, else the least
-	 * recently saved one with a principal.
+	 * Take a node out of its list.
+	 * @param node a node in one of the lists
+	 */
+	void remove(Node node) {
+		this.lock.lock();
+		try {
+			node.unlink();
+			this.size--;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Return the node to evict next: the least recently moved anonymous one, else the least
+	 * recently moved one with a principal.
 	 * @return the node, or {@code null} if there is none
 	 */
 	@Nullable Node eldest() {
@@ -64,13 +111,18 @@ final class AccessOrder {
 	}
 
 	/**
-	 * A place in one of the lists; a list is a circular one headed by a node of its own.
+	 * A place in one of the lists; a list is a circular one headed by a node of its own, and a
+	 * node in no list links to itself.
 	 */
 	static class Node {
 
 		private Node prev = this;
 
 		private Node next = this;
+
+		private volatile int stamp;
+
+		private volatile boolean principal;
 
 		static Node list() {
 			return new Node();

@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.sessionstarter.store.SessionRecord;
+
 /**
  * What a {@link MemorySessionStore} keeps in step with its entries: the byte total, the shared
  * attribute names, the access order and the principal index. Each change is accounted for
@@ -22,23 +24,61 @@ final class EntryAccounting {
 	final AccessOrder order = new AccessOrder();
 
 	/**
-	 * Account for one entry replacing another, under the map's lock for that id: the byte
-	 * total, the shared attribute names and the principal index.
+	 * Hold a record in the entry of its id, under the map's lock for that id, and account for
+	 * it: the shared attribute names, the access order, the byte total and the principal index.
+	 * @param current the id's entry, or {@code null} to make one
+	 * @param record the record to hold
+	 * @param footprint the record's footprint
+	 * @return the entry, {@code current} when there was one
 	 */
-	void account(@Nullable MemoryEntry before, @Nullable MemoryEntry after) {
-		if (before != null) {
-			this.names.release(before.record, (after != null) ? after.record : null);
+	MemoryEntry store(@Nullable MemoryEntry current, SessionRecord record, long footprint) {
+		SessionRecord before = (current != null) ? current.record : null;
+		SessionRecord shared = this.names.share(record, before);
+		boolean principal = shared.principalName() != null;
+		MemoryEntry entry;
+		if (current == null) {
+			entry = new MemoryEntry(shared, footprint);
+			this.order.moveToEnd(entry, principal);
+			adjust(footprint);
 		}
-		this.order.replace(before, after, after != null && after.record.principalName() != null);
-		long delta = ((after != null) ? after.footprint : 0) - ((before != null) ? before.footprint : 0);
+		else {
+			this.names.release(current.record, shared);
+			entry = current;
+			long delta = footprint - entry.footprint;
+			entry.record = shared;
+			entry.footprint = footprint;
+			if (!this.order.isRecent(entry, principal)) {
+				this.order.moveToEnd(entry, principal);
+			}
+			adjust(delta);
+		}
+		index(before, shared);
+		return entry;
+	}
+
+	/**
+	 * Account for an entry's removal, under the map's lock for its id.
+	 * @param entry the entry removed
+	 */
+	void removed(MemoryEntry entry) {
+		this.names.release(entry.record, null);
+		this.order.remove(entry);
+		adjust(-entry.footprint);
+		index(entry.record, null);
+	}
+
+	private void adjust(long delta) {
 		if (delta != 0) {
 			// most saves change a value for one of the same size: the shared total is left alone
 			this.bytes.addAndGet(delta);
 		}
-		String beforePrincipal = (before != null) ? before.record.principalName() : null;
-		String afterPrincipal = (after != null) ? after.record.principalName() : null;
-		String beforeId = (before != null) ? before.record.id() : null;
-		String afterId = (after != null) ? after.record.id() : null;
+	}
+
+	private void index(@Nullable SessionRecord before, @Nullable SessionRecord after) {
+		String beforePrincipal = (before != null) ? before.principalName() : null;
+		String afterPrincipal = (after != null) ? after.principalName() : null;
+		String beforeId = (before != null) ? before.id() : null;
+		String afterId = (after != null) ? after.id() : null;
 		if (Objects.equals(beforePrincipal, afterPrincipal) && Objects.equals(beforeId, afterId)) {
 			return;
 		}

@@ -40,8 +40,11 @@ final class HeapFootprint {
 	/** A ConcurrentHashMap node (hash, key, value, next) and two table slots. */
 	private static final long MAP_NODE = align(HEADER + 4 + 3 * REF) + 2L * REF;
 
-	/** The store's entry object (record reference, footprint, its two links in the eviction order). */
-	private static final long ENTRY = align(HEADER + 3 * REF + 8);
+	/**
+	 * The store's entry object: record reference, footprint, its two links in the eviction order,
+	 * the stamp and list of its last move there.
+	 */
+	private static final long ENTRY = align(HEADER + 3 * REF + 8 + 4 + 1);
 
 	/** A SharedNames counter: the name reference and an int. */
 	private static final long SHARED_NAME = align(HEADER + REF + 4);

@@ -2,12 +2,8 @@ package dev.sessionstarter.store.memory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -34,7 +30,8 @@ import dev.sessionstarter.store.StoreUsage;
  * most {@code maxBytes * reduceTo}: anonymous sessions, least recently saved first, and
  * sessions with a principal (logged-in users) only when no anonymous session is left, so a
  * flood of anonymous sessions cannot push logged-in users out ({@link AccessOrder}: constant
- * work per evicted session, however many sessions the store holds). The save that goes over
+ * work per evicted session, however many sessions the store holds; a session saved again while
+ * among the most recently saved eighth keeps its place among them). The save that goes over
  * the bound removes what takes the store back under it, and at most {@value #EVICTION_BATCH}
  * sessions more towards the reduced bound; the saves after it go on, a batch each, until the
  * store is there. So no save pays for more than a batch of evictions beyond its own bytes,
@@ -58,23 +55,13 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	 */
 	static final int EVICTION_BATCH = 64;
 
-	private volatile boolean reducePending;
+	private final MemoryEntries entries;
 
-	private final ConcurrentHashMap<String, MemoryEntry> sessions = new ConcurrentHashMap<>();
-
-	private final EntryAccounting accounting = new EntryAccounting();
-
-	private final ReentrantLock reducing = new ReentrantLock();
+	private final Eviction eviction;
 
 	private final long maxBytes;
 
-	private final long reducedBytes;
-
 	private final long maxSessions;
-
-	private final long reducedSessions;
-
-	private final Clock clock;
 
 	/**
 	 * Create a store.
@@ -99,10 +86,9 @@ public final class MemorySessionStore extends AbstractSessionStore {
 		Assert.isTrue(reduceTo > 0 && reduceTo <= 1, "'reduceTo' must be greater than 0 and at most 1");
 		Assert.notNull(clock, "'clock' must not be null");
 		this.maxBytes = maxBytes;
-		this.reducedBytes = (long) (maxBytes * reduceTo);
 		this.maxSessions = maxSessions;
-		this.reducedSessions = (maxSessions == Long.MAX_VALUE) ? maxSessions : (long) (maxSessions * reduceTo);
-		this.clock = clock;
+		this.entries = new MemoryEntries((long) (maxBytes * reduceTo));
+		this.eviction = new Eviction(this.entries, this::removed, clock, maxBytes, maxSessions, reduceTo);
 	}
 
 	/**
@@ -125,14 +111,13 @@ public final class MemorySessionStore extends AbstractSessionStore {
 
 	@Override
 	public @Nullable SessionRecord find(String id) {
-		MemoryEntry entry = this.sessions.get(id);
-		return (entry != null) ? entry.record : null;
+		return this.entries.find(id);
 	}
 
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
-		SessionRecord saved = change.isRename() ? rename(change) : apply(change.id(), null, change);
-		reduceIfOverBound();
+		SessionRecord saved = change.isRename() ? rename(change) : this.entries.apply(change.id(), null, change);
+		this.eviction.afterSave();
 		return saved;
 	}
 
@@ -146,145 +131,52 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	 * @throws SessionTooLargeException if the record alone is over the reduced byte bound
 	 */
 	public SessionRecord put(SessionRecord record) {
-		long footprint = checkSize(record);
-		MemoryEntry held = this.sessions.compute(record.id(), (key, current) -> {
-			MemoryEntry entry = entry(record, footprint, current);
-			this.accounting.account(current, entry);
-			return entry;
-		});
-		reduceIfOverBound();
-		return held.record;
-	}
-
-	private void reduceIfOverBound() {
-		if (!overBound() && !this.reducePending) {
-			return;
-		}
-		List<MemoryEntry> expired = new ArrayList<>();
-		List<MemoryEntry> evicted = new ArrayList<>();
-		Instant now = this.clock.instant();
-		while (overBound() && evictEldest(now, expired, evicted)) {
-			// the bound holds after every save
-		}
-		this.reducePending = true;
-		if (this.reducing.tryLock()) {
-			try {
-				for (int i = 0; i < EVICTION_BATCH && overReducedBound(); i++) {
-					evictEldest(now, expired, evicted);
-				}
-				this.reducePending = overReducedBound();
-			}
-			finally {
-				this.reducing.unlock();
-			}
-		}
-		report(expired, evicted);
-	}
-
-	private boolean overBound() {
-		return this.accounting.bytes.get() > this.maxBytes || overSessions(this.maxSessions);
-	}
-
-	/**
-	 * Remove the entry {@link AccessOrder} names next, unless another thread changed it first.
-	 * @return {@code false} if the store is empty
-	 */
-	private boolean evictEldest(Instant now, List<MemoryEntry> expired, List<MemoryEntry> evicted) {
-		MemoryEntry eldest = (MemoryEntry) this.accounting.order.eldest();
-		if (eldest == null) {
-			return false;
-		}
-		if (remove(eldest.record.id(), eldest) != null) {
-			(eldest.record.isExpired(now) ? expired : evicted).add(eldest);
-		}
-		return true;
-	}
-
-	private void report(List<MemoryEntry> expired, List<MemoryEntry> evicted) {
-		expired.forEach((entry) -> removed(entry.record, RemovalCause.EXPIRED));
-		evicted.forEach((entry) -> removed(entry.record, RemovalCause.EVICTED));
-	}
-
-	private boolean overSessions(long bound) {
-		return bound != Long.MAX_VALUE && this.sessions.size() > bound;
-	}
-
-	private boolean overReducedBound() {
-		return this.accounting.bytes.get() > this.reducedBytes || overSessions(this.reducedSessions);
+		SessionRecord held = this.entries.put(record, this.entries.checkSize(record));
+		this.eviction.afterSave();
+		return held;
 	}
 
 	private @Nullable SessionRecord rename(SessionChange change) {
 		String previousId = Objects.requireNonNull(change.previousId());
 		while (true) {
-			MemoryEntry previous = this.sessions.get(previousId);
+			SessionRecord previous = this.entries.find(previousId);
 			if (previous == null) {
-				return change.isCreate() ? apply(change.id(), null, change) : null;
+				return change.isCreate() ? this.entries.apply(change.id(), null, change) : null;
 			}
-			checkSize(SessionRecord.apply(previous.record, change));
-			if (remove(previousId, previous) != null) {
-				return apply(change.id(), previous.record, change);
+			this.entries.checkSize(SessionRecord.apply(previous, change));
+			if (this.entries.remove(previousId, previous) != null) {
+				return this.entries.apply(change.id(), previous, change);
 			}
 		}
-	}
-
-	private @Nullable SessionRecord apply(String id, @Nullable SessionRecord renamed, SessionChange change) {
-		MemoryEntry result = this.sessions.compute(id, (key, current) -> {
-			SessionRecord base = (current != null) ? current.record : renamed;
-			if (base == null && !change.isCreate()) {
-				return null;
-			}
-			SessionRecord record = SessionRecord.apply(base, change);
-			MemoryEntry entry = entry(record, checkSize(record), current);
-			this.accounting.account(current, entry);
-			return entry;
-		});
-		return (result != null) ? result.record : null;
-	}
-
-	/**
-	 * Make the entry that replaces {@code current}, its record holding the shared attribute
-	 * names; called inside the map operation that stores it.
-	 */
-	private MemoryEntry entry(SessionRecord record, long footprint, @Nullable MemoryEntry current) {
-		SessionRecord shared = this.accounting.names.share(record, (current != null) ? current.record : null);
-		return new MemoryEntry(shared, footprint);
-	}
-
-	private long checkSize(SessionRecord record) {
-		long footprint = HeapFootprint.of(record);
-		if (footprint > this.reducedBytes) {
-			throw new SessionTooLargeException(record.id(), footprint, this.reducedBytes);
-		}
-		return footprint;
 	}
 
 	@Override
 	public @Nullable SessionRecord delete(String id) {
-		MemoryEntry removed = remove(id, null);
-		return (removed != null) ? removed.record : null;
+		return this.entries.remove(id, null);
 	}
 
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
-		MemoryEntry entry = this.sessions.get(id);
-		if (entry == null || !entry.record.isExpired(now) || remove(id, entry) == null) {
+		SessionRecord record = this.entries.find(id);
+		if (record == null || !record.isExpired(now) || this.entries.remove(id, record) == null) {
 			return false;
 		}
-		removed(entry.record, RemovalCause.EXPIRED);
+		removed(record, RemovalCause.EXPIRED);
 		return true;
 	}
 
 	@Override
 	protected Collection<String> indexedIds(String principalName) {
-		return this.accounting.principals.ids(principalName);
+		return this.entries.accounting.principals.ids(principalName);
 	}
 
 	@Override
 	public int purgeExpired(Instant now) {
 		int removed = 0;
-		for (MemoryEntry entry : this.sessions.values()) {
-			if (entry.record.isExpired(now) && remove(entry.record.id(), entry) != null) {
-				removed(entry.record, RemovalCause.EXPIRED);
+		for (MemoryEntry entry : this.entries.values()) {
+			SessionRecord record = entry.record;
+			if (record.isExpired(now) && this.entries.remove(record.id(), record) != null) {
+				removed(record, RemovalCause.EXPIRED);
 				removed++;
 			}
 		}
@@ -292,54 +184,19 @@ public final class MemorySessionStore extends AbstractSessionStore {
 	}
 
 	/**
-	 * Evict sessions until the store holds at most {@code maxBytes * reduceTo} (and, when it is
-	 * bounded in sessions, at most {@code maxSessions * reduceTo} sessions): anonymous ones
-	 * first, then those with a principal, least recently saved first within each group (an
-	 * expired one on the way is reported as expired). Only one thread reduces at a time; a call
-	 * while another runs returns at once.
+	 * Evict sessions, in the order a save evicts them, until the store is within
+	 * {@code reduceTo} of its bounds (an expired one on the way is reported as expired). Only one
+	 * thread reduces at a time; a call while another runs returns at once.
 	 * @return the number of sessions evicted (expired ones removed on the way not included)
 	 */
 	@Override
 	public int reduce() {
-		if (!this.reducing.tryLock()) {
-			return 0;
-		}
-		List<MemoryEntry> expired = new ArrayList<>();
-		List<MemoryEntry> evicted = new ArrayList<>();
-		try {
-			Instant now = this.clock.instant();
-			while (overReducedBound() && evictEldest(now, expired, evicted)) {
-				// constant work per session
-			}
-			this.reducePending = false;
-		}
-		finally {
-			this.reducing.unlock();
-		}
-		report(expired, evicted);
-		return evicted.size();
+		return this.eviction.reduce();
 	}
 
 	@Override
 	public StoreUsage usage() {
-		return new StoreUsage(this.sessions.size(), this.accounting.bytes.get(), this.maxBytes);
-	}
-
-	/**
-	 * Remove an entry, if it is still {@code expected} (or whatever it is, when that is
-	 * {@code null}), in one atomic map operation with its accounting.
-	 */
-	private @Nullable MemoryEntry remove(String id, @Nullable MemoryEntry expected) {
-		MemoryEntry[] removed = new MemoryEntry[1];
-		this.sessions.computeIfPresent(id, (key, current) -> {
-			if (expected != null && current != expected) {
-				return current;
-			}
-			this.accounting.account(current, null);
-			removed[0] = current;
-			return null;
-		});
-		return removed[0];
+		return new StoreUsage(this.entries.size(), this.entries.bytes(), this.maxBytes);
 	}
 
 }

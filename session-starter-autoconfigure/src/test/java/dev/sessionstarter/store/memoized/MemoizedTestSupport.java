@@ -23,7 +23,8 @@ final class MemoizedTestSupport {
 	 * Return the ids a memory store holds now.
 	 */
 	static List<String> ids(MemorySessionStore store) {
-		Map<?, ?> sessions = (Map<?, ?>) ReflectionTestUtils.getField(store, "sessions");
+		Map<?, ?> sessions = (Map<?, ?>) ReflectionTestUtils.getField(ReflectionTestUtils.getField(store, "entries"),
+				"sessions");
 		return sessions.keySet().stream().map(String.class::cast).toList();
 	}
 

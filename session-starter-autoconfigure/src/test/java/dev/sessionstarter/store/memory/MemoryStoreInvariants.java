@@ -73,12 +73,16 @@ final class MemoryStoreInvariants {
 	}
 
 	private static EntryAccounting accounting(MemorySessionStore store) {
-		return (EntryAccounting) ReflectionTestUtils.getField(store, "accounting");
+		return (EntryAccounting) ReflectionTestUtils.getField(entries(store), "accounting");
 	}
 
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> sessions(MemorySessionStore store) {
-		return (Map<String, Object>) ReflectionTestUtils.getField(store, "sessions");
+		return (Map<String, Object>) ReflectionTestUtils.getField(entries(store), "sessions");
+	}
+
+	private static Object entries(MemorySessionStore store) {
+		return ReflectionTestUtils.getField(store, "entries");
 	}
 
 	private static SessionRecord record(Object entry) {
