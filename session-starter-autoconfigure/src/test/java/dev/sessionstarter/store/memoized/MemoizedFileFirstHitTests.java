@@ -1,7 +1,9 @@
 package dev.sessionstarter.store.memoized;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,8 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sessionstarter.store.SessionHandle;
+import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.file.FileFormat;
 import dev.sessionstarter.store.file.FileSessionStore;
+import dev.sessionstarter.store.file.PreviousLayoutFiles;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static dev.sessionstarter.store.TestSessionChanges.create;
@@ -88,8 +92,52 @@ class MemoizedFileFirstHitTests {
 		assertThat(MemoizedTestSupport.mappings(files)).isEqualTo(1);
 	}
 
+	@Test
+	void sessionWhoseStoreOffersNoMappingIsNotAskedForOneOnEveryHit() {
+		FileSessionStore files = fileStore(FileFormat.JSON);
+		OpeningStore delegate = new OpeningStore(files);
+		MemoizedSessionStore store = memoized(delegate, new MemorySessionStore(64L * 1024 * 1024, 100, 0.9,
+				Clock.systemUTC()));
+		store.save(create("once"));
+
+		for (int i = 0; i < 5; i++) {
+			assertThat(store.find("once")).isNotNull();
+		}
+
+		assertThat(delegate.asked).as("mappings asked for, none given").hasValue(1);
+		assertThat(delegate.versionChecks).as("copies still checked by id").hasValue(5);
+		fileStore(FileFormat.JSON).save(set("once", "n", "\"from another store\""));
+		assertThat(text(store.find("once"), "n")).isEqualTo("\"from another store\"");
+	}
+
+	@Test
+	void sessionFileOfThePreviousLayoutIsNotMappedAndDecodedOnEveryHit() throws Exception {
+		FileSessionStore files = fileStore();
+		long now = System.currentTimeMillis();
+		PreviousLayoutFiles.write(files, new SessionRecord("old", now, now, Duration.ofMinutes(30).toMillis(), null,
+				new String[] { "a" }, new byte[][] { "123".getBytes(StandardCharsets.UTF_8) }, 5));
+		OpeningStore delegate = new OpeningStore(files);
+		MemoizedSessionStore store = memoized(delegate, new MemorySessionStore(64L * 1024 * 1024, 100, 0.9,
+				Clock.systemUTC()));
+		assertThat(store.find("old")).isNotNull();
+
+		for (int i = 0; i < 5; i++) {
+			assertThat(text(store.find("old"), "a")).isEqualTo("123");
+		}
+
+		// the file cannot be mapped until it is rewritten in the slotted layout by a save
+		assertThat(delegate.asked).as("mappings asked for, each mapping and decoding the file").hasValue(1);
+		assertThat(store.save(set("old", "a", "456"))).isNotNull();
+		assertThat(text(store.find("old"), "a")).isEqualTo("456");
+		assertThat(MemoizedTestSupport.mappings(files)).isEqualTo(1);
+	}
+
 	private FileSessionStore fileStore() {
-		FileSessionStore store = new FileSessionStore(this.dir, FileFormat.BINARY, false);
+		return fileStore(FileFormat.BINARY);
+	}
+
+	private FileSessionStore fileStore(FileFormat format) {
+		FileSessionStore store = new FileSessionStore(this.dir, format, false);
 		this.closeables.add(store);
 		return store;
 	}
@@ -110,6 +158,8 @@ class MemoizedFileFirstHitTests {
 
 		final AtomicInteger opened = new AtomicInteger();
 
+		final AtomicInteger asked = new AtomicInteger();
+
 		volatile @Nullable Runnable whileOpening;
 
 		OpeningStore(FileSessionStore files) {
@@ -119,6 +169,7 @@ class MemoizedFileFirstHitTests {
 
 		@Override
 		public @Nullable SessionHandle open(String id) {
+			this.asked.incrementAndGet();
 			SessionHandle handle = this.files.open(id);
 			if (handle != null) {
 				this.opened.incrementAndGet();
