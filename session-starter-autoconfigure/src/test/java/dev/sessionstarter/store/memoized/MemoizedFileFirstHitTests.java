@@ -6,12 +6,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.test.util.ReflectionTestUtils;
 
 import dev.sessionstarter.store.SessionHandle;
 import dev.sessionstarter.store.SessionRecord;
@@ -130,6 +134,55 @@ class MemoizedFileFirstHitTests {
 		assertThat(store.save(set("old", "a", "456"))).isNotNull();
 		assertThat(text(store.find("old"), "a")).isEqualTo("456");
 		assertThat(MemoizedTestSupport.mappings(files)).isEqualTo(1);
+	}
+
+	@Test
+	void mappingsOpenedOnHitsWhileOtherThreadsEvictAreHeldOnlyForCachedSessions() throws Exception {
+		FileSessionStore files = fileStore();
+		MemorySessionStore cache = new MemorySessionStore(64L * 1024 * 1024, 8, 0.5, Clock.systemUTC());
+		OpeningStore delegate = new OpeningStore(files);
+		MemoizedSessionStore store = memoized(delegate, cache);
+		int sessions = 32;
+		for (int i = 0; i < sessions; i++) {
+			store.save(create("s" + i));
+		}
+		List<Thread> threads = new ArrayList<>();
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		for (int t = 0; t < 4; t++) {
+			int seed = t;
+			threads.add(new Thread(() -> {
+				try {
+					for (int i = 0; i < 3000; i++) {
+						// hits on a few map the files of sessions saved once, misses on the others evict
+						int n = (i % 2 == 0) ? (i / 2 + seed) % 4 : 4 + (i * 7 + seed * 13) % (sessions - 4);
+						assertThat(store.find("s" + n)).isNotNull();
+					}
+				}
+				catch (Throwable ex) {
+					failures.add(ex);
+				}
+			}));
+		}
+		threads.forEach(Thread::start);
+		for (Thread thread : threads) {
+			thread.join();
+		}
+
+		assertThat(failures).isEmpty();
+		assertThat(delegate.opened).as("files mapped on hits").hasPositiveValue();
+		Map<?, ?> held = heldHandles(store);
+		assertThat(MemoizedTestSupport.ids(cache)).as("cached ids").containsAll(held.keySet().stream()
+			.map(String.class::cast)
+			.toList());
+		store.close();
+		assertThat(heldHandles(store)).isEmpty();
+		assertThat(MemoizedTestSupport.mappings(files)).as("mappings after close").isZero();
+	}
+
+	private static Map<?, ?> heldHandles(MemoizedSessionStore store) {
+		Object cache = ReflectionTestUtils.getField(store, "sessionCache");
+		Object handles = ReflectionTestUtils.getField(cache, "handles");
+		return (Map<?, ?>) ReflectionTestUtils.getField(handles, "held");
 	}
 
 	private FileSessionStore fileStore() {
