@@ -22,6 +22,13 @@ final class DelegateHandles {
 
 	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
 
+	/**
+	 * The version of each cached session the delegate offered no handle for (the json format,
+	 * a file of the previous layout, too many files mapped): not asked again until the session
+	 * is at another version or leaves the cache.
+	 */
+	private final ConcurrentHashMap<String, Long> declined = new ConcurrentHashMap<>();
+
 	DelegateHandles(SessionStore delegate) {
 		this.delegate = delegate;
 	}
@@ -33,6 +40,17 @@ final class DelegateHandles {
 	 */
 	boolean holds(String id) {
 		return this.held.containsKey(id);
+	}
+
+	/**
+	 * Whether the delegate offered no handle for a session at the version of a copy; callable
+	 * holding no stripe.
+	 * @param cached the cached copy
+	 * @return {@code true} if asking again would be in vain
+	 */
+	boolean declined(SessionRecord cached) {
+		Long version = this.declined.get(cached.id());
+		return version != null && version == cached.version();
 	}
 
 	/**
@@ -50,8 +68,8 @@ final class DelegateHandles {
 	 * @param record the record the delegate returned
 	 */
 	void open(SessionRecord record) {
-		if (record.version() > 1 && !this.held.containsKey(record.id())) {
-			open(record.id());
+		if (record.version() > 1 && !this.held.containsKey(record.id()) && !declined(record)) {
+			open(record.id(), record.version());
 		}
 	}
 
@@ -61,17 +79,19 @@ final class DelegateHandles {
 	 * @param cached the record the cache holds, found current
 	 */
 	void openCurrent(SessionRecord cached) {
-		Held held = open(cached.id());
+		Held held = open(cached.id(), cached.version());
 		if (held != null) {
 			held.record = cached;
 		}
 	}
 
-	private @Nullable Held open(String id) {
+	private @Nullable Held open(String id, long version) {
 		SessionHandle handle = this.delegate.open(id);
 		if (handle == null) {
+			this.declined.put(id, version);
 			return null;
 		}
+		this.declined.remove(id);
 		Held held = new Held(handle);
 		this.held.put(id, held);
 		return held;
@@ -117,10 +137,12 @@ final class DelegateHandles {
 	}
 
 	/**
-	 * Close the handle of an id that leaves the cache, if it has one.
+	 * Close the handle of an id that leaves the cache, if it has one, and forget that the
+	 * delegate offered none.
 	 * @param id the session id
 	 */
 	void close(String id) {
+		this.declined.remove(id);
 		Held held = this.held.remove(id);
 		if (held != null) {
 			held.handle.close();

@@ -50,7 +50,9 @@ final class ValidateCoherence implements CoherenceStrategy {
 			if (!Objects.equals(this.delegate.version(id), cached.version())) {
 				return false;
 			}
-			openHandle(cached);
+			if (!this.handles.declined(cached)) {
+				openHandle(cached);
+			}
 			return true;
 		}
 		ReentrantLock stripe = this.stripes.of(id);
@@ -71,7 +73,8 @@ final class ValidateCoherence implements CoherenceStrategy {
 	 * (within the delegate's open) the copy is gone when it is looked for again, and the handle
 	 * is closed here; on another thread, the id that left is queued whatever it held then
 	 * ({@link CachedIds#left(String)}), and that thread's {@link CachedIds#releaseLeft()} takes
-	 * the stripe after this one and closes the handle.
+	 * the stripe after this one and closes the handle. A copy the delegate offered no handle for
+	 * is not offered one again ({@link DelegateHandles#declined}), so its hits take no stripe.
 	 */
 	private void openHandle(SessionRecord cached) {
 		String id = cached.id();

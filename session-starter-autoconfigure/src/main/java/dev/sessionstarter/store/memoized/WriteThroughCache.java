@@ -211,9 +211,18 @@ final class WriteThroughCache implements SessionCache {
 		return this.delegate.fencedSaves();
 	}
 
+	/**
+	 * Reduce the delegate; what the cache holds for the sessions the delegate evicted (told by
+	 * {@link #removedFromDelegate}) is released before this returns.
+	 */
 	@Override
 	public int reduce() {
-		return this.delegate.reduce();
+		try {
+			return this.delegate.reduce();
+		}
+		finally {
+			this.cachedIds.releaseLeft();
+		}
 	}
 
 	@Override

@@ -1,9 +1,13 @@
 package dev.sessionstarter.store.memoized;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -11,9 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.test.util.ReflectionTestUtils;
+
 import dev.sessionstarter.store.SessionHandle;
+import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.file.FileFormat;
 import dev.sessionstarter.store.file.FileSessionStore;
+import dev.sessionstarter.store.file.PreviousLayoutFiles;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static dev.sessionstarter.store.TestSessionChanges.create;
@@ -88,8 +96,101 @@ class MemoizedFileFirstHitTests {
 		assertThat(MemoizedTestSupport.mappings(files)).isEqualTo(1);
 	}
 
+	@Test
+	void sessionWhoseStoreOffersNoMappingIsNotAskedForOneOnEveryHit() {
+		FileSessionStore files = fileStore(FileFormat.JSON);
+		OpeningStore delegate = new OpeningStore(files);
+		MemoizedSessionStore store = memoized(delegate, new MemorySessionStore(64L * 1024 * 1024, 100, 0.9,
+				Clock.systemUTC()));
+		store.save(create("once"));
+
+		for (int i = 0; i < 5; i++) {
+			assertThat(store.find("once")).isNotNull();
+		}
+
+		assertThat(delegate.asked).as("mappings asked for, none given").hasValue(1);
+		assertThat(delegate.versionChecks).as("copies still checked by id").hasValue(5);
+		fileStore(FileFormat.JSON).save(set("once", "n", "\"from another store\""));
+		assertThat(text(store.find("once"), "n")).isEqualTo("\"from another store\"");
+	}
+
+	@Test
+	void sessionFileOfThePreviousLayoutIsNotMappedAndDecodedOnEveryHit() throws Exception {
+		FileSessionStore files = fileStore();
+		long now = System.currentTimeMillis();
+		PreviousLayoutFiles.write(files, new SessionRecord("old", now, now, Duration.ofMinutes(30).toMillis(), null,
+				new String[] { "a" }, new byte[][] { "123".getBytes(StandardCharsets.UTF_8) }, 5));
+		OpeningStore delegate = new OpeningStore(files);
+		MemoizedSessionStore store = memoized(delegate, new MemorySessionStore(64L * 1024 * 1024, 100, 0.9,
+				Clock.systemUTC()));
+		assertThat(store.find("old")).isNotNull();
+
+		for (int i = 0; i < 5; i++) {
+			assertThat(text(store.find("old"), "a")).isEqualTo("123");
+		}
+
+		// the file cannot be mapped until it is rewritten in the slotted layout by a save
+		assertThat(delegate.asked).as("mappings asked for, each mapping and decoding the file").hasValue(1);
+		assertThat(store.save(set("old", "a", "456"))).isNotNull();
+		assertThat(text(store.find("old"), "a")).isEqualTo("456");
+		assertThat(MemoizedTestSupport.mappings(files)).isEqualTo(1);
+	}
+
+	@Test
+	void mappingsOpenedOnHitsWhileOtherThreadsEvictAreHeldOnlyForCachedSessions() throws Exception {
+		FileSessionStore files = fileStore();
+		MemorySessionStore cache = new MemorySessionStore(64L * 1024 * 1024, 8, 0.5, Clock.systemUTC());
+		OpeningStore delegate = new OpeningStore(files);
+		MemoizedSessionStore store = memoized(delegate, cache);
+		int sessions = 32;
+		for (int i = 0; i < sessions; i++) {
+			store.save(create("s" + i));
+		}
+		List<Thread> threads = new ArrayList<>();
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		for (int t = 0; t < 4; t++) {
+			int seed = t;
+			threads.add(new Thread(() -> {
+				try {
+					for (int i = 0; i < 3000; i++) {
+						// hits on a few map the files of sessions saved once, misses on the others evict
+						int n = (i % 2 == 0) ? (i / 2 + seed) % 4 : 4 + (i * 7 + seed * 13) % (sessions - 4);
+						assertThat(store.find("s" + n)).isNotNull();
+					}
+				}
+				catch (Throwable ex) {
+					failures.add(ex);
+				}
+			}));
+		}
+		threads.forEach(Thread::start);
+		for (Thread thread : threads) {
+			thread.join();
+		}
+
+		assertThat(failures).isEmpty();
+		assertThat(delegate.opened).as("files mapped on hits").hasPositiveValue();
+		Map<?, ?> held = heldHandles(store);
+		assertThat(MemoizedTestSupport.ids(cache)).as("cached ids").containsAll(held.keySet().stream()
+			.map(String.class::cast)
+			.toList());
+		store.close();
+		assertThat(heldHandles(store)).isEmpty();
+		assertThat(MemoizedTestSupport.mappings(files)).as("mappings after close").isZero();
+	}
+
+	private static Map<?, ?> heldHandles(MemoizedSessionStore store) {
+		Object cache = ReflectionTestUtils.getField(store, "sessionCache");
+		Object handles = ReflectionTestUtils.getField(cache, "handles");
+		return (Map<?, ?>) ReflectionTestUtils.getField(handles, "held");
+	}
+
 	private FileSessionStore fileStore() {
-		FileSessionStore store = new FileSessionStore(this.dir, FileFormat.BINARY, false);
+		return fileStore(FileFormat.BINARY);
+	}
+
+	private FileSessionStore fileStore(FileFormat format) {
+		FileSessionStore store = new FileSessionStore(this.dir, format, false);
 		this.closeables.add(store);
 		return store;
 	}
@@ -110,6 +211,8 @@ class MemoizedFileFirstHitTests {
 
 		final AtomicInteger opened = new AtomicInteger();
 
+		final AtomicInteger asked = new AtomicInteger();
+
 		volatile @Nullable Runnable whileOpening;
 
 		OpeningStore(FileSessionStore files) {
@@ -119,6 +222,7 @@ class MemoizedFileFirstHitTests {
 
 		@Override
 		public @Nullable SessionHandle open(String id) {
+			this.asked.incrementAndGet();
 			SessionHandle handle = this.files.open(id);
 			if (handle != null) {
 				this.opened.incrementAndGet();

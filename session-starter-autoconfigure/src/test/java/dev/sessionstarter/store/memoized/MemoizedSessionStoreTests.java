@@ -20,6 +20,7 @@ import dev.sessionstarter.store.SessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.StoreUsage;
+import dev.sessionstarter.store.TestSessionChanges;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -283,6 +284,25 @@ class MemoizedSessionStoreTests {
 		MemoizedSessionStore standalone = MemoizedSessionStore.standalone(cache(10));
 		assertThatIllegalStateException().isThrownBy(() -> standalone.setLockManager(locks, Duration.ZERO))
 			.withMessageContaining("exclusive");
+	}
+
+	@Test
+	void sessionsTheDelegateEvictsWhenReducedHaveTheirLocksReleasedByTheReduce() {
+		MemorySessionStore bounded = new MemorySessionStore(64L * 1024 * 1024, 10, 0.5, this.clock);
+		MemorySessionLockManager locks = new MemorySessionLockManager();
+		MemoizedSessionStore store = new MemoizedSessionStore(bounded, cache(100), Coherence.EXCLUSIVE);
+		store.setLockManager(locks, Duration.ZERO);
+		for (int i = 0; i < 8; i++) {
+			store.save(TestSessionChanges.create("s" + i));
+		}
+		assertThat(locks.heldLocks()).isEqualTo(8);
+
+		assertThat(store.reduce()).as("sessions the delegate evicted").isEqualTo(3);
+
+		assertThat(bounded.usage().sessions()).isEqualTo(5);
+		assertThat(locks.heldLocks()).as("locks held for sessions no longer cached").isEqualTo(5);
+		store.close();
+		assertThat(locks.heldLocks()).isZero();
 	}
 
 	private MemoizedSessionStore exclusive(MemorySessionLockManager locks, long maxSessions) {
