@@ -81,7 +81,11 @@ final class LockGrants {
 		}
 		catch (InterruptedException ex) {
 			if (waiter.token != 0) {
-				release(lock);
+				// handed over meanwhile: give it back only if its lease did not end and hand it on
+				IdLock.Holder current = lock.holder;
+				if (current != null && current.token() == waiter.token) {
+					release(lock);
+				}
 			}
 			else {
 				lock.waiters.remove(waiter);
