@@ -2,10 +2,11 @@ package dev.sessionstarter.store.memory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,7 +40,8 @@ class MemoryStoreConcurrentAccountingTests {
 	@Test
 	void accountingMatchesTheSessionsAfterConcurrentOperationsOnTheSameIds() throws InterruptedException {
 		MemorySessionStore store = new MemorySessionStore(12_000, 12, 0.5, this.clock);
-		Map<SessionRecord, RemovalCause> removals = new ConcurrentHashMap<>();
+		// by identity: a record removed twice, not two equal records
+		Map<SessionRecord, RemovalCause> removals = Collections.synchronizedMap(new IdentityHashMap<>());
 		AtomicInteger reportedTwice = new AtomicInteger();
 		store.setRemovalListener((record, cause) -> {
 			if (removals.putIfAbsent(record, cause) != null) {
