@@ -34,8 +34,8 @@ final class AccessOrder {
 	/**
 	 * How many moves to an end there were, modulo 2^32; a node's stamp is this count at its last
 	 * move, so {@code moves - stamp}, unsigned, is how many moves ago that was, modulo 2^32 (a
-	 * node left unmoved for a multiple of 2^32 moves, give or take an eighth of the nodes, counts
-	 * as recent for that one save).
+	 * node left unmoved for a multiple of 2^32 moves, or up to an eighth of the nodes more,
+	 * counts as recent for that save).
 	 */
 	private volatile int moves;
 
