@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,19 @@ class SessionStoreMeterBinderTests {
 		binder.bindTo(this.registry);
 		assertThat(ReflectionTestUtils.getField(this.repository, "operationRecorder"))
 			.isNotSameAs(OperationRecorder.NONE);
+		this.repository.save(this.repository.createSession());
+		assertThat(saves()).isEqualTo(1);
+	}
+
+	/**
+	 * A composite registry with no registry in it yet (one added after startup) hands out a
+	 * composite timer: the repository is timed, and the registry added later records.
+	 */
+	@Test
+	void timesOperationsForARegistryAddedToACompositeAfterBinding() {
+		CompositeMeterRegistry composite = new CompositeMeterRegistry();
+		new SessionStoreMeterBinder(this.repository).bindTo(composite);
+		composite.add(this.registry);
 		this.repository.save(this.repository.createSession());
 		assertThat(saves()).isEqualTo(1);
 	}

@@ -1,6 +1,7 @@
 package dev.sessionstarter.store.memory;
 
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,8 +33,9 @@ final class AccessOrder {
 
 	/**
 	 * How many moves to an end there were, modulo 2^32; a node's stamp is this count at its last
-	 * move, so {@code moves - stamp} is how many moves ago that was (a node left unmoved for 2^31
-	 * moves or more may count as recent and keep its place, which is then among the eldest).
+	 * move, so {@code moves - stamp}, unsigned, is how many moves ago that was, modulo 2^32 (a
+	 * node left unmoved for a multiple of 2^32 moves, or up to an eighth of the nodes more,
+	 * counts as recent for that save).
 	 */
 	private volatile int moves;
 
@@ -48,7 +50,7 @@ final class AccessOrder {
 	 * @return whether moving the node to the end can be left out
 	 */
 	boolean isRecent(Node node, boolean principal) {
-		return node.principal == principal && this.moves - node.stamp <= (this.size >> 3);
+		return node.principal == principal && Integer.compareUnsigned(this.moves - node.stamp, this.size >> 3) <= 0;
 	}
 
 	/**
@@ -92,18 +94,22 @@ final class AccessOrder {
 	}
 
 	/**
-	 * Return the node to evict next: the least recently moved anonymous one, else the least
-	 * recently moved one with a principal.
-	 * @return the node, or {@code null} if there is none
+	 * Read the node to evict next: the least recently moved anonymous one, else the least
+	 * recently moved one with a principal. It is read under the lock that moves take, so what is
+	 * read is what the node held while it was the eldest, if the store changes the node only
+	 * after moving it.
+	 * @param <T> what is read
+	 * @param read what to read of the node
+	 * @return what was read, or {@code null} if there is no node
 	 */
-	@Nullable Node eldest() {
+	<T> @Nullable T eldest(Function<Node, T> read) {
 		this.lock.lock();
 		try {
 			Node eldest = this.anonymous.next;
 			if (eldest == this.anonymous) {
 				eldest = this.principals.next;
 			}
-			return (eldest != this.principals) ? eldest : null;
+			return (eldest != this.principals) ? read.apply(eldest) : null;
 		}
 		finally {
 			this.lock.unlock();

@@ -45,11 +45,12 @@ final class EntryAccounting {
 			this.names.release(current.record, shared);
 			entry = current;
 			long delta = footprint - entry.footprint;
-			entry.record = shared;
-			entry.footprint = footprint;
 			if (!this.order.isRecent(entry, principal)) {
+				// before the record changes: an eviction that read the entry as eldest read the old one
 				this.order.moveToEnd(entry, principal);
 			}
+			entry.record = shared;
+			entry.footprint = footprint;
 			adjust(delta);
 		}
 		index(before, shared);

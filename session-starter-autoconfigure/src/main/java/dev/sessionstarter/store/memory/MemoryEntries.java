@@ -50,12 +50,13 @@ final class MemoryEntries {
 	}
 
 	/**
-	 * Return the record of the session {@link AccessOrder} names next for eviction.
+	 * Return the record of the session {@link AccessOrder} names next for eviction, as it was
+	 * while the session was the eldest: a save that moves the session changes its record only
+	 * after the move, so removing it if it still holds that record leaves a session just saved.
 	 * @return the record, or {@code null} if there is no session
 	 */
 	@Nullable SessionRecord eldest() {
-		MemoryEntry eldest = (MemoryEntry) this.accounting.order.eldest();
-		return (eldest != null) ? eldest.record : null;
+		return this.accounting.order.eldest((eldest) -> ((MemoryEntry) eldest).record);
 	}
 
 	/**

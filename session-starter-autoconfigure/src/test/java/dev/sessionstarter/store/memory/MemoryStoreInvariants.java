@@ -1,7 +1,10 @@
 package dev.sessionstarter.store.memory;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.test.util.ReflectionTestUtils;
 
@@ -70,6 +73,35 @@ final class MemoryStoreInvariants {
 			.filter((entry) -> record(entry).principalName() != null)
 			.count();
 		assertThat(indexed).isEqualTo(withPrincipal);
+	}
+
+	/**
+	 * Check that the eviction order links every stored entry once, in the list its principal
+	 * names, and nothing else, and that each entry's footprint is its record's.
+	 */
+	static void assertOrderConsistent(MemorySessionStore store) {
+		AccessOrder order = accounting(store).order;
+		Set<Object> linked = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (String list : new String[] { "anonymous", "principals" }) {
+			Object head = ReflectionTestUtils.getField(order, list);
+			Object node = ReflectionTestUtils.getField(head, "next");
+			Object previous = head;
+			while (node != head) {
+				assertThat(ReflectionTestUtils.getField(node, "prev")).as("link back").isSameAs(previous);
+				assertThat(linked.add(node)).as("linked once").isTrue();
+				assertThat(record(node).principalName() != null).as("in the %s list", list)
+					.isEqualTo(list.equals("principals"));
+				previous = node;
+				node = ReflectionTestUtils.getField(node, "next");
+			}
+		}
+		Set<Object> stored = Collections.newSetFromMap(new IdentityHashMap<>());
+		stored.addAll(sessions(store).values());
+		assertThat(linked).as("linked entries").isEqualTo(stored);
+		assertThat(ReflectionTestUtils.getField(order, "size")).isEqualTo(stored.size());
+		for (Object entry : stored) {
+			assertThat(ReflectionTestUtils.getField(entry, "footprint")).isEqualTo(HeapFootprint.of(record(entry)));
+		}
 	}
 
 	private static EntryAccounting accounting(MemorySessionStore store) {
