@@ -149,12 +149,13 @@ final class ReleasesSubscription implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		this.liveness.close();
 		synchronized (this.monitor) {
 			this.closed = true;
 			closeQuietly(this.connection);
 			this.connection = null;
 		}
+		// after closed is set: a subscription made meanwhile starts the check before, never after
+		this.liveness.close();
 	}
 
 	private static void closeQuietly(@Nullable RedisConnection connection) {

@@ -106,8 +106,9 @@ final class SubscriptionLiveness implements AutoCloseable {
 
 	private void check(BooleanSupplier subscribed, Runnable deaf) {
 		if (!this.calls.connectionFactory().isRunning()) {
-			// the application's Redis client is stopped: so is the subscription, with nobody to close it
-			close();
+			// the application's Redis client is stopped, and with it the subscription's connection: once it
+			// is started again (a context stop and start, a checkpoint and restore), the ping is not heard
+			// and the subscription is made again; this check ends with the LockReleases
 			return;
 		}
 		try {

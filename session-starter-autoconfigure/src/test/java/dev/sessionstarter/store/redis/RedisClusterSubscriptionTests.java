@@ -9,8 +9,11 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.sessionstarter.lock.SessionLock;
@@ -50,6 +53,11 @@ class RedisClusterSubscriptionTests {
 	private Instance one;
 
 	private Instance other;
+
+	/**
+	 * The command timeout of the instances' clients, or {@code null} for the default.
+	 */
+	private Duration clientTimeout;
 
 	@BeforeEach
 	void startCluster() throws Exception {
@@ -100,6 +108,27 @@ class RedisClusterSubscriptionTests {
 		await().atMost(WAIT).until(() -> !exists(this.keys.lock(parked.id())));
 		this.cluster.kill(parked.subscribed());
 		try (SessionLock taken = parked.waiter().get(WAIT)) {
+			assertThat(taken).as("tried again once subscribed again, not at the end of the lease").isNotNull();
+		}
+	}
+
+	/**
+	 * Frozen and never killed, so Lettuce sees no disconnection: the liveness check finds the
+	 * subscription deaf (the ping, published on another node, crosses the cluster bus), but the
+	 * new subscription's connection goes to the frozen node again and hangs there for the client's
+	 * own command timeout (spring.data.redis.timeout, 60 s unset; here longer than the lease), so
+	 * the waiter waits out the lease. Giving each attempt up at sessions.redis.timeout is not
+	 * enough: every attempt of the cluster client's connectPubSub went to the frozen node.
+	 */
+	@Test
+	@Disabled("review finding: the liveness check cannot make the subscription again on another node of a Cluster")
+	void aWaiterWhoseSubscriptionsNodeStaysFrozenIsWokenByTheLivenessCheck() throws Exception {
+		this.clientTimeout = LONGER_THAN_WAIT.multipliedBy(3);
+		ParkedWaiter parked = lockWithParkedWaiter();
+		this.cluster.pause(parked.subscribed());
+		parked.lock().release();
+		await().atMost(WAIT).until(() -> !exists(this.keys.lock(parked.id())));
+		try (SessionLock taken = parked.waiter().get(WAIT.multipliedBy(2))) {
 			assertThat(taken).as("tried again once subscribed again, not at the end of the lease").isNotNull();
 		}
 	}
@@ -197,6 +226,18 @@ class RedisClusterSubscriptionTests {
 		}
 	}
 
+	private LettuceConnectionFactory newConnectionFactory() {
+		if (this.clientTimeout == null) {
+			return this.cluster.newConnectionFactory();
+		}
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisClusterConfiguration(this.cluster.nodes()),
+				LettuceClientConfiguration.builder().commandTimeout(this.clientTimeout).build());
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
 	private static SessionChange change(String id, boolean create) {
 		long now = System.currentTimeMillis();
 		return new SessionChange(id, null, create, now, now, 1_800_000L, false, null, Map.of("a", "1".getBytes()));
@@ -218,7 +259,7 @@ class RedisClusterSubscriptionTests {
 	 */
 	private final class Instance {
 
-		final LettuceConnectionFactory factory = RedisClusterSubscriptionTests.this.cluster.newConnectionFactory();
+		final LettuceConnectionFactory factory = newConnectionFactory();
 
 		final RedisCalls calls = new RedisCalls(this.factory, Duration.ofSeconds(5));
 

@@ -15,6 +15,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import dev.sessionstarter.lock.SessionLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * An instance whose subscription to released locks hears nothing while its commands still reach
@@ -70,6 +71,37 @@ class RedisSubscriptionLivenessTests {
 	void aWaiterWhoseSubscriptionWasClosedWithoutReconnectionGetsTheLockWhenSubscribedAgain() throws Exception {
 		startWaiterInstance(false);
 		waitWhile("dropped", this.proxy::dropSubscriptions);
+	}
+
+	/**
+	 * The waiter's client stopped and started again as a Spring context stop and start (or a
+	 * checkpoint and restore) does with the connection factory: its subscription's connection was
+	 * closed with the client. The liveness check skips its checks while the client is stopped (it
+	 * used to end itself then, so nobody subscribed again and a later release was not heard),
+	 * then finds the subscription deaf and makes it again.
+	 */
+	@Test
+	void aWaiterWhoseClientWasStoppedAndStartedAgainHearsALaterRelease() throws Exception {
+		this.waiterFactory = redis.newConnectionFactory();
+		this.waiter = new RedisSessionLockManager(new RedisCalls(this.waiterFactory, Duration.ofSeconds(5)), this.keys,
+				new RedisHeldLocks(), LEASE);
+		takeAfterRelease("before-stop");
+		this.waiterFactory.stop();
+		// stopped for two checks
+		await().pollDelay(Duration.ofMillis(2 * SubscriptionLiveness.INTERVAL_MILLIS)).atMost(WAIT).until(() -> true);
+		this.waiterFactory.start();
+		takeAfterRelease("after-start");
+	}
+
+	private void takeAfterRelease(String sessionId) throws Exception {
+		SessionLock lock = this.holder.tryLock(sessionId, Duration.ZERO);
+		assertThat(lock).isNotNull();
+		Waiting<SessionLock> waiting = Waiting.start(() -> this.waiter.tryLock(sessionId, Duration.ofSeconds(100)));
+		waiting.awaitParked();
+		lock.release();
+		try (SessionLock taken = waiting.get(WAIT)) {
+			assertThat(taken).as("taken long before the lease ends").isNotNull();
+		}
 	}
 
 	private void startWaiterInstance(boolean autoReconnect) throws Exception {
