@@ -22,8 +22,10 @@ import dev.sessionstarter.store.redis.SharedCommands.Lease;
  * noticed by Lettuce, so every {@link #INTERVAL_MILLIS} this process publishes a ping on a channel
  * of its own, which its subscription also listens to, over its command connection, and the
  * subscription is to hear it within the deadline of a call ({@code sessions.redis.timeout}) of
- * Redis answering the publish. When it does not, the subscription is deaf and is made again on
- * a new connection ({@code deaf}); a subscription that could not be made again, or whose
+ * Redis answering the publish. When it does not, a second ping is sent at once, and either heard
+ * within its deadline says the subscription is only slow (so that a busy but live subscription
+ * is not dropped, with every waiter woken and every retained lock given up, at each check); when
+ * neither is heard, the subscription is deaf and is made again on a new connection ({@code deaf}); a subscription that could not be made again, or whose
  * connection Lettuce does not reconnect (its {@code autoReconnect} off), is made again at the
  * next check. A ping Redis does not answer in time says that Redis, not the subscription, is
  * unreachable: calls fail then, and nothing is done. Spring Data Redis's {@code Subscription}
@@ -52,6 +54,8 @@ final class SubscriptionLiveness implements AutoCloseable {
 	private volatile CompletableFuture<Void> pending = CompletableFuture.completedFuture(null);
 
 	private volatile long expected = -1;
+
+	private volatile long firstOfCheck = Long.MAX_VALUE;
 
 	/**
 	 * Create the check of a subscription, to be {@link #start started} once it is made.
@@ -95,7 +99,8 @@ final class SubscriptionLiveness implements AutoCloseable {
 	 */
 	void heard(byte[] body) {
 		try {
-			if (SessionHash.number(body) == this.expected) {
+			long ping = SessionHash.number(body);
+			if (ping >= this.firstOfCheck && ping <= this.expected) {
 				this.pending.complete(null);
 			}
 		}
@@ -115,9 +120,9 @@ final class SubscriptionLiveness implements AutoCloseable {
 			if (!subscribed.getAsBoolean()) {
 				deaf.run();
 			}
-			else if (!pingHeard()) {
+			else if (!pingsHeard()) {
 				logger.warn("The subscription to released session locks at Redis at " + this.calls.address()
-						+ " heard nothing of a ping within " + this.calls.timeout().toMillis()
+						+ " heard nothing of two pings, each within " + this.calls.timeout().toMillis()
 						+ " ms (sessions.redis.timeout) while Redis answered: its connection is silent or lost "
 						+ "for good; subscribing again on a new one");
 				deaf.run();
@@ -129,7 +134,17 @@ final class SubscriptionLiveness implements AutoCloseable {
 	}
 
 	/**
-	 * Publish a ping and wait for the subscription to hear it.
+	 * Publish a ping and wait for the subscription to hear it, and when it does not, a second
+	 * one, either of which may then be heard.
+	 * @return whether one was heard, or Redis did not answer a publish in time
+	 */
+	private boolean pingsHeard() {
+		this.firstOfCheck = this.sent + 1;
+		return pingHeard() || pingHeard();
+	}
+
+	/**
+	 * Publish a ping and wait for the subscription to hear it (or an earlier ping of this check).
 	 * @return whether it was heard, or Redis did not answer the publish in time
 	 */
 	private boolean pingHeard() {

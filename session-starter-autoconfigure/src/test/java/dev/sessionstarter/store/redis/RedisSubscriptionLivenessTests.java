@@ -34,7 +34,7 @@ class RedisSubscriptionLivenessTests {
 	 */
 	private static final Duration LEASE = Duration.ofMinutes(2);
 
-	private static final Duration WAIT = Duration.ofSeconds(30);
+	private static final Duration WAIT = Duration.ofSeconds(45);
 
 	private final RedisKeys keys = new RedisKeys("liveness-" + UUID.randomUUID());
 
