@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Profiles `memory` (request locks on) and Spring Session's MapSessionRepository (`map`, no locks)
+# over HTTP with async-profiler, to find what a request costs in one and not the other: both
+# applications (HttpBenchmarkApplication) started at once, 1,000 returning sessions each, warmed
+# with wrk (every request writes), then for each event (cpu, then lock contention of 1 µs or
+# more) each application is profiled in turn during a wrk run of its own, and finally both are
+# measured unprofiled. Writes collapsed stacks (<event>-map.collapsed, <event>-memory.collapsed)
+# and each application's raw response to one request (curl-<variant>.txt) to OUT; prints
+# requests/s and server CPU µs/request of every run with the load average. Compare the profiles as
+# shares of the request threads' samples (frames under CoyoteAdapter.service), not as counts.
+#
+# Usage (from the repository root): AP=<path to libasyncProfiler.so> benchmarks/http/profile.sh
+# Environment: OUT (default target/http-profile), WARM (warm-up seconds per application, 30),
+# SECS (seconds per run, 10), INTERVAL (cpu sampling interval, 1ms), EVENTS ("cpu lock"),
+# BUILD=0 to use benchmarks/target as it is. The JIT still compiles much in the first 30 s:
+# a shorter warm-up shows compiler threads and interpreted frames, not the steady state.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d)
+THREADS=${WRK_THREADS:-2}
+CONNECTIONS=${WRK_CONNECTIONS:-16}
+# shellcheck source=common.sh
+. "$ROOT/benchmarks/http/common.sh"
+APPLICATION=dev.sessionstarter.benchmarks.http.HttpBenchmarkApplication
+WORKLOAD_LUA="$ROOT/benchmarks/http/workload.lua"
+trap 'http_cleanup' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+[ -f "${AP:-}" ] || { echo "set AP to the path of libasyncProfiler.so" >&2; exit 1; }
+require_tools wrk curl jcmd java
+OUT=${OUT:-$ROOT/target/http-profile}
+mkdir -p "$OUT"
+build_benchmarks
+export APP_JVM_OPTIONS="-XX:+EnableDynamicAgentLoading ${APP_JVM_OPTIONS:-}"
+declare -A PORT=([map]=${BASE_PORT:-18201} [memory]=$((${BASE_PORT:-18201} + 1)))
+start_app "${PORT[map]}" "$WORK/app-map.log" --benchmark.repository=map --sessions.lock.manager=none
+start_app "${PORT[memory]}" "$WORK/app-memory.log" --sessions.store=memory --sessions.memory.max-size=64MB
+for variant in map memory; do
+	wait_ready "${PORT[$variant]}" "$WORK/app-$variant.log"
+	create_sessions "${PORT[$variant]}" 1000 "$WORK/cookies-$variant.txt"
+done
+run() { # variant seconds
+	measure "${PORT[$1]}" "$WORK/cookies-$1.txt" "$2" "$WORKLOAD_LUA" "" 1
+}
+agent() { # variant options: loads async-profiler into the application with the options (quoted for jcmd)
+	jcmd "${PID_OF[${PORT[$1]}]}" JVMTI.agent_load "$AP" "\"$2\"" >/dev/null
+}
+for variant in map memory; do run "$variant" "${WARM:-30}" >/dev/null; done
+for event in ${EVENTS:-cpu lock}; do
+	for variant in map memory; do
+		if [ "$event" = lock ]; then agent "$variant" "start,lock=1us"; \
+			else agent "$variant" "start,event=$event,interval=${INTERVAL:-1ms}"; fi
+		result=$(run "$variant" "${SECS:-10}")
+		agent "$variant" "stop,file=$OUT/$event-$variant.collapsed"
+		echo "$event profile, $variant: $result (req/s, µs CPU/request), load $(cut -d' ' -f1-3 /proc/loadavg)"
+	done
+done
+for variant in map memory; do
+	echo "unprofiled, $variant: $(run "$variant" "${SECS:-10}") (req/s, µs CPU/request), load $(cut -d' ' -f1-3 /proc/loadavg)"
+	curl -sv -H "Cookie: SESSION=$(head -1 "$WORK/cookies-$variant.txt")" \
+		"http://127.0.0.1:${PORT[$variant]}/increment" 2>&1 | tr -d '\r' >"$OUT/curl-$variant.txt"
+done
+echo "Profiles in $OUT"
