@@ -134,14 +134,21 @@ public final class RedisSessionStore implements SessionStore {
 
 	/**
 	 * Open a handle for a cache in front of this store: its version checks are
-	 * {@link #version(String)}, its saves send the version of the cache's copy, and so do this
-	 * process's lock calls while it is open ({@link RedisCopyHandle}).
+	 * {@link #version(String)} (so {@link #checksVersionsThroughHandles()} is {@code false}), its
+	 * saves send the version of the cache's copy, and so do this process's lock calls while it is
+	 * open ({@link RedisCopyHandle}).
 	 * @param id the session id
 	 * @return the handle
 	 */
 	@Override
 	public SessionHandle open(String id) {
 		return new RedisCopyHandle(id, this, this.writes, this.heldLocks);
+	}
+
+	@Override
+	public boolean checksVersionsThroughHandles() {
+		// a handle asks Redis as version(id) does, or reads what the lock call answered
+		return false;
 	}
 
 	@Override
