@@ -105,12 +105,9 @@ public final class RedisSessionStore implements SessionStore {
 		return "redis";
 	}
 
-	/**
-	 * Whether loaded sessions are decoded in full: always, since other instances write them.
-	 * @return {@code true}
-	 */
 	@Override
 	public boolean decodesOnLoad() {
+		// loaded sessions are decoded in full: other instances write them
 		return true;
 	}
 
@@ -134,9 +131,8 @@ public final class RedisSessionStore implements SessionStore {
 
 	/**
 	 * Open a handle for a cache in front of this store: its version checks are
-	 * {@link #version(String)} (so {@link #checksVersionsThroughHandles()} is {@code false}), its
-	 * saves send the version of the cache's copy, and so do this process's lock calls while it is
-	 * open ({@link RedisCopyHandle}).
+	 * {@link #version(String)}, its saves send the version of the cache's copy, and so do this
+	 * process's lock calls while it is open ({@link RedisCopyHandle}).
 	 * @param id the session id
 	 * @return the handle
 	 */
@@ -147,8 +143,7 @@ public final class RedisSessionStore implements SessionStore {
 
 	@Override
 	public boolean checksVersionsThroughHandles() {
-		// a handle asks Redis as version(id) does, or reads what the lock call answered
-		return false;
+		return false; // a handle's check is version(id)
 	}
 
 	@Override
@@ -167,9 +162,8 @@ public final class RedisSessionStore implements SessionStore {
 	}
 
 	/**
-	 * Remove every session of the expiry index whose score has passed and that has expired;
-	 * instances purging at once share the work, and each session is reported by the one that
-	 * removed it ({@link ExpiredSessions}).
+	 * Remove every session of the expiry index whose score has passed and that has expired; instances purging
+	 * at once share the work, and each session is reported by the one that removed it ({@link ExpiredSessions}).
 	 * @param now the current time
 	 * @return the number removed by this instance
 	 */
@@ -189,8 +183,7 @@ public final class RedisSessionStore implements SessionStore {
 	}
 
 	/**
-	 * Return how many saves were refused because the request lock of their session had been
-	 * lost ({@link FencedSaveException}).
+	 * Return how many saves were refused because their request lock had been lost ({@link FencedSaveException}).
 	 * @return the number since this store was created
 	 */
 	@Override
