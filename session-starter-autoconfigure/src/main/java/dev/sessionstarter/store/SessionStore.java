@@ -103,6 +103,18 @@ public interface SessionStore {
 	}
 
 	/**
+	 * Whether a version check through a handle of {@link #open(String)} is cheaper than
+	 * {@link #version(String)}, so that a cache is right to open one on a copy's first check
+	 * (the file store's mapped file answers with no read). Stores whose handles check versions
+	 * no faster (the Redis store asks Redis either way) return {@code false}: a cache then
+	 * checks its copies by id, and opens handles only for saves.
+	 * @return {@code true} by default
+	 */
+	default boolean checksVersionsThroughHandles() {
+		return true;
+	}
+
+	/**
 	 * Apply a change atomically: create, rename, change attributes, touch.
 	 * @param change the change
 	 * @return the stored result, or {@code null} if the change is to a session that is no

@@ -16,7 +16,9 @@ import dev.sessionstarter.store.memory.MemorySessionStore;
 /**
  * {@link Coherence#VALIDATE}: a cached copy is served only when the delegate's
  * {@link SessionStore#version(String) version} of the session is still the copy's, asked
- * through the session's handle when the cache holds one. Nothing is held in the delegate.
+ * through the session's handle when the cache holds one and the delegate
+ * {@link SessionStore#checksVersionsThroughHandles() checks faster through it}. Nothing is held
+ * in the delegate.
  */
 final class ValidateCoherence implements CoherenceStrategy {
 
@@ -28,6 +30,8 @@ final class ValidateCoherence implements CoherenceStrategy {
 
 	private final DelegateHandles handles;
 
+	private final boolean checksThroughHandles;
+
 	ValidateCoherence(SessionStore delegate, MemorySessionStore cache, Stripes stripes, DelegateHandles handles) {
 		Assert.isTrue(delegate.supportsVersionCheck(),
 				() -> "The " + delegate.type() + " store cannot validate cached copies; use exclusive coherence");
@@ -35,6 +39,7 @@ final class ValidateCoherence implements CoherenceStrategy {
 		this.cache = cache;
 		this.stripes = stripes;
 		this.handles = handles;
+		this.checksThroughHandles = delegate.checksVersionsThroughHandles();
 	}
 
 	@Override
@@ -45,6 +50,10 @@ final class ValidateCoherence implements CoherenceStrategy {
 	@Override
 	public boolean isCurrent(SessionRecord cached) {
 		String id = cached.id();
+		if (!this.checksThroughHandles) {
+			// a handle would ask the delegate the same: no stripe, and no handle opened on a hit
+			return Objects.equals(this.delegate.version(id), cached.version());
+		}
 		if (!this.handles.holds(id)) {
 			// no handle to keep from being closed meanwhile: no need for the stripe
 			if (!Objects.equals(this.delegate.version(id), cached.version())) {

@@ -105,12 +105,9 @@ public final class RedisSessionStore implements SessionStore {
 		return "redis";
 	}
 
-	/**
-	 * Whether loaded sessions are decoded in full: always, since other instances write them.
-	 * @return {@code true}
-	 */
 	@Override
 	public boolean decodesOnLoad() {
+		// loaded sessions are decoded in full: other instances write them
 		return true;
 	}
 
@@ -145,6 +142,11 @@ public final class RedisSessionStore implements SessionStore {
 	}
 
 	@Override
+	public boolean checksVersionsThroughHandles() {
+		return false; // a handle's check is version(id)
+	}
+
+	@Override
 	public @Nullable SessionRecord delete(String id) {
 		return this.writes.take(id, "delete");
 	}
@@ -160,9 +162,8 @@ public final class RedisSessionStore implements SessionStore {
 	}
 
 	/**
-	 * Remove every session of the expiry index whose score has passed and that has expired;
-	 * instances purging at once share the work, and each session is reported by the one that
-	 * removed it ({@link ExpiredSessions}).
+	 * Remove every session of the expiry index whose score has passed and that has expired; instances purging
+	 * at once share the work, and each session is reported by the one that removed it ({@link ExpiredSessions}).
 	 * @param now the current time
 	 * @return the number removed by this instance
 	 */
@@ -182,8 +183,7 @@ public final class RedisSessionStore implements SessionStore {
 	}
 
 	/**
-	 * Return how many saves were refused because the request lock of their session had been
-	 * lost ({@link FencedSaveException}).
+	 * Return how many saves were refused because their request lock had been lost ({@link FencedSaveException}).
 	 * @return the number since this store was created
 	 */
 	@Override
