@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import io.lettuce.core.cluster.RedisClusterClient;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
@@ -21,9 +22,10 @@ import org.springframework.data.redis.connection.RedisConnection;
  * when Lettuce has made the subscription again ({@link SubscriptionEvents}), every waiter tries
  * again and the instance handles every lock it retains or holds as asked for. A connection that
  * stays open but hears nothing is found by the {@link SubscriptionLiveness liveness check}, which
- * makes the subscription again on a new connection, handled the same; so is one Lettuce does not
- * reconnect. Once made, the subscription is this object's to keep: a waiter never waits for it
- * again, nor fails because it is being made again (it waits for the lease it saw at most).
+ * makes the subscription again on a new connection (on a Cluster, to a node that answers: {@link
+ * NodeSubscriptions}), handled the same; so is one Lettuce does not reconnect. Once made, the
+ * subscription is this object's to keep: a waiter never waits for it again, nor fails because it
+ * is being made again (it waits for the lease it saw at most).
  */
 final class LockReleases implements AutoCloseable {
 
@@ -47,11 +49,15 @@ final class LockReleases implements AutoCloseable {
 
 	private final ReleasesSubscription subscription;
 
+	private @Nullable NodeSubscriptions nodes;
+
+	private boolean closed;
+
 	LockReleases(RedisCalls calls, RedisKeys keys) {
 		this.calls = calls;
 		this.keys = keys;
 		this.liveness = new SubscriptionLiveness(calls, keys.lockReleases());
-		this.subscription = new ReleasesSubscription(calls, this.liveness, this::subscribeOn);
+		this.subscription = new ReleasesSubscription(calls, this.liveness, this::subscribeOn, this::subscribeOnNode);
 	}
 
 	/**
@@ -102,12 +108,36 @@ final class LockReleases implements AutoCloseable {
 	}
 
 	private void subscribeOn(RedisConnection connection) {
+		connection.subscribe(events(), channels());
+	}
+
+	/**
+	 * Make the subscription again on a node of a Redis Cluster that answers, within the deadline
+	 * of a call.
+	 * @return its connection, or {@code null} when Redis is not a Cluster
+	 */
+	private @Nullable AutoCloseable subscribeOnNode() {
+		NodeSubscriptions nodes;
+		synchronized (this) {
+			if (this.nodes == null && !this.closed
+					&& this.calls.connectionFactory().getRequiredNativeClient() instanceof RedisClusterClient cluster) {
+				this.nodes = new NodeSubscriptions(cluster, this.calls.address());
+			}
+			nodes = this.nodes;
+		}
+		return (nodes != null) ? nodes.subscribe(events(), channels(), this.calls.timeout()) : null;
+	}
+
+	private byte[][] channels() {
 		byte[] requestsChannel = this.requestsChannel;
-		byte[][] channels = (requestsChannel != null)
+		return (requestsChannel != null)
 				? new byte[][] { this.keys.lockReleases(), this.liveness.channel(), requestsChannel }
 				: new byte[][] { this.keys.lockReleases(), this.liveness.channel() };
-		connection.subscribe(new SubscriptionEvents(this.keys.lockReleases(), this.waiters, requestsChannel,
-				this.requests, this::resubscribed, this.liveness, this.confirmations), channels);
+	}
+
+	private SubscriptionEvents events() {
+		return new SubscriptionEvents(this.keys.lockReleases(), this.waiters, this.requestsChannel, this.requests,
+				this::resubscribed, this.liveness, this.confirmations);
 	}
 
 	/**
@@ -130,6 +160,14 @@ final class LockReleases implements AutoCloseable {
 	@Override
 	public void close() {
 		this.subscription.close();
+		NodeSubscriptions nodes;
+		synchronized (this) {
+			this.closed = true;
+			nodes = this.nodes;
+		}
+		if (nodes != null) {
+			nodes.close();
+		}
 	}
 
 }

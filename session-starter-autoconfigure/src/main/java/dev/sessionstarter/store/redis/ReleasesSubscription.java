@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -16,7 +17,9 @@ import org.springframework.data.redis.connection.RedisConnection;
  * The connection of a {@link LockReleases} subscription: made when first needed, on a thread of
  * its own within the deadline of a call, then kept: a {@link SubscriptionLiveness liveness check}
  * that finds it deaf (or lost for good) drops it and subscribes again on a new connection, on the
- * check's thread, while waiters go on waiting.
+ * check's thread, while waiters go on waiting. On a Redis Cluster it is made again on a node that
+ * answers ({@link NodeSubscriptions}) within the deadline of a call, so that the check's thread is
+ * never held longer, nor the subscription made again on a frozen node.
  */
 final class ReleasesSubscription implements AutoCloseable {
 
@@ -28,11 +31,13 @@ final class ReleasesSubscription implements AutoCloseable {
 
 	private final Consumer<RedisConnection> subscriber;
 
+	private final Supplier<@Nullable AutoCloseable> again;
+
 	private final Object monitor = new Object();
 
-	private volatile @Nullable RedisConnection connection;
+	private volatile @Nullable AutoCloseable connection;
 
-	private @Nullable CompletableFuture<RedisConnection> subscribing;
+	private @Nullable CompletableFuture<AutoCloseable> subscribing;
 
 	private volatile boolean subscribed;
 
@@ -43,11 +48,16 @@ final class ReleasesSubscription implements AutoCloseable {
 	 * @param calls how Redis is called
 	 * @param liveness the liveness check, started once the subscription is made
 	 * @param subscriber subscribes a connection to the channels, with the listener
+	 * @param again on a Redis Cluster, makes the subscription again on a node that answers within
+	 * the deadline of a call and returns its connection; elsewhere returns {@code null}, and it is
+	 * made again as first
 	 */
-	ReleasesSubscription(RedisCalls calls, SubscriptionLiveness liveness, Consumer<RedisConnection> subscriber) {
+	ReleasesSubscription(RedisCalls calls, SubscriptionLiveness liveness, Consumer<RedisConnection> subscriber,
+			Supplier<@Nullable AutoCloseable> again) {
 		this.calls = calls;
 		this.liveness = liveness;
 		this.subscriber = subscriber;
+		this.again = again;
 	}
 
 	/** Whether the subscription was made (and, if found deaf since, is being made again). */
@@ -64,14 +74,15 @@ final class ReleasesSubscription implements AutoCloseable {
 		if (this.subscribed) {
 			return false;
 		}
-		CompletableFuture<RedisConnection> pending;
+		CompletableFuture<AutoCloseable> pending;
 		synchronized (this.monitor) {
 			if (this.subscribed) {
 				return false;
 			}
 			if (this.subscribing == null) {
-				CompletableFuture<RedisConnection> started = new CompletableFuture<>();
-				Thread thread = new Thread(() -> subscribeNow(started), "redis-session-lock-subscription");
+				CompletableFuture<AutoCloseable> started = new CompletableFuture<>();
+				Thread thread = new Thread(() -> subscribeNow(started, this::connect),
+						"redis-session-lock-subscription");
 				thread.setDaemon(true);
 				thread.start();
 				this.subscribing = started;
@@ -93,14 +104,27 @@ final class ReleasesSubscription implements AutoCloseable {
 		}
 	}
 
-	private void subscribeNow(CompletableFuture<RedisConnection> done) {
-		RedisConnection made = null;
+	private AutoCloseable connect() {
+		RedisConnection made = this.calls.connectionFactory().getConnection();
 		try {
-			made = this.calls.connectionFactory().getConnection();
 			this.subscriber.accept(made);
+			return made;
 		}
 		catch (RuntimeException ex) {
 			closeQuietly(made);
+			throw ex;
+		}
+	}
+
+	private void subscribeNow(CompletableFuture<AutoCloseable> done, Supplier<@Nullable AutoCloseable> maker) {
+		AutoCloseable made;
+		try {
+			made = maker.get();
+			if (made == null) {
+				made = connect();
+			}
+		}
+		catch (RuntimeException ex) {
 			synchronized (this.monitor) {
 				this.subscribing = null;
 			}
@@ -128,14 +152,14 @@ final class ReleasesSubscription implements AutoCloseable {
 	 * check's thread).
 	 */
 	private void subscribeAgain() {
-		RedisConnection dropped;
+		AutoCloseable dropped;
 		synchronized (this.monitor) {
 			dropped = this.connection;
 			this.connection = null;
 		}
 		closeQuietly(dropped);
-		CompletableFuture<RedisConnection> done = new CompletableFuture<>();
-		subscribeNow(done);
+		CompletableFuture<AutoCloseable> done = new CompletableFuture<>();
+		subscribeNow(done, this.again);
 		done.whenComplete((made, ex) -> {
 			if (ex != null) {
 				logger.warn("Cannot subscribe again to released session locks at Redis at " + this.calls.address()
@@ -158,12 +182,12 @@ final class ReleasesSubscription implements AutoCloseable {
 		this.liveness.close();
 	}
 
-	private static void closeQuietly(@Nullable RedisConnection connection) {
+	private static void closeQuietly(@Nullable AutoCloseable connection) {
 		if (connection != null) {
 			try {
 				connection.close();
 			}
-			catch (RuntimeException ex) {
+			catch (Exception ex) {
 				logger.debug("Could not close the subscription to released session locks", ex);
 			}
 		}

@@ -9,7 +9,6 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
@@ -114,14 +113,12 @@ class RedisClusterSubscriptionTests {
 
 	/**
 	 * Frozen and never killed, so Lettuce sees no disconnection: the liveness check finds the
-	 * subscription deaf (the ping, published on another node, crosses the cluster bus), but the
-	 * new subscription's connection goes to the frozen node again and hangs there for the client's
-	 * own command timeout (spring.data.redis.timeout, 60 s unset; here longer than the lease), so
-	 * the waiter waits out the lease. Giving each attempt up at sessions.redis.timeout is not
-	 * enough: every attempt of the cluster client's connectPubSub went to the frozen node.
+	 * subscription deaf (the ping, published on another node, crosses the cluster bus) and makes
+	 * it again on a node that answers within sessions.redis.timeout. The Cluster client's own
+	 * pub/sub connection would go to the frozen node again and hang there for the client's command
+	 * timeout (spring.data.redis.timeout, here longer than the lease), every attempt of it.
 	 */
 	@Test
-	@Disabled("review finding: the liveness check cannot make the subscription again on another node of a Cluster")
 	void aWaiterWhoseSubscriptionsNodeStaysFrozenIsWokenByTheLivenessCheck() throws Exception {
 		this.clientTimeout = LONGER_THAN_WAIT.multipliedBy(3);
 		ParkedWaiter parked = lockWithParkedWaiter();

@@ -112,10 +112,13 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/**
-	 * Kill the server and wait until it is gone.
+	 * Kill the server and wait until it is gone ({@code SIGCONT} first, should it be paused).
 	 */
 	public void stop() {
 		if (this.process != null) {
+			if (this.process.isAlive()) {
+				resume();
+			}
 			this.process.destroyForcibly();
 			try {
 				this.process.waitFor(10, TimeUnit.SECONDS);
