@@ -25,9 +25,9 @@ import dev.sessionstarter.store.redis.SharedCommands.Lease;
  * Redis answering the publish. When it does not, a second ping is sent at once, and either heard
  * within its deadline says the subscription is only slow (so that a busy but live subscription
  * is not dropped, with every waiter woken and every retained lock given up, at each check); when
- * neither is heard, the subscription is deaf and is made again on a new connection ({@code deaf}); a subscription that could not be made again, or whose
- * connection Lettuce does not reconnect (its {@code autoReconnect} off), is made again at the
- * next check. A ping Redis does not answer in time says that Redis, not the subscription, is
+ * neither is heard, the subscription is deaf and is made again on a new connection
+ * ({@code deaf}); a subscription that could not be made again, or whose connection Lettuce does
+ * not reconnect (its {@code autoReconnect} off), is made again at the next check. A ping Redis does not answer in time says that Redis, not the subscription, is
  * unreachable: calls fail then, and nothing is done. Spring Data Redis's {@code Subscription}
  * offers no {@code PING} of the subscribed connection; a publish checks more: that a message
  * published in Redis reaches this subscription (on a Cluster, across the cluster bus too).
