@@ -102,9 +102,7 @@ class RedisClusterSubscriptionTests {
 	@Test
 	void aReleaseMissedWhileTheSubscriptionsNodeWasFrozenWakesTheWaiterOnceItSubscribesAgain() throws Exception {
 		ParkedWaiter parked = lockWithParkedWaiter();
-		this.cluster.pause(parked.subscribed());
-		parked.lock().release();
-		await().atMost(WAIT).until(() -> !exists(this.keys.lock(parked.id())));
+		releaseWhileTheSubscriptionsNodeIsFrozen(parked);
 		this.cluster.kill(parked.subscribed());
 		try (SessionLock taken = parked.waiter().get(WAIT)) {
 			assertThat(taken).as("tried again once subscribed again, not at the end of the lease").isNotNull();
@@ -122,9 +120,7 @@ class RedisClusterSubscriptionTests {
 	void aWaiterWhoseSubscriptionsNodeStaysFrozenIsWokenByTheLivenessCheck() throws Exception {
 		this.clientTimeout = LONGER_THAN_WAIT.multipliedBy(3);
 		ParkedWaiter parked = lockWithParkedWaiter();
-		this.cluster.pause(parked.subscribed());
-		parked.lock().release();
-		await().atMost(WAIT).until(() -> !exists(this.keys.lock(parked.id())));
+		releaseWhileTheSubscriptionsNodeIsFrozen(parked);
 		try (SessionLock taken = parked.waiter().get(WAIT.multipliedBy(2))) {
 			assertThat(taken).as("tried again once subscribed again, not at the end of the lease").isNotNull();
 		}
@@ -162,6 +158,16 @@ class RedisClusterSubscriptionTests {
 		Waiting<SessionLock> waiter = Waiting.start(() -> this.other.locks.tryLock(id, LONGER_THAN_WAIT));
 		waiter.awaitParked();
 		return new ParkedWaiter(subscribed, id, lock, waiter);
+	}
+
+	/**
+	 * Freeze the node of the waiter's subscription, then release the lock it waits for: the
+	 * release is published while the subscription cannot hear it.
+	 */
+	private void releaseWhileTheSubscriptionsNodeIsFrozen(ParkedWaiter parked) {
+		this.cluster.pause(parked.subscribed());
+		parked.lock().release();
+		await().atMost(WAIT).until(() -> !exists(this.keys.lock(parked.id())));
 	}
 
 	/**
