@@ -27,10 +27,14 @@ import dev.sessionstarter.store.redis.SharedCommands.Lease;
  * is not dropped, with every waiter woken and every retained lock given up, at each check); when
  * neither is heard, the subscription is deaf and is made again on a new connection
  * ({@code deaf}); a subscription that could not be made again, or whose connection Lettuce does
- * not reconnect (its {@code autoReconnect} off), is made again at the next check. A ping Redis does not answer in time says that Redis, not the subscription, is
- * unreachable: calls fail then, and nothing is done. Spring Data Redis's {@code Subscription}
- * offers no {@code PING} of the subscribed connection; a publish checks more: that a message
- * published in Redis reaches this subscription (on a Cluster, across the cluster bus too).
+ * not reconnect (its {@code autoReconnect} off), is made again at the next check. A ping
+ * standalone Redis does not answer in time says that Redis, not the subscription, is
+ * unreachable: calls fail then, and nothing is done. On a Cluster the ping goes to the node the
+ * client sends keyless commands to, which may be the very node the subscription is on (the
+ * Cluster client picks both alike): a ping no node answered in time counts as not heard.
+ * Spring Data Redis's {@code Subscription} offers no {@code PING} of the subscribed connection;
+ * a publish checks more: that a message published in Redis reaches this subscription (on a
+ * Cluster, across the cluster bus too).
  */
 final class SubscriptionLiveness implements AutoCloseable {
 
@@ -123,7 +127,7 @@ final class SubscriptionLiveness implements AutoCloseable {
 			else if (!pingsHeard()) {
 				logger.warn("The subscription to released session locks at Redis at " + this.calls.address()
 						+ " heard nothing of two pings, each within " + this.calls.timeout().toMillis()
-						+ " ms (sessions.redis.timeout) while Redis answered: its connection is silent or lost "
+						+ " ms (sessions.redis.timeout): its connection is silent or lost "
 						+ "for good; subscribing again on a new one");
 				deaf.run();
 			}
@@ -136,7 +140,7 @@ final class SubscriptionLiveness implements AutoCloseable {
 	/**
 	 * Publish a ping and wait for the subscription to hear it, and when it does not, a second
 	 * one, either of which may then be heard.
-	 * @return whether one was heard, or Redis did not answer a publish in time
+	 * @return whether one was heard, or standalone Redis did not answer a publish in time
 	 */
 	private boolean pingsHeard() {
 		this.firstOfCheck = this.sent + 1;
@@ -145,7 +149,7 @@ final class SubscriptionLiveness implements AutoCloseable {
 
 	/**
 	 * Publish a ping and wait for the subscription to hear it (or an earlier ping of this check).
-	 * @return whether it was heard, or Redis did not answer the publish in time
+	 * @return whether it was heard, or standalone Redis did not answer the publish in time
 	 */
 	private boolean pingHeard() {
 		long ping = ++this.sent;
@@ -159,7 +163,7 @@ final class SubscriptionLiveness implements AutoCloseable {
 		}
 		catch (ExecutionException | TimeoutException | RuntimeException ex) {
 			logger.debug("Redis did not answer a ping of the subscription to released session locks", ex);
-			return true;
+			return !this.calls.connectionFactory().isClusterAware();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
