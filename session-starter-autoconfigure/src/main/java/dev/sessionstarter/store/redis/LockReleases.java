@@ -5,10 +5,7 @@ import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import io.lettuce.core.cluster.RedisClusterClient;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.data.redis.connection.RedisConnection;
 
 /**
  * The released request locks of a {@link RedisSessionLockManager}'s namespace, as Redis publishes
@@ -21,9 +18,10 @@ import org.springframework.data.redis.connection.RedisConnection;
  * <p>A release or request published while the subscription's connection was lost was not heard:
  * when Lettuce has made the subscription again ({@link SubscriptionEvents}), every waiter tries
  * again and the instance handles every lock it retains or holds as asked for. A connection that
- * stays open but hears nothing is found by the {@link SubscriptionLiveness liveness check}, which
- * makes the subscription again on a new connection (on a Cluster, to a node that answers: {@link
- * NodeSubscriptions}), handled the same; so is one Lettuce does not reconnect. Once made, the
+ * stays open but hears nothing is found by the {@link SubscriptionLiveness liveness check}: the
+ * instance, which hears no request until subscribed again, handles every lock as asked for at
+ * once, and the subscription is made again on a new connection ({@link SubscriptionConnections}),
+ * handled the same; so is one Lettuce does not reconnect. Once made, the
  * subscription is this object's to keep: a waiter never waits for it again, nor fails because it
  * is being made again (it waits for the lease it saw at most).
  */
@@ -49,15 +47,16 @@ final class LockReleases implements AutoCloseable {
 
 	private final ReleasesSubscription subscription;
 
-	private @Nullable NodeSubscriptions nodes;
-
-	private boolean closed;
+	private final SubscriptionConnections connections;
 
 	LockReleases(RedisCalls calls, RedisKeys keys) {
 		this.calls = calls;
 		this.keys = keys;
 		this.liveness = new SubscriptionLiveness(calls, keys.lockReleases());
-		this.subscription = new ReleasesSubscription(calls, this.liveness, this::subscribeOn, this::subscribeOnNode);
+		this.connections = new SubscriptionConnections(calls);
+		this.subscription = new ReleasesSubscription(calls, this.liveness,
+				() -> this.connections.first(events(), channels()), () -> this.connections.again(events(), channels()),
+				this::deafened);
 	}
 
 	/**
@@ -83,8 +82,9 @@ final class LockReleases implements AutoCloseable {
 	 * subscription on (set before it is made).
 	 * @param channel the channel ({@link RedisKeys#lockRequests(String)})
 	 * @param handler called with the id of each session asked for, on the subscription's thread
-	 * @param missed called when requests may have been missed (the subscription was made again
-	 * after its connection was lost), on the subscription's thread
+	 * @param missed called when requests may have been missed or may not be heard: the
+	 * subscription was made again after its connection was lost (on the subscription's thread),
+	 * or found deaf (on the liveness check's thread, before it is made again)
 	 */
 	void setRequests(byte[] channel, Consumer<String> handler, Runnable missed) {
 		this.requestsChannel = channel;
@@ -98,6 +98,31 @@ final class LockReleases implements AutoCloseable {
 	}
 
 	/**
+	 * Whether the subscription is made and was not found deaf since: requests for retained locks
+	 * are heard.
+	 * @return {@code true} if it listens
+	 */
+	boolean isListening() {
+		return this.subscription.isListening();
+	}
+
+	/**
+	 * Return how many times the liveness check made the subscription again (or tried to).
+	 * @return the number
+	 */
+	long resubscriptions() {
+		return this.subscription.resubscriptions();
+	}
+
+	/**
+	 * Return how many liveness checks of the subscription ended.
+	 * @return the number
+	 */
+	long livenessChecks() {
+		return this.liveness.checks();
+	}
+
+	/**
 	 * Subscribe to released locks unless subscribed already, within the deadline of a call: the
 	 * subscription is made on a thread of its own, which a Redis that does not answer holds for
 	 * Lettuce's timeouts, not the request.
@@ -105,27 +130,6 @@ final class LockReleases implements AutoCloseable {
 	 */
 	boolean subscribe() throws InterruptedException {
 		return this.subscription.subscribe();
-	}
-
-	private void subscribeOn(RedisConnection connection) {
-		connection.subscribe(events(), channels());
-	}
-
-	/**
-	 * Make the subscription again on a node of a Redis Cluster that answers, within the deadline
-	 * of a call.
-	 * @return its connection, or {@code null} when Redis is not a Cluster
-	 */
-	private @Nullable AutoCloseable subscribeOnNode() {
-		NodeSubscriptions nodes;
-		synchronized (this) {
-			if (this.nodes == null && !this.closed
-					&& this.calls.connectionFactory().getRequiredNativeClient() instanceof RedisClusterClient cluster) {
-				this.nodes = new NodeSubscriptions(cluster, this.calls.address());
-			}
-			nodes = this.nodes;
-		}
-		return (nodes != null) ? nodes.subscribe(events(), channels(), this.calls.timeout()) : null;
 	}
 
 	private byte[][] channels() {
@@ -155,19 +159,28 @@ final class LockReleases implements AutoCloseable {
 	}
 
 	/**
+	 * Handle the subscription found deaf: requests are not heard until it is made again, so
+	 * every retained or held lock is handled as asked for now.
+	 */
+	private void deafened() {
+		Runnable missed = this.missedRequests;
+		try {
+			if (missed != null) {
+				missed.run();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not give up the locks retained while the subscription is deaf", ex);
+		}
+	}
+
+	/**
 	 * End the subscription.
 	 */
 	@Override
 	public void close() {
 		this.subscription.close();
-		NodeSubscriptions nodes;
-		synchronized (this) {
-			this.closed = true;
-			nodes = this.nodes;
-		}
-		if (nodes != null) {
-			nodes.close();
-		}
+		this.connections.close();
 	}
 
 }

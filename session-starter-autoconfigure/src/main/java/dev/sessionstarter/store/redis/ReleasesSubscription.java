@@ -4,14 +4,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.data.redis.connection.RedisConnection;
 
 /**
  * The connection of a {@link LockReleases} subscription: made when first needed, on a thread of
@@ -19,7 +16,8 @@ import org.springframework.data.redis.connection.RedisConnection;
  * that finds it deaf (or lost for good) drops it and subscribes again on a new connection, on the
  * check's thread, while waiters go on waiting. On a Redis Cluster it is made again on a node that
  * answers ({@link NodeSubscriptions}) within the deadline of a call, so that the check's thread is
- * never held longer, nor the subscription made again on a frozen node.
+ * never held longer, nor the subscription made again on a frozen node. From when it is found deaf
+ * until it is made again it does not listen ({@link #isListening()}).
  */
 final class ReleasesSubscription implements AutoCloseable {
 
@@ -29,9 +27,11 @@ final class ReleasesSubscription implements AutoCloseable {
 
 	private final SubscriptionLiveness liveness;
 
-	private final Consumer<RedisConnection> subscriber;
+	private final Supplier<AutoCloseable> first;
 
-	private final Supplier<@Nullable AutoCloseable> again;
+	private final Supplier<AutoCloseable> again;
+
+	private final Runnable deafened;
 
 	private final Object monitor = new Object();
 
@@ -41,28 +41,41 @@ final class ReleasesSubscription implements AutoCloseable {
 
 	private volatile boolean subscribed;
 
+	private volatile long resubscriptions;
+
 	private boolean closed;
 
 	/**
 	 * Create the subscription, not made yet.
 	 * @param calls how Redis is called
 	 * @param liveness the liveness check, started once the subscription is made
-	 * @param subscriber subscribes a connection to the channels, with the listener
-	 * @param again on a Redis Cluster, makes the subscription again on a node that answers within
-	 * the deadline of a call and returns its connection; elsewhere returns {@code null}, and it is
-	 * made again as first
+	 * @param first makes the subscription and returns its connection
+	 * @param again makes it again (on a Redis Cluster, on a node that answers within the deadline
+	 * of a call) and returns its connection
+	 * @param deafened called when it is found deaf (or lost for good), before it is made again
 	 */
-	ReleasesSubscription(RedisCalls calls, SubscriptionLiveness liveness, Consumer<RedisConnection> subscriber,
-			Supplier<@Nullable AutoCloseable> again) {
+	ReleasesSubscription(RedisCalls calls, SubscriptionLiveness liveness, Supplier<AutoCloseable> first,
+			Supplier<AutoCloseable> again, Runnable deafened) {
 		this.calls = calls;
 		this.liveness = liveness;
-		this.subscriber = subscriber;
+		this.first = first;
 		this.again = again;
+		this.deafened = deafened;
 	}
 
 	/** Whether the subscription was made (and, if found deaf since, is being made again). */
 	boolean isSubscribed() {
 		return this.subscribed;
+	}
+
+	/** Whether the subscription is made and was not found deaf since (nor is being made again). */
+	boolean isListening() {
+		return this.connection != null;
+	}
+
+	/** Return how many times the liveness check found the subscription deaf or lost and made it again. */
+	long resubscriptions() {
+		return this.resubscriptions;
 	}
 
 	/**
@@ -81,7 +94,7 @@ final class ReleasesSubscription implements AutoCloseable {
 			}
 			if (this.subscribing == null) {
 				CompletableFuture<AutoCloseable> started = new CompletableFuture<>();
-				Thread thread = new Thread(() -> subscribeNow(started, this::connect),
+				Thread thread = new Thread(() -> subscribeNow(started, this.first),
 						"redis-session-lock-subscription");
 				thread.setDaemon(true);
 				thread.start();
@@ -104,25 +117,10 @@ final class ReleasesSubscription implements AutoCloseable {
 		}
 	}
 
-	private AutoCloseable connect() {
-		RedisConnection made = this.calls.connectionFactory().getConnection();
-		try {
-			this.subscriber.accept(made);
-			return made;
-		}
-		catch (RuntimeException ex) {
-			closeQuietly(made);
-			throw ex;
-		}
-	}
-
-	private void subscribeNow(CompletableFuture<AutoCloseable> done, Supplier<@Nullable AutoCloseable> maker) {
+	private void subscribeNow(CompletableFuture<AutoCloseable> done, Supplier<AutoCloseable> maker) {
 		AutoCloseable made;
 		try {
 			made = maker.get();
-			if (made == null) {
-				made = connect();
-			}
 		}
 		catch (RuntimeException ex) {
 			synchronized (this.monitor) {
@@ -148,15 +146,18 @@ final class ReleasesSubscription implements AutoCloseable {
 	}
 
 	/**
-	 * Drop the subscription's connection, if any, and subscribe on a new one (on the liveness
-	 * check's thread).
+	 * Drop the subscription's connection, if any, tell it was found deaf, and subscribe on a new
+	 * one (on the liveness check's thread).
 	 */
 	private void subscribeAgain() {
+		this.resubscriptions++;
 		AutoCloseable dropped;
 		synchronized (this.monitor) {
 			dropped = this.connection;
 			this.connection = null;
 		}
+		// not listening from here on: what is told now holds until subscribed again
+		this.deafened.run();
 		closeQuietly(dropped);
 		CompletableFuture<AutoCloseable> done = new CompletableFuture<>();
 		subscribeNow(done, this.again);
@@ -182,7 +183,7 @@ final class ReleasesSubscription implements AutoCloseable {
 		this.liveness.close();
 	}
 
-	private static void closeQuietly(@Nullable AutoCloseable connection) {
+	static void closeQuietly(@Nullable AutoCloseable connection) {
 		if (connection != null) {
 			try {
 				connection.close();

@@ -21,7 +21,9 @@ import reactor.core.Disposable;
  * connection's own event loop thread, as its channel goes inactive, and again when the event bus
  * (which hands events over later, and may drop some) delivers the event. Requests sent while the
  * subscription's connection was lost were not heard: once it is made again, every lock retained
- * or held is handled as asked for ({@link #missedRequests()}).
+ * or held is handled as asked for ({@link #missedRequests()}); so is every one at once when the
+ * {@link SubscriptionLiveness liveness check} finds the subscription deaf, and none is retained
+ * from then until it is made again.
  */
 final class RetainedLocks implements AutoCloseable {
 
@@ -85,8 +87,9 @@ final class RetainedLocks implements AutoCloseable {
 	 * @return the lock, held, or {@code null} if the deadline passed
 	 */
 	@Nullable Held acquire(String sessionId, long deadline) throws InterruptedException {
-		long retainMillis = subscribe() ? this.retainMillis : 0;
+		// the mark before: a subscription found deaf after it was seen listening asks for this lock too
 		long mark = this.retentions.requests().beforeLockCall();
+		long retainMillis = subscribe() ? this.retainMillis : 0;
 		Held lock = this.lockCalls.acquire(sessionId, deadline, retainMillis);
 		if (lock != null) {
 			this.retentions.requests().held(lock, mark);
@@ -132,8 +135,8 @@ final class RetainedLocks implements AutoCloseable {
 
 	/**
 	 * Handle the requests for locks this process retains or holds that may have been missed
-	 * (the subscription was made again after its connection was lost): end the trust in every
-	 * retained lock, and handle each as asked for.
+	 * (the subscription was made again after its connection was lost) or may not be heard (it was
+	 * found deaf): end the trust in every retained lock, and handle each as asked for.
 	 */
 	private void missedRequests() {
 		this.heldLocks.connectionLost();
@@ -142,8 +145,8 @@ final class RetainedLocks implements AutoCloseable {
 
 	/**
 	 * Subscribe to requests for retained locks unless subscribed: a lock is retained only while
-	 * other instances can ask for it.
-	 * @return whether subscribed
+	 * other instances can ask for it, not while the subscription, found deaf, is made again.
+	 * @return whether subscribed and listening
 	 */
 	private boolean subscribe() {
 		LockReleases releases = this.lockCalls.releases();
@@ -159,7 +162,7 @@ final class RetainedLocks implements AutoCloseable {
 				return false;
 			}
 		}
-		return releases.isSubscribed();
+		return releases.isListening();
 	}
 
 }

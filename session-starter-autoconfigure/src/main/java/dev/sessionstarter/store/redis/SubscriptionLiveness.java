@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
-import io.lettuce.core.RedisFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -27,11 +26,11 @@ import dev.sessionstarter.store.redis.SharedCommands.Lease;
  * is not dropped, with every waiter woken and every retained lock given up, at each check); when
  * neither is heard, the subscription is deaf and is made again on a new connection
  * ({@code deaf}); a subscription that could not be made again, or whose connection Lettuce does
- * not reconnect (its {@code autoReconnect} off), is made again at the next check. A ping
- * standalone Redis does not answer in time says that Redis, not the subscription, is
- * unreachable: calls fail then, and nothing is done. On a Cluster the ping goes to the node the
- * client sends keyless commands to, which may be the very node the subscription is on (the
- * Cluster client picks both alike): a ping no node answered in time counts as not heard.
+ * not reconnect (its {@code autoReconnect} off), is made again at the next check. A ping Redis
+ * does not take in time says that Redis, not the subscription, is unreachable: calls fail then,
+ * and nothing is done. On a Cluster the ping is published on every master and taken once one
+ * answers ({@link PingPublisher}), so that a frozen node the subscription is not on changes
+ * nothing, and one it is on makes it deaf.
  * Spring Data Redis's {@code Subscription} offers no {@code PING} of the subscribed connection;
  * a publish checks more: that a message published in Redis reaches this subscription (on a
  * Cluster, across the cluster bus too).
@@ -60,6 +59,8 @@ final class SubscriptionLiveness implements AutoCloseable {
 	private volatile long expected = -1;
 
 	private volatile long firstOfCheck = Long.MAX_VALUE;
+
+	private volatile long checks;
 
 	/**
 	 * Create the check of a subscription, to be {@link #start started} once it is made.
@@ -135,6 +136,12 @@ final class SubscriptionLiveness implements AutoCloseable {
 		catch (RuntimeException ex) {
 			logger.debug("Could not check the subscription to released session locks", ex);
 		}
+		this.checks++;
+	}
+
+	/** Return how many checks ended (not those skipped while the client was stopped). */
+	long checks() {
+		return this.checks;
 	}
 
 	/**
@@ -149,7 +156,7 @@ final class SubscriptionLiveness implements AutoCloseable {
 
 	/**
 	 * Publish a ping and wait for the subscription to hear it (or an earlier ping of this check).
-	 * @return whether it was heard, or standalone Redis did not answer the publish in time
+	 * @return whether it was heard, or Redis did not take the ping in time
 	 */
 	private boolean pingHeard() {
 		long ping = ++this.sent;
@@ -158,12 +165,12 @@ final class SubscriptionLiveness implements AutoCloseable {
 		this.expected = ping;
 		long timeoutNanos = this.calls.timeout().toNanos();
 		try (Lease lease = this.calls.lease("ping the subscription")) {
-			RedisFuture<Long> published = lease.commands().publish(this.channel, SessionHash.number(ping));
-			published.get(timeoutNanos, TimeUnit.NANOSECONDS);
+			PingPublisher.publish(lease.commands(), this.channel, SessionHash.number(ping))
+				.get(timeoutNanos, TimeUnit.NANOSECONDS);
 		}
 		catch (ExecutionException | TimeoutException | RuntimeException ex) {
-			logger.debug("Redis did not answer a ping of the subscription to released session locks", ex);
-			return !this.calls.connectionFactory().isClusterAware();
+			logger.debug("Redis did not take a ping of the subscription to released session locks", ex);
+			return true;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
@@ -126,6 +128,42 @@ class RedisClusterSubscriptionTests {
 		}
 	}
 
+	/**
+	 * Frozen and never killed, a node the subscription is not on (or, when the pings went to the
+	 * subscription's node only, that node, off which the liveness check makes the subscription
+	 * again once): every later check is to hear its pings and leave the subscription alone, for as
+	 * long as the node stays frozen (a subscription made again wakes every waiter and gives up
+	 * every retained lock). The pings went to the one node of the Cluster client's keyless
+	 * commands, and while it was frozen none was answered, so each check made the subscription
+	 * again.
+	 */
+	@Test
+	void aSubscriptionIsNotMadeAgainAndAgainWhileANodeItIsNotOnStaysFrozen() throws Exception {
+		this.clientTimeout = LONGER_THAN_WAIT.multipliedBy(3);
+		this.one = new Instance(Duration.ZERO);
+		LockReleases releases = this.one.held.releases(this.one.calls, this.keys);
+		releases.subscribe();
+		int subscribed = subscriptionNode();
+		await().atMost(WAIT).until(() -> releases.livenessChecks() > 0);
+		int frozen = this.cluster.ports()
+			.stream()
+			.filter((port) -> port != subscribed && publishes(port) > 0)
+			.findFirst()
+			.orElse(subscribed);
+		this.cluster.pause(frozen);
+		// never asks the frozen node, whose redis-cli would hang
+		await().atMost(WAIT.multipliedBy(2))
+			.until(() -> (frozen != subscribed || releases.resubscriptions() > 0) && this.cluster.ports()
+				.stream()
+				.filter((port) -> port != frozen)
+				.mapToInt((port) -> subscribers(port, this.keys.lockReleases()))
+				.sum() == 1);
+		long made = releases.resubscriptions();
+		long checks = releases.livenessChecks();
+		await().atMost(LEASE).until(() -> releases.livenessChecks() >= checks + 4);
+		assertThat(releases.resubscriptions()).as("kept while a node it is not on stays frozen").isEqualTo(made);
+	}
+
 	@Test
 	void aRequestMissedWhileTheSubscriptionsNodeWasFrozenIsAnsweredOnceItSubscribesAgain() throws Exception {
 		this.one = new Instance(LEASE);
@@ -213,6 +251,15 @@ class RedisClusterSubscriptionTests {
 			.trim()
 			.split("\n");
 		return (lines.length == 2 && lines[1].trim().matches("\\d+")) ? Integer.parseInt(lines[1].trim()) : 0;
+	}
+
+	/**
+	 * Return how many {@code PUBLISH} commands the node on a port took from clients.
+	 */
+	private static long publishes(int port) {
+		Matcher calls = Pattern.compile("cmdstat_publish:calls=(\\d+)")
+			.matcher(RedisServer.cli("-p", Integer.toString(port), "info", "commandstats"));
+		return calls.find() ? Long.parseLong(calls.group(1)) : 0;
 	}
 
 	/**

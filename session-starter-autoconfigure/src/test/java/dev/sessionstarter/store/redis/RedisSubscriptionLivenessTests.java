@@ -1,6 +1,8 @@
 package dev.sessionstarter.store.redis;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import io.lettuce.core.ClientOptions;
@@ -13,6 +15,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.sessionstarter.lock.SessionLock;
+import dev.sessionstarter.store.SessionChange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,6 +26,8 @@ import static org.awaitility.Awaitility.await;
  * nothing), or whose subscription's connection was closed with Lettuce's reconnection switched
  * off: a release published meanwhile is not heard, and the waiter gets the lock once the
  * subscription's liveness check has found it deaf and subscribed again, long before the lease.
+ * An instance that retains locks and whose subscription stays deaf (subscribing again keeps
+ * failing) cannot hear the requests for them: it gives them up once the check finds it deaf.
  */
 class RedisSubscriptionLivenessTests {
 
@@ -41,20 +46,31 @@ class RedisSubscriptionLivenessTests {
 	private final RedisSessionLockManager holder = new RedisSessionLockManager(
 			new RedisCalls(redis.connectionFactory(), Duration.ofSeconds(5)), this.keys, new RedisHeldLocks(), LEASE);
 
+	private final RedisHeldLocks proxiedHeld = new RedisHeldLocks();
+
+	/**
+	 * The retention of an instance behind the proxy that retains locks, longer than any wait.
+	 */
+	private Duration retain = Duration.ZERO;
+
 	private SubscriptionProxy proxy;
 
-	private LettuceConnectionFactory waiterFactory;
+	private LettuceConnectionFactory proxiedFactory;
 
-	private RedisSessionLockManager waiter;
+	/**
+	 * The instance behind the proxy (or on a client of its own): the waiter, or the retaining
+	 * holder.
+	 */
+	private RedisSessionLockManager proxied;
 
 	@AfterEach
 	void close() throws Exception {
 		this.holder.close();
-		if (this.waiter != null) {
-			this.waiter.close();
+		if (this.proxied != null) {
+			this.proxied.close();
 		}
-		if (this.waiterFactory != null) {
-			this.waiterFactory.destroy();
+		if (this.proxiedFactory != null) {
+			this.proxiedFactory.destroy();
 		}
 		if (this.proxy != null) {
 			this.proxy.close();
@@ -63,13 +79,13 @@ class RedisSubscriptionLivenessTests {
 
 	@Test
 	void aWaiterWhoseSubscriptionFellSilentGetsTheLockWhenSubscribedAgain() throws Exception {
-		startWaiterInstance(true);
+		startInstanceBehindProxy(true);
 		waitWhile("silent", this.proxy::silenceSubscriptions);
 	}
 
 	@Test
 	void aWaiterWhoseSubscriptionWasClosedWithoutReconnectionGetsTheLockWhenSubscribedAgain() throws Exception {
-		startWaiterInstance(false);
+		startInstanceBehindProxy(false);
 		waitWhile("dropped", this.proxy::dropSubscriptions);
 	}
 
@@ -82,21 +98,21 @@ class RedisSubscriptionLivenessTests {
 	 */
 	@Test
 	void aWaiterWhoseClientWasStoppedAndStartedAgainHearsALaterRelease() throws Exception {
-		this.waiterFactory = redis.newConnectionFactory();
-		this.waiter = new RedisSessionLockManager(new RedisCalls(this.waiterFactory, Duration.ofSeconds(5)), this.keys,
+		this.proxiedFactory = redis.newConnectionFactory();
+		this.proxied = new RedisSessionLockManager(new RedisCalls(this.proxiedFactory, Duration.ofSeconds(5)), this.keys,
 				new RedisHeldLocks(), LEASE);
 		takeAfterRelease("before-stop");
-		this.waiterFactory.stop();
+		this.proxiedFactory.stop();
 		// stopped for two checks
 		await().pollDelay(Duration.ofMillis(2 * SubscriptionLiveness.INTERVAL_MILLIS)).atMost(WAIT).until(() -> true);
-		this.waiterFactory.start();
+		this.proxiedFactory.start();
 		takeAfterRelease("after-start");
 	}
 
 	private void takeAfterRelease(String sessionId) throws Exception {
 		SessionLock lock = this.holder.tryLock(sessionId, Duration.ZERO);
 		assertThat(lock).isNotNull();
-		Waiting<SessionLock> waiting = Waiting.start(() -> this.waiter.tryLock(sessionId, Duration.ofSeconds(100)));
+		Waiting<SessionLock> waiting = Waiting.start(() -> this.proxied.tryLock(sessionId, Duration.ofSeconds(100)));
 		waiting.awaitParked();
 		lock.release();
 		try (SessionLock taken = waiting.get(WAIT)) {
@@ -104,22 +120,53 @@ class RedisSubscriptionLivenessTests {
 		}
 	}
 
-	private void startWaiterInstance(boolean autoReconnect) throws Exception {
+	/**
+	 * The asking instance's request is published while the holder hears nothing, and its
+	 * subscription cannot be made again: the holder used to keep the lock for the whole
+	 * retention, and the other instance waited it out.
+	 */
+	@Test
+	void aLockRetainedByAnInstanceWhoseSubscriptionStaysDeafIsGivenUpForAnotherInstance() throws Exception {
+		this.retain = LEASE;
+		startInstanceBehindProxy(true);
+		RedisSessionStore store = new RedisSessionStore(new RedisCalls(this.proxiedFactory, Duration.ofSeconds(5)),
+				this.keys, Duration.ofMinutes(12), Clock.systemUTC(), this.proxiedHeld);
+		String id = "retained";
+		store.save(change(id, true));
+		try (SessionLock lock = this.proxied.tryLock(id, Duration.ZERO)) {
+			assertThat(lock).isNotNull();
+			store.find(id);
+			store.save(change(id, false));
+		}
+		assertThat(this.proxied.retained()).isOne();
+		this.proxy.silenceEverySubscription();
+		Waiting<SessionLock> asking = Waiting.start(() -> this.holder.tryLock(id, Duration.ofSeconds(100)));
+		try (SessionLock taken = asking.get(WAIT)) {
+			assertThat(taken).as("given up once found deaf, long before the retention ends").isNotNull();
+		}
+	}
+
+	private void startInstanceBehindProxy(boolean autoReconnect) throws Exception {
 		this.proxy = new SubscriptionProxy(redis.port());
-		this.waiterFactory = new LettuceConnectionFactory(
+		this.proxiedFactory = new LettuceConnectionFactory(
 				new RedisStandaloneConfiguration("127.0.0.1", this.proxy.port()), LettuceClientConfiguration.builder()
 					.clientOptions(ClientOptions.builder().autoReconnect(autoReconnect).build())
 					.build());
-		this.waiterFactory.afterPropertiesSet();
-		this.waiterFactory.start();
-		this.waiter = new RedisSessionLockManager(new RedisCalls(this.waiterFactory, Duration.ofSeconds(5)), this.keys,
-				new RedisHeldLocks(), LEASE);
+		this.proxiedFactory.afterPropertiesSet();
+		this.proxiedFactory.start();
+		this.proxied = new RedisSessionLockManager(new RedisCalls(this.proxiedFactory, Duration.ofSeconds(5)), this.keys,
+				this.proxiedHeld, LEASE, this.retain);
+	}
+
+	private static SessionChange change(String id, boolean create) {
+		long now = System.currentTimeMillis();
+		return new SessionChange(id, null, create, now, now, 1_800_000L, false, null, Map.of("a", "1".getBytes()));
 	}
 
 	private void waitWhile(String sessionId, Runnable fault) throws Exception {
 		SessionLock lock = this.holder.tryLock(sessionId, Duration.ZERO);
 		assertThat(lock).isNotNull();
-		Waiting<SessionLock> waiting = Waiting.start(() -> this.waiter.tryLock(sessionId, Duration.ofSeconds(100)));
+		Waiting<SessionLock> waiting = Waiting.start(() -> this.proxied.tryLock(sessionId, Duration.ofSeconds(100)));
 		waiting.awaitParked();
 		assertThat(this.proxy.subscriptions()).isOne();
 		fault.run();

@@ -9,13 +9,16 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /**
  * A loopback TCP proxy in front of a {@code redis-server} that can make the connections that
  * subscribed (those whose client sent {@code SUBSCRIBE}) deaf while every other connection, and
  * every connection made later, still reaches Redis: {@link #silenceSubscriptions()} stops
  * passing their bytes on either way without closing them (no FIN, no RST: a silent partition, a
- * peer gone without a word), {@link #dropSubscriptions()} closes them.
+ * peer gone without a word), {@link #dropSubscriptions()} closes them, and
+ * {@link #silenceEverySubscription()} silences those made later too, before their {@code SUBSCRIBE}
+ * reaches Redis (subscribing again keeps failing).
  */
 final class SubscriptionProxy implements AutoCloseable {
 
@@ -26,6 +29,8 @@ final class SubscriptionProxy implements AutoCloseable {
 	private final int target;
 
 	private final List<Link> links = new CopyOnWriteArrayList<>();
+
+	private volatile boolean silenceLater;
 
 	SubscriptionProxy(int target) throws IOException {
 		this.target = target;
@@ -43,6 +48,15 @@ final class SubscriptionProxy implements AutoCloseable {
 	 */
 	void silenceSubscriptions() {
 		this.links.stream().filter((link) -> link.subscribed).forEach((link) -> link.silent = true);
+	}
+
+	/**
+	 * Stop passing on the bytes of every connection that subscribed so far, and of every one
+	 * that subscribes later from its {@code SUBSCRIBE} on, keeping them open.
+	 */
+	void silenceEverySubscription() {
+		this.silenceLater = true;
+		silenceSubscriptions();
 	}
 
 	/**
@@ -64,7 +78,7 @@ final class SubscriptionProxy implements AutoCloseable {
 			try {
 				Socket client = this.server.accept();
 				Socket redis = new Socket(InetAddress.getLoopbackAddress(), this.target);
-				Link link = new Link(client, redis);
+				Link link = new Link(client, redis, () -> this.silenceLater);
 				this.links.add(link);
 				start(() -> link.copy(client, redis, true));
 				start(() -> link.copy(redis, client, false));
@@ -96,13 +110,16 @@ final class SubscriptionProxy implements AutoCloseable {
 
 		private final Socket redis;
 
+		private final BooleanSupplier silenceWhenSubscribed;
+
 		private volatile boolean subscribed;
 
 		private volatile boolean silent;
 
-		Link(Socket client, Socket redis) {
+		Link(Socket client, Socket redis, BooleanSupplier silenceWhenSubscribed) {
 			this.client = client;
 			this.redis = redis;
+			this.silenceWhenSubscribed = silenceWhenSubscribed;
 		}
 
 		void copy(Socket from, Socket to, boolean fromClient) {
@@ -112,6 +129,7 @@ final class SubscriptionProxy implements AutoCloseable {
 				byte[] buffer = new byte[8192];
 				for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
 					if (fromClient && !this.subscribed && contains(buffer, read, SUBSCRIBE)) {
+						this.silent = this.silenceWhenSubscribed.getAsBoolean();
 						this.subscribed = true;
 					}
 					if (!this.silent) {
