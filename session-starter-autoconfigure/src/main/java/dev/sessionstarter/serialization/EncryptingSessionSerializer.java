@@ -2,18 +2,7 @@ package dev.sessionstarter.serialization;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
-
-import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.serializer.support.SerializationFailedException;
 import org.springframework.util.Assert;
@@ -36,31 +25,9 @@ import org.springframework.util.Assert;
  */
 public final class EncryptingSessionSerializer implements SessionSerializer {
 
-	/**
-	 * The first byte of an encrypted value: neither a tag of {@link JavaSessionSerializer} nor
-	 * the start of JSON, so a serializer without the key fails on it rather than misreading it.
-	 */
-	private static final byte FORMAT = (byte) 0xE1;
-
-	private static final int KEY_ID_BYTES = 4;
-
-	private static final int NONCE_BYTES = 12;
-
-	private static final int TAG_BITS = 128;
-
-	private static final int HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES;
-
-	private static final String TRANSFORMATION = "AES/GCM/NoPadding";
-
 	private final SessionSerializer delegate;
 
-	private final List<Key> keys;
-
-	/** Ciphers and nonce sources are costly to create and not thread-safe: one of each a thread. */
-	private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(EncryptingSessionSerializer::newCipher);
-
-	private static final ThreadLocal<SecureRandom> RANDOMS = ThreadLocal
-		.withInitial(EncryptingSessionSerializer::newRandom);
+	private final AesGcmKeys keys;
 
 	/**
 	 * Create a serializer.
@@ -69,13 +36,8 @@ public final class EncryptingSessionSerializer implements SessionSerializer {
 	 */
 	public EncryptingSessionSerializer(SessionSerializer delegate, List<byte[]> keys) {
 		Assert.notNull(delegate, "'delegate' must not be null");
-		Assert.notEmpty(keys, "'keys' must not be empty");
+		this.keys = new AesGcmKeys(keys);
 		this.delegate = delegate;
-		this.keys = new ArrayList<>(keys.size());
-		for (byte[] key : keys) {
-			Assert.isTrue(isValidKeyLength(key.length), "AES keys must have 16, 24 or 32 bytes");
-			this.keys.add(new Key(key));
-		}
 	}
 
 	/**
@@ -99,104 +61,25 @@ public final class EncryptingSessionSerializer implements SessionSerializer {
 
 	@Override
 	public byte[] serialize(String sessionId, String attributeName, Object value) {
-		return encrypt(associatedData(sessionId, attributeName),
+		return this.keys.encrypt(associatedData(sessionId, attributeName),
 				this.delegate.serialize(sessionId, attributeName, value));
 	}
 
 	@Override
 	public Object deserialize(String sessionId, String attributeName, byte[] bytes) {
 		return this.delegate.deserialize(sessionId, attributeName,
-				decrypt(associatedData(sessionId, attributeName), bytes));
+				this.keys.decrypt(associatedData(sessionId, attributeName), bytes));
 	}
 
 	@Override
 	public byte[] rebind(String fromId, String toId, String attributeName, byte[] bytes) {
-		return encrypt(associatedData(toId, attributeName), decrypt(associatedData(fromId, attributeName), bytes));
+		return this.keys.encrypt(associatedData(toId, attributeName),
+				this.keys.decrypt(associatedData(fromId, attributeName), bytes));
 	}
 
 	@Override
 	public boolean isStale(byte[] bytes) {
-		return bytes.length < HEADER_BYTES || !this.keys.get(0).matches(bytes);
-	}
-
-	private byte[] encrypt(byte[] associatedData, byte[] plain) {
-		Key key = this.keys.get(0);
-		byte[] nonce = new byte[NONCE_BYTES];
-		RANDOMS.get().nextBytes(nonce);
-		try {
-			Cipher cipher = CIPHERS.get();
-			cipher.init(Cipher.ENCRYPT_MODE, key.secret, new GCMParameterSpec(TAG_BITS, nonce));
-			cipher.updateAAD(associatedData);
-			byte[] encrypted = new byte[HEADER_BYTES + cipher.getOutputSize(plain.length)];
-			encrypted[0] = FORMAT;
-			System.arraycopy(key.id, 0, encrypted, 1, KEY_ID_BYTES);
-			System.arraycopy(nonce, 0, encrypted, 1 + KEY_ID_BYTES, NONCE_BYTES);
-			int length = cipher.doFinal(plain, 0, plain.length, encrypted, HEADER_BYTES);
-			Assert.state(HEADER_BYTES + length == encrypted.length, "Unexpected AES-GCM output length");
-			return encrypted;
-		}
-		catch (GeneralSecurityException ex) {
-			throw new SerializationFailedException("Cannot encrypt a session attribute (" + ex.getClass().getName()
-					+ ")", ex);
-		}
-	}
-
-	private byte[] decrypt(byte[] associatedData, byte[] bytes) {
-		if (bytes.length < HEADER_BYTES + TAG_BITS / 8 || bytes[0] != FORMAT) {
-			throw new SerializationFailedException("not an encrypted value (sessions.encryption.key is set)");
-		}
-		// the key the id names first, then every other key (ids may collide)
-		byte[] plain = null;
-		for (Key key : this.keys) {
-			if (key.matches(bytes)) {
-				plain = tryDecrypt(key, associatedData, bytes);
-				if (plain != null) {
-					return plain;
-				}
-			}
-		}
-		for (Key key : this.keys) {
-			if (!key.matches(bytes)) {
-				plain = tryDecrypt(key, associatedData, bytes);
-				if (plain != null) {
-					return plain;
-				}
-			}
-		}
-		throw new SerializationFailedException("no key of sessions.encryption.key or sessions.encryption."
-				+ "previous-keys decrypts it for this session (another key, or a value moved from another session)");
-	}
-
-	private static byte @Nullable [] tryDecrypt(Key key, byte[] associatedData, byte[] bytes) {
-		try {
-			Cipher cipher = CIPHERS.get();
-			cipher.init(Cipher.DECRYPT_MODE, key.secret,
-					new GCMParameterSpec(TAG_BITS, bytes, 1 + KEY_ID_BYTES, NONCE_BYTES));
-			cipher.updateAAD(associatedData);
-			return cipher.doFinal(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES);
-		}
-		catch (GeneralSecurityException ex) {
-			return null;
-		}
-	}
-
-	/** A DRBG (NIST SP 800-90A) of its own, seeded by the system: no lock shared with other threads. */
-	private static SecureRandom newRandom() {
-		try {
-			return SecureRandom.getInstance("DRBG");
-		}
-		catch (GeneralSecurityException ex) {
-			return new SecureRandom();
-		}
-	}
-
-	private static Cipher newCipher() {
-		try {
-			return Cipher.getInstance(TRANSFORMATION);
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException(TRANSFORMATION + " is not available", ex);
-		}
+		return this.keys.isStale(bytes);
 	}
 
 	private static byte[] associatedData(String sessionId, String attributeName) {
@@ -207,40 +90,7 @@ public final class EncryptingSessionSerializer implements SessionSerializer {
 
 	@Override
 	public String toString() {
-		return "EncryptingSessionSerializer[AES-GCM, " + this.keys.size() + " key(s), over " + this.delegate + "]";
-	}
-
-	/** One AES key and the four bytes that identify it in an encrypted value. */
-	private static final class Key {
-
-		private final SecretKey secret;
-
-		private final byte[] id;
-
-		Key(byte[] raw) {
-			this.secret = new SecretKeySpec(raw, "AES");
-			try {
-				this.id = java.util.Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(raw), KEY_ID_BYTES);
-			}
-			catch (GeneralSecurityException ex) {
-				throw new IllegalStateException("SHA-256 is not available", ex);
-			}
-		}
-
-		boolean matches(byte[] bytes) {
-			for (int i = 0; i < KEY_ID_BYTES; i++) {
-				if (bytes[1 + i] != this.id[i]) {
-					return false;
-				}
-			}
-			return true;
-		}
-
-		@Override
-		public String toString() {
-			return "Key[******]";
-		}
-
+		return "EncryptingSessionSerializer[" + this.keys + ", over " + this.delegate + "]";
 	}
 
 }

@@ -1,14 +1,6 @@
 package dev.sessionstarter.serialization;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InvalidClassException;
-import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -16,7 +8,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.serializer.support.SerializationFailedException;
 import org.springframework.util.Assert;
-import org.springframework.util.ClassUtils;
 
 /**
  * {@link SessionSerializer} based on JDK serialization, guarded by an
@@ -48,9 +39,7 @@ public final class JavaSessionSerializer implements SessionSerializer {
 
 	private static final byte JDK_STREAM_MAGIC = (byte) 0xAC;
 
-	private final ObjectInputFilter filter;
-
-	private final @Nullable ClassLoader classLoader;
+	private final JdkObjectStreams streams;
 
 	/**
 	 * Create a serializer that allows {@link #DEFAULT_ALLOWED} and the given patterns.
@@ -60,18 +49,7 @@ public final class JavaSessionSerializer implements SessionSerializer {
 	 */
 	public JavaSessionSerializer(List<String> allowedPatterns, @Nullable ClassLoader classLoader) {
 		Assert.notNull(allowedPatterns, "'allowedPatterns' must not be null");
-		StringBuilder spec = new StringBuilder("maxdepth=64;");
-		for (String pattern : DEFAULT_ALLOWED) {
-			spec.append(pattern).append(';');
-		}
-		for (String pattern : allowedPatterns) {
-			Assert.isTrue(!pattern.isBlank() && !pattern.contains(";") && !pattern.startsWith("!"),
-					() -> "Invalid allowed class pattern '" + pattern + "'");
-			spec.append(pattern.trim()).append(';');
-		}
-		spec.append("!*");
-		this.filter = ObjectInputFilter.Config.createFilter(spec.toString());
-		this.classLoader = classLoader;
+		this.streams = new JdkObjectStreams(DEFAULT_ALLOWED, allowedPatterns, classLoader);
 	}
 
 	@Override
@@ -93,19 +71,7 @@ public final class JavaSessionSerializer implements SessionSerializer {
 		if (value instanceof Boolean flag) {
 			return new byte[] { TAG_BOOLEAN, (byte) (flag ? 1 : 0) };
 		}
-		ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-		try (ObjectOutputStream stream = new ObjectOutputStream(out)) {
-			stream.writeObject(value);
-		}
-		catch (NotSerializableException ex) {
-			throw new SerializationFailedException("Session attribute of type " + value.getClass().getName()
-					+ " is not serializable: " + ex.getMessage(), ex);
-		}
-		catch (IOException ex) {
-			throw new SerializationFailedException(
-					"Cannot serialize session attribute of type " + value.getClass().getName(), ex);
-		}
-		return out.toByteArray();
+		return this.streams.write(value);
 	}
 
 	@Override
@@ -127,7 +93,7 @@ public final class JavaSessionSerializer implements SessionSerializer {
 				checkLength(bytes, 2);
 				return bytes[1] != 0;
 			case JDK_STREAM_MAGIC:
-				return readObject(bytes);
+				return this.streams.read(bytes);
 			default:
 				throw new SerializationFailedException("Unknown session attribute encoding (first byte "
 						+ (bytes[0] & 0xFF) + ")");
@@ -160,79 +126,11 @@ public final class JavaSessionSerializer implements SessionSerializer {
 		return value;
 	}
 
-	private Object readObject(byte[] bytes) {
-		FilteredObjectInputStream stream = null;
-		try {
-			stream = new FilteredObjectInputStream(new ByteArrayInputStream(bytes));
-			return stream.readObject();
-		}
-		catch (InvalidClassException ex) {
-			String rejected = (stream != null) ? stream.rejectedClass : null;
-			if (rejected != null) {
-				throw new SerializationFailedException("Session attribute class " + rejected
-						+ " is not allowed (see sessions.allowed-classes)", ex);
-			}
-			throw new SerializationFailedException(
-					"Session attribute class " + ex.classname + " changed incompatibly: " + ex.getMessage(), ex);
-		}
-		catch (ClassNotFoundException ex) {
-			throw new SerializationFailedException("Session attribute class not found: " + ex.getMessage(), ex);
-		}
-		catch (LinkageError ex) {
-			throw new SerializationFailedException("Session attribute class cannot be loaded: " + ex, ex);
-		}
-		catch (IOException | RuntimeException ex) {
-			throw new SerializationFailedException("Corrupt session attribute value: " + ex, ex);
-		}
-		finally {
-			closeQuietly(stream);
-		}
-	}
-
-	private static void closeQuietly(@Nullable ObjectInputStream stream) {
-		if (stream != null) {
-			try {
-				stream.close();
-			}
-			catch (IOException ex) {
-				// nothing to release for an in-memory stream
-			}
-		}
-	}
-
 	private static void checkLength(byte[] bytes, int expected) {
 		if (bytes.length != expected) {
 			throw new SerializationFailedException("Corrupt session attribute value: " + bytes.length
 					+ " bytes where " + expected + " were expected");
 		}
-	}
-
-	private final class FilteredObjectInputStream extends ObjectInputStream {
-
-		private @Nullable String rejectedClass;
-
-		FilteredObjectInputStream(ByteArrayInputStream in) throws IOException {
-			super(in);
-			setObjectInputFilter(this::check);
-		}
-
-		private ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info) {
-			ObjectInputFilter.Status status = JavaSessionSerializer.this.filter.checkInput(info);
-			if (status == ObjectInputFilter.Status.REJECTED && info.serialClass() != null) {
-				this.rejectedClass = info.serialClass().getName();
-			}
-			return status;
-		}
-
-		@Override
-		protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-			ClassLoader loader = JavaSessionSerializer.this.classLoader;
-			if (loader == null) {
-				return super.resolveClass(desc);
-			}
-			return ClassUtils.forName(desc.getName(), loader);
-		}
-
 	}
 
 }

@@ -2,11 +2,9 @@ package dev.sessionstarter.store;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,10 +20,6 @@ import org.springframework.util.Assert;
  * copy can tell whether it is current.
  */
 public final class SessionRecord {
-
-	private static final String[] NO_NAMES = {};
-
-	private static final byte[][] NO_VALUES = {};
 
 	private final String id;
 
@@ -63,6 +57,13 @@ public final class SessionRecord {
 	 */
 	public SessionRecord(String id, long creationTime, long lastAccessedTime, long maxInactiveMillis,
 			@Nullable String principalName, String[] names, byte[][] values, long version) {
+		this(id, creationTime, lastAccessedTime, maxInactiveMillis, principalName, names, values, version, null);
+	}
+
+	/** Create a record that carries over a {@linkplain #isDecodedBy decoder mark}. */
+	SessionRecord(String id, long creationTime, long lastAccessedTime, long maxInactiveMillis,
+			@Nullable String principalName, String[] names, byte[][] values, long version,
+			@Nullable Object decodedBy) {
 		Assert.hasLength(id, "'id' must not be empty");
 		Assert.isTrue(names.length == values.length, "names and values must have the same length");
 		this.id = id;
@@ -73,6 +74,7 @@ public final class SessionRecord {
 		this.names = names;
 		this.values = values;
 		this.version = version;
+		this.decodedBy = decodedBy;
 	}
 
 	public String id() {
@@ -97,6 +99,21 @@ public final class SessionRecord {
 
 	public long version() {
 		return this.version;
+	}
+
+	/** Return the attribute names themselves, for {@link SessionRecordMerge}; not to be modified. */
+	String[] names() {
+		return this.names;
+	}
+
+	/** Return the attribute values themselves, for {@link SessionRecordMerge}; not to be modified. */
+	byte[][] values() {
+		return this.values;
+	}
+
+	/** Return the decoder mark, for {@link SessionRecordMerge} to carry over. */
+	@Nullable Object decodedBy() {
+		return this.decodedBy;
 	}
 
 	/**
@@ -184,68 +201,10 @@ public final class SessionRecord {
 	 * @param base the stored record, or {@code null} when the change creates the session
 	 * @param change the change
 	 * @return the new record, one version above {@code base}
+	 * @see SessionRecordMerge
 	 */
 	public static SessionRecord apply(@Nullable SessionRecord base, SessionChange change) {
-		if (base == null) {
-			Assert.isTrue(change.isCreate(), "A change to a session that is not stored must create it");
-			return create(change);
-		}
-		String[] names = base.names;
-		byte[][] values = base.values;
-		Map<String, byte @Nullable []> changed = change.attributes();
-		if (!changed.isEmpty()) {
-			// the kept attributes in their order, then the set ones, in arrays that are of their
-			// final size unless the change removes attributes
-			int kept = 0;
-			for (String name : names) {
-				kept += changed.containsKey(name) ? 0 : 1;
-			}
-			String[] newNames = new String[kept + changed.size()];
-			byte[][] newValues = new byte[newNames.length][];
-			int index = 0;
-			for (int i = 0; i < names.length; i++) {
-				if (!changed.containsKey(names[i])) {
-					newNames[index] = names[i];
-					newValues[index++] = values[i];
-				}
-			}
-			for (Map.Entry<String, byte @Nullable []> attribute : changed.entrySet()) {
-				byte[] value = attribute.getValue();
-				if (value != null) {
-					newNames[index] = attribute.getKey();
-					newValues[index++] = value;
-				}
-			}
-			names = (index < newNames.length) ? Arrays.copyOf(newNames, index) : newNames;
-			values = (index < newValues.length) ? Arrays.copyOf(newValues, index) : newValues;
-		}
-		Long lastAccessed = change.lastAccessedTime();
-		Long maxInactive = change.maxInactiveMillis();
-		String id = base.id.equals(change.id()) ? base.id : change.id();
-		SessionRecord record = new SessionRecord(id, base.creationTime,
-				(lastAccessed != null) ? Math.max(lastAccessed, base.lastAccessedTime) : base.lastAccessedTime,
-				(maxInactive != null) ? maxInactive : base.maxInactiveMillis,
-				change.isPrincipalNameChanged() ? change.principalName() : base.principalName, names, values,
-				base.version + 1);
-		record.decodedBy = base.decodedBy;
-		return record;
-	}
-
-	private static SessionRecord create(SessionChange change) {
-		List<String> names = new ArrayList<>(change.attributes().size());
-		List<byte[]> values = new ArrayList<>(change.attributes().size());
-		change.attributes().forEach((name, value) -> {
-			if (value != null) {
-				names.add(name);
-				values.add(value);
-			}
-		});
-		Long lastAccessed = change.lastAccessedTime();
-		Long maxInactive = change.maxInactiveMillis();
-		Assert.notNull(lastAccessed, "A change that creates a session must carry its last access time");
-		Assert.notNull(maxInactive, "A change that creates a session must carry its timeout");
-		return new SessionRecord(change.id(), change.creationTime(), lastAccessed, maxInactive,
-				change.principalName(), names.toArray(NO_NAMES), values.toArray(NO_VALUES), 1);
+		return SessionRecordMerge.apply(base, change);
 	}
 
 	private static int indexOf(String[] names, String name) {
@@ -282,10 +241,8 @@ public final class SessionRecord {
 	 */
 	public SessionRecord withNames(String[] names) {
 		Assert.isTrue(names.length == this.names.length, "names must have the record's length");
-		SessionRecord copy = new SessionRecord(this.id, this.creationTime, this.lastAccessedTime,
-				this.maxInactiveMillis, this.principalName, names, this.values, this.version);
-		copy.decodedBy = this.decodedBy;
-		return copy;
+		return new SessionRecord(this.id, this.creationTime, this.lastAccessedTime, this.maxInactiveMillis,
+				this.principalName, names, this.values, this.version, this.decodedBy);
 	}
 
 	@Override
