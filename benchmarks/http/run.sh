@@ -13,6 +13,9 @@
 # `redis-retained` and `memoized-redis-retained` (not run by default) are `redis` and `memoized-redis`
 # with retained Redis request locks (sessions.redis.lock-retain=10s); `daemon-retained` (not run by
 # default) is `daemon` with retained daemon request locks (sessions.daemon.lock-retain=10s).
+# `file-local`, `memoized-local` and `memory-unlocked` (not run by default) show what the request
+# lock costs: `file` and `memoized` with in-process request locks (sessions.lock.manager=memory,
+# right for one JVM only) and `memory` with none (sessions.lock.manager=none, as `map`).
 #
 # Usage (from the repository root): benchmarks/http/run.sh [seconds per run] [rounds] [sessions]
 # Defaults 8 3 1000: about 10 minutes. Needs wrk, curl, redis-server, python3 and a JDK 17+.
@@ -67,7 +70,8 @@ COMPARISONS=("memory map" "file memory" "memoized memory" "daemon memory" "daemo
 	"memoized-redis memory" "file jdbc" "daemon spring-redis" "daemon-unix spring-redis" "redis spring-redis"
 	"memoized-redis spring-redis" "redis-retained spring-redis" "memoized-redis-retained spring-redis"
 	"redis-retained memory" "memoized-redis-retained memory" "spring-redis-indexed spring-redis" "map memory"
-	"jdbc memory" "spring-redis memory")
+	"jdbc memory" "spring-redis memory" "file-local memory" "file-local file" "memoized-local memory"
+	"memoized-local memoized" "memory-unlocked map" "memory memory-unlocked")
 declare -A PORT_OF DIR_OF DATABASE_OF
 kept=()
 for comparison in "${COMPARISONS[@]}"; do
@@ -101,9 +105,13 @@ arguments() { # variant: the application arguments that select its sessions
 	redis+=" --spring.data.redis.database=${DATABASE_OF[$1]:-0}"
 	case $1 in
 		memory) echo "--sessions.store=memory --sessions.memory.max-size=64MB" ;;
+		memory-unlocked) echo "--sessions.store=memory --sessions.memory.max-size=64MB --sessions.lock.manager=none" ;;
 		file) echo "--sessions.store=file --sessions.file.dir=${DIR_OF[$1]}" ;;
+		file-local) echo "--sessions.store=file --sessions.file.dir=${DIR_OF[$1]} --sessions.lock.manager=memory" ;;
 		memoized) echo "--sessions.store=memoized --sessions.memoized.delegate=file" \
 			"--sessions.memoized.coherence=validate --sessions.file.dir=${DIR_OF[$1]}" ;;
+		memoized-local) echo "--sessions.store=memoized --sessions.memoized.delegate=file" \
+			"--sessions.memoized.coherence=validate --sessions.file.dir=${DIR_OF[$1]} --sessions.lock.manager=memory" ;;
 		daemon) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" ;;
 		daemon-retained) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" \
 			"--sessions.daemon.lock-retain=10s" ;;
@@ -126,7 +134,7 @@ for variant in "${VARIANTS[@]}"; do
 	PORT_OF[$variant]=$port
 	port=$((port + 1))
 	case $variant in
-		file | memoized)
+		file | memoized | file-local | memoized-local)
 			DIR_OF[$variant]=$(mktemp -d "$SHM/session-starter-http-$variant.XXXXXX")
 			DIRS+=("${DIR_OF[$variant]}") ;;
 		*redis*)
