@@ -269,12 +269,13 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	}
 
 	/**
-	 * Release this store's reference to the directory's lock file.
+	 * Give up the files the store keeps open, keeping none from now on, and release this store's
+	 * reference to the directory's lock file.
 	 */
 	@Override
 	public void close() {
 		if (this.openFiles != null) {
-			this.openFiles.closeAll();
+			this.openFiles.stop();
 		}
 		this.lockTable.close();
 	}
