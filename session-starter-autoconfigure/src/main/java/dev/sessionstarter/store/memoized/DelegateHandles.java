@@ -29,6 +29,11 @@ final class DelegateHandles {
 	 */
 	private final ConcurrentHashMap<String, Long> declined = new ConcurrentHashMap<>();
 
+	/**
+	 * Set when the cache closes: no handle is opened from then on.
+	 */
+	private volatile boolean closed;
+
 	DelegateHandles(SessionStore delegate) {
 		this.delegate = delegate;
 	}
@@ -86,15 +91,40 @@ final class DelegateHandles {
 	}
 
 	private @Nullable Held open(String id, long version) {
+		if (this.closed) {
+			return null;
+		}
 		SessionHandle handle = this.delegate.open(id);
 		if (handle == null) {
 			this.declined.put(id, version);
+			return null;
+		}
+		if (this.closed) {
+			// closed by this very thread meanwhile (the others wait for its stripe: see close())
+			handle.close();
 			return null;
 		}
 		this.declined.remove(id);
 		Held held = new Held(handle);
 		this.held.put(id, held);
 		return held;
+	}
+
+	/**
+	 * Open no handle from now on; the caller then waits for every stripe to be free once (see
+	 * {@link Stripes#awaitHolders()}), after which every handle opened is in {@link #ids()}.
+	 * Callable holding no stripe.
+	 */
+	void stopOpening() {
+		this.closed = true;
+	}
+
+	/**
+	 * Whether the cache is closed: it then opens no handle and caches nothing more.
+	 * @return {@code true} once {@link #stopOpening()} was called
+	 */
+	boolean isClosed() {
+		return this.closed;
 	}
 
 	/**

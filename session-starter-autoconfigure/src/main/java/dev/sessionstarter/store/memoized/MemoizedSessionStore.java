@@ -223,8 +223,10 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	}
 
 	/**
-	 * Release every delegate lock the cache holds, leaving the sessions in the delegate, and
-	 * drop the sessions it held them for from the cache. Called when the application stops.
+	 * Release every delegate lock and handle the cache holds, leaving the sessions in the
+	 * delegate, and drop the sessions it held them for from the cache. Called when the
+	 * application stops: requests still running are served from the delegate, and the cache
+	 * caches nothing more and takes no lock or handle from then on.
 	 */
 	@Override
 	public void close() {

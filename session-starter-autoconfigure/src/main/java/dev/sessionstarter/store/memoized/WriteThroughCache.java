@@ -241,20 +241,26 @@ final class WriteThroughCache implements SessionCache {
 	}
 
 	/**
-	 * Release every delegate lock and handle the cache holds, dropping their ids from the cache.
+	 * Release every delegate lock and handle the cache holds, dropping their ids from the cache;
+	 * from then on the cache caches nothing more and opens no handle (the sessions are served
+	 * from the delegate), so that requests still running while the application stops leave
+	 * nothing held. Whatever a thread took under a stripe before is released too.
 	 */
 	@Override
 	public void close() {
+		this.handles.stopOpening();
+		this.stripes.awaitHolders();
 		this.cachedIds.invalidateHeld();
 	}
 
 	/**
-	 * Cache a record the delegate returned; called holding the id's stripe. When the coherence
-	 * cannot take what it holds for a cached id, the record is not cached.
+	 * Cache a record the delegate returned; called holding the id's stripe. When the cache is
+	 * closed, or the coherence cannot take what it holds for a cached id, the record is not
+	 * cached.
 	 */
 	private void admit(SessionRecord record) {
 		String id = record.id();
-		if (!this.coherence.admit(id)) {
+		if (this.handles.isClosed() || !this.coherence.admit(id)) {
 			this.cachedIds.invalidate(id);
 			return;
 		}
