@@ -65,6 +65,8 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 
 	private final AtomicInteger mappings = new AtomicInteger();
 
+	private final int maxMappings;
+
 	private final @Nullable OpenSessionFiles openFiles;
 
 	private final SessionFileAccess access;
@@ -79,8 +81,17 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	 * @throws UncheckedIOException if the directory cannot be created or used
 	 */
 	public FileSessionStore(Path dir, FileFormat format, boolean fsync) {
+		this(dir, format, fsync, MAX_MAPPINGS);
+	}
+
+	/**
+	 * Create a store that maps at most a given number of files (tests: {@value #MAX_MAPPINGS}
+	 * otherwise).
+	 */
+	FileSessionStore(Path dir, FileFormat format, boolean fsync, int maxMappings) {
 		Assert.notNull(dir, "'dir' must not be null");
 		Assert.notNull(format, "'format' must not be null");
+		this.maxMappings = maxMappings;
 		this.directory = new SessionDirectory(dir, format);
 		this.files = new RecordFiles(this.directory, fsync, logger);
 		this.lockTable = LockTable.open(this.directory.path());
@@ -165,7 +176,7 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	@Override
 	public @Nullable SessionHandle open(String id) {
 		Path path = path(id);
-		if (getFormat() != FileFormat.BINARY || path == null || this.mappings.get() >= MAX_MAPPINGS) {
+		if (getFormat() != FileFormat.BINARY || path == null || !canMap()) {
 			return null;
 		}
 		if (this.openFiles != null) {
@@ -187,6 +198,14 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	 */
 	void mapped(int delta) {
 		this.mappings.addAndGet(delta);
+	}
+
+	/**
+	 * Whether fewer files are mapped now than the store maps at most.
+	 * @return {@code true} if one more may be mapped
+	 */
+	boolean canMap() {
+		return this.mappings.get() < this.maxMappings;
 	}
 
 	/**

@@ -118,7 +118,7 @@ final class OpenSessionFiles {
 	 */
 	void open(String id, Path path, StoredFile stored) {
 		if (this.stopped || this.files.containsKey(id) || stored.slotted() == null
-				|| this.store.mappings() >= FileSessionStore.MAX_MAPPINGS) {
+				|| !this.store.canMap()) {
 			return;
 		}
 		MappedSessionFile mapped;

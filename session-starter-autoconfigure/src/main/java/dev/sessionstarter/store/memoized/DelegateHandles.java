@@ -1,7 +1,9 @@
 package dev.sessionstarter.store.memoized;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,13 +16,19 @@ import dev.sessionstarter.store.SessionStore;
  * The {@link SessionHandle handles} a cache keeps on the delegate's sessions while it caches
  * them, each with the record the cache last admitted, through which version checks and saves
  * go instead of finding the session by id. Every method but {@link #holds(String)} is called
- * holding the id's stripe, which serializes the uses of its handle.
+ * holding the id's stripe, which serializes the uses of its handle. When the delegate offers no
+ * more handles (it may bound them), the handle of a session not used lately is given up for
+ * the one asked for ({@link HandleClock}).
  */
 final class DelegateHandles {
 
 	private final SessionStore delegate;
 
-	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+	private final Stripes stripes;
+
+	private final ConcurrentHashMap<String, HeldHandle> held = new ConcurrentHashMap<>();
+
+	private final HandleClock clock = new HandleClock(this.held);
 
 	/**
 	 * The version of each cached session the delegate offered no handle for (the json format,
@@ -34,8 +42,9 @@ final class DelegateHandles {
 	 */
 	private volatile boolean closed;
 
-	DelegateHandles(SessionStore delegate) {
+	DelegateHandles(SessionStore delegate, Stripes stripes) {
 		this.delegate = delegate;
+		this.stripes = stripes;
 	}
 
 	/**
@@ -84,17 +93,21 @@ final class DelegateHandles {
 	 * @param cached the record the cache holds, found current
 	 */
 	void openCurrent(SessionRecord cached) {
-		Held held = open(cached.id(), cached.version());
+		HeldHandle held = open(cached.id(), cached.version());
 		if (held != null) {
 			held.record = cached;
 		}
 	}
 
-	private @Nullable Held open(String id, long version) {
+	private @Nullable HeldHandle open(String id, long version) {
 		if (this.closed) {
 			return null;
 		}
 		SessionHandle handle = this.delegate.open(id);
+		if (handle == null && giveUpOne()) {
+			// the delegate may have had as many open as it allows
+			handle = this.delegate.open(id);
+		}
 		if (handle == null) {
 			this.declined.put(id, version);
 			return null;
@@ -105,9 +118,38 @@ final class DelegateHandles {
 			return null;
 		}
 		this.declined.remove(id);
-		Held held = new Held(handle);
+		HeldHandle held = new HeldHandle(handle);
 		this.held.put(id, held);
 		return held;
+	}
+
+	/**
+	 * Close the handle of a session not used lately (see {@link HandleClock}), so that a
+	 * delegate that allows a bounded number of handles can open one for a session in use; under
+	 * that session's stripe, which is only tried: a session in use now is not the one to give
+	 * up, and a thread that holds a stripe waits for no other. The session stays cached, and
+	 * gets a handle again when it is used again.
+	 * @return {@code true} if a handle was closed
+	 */
+	private boolean giveUpOne() {
+		Map.Entry<String, HeldHandle> victim = this.clock.nextUnused();
+		if (victim == null) {
+			return false;
+		}
+		ReentrantLock stripe = this.stripes.of(victim.getKey());
+		if (!stripe.tryLock()) {
+			return false;
+		}
+		try {
+			if (!this.held.remove(victim.getKey(), victim.getValue())) {
+				return false;
+			}
+			victim.getValue().handle.close();
+			return true;
+		}
+		finally {
+			stripe.unlock();
+		}
 	}
 
 	/**
@@ -134,7 +176,7 @@ final class DelegateHandles {
 	 * decoded carries on to the records saved from it
 	 */
 	void admitted(SessionRecord cached) {
-		Held held = this.held.get(cached.id());
+		HeldHandle held = this.held.get(cached.id());
 		if (held != null) {
 			held.record = cached;
 		}
@@ -146,8 +188,12 @@ final class DelegateHandles {
 	 * @return the version, or {@code null} if the session is no longer stored
 	 */
 	@Nullable Long version(String id) {
-		Held held = this.held.get(id);
-		return (held != null) ? held.handle.version() : this.delegate.version(id);
+		HeldHandle held = this.held.get(id);
+		if (held == null) {
+			return this.delegate.version(id);
+		}
+		held.use();
+		return held.handle.version();
 	}
 
 	/**
@@ -158,8 +204,9 @@ final class DelegateHandles {
 	 */
 	@Nullable SessionRecord save(SessionChange change) {
 		if (!change.isCreate() && !change.isRename()) {
-			Held held = this.held.get(change.id());
+			HeldHandle held = this.held.get(change.id());
 			if (held != null && held.record != null) {
+				held.use();
 				return held.handle.save(change, held.record);
 			}
 		}
@@ -173,26 +220,10 @@ final class DelegateHandles {
 	 */
 	void close(String id) {
 		this.declined.remove(id);
-		Held held = this.held.remove(id);
+		HeldHandle held = this.held.remove(id);
 		if (held != null) {
 			held.handle.close();
 		}
-	}
-
-	/**
-	 * One id's handle, and the record last admitted, which the delegate held when it was
-	 * admitted.
-	 */
-	private static final class Held {
-
-		final SessionHandle handle;
-
-		@Nullable SessionRecord record;
-
-		Held(SessionHandle handle) {
-			this.handle = handle;
-		}
-
 	}
 
 }

@@ -40,7 +40,9 @@ import dev.sessionstarter.store.none.NoneSessionStore;
  * the session's file; a session created and never used again costs none): version checks and
  * saves then go through the handle, given the record the cache last admitted, instead of
  * finding the session by id. Every use of a handle is under the id's stripe, and the handle is
- * closed when the id leaves the cache, as its lock is released.
+ * closed when the id leaves the cache, as its lock is released. When the delegate offers no more
+ * handles (the file store maps at most 16,384 files), the handle of a session not used lately is
+ * closed for the one asked for, so that sessions read once do not keep handles from those in use.
  *
  * <p>How cached copies stay true to the delegate is the {@link Coherence}:
  * {@link Coherence#VALIDATE} asks the delegate for the {@link SessionStore#version(String)

@@ -54,7 +54,7 @@ final class WriteThroughCache implements SessionCache {
 		Assert.notNull(coherence, "'coherence' must not be null");
 		this.delegate = delegate;
 		this.cache = cache;
-		this.handles = new DelegateHandles(delegate);
+		this.handles = new DelegateHandles(delegate, this.stripes);
 		this.coherence = CoherenceStrategy.of(coherence, delegate, cache, this.stripes, this.handles);
 		this.cachedIds = new CachedIds(cache, this.stripes, this.handles, this.coherence);
 		cache.setRemovalListener(this::removedFromCache);
