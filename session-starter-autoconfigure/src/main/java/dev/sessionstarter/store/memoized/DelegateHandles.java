@@ -1,9 +1,7 @@
 package dev.sessionstarter.store.memoized;
 
 import java.util.Collection;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,11 +22,9 @@ final class DelegateHandles {
 
 	private final SessionStore delegate;
 
-	private final Stripes stripes;
-
 	private final ConcurrentHashMap<String, HeldHandle> held = new ConcurrentHashMap<>();
 
-	private final HandleClock clock = new HandleClock(this.held);
+	private final HandleClock clock;
 
 	/**
 	 * The version of each cached session the delegate offered no handle for (the json format,
@@ -44,7 +40,7 @@ final class DelegateHandles {
 
 	DelegateHandles(SessionStore delegate, Stripes stripes) {
 		this.delegate = delegate;
-		this.stripes = stripes;
+		this.clock = new HandleClock(this.held, stripes);
 	}
 
 	/**
@@ -104,7 +100,7 @@ final class DelegateHandles {
 			return null;
 		}
 		SessionHandle handle = this.delegate.open(id);
-		if (handle == null && giveUpOne()) {
+		if (handle == null && this.clock.closeOneUnused()) {
 			// the delegate may have had as many open as it allows
 			handle = this.delegate.open(id);
 		}
@@ -121,35 +117,6 @@ final class DelegateHandles {
 		HeldHandle held = new HeldHandle(handle);
 		this.held.put(id, held);
 		return held;
-	}
-
-	/**
-	 * Close the handle of a session not used lately (see {@link HandleClock}), so that a
-	 * delegate that allows a bounded number of handles can open one for a session in use; under
-	 * that session's stripe, which is only tried: a session in use now is not the one to give
-	 * up, and a thread that holds a stripe waits for no other. The session stays cached, and
-	 * gets a handle again when it is used again.
-	 * @return {@code true} if a handle was closed
-	 */
-	private boolean giveUpOne() {
-		Map.Entry<String, HeldHandle> victim = this.clock.nextUnused();
-		if (victim == null) {
-			return false;
-		}
-		ReentrantLock stripe = this.stripes.of(victim.getKey());
-		if (!stripe.tryLock()) {
-			return false;
-		}
-		try {
-			if (!this.held.remove(victim.getKey(), victim.getValue())) {
-				return false;
-			}
-			victim.getValue().handle.close();
-			return true;
-		}
-		finally {
-			stripe.unlock();
-		}
 	}
 
 	/**

@@ -2,11 +2,12 @@ package dev.sessionstarter.store.memoized;
 
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which handle a cache gives up when the delegate offers it no more (the file store maps at
+ * Which handle a cache gives up, and its giving up, when the delegate offers it no more (the file store maps at
  * most 16,384 files, and a cache may hold more sessions): a second-chance clock over the held
  * handles, so that sessions read once and never again do not keep the handles from the sessions
  * in use. The hand goes round the handles, clearing the mark of each it passes that was used
@@ -23,20 +24,52 @@ final class HandleClock {
 
 	private final Map<String, HeldHandle> held;
 
+	private final Stripes stripes;
+
 	/**
 	 * Where the hand stopped; guarded by this.
 	 */
 	private @Nullable Iterator<Map.Entry<String, HeldHandle>> hand;
 
-	HandleClock(Map<String, HeldHandle> held) {
+	HandleClock(Map<String, HeldHandle> held, Stripes stripes) {
 		this.held = held;
+		this.stripes = stripes;
+	}
+
+	/**
+	 * Close the handle of a session not used lately, so that a delegate that allows a bounded
+	 * number of handles can open one for a session in use; under that session's stripe, which
+	 * is only tried: a session in use now is not the one to give up, and a thread that holds a
+	 * stripe waits for no other. The session stays cached, and gets a handle again when it is
+	 * used again.
+	 * @return {@code true} if a handle was closed
+	 */
+	boolean closeOneUnused() {
+		Map.Entry<String, HeldHandle> victim = nextUnused();
+		if (victim == null) {
+			return false;
+		}
+		ReentrantLock stripe = this.stripes.of(victim.getKey());
+		if (!stripe.tryLock()) {
+			return false;
+		}
+		try {
+			if (!this.held.remove(victim.getKey(), victim.getValue())) {
+				return false;
+			}
+			victim.getValue().handle.close();
+			return true;
+		}
+		finally {
+			stripe.unlock();
+		}
 	}
 
 	/**
 	 * Move the hand to the next handle not used since it last passed.
 	 * @return the id and its handle, or {@code null} if the handles it looked at were all used
 	 */
-	synchronized Map.@Nullable Entry<String, HeldHandle> nextUnused() {
+	private synchronized Map.@Nullable Entry<String, HeldHandle> nextUnused() {
 		for (int i = 0; i < SCAN; i++) {
 			if (this.hand == null || !this.hand.hasNext()) {
 				this.hand = this.held.entrySet().iterator();
