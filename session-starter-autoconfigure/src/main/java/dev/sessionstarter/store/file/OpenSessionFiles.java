@@ -28,7 +28,7 @@ final class OpenSessionFiles {
 
 	/**
 	 * The most files kept open; a store's mappings together stay under
-	 * {@link FileSessionStore#MAX_MAPPINGS}.
+	 * {@link SessionFileMappings#MAX_MAPPINGS}.
 	 */
 	static final int MAX_OPEN = 4096;
 
