@@ -39,7 +39,11 @@ abstract class StoreRepositorySettings {
 
 	Clock clock = Clock.systemUTC();
 
-	OperationRecorder operationRecorder = OperationRecorder.NONE;
+	/**
+	 * Volatile: set by a meter binder, possibly once requests and the purge are running (a
+	 * volatile read is a plain load on x86 and read once or twice an operation).
+	 */
+	volatile OperationRecorder operationRecorder = OperationRecorder.NONE;
 
 	boolean decodeOnLoad;
 

@@ -4,7 +4,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -51,19 +50,13 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 
 	private static final Log logger = LogFactory.getLog(FileSessionStore.class);
 
-	/**
-	 * The most session files one store keeps {@linkplain #open(String) mapped} at once: the
-	 * operating system limits the mappings of a process (65,530 by default on Linux).
-	 */
-	static final int MAX_MAPPINGS = 16_384;
-
 	private final SessionDirectory directory;
 
 	private final RecordFiles files;
 
 	private final LockTable lockTable;
 
-	private final AtomicInteger mappings = new AtomicInteger();
+	private final SessionFileMappings mappings;
 
 	private final @Nullable OpenSessionFiles openFiles;
 
@@ -79,8 +72,17 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	 * @throws UncheckedIOException if the directory cannot be created or used
 	 */
 	public FileSessionStore(Path dir, FileFormat format, boolean fsync) {
+		this(dir, format, fsync, SessionFileMappings.MAX_MAPPINGS);
+	}
+
+	/**
+	 * Create a store that maps at most a given number of files (tests: otherwise
+	 * {@value SessionFileMappings#MAX_MAPPINGS}).
+	 */
+	FileSessionStore(Path dir, FileFormat format, boolean fsync, int maxMappings) {
 		Assert.notNull(dir, "'dir' must not be null");
 		Assert.notNull(format, "'format' must not be null");
+		this.mappings = new SessionFileMappings(maxMappings);
 		this.directory = new SessionDirectory(dir, format);
 		this.files = new RecordFiles(this.directory, fsync, logger);
 		this.lockTable = LockTable.open(this.directory.path());
@@ -160,41 +162,37 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	 * own: the cache finds its sessions without the store.
 	 * @param id the session id
 	 * @return the mapped file, or {@code null} in the json format, if the session has no file,
-	 * or when {@value #MAX_MAPPINGS} files are mapped already
+	 * or when {@value SessionFileMappings#MAX_MAPPINGS} files are mapped already
 	 */
 	@Override
 	public @Nullable SessionHandle open(String id) {
 		Path path = path(id);
-		if (getFormat() != FileFormat.BINARY || path == null || this.mappings.get() >= MAX_MAPPINGS) {
+		if (getFormat() != FileFormat.BINARY || path == null) {
 			return null;
 		}
-		if (this.openFiles != null) {
-			// the cache keeps the files of its sessions mapped: one mapping a file is enough
-			this.openFiles.stop();
-		}
-		try {
-			return MappedSessionFile.open(this, id, path);
-		}
-		catch (UncheckedIOException ex) {
-			// out of mappings, say: the session is served without one
-			logger.debug("Cannot map session file " + path, ex);
-			return null;
-		}
+		return this.mappings.openForCache(this, id, path, this.openFiles);
 	}
 
 	/**
-	 * Count mappings made and released by {@link MappedSessionFile}.
+	 * Count a mapping made or released by {@link MappedSessionFile}: {@link SessionFileMappings#mapped}.
 	 */
 	void mapped(int delta) {
-		this.mappings.addAndGet(delta);
+		this.mappings.mapped(delta);
 	}
 
 	/**
-	 * Return how many session files are mapped now.
-	 * @return the number of open {@link MappedSessionFile}s with a mapping
+	 * Whether one more file may be mapped: {@link SessionFileMappings#canMap()}.
+	 */
+	boolean canMap() {
+		return this.mappings.canMap();
+	}
+
+	/**
+	 * Return how many session files are mapped now; see {@link SessionFileMappings}.
+	 * @return the number
 	 */
 	int mappings() {
-		return this.mappings.get();
+		return this.mappings.count();
 	}
 
 	@Override
@@ -269,12 +267,13 @@ public final class FileSessionStore extends AbstractSessionStore implements Auto
 	}
 
 	/**
-	 * Release this store's reference to the directory's lock file.
+	 * Give up the files the store keeps open, keeping none from now on, and release this store's
+	 * reference to the directory's lock file.
 	 */
 	@Override
 	public void close() {
 		if (this.openFiles != null) {
-			this.openFiles.closeAll();
+			this.openFiles.stop();
 		}
 		this.lockTable.close();
 	}

@@ -28,7 +28,7 @@ final class OpenSessionFiles {
 
 	/**
 	 * The most files kept open; a store's mappings together stay under
-	 * {@link FileSessionStore#MAX_MAPPINGS}.
+	 * {@link SessionFileMappings#MAX_MAPPINGS}.
 	 */
 	static final int MAX_OPEN = 4096;
 
@@ -51,6 +51,12 @@ final class OpenSessionFiles {
 	private final Supplier<@Nullable Object> requestScope;
 
 	private volatile boolean stopped;
+
+	/**
+	 * Run after a file is mapped and before it is kept open; a seam for tests, {@code null}
+	 * otherwise.
+	 */
+	volatile @Nullable Runnable whileOpening;
 
 	/**
 	 * Keep files open for a store.
@@ -112,7 +118,7 @@ final class OpenSessionFiles {
 	 */
 	void open(String id, Path path, StoredFile stored) {
 		if (this.stopped || this.files.containsKey(id) || stored.slotted() == null
-				|| this.store.mappings() >= FileSessionStore.MAX_MAPPINGS) {
+				|| !this.store.canMap()) {
 			return;
 		}
 		MappedSessionFile mapped;
@@ -125,15 +131,28 @@ final class OpenSessionFiles {
 		if (mapped == null) {
 			return;
 		}
+		Runnable whileOpening = this.whileOpening;
+		if (whileOpening != null) {
+			whileOpening.run();
+		}
 		OpenSessionFile file = new OpenSessionFile(mapped);
 		file.remember(stored);
-		if (this.files.putIfAbsent(id, file) != null) {
+		if (!keep(id, file)) {
 			file.close();
 			return;
 		}
 		if (this.files.size() > this.maxOpen) {
 			evictOne();
 		}
+	}
+
+	/**
+	 * Keep a file just mapped open, unless its id has one or the files were stopped meanwhile:
+	 * under the lock {@link #stop()} takes, so that a file is either kept before the stop, which
+	 * then gives it up, or not kept at all.
+	 */
+	private synchronized boolean keep(String id, OpenSessionFile file) {
+		return !this.stopped && this.files.putIfAbsent(id, file) == null;
 	}
 
 	/**
@@ -149,17 +168,13 @@ final class OpenSessionFiles {
 
 	/**
 	 * Give up every open file and open none from now on: a cache keeps the files mapped itself
-	 * (see {@link FileSessionStore#open(String)}) and answers the finds they would serve.
+	 * (see {@link FileSessionStore#open(String)}) and answers the finds they would serve, or the
+	 * store is closed. A file being mapped meanwhile is not kept (see {@link #keep}).
 	 */
 	void stop() {
-		this.stopped = true;
-		closeAll();
-	}
-
-	/**
-	 * Give up every open file.
-	 */
-	void closeAll() {
+		synchronized (this) {
+			this.stopped = true;
+		}
 		this.files.keySet().forEach(this::close);
 	}
 

@@ -83,9 +83,22 @@ final class CachedIds {
 	}
 
 	/**
+	 * Release every delegate lock and handle the cache holds, dropping their ids from the cache;
+	 * from then on the cache caches nothing more and opens no handle (the sessions are served
+	 * from the delegate), so that requests still running while the application stops leave
+	 * nothing held. Whatever a thread took under a stripe before is released too: this waits for
+	 * every stripe once.
+	 */
+	void close() {
+		this.handles.stopOpening();
+		this.stripes.awaitHolders();
+		invalidateHeld();
+	}
+
+	/**
 	 * Drop every id something is held for from the cache, releasing it, each under its stripe.
 	 */
-	void invalidateHeld() {
+	private void invalidateHeld() {
 		invalidateEach(this.handles.ids());
 		invalidateEach(this.coherence.heldIds());
 	}

@@ -14,13 +14,17 @@ import dev.sessionstarter.store.SessionStore;
  * The {@link SessionHandle handles} a cache keeps on the delegate's sessions while it caches
  * them, each with the record the cache last admitted, through which version checks and saves
  * go instead of finding the session by id. Every method but {@link #holds(String)} is called
- * holding the id's stripe, which serializes the uses of its handle.
+ * holding the id's stripe, which serializes the uses of its handle. When the delegate offers no
+ * more handles (it may bound them), the handle of a session not used lately is given up for
+ * the one asked for ({@link HandleClock}).
  */
 final class DelegateHandles {
 
 	private final SessionStore delegate;
 
-	private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, HeldHandle> held = new ConcurrentHashMap<>();
+
+	private final HandleClock clock;
 
 	/**
 	 * The version of each cached session the delegate offered no handle for (the json format,
@@ -29,8 +33,14 @@ final class DelegateHandles {
 	 */
 	private final ConcurrentHashMap<String, Long> declined = new ConcurrentHashMap<>();
 
-	DelegateHandles(SessionStore delegate) {
+	/**
+	 * Set when the cache closes: no handle is opened from then on.
+	 */
+	private volatile boolean closed;
+
+	DelegateHandles(SessionStore delegate, Stripes stripes) {
 		this.delegate = delegate;
+		this.clock = new HandleClock(this.held, stripes);
 	}
 
 	/**
@@ -79,22 +89,51 @@ final class DelegateHandles {
 	 * @param cached the record the cache holds, found current
 	 */
 	void openCurrent(SessionRecord cached) {
-		Held held = open(cached.id(), cached.version());
+		HeldHandle held = open(cached.id(), cached.version());
 		if (held != null) {
 			held.record = cached;
 		}
 	}
 
-	private @Nullable Held open(String id, long version) {
+	private @Nullable HeldHandle open(String id, long version) {
+		if (this.closed) {
+			return null;
+		}
 		SessionHandle handle = this.delegate.open(id);
+		if (handle == null && this.clock.closeOneUnused()) {
+			// the delegate may have had as many open as it allows
+			handle = this.delegate.open(id);
+		}
 		if (handle == null) {
 			this.declined.put(id, version);
 			return null;
 		}
+		if (this.closed) {
+			// closed by this very thread meanwhile (the others wait for its stripe: see close())
+			handle.close();
+			return null;
+		}
 		this.declined.remove(id);
-		Held held = new Held(handle);
+		HeldHandle held = new HeldHandle(handle);
 		this.held.put(id, held);
 		return held;
+	}
+
+	/**
+	 * Open no handle from now on; the caller then waits for every stripe to be free once (see
+	 * {@link Stripes#awaitHolders()}), after which every handle opened is in {@link #ids()}.
+	 * Callable holding no stripe.
+	 */
+	void stopOpening() {
+		this.closed = true;
+	}
+
+	/**
+	 * Whether the cache is closed: it then opens no handle and caches nothing more.
+	 * @return {@code true} once {@link #stopOpening()} was called
+	 */
+	boolean isClosed() {
+		return this.closed;
 	}
 
 	/**
@@ -104,7 +143,7 @@ final class DelegateHandles {
 	 * decoded carries on to the records saved from it
 	 */
 	void admitted(SessionRecord cached) {
-		Held held = this.held.get(cached.id());
+		HeldHandle held = this.held.get(cached.id());
 		if (held != null) {
 			held.record = cached;
 		}
@@ -116,8 +155,12 @@ final class DelegateHandles {
 	 * @return the version, or {@code null} if the session is no longer stored
 	 */
 	@Nullable Long version(String id) {
-		Held held = this.held.get(id);
-		return (held != null) ? held.handle.version() : this.delegate.version(id);
+		HeldHandle held = this.held.get(id);
+		if (held == null) {
+			return this.delegate.version(id);
+		}
+		held.use();
+		return held.handle.version();
 	}
 
 	/**
@@ -128,8 +171,9 @@ final class DelegateHandles {
 	 */
 	@Nullable SessionRecord save(SessionChange change) {
 		if (!change.isCreate() && !change.isRename()) {
-			Held held = this.held.get(change.id());
+			HeldHandle held = this.held.get(change.id());
 			if (held != null && held.record != null) {
+				held.use();
 				return held.handle.save(change, held.record);
 			}
 		}
@@ -143,26 +187,10 @@ final class DelegateHandles {
 	 */
 	void close(String id) {
 		this.declined.remove(id);
-		Held held = this.held.remove(id);
+		HeldHandle held = this.held.remove(id);
 		if (held != null) {
 			held.handle.close();
 		}
-	}
-
-	/**
-	 * One id's handle, and the record last admitted, which the delegate held when it was
-	 * admitted.
-	 */
-	private static final class Held {
-
-		final SessionHandle handle;
-
-		@Nullable SessionRecord record;
-
-		Held(SessionHandle handle) {
-			this.handle = handle;
-		}
-
 	}
 
 }

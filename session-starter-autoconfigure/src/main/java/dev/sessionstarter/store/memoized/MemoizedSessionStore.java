@@ -40,7 +40,9 @@ import dev.sessionstarter.store.none.NoneSessionStore;
  * the session's file; a session created and never used again costs none): version checks and
  * saves then go through the handle, given the record the cache last admitted, instead of
  * finding the session by id. Every use of a handle is under the id's stripe, and the handle is
- * closed when the id leaves the cache, as its lock is released.
+ * closed when the id leaves the cache, as its lock is released. When the delegate offers no more
+ * handles (the file store maps at most 16,384 files), the handle of a session not used lately is
+ * closed for the one asked for, so that sessions read once do not keep handles from those in use.
  *
  * <p>How cached copies stay true to the delegate is the {@link Coherence}:
  * {@link Coherence#VALIDATE} asks the delegate for the {@link SessionStore#version(String)
@@ -223,8 +225,10 @@ public final class MemoizedSessionStore implements SessionStore, AutoCloseable {
 	}
 
 	/**
-	 * Release every delegate lock the cache holds, leaving the sessions in the delegate, and
-	 * drop the sessions it held them for from the cache. Called when the application stops.
+	 * Release every delegate lock and handle the cache holds, leaving the sessions in the
+	 * delegate, and drop the sessions it held them for from the cache. Called when the
+	 * application stops: requests still running are served from the delegate, and the cache
+	 * caches nothing more and takes no lock or handle from then on.
 	 */
 	@Override
 	public void close() {

@@ -1,26 +1,20 @@
 package dev.sessionstarter.store.memoized;
 
-import java.lang.reflect.Method;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.MapSession;
-import org.springframework.session.PrincipalNameIndexResolver;
 import org.springframework.session.Session;
 import org.springframework.session.SessionIdGenerator;
 import org.springframework.session.SessionRepository;
-import org.springframework.session.UuidSessionIdGenerator;
 import org.springframework.util.Assert;
-import org.springframework.util.ReflectionUtils;
 
 import dev.sessionstarter.serialization.SessionSerializer;
 import dev.sessionstarter.store.RemovalCause;
@@ -55,11 +49,9 @@ public final class RepositorySessionStore implements SessionStore {
 
 	private final SessionRepository<Session> repository;
 
-	private final SessionSerializer serializer;
+	private final RepositoryRecords records;
 
-	private final PrincipalNameIndexResolver<Session> principalNameResolver = new PrincipalNameIndexResolver<>();
-
-	private final ThreadLocal<@Nullable String> nextId = new ThreadLocal<>();
+	private final RepositorySessionIds ids;
 
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
@@ -73,15 +65,9 @@ public final class RepositorySessionStore implements SessionStore {
 	public RepositorySessionStore(SessionRepository<? extends Session> repository, SessionSerializer serializer) {
 		Assert.notNull(repository, "'repository' must not be null");
 		Assert.notNull(serializer, "'serializer' must not be null");
-		Method setter = ReflectionUtils.findMethod(repository.getClass(), "setSessionIdGenerator",
-				SessionIdGenerator.class);
-		Assert.isTrue(setter != null, () -> repository.getClass().getName()
-				+ " has no setSessionIdGenerator(SessionIdGenerator) method, so sessions cannot keep their ids");
-		ReflectionUtils.makeAccessible(setter);
-		SessionIdGenerator generator = this::generateId;
-		ReflectionUtils.invokeMethod(setter, repository, generator);
+		this.ids = RepositorySessionIds.takeOver(repository);
 		this.repository = (SessionRepository<Session>) repository;
-		this.serializer = serializer;
+		this.records = new RepositoryRecords(serializer);
 	}
 
 	@Override
@@ -92,7 +78,7 @@ public final class RepositorySessionStore implements SessionStore {
 	@Override
 	public @Nullable SessionRecord find(String id) {
 		Session session = this.repository.findById(id);
-		return (session != null) ? toRecord(session) : null;
+		return (session != null) ? this.records.toRecord(session) : null;
 	}
 
 	@Override
@@ -102,7 +88,7 @@ public final class RepositorySessionStore implements SessionStore {
 			session = this.repository.findById(Objects.requireNonNull(change.previousId()));
 			if (session != null) {
 				Session renamed = session;
-				withId(change.id(), renamed::changeSessionId);
+				this.ids.withId(change.id(), renamed::changeSessionId);
 			}
 		}
 		else if (!change.isCreate()) {
@@ -112,53 +98,15 @@ public final class RepositorySessionStore implements SessionStore {
 			if (!change.isCreate()) {
 				return null;
 			}
-			session = withId(change.id(), this.repository::createSession);
+			session = this.ids.withId(change.id(), this.repository::createSession);
 			if (session instanceof MapSession mapSession) {
 				mapSession.setCreationTime(Instant.ofEpochMilli(change.creationTime()));
 			}
 		}
 		Assert.state(session.getId().equals(change.id()), () -> "The repository did not take the session id");
-		apply(session, change);
+		this.records.apply(session, change);
 		this.repository.save(session);
-		return toRecord(session);
-	}
-
-	private void apply(Session session, SessionChange change) {
-		for (Map.Entry<String, byte @Nullable []> attribute : change.attributes().entrySet()) {
-			byte[] value = attribute.getValue();
-			if (value != null) {
-				session.setAttribute(attribute.getKey(),
-						this.serializer.deserialize(change.id(), attribute.getKey(), value));
-			}
-			else {
-				session.removeAttribute(attribute.getKey());
-			}
-		}
-		Long lastAccessedTime = change.lastAccessedTime();
-		if (lastAccessedTime != null) {
-			long current = session.getLastAccessedTime().toEpochMilli();
-			session.setLastAccessedTime(
-					Instant.ofEpochMilli(change.isCreate() ? lastAccessedTime : Math.max(lastAccessedTime, current)));
-		}
-		Long maxInactiveMillis = change.maxInactiveMillis();
-		if (maxInactiveMillis != null) {
-			session.setMaxInactiveInterval(Duration.ofMillis(maxInactiveMillis));
-		}
-	}
-
-	private <T> T withId(String id, Supplier<T> action) {
-		this.nextId.set(id);
-		try {
-			return action.get();
-		}
-		finally {
-			this.nextId.remove();
-		}
-	}
-
-	private String generateId() {
-		String id = this.nextId.get();
-		return (id != null) ? id : UuidSessionIdGenerator.getInstance().generate();
+		return this.records.toRecord(session);
 	}
 
 	@Override
@@ -168,7 +116,7 @@ public final class RepositorySessionStore implements SessionStore {
 			return null;
 		}
 		this.repository.deleteById(id);
-		return toRecord(session);
+		return this.records.toRecord(session);
 	}
 
 	@Override
@@ -177,7 +125,7 @@ public final class RepositorySessionStore implements SessionStore {
 		if (session == null) {
 			return false;
 		}
-		SessionRecord record = toRecord(session);
+		SessionRecord record = this.records.toRecord(session);
 		if (!record.isExpired(now)) {
 			return false;
 		}
@@ -195,7 +143,7 @@ public final class RepositorySessionStore implements SessionStore {
 		Map<String, ? extends Session> sessions = ((FindByIndexNameSessionRepository<Session>) indexed)
 			.findByPrincipalName(principalName);
 		List<SessionRecord> records = new ArrayList<>(sessions.size());
-		sessions.values().forEach((session) -> records.add(toRecord(session)));
+		sessions.values().forEach((session) -> records.add(this.records.toRecord(session)));
 		return records;
 	}
 
@@ -231,22 +179,6 @@ public final class RepositorySessionStore implements SessionStore {
 	public void setRemovalListener(RemovalListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
 		this.removalListener = listener;
-	}
-
-	private SessionRecord toRecord(Session session) {
-		List<String> names = new ArrayList<>(session.getAttributeNames().size());
-		List<byte[]> values = new ArrayList<>(names.size());
-		for (String name : session.getAttributeNames()) {
-			Object value = session.getAttribute(name);
-			if (value != null) {
-				names.add(name);
-				values.add(this.serializer.serialize(session.getId(), name, value));
-			}
-		}
-		return new SessionRecord(session.getId(), session.getCreationTime().toEpochMilli(),
-				session.getLastAccessedTime().toEpochMilli(), session.getMaxInactiveInterval().toMillis(),
-				this.principalNameResolver.resolveIndexValueFor(session), names.toArray(new String[0]),
-				values.toArray(new byte[0][]), 0);
 	}
 
 }

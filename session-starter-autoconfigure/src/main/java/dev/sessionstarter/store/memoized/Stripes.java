@@ -59,6 +59,17 @@ final class Stripes {
 		this.locks[Math.min(index, otherIndex)].unlock();
 	}
 
+	/**
+	 * Wait until every thread that holds a stripe now has let go of it, taking and releasing
+	 * each in turn, so that whatever they did under it is seen by this thread afterwards.
+	 */
+	void awaitHolders() {
+		for (ReentrantLock lock : this.locks) {
+			lock.lock();
+			lock.unlock();
+		}
+	}
+
 	private static int index(String id) {
 		int hash = id.hashCode();
 		return (hash ^ (hash >>> 16)) & (COUNT - 1);

@@ -3,10 +3,7 @@ package dev.sessionstarter.store.memoized;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.concurrent.locks.ReentrantLock;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -17,7 +14,6 @@ import dev.sessionstarter.store.RemovalListener;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.SessionStore;
-import dev.sessionstarter.store.SessionTooLargeException;
 import dev.sessionstarter.store.StoreUsage;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
@@ -26,17 +22,14 @@ import dev.sessionstarter.store.memory.MemorySessionStore;
  * the contract. What keeps the cached copies true to the delegate is its
  * {@link CoherenceStrategy}; the handles it keeps on the delegate's sessions are its
  * {@link DelegateHandles}; ids leave the cache through its {@link CachedIds}; changes,
- * deletes and cache fills of one id are serialized by the id's {@link Stripes stripe}.
+ * deletes and cache fills of one id, serialized by the id's {@link Stripes stripe}, are its
+ * {@link CacheWrites}.
  */
 final class WriteThroughCache implements SessionCache {
-
-	private static final Log logger = LogFactory.getLog(MemoizedSessionStore.class);
 
 	private final SessionStore delegate;
 
 	private final MemorySessionStore cache;
-
-	private final Stripes stripes = new Stripes();
 
 	private final DelegateHandles handles;
 
@@ -46,6 +39,8 @@ final class WriteThroughCache implements SessionCache {
 
 	private final CachedIds cachedIds;
 
+	private final CacheWrites writes;
+
 	private volatile RemovalListener removalListener = RemovalListener.NONE;
 
 	WriteThroughCache(SessionStore delegate, MemorySessionStore cache, Coherence coherence) {
@@ -54,9 +49,11 @@ final class WriteThroughCache implements SessionCache {
 		Assert.notNull(coherence, "'coherence' must not be null");
 		this.delegate = delegate;
 		this.cache = cache;
-		this.handles = new DelegateHandles(delegate);
-		this.coherence = CoherenceStrategy.of(coherence, delegate, cache, this.stripes, this.handles);
-		this.cachedIds = new CachedIds(cache, this.stripes, this.handles, this.coherence);
+		Stripes stripes = new Stripes();
+		this.handles = new DelegateHandles(delegate, stripes);
+		this.coherence = CoherenceStrategy.of(coherence, delegate, cache, stripes, this.handles);
+		this.cachedIds = new CachedIds(cache, stripes, this.handles, this.coherence);
+		this.writes = new CacheWrites(delegate, cache, stripes, this.handles, this.coherence, this.cachedIds);
 		cache.setRemovalListener(this::removedFromCache);
 		delegate.setRemovalListener(this::removedFromDelegate);
 	}
@@ -84,22 +81,7 @@ final class WriteThroughCache implements SessionCache {
 			return cached;
 		}
 		this.counters.miss();
-		ReentrantLock stripe = this.stripes.of(id);
-		stripe.lock();
-		try {
-			SessionRecord record = this.delegate.find(id);
-			if (record != null) {
-				admit(record);
-			}
-			else {
-				this.cachedIds.invalidate(id);
-			}
-			return record;
-		}
-		finally {
-			stripe.unlock();
-			this.cachedIds.releaseLeft();
-		}
+		return this.writes.fill(id);
 	}
 
 	@Override
@@ -119,69 +101,17 @@ final class WriteThroughCache implements SessionCache {
 
 	@Override
 	public @Nullable SessionRecord save(SessionChange change) {
-		String previousId = change.isRename() ? change.previousId() : null;
-		this.stripes.lockBoth(change.id(), previousId);
-		try {
-			SessionRecord saved = this.handles.save(change);
-			if (previousId != null) {
-				this.cachedIds.invalidate(previousId);
-			}
-			if (saved == null) {
-				this.cachedIds.invalidate(change.id());
-				return null;
-			}
-			admit(saved);
-			return saved;
-		}
-		catch (RuntimeException ex) {
-			// the delegate may have applied the change before failing, and holds it if caching
-			// failed: no cached copy is trusted
-			this.cachedIds.invalidate(change.id());
-			if (previousId != null) {
-				this.cachedIds.invalidate(previousId);
-			}
-			throw ex;
-		}
-		finally {
-			this.stripes.unlockBoth(change.id(), previousId);
-			this.cachedIds.releaseLeft();
-		}
+		return this.writes.save(change);
 	}
 
 	@Override
 	public @Nullable SessionRecord delete(String id) {
-		ReentrantLock stripe = this.stripes.of(id);
-		stripe.lock();
-		try {
-			SessionRecord removed = this.delegate.delete(id);
-			this.cachedIds.invalidate(id);
-			return removed;
-		}
-		finally {
-			stripe.unlock();
-			this.cachedIds.releaseLeft();
-		}
+		return this.writes.delete(id);
 	}
 
 	@Override
 	public boolean deleteIfExpired(String id, Instant now) {
-		ReentrantLock stripe = this.stripes.of(id);
-		stripe.lock();
-		try {
-			SessionRecord cached = this.cache.find(id);
-			boolean removed = this.delegate.deleteIfExpired(id, now);
-			this.cachedIds.invalidate(id);
-			if (!removed && cached != null && cached.isExpired(now) && this.delegate.version(id) == null) {
-				// the delegate dropped it by itself (a repository that expires its own sessions)
-				this.removalListener.removed(cached, RemovalCause.EXPIRED);
-				removed = true;
-			}
-			return removed;
-		}
-		finally {
-			stripe.unlock();
-			this.cachedIds.releaseLeft();
-		}
+		return this.writes.deleteIfExpired(id, now, this.removalListener);
 	}
 
 	@Override
@@ -241,34 +171,11 @@ final class WriteThroughCache implements SessionCache {
 	}
 
 	/**
-	 * Release every delegate lock and handle the cache holds, dropping their ids from the cache.
+	 * Release every delegate lock and handle the cache holds: {@link CachedIds#close()}.
 	 */
 	@Override
 	public void close() {
-		this.cachedIds.invalidateHeld();
-	}
-
-	/**
-	 * Cache a record the delegate returned; called holding the id's stripe. When the coherence
-	 * cannot take what it holds for a cached id, the record is not cached.
-	 */
-	private void admit(SessionRecord record) {
-		String id = record.id();
-		if (!this.coherence.admit(id)) {
-			this.cachedIds.invalidate(id);
-			return;
-		}
-		this.handles.open(record);
-		SessionRecord cached;
-		try {
-			cached = this.cache.put(record);
-		}
-		catch (SessionTooLargeException ex) {
-			logger.debug("Not caching session " + id + ": " + ex.getMessage());
-			this.cachedIds.invalidate(id);
-			return;
-		}
-		this.handles.admitted(cached);
+		this.cachedIds.close();
 	}
 
 	/**

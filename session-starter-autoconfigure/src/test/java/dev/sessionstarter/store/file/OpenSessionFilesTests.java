@@ -9,14 +9,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.util.FileSystemUtils;
 
 import dev.sessionstarter.lock.SessionLock;
+import dev.sessionstarter.store.SessionHandle;
 import dev.sessionstarter.store.SessionRecord;
 
 import static dev.sessionstarter.store.TestSessionChanges.create;
@@ -178,6 +183,43 @@ class OpenSessionFilesTests {
 		assertThat(store.mappings()).isEqualTo(OpenSessionFiles.MAX_OPEN);
 		store.close();
 		assertThat(store.mappings()).isZero();
+	}
+
+	@Test
+	void fileMappedWhileACacheStopsTheOpenFilesIsNotKept() throws Exception {
+		FileSessionStore store = store();
+		store.save(create("one"));
+		OpenSessionFiles openFiles = (OpenSessionFiles) ReflectionTestUtils.getField(store, "openFiles");
+		CountDownLatch mapped = new CountDownLatch(1);
+		CountDownLatch stopped = new CountDownLatch(1);
+		openFiles.whileOpening = () -> {
+			mapped.countDown();
+			await(stopped);
+		};
+		AtomicReference<SessionRecord> found = new AtomicReference<>();
+		Thread finder = new Thread(() -> found.set(store.find("one")));
+		finder.start();
+		await(mapped);
+		// a cache maps a file: the store stops keeping files open, while the finder maps one
+		SessionHandle handle = store.open("one");
+		stopped.countDown();
+		finder.join();
+
+		assertThat(found.get()).isNotNull();
+		assertThat(handle).isNotNull();
+		handle.close();
+		assertThat(openFiles.size()).as("files kept open after the stop").isZero();
+		assertThat(store.mappings()).as("mappings left").isZero();
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private FileSessionStore store() {
