@@ -164,6 +164,46 @@ class RedisClusterSubscriptionTests {
 		assertThat(releases.resubscriptions()).as("kept while a node it is not on stays frozen").isEqualTo(made);
 	}
 
+	/**
+	 * The subscription made again on a node of its own connection (not the Cluster client's) is
+	 * checked as the first was: with its node frozen too, the pings the one master left takes
+	 * cross the cluster bus to a node that delivers nothing, so it is found deaf again and made on
+	 * that master, never on the node it was on.
+	 */
+	@Test
+	void aSubscriptionMadeAgainIsFoundDeafWhenItsNodeFreezesInTurn() throws Exception {
+		this.clientTimeout = LONGER_THAN_WAIT.multipliedBy(3);
+		this.one = new Instance(Duration.ZERO);
+		LockReleases releases = this.one.held.releases(this.one.calls, this.keys);
+		releases.subscribe();
+		int first = subscriptionNode();
+		this.cluster.pause(first);
+		int again = await().atMost(WAIT.multipliedBy(2))
+			.until(() -> (releases.resubscriptions() > 0) ? subscribedNodeOtherThan(first) : 0, (port) -> port != 0);
+		long made = releases.resubscriptions();
+		this.cluster.pause(again);
+		int last = this.cluster.ports()
+			.stream()
+			.filter((port) -> port != first && port != again)
+			.findFirst()
+			.orElseThrow();
+		await().atMost(WAIT.multipliedBy(2))
+			.until(() -> releases.resubscriptions() > made && subscribers(last, this.keys.lockReleases()) == 1);
+		assertThat(releases.isListening()).as("listening on the one node that answers").isTrue();
+	}
+
+	/**
+	 * Return the port of a node, other than one not to be asked (frozen), that the subscription
+	 * is on, or 0.
+	 */
+	private int subscribedNodeOtherThan(int frozen) {
+		return this.cluster.ports()
+			.stream()
+			.filter((port) -> port != frozen && subscribers(port, this.keys.lockReleases()) == 1)
+			.findFirst()
+			.orElse(0);
+	}
+
 	@Test
 	void aRequestMissedWhileTheSubscriptionsNodeWasFrozenIsAnsweredOnceItSubscribesAgain() throws Exception {
 		this.one = new Instance(LEASE);
