@@ -168,7 +168,8 @@ class RedisClusterSubscriptionTests {
 	 * The subscription made again on a node of its own connection (not the Cluster client's) is
 	 * checked as the first was: with its node frozen too, the pings the one master left takes
 	 * cross the cluster bus to a node that delivers nothing, so it is found deaf again and made on
-	 * that master, never on the node it was on.
+	 * that master, never on the node it was on. Its connection and the check's thread end with the
+	 * lock manager.
 	 */
 	@Test
 	void aSubscriptionMadeAgainIsFoundDeafWhenItsNodeFreezesInTurn() throws Exception {
@@ -190,6 +191,14 @@ class RedisClusterSubscriptionTests {
 		await().atMost(WAIT.multipliedBy(2))
 			.until(() -> releases.resubscriptions() > made && subscribers(last, this.keys.lockReleases()) == 1);
 		assertThat(releases.isListening()).as("listening on the one node that answers").isTrue();
+		// the lock manager alone: its client, left open, does not close the connection for it
+		this.one.locks.close();
+		await().atMost(WAIT).until(() -> subscribers(last, this.keys.lockReleases()) == 0);
+		await().atMost(WAIT)
+			.until(() -> Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.noneMatch((thread) -> thread.getName().startsWith("redis-session-lock-subscription")));
 	}
 
 	/**
