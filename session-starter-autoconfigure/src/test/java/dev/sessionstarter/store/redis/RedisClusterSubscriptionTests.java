@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -211,6 +213,55 @@ class RedisClusterSubscriptionTests {
 			.filter((port) -> port != frozen && subscribers(port, this.keys.lockReleases()) == 1)
 			.findFirst()
 			.orElse(0);
+	}
+
+	/**
+	 * A master that stays frozen is sent no ping once another took one in its stead: each ping
+	 * sent to it waits in its connection (and in Lettuce's queue of commands to answer, timed out
+	 * or not) until it goes on, so one a check piled up there for as long as it stayed frozen
+	 * (6 in 6 checks, each running once it went on).
+	 */
+	@Test
+	void aMasterThatStaysFrozenIsNotSentAPingEveryCheck() throws Exception {
+		this.clientTimeout = Duration.ofSeconds(8);
+		this.one = new Instance(Duration.ZERO);
+		LockReleases releases = this.one.held.releases(this.one.calls, this.keys);
+		releases.subscribe();
+		int subscribed = subscriptionNode();
+		await().atMost(WAIT).until(() -> releases.livenessChecks() > 0);
+		int frozen = this.cluster.ports()
+			.stream()
+			.filter((port) -> port != subscribed)
+			.findFirst()
+			.orElseThrow();
+		long before = publishes(frozen);
+		this.cluster.pause(frozen);
+		long checks = releases.livenessChecks();
+		await().atMost(LEASE).until(() -> releases.livenessChecks() >= checks + 6);
+		this.cluster.resume(frozen);
+		// what its connection held is run before a later command of that connection
+		String node = nodeId(frozen);
+		this.one.calls.<Long>call("publish", (commands) -> nodeCommands(commands, node)
+			.publish(this.keys.lockReleases(), new byte[0]));
+		assertThat(publishes(frozen) - before - 1).as("pings sent to the frozen master").isLessThanOrEqualTo(2);
+		assertThat(releases.resubscriptions()).isZero();
+	}
+
+	private static RedisClusterAsyncCommands<byte[], byte[]> nodeCommands(
+			RedisClusterAsyncCommands<byte[], byte[]> commands, String nodeId) {
+		return ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) commands).getStatefulConnection()
+			.getConnection(nodeId)
+			.async();
+	}
+
+	private String nodeId(int port) {
+		RedisClusterClient client = (RedisClusterClient) this.one.factory.getRequiredNativeClient();
+		return client.getPartitions()
+			.stream()
+			.filter((node) -> node.getUri().getPort() == port)
+			.findFirst()
+			.orElseThrow()
+			.getNodeId();
 	}
 
 	@Test
