@@ -28,8 +28,9 @@ import dev.sessionstarter.store.redis.SharedCommands.Lease;
  * ({@code deaf}); a subscription that could not be made again, or whose connection Lettuce does
  * not reconnect (its {@code autoReconnect} off), is made again at the next check. A ping Redis
  * does not take in time says that Redis, not the subscription, is unreachable: calls fail then,
- * and nothing is done. On a Cluster the ping is published on every master and taken once one
- * answers ({@link PingPublisher}), so that a frozen node the subscription is not on changes
+ * and nothing is done. On a Cluster the ping is published on a master, and on every other one
+ * when that one does not take it, and taken once one answers ({@link PingPublisher}), so that a
+ * frozen node the subscription is not on changes
  * nothing, and one it is on makes it deaf.
  * Spring Data Redis's {@code Subscription} offers no {@code PING} of the subscribed connection;
  * a publish checks more: that a message published in Redis reaches this subscription (on a
@@ -51,6 +52,8 @@ final class SubscriptionLiveness implements AutoCloseable {
 	private final byte[] channel;
 
 	private final ScheduledExecutorService scheduler;
+
+	private final PingPublisher publisher = new PingPublisher();
 
 	private long sent;
 
@@ -165,7 +168,7 @@ final class SubscriptionLiveness implements AutoCloseable {
 		this.expected = ping;
 		long timeoutNanos = this.calls.timeout().toNanos();
 		try (Lease lease = this.calls.lease("ping the subscription")) {
-			PingPublisher.publish(lease.commands(), this.channel, SessionHash.number(ping))
+			this.publisher.publish(lease.commands(), this.channel, SessionHash.number(ping), this.calls.timeout())
 				.get(timeoutNanos, TimeUnit.NANOSECONDS);
 		}
 		catch (ExecutionException | TimeoutException | RuntimeException ex) {

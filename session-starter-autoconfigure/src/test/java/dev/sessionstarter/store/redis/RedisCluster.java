@@ -86,6 +86,14 @@ public final class RedisCluster implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	/**
+	 * Let the master on a port go on after {@link #pause(int)}.
+	 * @param port its port
+	 */
+	void resume(int port) {
+		this.servers.stream().filter((server) -> server.port() == port).forEach(RedisServer::resume);
+	}
+
+	/**
 	 * Return the ports of the masters.
 	 * @return the ports
 	 */

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,6 +164,104 @@ class RedisClusterSubscriptionTests {
 		long checks = releases.livenessChecks();
 		await().atMost(LEASE).until(() -> releases.livenessChecks() >= checks + 4);
 		assertThat(releases.resubscriptions()).as("kept while a node it is not on stays frozen").isEqualTo(made);
+	}
+
+	/**
+	 * The subscription made again on a node of its own connection (not the Cluster client's) is
+	 * checked as the first was: with its node frozen too, the pings the one master left takes
+	 * cross the cluster bus to a node that delivers nothing, so it is found deaf again and made on
+	 * that master, never on the node it was on. Its connection and the check's thread end with the
+	 * lock manager.
+	 */
+	@Test
+	void aSubscriptionMadeAgainIsFoundDeafWhenItsNodeFreezesInTurn() throws Exception {
+		this.clientTimeout = LONGER_THAN_WAIT.multipliedBy(3);
+		this.one = new Instance(Duration.ZERO);
+		LockReleases releases = this.one.held.releases(this.one.calls, this.keys);
+		releases.subscribe();
+		int first = subscriptionNode();
+		this.cluster.pause(first);
+		int again = await().atMost(WAIT.multipliedBy(2))
+			.until(() -> (releases.resubscriptions() > 0) ? subscribedNodeOtherThan(first) : 0, (port) -> port != 0);
+		long made = releases.resubscriptions();
+		this.cluster.pause(again);
+		int last = this.cluster.ports()
+			.stream()
+			.filter((port) -> port != first && port != again)
+			.findFirst()
+			.orElseThrow();
+		await().atMost(WAIT.multipliedBy(2))
+			.until(() -> releases.resubscriptions() > made && subscribers(last, this.keys.lockReleases()) == 1);
+		assertThat(releases.isListening()).as("listening on the one node that answers").isTrue();
+		// the lock manager alone: its client, left open, does not close the connection for it
+		this.one.locks.close();
+		await().atMost(WAIT).until(() -> subscribers(last, this.keys.lockReleases()) == 0);
+		await().atMost(WAIT)
+			.until(() -> Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.noneMatch((thread) -> thread.getName().startsWith("redis-session-lock-subscription")));
+	}
+
+	/**
+	 * Return the port of a node, other than one not to be asked (frozen), that the subscription
+	 * is on, or 0.
+	 */
+	private int subscribedNodeOtherThan(int frozen) {
+		return this.cluster.ports()
+			.stream()
+			.filter((port) -> port != frozen && subscribers(port, this.keys.lockReleases()) == 1)
+			.findFirst()
+			.orElse(0);
+	}
+
+	/**
+	 * A master that stays frozen is sent no ping once another took one in its stead: each ping
+	 * sent to it waits in its connection (and in Lettuce's queue of commands to answer, timed out
+	 * or not) until it goes on, so one a check piled up there for as long as it stayed frozen
+	 * (6 in 6 checks, each running once it went on).
+	 */
+	@Test
+	void aMasterThatStaysFrozenIsNotSentAPingEveryCheck() throws Exception {
+		this.clientTimeout = Duration.ofSeconds(8);
+		this.one = new Instance(Duration.ZERO);
+		LockReleases releases = this.one.held.releases(this.one.calls, this.keys);
+		releases.subscribe();
+		int subscribed = subscriptionNode();
+		await().atMost(WAIT).until(() -> releases.livenessChecks() > 0);
+		int frozen = this.cluster.ports()
+			.stream()
+			.filter((port) -> port != subscribed)
+			.findFirst()
+			.orElseThrow();
+		long before = publishes(frozen);
+		this.cluster.pause(frozen);
+		long checks = releases.livenessChecks();
+		await().atMost(LEASE).until(() -> releases.livenessChecks() >= checks + 6);
+		this.cluster.resume(frozen);
+		// what its connection held is run before a later command of that connection
+		String node = nodeId(frozen);
+		this.one.calls.<Long>call("publish", (commands) -> nodeCommands(commands, node)
+			.publish(this.keys.lockReleases(), new byte[0]));
+		assertThat(publishes(frozen) - before - 1).as("pings sent to the frozen master").isLessThanOrEqualTo(2);
+		assertThat(releases.resubscriptions()).isZero();
+	}
+
+	private static RedisClusterAsyncCommands<byte[], byte[]> nodeCommands(
+			RedisClusterAsyncCommands<byte[], byte[]> commands, String nodeId) {
+		return ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) commands).getStatefulConnection()
+			.getConnection(nodeId)
+			.async();
+	}
+
+	private String nodeId(int port) {
+		RedisClusterClient client = (RedisClusterClient) this.one.factory.getRequiredNativeClient();
+		return client.getPartitions()
+			.stream()
+			.filter((node) -> node.getUri().getPort() == port)
+			.findFirst()
+			.orElseThrow()
+			.getNodeId();
 	}
 
 	@Test
