@@ -82,7 +82,8 @@ final class LockTable {
 	}
 
 	/**
-	 * Release every lock an owner holds; called by its connection's thread when it closes.
+	 * Release every lock an owner holds; called by its connection's thread when it closes, and for
+	 * a client that retains locks when its side closes its notice connection.
 	 * @param owner the owner
 	 */
 	void releaseAll(LockOwner owner) {

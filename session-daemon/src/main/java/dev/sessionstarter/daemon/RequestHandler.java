@@ -53,6 +53,14 @@ final class RequestHandler {
 	}
 
 	/**
+	 * A connection ended because the client's side closed it ({@link RetainedLocks#closedByClient}).
+	 * @param owner the connection's locks
+	 */
+	void closedByClient(LockOwner owner) {
+		this.retained.closedByClient(owner);
+	}
+
+	/**
 	 * Carry out one request.
 	 * @param request the frame, positioned at its opcode
 	 * @param owner the connection's locks
@@ -130,11 +138,12 @@ final class RequestHandler {
 				return WireOutput.frame(Opcodes.OK);
 			}
 			case Opcodes.WANTED -> {
-				return this.retained.wanted(request);
+				return this.retained.wanted(request, owner);
 			}
 			case Opcodes.HELLO -> {
-				request.readInt();
+				int clientVersion = request.readInt();
 				request.requireEnd();
+				owner.clientVersion = clientVersion;
 				return WireOutput.frame(Opcodes.OK).writeInt(Opcodes.PROTOCOL_VERSION);
 			}
 			default -> {

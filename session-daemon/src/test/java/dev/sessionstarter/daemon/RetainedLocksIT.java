@@ -171,6 +171,21 @@ class RetainedLocksIT {
 		}
 	}
 
+	@Test
+	void aKilledHolderReleasesItsRetainedLocksAtOnce() throws Exception {
+		startDaemon();
+		RetainingClient other = client(RETAIN);
+		String id = newSession(other);
+		// a retention longer than the other's lock wait (30 s): before, its request failed
+		Process holder = child(RetainingHolderWorker.class, String.valueOf(this.daemon.address().port()), id,
+				"120000");
+		awaitLine(holder, "retained");
+		signal("KILL", holder.pid());
+		assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(other.increment(id)).isEqualTo(2);
+		assertThat(other.storeClient.stats().leaseExpiries()).isZero();
+	}
+
 	private Process child(Class<?> main, String... arguments) throws Exception {
 		Process process = new ProcessBuilder(ChildJvm.command(List.of("-Xmx128m"), main, arguments))
 			.redirectErrorStream(true)

@@ -20,9 +20,11 @@ public final class Opcodes {
 	/**
 	 * The protocol version this side speaks: 4 adds {@link #HELLO} and {@link #UNLOCK_QUIET}, 5
 	 * adds {@link #LOCK_FIND_SINCE}, 6 adds {@link #CLIENT}, {@link #SAVE_RETAIN} and
-	 * {@link #WANTED} (request locks retained by a client between its requests).
+	 * {@link #WANTED} (request locks retained by a client between its requests), 7 changes no
+	 * frame: a client that says with {@link #HELLO} on its {@code WANTED} connection that it speaks
+	 * 7 has the locks it retains released when its side closes that connection.
 	 */
-	public static final int PROTOCOL_VERSION = 6;
+	public static final int PROTOCOL_VERSION = 7;
 
 	/**
 	 * The first protocol version with {@link #UNLOCK_QUIET}.
