@@ -499,9 +499,10 @@ public class SessionsProperties {
 		 * session's next request in this application takes it and the session without a call to
 		 * the daemon; 0 to release every lock at the end of its request. Another application that
 		 * wants the lock asks the holder to release it, and waits up to this long if the holder is
-		 * stopped. At least 1s when set; needs a daemon of protocol version 6.
+		 * frozen (a killed one's locks are released at once by a daemon of protocol version 7).
+		 * At least 1s when set; a daemon older than protocol version 6 retains nothing.
 		 */
-		private Duration lockRetain = Duration.ZERO;
+		private Duration lockRetain = Duration.ofSeconds(10);
 
 		public String getAddress() {
 			return this.address;
