@@ -124,6 +124,16 @@ final class RequestHandler {
 				request.requireEnd();
 				return WireOutput.frame(this.retained.unlock(id, token, owner) ? Opcodes.OK : Opcodes.NOT_FOUND);
 			}
+			case Opcodes.RENEW -> {
+				String id = WireCodec.readId(request);
+				long token = request.readLong();
+				long leaseMillis = request.readLong();
+				request.requireEnd();
+				if (leaseMillis < 0) {
+					throw new ProtocolException("RENEW needs a lease of at least 0");
+				}
+				return WireOutput.frame(Opcodes.OK).writeBoolean(this.locks.renew(id, token, leaseMillis));
+			}
 			case Opcodes.UNLOCK_QUIET -> {
 				String id = WireCodec.readId(request);
 				long token = request.readLong();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.store.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,6 +153,69 @@ class RetainedLocksIT {
 		assertThat(second.repository.findById(id)).isNull();
 		assertThat(first.exists(id)).isFalse();
 		assertThat(second.exists(id)).isFalse();
+	}
+
+	@Test
+	void aRequestLongerThanTheRetentionKeepsItsLockAndSaves() throws Exception {
+		startDaemon();
+		Duration retain = Duration.ofSeconds(2);
+		RetainingClient first = client(retain);
+		RetainingClient second = client(retain);
+		String id = newSession(first);
+		assertThat(first.increment(id)).isEqualTo(1);
+		ExecutorService threads = Executors.newSingleThreadExecutor();
+		try {
+			// a long request under the lock first retains (taken without a call), three retentions long
+			SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(30));
+			assertThat(lock).isNotNull();
+			long start = System.nanoTime();
+			StoredSession session = first.repository.findById(id);
+			session.setAttribute("count", 2);
+			Future<Integer> other = threads.submit(() -> second.increment(id));
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(60))
+				.until(() -> System.nanoTime() - start > 3 * retain.toNanos());
+			assertThat(other).isNotDone();
+			first.repository.save(session);
+			lock.release();
+			assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(3);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(first.read(id, "count")).isEqualTo(3);
+		assertThat(second.storeClient.stats().leaseExpiries()).isZero();
+	}
+
+	@Test
+	void aRequestLongerThanItsLeaseWithoutRetentionKeepsItsLockAndSaves() throws Exception {
+		startDaemon();
+		Duration lease = Duration.ofSeconds(2);
+		RetainingClient first = new RetainingClient(this.daemon.address(), this.daemon.address(), Duration.ZERO,
+				Duration.ofSeconds(5), lease);
+		this.closeables.add(first);
+		RetainingClient second = client(Duration.ZERO);
+		String id = newSession(first);
+		ExecutorService threads = Executors.newSingleThreadExecutor();
+		try {
+			SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(30));
+			assertThat(lock).isNotNull();
+			long start = System.nanoTime();
+			StoredSession session = first.repository.findById(id);
+			session.setAttribute("count", 1);
+			Future<Integer> other = threads.submit(() -> second.increment(id));
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(60))
+				.until(() -> System.nanoTime() - start > 3 * lease.toNanos());
+			assertThat(other).isNotDone();
+			first.repository.save(session);
+			lock.release();
+			assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(second.storeClient.stats().leaseExpiries()).isZero();
 	}
 
 	@Test

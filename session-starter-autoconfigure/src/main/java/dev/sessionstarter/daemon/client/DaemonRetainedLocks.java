@@ -247,6 +247,17 @@ final class DaemonRetainedLocks {
 	}
 
 	/**
+	 * A renewal found that the daemon no longer holds a retained lock under its token: trust it no
+	 * more (released at the end of its request, or now if idle).
+	 * @param lock the lock
+	 */
+	void lost(RetainedDaemonLock lock) {
+		if (lock.want() && this.retained.get(lock.sessionId()) == lock) {
+			release(lock);
+		}
+	}
+
+	/**
 	 * Release the idle retained locks that are no longer trusted.
 	 */
 	void releaseUntrusted() {
