@@ -20,8 +20,10 @@ import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.store.StoredSession;
+import dev.sessionstarter.store.redis.FencedSaveException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Request locks retained by a client between requests ({@code sessions.daemon.lock-retain},
@@ -157,9 +159,8 @@ class RetainedLocksIT {
 
 	@Test
 	void aRequestLongerThanTheRetentionKeepsItsLockAndSaves() throws Exception {
-		startDaemon();
 		Duration retain = Duration.ofSeconds(2);
-		RetainingClient first = client(retain);
+		RetainingClient first = throughProxy(retain);
 		RetainingClient second = client(retain);
 		String id = newSession(first);
 		assertThat(first.increment(id)).isEqualTo(1);
@@ -185,6 +186,33 @@ class RetainedLocksIT {
 		}
 		assertThat(first.read(id, "count")).isEqualTo(3);
 		assertThat(second.storeClient.stats().leaseExpiries()).isZero();
+		assertThat(this.proxy.count(Opcodes.RENEW)).isPositive();
+	}
+
+	@Test
+	void aDaemonOlderThanVersion7RenewsNothingAndALongRequestLosesItsRetainedLockAsBefore() throws Exception {
+		Duration retain = Duration.ofSeconds(2);
+		RetainingClient first = throughProxy(retain, Opcodes.RENEW);
+		RetainingClient second = client(this.daemon.address(), retain);
+		String id = newSession(first);
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> first.noticesUp() && second.noticesUp());
+		assertThat(first.increment(id)).isEqualTo(1);
+		ExecutorService threads = Executors.newSingleThreadExecutor();
+		try {
+			SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(30));
+			assertThat(lock).isNotNull();
+			StoredSession session = first.repository.findById(id);
+			session.setAttribute("count", 100);
+			Future<Integer> other = threads.submit(() -> second.increment(id));
+			assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+			assertThatExceptionOfType(FencedSaveException.class).isThrownBy(() -> first.repository.save(session));
+			lock.release();
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(second.read(id, "count")).isEqualTo(2);
+		assertThat(this.proxy.count(Opcodes.RENEW)).isOne();
 	}
 
 	@Test
