@@ -11,8 +11,10 @@
 # Redis variants; the session daemon runs from session-daemon/target (`daemon` over loopback TCP,
 # `daemon-unix`, not run by default, over a UNIX socket: a daemon of its own); file stores on tmpfs.
 # `redis-retained` and `memoized-redis-retained` (not run by default) are `redis` and `memoized-redis`
-# with retained Redis request locks (sessions.redis.lock-retain=10s); `daemon-retained` (not run by
-# default) is `daemon` with retained daemon request locks (sessions.daemon.lock-retain=10s).
+# with retained Redis request locks (sessions.redis.lock-retain=10s). `daemon` retains its request
+# locks in the daemon (sessions.daemon.lock-retain, 10s by default); `daemon-plain` (not run by
+# default) is `daemon` without (lock-retain=0), and `daemon-retained` (not run by default) sets the
+# retention explicitly (10s, as `daemon` now; the variant runs before 2026-12-06 13:00 compared).
 # `file-local`, `memoized-local` and `memory-unlocked` (not run by default) show what the request
 # lock costs: `file` and `memoized` with in-process request locks (sessions.lock.manager=memory,
 # right for one JVM only) and `memory` with none (sessions.lock.manager=none, as `map`).
@@ -66,7 +68,8 @@ read -r -a VARIANTS <<<"${VARIANTS:-memory file memoized daemon redis memoized-r
 WORKLOADS=("write 1" "read-mostly 10")
 # comparison: variant, the variant it is measured against
 COMPARISONS=("memory map" "file memory" "memoized memory" "daemon memory" "daemon-unix memory"
-	"daemon-unix daemon" "daemon-retained memory" "daemon-retained daemon" "redis memory"
+	"daemon-unix daemon" "daemon-retained memory" "daemon-retained daemon" "daemon-plain memory"
+	"daemon daemon-plain" "redis memory"
 	"memoized-redis memory" "file jdbc" "daemon spring-redis" "daemon-unix spring-redis" "redis spring-redis"
 	"memoized-redis spring-redis" "redis-retained spring-redis" "memoized-redis-retained spring-redis"
 	"redis-retained memory" "memoized-redis-retained memory" "spring-redis-indexed spring-redis" "map memory"
@@ -115,6 +118,8 @@ arguments() { # variant: the application arguments that select its sessions
 		daemon) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" ;;
 		daemon-retained) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" \
 			"--sessions.daemon.lock-retain=10s" ;;
+		daemon-plain) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" \
+			"--sessions.daemon.lock-retain=0" ;;
 		daemon-unix) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_SOCKET" ;;
 		redis) echo "--sessions.store=redis $redis" ;;
 		memoized-redis) echo "--sessions.store=memoized --sessions.memoized.delegate=redis $redis" ;;

@@ -1,6 +1,7 @@
 package dev.sessionstarter.daemon;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,8 +20,10 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
 /**
  * Serves one connection on its own thread: its token first when one is required, then request
  * after request within the idle, first-frame and frame deadlines, until the client goes or a
- * deadline closes it; then its locks are released and its slot freed. A malformed frame is
- * answered with an error and closes this connection only.
+ * deadline closes it; then its locks are released and its slot freed, and, when the client's
+ * side closed it (end of stream, reset, broken pipe) rather than the daemon, the locks a client
+ * retains if it was that client's notice connection ({@link RetainedLocks#closedByClient}). A
+ * malformed frame is answered with an error and closes this connection only.
  */
 final class ConnectionLoop {
 
@@ -63,6 +66,7 @@ final class ConnectionLoop {
 		LockOwner owner = slot.owner;
 		ChannelWatchdog.Guard guard = slot.guard;
 		FrameReader reader = new FrameReader();
+		boolean closedByClient = false;
 		try {
 			boolean first = true;
 			if (this.token != null) {
@@ -79,6 +83,7 @@ final class ConnectionLoop {
 				slot.serving();
 				first = false;
 				if (request == null) {
+					closedByClient = !guard.fired();
 					return;
 				}
 				// a request that is not answered is never answered, not even with an error
@@ -104,8 +109,12 @@ final class ConnectionLoop {
 		catch (ProtocolException ex) {
 			answerQuietly(channel, "Malformed frame: " + ex.getMessage());
 		}
-		catch (IOException | InterruptedException ex) {
-			// the client went away, a deadline closed the connection, or the daemon is stopping
+		catch (ClosedChannelException | InterruptedException ex) {
+			// a deadline or the connection limit closed the connection, or the daemon is stopping
+		}
+		catch (IOException ex) {
+			// the client went away (reset, broken pipe), unless a deadline closed the connection meanwhile
+			closedByClient = !guard.fired();
 		}
 		catch (Error ex) {
 			answerQuietly(channel, "The daemon failed: " + ex);
@@ -115,6 +124,9 @@ final class ConnectionLoop {
 			guard.release();
 			closeQuietly(channel);
 			this.locks.releaseAll(owner);
+			if (closedByClient) {
+				this.handler.closedByClient(owner);
+			}
 			this.slots.remove(slot);
 			this.handler.connections().decrementAndGet();
 		}

@@ -23,6 +23,17 @@ final class LockOwner {
 	 */
 	volatile long clientId;
 
+	/**
+	 * The protocol version a connection's client said it speaks ({@code HELLO}), 0 if it did not.
+	 */
+	volatile int clientVersion;
+
+	/**
+	 * The client whose notice connection this connection is ({@code WANTED} from a client of
+	 * {@link Retainer#RELEASE_ON_CLOSE_VERSION} or later), {@code null} if none.
+	 */
+	volatile @Nullable Retainer noticesOf;
+
 	private long latestLeaseEnd;
 
 	LockOwner() {

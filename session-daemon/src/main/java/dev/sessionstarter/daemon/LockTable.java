@@ -82,7 +82,37 @@ final class LockTable {
 	}
 
 	/**
-	 * Release every lock an owner holds; called by its connection's thread when it closes.
+	 * Renew the lease of a held lock, for a request that runs longer than it: the lease ends
+	 * {@code leaseMillis} from now, unless it ends later already. Its holder keeps it.
+	 * @param id the session id
+	 * @param token the token the lock must be held under
+	 * @param leaseMillis the lease from now, or {@code 0} for the default
+	 * @return whether the lock is still held under that token (renewed); {@code false} if its
+	 * lease ran out or it was released
+	 */
+	boolean renew(String id, long token, long leaseMillis) {
+		long leaseNanos = (leaseMillis > 0) ? TimeUnit.MILLISECONDS.toNanos(leaseMillis) : this.defaultLeaseNanos;
+		IdLock lock = guarded(id);
+		try {
+			IdLock.Holder holder = lock.holder;
+			if (holder == null || holder.token() != token) {
+				return false;
+			}
+			long leaseEnd = System.nanoTime() + leaseNanos;
+			if (leaseEnd - holder.leaseEnd() > 0) {
+				lock.holder = new IdLock.Holder(holder.owner(), token, leaseEnd);
+				holder.owner().leaseGranted(leaseEnd);
+			}
+			return true;
+		}
+		finally {
+			unguard(lock);
+		}
+	}
+
+	/**
+	 * Release every lock an owner holds; called by its connection's thread when it closes, and for
+	 * a client that retains locks when its side closes its notice connection.
 	 * @param owner the owner
 	 */
 	void releaseAll(LockOwner owner) {

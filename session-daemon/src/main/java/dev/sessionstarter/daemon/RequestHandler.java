@@ -53,6 +53,14 @@ final class RequestHandler {
 	}
 
 	/**
+	 * A connection ended because the client's side closed it ({@link RetainedLocks#closedByClient}).
+	 * @param owner the connection's locks
+	 */
+	void closedByClient(LockOwner owner) {
+		this.retained.closedByClient(owner);
+	}
+
+	/**
 	 * Carry out one request.
 	 * @param request the frame, positioned at its opcode
 	 * @param owner the connection's locks
@@ -116,6 +124,16 @@ final class RequestHandler {
 				request.requireEnd();
 				return WireOutput.frame(this.retained.unlock(id, token, owner) ? Opcodes.OK : Opcodes.NOT_FOUND);
 			}
+			case Opcodes.RENEW -> {
+				String id = WireCodec.readId(request);
+				long token = request.readLong();
+				long leaseMillis = request.readLong();
+				request.requireEnd();
+				if (leaseMillis < 0) {
+					throw new ProtocolException("RENEW needs a lease of at least 0");
+				}
+				return WireOutput.frame(Opcodes.OK).writeBoolean(this.locks.renew(id, token, leaseMillis));
+			}
 			case Opcodes.UNLOCK_QUIET -> {
 				String id = WireCodec.readId(request);
 				long token = request.readLong();
@@ -130,11 +148,12 @@ final class RequestHandler {
 				return WireOutput.frame(Opcodes.OK);
 			}
 			case Opcodes.WANTED -> {
-				return this.retained.wanted(request);
+				return this.retained.wanted(request, owner);
 			}
 			case Opcodes.HELLO -> {
-				request.readInt();
+				int clientVersion = request.readInt();
 				request.requireEnd();
+				owner.clientVersion = clientVersion;
 				return WireOutput.frame(Opcodes.OK).writeInt(Opcodes.PROTOCOL_VERSION);
 			}
 			default -> {

@@ -165,21 +165,38 @@ final class RetainedLocks {
 	}
 
 	/**
+	 * A connection ended because the client's side closed it (end of stream, reset, broken pipe),
+	 * not the daemon: if it was a client's notice connection, release every lock that client
+	 * retains ({@link Retainer#closedByClient}).
+	 * @param connection the connection's locks
+	 */
+	void closedByClient(LockOwner connection) {
+		Retainer retainer = connection.noticesOf;
+		if (retainer != null) {
+			retainer.closedByClient(connection, () -> this.locks.releaseAll(retainer.owner));
+		}
+	}
+
+	/**
 	 * Answer {@code WANTED}: the locks of a client that others want, once there are some or
-	 * after the wait.
+	 * after the wait. The connection becomes the client's notice connection
+	 * ({@link Retainer#asksOn}).
 	 * @param request the rest of the frame after the opcode
+	 * @param connection the connection asking
 	 * @return the answer
 	 * @throws ProtocolException if the payload is malformed
 	 * @throws InterruptedException if the daemon stops meanwhile
 	 */
-	WireOutput wanted(WireInput request) throws ProtocolException, InterruptedException {
+	WireOutput wanted(WireInput request, LockOwner connection) throws ProtocolException, InterruptedException {
 		long clientId = request.readLong();
 		long waitMillis = request.readLong();
 		request.requireEnd();
 		if (clientId == 0) {
 			throw new ProtocolException("WANTED needs a client id");
 		}
-		Map<String, Long> wanted = retainer(clientId).take(Math.min(waitMillis, MAX_WANTED_WAIT_MILLIS),
+		Retainer retainer = retainer(clientId);
+		retainer.asksOn(connection);
+		Map<String, Long> wanted = retainer.take(Math.min(waitMillis, MAX_WANTED_WAIT_MILLIS),
 				MAX_WANTED_PER_ANSWER);
 		WireOutput answer = WireOutput.frame(Opcodes.OK).writeInt(wanted.size());
 		wanted.forEach((id, token) -> answer.writeString(id).writeLong(token));

@@ -6,13 +6,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A client that retains request locks between its requests (protocol version 6): the owner of
  * the locks it retains, whose lease is the retention (its connections come and go, and none
- * owns them, so closing one releases none), and the locks of it that others want, which the
- * client asks for with {@code WANTED} (a long poll) and then releases.
+ * owns them), the locks of it that others want, which the client asks for with {@code WANTED}
+ * (a long poll) and then releases, and its notice connection: the connection of its latest
+ * {@code WANTED}, when the client speaks {@link #RELEASE_ON_CLOSE_VERSION} or later. Such a
+ * client trusts its retained locks only while that connection is up, and closes it only once it
+ * trusts none (or by dying), so when the client's side closes it, while it is still the client's
+ * notice connection, every lock the client retains is released at once (waiters take them)
+ * rather than at the end of its lease. A connection the daemon closes itself (a deadline, the
+ * connection limit, a stop) releases none: the client may not have seen that yet.
  */
 final class Retainer {
+
+	/**
+	 * The first protocol version whose clients have their retained locks released when their side
+	 * closes their notice connection (they say it with {@code HELLO} on that connection).
+	 */
+	static final int RELEASE_ON_CLOSE_VERSION = 7;
 
 	/**
 	 * The most notices kept for a client that does not ask for them; older ones are dropped
@@ -44,6 +58,15 @@ final class Retainer {
 	 */
 	private int polling;
 
+	/**
+	 * Guards {@link #noticeConnection}, and is held while the locks are released when it closes, so
+	 * that a newer notice connection, and the locks retained after it answered, are never
+	 * mistaken for the closed one's. Taken before any lock's guard, never under one.
+	 */
+	private final Object noticeGuard = new Object();
+
+	private @Nullable LockOwner noticeConnection;
+
 	Retainer(long clientId) {
 		this.clientId = clientId;
 	}
@@ -72,6 +95,47 @@ final class Retainer {
 		finally {
 			this.guard.unlock();
 		}
+	}
+
+	/**
+	 * Note that a connection of this client asks {@code WANTED}: if the client said it speaks
+	 * {@link #RELEASE_ON_CLOSE_VERSION} or later on it, it is the notice connection from now on.
+	 * @param connection the connection asking
+	 */
+	void asksOn(LockOwner connection) {
+		if (connection.clientVersion < RELEASE_ON_CLOSE_VERSION) {
+			return;
+		}
+		synchronized (this.noticeGuard) {
+			this.noticeConnection = connection;
+		}
+		connection.noticesOf = this;
+	}
+
+	/**
+	 * The client's side closed a connection (its process died, or it stopped trusting its locks):
+	 * if that is its notice connection, release every lock it retains.
+	 * @param connection the connection
+	 * @param releaseAll releases every lock {@link #owner} holds, handing each to its longest waiter
+	 * @return whether the locks were released
+	 */
+	boolean closedByClient(LockOwner connection, Runnable releaseAll) {
+		synchronized (this.noticeGuard) {
+			if (this.noticeConnection != connection) {
+				return false;
+			}
+			this.noticeConnection = null;
+			releaseAll.run();
+		}
+		this.guard.lock();
+		try {
+			// the notices were for the locks just released
+			this.wanted.clear();
+		}
+		finally {
+			this.guard.unlock();
+		}
+		return true;
 	}
 
 	/**

@@ -181,7 +181,7 @@ class DaemonLocksIT {
 			Frames.write(holder, WireOutput.frame(Opcodes.HELLO).writeInt(Opcodes.PROTOCOL_VERSION));
 			WireInput hello = reader.read(holder);
 			assertThat(hello.readByte()).isEqualTo(Opcodes.OK);
-			assertThat(hello.readInt()).isEqualTo(6);
+			assertThat(hello.readInt()).isEqualTo(Opcodes.PROTOCOL_VERSION);
 			Frames.write(holder, WireOutput.frame(Opcodes.LOCK).writeString("session").writeLong(0).writeLong(0));
 			WireInput locked = reader.read(holder);
 			assertThat(locked.readByte()).isEqualTo(Opcodes.OK);

@@ -29,12 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The lock tests' application on the {@code daemon} store and its daemon locks, over real HTTP,
- * while its real daemon process is frozen ({@code SIGSTOP}) and with a lock timeout far longer
- * than the daemon timeout: every request ends within one daemon timeout (plus a margin for a
- * busy machine) with one {@code 503} naming the daemon, makes one failed call to it (the error
- * handling asks nothing again), and requests succeed again once the daemon resumes. A request
- * that waits for a lock another process holds when the daemon freezes ends as soon.
+ * The lock tests' application on the {@code daemon} store and its daemon locks, not retained
+ * ({@code sessions.daemon.lock-retain=0}: a retained lock serves a request without a call), over
+ * real HTTP, while its real daemon process is frozen ({@code SIGSTOP}) and with a lock timeout
+ * far longer than the daemon timeout: every request ends within one daemon timeout (plus a
+ * margin for a busy machine) with one {@code 503} naming the daemon, makes one failed call to it
+ * (the error handling asks nothing again), and requests succeed again once the daemon resumes. A
+ * request that waits for a lock another process holds when the daemon freezes ends as soon.
  */
 class FrozenDaemonHttpIT {
 
@@ -59,7 +60,9 @@ class FrozenDaemonHttpIT {
 		this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
 		List<String> properties = List.of("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
 				"sessions.store=daemon", "sessions.daemon.address=" + this.daemon.address().port(),
-				"sessions.daemon.timeout=" + DAEMON_TIMEOUT.toMillis() + "ms", "sessions.lock.timeout=30s");
+				"sessions.daemon.timeout=" + DAEMON_TIMEOUT.toMillis() + "ms", "sessions.lock.timeout=30s",
+				// without retained locks: every request calls the daemon, and no notice connection fails calls too
+				"sessions.daemon.lock-retain=0");
 		this.context = new SpringApplicationBuilder(LockTestApplication.class)
 			.properties(properties.toArray(String[]::new))
 			.run();

@@ -55,6 +55,32 @@ class LockTableTests {
 	}
 
 	@Test
+	void aRenewedLockOutlivesItsFirstLeaseAndOnlyItsTokenRenewsIt() throws Exception {
+		long token = this.table.lock(ID, new LockOwner(), 0, 200);
+		long start = System.nanoTime();
+		assertThat(this.table.renew(ID, token, 60_000)).isTrue();
+		assertThat(this.table.renew(ID, token + 1, 60_000)).isFalse();
+		await().atMost(Duration.ofSeconds(30)).until(() -> System.nanoTime() - start > 400_000_000L);
+		assertThat(this.table.lock(ID, new LockOwner(), 0, 0)).isZero();
+		assertThat(this.table.leaseExpiries()).isZero();
+		assertThat(this.table.renew(ID, token, 60_000)).isTrue();
+		assertThat(this.table.unlock(ID, token)).isTrue();
+		assertThat(this.table.renew(ID, token, 60_000)).isFalse();
+		assertThat(this.table.renew("never-locked", token, 60_000)).isFalse();
+		assertThat(this.table.size()).isZero();
+	}
+
+	@Test
+	void aLockWhoseLeaseEndedIsNotRenewed() throws Exception {
+		long token = this.table.lock(ID, new LockOwner(), 0, 100);
+		long start = System.nanoTime();
+		await().atMost(Duration.ofSeconds(30)).until(() -> System.nanoTime() - start > 200_000_000L);
+		assertThat(this.table.renew(ID, token, 60_000)).isFalse();
+		assertThat(this.table.leaseExpiries()).isOne();
+		assertThat(this.table.size()).isZero();
+	}
+
+	@Test
 	void aReleaseHandsTheLockToTheWaitersInArrivalOrderAndANewcomerCannotTakeItFirst() throws Exception {
 		long token = this.table.lock(ID, new LockOwner(), 0, 0);
 		queue("first");

@@ -18,9 +18,12 @@ import org.junit.jupiter.api.Test;
 import dev.sessionstarter.ChildJvm;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.store.StoredSession;
+import dev.sessionstarter.store.redis.FencedSaveException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Request locks retained by a client between requests ({@code sessions.daemon.lock-retain},
@@ -155,6 +158,95 @@ class RetainedLocksIT {
 	}
 
 	@Test
+	void aRequestLongerThanTheRetentionKeepsItsLockAndSaves() throws Exception {
+		Duration retain = Duration.ofSeconds(2);
+		RetainingClient first = throughProxy(retain);
+		RetainingClient second = client(retain);
+		String id = newSession(first);
+		assertThat(first.increment(id)).isEqualTo(1);
+		ExecutorService threads = Executors.newSingleThreadExecutor();
+		try {
+			// a long request under the lock first retains (taken without a call), three retentions long
+			SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(30));
+			assertThat(lock).isNotNull();
+			long start = System.nanoTime();
+			StoredSession session = first.repository.findById(id);
+			session.setAttribute("count", 2);
+			Future<Integer> other = threads.submit(() -> second.increment(id));
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(60))
+				.until(() -> System.nanoTime() - start > 3 * retain.toNanos());
+			assertThat(other).isNotDone();
+			first.repository.save(session);
+			lock.release();
+			assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(3);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(first.read(id, "count")).isEqualTo(3);
+		assertThat(second.storeClient.stats().leaseExpiries()).isZero();
+		assertThat(this.proxy.count(Opcodes.RENEW)).isPositive();
+	}
+
+	@Test
+	void aDaemonOlderThanVersion7RenewsNothingAndALongRequestLosesItsRetainedLockAsBefore() throws Exception {
+		Duration retain = Duration.ofSeconds(2);
+		RetainingClient first = throughProxy(retain, Opcodes.RENEW);
+		RetainingClient second = client(this.daemon.address(), retain);
+		String id = newSession(first);
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> first.noticesUp() && second.noticesUp());
+		assertThat(first.increment(id)).isEqualTo(1);
+		ExecutorService threads = Executors.newSingleThreadExecutor();
+		try {
+			SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(30));
+			assertThat(lock).isNotNull();
+			StoredSession session = first.repository.findById(id);
+			session.setAttribute("count", 100);
+			Future<Integer> other = threads.submit(() -> second.increment(id));
+			assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+			assertThatExceptionOfType(FencedSaveException.class).isThrownBy(() -> first.repository.save(session));
+			lock.release();
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(second.read(id, "count")).isEqualTo(2);
+		assertThat(this.proxy.count(Opcodes.RENEW)).isOne();
+	}
+
+	@Test
+	void aRequestLongerThanItsLeaseWithoutRetentionKeepsItsLockAndSaves() throws Exception {
+		startDaemon();
+		Duration lease = Duration.ofSeconds(2);
+		RetainingClient first = new RetainingClient(this.daemon.address(), this.daemon.address(), Duration.ZERO,
+				Duration.ofSeconds(5), lease);
+		this.closeables.add(first);
+		RetainingClient second = client(Duration.ZERO);
+		String id = newSession(first);
+		ExecutorService threads = Executors.newSingleThreadExecutor();
+		try {
+			SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(30));
+			assertThat(lock).isNotNull();
+			long start = System.nanoTime();
+			StoredSession session = first.repository.findById(id);
+			session.setAttribute("count", 1);
+			Future<Integer> other = threads.submit(() -> second.increment(id));
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(60))
+				.until(() -> System.nanoTime() - start > 3 * lease.toNanos());
+			assertThat(other).isNotDone();
+			first.repository.save(session);
+			lock.release();
+			assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(second.storeClient.stats().leaseExpiries()).isZero();
+	}
+
+	@Test
 	void aStoppedHolderDelaysAnotherOnlyUntilItsRetentionEnds() throws Exception {
 		startDaemon();
 		RetainingClient other = client(RETAIN);
@@ -169,6 +261,21 @@ class RetainedLocksIT {
 		finally {
 			signal("CONT", holder.pid());
 		}
+	}
+
+	@Test
+	void aKilledHolderReleasesItsRetainedLocksAtOnce() throws Exception {
+		startDaemon();
+		RetainingClient other = client(RETAIN);
+		String id = newSession(other);
+		// a retention longer than the other's lock wait (30 s): before, its request failed
+		Process holder = child(RetainingHolderWorker.class, String.valueOf(this.daemon.address().port()), id,
+				"120000");
+		awaitLine(holder, "retained");
+		signal("KILL", holder.pid());
+		assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(other.increment(id)).isEqualTo(2);
+		assertThat(other.storeClient.stats().leaseExpiries()).isZero();
 	}
 
 	private Process child(Class<?> main, String... arguments) throws Exception {

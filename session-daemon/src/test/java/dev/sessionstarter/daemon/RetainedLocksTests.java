@@ -4,15 +4,23 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.sessionstarter.daemon.protocol.WireInput;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Tests for {@link RetainedLocks}: the number of clients that retain locks is bounded.
+ * Tests for {@link RetainedLocks}: the number of clients that retain locks is bounded, and a
+ * client's locks are released when its side closes its notice connection, and only then.
  */
 class RetainedLocksTests {
 
-	private final RetainedLocks retained = new RetainedLocks(new LockTable(Duration.ofMinutes(1)));
+	private static final long CLIENT = 42;
+
+	private final LockTable locks = new LockTable(Duration.ofMinutes(1));
+
+	private final RetainedLocks retained = new RetainedLocks(this.locks);
 
 	@Test
 	void atMostMaxRetainersClientsRetainLocksAndAKnownOneIsStillServed() {
@@ -23,6 +31,60 @@ class RetainedLocksTests {
 		assertThatIllegalStateException().isThrownBy(() -> this.retained.retainer(RetainedLocks.MAX_RETAINERS + 1))
 			.withMessageContaining("Too many clients retain locks in this daemon (at most 4096)");
 		assertThat(this.retained.retainer(1)).isNotNull();
+	}
+
+	@Test
+	void theClientClosingItsNoticeConnectionReleasesItsRetainedLocks() throws Exception {
+		LockOwner notices = noticeConnection(Retainer.RELEASE_ON_CLOSE_VERSION);
+		retain("a");
+		retain("b");
+		this.retained.closedByClient(notices);
+		assertThat(this.locks.lock("a", new LockOwner(), 0, 0)).isNotZero();
+		assertThat(this.locks.lock("b", new LockOwner(), 0, 0)).isNotZero();
+	}
+
+	@Test
+	void closingAnotherConnectionOfTheClientReleasesNothing() throws Exception {
+		noticeConnection(Retainer.RELEASE_ON_CLOSE_VERSION);
+		LockOwner pooled = new LockOwner();
+		pooled.clientId = CLIENT;
+		pooled.clientVersion = Retainer.RELEASE_ON_CLOSE_VERSION;
+		retain("a");
+		this.retained.closedByClient(pooled);
+		assertThat(this.locks.lock("a", new LockOwner(), 0, 0)).isZero();
+	}
+
+	@Test
+	void closingANoticeConnectionAfterTheClientAskedOnANewOneReleasesNothing() throws Exception {
+		LockOwner old = noticeConnection(Retainer.RELEASE_ON_CLOSE_VERSION);
+		noticeConnection(Retainer.RELEASE_ON_CLOSE_VERSION);
+		retain("a");
+		this.retained.closedByClient(old);
+		assertThat(this.locks.lock("a", new LockOwner(), 0, 0)).isZero();
+	}
+
+	@Test
+	void aClientOfVersion6KeepsItsLocksUntilTheirLeaseWhenItsNoticeConnectionCloses() throws Exception {
+		LockOwner notices = noticeConnection(6);
+		retain("a");
+		this.retained.closedByClient(notices);
+		assertThat(this.locks.lock("a", new LockOwner(), 0, 0)).isZero();
+	}
+
+	/**
+	 * A connection of the client that said its version and asked {@code WANTED} (without waiting).
+	 */
+	private LockOwner noticeConnection(int clientVersion) throws Exception {
+		LockOwner connection = new LockOwner();
+		connection.clientId = CLIENT;
+		connection.clientVersion = clientVersion;
+		this.retained.wanted(new WireInput(WireOutput.plain().writeLong(CLIENT).writeLong(0).toByteArray()),
+				connection);
+		return connection;
+	}
+
+	private void retain(String id) throws InterruptedException {
+		assertThat(this.locks.lock(id, this.retained.retainer(CLIENT).owner, 0, 60_000)).isNotZero();
 	}
 
 }

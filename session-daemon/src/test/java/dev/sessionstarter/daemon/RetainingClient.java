@@ -41,13 +41,22 @@ final class RetainingClient implements AutoCloseable {
 	 * in front of the store's only), with a deadline for every call.
 	 */
 	RetainingClient(DaemonAddress storeAddress, DaemonAddress lockAddress, Duration retain, Duration timeout) {
+		this(storeAddress, lockAddress, retain, timeout, Duration.ZERO);
+	}
+
+	/**
+	 * An application whose lock manager asks for a lease of its own ({@link Duration#ZERO} for
+	 * the daemon's default).
+	 */
+	RetainingClient(DaemonAddress storeAddress, DaemonAddress lockAddress, Duration retain, Duration timeout,
+			Duration lease) {
 		this.retain = retain;
 		this.storeClient = new DaemonClient(storeAddress, timeout, 8, 8, null);
 		this.lockClient = new DaemonClient(lockAddress, timeout, 16, 8, null);
 		this.heldLocks = new DaemonHeldLocks(retain);
 		DaemonSessionStore store = new DaemonSessionStore(this.storeClient);
 		store.setHeldLocks(this.heldLocks);
-		this.locks = new DaemonSessionLockManager(this.lockClient, Duration.ZERO);
+		this.locks = new DaemonSessionLockManager(this.lockClient, lease);
 		this.locks.setHeldLocks(this.heldLocks);
 		this.repository = new StoreSessionRepository(store, new JavaSessionSerializer(List.of(), null));
 	}

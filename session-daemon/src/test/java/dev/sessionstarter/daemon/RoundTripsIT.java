@@ -19,6 +19,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.sessionstarter.daemon.client.DaemonClient;
+import dev.sessionstarter.daemon.client.DaemonHeldLocks;
 import dev.sessionstarter.daemon.protocol.Opcodes;
 import dev.sessionstarter.it.SecuredApplication;
 
@@ -26,11 +27,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How many requests the daemon receives for one returning HTTP request with daemon request
- * locks, counted by a proxy between the application and a real daemon process: the lock that
- * answers the session and the save that releases it, or for a request that writes nothing the
- * lock and an unlock the daemon does not answer (version 4); the lock answers without the
- * session when the application's copy is current (version 5); older daemons still get the calls
- * they know.
+ * locks, counted by a proxy between the application and a real daemon process. By default
+ * (locks retained, version 6) a request that writes costs its save and one that writes nothing
+ * no call. Without retention ({@code sessions.daemon.lock-retain=0}): the lock that answers the
+ * session and the save that releases it, or for a request that writes nothing the lock and an
+ * unlock the daemon does not answer (version 4); the lock answers without the session when the
+ * application's copy is current (version 5); older daemons still get the calls they know.
  */
 class RoundTripsIT {
 
@@ -51,6 +53,26 @@ class RoundTripsIT {
 		if (this.daemon != null) {
 			this.daemon.close();
 		}
+	}
+
+	@Test
+	void returningRequestWithTheDaemonStoreAsConfiguredByDefaultCostsItsSaveOnly() throws Exception {
+		Map<String, Integer> requests = countRetainedRequest(null, "--sessions.store=daemon");
+		assertThat(requests).as("requests %s", requests).containsExactlyEntriesOf(Map.of("SAVE_RETAIN", 1));
+		assertThat(this.proxy.total()).as("requests %s", requests).isEqualTo(1);
+	}
+
+	@Test
+	void returningRequestWithMemoizedOverTheDaemonAsConfiguredByDefaultCostsItsSaveOnly() throws Exception {
+		Map<String, Integer> requests = countRetainedRequest(null, "--sessions.store=memoized",
+				"--sessions.memoized.delegate=daemon");
+		assertThat(requests).as("requests %s", requests).containsExactlyEntriesOf(Map.of("SAVE_RETAIN", 1));
+	}
+
+	@Test
+	void returningRequestThatWritesNothingWithTheDaemonStoreAsConfiguredByDefaultCostsNoCall() throws Exception {
+		Map<String, Integer> requests = countRetainedRequest("/actuator", "--sessions.store=daemon");
+		assertThat(requests).as("requests %s", requests).isEmpty();
 	}
 
 	@Test
@@ -108,20 +130,51 @@ class RoundTripsIT {
 	}
 
 	/**
+	 * Count the daemon requests of the third request of a session, as {@link #countRequest}, with
+	 * no setting of the daemon's request locks: they are retained once the notice connection is up.
+	 */
+	private Map<String, Integer> countRetainedRequest(String readOnlyPath, String... properties) throws Exception {
+		startApplication(new byte[0], List.of(properties));
+		DaemonHeldLocks heldLocks = this.application.getBean(DaemonHeldLocks.class);
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(heldLocks::isRetaining);
+		visitThenCount(readOnlyPath);
+		return this.proxy.requests();
+	}
+
+	/**
 	 * Count the daemon requests of the third request of a session: a visit that writes, or one
 	 * to {@code readOnlyPath} (made once before the count too).
 	 */
 	private Map<String, Integer> countRequest(byte[] refused, String readOnlyPath, String... properties)
 			throws Exception {
+		List<String> plain = new ArrayList<>(List.of(properties));
+		// without retention: every request takes and releases its lock in the daemon
+		plain.add("--sessions.daemon.lock-retain=0");
+		startApplication(refused, plain);
+		visitThenCount(readOnlyPath);
+		try (DaemonClient stats = new DaemonClient(this.daemon.address(), Duration.ofSeconds(5), 1, 1, null)) {
+			Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stats.stats().locks() == 0);
+		}
+		return this.proxy.requests();
+	}
+
+	private void startApplication(byte[] refused, List<String> properties) throws Exception {
 		this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
 		this.proxy = new CountingProxy(this.daemon.address().port());
 		this.proxy.refuse(refused);
 		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
 				"--sessions.daemon.address=" + this.proxy.port(), "--sessions.purge-interval=1h",
 				"--spring.main.banner-mode=off"));
-		arguments.addAll(List.of(properties));
+		arguments.addAll(properties);
 		this.application = new SpringApplicationBuilder(SecuredApplication.class)
 			.run(arguments.toArray(String[]::new));
+	}
+
+	/**
+	 * Visit twice, then count the daemon requests of a third visit, or of a second request to
+	 * {@code readOnlyPath} (made once before the count).
+	 */
+	private void visitThenCount(String readOnlyPath) throws Exception {
 		int port = Integer.parseInt(this.application.getEnvironment().getProperty("local.server.port"));
 		HttpClient visitor = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
 		assertThat(visit(visitor, port)).contains("\"visits\":1");
@@ -135,10 +188,6 @@ class RoundTripsIT {
 			this.proxy.reset();
 			assertThat(visit(visitor, port)).contains("\"visits\":3");
 		}
-		try (DaemonClient stats = new DaemonClient(this.daemon.address(), Duration.ofSeconds(5), 1, 1, null)) {
-			Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stats.stats().locks() == 0);
-		}
-		return this.proxy.requests();
 	}
 
 	private static String visit(HttpClient client, int port) throws Exception {

@@ -67,9 +67,29 @@ class SharedSessionsIT {
 	}
 
 	@Test
-	void twoApplicationsShareSessionsWithRetainedRequestLocks() throws Exception {
+	void twoApplicationsAlternatingOnASessionWithRetainedRequestLocksAsByDefaultKeepEveryVisit() throws Exception {
 		this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
-		assertShared(String.valueOf(this.daemon.address().port()), "sessions.daemon.lock-retain=10s");
+		assertShared(String.valueOf(this.daemon.address().port()));
+		assertAlternatingVisitsCounted();
+	}
+
+	@Test
+	void twoApplicationsShareSessionsWithoutRetainedRequestLocks() throws Exception {
+		this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
+		assertShared(String.valueOf(this.daemon.address().port()), "sessions.daemon.lock-retain=0");
+		assertAlternatingVisitsCounted();
+	}
+
+	@Test
+	void twoMemoizedApplicationsOverADaemonAlternatingOnASessionKeepEveryVisit() throws Exception {
+		this.daemon = DaemonProcess.start(String.valueOf(DaemonProcess.freePort()));
+		String address = String.valueOf(this.daemon.address().port());
+		this.first = application(address, "sessions.store=memoized", "sessions.memoized.delegate=daemon");
+		this.second = application(address, "sessions.store=memoized", "sessions.memoized.delegate=daemon");
+		assertAlternatingVisitsCounted();
+	}
+
+	private void assertAlternatingVisitsCounted() throws Exception {
 		HttpClient visitor = client();
 		int firstPort = port(this.first);
 		int secondPort = port(this.second);
@@ -106,9 +126,9 @@ class SharedSessionsIT {
 	}
 
 	private static ConfigurableApplicationContext application(String address, String... properties) {
-		return new SpringApplicationBuilder(SecuredApplication.class).properties(properties)
-			.properties("server.port=0", "server.address=127.0.0.1", "sessions.store=daemon",
-					"sessions.daemon.address=" + address,
+		return new SpringApplicationBuilder(SecuredApplication.class).properties("sessions.store=daemon")
+			.properties(properties)
+			.properties("server.port=0", "server.address=127.0.0.1", "sessions.daemon.address=" + address,
 					"management.endpoints.web.exposure.include=sessions,sessionstore,health",
 					"management.endpoint.health.show-details=always", "spring.main.banner-mode=off")
 			.run();

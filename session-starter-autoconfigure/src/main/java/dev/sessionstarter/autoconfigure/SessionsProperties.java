@@ -489,8 +489,9 @@ public class SessionsProperties {
 
 		/**
 		 * Longest the daemon keeps a request lock whose holder neither releases it nor
-		 * disconnects; zero for the daemon's own --lock-lease (60s by default). Requests that
-		 * run longer than the lease lose their exclusivity.
+		 * disconnects; zero for the daemon's own --lock-lease (60s by default). With the daemon
+		 * store, a request that runs longer renews its lock (protocol version 7); otherwise it
+		 * loses its exclusivity at the end of the lease.
 		 */
 		private Duration lockLease = Duration.ZERO;
 
@@ -499,9 +500,11 @@ public class SessionsProperties {
 		 * session's next request in this application takes it and the session without a call to
 		 * the daemon; 0 to release every lock at the end of its request. Another application that
 		 * wants the lock asks the holder to release it, and waits up to this long if the holder is
-		 * stopped. At least 1s when set; needs a daemon of protocol version 6.
+		 * frozen (a killed one's locks are released at once by a daemon of protocol version 7).
+		 * At least 1s when set; a request longer than half of it keeps its lock by renewing it
+		 * (protocol version 7). A daemon older than protocol version 6 retains nothing.
 		 */
-		private Duration lockRetain = Duration.ZERO;
+		private Duration lockRetain = Duration.ofSeconds(10);
 
 		public String getAddress() {
 			return this.address;

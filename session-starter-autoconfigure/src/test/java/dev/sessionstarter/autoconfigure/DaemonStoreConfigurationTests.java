@@ -216,19 +216,39 @@ class DaemonStoreConfigurationTests {
 	}
 
 	@Test
-	void retainsRequestLocksWhenARetentionIsSet() {
-		this.contextRunner.withPropertyValues("sessions.daemon.lock-retain=10s").run((context) -> {
+	void retainsRequestLocksForTenSecondsByDefault() {
+		this.contextRunner.run((context) -> {
 			DaemonHeldLocks heldLocks = context.getBean(DaemonHeldLocks.class);
-			assertThat(ReflectionTestUtils.getField(heldLocks, "retained")).isNotNull();
+			Object retained = ReflectionTestUtils.getField(heldLocks, "retained");
+			assertThat(retained).isNotNull();
+			assertThat(ReflectionTestUtils.getField(retained, "retainNanos")).isEqualTo(10_000_000_000L);
 			assertThat(ReflectionTestUtils.getField(heldLocks, "notices")).isNotNull();
 		});
 	}
 
 	@Test
-	void releasesRequestLocksAtTheEndOfTheirRequestByDefault() {
-		this.contextRunner.run((context) -> assertThat(
-				ReflectionTestUtils.getField(context.getBean(DaemonHeldLocks.class), "retained"))
-			.isNull());
+	void retainsRequestLocksForTheRetentionSet() {
+		this.contextRunner.withPropertyValues("sessions.daemon.lock-retain=30s").run((context) -> {
+			Object retained = ReflectionTestUtils.getField(context.getBean(DaemonHeldLocks.class), "retained");
+			assertThat(ReflectionTestUtils.getField(retained, "retainNanos")).isEqualTo(30_000_000_000L);
+		});
+	}
+
+	@Test
+	void releasesRequestLocksAtTheEndOfTheirRequestWithARetentionOfZero() {
+		this.contextRunner.withPropertyValues("sessions.daemon.lock-retain=0")
+			.run((context) -> assertThat(
+					ReflectionTestUtils.getField(context.getBean(DaemonHeldLocks.class), "retained"))
+				.isNull());
+	}
+
+	@Test
+	void locksInTheDaemonForAnotherStoreWithoutRetainingThemByDefault() {
+		this.contextRunner.withPropertyValues("sessions.store=memory", "sessions.lock.manager=daemon")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(DaemonSessionLockManager.class);
+				assertThat(context).doesNotHaveBean(DaemonHeldLocks.class);
+			});
 	}
 
 	@Test

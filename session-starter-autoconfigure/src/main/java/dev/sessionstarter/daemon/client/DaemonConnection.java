@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
 import dev.sessionstarter.daemon.protocol.FrameReader;
 import dev.sessionstarter.daemon.protocol.Frames;
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.ProtocolException;
 import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
 
@@ -97,6 +99,37 @@ final class DaemonConnection {
 	 */
 	private IOException deadlineOr(IOException ex) {
 		return this.guard.fired() ? new DeadlineException(ex) : ex;
+	}
+
+	/**
+	 * Return the protocol version the daemon speaks, asked with {@code HELLO} (which also tells it
+	 * this client's) the first time over this connection.
+	 * @param deadline the deadline of the call, a {@link System#nanoTime()} value
+	 * @return the daemon's version, 3 for a daemon that predates {@code HELLO} (version 4)
+	 * @throws IOException if the exchange fails
+	 */
+	int protocolVersion(long deadline) throws IOException {
+		if (this.protocolVersion == 0) {
+			WireOutput hello = WireOutput.frame(Opcodes.HELLO).writeInt(Opcodes.PROTOCOL_VERSION);
+			this.protocolVersion = exchange(hello, deadline, DaemonConnection::helloAnswer);
+		}
+		return this.protocolVersion;
+	}
+
+	/**
+	 * Read the answer to {@code HELLO}: the daemon's protocol version, or 3 for a daemon that
+	 * does not know the operation (it predates version 4).
+	 */
+	private static Integer helloAnswer(byte status, WireInput payload) throws ProtocolException {
+		if (status == Opcodes.ERROR) {
+			String message = payload.readString();
+			if (Opcodes.isUnknownOperation(message)) {
+				return 3;
+			}
+			throw new IllegalStateException("The session daemon refused HELLO: " + message);
+		}
+		DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.HELLO);
+		return payload.readInt();
 	}
 
 	/**

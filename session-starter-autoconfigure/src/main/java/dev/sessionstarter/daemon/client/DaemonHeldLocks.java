@@ -40,6 +40,8 @@ public final class DaemonHeldLocks implements AutoCloseable {
 
 	private volatile @Nullable DaemonLockNotices notices;
 
+	private @Nullable DaemonLockRenewals renewals;
+
 	/**
 	 * Create held locks that are released at the end of their request.
 	 */
@@ -85,6 +87,19 @@ public final class DaemonHeldLocks implements AutoCloseable {
 	}
 
 	/**
+	 * Renew through a client of the daemon the locks of the requests that run long
+	 * ({@link DaemonLockRenewals}), from now until closed.
+	 * @param client the client
+	 */
+	synchronized void renewThrough(DaemonClient client) {
+		if (this.renewals == null) {
+			DaemonLockRenewals renewals = new DaemonLockRenewals(client, this.held.values(), this.retained);
+			this.renewals = renewals;
+			renewals.start();
+		}
+	}
+
+	/**
 	 * Make the connections of a client say they are this process's, if a retention is set, so
 	 * that its writes never wait for the locks this process retains.
 	 * @param client the client
@@ -119,10 +134,14 @@ public final class DaemonHeldLocks implements AutoCloseable {
 	}
 
 	/**
-	 * Stop taking notices and release the locks retained.
+	 * Stop renewing, stop taking notices and release the locks retained.
 	 */
 	@Override
 	public synchronized void close() {
+		DaemonLockRenewals renewals = this.renewals;
+		if (renewals != null) {
+			renewals.close();
+		}
 		DaemonLockNotices notices = this.notices;
 		if (notices != null) {
 			notices.close();

@@ -23,7 +23,10 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
  * whose trust lapsed. Retained locks are trusted only while this connection is up: when a call on
  * it fails, none retained until then is trusted any more, and it connects again after a pause. A
  * daemon older than protocol version 6 answers {@code WANTED} as an unknown operation: that is
- * logged once, and this process retains no lock.
+ * logged once, and this process retains no lock. The connection first tells the daemon this
+ * client's protocol version ({@code HELLO}): a daemon of version 7 then releases every lock this
+ * process retains when this process closes the connection, or dies, so this process stops
+ * trusting them before it closes it.
  */
 final class DaemonLockNotices implements AutoCloseable {
 
@@ -86,6 +89,7 @@ final class DaemonLockNotices implements AutoCloseable {
 				System.nanoTime() + timeoutNanos, Opcodes.WANTED);
 		this.connection = connection;
 		try {
+			connection.protocolVersion(System.nanoTime() + timeoutNanos);
 			if (this.closed || poll(connection, 0, timeoutNanos) == null) {
 				return false;
 			}
@@ -101,6 +105,8 @@ final class DaemonLockNotices implements AutoCloseable {
 			return true;
 		}
 		finally {
+			// trust ends before the connection closes: the daemon releases the locks once it is closed
+			this.retained.distrust();
 			this.connection = null;
 			this.client.calls().release(connection, false);
 		}
@@ -110,6 +116,7 @@ final class DaemonLockNotices implements AutoCloseable {
 			throws IOException {
 		WireOutput request = WireOutput.frame(Opcodes.WANTED).writeLong(this.retained.clientId()).writeLong(waitMillis);
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) + timeoutNanos;
+		this.retained.upUntil(deadline);
 		return connection.exchange(request, deadline, this::answer);
 	}
 
@@ -155,6 +162,7 @@ final class DaemonLockNotices implements AutoCloseable {
 			this.closed = true;
 			notifyAll();
 		}
+		this.retained.distrust();
 		DaemonConnection connection = this.connection;
 		if (connection != null) {
 			connection.close();

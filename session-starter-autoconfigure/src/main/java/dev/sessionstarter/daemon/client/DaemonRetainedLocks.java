@@ -17,10 +17,12 @@ import dev.sessionstarter.store.SessionRecord;
  * ({@link DaemonLockNotices}) has stayed up since (an epoch counts its failures, and overflows of
  * notices kept for saves in flight); the daemon has not said another wants it; this process has
  * not written its session otherwise. One that is not trusted is released
- * ({@code UNLOCK}) at once when idle, or at the end of the request that runs under it. The
- * daemon never frees a retained lock when a connection closes: its lease ends it, so a process
- * that has not yet seen its notice connection fail cannot trust a lock another took meanwhile.
- * Thread-safe.
+ * ({@code UNLOCK}) at once when idle, or at the end of the request that runs under it. A daemon
+ * of protocol version 7 releases every lock this process retains when this process's side closes
+ * the notice connection (this process died, or stopped trusting them), so this process stops
+ * trusting them before it closes that connection ({@link #distrust}), and trusts none after the
+ * deadline of the notice call under way, at which the connection is closed if no answer came.
+ * A connection the daemon closes itself releases none. Thread-safe.
  */
 final class DaemonRetainedLocks {
 
@@ -39,6 +41,12 @@ final class DaemonRetainedLocks {
 	private final RetainedLockReleases releases = new RetainedLockReleases(this.retained);
 
 	private volatile boolean up;
+
+	/**
+	 * The deadline of the notice call under way, a {@link System#nanoTime()} value: nothing is
+	 * trusted from then on, when its connection may be closed.
+	 */
+	private volatile long upUntil;
 
 	private volatile long epoch;
 
@@ -68,7 +76,11 @@ final class DaemonRetainedLocks {
 	 * is down (no lock is retained then).
 	 */
 	long epochIfUp() {
-		return this.up ? this.epoch : -1;
+		return isUp(System.nanoTime()) ? this.epoch : -1;
+	}
+
+	private boolean isUp(long now) {
+		return this.up && now - this.upUntil < 0;
 	}
 
 	/**
@@ -79,14 +91,29 @@ final class DaemonRetainedLocks {
 	}
 
 	/**
-	 * The notice connection failed: trust none of the locks retained until now, and release the
-	 * idle ones.
+	 * A notice call is sent: if no answer came by its deadline, its connection is closed then.
+	 * @param deadline the deadline, a {@link System#nanoTime()} value
 	 */
-	void down() {
+	void upUntil(long deadline) {
+		this.upUntil = deadline;
+	}
+
+	/**
+	 * The notice connection is about to close: trust none of the locks retained until now.
+	 */
+	void distrust() {
 		this.up = false;
 		synchronized (this) {
 			this.epoch++;
 		}
+	}
+
+	/**
+	 * The notice connection failed: trust none of the locks retained until now, and release the
+	 * idle ones.
+	 */
+	void down() {
+		distrust();
 		this.releases.releaseAll();
 	}
 
@@ -158,7 +185,8 @@ final class DaemonRetainedLocks {
 	}
 
 	private boolean trusted(RetainedDaemonLock lock) {
-		return this.up && lock.epoch() == this.epoch && !lock.isWanted() && lock.inTime(System.nanoTime());
+		long now = System.nanoTime();
+		return isUp(now) && lock.epoch() == this.epoch && !lock.isWanted() && lock.inTime(now);
 	}
 
 	/**
@@ -214,6 +242,17 @@ final class DaemonRetainedLocks {
 	void invalidate(String sessionId) {
 		RetainedDaemonLock lock = this.retained.get(sessionId);
 		if (lock != null && lock.want()) {
+			release(lock);
+		}
+	}
+
+	/**
+	 * A renewal found that the daemon no longer holds a retained lock under its token: trust it no
+	 * more (released at the end of its request, or now if idle).
+	 * @param lock the lock
+	 */
+	void lost(RetainedDaemonLock lock) {
+		if (lock.want() && this.retained.get(lock.sessionId()) == lock) {
 			release(lock);
 		}
 	}

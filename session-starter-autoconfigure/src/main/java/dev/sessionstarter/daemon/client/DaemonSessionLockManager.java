@@ -102,6 +102,7 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		Assert.notNull(heldLocks, "'heldLocks' must not be null");
 		heldLocks.useCopies();
 		heldLocks.retainThrough(this.client);
+		heldLocks.renewThrough(this.client);
 		this.heldLocks = heldLocks;
 	}
 

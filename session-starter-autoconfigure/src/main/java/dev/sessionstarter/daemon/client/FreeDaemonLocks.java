@@ -66,6 +66,7 @@ final class FreeDaemonLocks {
 				return release;
 			}
 		}
+		long sentAt = System.nanoTime();
 		SharedLockConnections.Held free = lockFree(sessionId, heldLocks, DaemonLockCalls.deadline(this.client));
 		SharedLockConnections.Locked locked = free.locked();
 		if (locked == null) {
@@ -75,6 +76,7 @@ final class FreeDaemonLocks {
 			return () -> unlock(sessionId, locked.token(), free);
 		}
 		HeldDaemonLock shared = new HeldDaemonLock(sessionId, locked.token(), locked.prefetched());
+		shared.renewWith(sentAt, this.leaseMillis);
 		heldLocks.add(shared);
 		return () -> {
 			heldLocks.remove(shared);

@@ -21,6 +21,21 @@ final class HeldDaemonLock {
 
 	private volatile @Nullable RetainedDaemonLock retention;
 
+	/**
+	 * The lease its lock call asked for, {@code 0} for the daemon's default.
+	 */
+	private volatile long leaseMillis;
+
+	/**
+	 * When it is renewed if its request still runs and it is not retained
+	 * ({@link DaemonLockRenewals}), a {@link System#nanoTime()} value.
+	 */
+	private volatile long renewAt;
+
+	private volatile boolean renewable;
+
+	private volatile boolean lost;
+
 	HeldDaemonLock(String sessionId, long token, DaemonHeldLocks.@Nullable Prefetched prefetched) {
 		this(sessionId, token, prefetched, null);
 	}
@@ -42,6 +57,43 @@ final class HeldDaemonLock {
 
 	void retention(@Nullable RetainedDaemonLock retention) {
 		this.retention = retention;
+	}
+
+	/**
+	 * Renew it with its lease while its request runs, from when its lock call was sent.
+	 * @param sentAt when the lock call was sent, a {@link System#nanoTime()} value
+	 * @param leaseMillis the lease it asked for, {@code 0} for the daemon's default
+	 */
+	void renewWith(long sentAt, long leaseMillis) {
+		this.leaseMillis = leaseMillis;
+		this.renewAt = DaemonLockRenewals.renewAt(sentAt, leaseMillis);
+		this.renewable = true;
+	}
+
+	long leaseMillis() {
+		return this.leaseMillis;
+	}
+
+	/**
+	 * Return when it is renewed, if it is not retained; {@link Long#MAX_VALUE} from now if never.
+	 */
+	long renewAt() {
+		return this.renewable ? this.renewAt : System.nanoTime() + Long.MAX_VALUE / 2;
+	}
+
+	void renewAt(long renewAt) {
+		this.renewAt = renewAt;
+	}
+
+	boolean isLost() {
+		return this.lost;
+	}
+
+	/**
+	 * A renewal found that its token no longer holds the lock: it is renewed no more.
+	 */
+	void lost() {
+		this.lost = true;
 	}
 
 	String sessionId() {

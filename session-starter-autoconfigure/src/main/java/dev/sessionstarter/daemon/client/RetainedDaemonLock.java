@@ -8,9 +8,9 @@ import dev.sessionstarter.store.SessionRecord;
  * A request lock this process retains in the daemon, taken so ({@code LOCK_RETAIN}) or kept by a
  * save ({@code SAVE_RETAIN}), with the record that call answered ({@code null}: no session):
  * trusted, and taken by the session's next request here without a call, until half the retention
- * has passed since the save was sent, the daemon says another wants it, this process writes the
- * session otherwise, or the notice connection fails ({@link DaemonRetainedLocks}). Its state is
- * guarded by its own monitor.
+ * has passed since the save (or its latest renewal, {@link DaemonLockRenewals}) was sent, the
+ * daemon says another wants it, this process writes the session otherwise, or the notice
+ * connection fails ({@link DaemonRetainedLocks}). Its state is guarded by its own monitor.
  */
 final class RetainedDaemonLock {
 
@@ -20,7 +20,7 @@ final class RetainedDaemonLock {
 
 	private final @Nullable SessionRecord record;
 
-	private final long trustedUntil;
+	private volatile long trustedUntil;
 
 	private final long epoch;
 
@@ -69,6 +69,23 @@ final class RetainedDaemonLock {
 	 */
 	boolean inTime(long now) {
 		return now - this.trustedUntil < 0;
+	}
+
+	/**
+	 * Return until when it is trusted by the clock, a {@link System#nanoTime()} value.
+	 */
+	long trustedUntil() {
+		return this.trustedUntil;
+	}
+
+	/**
+	 * Trust it until a later time: a renewal ({@code RENEW}) found it held and extended its lease.
+	 * @param until a {@link System#nanoTime()} value
+	 */
+	synchronized void trustUntil(long until) {
+		if (until - this.trustedUntil > 0) {
+			this.trustedUntil = until;
+		}
 	}
 
 	/**

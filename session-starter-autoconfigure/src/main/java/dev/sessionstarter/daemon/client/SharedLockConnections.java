@@ -5,8 +5,6 @@ import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 import dev.sessionstarter.daemon.protocol.Opcodes;
-import dev.sessionstarter.daemon.protocol.ProtocolException;
-import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
 
 /**
@@ -109,11 +107,7 @@ final class SharedLockConnections {
 		}
 		boolean healthy = false;
 		try {
-			if (owner.protocolVersion == 0) {
-				WireOutput hello = WireOutput.frame(Opcodes.HELLO).writeInt(Opcodes.PROTOCOL_VERSION);
-				owner.protocolVersion = owner.exchange(hello, deadline, SharedLockConnections::helloAnswer);
-			}
-			if (owner.protocolVersion < Opcodes.UNLOCK_QUIET_VERSION) {
+			if (owner.protocolVersion(deadline) < Opcodes.UNLOCK_QUIET_VERSION) {
 				healthy = true;
 				return false;
 			}
@@ -127,22 +121,6 @@ final class SharedLockConnections {
 		finally {
 			this.client.calls().release(owner, healthy);
 		}
-	}
-
-	/**
-	 * Read the answer to {@code HELLO}: the daemon's protocol version, or 3 for a daemon that
-	 * does not know the operation (it predates version 4).
-	 */
-	private static Integer helloAnswer(byte status, WireInput payload) throws ProtocolException {
-		if (status == Opcodes.ERROR) {
-			String message = payload.readString();
-			if (Opcodes.isUnknownOperation(message)) {
-				return 3;
-			}
-			throw new IllegalStateException("The session daemon refused HELLO: " + message);
-		}
-		DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.HELLO);
-		return payload.readInt();
 	}
 
 	/**

@@ -20,9 +20,12 @@ public final class Opcodes {
 	/**
 	 * The protocol version this side speaks: 4 adds {@link #HELLO} and {@link #UNLOCK_QUIET}, 5
 	 * adds {@link #LOCK_FIND_SINCE}, 6 adds {@link #CLIENT}, {@link #SAVE_RETAIN} and
-	 * {@link #WANTED} (request locks retained by a client between its requests).
+	 * {@link #WANTED} (request locks retained by a client between its requests), 7 adds
+	 * {@link #RENEW} (a long request keeps its lock), and a client that says with {@link #HELLO} on
+	 * its {@code WANTED} connection that it speaks 7 has the locks it retains released when its
+	 * side closes that connection.
 	 */
-	public static final int PROTOCOL_VERSION = 6;
+	public static final int PROTOCOL_VERSION = 7;
 
 	/**
 	 * The first protocol version with {@link #UNLOCK_QUIET}.
@@ -145,6 +148,14 @@ public final class Opcodes {
 	public static final byte LOCK_RETAIN = 0x28;
 
 	/**
+	 * Renew the lease of a held request lock, for a request that runs longer than it (protocol
+	 * version 7): {@code id}, {@code int64} token, {@code int64} lease millis from now ({@code 0}
+	 * for the daemon's default); {@code OK} + {@code bool} whether the lock is still held under
+	 * that token (renewed). An older daemon answers {@link #ERROR}, an unknown operation.
+	 */
+	public static final byte RENEW = 0x29;
+
+	/**
 	 * In a {@link #LOCK_FIND} answer: no session is stored under the id.
 	 */
 	public static final byte FOUND_NONE = 0;
@@ -256,6 +267,7 @@ public final class Opcodes {
 			case SAVE_RETAIN -> "SAVE_RETAIN";
 			case WANTED -> "WANTED";
 			case LOCK_RETAIN -> "LOCK_RETAIN";
+			case RENEW -> "RENEW";
 			default -> String.format("0x%02x", opcode);
 		};
 	}

@@ -16,14 +16,14 @@ class DaemonRetainedLocksTests {
 
 	@Test
 	void aLockRetainedWhileTheNoticeConnectionIsUpIsTakenByTheNextRequest() {
-		this.locks.up();
+		up();
 		RetainedDaemonLock lock = retainAndEnd("s", 10);
 		assertThat(this.locks.take("s")).isSameAs(lock);
 	}
 
 	@Test
 	void aNoticeForTheTokenOfASaveInFlightHoldsForTheLockTheSaveRetains() {
-		this.locks.up();
+		up();
 		this.locks.wanted("s", 10);
 		retainAndEnd("s", 10);
 		assertThat(this.locks.take("s")).isNull();
@@ -31,7 +31,7 @@ class DaemonRetainedLocksTests {
 
 	@Test
 	void tooManyNoticesForSavesInFlightEndTheTrustInEveryRetainedLock() {
-		this.locks.up();
+		up();
 		retainAndEnd("s", 10);
 		for (long token = 1000; token <= 1000 + EarlyNotices.MAX; token++) {
 			this.locks.wanted("other-" + token, token);
@@ -41,11 +41,37 @@ class DaemonRetainedLocksTests {
 
 	@Test
 	void aLockRetainedBeforeTheNoticeConnectionFailedIsNotTrusted() {
-		this.locks.up();
+		up();
 		retainAndEnd("s", 10);
 		this.locks.down();
-		this.locks.up();
+		up();
 		assertThat(this.locks.take("s")).isNull();
+	}
+
+	@Test
+	void noLockIsTrustedOnceTheNoticeCallUnderWayIsPastItsDeadline() {
+		up();
+		retainAndEnd("s", 10);
+		// its connection may be closed from then on, which makes the daemon release the locks
+		this.locks.upUntil(System.nanoTime() - 1);
+		assertThat(this.locks.take("s")).isNull();
+		assertThat(this.locks.epochIfUp()).isEqualTo(-1);
+	}
+
+	@Test
+	void noLockIsTrustedOnceTheNoticeConnectionIsAboutToClose() {
+		up();
+		retainAndEnd("s", 10);
+		this.locks.distrust();
+		assertThat(this.locks.take("s")).isNull();
+	}
+
+	/**
+	 * The notice connection answered, and its next call has a minute to be answered.
+	 */
+	private void up() {
+		this.locks.upUntil(System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
+		this.locks.up();
 	}
 
 	private RetainedDaemonLock retainAndEnd(String sessionId, long token) {

@@ -1,0 +1,156 @@
+package dev.sessionstarter.daemon.client;
+
+import java.util.Collection;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.WireOutput;
+
+/**
+ * Keeps the request locks of the requests that run long ({@code RENEW}, protocol version 7):
+ * one timer per {@link DaemonHeldLocks}, which every period renews, with one call each, the
+ * locks held by a running request whose lease, or this process's trust in a retained one, ends
+ * within the next period; a retained lock is trusted for half the retention again from when its
+ * renewal was sent. A request shorter than that (half the retention for a retained lock, half the
+ * lease, or 20 s with the daemon's default lease, for another) costs no call. A renewal that finds
+ * the lock lost changes nothing but the trust: the request's save is refused (fenced) as before.
+ * A daemon that does not know {@code RENEW} is logged once and no lock is renewed from then on.
+ */
+final class DaemonLockRenewals implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(DaemonSessionLockManager.class);
+
+	/**
+	 * When a lock taken with the daemon's default lease (unknown here; 60 s unless set) is renewed.
+	 */
+	static final long DEFAULT_LEASE_RENEW_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+	private static final long MAX_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private static final long MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+	private final DaemonClient client;
+
+	private final Collection<HeldDaemonLock> held;
+
+	private final @Nullable DaemonRetainedLocks retained;
+
+	private final long periodNanos;
+
+	private final ScheduledExecutorService timer;
+
+	private volatile boolean known = true;
+
+	DaemonLockRenewals(DaemonClient client, Collection<HeldDaemonLock> held, @Nullable DaemonRetainedLocks retained) {
+		this.client = client;
+		this.held = held;
+		this.retained = retained;
+		long period = (retained != null) ? retained.retainMillis() * 1_000_000 / 4 : MAX_PERIOD_NANOS;
+		this.periodNanos = Math.max(MIN_PERIOD_NANOS, Math.min(MAX_PERIOD_NANOS, period));
+		this.timer = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "session-daemon-lock-renewals-" + client.getAddress());
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/**
+	 * Return when a lock taken with a lease is renewed.
+	 * @param sentAt when its lock call was sent, a {@link System#nanoTime()} value
+	 * @param leaseMillis the lease, {@code 0} for the daemon's default
+	 * @return a {@link System#nanoTime()} value
+	 */
+	static long renewAt(long sentAt, long leaseMillis) {
+		return sentAt + ((leaseMillis > 0) ? TimeUnit.MILLISECONDS.toNanos(leaseMillis) / 2 : DEFAULT_LEASE_RENEW_NANOS);
+	}
+
+	void start() {
+		this.timer.scheduleWithFixedDelay(this::renewDue, this.periodNanos, this.periodNanos, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Renew the locks whose lease or trust ends within the next period.
+	 */
+	void renewDue() {
+		long horizon = System.nanoTime() + this.periodNanos;
+		for (HeldDaemonLock lock : this.held) {
+			if (!this.known) {
+				return;
+			}
+			if (lock.isReleasedBySave() || lock.isLost()) {
+				continue;
+			}
+			RetainedDaemonLock retention = lock.retention();
+			long renewAt = (retention != null) ? retention.trustedUntil() : lock.renewAt();
+			if (renewAt - horizon > 0) {
+				continue;
+			}
+			try {
+				renew(lock, retention);
+			}
+			catch (RuntimeException ex) {
+				// the daemon did not answer: the next period tries again, the save is fenced if it is lost
+				if (logger.isDebugEnabled()) {
+					logger.debug("Could not renew the request lock of a session: " + ex.getMessage());
+				}
+			}
+		}
+	}
+
+	private void renew(HeldDaemonLock lock, @Nullable RetainedDaemonLock retention) {
+		DaemonRetainedLocks retained = this.retained;
+		long leaseMillis = (retention != null && retained != null) ? retained.retainMillis() : lock.leaseMillis();
+		WireOutput request = WireOutput.frame(Opcodes.RENEW)
+			.writeString(lock.sessionId())
+			.writeLong(lock.token())
+			.writeLong(leaseMillis);
+		long sentAt = System.nanoTime();
+		boolean held;
+		try {
+			held = this.client.call(request, (status, payload) -> {
+				if (status == Opcodes.ERROR) {
+					String message = payload.readString();
+					if (Opcodes.isUnknownOperation(message)) {
+						throw new FreeDaemonLocks.UnknownOperationException(message);
+					}
+					throw new IllegalStateException("The session daemon refused RENEW: " + message);
+				}
+				DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.RENEW);
+				boolean renewed = payload.readBoolean();
+				payload.requireEnd();
+				return renewed;
+			});
+		}
+		catch (FreeDaemonLocks.UnknownOperationException ex) {
+			this.known = false;
+			logger.info("The session daemon at " + this.client.getAddress() + " predates protocol version 7 ("
+					+ ex.getMessage() + "): a request keeps its lock only for the lease, or half the retention");
+			return;
+		}
+		if (!held) {
+			lock.lost();
+			if (retention != null && retained != null) {
+				retained.lost(retention);
+			}
+			return;
+		}
+		if (retention != null) {
+			retention.trustUntil(sentAt + TimeUnit.MILLISECONDS.toNanos(leaseMillis) / 2);
+		}
+		else {
+			lock.renewAt(renewAt(sentAt, leaseMillis));
+		}
+	}
+
+	@Override
+	public void close() {
+		this.timer.shutdownNow();
+	}
+
+}
