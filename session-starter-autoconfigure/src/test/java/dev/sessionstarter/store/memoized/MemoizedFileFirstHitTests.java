@@ -11,12 +11,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.test.util.ReflectionTestUtils;
 
+import dev.sessionstarter.Closeables;
 import dev.sessionstarter.store.SessionHandle;
 import dev.sessionstarter.store.SessionRecord;
 import dev.sessionstarter.store.file.FileFormat;
@@ -39,14 +40,8 @@ class MemoizedFileFirstHitTests {
 	@TempDir
 	Path dir;
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	@Test
 	void sessionSavedOnceIsCheckedThroughItsMappingFromItsFirstHitOn() {
