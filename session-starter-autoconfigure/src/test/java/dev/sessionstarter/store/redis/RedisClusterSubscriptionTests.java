@@ -141,12 +141,8 @@ class RedisClusterSubscriptionTests {
 	 */
 	@Test
 	void aSubscriptionIsNotMadeAgainAndAgainWhileANodeItIsNotOnStaysFrozen() throws Exception {
-		this.clientTimeout = LONGER_THAN_WAIT.multipliedBy(3);
-		this.one = new Instance(Duration.ZERO);
-		LockReleases releases = this.one.held.releases(this.one.calls, this.keys);
-		releases.subscribe();
+		LockReleases releases = checkedSubscription(LONGER_THAN_WAIT.multipliedBy(3));
 		int subscribed = subscriptionNode();
-		await().atMost(WAIT).until(() -> releases.livenessChecks() > 0);
 		int frozen = this.cluster.ports()
 			.stream()
 			.filter((port) -> port != subscribed && publishes(port) > 0)
@@ -204,6 +200,19 @@ class RedisClusterSubscriptionTests {
 	}
 
 	/**
+	 * Start one instance, its client's command timeout as given, and make its subscription; return
+	 * once the liveness check has checked it.
+	 */
+	private LockReleases checkedSubscription(Duration clientTimeout) throws InterruptedException {
+		this.clientTimeout = clientTimeout;
+		this.one = new Instance(Duration.ZERO);
+		LockReleases releases = this.one.held.releases(this.one.calls, this.keys);
+		releases.subscribe();
+		await().atMost(WAIT).until(() -> releases.livenessChecks() > 0);
+		return releases;
+	}
+
+	/**
 	 * Return the port of a node, other than one not to be asked (frozen), that the subscription
 	 * is on, or 0.
 	 */
@@ -223,12 +232,8 @@ class RedisClusterSubscriptionTests {
 	 */
 	@Test
 	void aMasterThatStaysFrozenIsNotSentAPingEveryCheck() throws Exception {
-		this.clientTimeout = Duration.ofSeconds(8);
-		this.one = new Instance(Duration.ZERO);
-		LockReleases releases = this.one.held.releases(this.one.calls, this.keys);
-		releases.subscribe();
+		LockReleases releases = checkedSubscription(Duration.ofSeconds(8));
 		int subscribed = subscriptionNode();
-		await().atMost(WAIT).until(() -> releases.livenessChecks() > 0);
 		int frozen = this.cluster.ports()
 			.stream()
 			.filter((port) -> port != subscribed)
