@@ -66,8 +66,9 @@ final class CurrentSaves {
 	 * @param marginMillis how long past its expiry the key is kept
 	 * @param fence the fence of a save under a request lock this process holds (as
 	 * {@link SessionSaves#saveArguments} takes it), or {@code null} for a save the lock does not fence
-	 * @param retainMillis how long the lock the save releases is retained instead, or {@code null}
-	 * to delete it
+	 * @param retainMillis how long the lock the save releases is retained instead,
+	 * {@link SessionSaves#UNMOVED_RETENTION} to retain it with the expiry it has, or {@code null} to
+	 * delete it
 	 * @return the arguments
 	 * @throws SessionTooLargeException if a value is longer than Redis accepts
 	 */

@@ -96,7 +96,11 @@ final class SessionWrites {
 		}
 		SessionRecord base = (copy != null && copy.id().equals(change.id())) ? copy : null;
 		long retainMillis = (lock != null && release) ? lock.retainMillis() : 0;
-		Long retain = (retainMillis > 0) ? retainMillis : null;
+		long epoch = this.heldLocks.connectionEpoch();
+		long sentAt = System.nanoTime();
+		// a retention still trusted long enough is kept with the lock's expiry as it is: one command less
+		Retention unmoved = (retainMillis > 0) ? lock.unmovedRetention(sentAt, epoch) : null;
+		Long retain = (unmoved != null) ? SessionSaves.UNMOVED_RETENTION : (retainMillis > 0) ? retainMillis : null;
 		byte[] id = SessionHash.bytes(change.id());
 		byte[][] fence = (lock != null) ? lock.fence(this.keys, release, id) : null;
 		long now = this.clock.millis();
@@ -111,8 +115,6 @@ final class SessionWrites {
 		}
 		// a new session's index entries go in the save's round trip
 		boolean indexedAlongside = baseVersion == 0 && lock == null && this.indexes.canIndexCreating(change);
-		long epoch = this.heldLocks.connectionEpoch();
-		long sentAt = System.nanoTime();
 		List<Object> answer = this.retainedLockWait.run(change.id(), "save", new SaveCalls(this.calls.scripts(), keys,
 				currentArgs, () -> SessionSaves.saveArguments(change, id, baseVersion, now, this.marginMillis, fence,
 						(base != null) ? base.version() : null, retain, this.keys.lockRequestsPrefix()),
@@ -138,7 +140,7 @@ final class SessionWrites {
 		else {
 			lock.copy(saved);
 			if (retainMillis > 0) {
-				lock.retainedBySave(sentAt, epoch, saved);
+				lock.retainedBySave(sentAt, epoch, saved, unmoved);
 			}
 			else if (release) {
 				lock.releasedBySave(saved.version());

@@ -10,7 +10,8 @@
 -- ARGV[3]  the version this request's earlier save left, which released the lock, or ''
 -- ARGV[4]  the channel released locks are published on, or '' to keep the lock (the request releases it)
 -- ARGV[5]  the session id, the message of a release
--- ARGV[6]  how long a released lock is retained by its holder, ms, or '' to delete it
+-- ARGV[6]  how long a released lock is retained by its holder, ms, '0' to retain it with the expiry it
+--          has, or '' to delete it
 -- ARGV[7]  the key's time to live, ms, or '' if the session never expires
 -- ARGV[8]  n, the number of fields removed; then the n names; then pairs of field and value to set
 --          (always 'version' and the new version)

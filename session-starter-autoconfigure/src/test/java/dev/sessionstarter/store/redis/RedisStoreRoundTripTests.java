@@ -24,6 +24,7 @@ import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The commands the redis store sends for what a request does, as {@code MONITOR} lists them
@@ -208,9 +209,37 @@ class RedisStoreRoundTripTests {
 			ranByScripts();
 			locked.request(id);
 			assertThat(ranByScripts())
-				.as("the version read, the lock checked, what changed written, the key's and the lock's expiry set")
-				.containsExactly("HGET", "GET", "HSET", "PEXPIRE", "PEXPIRE");
+				.as("the version read, the lock checked, what changed written, the key's expiry set; the lock, "
+						+ "trusted for more than a quarter of the retention still, left as it is")
+				.containsExactly("HGET", "GET", "HSET", "PEXPIRE");
 			assertThat(locked.repository.findById(id).<Integer>getAttribute("count")).isEqualTo(3);
+		}
+	}
+
+	@Test
+	void aRetainedSaveMovesTheLocksExpiryOnceItsTrustIsShorterThanAQuarterOfTheRetention() throws Exception {
+		// retention 8s: trusted 4s after the save that set it, moved again when less than 2s of that is left
+		try (Locked locked = new Locked(Duration.ofSeconds(8), false)) {
+			String id = created(locked.repository);
+			locked.request(id);
+			long set = System.nanoTime();
+			ranByScripts();
+			locked.request(id);
+			assertThat(ranByScripts()).as("trusted for more than 2s still: the lock left as it is")
+				.containsExactly("HGET", "GET", "HSET", "PEXPIRE");
+			await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - set > 2_500_000_000L);
+			long before = this.calls.roundTrips();
+			locked.request(id);
+			assertThat(this.calls.roundTrips() - before).as("still taken without Redis").isEqualTo(1);
+			assertThat(ranByScripts()).as("trusted for less than 2s: the lock's expiry moved")
+				.containsExactly("HGET", "GET", "HSET", "PEXPIRE", "PEXPIRE");
+			assertThat(lockTimeToLive(id)).isGreaterThan(6000);
+			// past the trust of the first save (4s), within that of the one that moved the expiry
+			await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - set > 4_500_000_000L);
+			before = this.calls.roundTrips();
+			locked.request(id);
+			assertThat(this.calls.roundTrips() - before).as("trusted again from the save that moved it").isEqualTo(1);
+			assertThat(locked.repository.findById(id).<Integer>getAttribute("count")).isEqualTo(4);
 		}
 	}
 
@@ -260,6 +289,10 @@ class RedisStoreRoundTripTests {
 		Integer count = session.getAttribute("count");
 		session.setAttribute("count", count + 1);
 		repository.save(session);
+	}
+
+	private long lockTimeToLive(String id) {
+		return this.calls.<Long>call("pttl", (commands) -> commands.pttl(new RedisKeys(this.namespace).lock(id)));
 	}
 
 	private List<String> sent() {
