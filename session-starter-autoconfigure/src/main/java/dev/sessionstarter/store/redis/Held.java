@@ -127,16 +127,30 @@ final class Held {
 	 * @param saved the record the save left, kept unless large
 	 * @param unmoved the retention whose expiry the save left as it was ({@link #unmovedRetention}),
 	 * or {@code null} if it set the expiry again
+	 * @param keySetFor the access time the session key's expiry is set for, or {@link Long#MIN_VALUE}
 	 */
-	void retainedBySave(long sentAt, long epoch, SessionRecord saved, @Nullable Retention unmoved) {
+	void retainedBySave(long sentAt, long epoch, SessionRecord saved, @Nullable Retention unmoved, long keySetFor) {
 		long retainNanos = this.retainMillis * 1_000_000L;
 		SessionRecord kept = (LastCopies.attributeBytes(saved) <= LastCopies.MAX_BYTES) ? saved : null;
 		this.writeInFlight = false;
 		this.retainedBySave = (unmoved != null)
 				? new Retention(this.token, unmoved.trustedUntil(), unmoved.expiresAt(), unmoved.epoch(),
-						saved.version(), kept)
+						saved.version(), kept, keySetFor)
 				: new Retention(this.token, sentAt + retainNanos / 2, sentAt + retainNanos, epoch, saved.version(),
-						kept);
+						kept, keySetFor);
+	}
+
+	/**
+	 * Return the access time the session key's expiry was last set for by a save of this lock
+	 * (of this request, else of the one whose retention it was taken from).
+	 * @return the time, epoch millis, or {@link Long#MIN_VALUE} if not known
+	 */
+	long keySetFor() {
+		Retention current = this.retainedBySave;
+		if (current == null) {
+			current = this.origin;
+		}
+		return (current != null) ? current.keySetFor() : Long.MIN_VALUE;
 	}
 
 	/**

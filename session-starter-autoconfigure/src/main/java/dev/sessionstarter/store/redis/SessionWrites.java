@@ -107,8 +107,11 @@ final class SessionWrites {
 		// the change applied to a current copy here, unless the script finds the session at another version
 		SessionRecord current = (base != null && CurrentSaves.canSave(change)) ? SessionRecord.apply(base, change)
 				: null;
+		long keySetFor = (retainMillis > 0 && current != null) ? lock.keySetFor() : Long.MIN_VALUE;
+		long keyMargin = (retainMillis > 0 && current != null)
+				? CurrentSaves.keyMargin(change, current, this.marginMillis, keySetFor) : this.marginMillis;
 		byte[][] currentArgs = (current != null) ? CurrentSaves.arguments(change, base, current, id, now,
-				this.marginMillis, fence, retain) : null;
+				keyMargin, fence, retain) : null;
 		byte[][] keys = { this.keys.session(id), this.keys.lock(id), this.keys.lockWaiters(id) };
 		if (lock != null) {
 			lock.written(release);
@@ -140,7 +143,8 @@ final class SessionWrites {
 		else {
 			lock.copy(saved);
 			if (retainMillis > 0) {
-				lock.retainedBySave(sentAt, epoch, saved, unmoved);
+				long keySet = (keyMargin != CurrentSaves.UNMOVED_KEY) ? saved.lastAccessedTime() : keySetFor;
+				lock.retainedBySave(sentAt, epoch, saved, unmoved, applied ? keySet : Long.MIN_VALUE);
 			}
 			else if (release) {
 				lock.releasedBySave(saved.version());
