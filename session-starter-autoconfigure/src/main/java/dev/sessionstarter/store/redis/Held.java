@@ -156,9 +156,11 @@ final class Held {
 	/**
 	 * Return the retention a save that retains this lock may leave the lock's expiry in Redis
 	 * as it is for: the one the lock is trusted by (its last save's, else the one it was taken
-	 * from), if no connection was lost since and it is still trusted for at least a quarter of
-	 * the retention, so that the session's next request within that quarter still finds it
-	 * trusted, and a later save moves the expiry before the trust runs out.
+	 * from), if no connection was lost since and it is still trusted for at least three eighths
+	 * of the retention (its expiry was set less than an eighth of the retention ago), so that a
+	 * request after a pause of up to three eighths of the retention still finds it trusted (a
+	 * half after a save that set it), and a later save moves the expiry before the trust runs
+	 * out.
 	 * @param now the time, as {@link System#nanoTime()}
 	 * @param epoch the count of connection losses now
 	 * @return the retention, or {@code null} if the save is to set the lock's expiry again
@@ -169,7 +171,7 @@ final class Held {
 			current = this.origin;
 		}
 		return (current != null && current.epoch() == epoch
-				&& current.trustedUntil() - now >= this.retainMillis * 250_000L) ? current : null;
+				&& current.trustedUntil() - now >= this.retainMillis * 375_000L) ? current : null;
 	}
 
 	/**
