@@ -163,7 +163,7 @@ public final class RedisCpuCheck {
 			if (calls * 10 < ops) {
 				continue;
 			}
-			parts.add(String.format(Locale.ROOT, "%s %.2f x %.2f", name, (double) calls / ops, (double) usec / calls));
+			parts.add(String.format(Locale.ROOT, "%s %.3f x %.2f", name, (double) calls / ops, (double) usec / calls));
 		}
 		return String.join(", ", parts);
 	}

@@ -43,6 +43,13 @@ final class CurrentSaves {
 
 	private static final byte[] VERSION = SessionHash.bytes("version");
 
+	/**
+	 * The key margin ({@link #keyMargin}) that leaves the key's expiry as it is.
+	 */
+	static final long UNMOVED_KEY = -1;
+
+	private static final byte[] UNMOVED = SessionHash.bytes("0");
+
 	private CurrentSaves() {
 	}
 
@@ -57,17 +64,37 @@ final class CurrentSaves {
 	}
 
 	/**
+	 * Return how long past its expiry the key of a session saved under a retained lock is kept:
+	 * the margin and half of it again, so that while its last access moves less than a quarter
+	 * of the margin from the one its expiry was set for, its saves need not set it again (the key
+	 * lives at least the margin past the session's expiry, and at most one and a half margins).
+	 * @param change the change
+	 * @param saved the change applied to the copy
+	 * @param marginMillis how long past its expiry the key is kept at least
+	 * @param keySetFor the access time the key's expiry was last set for by a save that kept it
+	 * this long, or {@link Long#MIN_VALUE} if not known
+	 * @return the margin to set the key's expiry with, or {@link #UNMOVED_KEY} to leave it as it is
+	 */
+	static long keyMargin(SessionChange change, SessionRecord saved, long marginMillis, long keySetFor) {
+		boolean setFarEnough = marginMillis > 0 && keySetFor != Long.MIN_VALUE && change.maxInactiveMillis() == null
+				&& saved.maxInactiveMillis() >= 0 && saved.lastAccessedTime() - keySetFor <= marginMillis / 4;
+		return setFarEnough ? UNMOVED_KEY : marginMillis + marginMillis / 2;
+	}
+
+	/**
 	 * Return the arguments of the script for a change, applied to a copy.
 	 * @param change the change, for which {@link #canSave} holds
 	 * @param copy the caller's copy of the session
 	 * @param saved the change applied to the copy ({@link SessionRecord#apply})
 	 * @param id the session id, encoded
 	 * @param now the current time, epoch millis (the key's time to live is counted from it)
-	 * @param marginMillis how long past its expiry the key is kept
+	 * @param marginMillis how long past its expiry the key is kept, or {@link #UNMOVED_KEY} to
+	 * leave its expiry as it is ({@link #keyMargin})
 	 * @param fence the fence of a save under a request lock this process holds (as
 	 * {@link SessionSaves#saveArguments} takes it), or {@code null} for a save the lock does not fence
-	 * @param retainMillis how long the lock the save releases is retained instead, or {@code null}
-	 * to delete it
+	 * @param retainMillis how long the lock the save releases is retained instead,
+	 * {@link SessionSaves#UNMOVED_RETENTION} to retain it with the expiry it has, or {@code null} to
+	 * delete it
 	 * @return the arguments
 	 * @throws SessionTooLargeException if a value is longer than Redis accepts
 	 */
@@ -103,8 +130,8 @@ final class CurrentSaves {
 			System.arraycopy(fence, 0, args, 1, SessionSaves.FENCE_ARGUMENTS);
 		}
 		args[5] = SessionHash.optionalNumber(retainMillis);
-		args[6] = (saved.maxInactiveMillis() < 0) ? SessionHash.EMPTY : SessionHash.number(
-				Math.max(1, saved.lastAccessedTime() + saved.maxInactiveMillis() - now + marginMillis));
+		args[6] = (saved.maxInactiveMillis() < 0) ? SessionHash.EMPTY : (marginMillis == UNMOVED_KEY) ? UNMOVED
+				: SessionHash.number(Math.max(1, saved.lastAccessedTime() + saved.maxInactiveMillis() - now + marginMillis));
 		args[7] = SessionHash.number(removed);
 		int next = FIXED_ARGUMENTS;
 		if (principalRemoved) {

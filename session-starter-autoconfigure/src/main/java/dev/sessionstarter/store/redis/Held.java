@@ -125,12 +125,53 @@ final class Held {
 	 * @param sentAt when the save was sent, as {@link System#nanoTime()}
 	 * @param epoch the count of connection losses when it was sent
 	 * @param saved the record the save left, kept unless large
+	 * @param unmoved the retention whose expiry the save left as it was ({@link #unmovedRetention}),
+	 * or {@code null} if it set the expiry again
+	 * @param keySetFor the access time the session key's expiry is set for, or {@link Long#MIN_VALUE}
 	 */
-	void retainedBySave(long sentAt, long epoch, SessionRecord saved) {
+	void retainedBySave(long sentAt, long epoch, SessionRecord saved, @Nullable Retention unmoved, long keySetFor) {
 		long retainNanos = this.retainMillis * 1_000_000L;
+		SessionRecord kept = (LastCopies.attributeBytes(saved) <= LastCopies.MAX_BYTES) ? saved : null;
 		this.writeInFlight = false;
-		this.retainedBySave = new Retention(this.token, sentAt + retainNanos / 2, sentAt + retainNanos, epoch,
-				saved.version(), (LastCopies.attributeBytes(saved) <= LastCopies.MAX_BYTES) ? saved : null);
+		this.retainedBySave = (unmoved != null)
+				? new Retention(this.token, unmoved.trustedUntil(), unmoved.expiresAt(), unmoved.epoch(),
+						saved.version(), kept, keySetFor)
+				: new Retention(this.token, sentAt + retainNanos / 2, sentAt + retainNanos, epoch, saved.version(),
+						kept, keySetFor);
+	}
+
+	/**
+	 * Return the access time the session key's expiry was last set for by a save of this lock
+	 * (of this request, else of the one whose retention it was taken from).
+	 * @return the time, epoch millis, or {@link Long#MIN_VALUE} if not known
+	 */
+	long keySetFor() {
+		Retention current = this.retainedBySave;
+		if (current == null) {
+			current = this.origin;
+		}
+		return (current != null) ? current.keySetFor() : Long.MIN_VALUE;
+	}
+
+	/**
+	 * Return the retention a save that retains this lock may leave the lock's expiry in Redis
+	 * as it is for: the one the lock is trusted by (its last save's, else the one it was taken
+	 * from), if no connection was lost since and it is still trusted for at least three eighths
+	 * of the retention (its expiry was set less than an eighth of the retention ago), so that a
+	 * request after a pause of up to three eighths of the retention still finds it trusted (a
+	 * half after a save that set it), and a later save moves the expiry before the trust runs
+	 * out.
+	 * @param now the time, as {@link System#nanoTime()}
+	 * @param epoch the count of connection losses now
+	 * @return the retention, or {@code null} if the save is to set the lock's expiry again
+	 */
+	@Nullable Retention unmovedRetention(long now, long epoch) {
+		Retention current = this.retainedBySave;
+		if (current == null) {
+			current = this.origin;
+		}
+		return (current != null && current.epoch() == epoch
+				&& current.trustedUntil() - now >= this.retainMillis * 375_000L) ? current : null;
 	}
 
 	/**

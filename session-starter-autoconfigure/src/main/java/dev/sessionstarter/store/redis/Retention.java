@@ -17,9 +17,11 @@ import dev.sessionstarter.store.SessionRecord;
  * @param epoch the count of connection losses when the save was sent
  * @param version the version of the session the save left
  * @param record the session the save left, or {@code null} if too large to keep
+ * @param keySetFor the access time the session key's expiry was last set for by a save of the
+ * lock ({@link CurrentSaves#keyMargin}), or {@link Long#MIN_VALUE} if not known
  */
 record Retention(byte[] token, long trustedUntil, long expiresAt, long epoch, long version,
-		@Nullable SessionRecord record) {
+		@Nullable SessionRecord record, long keySetFor) {
 
 	/**
 	 * Whether the retention may be trusted now.
@@ -36,7 +38,8 @@ record Retention(byte[] token, long trustedUntil, long expiresAt, long epoch, lo
 	 * @return the retention
 	 */
 	Retention withoutRecord() {
-		return new Retention(this.token, this.trustedUntil, this.expiresAt, this.epoch, this.version, null);
+		return new Retention(this.token, this.trustedUntil, this.expiresAt, this.epoch, this.version, null,
+				this.keySetFor);
 	}
 
 	/**

@@ -39,6 +39,11 @@ final class SessionSaves {
 
 	private static final byte[] ZERO = SessionHash.bytes("0");
 
+	/**
+	 * The retention a save that keeps the lock sends to keep it with the expiry it has.
+	 */
+	static final Long UNMOVED_RETENTION = 0L;
+
 	private SessionSaves() {
 	}
 
@@ -54,8 +59,8 @@ final class SessionSaves {
 	 * or {@code null} for a save the lock does not fence
 	 * @param copyVersion the version of the caller's copy of the session, which the caller applies
 	 * the change to itself if the stored session is still at it, or {@code null}
-	 * @param retainMillis how long the lock the save releases is retained instead, or {@code null}
-	 * to delete it
+	 * @param retainMillis how long the lock the save releases is retained instead,
+	 * {@link #UNMOVED_RETENTION} to retain it with the expiry it has, or {@code null} to delete it
 	 * @param requestsPrefix the prefix of the channels of release requests
 	 * ({@link RedisKeys#lockRequestsPrefix()})
 	 * @return the arguments

@@ -57,10 +57,12 @@ final class SessionScripts {
 	}
 
 	/**
-	 * Read a script's source once: a script made from a resource would check the resource
-	 * (in a jar: the jar file) for changes on every call. A script of several sources is their
-	 * text one after the other (Redis scripts cannot include one another: {@code end-lock.lua}
-	 * defines a function the saves share), still one script and one call.
+	 * Read a script's source and compute its SHA-1 once: a script made from a resource would
+	 * check the resource (in a jar: the jar file) for changes on every call, and Spring's script
+	 * of a string takes a lock and its source's monitor each time its SHA-1 is asked for (twice a
+	 * call), which every thread calling it shares. A script of several sources is their text one
+	 * after the other (Redis scripts cannot include one another: {@code end-lock.lua} defines a
+	 * function the saves share), still one script and one call.
 	 */
 	private static RedisScript<Object> script(String... names) {
 		StringBuilder source = new StringBuilder();
@@ -72,7 +74,32 @@ final class SessionScripts {
 				throw new UncheckedIOException("Cannot read the script " + name, ex);
 			}
 		}
-		return RedisScript.of(source.toString(), Object.class);
+		String text = source.toString();
+		return new FixedScript(text, RedisScript.of(text).getSha1());
+	}
+
+	/**
+	 * A script whose source never changes, with its SHA-1.
+	 * @param source the source
+	 * @param sha1 its SHA-1, as Redis names it
+	 */
+	private record FixedScript(String source, String sha1) implements RedisScript<Object> {
+
+		@Override
+		public String getSha1() {
+			return this.sha1;
+		}
+
+		@Override
+		public Class<Object> getResultType() {
+			return Object.class;
+		}
+
+		@Override
+		public String getScriptAsString() {
+			return this.source;
+		}
+
 	}
 
 }

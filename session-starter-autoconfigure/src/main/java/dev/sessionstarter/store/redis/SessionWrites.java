@@ -96,23 +96,28 @@ final class SessionWrites {
 		}
 		SessionRecord base = (copy != null && copy.id().equals(change.id())) ? copy : null;
 		long retainMillis = (lock != null && release) ? lock.retainMillis() : 0;
-		Long retain = (retainMillis > 0) ? retainMillis : null;
+		long epoch = this.heldLocks.connectionEpoch();
+		long sentAt = System.nanoTime();
+		// a retention still trusted long enough is kept with the lock's expiry as it is: one command less
+		Retention unmoved = (retainMillis > 0) ? lock.unmovedRetention(sentAt, epoch) : null;
+		Long retain = (unmoved != null) ? SessionSaves.UNMOVED_RETENTION : (retainMillis > 0) ? retainMillis : null;
 		byte[] id = SessionHash.bytes(change.id());
 		byte[][] fence = (lock != null) ? lock.fence(this.keys, release, id) : null;
 		long now = this.clock.millis();
 		// the change applied to a current copy here, unless the script finds the session at another version
 		SessionRecord current = (base != null && CurrentSaves.canSave(change)) ? SessionRecord.apply(base, change)
 				: null;
+		long keySetFor = (retainMillis > 0 && current != null) ? lock.keySetFor() : Long.MIN_VALUE;
+		long keyMargin = (retainMillis > 0 && current != null)
+				? CurrentSaves.keyMargin(change, current, this.marginMillis, keySetFor) : this.marginMillis;
 		byte[][] currentArgs = (current != null) ? CurrentSaves.arguments(change, base, current, id, now,
-				this.marginMillis, fence, retain) : null;
+				keyMargin, fence, retain) : null;
 		byte[][] keys = { this.keys.session(id), this.keys.lock(id), this.keys.lockWaiters(id) };
 		if (lock != null) {
 			lock.written(release);
 		}
 		// a new session's index entries go in the save's round trip
 		boolean indexedAlongside = baseVersion == 0 && lock == null && this.indexes.canIndexCreating(change);
-		long epoch = this.heldLocks.connectionEpoch();
-		long sentAt = System.nanoTime();
 		List<Object> answer = this.retainedLockWait.run(change.id(), "save", new SaveCalls(this.calls.scripts(), keys,
 				currentArgs, () -> SessionSaves.saveArguments(change, id, baseVersion, now, this.marginMillis, fence,
 						(base != null) ? base.version() : null, retain, this.keys.lockRequestsPrefix()),
@@ -138,7 +143,8 @@ final class SessionWrites {
 		else {
 			lock.copy(saved);
 			if (retainMillis > 0) {
-				lock.retainedBySave(sentAt, epoch, saved);
+				long keySet = (keyMargin != CurrentSaves.UNMOVED_KEY) ? saved.lastAccessedTime() : keySetFor;
+				lock.retainedBySave(sentAt, epoch, saved, unmoved, applied ? keySet : Long.MIN_VALUE);
 			}
 			else if (release) {
 				lock.releasedBySave(saved.version());

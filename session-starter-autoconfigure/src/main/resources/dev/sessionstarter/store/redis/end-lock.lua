@@ -5,8 +5,12 @@
 -- waiters  the key that marks that someone waits for the lock
 -- channel  the channel released locks are published on
 -- id       the session id, the message
--- retain   how long the lock is retained by its holder, ms, or '' to release it
+-- retain   how long the lock is retained by its holder, ms; '0' to retain it with the expiry it
+--          has (the holder still trusts it long enough, so a save need not move it); '' to release it
 local function endLock(lock, waiters, channel, id, retain)
+	if retain == '0' then
+		return
+	end
 	if retain ~= '' then
 		redis.call('PEXPIRE', lock, retain)
 	else

@@ -10,8 +10,10 @@
 -- ARGV[3]  the version this request's earlier save left, which released the lock, or ''
 -- ARGV[4]  the channel released locks are published on, or '' to keep the lock (the request releases it)
 -- ARGV[5]  the session id, the message of a release
--- ARGV[6]  how long a released lock is retained by its holder, ms, or '' to delete it
--- ARGV[7]  the key's time to live, ms, or '' if the session never expires
+-- ARGV[6]  how long a released lock is retained by its holder, ms, '0' to retain it with the expiry it
+--          has, or '' to delete it
+-- ARGV[7]  the key's time to live, ms, '0' to leave it as it is (the caller knows it was set far
+--          enough), or '' if the session never expires
 -- ARGV[8]  n, the number of fields removed; then the n names; then pairs of field and value to set
 --          (always 'version' and the new version)
 -- Fenced as save.lua: a fenced save (ARGV[2] set) is refused unless the lock is still the token's, or
@@ -46,7 +48,7 @@ end
 redis.call('HSET', KEYS[1], unpack(ARGV, from))
 if ARGV[7] == '' then
 	redis.call('PERSIST', KEYS[1])
-else
+elseif ARGV[7] ~= '0' then
 	redis.call('PEXPIRE', KEYS[1], ARGV[7])
 end
 if holder == token and ARGV[4] ~= '' then

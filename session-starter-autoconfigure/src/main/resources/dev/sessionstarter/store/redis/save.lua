@@ -18,7 +18,8 @@
 -- ARGV[14] the version of the caller's copy of the session, or '': when the stored session is still at
 --          that version, the caller applies the change to its copy itself and is answered no fields
 -- ARGV[15] how long a released lock is retained by its holder, ms, or '' to delete it: when set, the
---          lock the save would release keeps its token and expires after that time instead
+--          lock the save would release keeps its token and expires after that time instead ('0': with
+--          the expiry it has)
 -- ARGV[16] the prefix of the channels retaining instances take release requests on
 -- ARGV[17] n, the number of attributes set; then n pairs of field name ('attr:<name>') and value; then
 --          the field names removed

@@ -24,6 +24,7 @@ import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The commands the redis store sends for what a request does, as {@code MONITOR} lists them
@@ -208,8 +209,61 @@ class RedisStoreRoundTripTests {
 			ranByScripts();
 			locked.request(id);
 			assertThat(ranByScripts())
-				.as("the version read, the lock checked, what changed written, the key's and the lock's expiry set")
-				.containsExactly("HGET", "GET", "HSET", "PEXPIRE", "PEXPIRE");
+				.as("the version read, the lock checked, what changed written; the lock's expiry (trusted for more "
+						+ "than three eighths of the retention still) and the key's (set far enough) left as they are")
+				.containsExactly("HGET", "GET", "HSET");
+			assertThat(locked.repository.findById(id).<Integer>getAttribute("count")).isEqualTo(3);
+		}
+	}
+
+	@Test
+	void aRetainedSaveMovesTheLocksExpiryOnceItsTrustIsShorterThanThreeEighthsOfTheRetention() throws Exception {
+		// retention 16s: trusted 8s after the save that set it, moved again when less than 6s of that is left
+		try (Locked locked = new Locked(Duration.ofSeconds(16), false)) {
+			String id = created(locked.repository);
+			locked.request(id);
+			long set = System.nanoTime();
+			ranByScripts();
+			locked.request(id);
+			assertThat(ranByScripts()).as("trusted for more than 6s still: the lock left as it is")
+				.containsExactly("HGET", "GET", "HSET");
+			await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - set > 3_000_000_000L);
+			long before = this.calls.roundTrips();
+			locked.request(id);
+			assertThat(this.calls.roundTrips() - before).as("still taken without Redis").isEqualTo(1);
+			assertThat(ranByScripts()).as("trusted for less than 6s: the lock's expiry moved")
+				.containsExactly("HGET", "GET", "HSET", "PEXPIRE");
+			assertThat(lockTimeToLive(id)).isGreaterThan(13_000);
+			// past the trust of the first save (8s), within that of the one that moved the expiry
+			await().atMost(Duration.ofSeconds(9)).until(() -> System.nanoTime() - set > 8_500_000_000L);
+			before = this.calls.roundTrips();
+			locked.request(id);
+			assertThat(this.calls.roundTrips() - before).as("trusted again from the save that moved it").isEqualTo(1);
+			assertThat(locked.repository.findById(id).<Integer>getAttribute("count")).isEqualTo(4);
+		}
+	}
+
+	@Test
+	void underARetainedLockTheKeysExpiryIsSetHalfAMarginLaterAndMovedOnceTheAccessMovedAQuarterMargin()
+			throws Exception {
+		// session timeout 30 minutes, margin 12: set for 30 + 18 minutes past the access
+		long margin = Duration.ofMinutes(12).toMillis();
+		long timeout = Duration.ofMinutes(30).toMillis();
+		try (Locked locked = new Locked(RETAIN, false)) {
+			String id = created(locked.repository);
+			locked.request(id, Instant.now());
+			assertThat(keyTimeToLive(id)).as("set by the save that retained the lock first")
+				.isGreaterThan(timeout + margin + margin / 2 - 10_000);
+			ranByScripts();
+			locked.request(id, Instant.now().plusSeconds(60));
+			assertThat(ranByScripts()).as("the access moved a minute: the key's expiry left as it is")
+				.containsExactly("HGET", "GET", "HSET");
+			assertThat(keyTimeToLive(id)).as("still at least the margin past the session's new expiry")
+				.isGreaterThan(timeout + 60_000 + margin);
+			locked.request(id, Instant.now().plusSeconds(240));
+			assertThat(ranByScripts()).as("the access moved four minutes from the one the expiry was set for")
+				.containsExactly("HGET", "GET", "HSET", "PEXPIRE");
+			assertThat(keyTimeToLive(id)).isGreaterThan(timeout + 240_000 + margin + margin / 2 - 10_000);
 			assertThat(locked.repository.findById(id).<Integer>getAttribute("count")).isEqualTo(3);
 		}
 	}
@@ -255,11 +309,23 @@ class RedisStoreRoundTripTests {
 	}
 
 	private static void request(StoreSessionRepository repository, String id) {
+		request(repository, id, Instant.now());
+	}
+
+	private static void request(StoreSessionRepository repository, String id, Instant accessed) {
 		StoredSession session = repository.findById(id);
-		session.setLastAccessedTime(Instant.now());
+		session.setLastAccessedTime(accessed);
 		Integer count = session.getAttribute("count");
 		session.setAttribute("count", count + 1);
 		repository.save(session);
+	}
+
+	private long keyTimeToLive(String id) {
+		return this.calls.<Long>call("pttl", (commands) -> commands.pttl(new RedisKeys(this.namespace).session(id)));
+	}
+
+	private long lockTimeToLive(String id) {
+		return this.calls.<Long>call("pttl", (commands) -> commands.pttl(new RedisKeys(this.namespace).lock(id)));
 	}
 
 	private List<String> sent() {
@@ -306,8 +372,15 @@ class RedisStoreRoundTripTests {
 		 * Make a request that changes the session, under its lock.
 		 */
 		void request(String id) throws InterruptedException {
+			request(id, Instant.now());
+		}
+
+		/**
+		 * Make a request that changes the session, under its lock, accessing it at a given time.
+		 */
+		void request(String id, Instant accessed) throws InterruptedException {
 			try (SessionLock lock = this.locks.tryLock(id, Duration.ZERO)) {
-				RedisStoreRoundTripTests.request(this.repository, id);
+				RedisStoreRoundTripTests.request(this.repository, id, accessed);
 			}
 		}
 

@@ -69,7 +69,7 @@ class RetentionsResubscribeTests {
 		byte[] token = bytes("token-" + id);
 		long now = System.nanoTime();
 		Retention retention = new Retention(token, now + TimeUnit.SECONDS.toNanos(30),
-				now + TimeUnit.SECONDS.toNanos(60), this.heldLocks.connectionEpoch(), 1, null);
+				now + TimeUnit.SECONDS.toNanos(60), this.heldLocks.connectionEpoch(), 1, null, Long.MIN_VALUE);
 		Held lock = new Held(id, token, Prefetched.NONE, RETAIN_MILLIS, retention);
 		this.retentions.requests().held(lock, this.retentions.requests().beforeLockCall());
 		assertThat(this.retentions.end(lock)).isTrue();
