@@ -2,6 +2,7 @@ package dev.sessionstarter.daemon;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -10,6 +11,13 @@ import org.jspecify.annotations.Nullable;
  * between its requests ({@link Retainer}).
  */
 final class LockOwner {
+
+	private static final AtomicLong made = new AtomicLong();
+
+	/**
+	 * The order it was made in: a connection accepted later has a greater one.
+	 */
+	final long order = made.incrementAndGet();
 
 	final Set<String> held = ConcurrentHashMap.newKeySet();
 

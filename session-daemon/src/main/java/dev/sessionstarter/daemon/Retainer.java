@@ -67,6 +67,12 @@ final class Retainer {
 
 	private @Nullable LockOwner noticeConnection;
 
+	/**
+	 * The {@link LockOwner#order} of the latest notice connection: the client asks on a newer one
+	 * only once it closed the older, so a {@code WANTED} read later on an older one is stale.
+	 */
+	private long noticeOrder;
+
 	Retainer(long clientId) {
 		this.clientId = clientId;
 	}
@@ -99,7 +105,8 @@ final class Retainer {
 
 	/**
 	 * Note that a connection of this client asks {@code WANTED}: if the client said it speaks
-	 * {@link #RELEASE_ON_CLOSE_VERSION} or later on it, it is the notice connection from now on.
+	 * {@link #RELEASE_ON_CLOSE_VERSION} or later on it, and it is not older than the latest notice
+	 * connection, it is the notice connection from now on.
 	 * @param connection the connection asking
 	 */
 	void asksOn(LockOwner connection) {
@@ -107,6 +114,11 @@ final class Retainer {
 			return;
 		}
 		synchronized (this.noticeGuard) {
+			if (connection.order < this.noticeOrder) {
+				// read late (the daemon was slow): the client closed this one before it asked on the newer one
+				return;
+			}
+			this.noticeOrder = connection.order;
 			this.noticeConnection = connection;
 		}
 		connection.noticesOf = this;

@@ -247,6 +247,44 @@ class RetainedLocksIT {
 	}
 
 	@Test
+	void aRequestLongerThanItsLeaseUnderALockItWaitedForKeepsItsLock() throws Exception {
+		startDaemon();
+		Duration lease = Duration.ofSeconds(2);
+		CountingProxy proxy = new CountingProxy(this.daemon.address().port());
+		this.closeables.add(proxy);
+		RetainingClient first = client(Duration.ZERO);
+		RetainingClient second = new RetainingClient(this.daemon.address(),
+				DaemonAddress.parse(String.valueOf(proxy.port())), Duration.ZERO, Duration.ofSeconds(5), lease);
+		this.closeables.add(second);
+		RetainingClient third = client(Duration.ZERO);
+		String id = newSession(first);
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			SessionLock held = first.locks.tryLock(id, Duration.ofSeconds(30));
+			assertThat(held).isNotNull();
+			// the second waits for the first in the daemon (LOCK on a connection of its own), then runs three leases
+			Future<SessionLock> waited = threads.submit(() -> second.locks.tryLock(id, Duration.ofSeconds(30)));
+			Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> proxy.count(Opcodes.LOCK) > 0);
+			held.release();
+			SessionLock lock = waited.get(30, TimeUnit.SECONDS);
+			assertThat(lock).isNotNull();
+			long start = System.nanoTime();
+			Future<Integer> other = threads.submit(() -> third.increment(id));
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(60))
+				.until(() -> System.nanoTime() - start > 3 * lease.toNanos());
+			assertThat(other).isNotDone();
+			lock.release();
+			assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(third.storeClient.stats().leaseExpiries()).isZero();
+		assertThat(proxy.count(Opcodes.RENEW)).isPositive();
+	}
+
+	@Test
 	void aStoppedHolderDelaysAnotherOnlyUntilItsRetentionEnds() throws Exception {
 		startDaemon();
 		RetainingClient other = client(RETAIN);

@@ -64,6 +64,21 @@ class RetainedLocksTests {
 	}
 
 	@Test
+	void aWantedReadLateOnAnOlderConnectionDoesNotMakeItTheNoticeConnection() throws Exception {
+		// the client asked on the older one, its deadline passed (the daemon was slow), it closed it and asked on
+		// a newer one, served first; then the daemon reads the older one's WANTED, and its end
+		LockOwner old = connection(Retainer.RELEASE_ON_CLOSE_VERSION);
+		LockOwner newer = connection(Retainer.RELEASE_ON_CLOSE_VERSION);
+		asksWanted(newer);
+		retain("a");
+		asksWanted(old);
+		this.retained.closedByClient(old);
+		assertThat(this.locks.lock("a", new LockOwner(), 0, 0)).isZero();
+		this.retained.closedByClient(newer);
+		assertThat(this.locks.lock("a", new LockOwner(), 0, 0)).isNotZero();
+	}
+
+	@Test
 	void aClientOfVersion6KeepsItsLocksUntilTheirLeaseWhenItsNoticeConnectionCloses() throws Exception {
 		LockOwner notices = noticeConnection(6);
 		retain("a");
@@ -75,12 +90,27 @@ class RetainedLocksTests {
 	 * A connection of the client that said its version and asked {@code WANTED} (without waiting).
 	 */
 	private LockOwner noticeConnection(int clientVersion) throws Exception {
+		LockOwner connection = connection(clientVersion);
+		asksWanted(connection);
+		return connection;
+	}
+
+	/**
+	 * A connection of the client, accepted now, that said its version.
+	 */
+	private static LockOwner connection(int clientVersion) {
 		LockOwner connection = new LockOwner();
 		connection.clientId = CLIENT;
 		connection.clientVersion = clientVersion;
+		return connection;
+	}
+
+	/**
+	 * The client asks {@code WANTED} on a connection (without waiting).
+	 */
+	private void asksWanted(LockOwner connection) throws Exception {
 		this.retained.wanted(new WireInput(WireOutput.plain().writeLong(CLIENT).writeLong(0).toByteArray()),
 				connection);
-		return connection;
 	}
 
 	private void retain(String id) throws InterruptedException {

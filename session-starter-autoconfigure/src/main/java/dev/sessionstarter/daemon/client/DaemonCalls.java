@@ -114,6 +114,25 @@ final class DaemonCalls {
 	}
 
 	/**
+	 * Connect a new connection, never an idle pooled one (a notice connection: the daemon takes a
+	 * client's latest by the order it accepted them, {@link DaemonLockNotices}).
+	 * @param waitDeadline until when to wait for a permit
+	 * @param connectDeadline until when connecting may take
+	 * @param opcode the request it is for, to name in a failure
+	 * @return the connection; give it back with {@link #release}
+	 * @throws InterruptedException if interrupted while waiting
+	 * @throws DaemonUnavailableException if no connection could be had
+	 */
+	DaemonConnection borrowNew(long waitDeadline, long connectDeadline, byte opcode) throws InterruptedException {
+		try {
+			return this.pool.borrowNew(waitDeadline, connectDeadline);
+		}
+		catch (IOException ex) {
+			throw failure(opcode, null, ex);
+		}
+	}
+
+	/**
 	 * Borrow a given pooled connection if it is idle now; give it back with {@link #release}.
 	 * @param connection the connection
 	 * @return whether it was borrowed

@@ -52,6 +52,23 @@ final class DaemonConnectionPool implements AutoCloseable {
 	 * @throws IllegalStateException if the pool is closed
 	 */
 	DaemonConnection borrow(long waitDeadline, long connectDeadline) throws InterruptedException, IOException {
+		return borrow(waitDeadline, connectDeadline, true);
+	}
+
+	/**
+	 * Borrow a connection connected now, never an idle one.
+	 * @param waitDeadline until when to wait for a permit
+	 * @param connectDeadline until when connecting may take
+	 * @return the connection; give it back with {@link #giveBack}
+	 * @throws InterruptedException if interrupted while waiting
+	 * @throws IOException if connecting fails
+	 */
+	DaemonConnection borrowNew(long waitDeadline, long connectDeadline) throws InterruptedException, IOException {
+		return borrow(waitDeadline, connectDeadline, false);
+	}
+
+	private DaemonConnection borrow(long waitDeadline, long connectDeadline, boolean idle)
+			throws InterruptedException, IOException {
 		if (this.closed) {
 			throw new IllegalStateException("The client of the session daemon at " + this.address + " is closed");
 		}
@@ -59,7 +76,7 @@ final class DaemonConnectionPool implements AutoCloseable {
 			throw new BusyException(
 					"all " + this.maxConnections + " connections are busy and none became free in time");
 		}
-		DaemonConnection connection = this.idle.pollFirst();
+		DaemonConnection connection = idle ? this.idle.pollFirst() : null;
 		while (connection != null && connection.isClosed()) {
 			// closed by another thread to release its locks
 			connection = this.idle.pollFirst();

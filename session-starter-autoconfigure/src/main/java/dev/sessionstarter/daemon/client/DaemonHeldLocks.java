@@ -1,6 +1,8 @@
 package dev.sessionstarter.daemon.client;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -41,6 +43,12 @@ public final class DaemonHeldLocks implements AutoCloseable {
 	private volatile @Nullable DaemonLockNotices notices;
 
 	private @Nullable DaemonLockRenewals renewals;
+
+	/**
+	 * The locks held by requests that waited for them in the daemon, on connections of their own:
+	 * not shared with the store, only renewed while their requests run.
+	 */
+	private final Set<HeldDaemonLock> waited = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Create held locks that are released at the end of their request.
@@ -93,7 +101,8 @@ public final class DaemonHeldLocks implements AutoCloseable {
 	 */
 	synchronized void renewThrough(DaemonClient client) {
 		if (this.renewals == null) {
-			DaemonLockRenewals renewals = new DaemonLockRenewals(client, this.held.values(), this.retained);
+			DaemonLockRenewals renewals = new DaemonLockRenewals(client, List.of(this.held.values(), this.waited),
+					this.retained);
 			this.renewals = renewals;
 			renewals.start();
 		}
@@ -154,6 +163,19 @@ public final class DaemonHeldLocks implements AutoCloseable {
 
 	void remove(HeldDaemonLock lock) {
 		this.held.remove(lock.sessionId(), lock);
+	}
+
+	/**
+	 * Renew a lock its request waited for in the daemon while the request runs, until
+	 * {@link #removeWaited}.
+	 * @param lock the lock
+	 */
+	void addWaited(HeldDaemonLock lock) {
+		this.waited.add(lock);
+	}
+
+	void removeWaited(HeldDaemonLock lock) {
+		this.waited.remove(lock);
 	}
 
 	@Nullable HeldDaemonLock get(String sessionId) {

@@ -85,7 +85,9 @@ final class DaemonLockNotices implements AutoCloseable {
 	 */
 	private boolean listen() throws IOException, InterruptedException {
 		long timeoutNanos = this.client.getTimeout().toNanos();
-		DaemonConnection connection = this.client.calls().borrow(System.nanoTime() + timeoutNanos,
+		// a new connection, never an older pooled one: the daemon ignores WANTED on a connection older than the
+		// client's latest notice connection (read late, the client closed it already)
+		DaemonConnection connection = this.client.calls().borrowNew(System.nanoTime() + timeoutNanos,
 				System.nanoTime() + timeoutNanos, Opcodes.WANTED);
 		this.connection = connection;
 		try {

@@ -1,6 +1,7 @@
 package dev.sessionstarter.daemon.client;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,7 @@ final class DaemonLockRenewals implements AutoCloseable {
 
 	private final DaemonClient client;
 
-	private final Collection<HeldDaemonLock> held;
+	private final List<Collection<HeldDaemonLock>> held;
 
 	private final @Nullable DaemonRetainedLocks retained;
 
@@ -47,7 +48,8 @@ final class DaemonLockRenewals implements AutoCloseable {
 
 	private volatile boolean known = true;
 
-	DaemonLockRenewals(DaemonClient client, Collection<HeldDaemonLock> held, @Nullable DaemonRetainedLocks retained) {
+	DaemonLockRenewals(DaemonClient client, List<Collection<HeldDaemonLock>> held,
+			@Nullable DaemonRetainedLocks retained) {
 		this.client = client;
 		this.held = held;
 		this.retained = retained;
@@ -79,7 +81,13 @@ final class DaemonLockRenewals implements AutoCloseable {
 	 */
 	void renewDue() {
 		long horizon = System.nanoTime() + this.periodNanos;
-		for (HeldDaemonLock lock : this.held) {
+		for (Collection<HeldDaemonLock> locks : this.held) {
+			renewDue(locks, horizon);
+		}
+	}
+
+	private void renewDue(Collection<HeldDaemonLock> locks, long horizon) {
+		for (HeldDaemonLock lock : locks) {
 			if (!this.known) {
 				return;
 			}

@@ -172,7 +172,7 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		if (release != null || waitNanos <= 0) {
 			return release;
 		}
-		return this.waited.lock(sessionId, waitNanos);
+		return this.waited.lock(sessionId, waitNanos, this.heldLocks);
 	}
 
 	@Override

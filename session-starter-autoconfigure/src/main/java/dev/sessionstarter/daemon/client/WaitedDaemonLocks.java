@@ -28,11 +28,14 @@ final class WaitedDaemonLocks {
 	 * Wait in the daemon for a lock.
 	 * @param sessionId the session id
 	 * @param waitNanos the longest wait, greater than zero
+	 * @param heldLocks the locks shared with the store, which renew it while its request runs, or
+	 * {@code null} if none are
 	 * @return how to release it, or {@code null} if it was not free within the wait
 	 * @throws InterruptedException if interrupted meanwhile
 	 * @throws DaemonUnavailableException if the daemon did not answer in time
 	 */
-	@Nullable Runnable lock(String sessionId, long waitNanos) throws InterruptedException {
+	@Nullable Runnable lock(String sessionId, long waitNanos, @Nullable DaemonHeldLocks heldLocks)
+			throws InterruptedException {
 		long callNanos = this.client.getTimeout().toNanos();
 		long now = System.nanoTime();
 		long deadline = now + waitNanos + callNanos;
@@ -42,7 +45,17 @@ final class WaitedDaemonLocks {
 			this.client.calls().release(connection, true);
 			return null;
 		}
-		return () -> unlock(sessionId, token, connection);
+		if (heldLocks == null) {
+			return () -> unlock(sessionId, token, connection);
+		}
+		// its lease started when the daemon granted it, after the wait: renewed from the send, it is renewed early
+		HeldDaemonLock renewed = new HeldDaemonLock(sessionId, token, null);
+		renewed.renewWith(now, this.leaseMillis);
+		heldLocks.addWaited(renewed);
+		return () -> {
+			heldLocks.removeWaited(renewed);
+			unlock(sessionId, token, connection);
+		};
 	}
 
 	/**
