@@ -164,26 +164,8 @@ class RetainedLocksIT {
 		RetainingClient second = client(retain);
 		String id = newSession(first);
 		assertThat(first.increment(id)).isEqualTo(1);
-		ExecutorService threads = Executors.newSingleThreadExecutor();
-		try {
-			// a long request under the lock first retains (taken without a call), three retentions long
-			SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(30));
-			assertThat(lock).isNotNull();
-			long start = System.nanoTime();
-			StoredSession session = first.repository.findById(id);
-			session.setAttribute("count", 2);
-			Future<Integer> other = threads.submit(() -> second.increment(id));
-			Awaitility.await()
-				.atMost(Duration.ofSeconds(60))
-				.until(() -> System.nanoTime() - start > 3 * retain.toNanos());
-			assertThat(other).isNotDone();
-			first.repository.save(session);
-			lock.release();
-			assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(3);
-		}
-		finally {
-			threads.shutdownNow();
-		}
+		// a long request under the lock first retains (taken without a call), three retentions long
+		assertThat(longRequestWhileAnotherWaits(first, second, id, 2, retain.multipliedBy(3))).isEqualTo(3);
 		assertThat(first.read(id, "count")).isEqualTo(3);
 		assertThat(second.storeClient.stats().leaseExpiries()).isZero();
 		assertThat(this.proxy.count(Opcodes.RENEW)).isPositive();
@@ -224,26 +206,36 @@ class RetainedLocksIT {
 		this.closeables.add(first);
 		RetainingClient second = client(Duration.ZERO);
 		String id = newSession(first);
+		assertThat(longRequestWhileAnotherWaits(first, second, id, 1, lease.multipliedBy(3))).isEqualTo(2);
+		assertThat(second.storeClient.stats().leaseExpiries()).isZero();
+	}
+
+	/**
+	 * Run a request of the first client that sets the session's count and saves it once it has
+	 * lasted as long as given, while the second increments the count: the second must wait.
+	 * @return the count the second's increment made
+	 */
+	private static int longRequestWhileAnotherWaits(RetainingClient first, RetainingClient second, String id,
+			int count, Duration lasting) throws Exception {
 		ExecutorService threads = Executors.newSingleThreadExecutor();
 		try {
 			SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(30));
 			assertThat(lock).isNotNull();
 			long start = System.nanoTime();
 			StoredSession session = first.repository.findById(id);
-			session.setAttribute("count", 1);
+			session.setAttribute("count", count);
 			Future<Integer> other = threads.submit(() -> second.increment(id));
 			Awaitility.await()
 				.atMost(Duration.ofSeconds(60))
-				.until(() -> System.nanoTime() - start > 3 * lease.toNanos());
+				.until(() -> System.nanoTime() - start > lasting.toNanos());
 			assertThat(other).isNotDone();
 			first.repository.save(session);
 			lock.release();
-			assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+			return other.get(30, TimeUnit.SECONDS);
 		}
 		finally {
 			threads.shutdownNow();
 		}
-		assertThat(second.storeClient.stats().leaseExpiries()).isZero();
 	}
 
 	@Test
