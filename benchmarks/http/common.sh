@@ -117,6 +117,25 @@ cpu_ticks() { # pid: user + system CPU time of the process, in clock ticks
 	awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
+thread_ticks() { # pid: CPU clock ticks of the process's threads by kind: "tomcat jit gc other" (Tomcat's
+	# threads serve the requests; jit: the compiler threads; gc: the collector's)
+	local task
+	for task in /proc/"$1"/task/*; do
+		cat "$task/stat" 2>/dev/null || true
+	done | awk '{
+		name = substr($0, index($0, "(") + 1); name = substr(name, 1, index(name, ")") - 1)
+		split(substr($0, index($0, ") ") + 2), f, " "); ticks = f[12] + f[13]
+		if (name ~ /^http-/) tomcat += ticks; else if (name ~ /CompilerThre/) jit += ticks
+		else if (name ~ /^(GC |G1 )/) gc += ticks; else other += ticks
+	} END { printf "%d %d %d %d\n", tomcat, jit, gc, other }'
+}
+
+per_request_by_thread() { # before after requests: "tomcat jit gc other" µs a request between two thread_ticks
+	echo "$1 $2" | awk -v requests="$3" -v hz="$(getconf CLK_TCK)" '{
+		printf "Tomcat threads %.1f, JIT %.1f, GC %.1f, other %.1f", ($5 - $1) * 1e6 / hz / requests,
+			($6 - $2) * 1e6 / hz / requests, ($7 - $3) * 1e6 / hz / requests, ($8 - $4) * 1e6 / hz / requests }'
+}
+
 measure() { # port cookies-file seconds [lua-script path workload-args...] -> "requests/s server-CPU-microseconds/request"
 	# Without a script, GET /increment over the cookies with $SESSIONS_LUA.
 	# Responses other than 2xx and socket errors are reported on standard error and appended to

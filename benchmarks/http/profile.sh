@@ -7,8 +7,11 @@
 # during a wrk run of its own, and finally all are measured unprofiled. Writes collapsed stacks
 # (<event>-<variant>.collapsed) and each application's raw response to one request
 # (curl-<variant>.txt) to OUT; prints requests/s and server CPU µs/request of every run with the
-# load average. Compare the profiles as shares of the request threads' samples (frames under
-# CoyoteAdapter.service), not as counts; an `alloc` event (EVENTS="alloc") profiles allocations.
+# load average, and for the unprofiled runs the CPU µs a request of Tomcat's threads (which
+# serve the requests), of the JIT compiler's and of the collector's apart, since a compiler still
+# at work moves a process's CPU a request by more than the gap looked for. Compare the profiles
+# as shares of the request threads' samples (frames under CoyoteAdapter.service), not as counts;
+# an `alloc` event (EVENTS="alloc") profiles allocations.
 #
 # Usage (from the repository root): AP=<path to libasyncProfiler.so> benchmarks/http/profile.sh
 # Environment: VARIANTS (default "map memory"; those of run.sh that need no redis-server or
@@ -75,7 +78,11 @@ for event in ${EVENTS:-cpu lock}; do
 	done
 done
 for variant in "${VARIANTS[@]}"; do
-	echo "unprofiled, $variant: $(run "$variant" "${SECS:-10}") (req/s, µs CPU/request), load $(cut -d' ' -f1-3 /proc/loadavg)"
+	before=$(thread_ticks "${PID_OF[${PORT[$variant]}]}")
+	result=$(run "$variant" "${SECS:-10}")
+	by_thread=$(per_request_by_thread "$before" "$(thread_ticks "${PID_OF[${PORT[$variant]}]}")" \
+		"$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")")
+	echo "unprofiled, $variant: $result (req/s, µs CPU/request: $by_thread), load $(cut -d' ' -f1-3 /proc/loadavg)"
 	curl -sv -H "Cookie: SESSION=$(head -1 "$WORK/cookies-$variant.txt")" \
 		"http://127.0.0.1:${PORT[$variant]}/increment" 2>&1 | tr -d '\r' >"$OUT/curl-$variant.txt"
 done
