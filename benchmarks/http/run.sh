@@ -17,7 +17,9 @@
 # retention explicitly (10s, as `daemon` now; the variant runs before 2026-12-06 13:00 compared).
 # `file-local`, `memoized-local` and `memory-unlocked` (not run by default) show what the request
 # lock costs: `file` and `memoized` with in-process request locks (sessions.lock.manager=memory,
-# right for one JVM only) and `memory` with none (sessions.lock.manager=none, as `map`).
+# right for one JVM only) and `memory` with none (sessions.lock.manager=none, as `map`). For `file`
+# that is not the OS lock's cost: without a request lock, the store's record lock takes the same
+# OS lock at the save (benchmarks/results/http-file.md counts the system calls).
 #
 # Usage (from the repository root): benchmarks/http/run.sh [seconds per run] [rounds] [sessions]
 # Defaults 8 3 1000: about 10 minutes. Needs wrk, curl, redis-server, python3 and a JDK 17+.
