@@ -30,7 +30,8 @@ final class DaemonConnection {
 	private final Runnable onClose;
 
 	/**
-	 * Told the daemon's default lock lease, in milliseconds, when a {@code HELLO} answer names it.
+	 * Told the daemon's default lock lease, in milliseconds, when a {@code HELLO} answer names it,
+	 * and 0 when the answer is of a daemon older than version 8 (it names none).
 	 */
 	private final LongConsumer onLease;
 
@@ -132,6 +133,8 @@ final class DaemonConnection {
 		if (status == Opcodes.ERROR) {
 			String message = payload.readString();
 			if (Opcodes.isUnknownOperation(message)) {
+				// an older daemon than the one that named a lease, if any: its lease is unknown
+				this.onLease.accept(0);
 				return 3;
 			}
 			throw new IllegalStateException("The session daemon refused HELLO: " + message);
@@ -144,6 +147,10 @@ final class DaemonConnection {
 				throw new ProtocolException("HELLO answered a lock lease of " + leaseMillis + "ms");
 			}
 			this.onLease.accept(leaseMillis);
+		}
+		else {
+			// replaced by an older daemon than the one that named a lease, if any: its lease is unknown
+			this.onLease.accept(0);
 		}
 		return version;
 	}

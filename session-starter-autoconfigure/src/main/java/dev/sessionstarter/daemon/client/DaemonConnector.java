@@ -34,8 +34,8 @@ final class DaemonConnector implements AutoCloseable {
 	private final AtomicInteger open = new AtomicInteger();
 
 	/**
-	 * The daemon's default lock lease in milliseconds, as the latest {@code HELLO} answer that
-	 * named it said (protocol version 8), 0 until one did.
+	 * The daemon's default lock lease in milliseconds, as the latest {@code HELLO} answer said
+	 * (protocol version 8), 0 until one named it or when the latest was of an older daemon.
 	 */
 	private volatile long daemonLeaseMillis;
 
