@@ -68,11 +68,8 @@ final class IdLock {
 	 * @param owner the owner: a connection, or a client that retains it
 	 * @param token the token
 	 * @param leaseEnd the end of its lease, a {@link System#nanoTime()} value
-	 * @param handedOver whether a save handed it to the client that retains it ({@code SAVE_RETAIN}), and
-	 * no lock call nor renewal took it for a request since, as far as the daemon knows: idle between
-	 * requests (the client may start one under it without a call)
 	 */
-	record Holder(LockOwner owner, long token, long leaseEnd, boolean handedOver) {
+	record Holder(LockOwner owner, long token, long leaseEnd) {
 	}
 
 }

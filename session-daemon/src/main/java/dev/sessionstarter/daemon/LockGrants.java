@@ -114,7 +114,7 @@ final class LockGrants {
 			return false;
 		}
 		holder.owner().held.remove(lock.id);
-		lock.holder = new IdLock.Holder(to, token, System.nanoTime() + leaseNanos, true);
+		lock.holder = new IdLock.Holder(to, token, System.nanoTime() + leaseNanos);
 		to.held.add(lock.id);
 		return true;
 	}
@@ -144,7 +144,7 @@ final class LockGrants {
 
 	private long grant(IdLock lock, LockOwner owner, long leaseNanos, long now) {
 		long token = this.nextToken.getAndIncrement();
-		lock.holder = new IdLock.Holder(owner, token, now + leaseNanos, false);
+		lock.holder = new IdLock.Holder(owner, token, now + leaseNanos);
 		owner.held.add(lock.id);
 		owner.leaseGranted(now + leaseNanos);
 		return token;

@@ -108,12 +108,8 @@ final class LockTable {
 			}
 			long leaseEnd = System.nanoTime() + leaseNanos;
 			if (leaseEnd - holder.leaseEnd() > 0) {
-				lock.holder = new IdLock.Holder(holder.owner(), token, leaseEnd, false);
+				lock.holder = new IdLock.Holder(holder.owner(), token, leaseEnd);
 				holder.owner().leaseGranted(leaseEnd);
-			}
-			else if (holder.handedOver()) {
-				// renewed for a request that runs under it: no longer idle
-				lock.holder = new IdLock.Holder(holder.owner(), token, holder.leaseEnd(), false);
 			}
 			return true;
 		}
@@ -128,20 +124,6 @@ final class LockTable {
 	 * @param owner the owner
 	 */
 	void releaseAll(LockOwner owner) {
-		release(owner, false);
-	}
-
-	/**
-	 * Release the locks a save handed to a client that retains them and that no request took since
-	 * ({@link IdLock.Holder#handedOver}), when the client's side closes its notice connection: the
-	 * others, which a request of the client runs under, keep their lease (or their renewals).
-	 * @param owner the client's owner of the locks it retains
-	 */
-	void releaseHandedOver(LockOwner owner) {
-		release(owner, true);
-	}
-
-	private void release(LockOwner owner, boolean handedOverOnly) {
 		for (String id : owner.held) {
 			IdLock lock = this.locks.get(id);
 			if (lock == null) {
@@ -149,8 +131,7 @@ final class LockTable {
 			}
 			lock.guard.lock();
 			try {
-				IdLock.Holder holder = lock.holder;
-				if (holder != null && holder.owner() == owner && (!handedOverOnly || holder.handedOver())) {
+				if (lock.holder != null && lock.holder.owner() == owner) {
 					this.grants.release(lock);
 				}
 			}

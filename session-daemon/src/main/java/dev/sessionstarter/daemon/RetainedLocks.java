@@ -166,15 +166,14 @@ final class RetainedLocks {
 
 	/**
 	 * A connection ended because the client's side closed it (end of stream, reset, broken pipe),
-	 * not the daemon: if it was a client's notice connection, release the locks that client
-	 * retains between requests; those a request of it runs under keep their lease
-	 * ({@link Retainer#closedByClient}, {@link LockTable#releaseHandedOver}).
+	 * not the daemon: if it was a client's notice connection, release every lock that client
+	 * retains ({@link Retainer#closedByClient}).
 	 * @param connection the connection's locks
 	 */
 	void closedByClient(LockOwner connection) {
 		Retainer retainer = connection.noticesOf;
 		if (retainer != null) {
-			retainer.closedByClient(connection, () -> this.locks.releaseHandedOver(retainer.owner));
+			retainer.closedByClient(connection, () -> this.locks.releaseAll(retainer.owner));
 		}
 	}
 

@@ -16,13 +16,9 @@ import org.jspecify.annotations.Nullable;
  * {@code WANTED}, when the client speaks {@link #RELEASE_ON_CLOSE_VERSION} or later. Such a
  * client trusts its retained locks only while that connection is up, and closes it only once it
  * trusts none (or by dying), so when the client's side closes it, while it is still the client's
- * notice connection, every lock a save handed to the client and no request took since is
- * released at once (waiters take them) rather than at the end of its lease. A lock a request of
- * the client runs under as far as the daemon knows (taken with {@code LOCK_RETAIN}, or renewed
- * since its save) keeps its lease: the client's watchdog closes that connection also when the
- * daemon only seemed frozen for a moment, and that request then still saves. A connection the
- * daemon closes itself (a deadline, the connection limit, a stop) releases none: the client may
- * not have seen that yet.
+ * notice connection, every lock the client retains is released at once (waiters take them)
+ * rather than at the end of its lease. A connection the daemon closes itself (a deadline, the
+ * connection limit, a stop) releases none: the client may not have seen that yet.
  */
 final class Retainer {
 
@@ -130,24 +126,23 @@ final class Retainer {
 
 	/**
 	 * The client's side closed a connection (its process died, or it stopped trusting its locks):
-	 * if that is its notice connection, release the locks it retains between requests.
+	 * if that is its notice connection, release every lock it retains.
 	 * @param connection the connection
-	 * @param release releases the locks {@link #owner} holds that no request runs under, handing
-	 * each to its longest waiter
+	 * @param releaseAll releases every lock {@link #owner} holds, handing each to its longest waiter
 	 * @return whether the locks were released
 	 */
-	boolean closedByClient(LockOwner connection, Runnable release) {
+	boolean closedByClient(LockOwner connection, Runnable releaseAll) {
 		synchronized (this.noticeGuard) {
 			if (this.noticeConnection != connection) {
 				return false;
 			}
 			this.noticeConnection = null;
-			release.run();
+			releaseAll.run();
 		}
 		this.guard.lock();
 		try {
-			// the notices of the locks just released are moot; those of the locks still held are told later
-			this.wanted.keySet().retainAll(this.owner.held);
+			// the notices were for the locks just released
+			this.wanted.clear();
 		}
 		finally {
 			this.guard.unlock();

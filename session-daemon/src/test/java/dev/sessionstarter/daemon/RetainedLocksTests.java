@@ -11,9 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Tests for {@link RetainedLocks}: the number of clients that retain locks is bounded, and the
- * locks a client retains between requests are released when its side closes its notice
- * connection, and only then; those its requests run under keep their lease.
+ * Tests for {@link RetainedLocks}: the number of clients that retain locks is bounded, and a
+ * client's locks are released when its side closes its notice connection, and only then.
  */
 class RetainedLocksTests {
 
@@ -42,19 +41,6 @@ class RetainedLocksTests {
 		this.retained.closedByClient(notices);
 		assertThat(this.locks.lock("a", new LockOwner(), 0, 0)).isNotZero();
 		assertThat(this.locks.lock("b", new LockOwner(), 0, 0)).isNotZero();
-	}
-
-	@Test
-	void theClientClosingItsNoticeConnectionKeepsTheLocksItsRequestsRunUnder() throws Exception {
-		LockOwner notices = noticeConnection(Retainer.RELEASE_ON_CLOSE_VERSION);
-		lockRetained("taken");
-		long token = retain("renewed");
-		assertThat(this.locks.renew("renewed", token, 0)).isTrue();
-		retain("idle");
-		this.retained.closedByClient(notices);
-		assertThat(this.locks.lock("taken", new LockOwner(), 0, 0)).isZero();
-		assertThat(this.locks.lock("renewed", new LockOwner(), 0, 0)).isZero();
-		assertThat(this.locks.lock("idle", new LockOwner(), 0, 0)).isNotZero();
 	}
 
 	@Test
@@ -127,29 +113,8 @@ class RetainedLocksTests {
 				connection);
 	}
 
-	/**
-	 * A save of the client hands the lock of a request to the client ({@code SAVE_RETAIN}).
-	 */
-	private long retain(String id) throws InterruptedException {
-		long token = this.locks.lock(id, new LockOwner(), 0, 60_000);
-		IdLock lock = this.locks.guarded(id);
-		try {
-			assertThat(this.locks.transfer(lock, token, this.retained.retainer(CLIENT).owner,
-					Duration.ofMinutes(1).toNanos())).isTrue();
-		}
-		finally {
-			this.locks.unguard(lock);
-		}
-		return token;
-	}
-
-	/**
-	 * The client takes a lock for a request, retained ({@code LOCK_RETAIN}).
-	 */
-	private long lockRetained(String id) throws InterruptedException {
-		long token = this.locks.lock(id, this.retained.retainer(CLIENT).owner, 0, 60_000);
-		assertThat(token).isNotZero();
-		return token;
+	private void retain(String id) throws InterruptedException {
+		assertThat(this.locks.lock(id, this.retained.retainer(CLIENT).owner, 0, 60_000)).isNotZero();
 	}
 
 }
