@@ -82,8 +82,58 @@ create_sessions() { # port count file: creates count sessions, writes their cook
 	[ "$(wc -l <"$3")" -eq "$2" ] || { echo "expected $2 sessions on port $1" >&2; exit 1; }
 }
 
+variant_arguments() { # variant: the application arguments that select its sessions; reads REDIS_PORT,
+	# DATABASE_OF, DAEMON_PORT, DAEMON_SOCKET and DIR_OF[variant] (a directory of its own for the file stores)
+	local redis="--spring.data.redis.host=127.0.0.1 --spring.data.redis.port=${REDIS_PORT:-}"
+	redis+=" --spring.data.redis.database=${DATABASE_OF[$1]:-0}"
+	case $1 in
+		memory) echo "--sessions.store=memory --sessions.memory.max-size=64MB" ;;
+		memory-unlocked) echo "--sessions.store=memory --sessions.memory.max-size=64MB --sessions.lock.manager=none" ;;
+		file) echo "--sessions.store=file --sessions.file.dir=${DIR_OF[$1]}" ;;
+		file-local) echo "--sessions.store=file --sessions.file.dir=${DIR_OF[$1]} --sessions.lock.manager=memory" ;;
+		memoized) echo "--sessions.store=memoized --sessions.memoized.delegate=file" \
+			"--sessions.memoized.coherence=validate --sessions.file.dir=${DIR_OF[$1]}" ;;
+		memoized-local) echo "--sessions.store=memoized --sessions.memoized.delegate=file" \
+			"--sessions.memoized.coherence=validate --sessions.file.dir=${DIR_OF[$1]} --sessions.lock.manager=memory" ;;
+		daemon) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" ;;
+		daemon-retained) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" \
+			"--sessions.daemon.lock-retain=10s" ;;
+		daemon-plain) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" \
+			"--sessions.daemon.lock-retain=0" ;;
+		daemon-unix) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_SOCKET" ;;
+		redis) echo "--sessions.store=redis $redis" ;;
+		memoized-redis) echo "--sessions.store=memoized --sessions.memoized.delegate=redis $redis" ;;
+		redis-retained) echo "--sessions.store=redis --sessions.redis.lock-retain=10s $redis" ;;
+		memoized-redis-retained) echo "--sessions.store=memoized --sessions.memoized.delegate=redis" \
+			"--sessions.redis.lock-retain=10s $redis" ;;
+		map) echo "--benchmark.repository=map --sessions.lock.manager=none" ;;
+		spring-redis) echo "--benchmark.repository=redis --sessions.lock.manager=none $redis" ;;
+		spring-redis-indexed) echo "--benchmark.repository=redis-indexed --sessions.lock.manager=none $redis" ;;
+		jdbc) echo "--benchmark.repository=jdbc --sessions.lock.manager=none" ;;
+	esac
+}
+
 cpu_ticks() { # pid: user + system CPU time of the process, in clock ticks
 	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+thread_ticks() { # pid: CPU clock ticks of the process's threads by kind: "tomcat jit gc other" (Tomcat's
+	# threads serve the requests; jit: the compiler threads; gc: the collector's)
+	local task
+	for task in /proc/"$1"/task/*; do
+		cat "$task/stat" 2>/dev/null || true
+	done | awk '{
+		name = substr($0, index($0, "(") + 1); name = substr(name, 1, index(name, ")") - 1)
+		split(substr($0, index($0, ") ") + 2), f, " "); ticks = f[12] + f[13]
+		if (name ~ /^http-/) tomcat += ticks; else if (name ~ /CompilerThre/) jit += ticks
+		else if (name ~ /^(GC |G1 )/) gc += ticks; else other += ticks
+	} END { printf "%d %d %d %d\n", tomcat, jit, gc, other }'
+}
+
+per_request_by_thread() { # before after requests: "tomcat jit gc other" µs a request between two thread_ticks
+	echo "$1 $2" | awk -v requests="$3" -v hz="$(getconf CLK_TCK)" '{
+		printf "Tomcat threads %.1f, JIT %.1f, GC %.1f, other %.1f", ($5 - $1) * 1e6 / hz / requests,
+			($6 - $2) * 1e6 / hz / requests, ($7 - $3) * 1e6 / hz / requests, ($8 - $4) * 1e6 / hz / requests }'
 }
 
 measure() { # port cookies-file seconds [lua-script path workload-args...] -> "requests/s server-CPU-microseconds/request"

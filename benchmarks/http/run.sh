@@ -17,7 +17,9 @@
 # retention explicitly (10s, as `daemon` now; the variant runs before 2026-12-06 13:00 compared).
 # `file-local`, `memoized-local` and `memory-unlocked` (not run by default) show what the request
 # lock costs: `file` and `memoized` with in-process request locks (sessions.lock.manager=memory,
-# right for one JVM only) and `memory` with none (sessions.lock.manager=none, as `map`).
+# right for one JVM only) and `memory` with none (sessions.lock.manager=none, as `map`). For `file`
+# that is not the OS lock's cost: without a request lock, the store's record lock takes the same
+# OS lock at the save (benchmarks/results/http-file.md counts the system calls).
 #
 # Usage (from the repository root): benchmarks/http/run.sh [seconds per run] [rounds] [sessions]
 # Defaults 8 3 1000: about 10 minutes. Needs wrk, curl, redis-server, python3 and a JDK 17+.
@@ -103,36 +105,6 @@ if [[ " ${VARIANTS[*]} " == *" daemon-unix "* ]]; then # a daemon of its own, on
 	UNIX_DAEMON_PID=$!
 fi
 
-arguments() { # variant: the application arguments that select its sessions
-	local redis="--spring.data.redis.host=127.0.0.1 --spring.data.redis.port=$REDIS_PORT"
-	redis+=" --spring.data.redis.database=${DATABASE_OF[$1]:-0}"
-	case $1 in
-		memory) echo "--sessions.store=memory --sessions.memory.max-size=64MB" ;;
-		memory-unlocked) echo "--sessions.store=memory --sessions.memory.max-size=64MB --sessions.lock.manager=none" ;;
-		file) echo "--sessions.store=file --sessions.file.dir=${DIR_OF[$1]}" ;;
-		file-local) echo "--sessions.store=file --sessions.file.dir=${DIR_OF[$1]} --sessions.lock.manager=memory" ;;
-		memoized) echo "--sessions.store=memoized --sessions.memoized.delegate=file" \
-			"--sessions.memoized.coherence=validate --sessions.file.dir=${DIR_OF[$1]}" ;;
-		memoized-local) echo "--sessions.store=memoized --sessions.memoized.delegate=file" \
-			"--sessions.memoized.coherence=validate --sessions.file.dir=${DIR_OF[$1]} --sessions.lock.manager=memory" ;;
-		daemon) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" ;;
-		daemon-retained) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" \
-			"--sessions.daemon.lock-retain=10s" ;;
-		daemon-plain) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_PORT" \
-			"--sessions.daemon.lock-retain=0" ;;
-		daemon-unix) echo "--sessions.store=daemon --sessions.daemon.address=$DAEMON_SOCKET" ;;
-		redis) echo "--sessions.store=redis $redis" ;;
-		memoized-redis) echo "--sessions.store=memoized --sessions.memoized.delegate=redis $redis" ;;
-		redis-retained) echo "--sessions.store=redis --sessions.redis.lock-retain=10s $redis" ;;
-		memoized-redis-retained) echo "--sessions.store=memoized --sessions.memoized.delegate=redis" \
-			"--sessions.redis.lock-retain=10s $redis" ;;
-		map) echo "--benchmark.repository=map --sessions.lock.manager=none" ;;
-		spring-redis) echo "--benchmark.repository=redis --sessions.lock.manager=none $redis" ;;
-		spring-redis-indexed) echo "--benchmark.repository=redis-indexed --sessions.lock.manager=none $redis" ;;
-		jdbc) echo "--benchmark.repository=jdbc --sessions.lock.manager=none" ;;
-	esac
-}
-
 database=0
 port=$BASE_PORT
 for variant in "${VARIANTS[@]}"; do
@@ -147,7 +119,7 @@ for variant in "${VARIANTS[@]}"; do
 			database=$((database + 1)) ;;
 	esac
 	# shellcheck disable=SC2046 # the arguments contain no spaces
-	start_app "${PORT_OF[$variant]}" "$WORK/app-$variant.log" $(arguments "$variant")
+	start_app "${PORT_OF[$variant]}" "$WORK/app-$variant.log" $(variant_arguments "$variant")
 done
 READY_SECONDS=${READY_SECONDS:-600} # ten applications starting at once on a busy machine
 for variant in "${VARIANTS[@]}"; do

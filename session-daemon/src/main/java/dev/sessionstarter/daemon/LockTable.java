@@ -82,6 +82,14 @@ final class LockTable {
 	}
 
 	/**
+	 * Return the lease of a lock taken without one ({@code --lock-lease}).
+	 * @return the lease in milliseconds
+	 */
+	long defaultLeaseMillis() {
+		return Math.max(1, TimeUnit.NANOSECONDS.toMillis(this.defaultLeaseNanos));
+	}
+
+	/**
 	 * Renew the lease of a held lock, for a request that runs longer than it: the lease ends
 	 * {@code leaseMillis} from now, unless it ends later already. Its holder keeps it.
 	 * @param id the session id

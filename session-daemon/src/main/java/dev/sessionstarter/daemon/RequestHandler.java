@@ -154,7 +154,10 @@ final class RequestHandler {
 				int clientVersion = request.readInt();
 				request.requireEnd();
 				owner.clientVersion = clientVersion;
-				return WireOutput.frame(Opcodes.OK).writeInt(Opcodes.PROTOCOL_VERSION);
+				WireOutput answer = WireOutput.frame(Opcodes.OK).writeInt(Opcodes.PROTOCOL_VERSION);
+				// an older client reads the version only, and may check that nothing follows
+				return (clientVersion >= Opcodes.LEASE_IN_HELLO_VERSION)
+						? answer.writeLong(this.locks.defaultLeaseMillis()) : answer;
 			}
 			default -> {
 				SessionRequests sessions = this.sessions;

@@ -124,11 +124,28 @@ final class DaemonCalls {
 	 * @throws DaemonUnavailableException if no connection could be had
 	 */
 	DaemonConnection borrowNew(long waitDeadline, long connectDeadline, byte opcode) throws InterruptedException {
+		return borrowNew(waitDeadline, connectDeadline, opcode, true);
+	}
+
+	/**
+	 * Connect a new connection, as {@link #borrowNew(long, long, byte)} does, counting a failure
+	 * in {@link #errorCount()} only if asked to (a notice connection that failed to reconnect
+	 * already in the same outage is not counted again).
+	 * @param waitDeadline until when to wait for a permit
+	 * @param connectDeadline until when connecting may take
+	 * @param opcode the request it is for, to name in a failure
+	 * @param counted whether a failure is counted
+	 * @return the connection; give it back with {@link #release}
+	 * @throws InterruptedException if interrupted while waiting
+	 * @throws DaemonUnavailableException if no connection could be had
+	 */
+	DaemonConnection borrowNew(long waitDeadline, long connectDeadline, byte opcode, boolean counted)
+			throws InterruptedException {
 		try {
 			return this.pool.borrowNew(waitDeadline, connectDeadline);
 		}
 		catch (IOException ex) {
-			throw failure(opcode, null, ex);
+			throw counted ? failure(opcode, null, ex) : unavailable(opcode, null, ex);
 		}
 	}
 
@@ -159,6 +176,11 @@ final class DaemonCalls {
 	 */
 	DaemonUnavailableException failure(byte opcode, @Nullable DaemonConnection connection, Exception cause) {
 		this.errors.increment();
+		return unavailable(opcode, connection, cause);
+	}
+
+	private DaemonUnavailableException unavailable(byte opcode, @Nullable DaemonConnection connection,
+			Exception cause) {
 		String operation = Opcodes.requestName(opcode);
 		String message;
 		if (cause instanceof DaemonConnection.DeadlineException || (connection != null && connection.guard.fired())) {

@@ -169,6 +169,15 @@ public final class DaemonClient implements AutoCloseable {
 	}
 
 	/**
+	 * Return the daemon's default lock lease, as the latest {@code HELLO} answer that named it
+	 * said (protocol version 8).
+	 * @return the lease in milliseconds, 0 if no answer named it yet
+	 */
+	long daemonLeaseMillis() {
+		return this.pool.connector().daemonLeaseMillis();
+	}
+
+	/**
 	 * Return how many connections were made since this client was created.
 	 * @return the connections made
 	 */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
 import dev.sessionstarter.daemon.protocol.FrameReader;
@@ -29,6 +30,12 @@ final class DaemonConnection {
 	private final Runnable onClose;
 
 	/**
+	 * Told the daemon's default lock lease, in milliseconds, when a {@code HELLO} answer names it,
+	 * and 0 when the answer is of a daemon older than version 8 (it names none).
+	 */
+	private final LongConsumer onLease;
+
+	/**
 	 * Whether it was taken from the idle connections rather than opened for this call.
 	 */
 	boolean reused;
@@ -51,10 +58,11 @@ final class DaemonConnection {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	DaemonConnection(SocketChannel channel, ChannelWatchdog.Guard guard, Runnable onClose) {
+	DaemonConnection(SocketChannel channel, ChannelWatchdog.Guard guard, Runnable onClose, LongConsumer onLease) {
 		this.channel = channel;
 		this.guard = guard;
 		this.onClose = onClose;
+		this.onLease = onLease;
 	}
 
 	/**
@@ -103,7 +111,8 @@ final class DaemonConnection {
 
 	/**
 	 * Return the protocol version the daemon speaks, asked with {@code HELLO} (which also tells it
-	 * this client's) the first time over this connection.
+	 * this client's) the first time over this connection; a daemon of version 8 or later also names
+	 * its default lock lease, which the connector keeps ({@link DaemonConnector#daemonLeaseMillis}).
 	 * @param deadline the deadline of the call, a {@link System#nanoTime()} value
 	 * @return the daemon's version, 3 for a daemon that predates {@code HELLO} (version 4)
 	 * @throws IOException if the exchange fails
@@ -111,25 +120,39 @@ final class DaemonConnection {
 	int protocolVersion(long deadline) throws IOException {
 		if (this.protocolVersion == 0) {
 			WireOutput hello = WireOutput.frame(Opcodes.HELLO).writeInt(Opcodes.PROTOCOL_VERSION);
-			this.protocolVersion = exchange(hello, deadline, DaemonConnection::helloAnswer);
+			this.protocolVersion = exchange(hello, deadline, this::helloAnswer);
 		}
 		return this.protocolVersion;
 	}
 
 	/**
 	 * Read the answer to {@code HELLO}: the daemon's protocol version, or 3 for a daemon that
-	 * does not know the operation (it predates version 4).
+	 * does not know the operation (it predates version 4), and its default lock lease from version 8.
 	 */
-	private static Integer helloAnswer(byte status, WireInput payload) throws ProtocolException {
+	private Integer helloAnswer(byte status, WireInput payload) throws ProtocolException {
 		if (status == Opcodes.ERROR) {
 			String message = payload.readString();
 			if (Opcodes.isUnknownOperation(message)) {
+				// an older daemon than the one that named a lease, if any: its lease is unknown
+				this.onLease.accept(0);
 				return 3;
 			}
 			throw new IllegalStateException("The session daemon refused HELLO: " + message);
 		}
 		DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.HELLO);
-		return payload.readInt();
+		int version = payload.readInt();
+		if (version >= Opcodes.LEASE_IN_HELLO_VERSION) {
+			long leaseMillis = payload.readLong();
+			if (leaseMillis <= 0) {
+				throw new ProtocolException("HELLO answered a lock lease of " + leaseMillis + "ms");
+			}
+			this.onLease.accept(leaseMillis);
+		}
+		else {
+			// replaced by an older daemon than the one that named a lease, if any: its lease is unknown
+			this.onLease.accept(0);
+		}
+		return version;
 	}
 
 	/**

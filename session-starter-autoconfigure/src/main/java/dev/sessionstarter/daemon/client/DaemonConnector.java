@@ -34,6 +34,12 @@ final class DaemonConnector implements AutoCloseable {
 	private final AtomicInteger open = new AtomicInteger();
 
 	/**
+	 * The daemon's default lock lease in milliseconds, as the latest {@code HELLO} answer said
+	 * (protocol version 8), 0 until one named it or when the latest was of an older daemon.
+	 */
+	private volatile long daemonLeaseMillis;
+
+	/**
 	 * The id of the client that retains request locks, which new connections say they belong
 	 * to ({@code CLIENT}), or 0.
 	 */
@@ -53,7 +59,7 @@ final class DaemonConnector implements AutoCloseable {
 	DaemonConnection connect(long deadline) throws IOException {
 		SocketChannel channel = this.address.openChannel();
 		DaemonConnection connection = new DaemonConnection(channel, this.watchdog.guard(channel),
-				this.open::decrementAndGet);
+				this.open::decrementAndGet, this::daemonLease);
 		this.open.incrementAndGet();
 		boolean connected = false;
 		try {
@@ -100,6 +106,19 @@ final class DaemonConnector implements AutoCloseable {
 			DaemonAnswers.expect(Opcodes.OK, status, payload, Opcodes.CLIENT);
 			return null;
 		});
+	}
+
+	private void daemonLease(long leaseMillis) {
+		this.daemonLeaseMillis = leaseMillis;
+	}
+
+	/**
+	 * Return the daemon's default lock lease, as the latest {@code HELLO} answer that named it
+	 * said (protocol version 8).
+	 * @return the lease in milliseconds, 0 if no answer named it yet
+	 */
+	long daemonLeaseMillis() {
+		return this.daemonLeaseMillis;
 	}
 
 	/**

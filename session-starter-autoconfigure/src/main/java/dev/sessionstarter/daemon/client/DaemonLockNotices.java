@@ -26,11 +26,20 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
  * logged once, and this process retains no lock. The connection first tells the daemon this
  * client's protocol version ({@code HELLO}): a daemon of version 7 then releases every lock this
  * process retains when this process closes the connection, or dies, so this process stops
- * trusting them before it closes it.
+ * trusting them before it closes it. While the connection is down it connects again after a
+ * pause that doubles from half the client timeout up to {@link #MAX_PAUSE_MILLIS}; of the
+ * failures to connect again, only the first of an outage is counted in the client's errors
+ * ({@code sessions.daemon.errors}).
  */
 final class DaemonLockNotices implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(DaemonSessionLockManager.class);
+
+	/**
+	 * The longest pause before connecting again while the connection is down (unless half the
+	 * client timeout is longer).
+	 */
+	static final long MAX_PAUSE_MILLIS = 5000;
 
 	private final DaemonClient client;
 
@@ -43,6 +52,18 @@ final class DaemonLockNotices implements AutoCloseable {
 	private volatile boolean closed;
 
 	private volatile @Nullable DaemonConnection connection;
+
+	/**
+	 * How many times in a row the connection failed or could not be had; 0 once it answers.
+	 * Only its thread uses it.
+	 */
+	private int failures;
+
+	/**
+	 * Whether a connect was tried since the connection last answered: a failure of the next one is
+	 * not counted again. Only its thread uses it.
+	 */
+	private boolean connectTried;
 
 	DaemonLockNotices(DaemonClient client, DaemonRetainedLocks retained) {
 		this.client = client;
@@ -75,6 +96,7 @@ final class DaemonLockNotices implements AutoCloseable {
 			finally {
 				this.retained.down();
 			}
+			this.failures++;
 			pause();
 		}
 	}
@@ -87,8 +109,11 @@ final class DaemonLockNotices implements AutoCloseable {
 		long timeoutNanos = this.client.getTimeout().toNanos();
 		// a new connection, never an older pooled one: the daemon ignores WANTED on a connection older than the
 		// client's latest notice connection (read late, the client closed it already)
+		// a failed connect is counted in the client's errors once per outage: the first since it last answered
+		boolean counted = !this.connectTried;
+		this.connectTried = true;
 		DaemonConnection connection = this.client.calls().borrowNew(System.nanoTime() + timeoutNanos,
-				System.nanoTime() + timeoutNanos, Opcodes.WANTED);
+				System.nanoTime() + timeoutNanos, Opcodes.WANTED, counted);
 		this.connection = connection;
 		try {
 			connection.protocolVersion(System.nanoTime() + timeoutNanos);
@@ -96,6 +121,8 @@ final class DaemonLockNotices implements AutoCloseable {
 				return false;
 			}
 			this.retained.up();
+			this.failures = 0;
+			this.connectTried = false;
 			while (!this.closed) {
 				List<Wanted> wanted = poll(connection, this.pollMillis, timeoutNanos);
 				if (wanted == null) {
@@ -146,13 +173,26 @@ final class DaemonLockNotices implements AutoCloseable {
 		synchronized (this) {
 			try {
 				if (!this.closed) {
-					wait(Math.max(100, this.client.getTimeout().toMillis() / 2));
+					wait(pauseMillis(this.client.getTimeout().toMillis(), this.failures));
 				}
 			}
 			catch (InterruptedException ex) {
 				this.closed = true;
 			}
 		}
+	}
+
+	/**
+	 * Return the pause before connecting again.
+	 * @param timeoutMillis the client timeout
+	 * @param failures how many times in a row the connection failed or could not be had, at least 1
+	 * @return half the timeout (at least 100ms), doubled for each failure after the first, at most
+	 * {@link #MAX_PAUSE_MILLIS} (or half the timeout if that is longer)
+	 */
+	static long pauseMillis(long timeoutMillis, int failures) {
+		long first = Math.max(100, timeoutMillis / 2);
+		long pause = first << Math.min(16, Math.max(0, failures - 1));
+		return Math.max(first, Math.min(MAX_PAUSE_MILLIS, pause));
 	}
 
 	/**

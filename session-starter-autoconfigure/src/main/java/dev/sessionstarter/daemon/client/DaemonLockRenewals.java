@@ -19,16 +19,23 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
  * locks held by a running request whose lease, or this process's trust in a retained one, ends
  * within the next period; a retained lock is trusted for half the retention again from when its
  * renewal was sent. A request shorter than that (half the retention for a retained lock, half the
- * lease, or 20 s with the daemon's default lease, for another) costs no call. A renewal that finds
- * the lock lost changes nothing but the trust: the request's save is refused (fenced) as before.
- * A daemon that does not know {@code RENEW} is logged once and no lock is renewed from then on.
+ * lease for another) costs no call. A lock taken with the daemon's default lease is renewed from
+ * half of that lease, which the daemon names in its {@code HELLO} answer (protocol version 8): the
+ * latest answer any connection of the client read, else, when locks are taken with it, one this
+ * timer asks for once ({@link DaemonLeaseQuery}); until one named it (a daemon older than
+ * version 8), from {@link #DEFAULT_LEASE_RENEW_NANOS}.
+ * A renewal that finds the lock lost changes nothing but the trust: the request's save is
+ * refused (fenced) as before. A daemon that does not know {@code RENEW} (older than version 7)
+ * is logged once; that lock is not renewed again, and the next long request's lock is tried
+ * anew, so renewals resume once a current daemon replaced it.
  */
 final class DaemonLockRenewals implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(DaemonSessionLockManager.class);
 
 	/**
-	 * When a lock taken with the daemon's default lease (unknown here; 60 s unless set) is renewed.
+	 * When a lock taken with the daemon's default lease is renewed while that lease is unknown (a
+	 * daemon older than version 8; its default is 60 s unless set).
 	 */
 	static final long DEFAULT_LEASE_RENEW_NANOS = TimeUnit.SECONDS.toNanos(20);
 
@@ -46,13 +53,19 @@ final class DaemonLockRenewals implements AutoCloseable {
 
 	private final ScheduledExecutorService timer;
 
-	private volatile boolean known = true;
+	/**
+	 * Asks for the daemon's default lease, if locks are taken with it; only the timer's thread uses it.
+	 */
+	private final @Nullable DaemonLeaseQuery leaseQuery;
+
+	private volatile boolean refusalLogged;
 
 	DaemonLockRenewals(DaemonClient client, List<Collection<HeldDaemonLock>> held,
-			@Nullable DaemonRetainedLocks retained) {
+			@Nullable DaemonRetainedLocks retained, boolean daemonLease) {
 		this.client = client;
 		this.held = held;
 		this.retained = retained;
+		this.leaseQuery = daemonLease ? new DaemonLeaseQuery(client) : null;
 		long period = (retained != null) ? retained.retainMillis() * 1_000_000 / 4 : MAX_PERIOD_NANOS;
 		this.periodNanos = Math.max(MIN_PERIOD_NANOS, Math.min(MAX_PERIOD_NANOS, period));
 		this.timer = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -64,15 +77,22 @@ final class DaemonLockRenewals implements AutoCloseable {
 
 	/**
 	 * Return when a lock taken with a lease is renewed.
-	 * @param sentAt when its lock call was sent, a {@link System#nanoTime()} value
+	 * @param sentAt when its lock call, or its latest renewal, was sent, a {@link System#nanoTime()} value
 	 * @param leaseMillis the lease, {@code 0} for the daemon's default
+	 * @param daemonLeaseMillis the daemon's default lease, {@code 0} if unknown
 	 * @return a {@link System#nanoTime()} value
 	 */
-	static long renewAt(long sentAt, long leaseMillis) {
-		return sentAt + ((leaseMillis > 0) ? TimeUnit.MILLISECONDS.toNanos(leaseMillis) / 2 : DEFAULT_LEASE_RENEW_NANOS);
+	static long renewAt(long sentAt, long leaseMillis, long daemonLeaseMillis) {
+		long lease = (leaseMillis > 0) ? leaseMillis : daemonLeaseMillis;
+		return sentAt + ((lease > 0) ? TimeUnit.MILLISECONDS.toNanos(lease) / 2 : DEFAULT_LEASE_RENEW_NANOS);
 	}
 
 	void start() {
+		DaemonLeaseQuery leaseQuery = this.leaseQuery;
+		if (leaseQuery != null) {
+			// at once, before the first request most often
+			this.timer.execute(leaseQuery::askIfDue);
+		}
 		this.timer.scheduleWithFixedDelay(this::renewDue, this.periodNanos, this.periodNanos, TimeUnit.NANOSECONDS);
 	}
 
@@ -80,22 +100,24 @@ final class DaemonLockRenewals implements AutoCloseable {
 	 * Renew the locks whose lease or trust ends within the next period.
 	 */
 	void renewDue() {
+		DaemonLeaseQuery leaseQuery = this.leaseQuery;
+		if (leaseQuery != null) {
+			leaseQuery.askIfDue();
+		}
+		long daemonLease = this.client.daemonLeaseMillis();
 		long horizon = System.nanoTime() + this.periodNanos;
 		for (Collection<HeldDaemonLock> locks : this.held) {
-			renewDue(locks, horizon);
+			renewDue(locks, horizon, daemonLease);
 		}
 	}
 
-	private void renewDue(Collection<HeldDaemonLock> locks, long horizon) {
+	private void renewDue(Collection<HeldDaemonLock> locks, long horizon, long daemonLease) {
 		for (HeldDaemonLock lock : locks) {
-			if (!this.known) {
-				return;
-			}
-			if (lock.isReleasedBySave() || lock.isLost()) {
+			if (lock.isReleasedBySave() || lock.isLost() || lock.isRenewRefused()) {
 				continue;
 			}
 			RetainedDaemonLock retention = lock.retention();
-			long renewAt = (retention != null) ? retention.trustedUntil() : lock.renewAt();
+			long renewAt = (retention != null) ? retention.trustedUntil() : lock.renewAt(daemonLease);
 			if (renewAt - horizon > 0) {
 				continue;
 			}
@@ -136,9 +158,12 @@ final class DaemonLockRenewals implements AutoCloseable {
 			});
 		}
 		catch (FreeDaemonLocks.UnknownOperationException ex) {
-			this.known = false;
-			logger.info("The session daemon at " + this.client.getAddress() + " predates protocol version 7 ("
-					+ ex.getMessage() + "): a request keeps its lock only for the lease, or half the retention");
+			lock.renewRefused();
+			if (!this.refusalLogged) {
+				this.refusalLogged = true;
+				logger.info("The session daemon at " + this.client.getAddress() + " predates protocol version 7 ("
+						+ ex.getMessage() + "): a request keeps its lock only for the lease, or half the retention");
+			}
 			return;
 		}
 		if (!held) {
@@ -152,7 +177,7 @@ final class DaemonLockRenewals implements AutoCloseable {
 			retention.trustUntil(sentAt + TimeUnit.MILLISECONDS.toNanos(leaseMillis) / 2);
 		}
 		else {
-			lock.renewAt(renewAt(sentAt, leaseMillis));
+			lock.renewedFrom(sentAt);
 		}
 	}
 

@@ -52,6 +52,11 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 
 	private final WaitedDaemonLocks waited;
 
+	/**
+	 * Whether locks are taken with the daemon's default lease ({@code --lock-lease}).
+	 */
+	private final boolean daemonLease;
+
 	private final AtomicInteger held = new AtomicInteger();
 
 	private volatile @Nullable DaemonHeldLocks heldLocks;
@@ -67,6 +72,7 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		Assert.notNull(client, "'client' must not be null");
 		Assert.isTrue(lease != null && !lease.isNegative(), "'lease' must not be negative");
 		this.client = client;
+		this.daemonLease = lease.isZero();
 		this.free = new FreeDaemonLocks(client, lease.toMillis());
 		this.waited = new WaitedDaemonLocks(client, lease.toMillis());
 	}
@@ -102,7 +108,7 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		Assert.notNull(heldLocks, "'heldLocks' must not be null");
 		heldLocks.useCopies();
 		heldLocks.retainThrough(this.client);
-		heldLocks.renewThrough(this.client);
+		heldLocks.renewThrough(this.client, this.daemonLease);
 		this.heldLocks = heldLocks;
 	}
 

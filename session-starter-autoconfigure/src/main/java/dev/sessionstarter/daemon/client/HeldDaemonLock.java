@@ -27,12 +27,18 @@ final class HeldDaemonLock {
 	private volatile long leaseMillis;
 
 	/**
-	 * When it is renewed if its request still runs and it is not retained
-	 * ({@link DaemonLockRenewals}), a {@link System#nanoTime()} value.
+	 * When its lock call, or its latest renewal, was sent, a {@link System#nanoTime()} value: it is
+	 * renewed from half its lease after, if its request still runs and it is not retained
+	 * ({@link DaemonLockRenewals}).
 	 */
-	private volatile long renewAt;
+	private volatile long renewedFrom;
 
 	private volatile boolean renewable;
+
+	/**
+	 * Whether the daemon answered its renewal as an unknown operation (older than version 7).
+	 */
+	private volatile boolean renewRefused;
 
 	private volatile boolean lost;
 
@@ -66,7 +72,7 @@ final class HeldDaemonLock {
 	 */
 	void renewWith(long sentAt, long leaseMillis) {
 		this.leaseMillis = leaseMillis;
-		this.renewAt = DaemonLockRenewals.renewAt(sentAt, leaseMillis);
+		this.renewedFrom = sentAt;
 		this.renewable = true;
 	}
 
@@ -76,13 +82,30 @@ final class HeldDaemonLock {
 
 	/**
 	 * Return when it is renewed, if it is not retained; {@link Long#MAX_VALUE} from now if never.
+	 * @param daemonLeaseMillis the daemon's default lease, for a lock taken with it; 0 if unknown
 	 */
-	long renewAt() {
-		return this.renewable ? this.renewAt : System.nanoTime() + Long.MAX_VALUE / 2;
+	long renewAt(long daemonLeaseMillis) {
+		return this.renewable ? DaemonLockRenewals.renewAt(this.renewedFrom, this.leaseMillis, daemonLeaseMillis)
+				: System.nanoTime() + Long.MAX_VALUE / 2;
 	}
 
-	void renewAt(long renewAt) {
-		this.renewAt = renewAt;
+	/**
+	 * A renewal sent then found it held: renew it again from half its lease after.
+	 * @param sentAt when the renewal was sent, a {@link System#nanoTime()} value
+	 */
+	void renewedFrom(long sentAt) {
+		this.renewedFrom = sentAt;
+	}
+
+	boolean isRenewRefused() {
+		return this.renewRefused;
+	}
+
+	/**
+	 * The daemon does not know {@code RENEW}: this lock is not renewed again (the next one is tried).
+	 */
+	void renewRefused() {
+		this.renewRefused = true;
 	}
 
 	boolean isLost() {

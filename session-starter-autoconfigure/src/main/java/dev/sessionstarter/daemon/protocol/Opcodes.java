@@ -23,9 +23,15 @@ public final class Opcodes {
 	 * {@link #WANTED} (request locks retained by a client between its requests), 7 adds
 	 * {@link #RENEW} (a long request keeps its lock), and a client that says with {@link #HELLO} on
 	 * its {@code WANTED} connection that it speaks 7 has the locks it retains released when its
-	 * side closes that connection.
+	 * side closes that connection; 8 adds the daemon's default lock lease to the answer to a
+	 * {@link #HELLO} of a client of version 8 (the client renews locks from half of it).
 	 */
-	public static final int PROTOCOL_VERSION = 7;
+	public static final int PROTOCOL_VERSION = 8;
+
+	/**
+	 * The first protocol version whose daemon answers {@link #HELLO} with its default lock lease.
+	 */
+	public static final int LEASE_IN_HELLO_VERSION = 8;
 
 	/**
 	 * The first protocol version with {@link #UNLOCK_QUIET}.
@@ -34,8 +40,9 @@ public final class Opcodes {
 
 	/**
 	 * Request: which protocol version the daemon speaks (protocol version 4): {@code int32} the
-	 * client's version; {@code OK} + {@code int32} the daemon's. An older daemon answers
-	 * {@link #ERROR}, an unknown operation.
+	 * client's version; {@code OK} + {@code int32} the daemon's, and from version 8, when the
+	 * client said 8 or more, {@code int64} the daemon's default lock lease in milliseconds
+	 * ({@code --lock-lease}). An older daemon answers {@link #ERROR}, an unknown operation.
 	 */
 	public static final byte HELLO = 0x04;
 
