@@ -103,7 +103,7 @@ final class MappedSessionFile implements SessionHandle {
 	 */
 	@Nullable ByteBuffer current() {
 		MappedRegion region = this.region;
-		if (region != null && !SlottedFile.isGoing(region.buffer())) {
+		if (region != null && !GoneMarks.isGoing(region.buffer())) {
 			return region.buffer();
 		}
 		try {

@@ -143,7 +143,7 @@ public final class SessionFileWriter {
 				}
 			}
 			if (base != null) {
-				markGone(target, base);
+				GoneMarks.markGone(target, base);
 			}
 			moveIntoPlace(temp, target);
 		}
@@ -177,7 +177,7 @@ public final class SessionFileWriter {
 	 */
 	void delete(String id, StoredFile stored) {
 		Path path = file(id);
-		markGone(path, stored);
+		GoneMarks.markGone(path, stored);
 		FileOperations.delete(path);
 	}
 
@@ -210,31 +210,6 @@ public final class SessionFileWriter {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot restore session file " + path, ex);
-		}
-	}
-
-	/**
-	 * Mark a slotted binary file gone, before it is deleted or replaced, so a process that has
-	 * it mapped looks at the path again.
-	 * @param path the session file
-	 * @param stored what it holds; nothing is marked unless it is slotted
-	 */
-	static void markGone(Path path, StoredFile stored) {
-		ByteBuffer file = stored.slotted();
-		if (file == null) {
-			return;
-		}
-		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-			ByteBuffer gone = ByteBuffer.allocate(4).putInt(0, SlottedFile.GONE);
-			for (int slot : SlottedFile.goneMarkOrder(stored.slot())) {
-				channel.write(gone.clear(), (long) slot * SlottedFile.capacity(file));
-			}
-		}
-		catch (NoSuchFileException ex) {
-			// Deleted meanwhile
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot mark session file " + path + " as replaced", ex);
 		}
 	}
 
