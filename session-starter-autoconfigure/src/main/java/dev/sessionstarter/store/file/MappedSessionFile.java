@@ -87,7 +87,7 @@ final class MappedSessionFile implements SessionHandle {
 	@Override
 	public @Nullable Long version() {
 		ByteBuffer mapping = current();
-		return (mapping != null) ? SlottedFile.claimedVersion(mapping) : null;
+		return (mapping != null) ? SlotReads.claimedVersion(mapping) : null;
 	}
 
 	@Override
@@ -128,34 +128,6 @@ final class MappedSessionFile implements SessionHandle {
 			unmap();
 		}
 		return current();
-	}
-
-	/**
-	 * Return the newest record of the mapping and its slot, for a write in place under the
-	 * record lock: what the caller holds when the slot headers claim its version (no need to
-	 * read it), otherwise the newest valid record, read again a few times if a slot is caught
-	 * half-written.
-	 * @param mapping the mapping {@link #current()} returned
-	 * @param current the record the caller holds
-	 * @param attempts how many reads to make before giving up
-	 * @return the record and its slot, or {@code null} if no read found a valid one
-	 */
-	SlottedFile.@Nullable Read newest(ByteBuffer mapping, SessionRecord current, int attempts) {
-		Long claimed = SlottedFile.claimedVersion(mapping);
-		if (claimed != null && claimed == current.version()) {
-			return new SlottedFile.Read(current, SlottedFile.claimedNewestSlot(mapping));
-		}
-		for (int attempt = 1;; attempt++) {
-			try {
-				return SlottedFile.read(mapping, BinaryRecordFormat.INSTANCE);
-			}
-			catch (CorruptSessionFileException ex) {
-				if (attempt >= attempts) {
-					return null;
-				}
-				Thread.onSpinWait();
-			}
-		}
 	}
 
 	/**

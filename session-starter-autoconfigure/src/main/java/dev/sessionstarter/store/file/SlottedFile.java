@@ -91,44 +91,6 @@ final class SlottedFile {
 	}
 
 	/**
-	 * Return the highest version a slot header names, without checking its record; a record
-	 * being written names its version before its checksum is valid, so the result is the
-	 * newest version either written or being written: what a cached copy must equal to be
-	 * current.
-	 * @param file the whole file
-	 * @return the version, or {@code null} if no slot names one
-	 */
-	static @Nullable Long claimedVersion(ByteBuffer file) {
-		int capacity = capacity(file);
-		long first = claimedVersion(file, 0, capacity);
-		long second = claimedVersion(file, capacity, capacity);
-		long newest = Math.max(first, second);
-		return (newest >= 0) ? newest : null;
-	}
-
-	private static long claimedVersion(ByteBuffer file, int offset, int capacity) {
-		if (file.getInt(offset) != MAGIC) {
-			return -1;
-		}
-		int length = file.getInt(offset + 4);
-		if (length < BinaryRecordFormat.HEADER_SIZE || length > capacity - SLOT_HEADER) {
-			return -1;
-		}
-		return file.getLong(offset + SLOT_HEADER + 4);
-	}
-
-	/**
-	 * Return the slot that holds the claimed newest version, the one a write in place must not
-	 * overwrite.
-	 * @param file the whole file
-	 * @return 0 or 1
-	 */
-	static int claimedNewestSlot(ByteBuffer file) {
-		int capacity = capacity(file);
-		return (claimedVersion(file, capacity, capacity) > claimedVersion(file, 0, capacity)) ? 1 : 0;
-	}
-
-	/**
 	 * Decode the newest valid record of a slotted file.
 	 * @param file the whole file
 	 * @param format the record format

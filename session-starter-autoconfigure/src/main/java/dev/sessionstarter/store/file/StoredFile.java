@@ -61,13 +61,13 @@ record StoredFile(SessionRecord record, @Nullable ByteBuffer slotted, int slot) 
 	/**
 	 * Return the version a binary file names, without decoding or checking a record: from the
 	 * slot headers of a slotted file (the newest one written or being written, see
-	 * {@link SlottedFile#claimedVersion}), from the header of a single-record one.
+	 * {@link SlotReads#claimedVersion}), from the header of a single-record one.
 	 * @param bytes the file content
 	 * @return the version, or {@code null} if the headers name none
 	 */
 	static @Nullable Long claimedVersion(byte[] bytes) {
 		ByteBuffer file = ByteBuffer.wrap(bytes);
-		return SlottedFile.isSlotted(file) ? SlottedFile.claimedVersion(file) : BinaryRecordFormat.version(file);
+		return SlottedFile.isSlotted(file) ? SlotReads.claimedVersion(file) : BinaryRecordFormat.version(file);
 	}
 
 	/**
