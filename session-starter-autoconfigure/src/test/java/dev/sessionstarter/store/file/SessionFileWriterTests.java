@@ -105,7 +105,7 @@ class SessionFileWriterTests {
 		Path stale = Files.write(this.directory.newTemporaryFile("abc"), new byte[1]);
 		Path fresh = Files.write(this.directory.newTemporaryFile("abc"), new byte[1]);
 		Files.setLastModifiedTime(stale,
-				FileTime.from(Instant.now().minus(SessionFileWriter.STALE_TEMP_AGE).minus(Duration.ofMinutes(1))));
+				FileTime.from(Instant.now().minus(TemporaryFiles.STALE_TEMP_AGE).minus(Duration.ofMinutes(1))));
 		this.writer.deleteIfStale(stale);
 		this.writer.deleteIfStale(fresh);
 		this.writer.deleteIfStale(this.directory.newTemporaryFile("missing"));
