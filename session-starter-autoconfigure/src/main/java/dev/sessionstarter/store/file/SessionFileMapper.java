@@ -69,7 +69,7 @@ final class SessionFileMapper {
 		try {
 			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
 					LinkOption.NOFOLLOW_LINKS);
-			FileOperations.checkReadable(attributes, StoredFile.MAX_FILE_SIZE);
+			RegularFileReads.checkReadable(attributes, StoredFile.MAX_FILE_SIZE);
 			return attributes;
 		}
 		catch (NoSuchFileException | CorruptSessionFileException ex) {

@@ -72,7 +72,7 @@ record StoredFile(SessionRecord record, @Nullable ByteBuffer slotted, int slot) 
 
 	/**
 	 * Read a whole session file, which must be a regular file (a link is not followed) of at
-	 * most {@link #MAX_FILE_SIZE} bytes; see {@link FileOperations#readRegularFile}.
+	 * most {@link #MAX_FILE_SIZE} bytes; see {@link RegularFileReads#readRegularFile}.
 	 * @param path the file
 	 * @return its content, or {@code null} if there is no file
 	 * @throws CorruptSessionFileException if it is not a regular file, is too large or may not
@@ -80,7 +80,7 @@ record StoredFile(SessionRecord record, @Nullable ByteBuffer slotted, int slot) 
 	 * @throws UncheckedIOException if reading it fails otherwise
 	 */
 	static byte @Nullable [] readBytes(Path path) throws CorruptSessionFileException {
-		return FileOperations.readRegularFile(path, MAX_FILE_SIZE);
+		return RegularFileReads.readRegularFile(path, MAX_FILE_SIZE);
 	}
 
 }
