@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Repairs a session file that a writer killed between marking it {@linkplain SlottedFile#GONE
+ * Repairs a session file that a writer killed between marking it {@linkplain GoneMarks#GONE
  * gone} and replacing or deleting it left behind: the replacement is completed from the
  * writer's temporary file when one holds a whole newer record of the session; otherwise the
  * file is restored as it was before the marks (the save or delete never completed), and
@@ -47,7 +47,7 @@ final class CrashRecovery {
 	 * @return what the file holds now, or {@code null} if the session is gone (its file deleted)
 	 */
 	@Nullable StoredFile recover(String id, Path path, ByteBuffer marked) {
-		ByteBuffer unmarked = SlottedFile.unmarked(marked);
+		ByteBuffer unmarked = GoneMarks.unmarked(marked);
 		SlottedFile.Read before = readUnmarked(unmarked);
 		StoredFile replacement = completeReplacement(id, path, (before != null) ? before.record().version() : 0);
 		if (replacement != null) {

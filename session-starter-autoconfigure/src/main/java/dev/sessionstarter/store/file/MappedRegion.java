@@ -17,10 +17,10 @@ import org.jspecify.annotations.Nullable;
  * A file mapped into memory that can be released before it is garbage collected, so a store
  * that maps and releases many files stays within the operating system's limit on mappings. On
  * Java 22 and later the mapping belongs to its own shared {@code java.lang.foreign.Arena}, closed
- * on {@link #release()}; before that, the JDK's cleaner of the mapped buffer is invoked through
- * {@code sun.misc.Unsafe} (the supported way on those versions). The classes are reached
- * reflectively because the code is compiled for Java 17. If neither is available, the mapping
- * is released when collected.
+ * on {@link #release()} (see {@link ArenaMapper}); before that, the JDK's cleaner of the mapped
+ * buffer is invoked through {@code sun.misc.Unsafe} (the supported way on those versions). The
+ * classes are reached reflectively because the code is compiled for Java 17. If neither is
+ * available, the mapping is released when collected.
  *
  * <p>After {@link #release()} the buffer must not be used: the caller serializes every use of
  * one region with its release.
@@ -37,7 +37,7 @@ final class MappedRegion {
 
 	private boolean released;
 
-	private MappedRegion(ByteBuffer buffer, @Nullable Object owner) {
+	MappedRegion(ByteBuffer buffer, @Nullable Object owner) {
 		this.buffer = buffer;
 		this.owner = owner;
 	}
@@ -50,6 +50,14 @@ final class MappedRegion {
 	 */
 	static MappedRegion map(FileChannel channel) throws IOException {
 		return MAPPER.map(channel, channel.size());
+	}
+
+	/**
+	 * Return what keeps the mapping for its {@link Mapper}: {@code null} for a plain mapped
+	 * buffer, the arena and segment for an {@link ArenaMapper}.
+	 */
+	@Nullable Object owner() {
+		return this.owner;
 	}
 
 	/**
@@ -80,12 +88,15 @@ final class MappedRegion {
 	/**
 	 * How this JVM maps and releases files.
 	 */
-	private abstract static class Mapper {
+	abstract static class Mapper {
 
+		/** Map the first {@code size} bytes of a file for reading and writing. */
 		abstract MappedRegion map(FileChannel channel, long size) throws IOException;
 
+		/** Force a region's changes to the storage device. */
 		abstract void force(MappedRegion region);
 
+		/** Release a region's mapping, once. */
 		abstract void release(MappedRegion region);
 
 		static Mapper create() {
@@ -147,98 +158,6 @@ final class MappedRegion {
 				}
 			}
 		}
-
-	}
-
-	/**
-	 * Java 22 and later: a memory segment of its own shared arena.
-	 */
-	private static final class ArenaMapper extends Mapper {
-
-		private final MethodHandle ofShared;
-
-		private final MethodHandle map;
-
-		private final MethodHandle asByteBuffer;
-
-		private final MethodHandle force;
-
-		private final MethodHandle close;
-
-		ArenaMapper() throws ReflectiveOperationException {
-			MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-			Class<?> arena = Class.forName("java.lang.foreign.Arena");
-			Class<?> segment = Class.forName("java.lang.foreign.MemorySegment");
-			this.ofShared = lookup.findStatic(arena, "ofShared", MethodType.methodType(arena));
-			this.map = lookup.findVirtual(FileChannel.class, "map",
-					MethodType.methodType(segment, FileChannel.MapMode.class, long.class, long.class, arena));
-			this.asByteBuffer = lookup.findVirtual(segment, "asByteBuffer", MethodType.methodType(ByteBuffer.class));
-			this.force = lookup.findVirtual(segment, "force", MethodType.methodType(void.class));
-			this.close = lookup.findVirtual(arena, "close", MethodType.methodType(void.class));
-		}
-
-		@Override
-		MappedRegion map(FileChannel channel, long size) throws IOException {
-			Object arena = invoke(() -> this.ofShared.invoke());
-			try {
-				Object segment = invoke(() -> this.map.invoke(channel, FileChannel.MapMode.READ_WRITE, 0L, size, arena));
-				ByteBuffer buffer = (ByteBuffer) invoke(() -> this.asByteBuffer.invoke(segment));
-				return new MappedRegion(buffer, new Object[] { arena, segment });
-			}
-			catch (IOException | RuntimeException | Error ex) {
-				invoke(() -> {
-					this.close.invoke(arena);
-					return null;
-				});
-				throw ex;
-			}
-		}
-
-		@Override
-		void force(MappedRegion region) {
-			Object segment = ((Object[]) region.owner)[1];
-			uncheckedInvoke(() -> {
-				this.force.invoke(segment);
-				return null;
-			});
-		}
-
-		@Override
-		void release(MappedRegion region) {
-			Object arena = ((Object[]) region.owner)[0];
-			uncheckedInvoke(() -> {
-				this.close.invoke(arena);
-				return null;
-			});
-		}
-
-		private static Object uncheckedInvoke(Call call) {
-			try {
-				return invoke(call);
-			}
-			catch (IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
-			}
-		}
-
-		private static Object invoke(Call call) throws IOException {
-			try {
-				return call.call();
-			}
-			catch (IOException | RuntimeException | Error ex) {
-				throw ex;
-			}
-			catch (Throwable ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
-
-	}
-
-	@FunctionalInterface
-	private interface Call {
-
-		@Nullable Object call() throws Throwable;
 
 	}
 

@@ -1,14 +1,8 @@
 package dev.sessionstarter.store.file;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
@@ -26,15 +20,15 @@ import dev.sessionstarter.store.SessionRecord;
  * layout} is written in place by every process, so the mapping shows other processes' writes
  * as soon as they are made: a version check is two reads of memory, and a write (under the
  * store's record lock, like every write) copies the new record into the slot that does not hold
- * the newest one. A mapped write is in the
- * operating system's page cache, where a plain write also goes: it survives the death of this
- * process, and is forced to the disk only when the store forces its writes.
+ * the newest one. A mapped write is in the operating system's page cache, where a plain write
+ * also goes: it survives the death of this process, and is forced to the disk only when the
+ * store forces its writes.
  *
  * <p>When the file is replaced (the session outgrew its slots) or deleted, the writer marks the
- * old file gone first; the mapping then sees the mark and maps the path again. The mapping is
- * released by {@link #close()} (see {@link MappedRegion}); every use of one instance,
- * {@code close()} included, must be serialized by the caller, which is what makes the release
- * safe.
+ * old file gone first; the mapping then sees the mark and maps the path again (see
+ * {@link SessionFileMapper}). The mapping is released by {@link #close()} (see
+ * {@link MappedRegion}); every use of one instance, {@code close()} included, must be serialized
+ * by the caller, which is what makes the release safe.
  */
 final class MappedSessionFile implements SessionHandle {
 
@@ -87,7 +81,7 @@ final class MappedSessionFile implements SessionHandle {
 	@Override
 	public @Nullable Long version() {
 		ByteBuffer mapping = current();
-		return (mapping != null) ? SlottedFile.claimedVersion(mapping) : null;
+		return (mapping != null) ? SlotReads.claimedVersion(mapping) : null;
 	}
 
 	@Override
@@ -103,7 +97,7 @@ final class MappedSessionFile implements SessionHandle {
 	 */
 	@Nullable ByteBuffer current() {
 		MappedRegion region = this.region;
-		if (region != null && !SlottedFile.isGoing(region.buffer())) {
+		if (region != null && !GoneMarks.isGoing(region.buffer())) {
 			return region.buffer();
 		}
 		try {
@@ -128,34 +122,6 @@ final class MappedSessionFile implements SessionHandle {
 			unmap();
 		}
 		return current();
-	}
-
-	/**
-	 * Return the newest record of the mapping and its slot, for a write in place under the
-	 * record lock: what the caller holds when the slot headers claim its version (no need to
-	 * read it), otherwise the newest valid record, read again a few times if a slot is caught
-	 * half-written.
-	 * @param mapping the mapping {@link #current()} returned
-	 * @param current the record the caller holds
-	 * @param attempts how many reads to make before giving up
-	 * @return the record and its slot, or {@code null} if no read found a valid one
-	 */
-	SlottedFile.@Nullable Read newest(ByteBuffer mapping, SessionRecord current, int attempts) {
-		Long claimed = SlottedFile.claimedVersion(mapping);
-		if (claimed != null && claimed == current.version()) {
-			return new SlottedFile.Read(current, SlottedFile.claimedNewestSlot(mapping));
-		}
-		for (int attempt = 1;; attempt++) {
-			try {
-				return SlottedFile.read(mapping, BinaryRecordFormat.INSTANCE);
-			}
-			catch (CorruptSessionFileException ex) {
-				if (attempt >= attempts) {
-					return null;
-				}
-				Thread.onSpinWait();
-			}
-		}
 	}
 
 	/**
@@ -192,65 +158,16 @@ final class MappedSessionFile implements SessionHandle {
 		if (this.closed) {
 			return null;
 		}
-		BasicFileAttributes before = attributes();
-		if (before == null) {
+		SessionFileMapper.Mapped mapped = SessionFileMapper.map(this.path, this.id);
+		if (mapped == null) {
 			return null;
 		}
-		MappedRegion region;
-		try (FileChannel channel = FileChannel.open(this.path, StandardOpenOption.READ, StandardOpenOption.WRITE,
-				LinkOption.NOFOLLOW_LINKS)) {
-			region = MappedRegion.map(channel);
-		}
-		catch (NoSuchFileException ex) {
-			return null;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot map session file " + this.path, ex);
-		}
-		ByteBuffer mapping = region.buffer();
-		BasicFileAttributes after = attributes();
-		if (after == null || !Objects.equals(after.fileKey(), before.fileKey()) || after.size() != mapping.capacity()
-				|| !holdsSession(mapping)) {
-			// replaced while being mapped, or no file of this session
-			region.release();
-			return null;
-		}
-		this.region = region;
-		this.fileKey = after.fileKey();
-		this.size = after.size();
+		ByteBuffer mapping = mapped.region().buffer();
+		this.region = mapped.region();
+		this.fileKey = mapped.fileKey();
+		this.size = mapping.capacity();
 		this.store.mapped(1);
 		return mapping;
-	}
-
-	/**
-	 * Read the path's attributes and check that it can be a session file.
-	 * @return the attributes, or {@code null} if there is no such file or it is no session file
-	 * (which the store's read quarantines)
-	 */
-	private @Nullable BasicFileAttributes attributes() {
-		try {
-			BasicFileAttributes attributes = Files.readAttributes(this.path, BasicFileAttributes.class,
-					LinkOption.NOFOLLOW_LINKS);
-			FileOperations.checkReadable(attributes, StoredFile.MAX_FILE_SIZE);
-			return attributes;
-		}
-		catch (NoSuchFileException | CorruptSessionFileException ex) {
-			return null;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot map session file " + this.path, ex);
-		}
-	}
-
-	private boolean holdsSession(ByteBuffer mapping) {
-		try {
-			SlottedFile.Read read = SlottedFile.isSlotted(mapping)
-					? SlottedFile.read(mapping, BinaryRecordFormat.INSTANCE) : null;
-			return read != null && read.record().id().equals(this.id);
-		}
-		catch (CorruptSessionFileException ex) {
-			return false;
-		}
 	}
 
 	private void unmap() {

@@ -3,7 +3,7 @@ package dev.sessionstarter.store.file;
 import java.nio.ByteBuffer;
 
 /**
- * A slotted file whose slots are {@linkplain SlottedFile#GONE marked gone}: its writer is
+ * A slotted file whose slots are {@linkplain GoneMarks#GONE marked gone}: its writer is
  * replacing or deleting it, or died while doing so (see {@link CrashRecovery}).
  */
 final class MarkedGoneException extends CorruptSessionFileException {

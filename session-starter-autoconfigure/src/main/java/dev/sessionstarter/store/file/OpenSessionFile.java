@@ -117,7 +117,7 @@ final class OpenSessionFile {
 			base = new SlottedFile.Read(this.record, this.slot);
 		}
 		else {
-			base = readLocked(mapping);
+			base = SlotReads.read(mapping, RecordFiles.UNREADABLE_ATTEMPTS);
 			if (base == null || !base.record().id().equals(this.file.id())) {
 				return null;
 			}
@@ -132,25 +132,6 @@ final class OpenSessionFile {
 		index.reindex(base.record(), record, () -> this.file.write(mapping, base.slot(), encoded, fsync));
 		remember(record, encoded, target);
 		return record;
-	}
-
-	/**
-	 * Decode the newest whole record of the mapping under the record lock, where no process
-	 * that follows the locking writes it: read again a few times if a slot is caught
-	 * half-written by one that does not.
-	 */
-	private static SlottedFile.@Nullable Read readLocked(ByteBuffer mapping) {
-		for (int attempt = 1;; attempt++) {
-			try {
-				return SlottedFile.read(mapping, BinaryRecordFormat.INSTANCE);
-			}
-			catch (CorruptSessionFileException ex) {
-				if (attempt >= RecordFiles.UNREADABLE_ATTEMPTS) {
-					return null;
-				}
-				Thread.onSpinWait();
-			}
-		}
 	}
 
 	/**
@@ -190,7 +171,7 @@ final class OpenSessionFile {
 	 */
 	private boolean holdsKnown(ByteBuffer mapping) {
 		byte[] encoded = this.encoded;
-		if (encoded == null || SlottedFile.claimedNewestSlot(mapping) != this.slot) {
+		if (encoded == null || SlotReads.claimedNewestSlot(mapping) != this.slot) {
 			return false;
 		}
 		int offset = this.slot * SlottedFile.capacity(mapping);

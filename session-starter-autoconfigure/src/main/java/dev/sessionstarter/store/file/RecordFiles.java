@@ -144,7 +144,7 @@ final class RecordFiles {
 	 */
 	@Nullable SessionRecord apply(MappedSessionFile file, SessionChange change, SessionRecord current) {
 		ByteBuffer mapping = file.current();
-		SlottedFile.Read base = (mapping != null) ? file.newest(mapping, current, UNREADABLE_ATTEMPTS) : null;
+		SlottedFile.Read base = (mapping != null) ? SlotReads.newest(mapping, current, UNREADABLE_ATTEMPTS) : null;
 		if (mapping == null || base == null) {
 			return apply(change);
 		}

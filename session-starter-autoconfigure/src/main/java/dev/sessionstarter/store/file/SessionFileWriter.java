@@ -4,16 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
-import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -26,8 +20,8 @@ import dev.sessionstarter.store.SessionTooLargeException;
  * {@link CrashRecovery} can tell from a whole file. Shared by the file store and the session
  * daemon's storage directory.
  *
- * <p>A whole file is written to a temporary file in the same directory (owner-only) that is
- * then renamed over the old one; a binary record is written in place, into the
+ * <p>A whole file is written to a {@linkplain TemporaryFiles temporary file} in the same
+ * directory that is then renamed over the old one; a binary record is written in place, into the
  * {@linkplain SlottedFile slot} that does not hold the newest record, when the file has room.
  * With {@code fsync}, each write is forced to the disk before it returns (and, after a rename,
  * the directory too, where the platform allows). Callers serialize the writes of one session
@@ -40,14 +34,11 @@ import dev.sessionstarter.store.SessionTooLargeException;
  */
 public final class SessionFileWriter {
 
-	/**
-	 * How old a temporary file must be before it is taken for one a killed writer left behind.
-	 */
-	static final Duration STALE_TEMP_AGE = Duration.ofMinutes(10);
-
 	private final SessionDirectory directory;
 
 	private final boolean fsync;
+
+	private final TemporaryFiles temporaryFiles;
 
 	/**
 	 * Create a writer.
@@ -57,6 +48,7 @@ public final class SessionFileWriter {
 	public SessionFileWriter(SessionDirectory directory, boolean fsync) {
 		this.directory = directory;
 		this.fsync = fsync;
+		this.temporaryFiles = new TemporaryFiles(directory, fsync);
 	}
 
 	/**
@@ -84,15 +76,7 @@ public final class SessionFileWriter {
 	 * @param temp a {@linkplain SessionDirectory#isTemporary temporary file} of the directory
 	 */
 	public void deleteIfStale(Path temp) {
-		try {
-			Instant modified = Files.getLastModifiedTime(temp).toInstant();
-			if (modified.plus(STALE_TEMP_AGE).isBefore(Instant.now())) {
-				FileOperations.deleteQuietly(temp);
-			}
-		}
-		catch (IOException ex) {
-			// Renamed or removed meanwhile
-		}
+		this.temporaryFiles.deleteIfStale(temp);
 	}
 
 	/**
@@ -134,40 +118,16 @@ public final class SessionFileWriter {
 	 */
 	void replace(String id, byte[] content, @Nullable StoredFile base) {
 		Path target = file(id);
-		Path temp = this.directory.newTemporaryFile(id);
+		Path temp = this.temporaryFiles.write(id, target, content);
 		try {
-			try (FileChannel channel = createTemporaryFile(temp)) {
-				FileOperations.writeAt(channel, ByteBuffer.wrap(content), 0);
-				if (this.fsync) {
-					channel.force(true);
-				}
-			}
 			if (base != null) {
-				markGone(target, base);
+				GoneMarks.markGone(target, base);
 			}
-			moveIntoPlace(temp, target);
-		}
-		catch (IOException ex) {
-			FileOperations.deleteQuietly(temp);
-			throw new UncheckedIOException("Cannot write session file " + target, ex);
+			this.temporaryFiles.moveIntoPlace(temp, target);
 		}
 		catch (UncheckedIOException ex) {
 			FileOperations.deleteQuietly(temp);
 			throw ex;
-		}
-	}
-
-	/**
-	 * Create a temporary file, creating the directory again if it was deleted.
-	 */
-	private FileChannel createTemporaryFile(Path temp) throws IOException {
-		Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-		try {
-			return FileChannel.open(temp, options, FileAttributes.ownerOnlyFile(temp));
-		}
-		catch (NoSuchFileException ex) {
-			FileOperations.createDirectory(this.directory.path());
-			return FileChannel.open(temp, options, FileAttributes.ownerOnlyFile(temp));
 		}
 	}
 
@@ -177,7 +137,7 @@ public final class SessionFileWriter {
 	 */
 	void delete(String id, StoredFile stored) {
 		Path path = file(id);
-		markGone(path, stored);
+		GoneMarks.markGone(path, stored);
 		FileOperations.delete(path);
 	}
 
@@ -188,15 +148,7 @@ public final class SessionFileWriter {
 	 * @throws UncheckedIOException if it cannot be renamed
 	 */
 	void moveIntoPlace(Path temp, Path target) {
-		try {
-			Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot move " + temp.getFileName() + " to session file " + target, ex);
-		}
-		if (this.fsync) {
-			forceDirectory();
-		}
+		this.temporaryFiles.moveIntoPlace(temp, target);
 	}
 
 	/**
@@ -210,31 +162,6 @@ public final class SessionFileWriter {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot restore session file " + path, ex);
-		}
-	}
-
-	/**
-	 * Mark a slotted binary file gone, before it is deleted or replaced, so a process that has
-	 * it mapped looks at the path again.
-	 * @param path the session file
-	 * @param stored what it holds; nothing is marked unless it is slotted
-	 */
-	static void markGone(Path path, StoredFile stored) {
-		ByteBuffer file = stored.slotted();
-		if (file == null) {
-			return;
-		}
-		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-			ByteBuffer gone = ByteBuffer.allocate(4).putInt(0, SlottedFile.GONE);
-			for (int slot : SlottedFile.goneMarkOrder(stored.slot())) {
-				channel.write(gone.clear(), (long) slot * SlottedFile.capacity(file));
-			}
-		}
-		catch (NoSuchFileException ex) {
-			// Deleted meanwhile
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot mark session file " + path + " as replaced", ex);
 		}
 	}
 
@@ -252,15 +179,6 @@ public final class SessionFileWriter {
 
 	private Path file(String id) {
 		return Objects.requireNonNull(this.directory.file(id), "not a valid session id");
-	}
-
-	private void forceDirectory() {
-		try (FileChannel channel = FileChannel.open(this.directory.path(), StandardOpenOption.READ)) {
-			channel.force(true);
-		}
-		catch (IOException ex) {
-			// Not every platform can open or force a directory; the file itself was forced
-		}
 	}
 
 }

@@ -21,9 +21,7 @@ import dev.sessionstarter.store.SessionRecord;
  * slot: int magic 'SSS2' | int record length | int reserved | record (its version at slot + 16) | zeros
  * </pre>
  * A slot never written has magic 0. Before a file is deleted or replaced by a new one (a session
- * outgrew its slots), both magics are overwritten with {@link #GONE}, so a process that has the
- * old file open or mapped knows to look at the path again; the slot that holds the newest record
- * is marked last, so a writer that dies between the two marks leaves it readable.
+ * outgrew its slots), both magics are overwritten: see {@link GoneMarks}.
  *
  * <p>A file that starts with the record magic itself is a single-record file of the previous
  * layout; it is read as one slot and rewritten in this layout on its next write.
@@ -31,8 +29,6 @@ import dev.sessionstarter.store.SessionRecord;
 final class SlottedFile {
 
 	static final int MAGIC = 0x53535332;
-
-	static final int GONE = 0x53534744;
 
 	static final int SLOT_HEADER = 12;
 
@@ -82,7 +78,7 @@ final class SlottedFile {
 			return false;
 		}
 		int magic = file.getInt(0);
-		return magic == MAGIC || magic == GONE || magic == 0;
+		return magic == MAGIC || magic == GoneMarks.GONE || magic == 0;
 	}
 
 	/**
@@ -95,98 +91,14 @@ final class SlottedFile {
 	}
 
 	/**
-	 * Return the order in which a writer marks the slots of a file gone: the slot that does not
-	 * hold the newest record first, so a writer that dies between the two marks leaves the
-	 * newest record readable.
-	 * @param newestSlot the slot that holds the newest record
-	 * @return the two slots, in marking order
-	 */
-	static int[] goneMarkOrder(int newestSlot) {
-		return new int[] { 1 - newestSlot, newestSlot };
-	}
-
-	/**
-	 * Whether the file is being, or was, deleted or replaced: the first slot is marked gone
-	 * (by the first mark or the second, always before the file is replaced or deleted). One
-	 * read, for a mapping checked on every use.
-	 * @param file the whole file
-	 * @return {@code true} if the first slot is marked gone
-	 */
-	static boolean isGoing(ByteBuffer file) {
-		return file.getInt(0) == GONE;
-	}
-
-	/**
-	 * Whether the file was deleted or replaced: its content is no longer the session's.
-	 * @param file the whole file
-	 * @return {@code true} if both slots are marked gone
-	 */
-	static boolean isGone(ByteBuffer file) {
-		return file.getInt(0) == GONE && file.getInt(capacity(file)) == GONE;
-	}
-
-	/**
-	 * Undo the gone marks of a file's content, as it was before its writer marked it.
-	 * @param file the whole file, marked; changed in place
-	 * @return {@code file}, each slot marked gone given the slot magic back
-	 */
-	static ByteBuffer unmarked(ByteBuffer file) {
-		int capacity = capacity(file);
-		for (int slot = 0; slot < 2; slot++) {
-			if (file.getInt(slot * capacity) == GONE) {
-				file.putInt(slot * capacity, MAGIC);
-			}
-		}
-		return file;
-	}
-
-	/**
-	 * Return the highest version a slot header names, without checking its record; a record
-	 * being written names its version before its checksum is valid, so the result is the
-	 * newest version either written or being written: what a cached copy must equal to be
-	 * current.
-	 * @param file the whole file
-	 * @return the version, or {@code null} if no slot names one
-	 */
-	static @Nullable Long claimedVersion(ByteBuffer file) {
-		int capacity = capacity(file);
-		long first = claimedVersion(file, 0, capacity);
-		long second = claimedVersion(file, capacity, capacity);
-		long newest = Math.max(first, second);
-		return (newest >= 0) ? newest : null;
-	}
-
-	private static long claimedVersion(ByteBuffer file, int offset, int capacity) {
-		if (file.getInt(offset) != MAGIC) {
-			return -1;
-		}
-		int length = file.getInt(offset + 4);
-		if (length < BinaryRecordFormat.HEADER_SIZE || length > capacity - SLOT_HEADER) {
-			return -1;
-		}
-		return file.getLong(offset + SLOT_HEADER + 4);
-	}
-
-	/**
-	 * Return the slot that holds the claimed newest version, the one a write in place must not
-	 * overwrite.
-	 * @param file the whole file
-	 * @return 0 or 1
-	 */
-	static int claimedNewestSlot(ByteBuffer file) {
-		int capacity = capacity(file);
-		return (claimedVersion(file, capacity, capacity) > claimedVersion(file, 0, capacity)) ? 1 : 0;
-	}
-
-	/**
 	 * Decode the newest valid record of a slotted file.
 	 * @param file the whole file
 	 * @param format the record format
-	 * @return the record and its slot, or {@code null} if the file is {@linkplain #isGone gone}
+	 * @return the record and its slot, or {@code null} if the file is {@linkplain GoneMarks#isGone gone}
 	 * @throws CorruptSessionFileException if neither slot holds a valid record
 	 */
 	static @Nullable Read read(ByteBuffer file, BinaryRecordFormat format) throws CorruptSessionFileException {
-		if (isGone(file)) {
+		if (GoneMarks.isGone(file)) {
 			return null;
 		}
 		int capacity = capacity(file);

@@ -61,18 +61,18 @@ record StoredFile(SessionRecord record, @Nullable ByteBuffer slotted, int slot) 
 	/**
 	 * Return the version a binary file names, without decoding or checking a record: from the
 	 * slot headers of a slotted file (the newest one written or being written, see
-	 * {@link SlottedFile#claimedVersion}), from the header of a single-record one.
+	 * {@link SlotReads#claimedVersion}), from the header of a single-record one.
 	 * @param bytes the file content
 	 * @return the version, or {@code null} if the headers name none
 	 */
 	static @Nullable Long claimedVersion(byte[] bytes) {
 		ByteBuffer file = ByteBuffer.wrap(bytes);
-		return SlottedFile.isSlotted(file) ? SlottedFile.claimedVersion(file) : BinaryRecordFormat.version(file);
+		return SlottedFile.isSlotted(file) ? SlotReads.claimedVersion(file) : BinaryRecordFormat.version(file);
 	}
 
 	/**
 	 * Read a whole session file, which must be a regular file (a link is not followed) of at
-	 * most {@link #MAX_FILE_SIZE} bytes; see {@link FileOperations#readRegularFile}.
+	 * most {@link #MAX_FILE_SIZE} bytes; see {@link RegularFileReads#readRegularFile}.
 	 * @param path the file
 	 * @return its content, or {@code null} if there is no file
 	 * @throws CorruptSessionFileException if it is not a regular file, is too large or may not
@@ -80,7 +80,7 @@ record StoredFile(SessionRecord record, @Nullable ByteBuffer slotted, int slot) 
 	 * @throws UncheckedIOException if reading it fails otherwise
 	 */
 	static byte @Nullable [] readBytes(Path path) throws CorruptSessionFileException {
-		return FileOperations.readRegularFile(path, MAX_FILE_SIZE);
+		return RegularFileReads.readRegularFile(path, MAX_FILE_SIZE);
 	}
 
 }

@@ -47,7 +47,7 @@ class CrashRecoveryTests {
 		this.stored = SessionRecord.apply(null, create("abc"));
 		this.writer.write(this.stored, BinaryRecordFormat.INSTANCE, null);
 		this.file = this.directory.file("abc");
-		SessionFileWriter.markGone(this.file, StoredFile.read(this.file, "abc", BinaryRecordFormat.INSTANCE));
+		GoneMarks.markGone(this.file, StoredFile.read(this.file, "abc", BinaryRecordFormat.INSTANCE));
 	}
 
 	@Test

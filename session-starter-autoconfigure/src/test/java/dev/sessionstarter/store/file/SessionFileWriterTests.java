@@ -76,7 +76,7 @@ class SessionFileWriterTests {
 		ByteBuffer old = SlottedFileTests.oldFileAfter(file, () -> this.writer
 			.write(SessionRecord.apply(this.first, set("abc", "big", "x".repeat(8192))), BinaryRecordFormat.INSTANCE,
 					base));
-		assertThat(SlottedFile.isGone(old)).isTrue();
+		assertThat(GoneMarks.isGone(old)).isTrue();
 		assertThat(StoredFile.read(file, "abc", BinaryRecordFormat.INSTANCE).record().version()).isEqualTo(2);
 		assertThat(temporaryFiles()).isEmpty();
 	}
@@ -87,7 +87,7 @@ class SessionFileWriterTests {
 		StoredFile stored = writeFirst();
 		ByteBuffer old = SlottedFileTests.oldFileAfter(file, () -> this.writer.delete("abc", stored));
 		assertThat(file).doesNotExist();
-		assertThat(SlottedFile.isGone(old)).isTrue();
+		assertThat(GoneMarks.isGone(old)).isTrue();
 	}
 
 	@Test
@@ -105,7 +105,7 @@ class SessionFileWriterTests {
 		Path stale = Files.write(this.directory.newTemporaryFile("abc"), new byte[1]);
 		Path fresh = Files.write(this.directory.newTemporaryFile("abc"), new byte[1]);
 		Files.setLastModifiedTime(stale,
-				FileTime.from(Instant.now().minus(SessionFileWriter.STALE_TEMP_AGE).minus(Duration.ofMinutes(1))));
+				FileTime.from(Instant.now().minus(TemporaryFiles.STALE_TEMP_AGE).minus(Duration.ofMinutes(1))));
 		this.writer.deleteIfStale(stale);
 		this.writer.deleteIfStale(fresh);
 		this.writer.deleteIfStale(this.directory.newTemporaryFile("missing"));

@@ -137,9 +137,9 @@ class SlottedFileTests {
 		Object inode = Files.getAttribute(file, "unix:ino");
 		long length = Files.size(file);
 		ByteBuffer oldContent = oldFileAfter(file, () -> store.save(set("one", "big", "x".repeat(8192))));
-		assertThat(oldContent.getInt(0)).isEqualTo(SlottedFile.GONE);
-		assertThat(oldContent.getInt((int) length / 2)).isEqualTo(SlottedFile.GONE);
-		assertThat(SlottedFile.isGone(oldContent)).isTrue();
+		assertThat(oldContent.getInt(0)).isEqualTo(GoneMarks.GONE);
+		assertThat(oldContent.getInt((int) length / 2)).isEqualTo(GoneMarks.GONE);
+		assertThat(GoneMarks.isGone(oldContent)).isTrue();
 		assertThat(Files.getAttribute(file, "unix:ino")).isNotEqualTo(inode);
 		assertThat(Files.size(file)).isGreaterThan(length);
 		assertThat(Files.size(file) % 1024).isZero();
@@ -153,7 +153,7 @@ class SlottedFileTests {
 		store.save(create("one"));
 		Path file = store.path("one");
 		ByteBuffer oldContent = oldFileAfter(file, () -> assertThat(store.delete("one")).isNotNull());
-		assertThat(SlottedFile.isGone(oldContent)).isTrue();
+		assertThat(GoneMarks.isGone(oldContent)).isTrue();
 		assertThat(file).doesNotExist();
 	}
 
@@ -221,7 +221,7 @@ class SlottedFileTests {
 		assertThat(found).isNotNull();
 		assertThat(found.version()).isEqualTo(2);
 		assertThat(text(found, "b")).isEqualTo("2");
-		assertThat(SlottedFile.isGone(ByteBuffer.wrap(Files.readAllBytes(file)))).isFalse();
+		assertThat(GoneMarks.isGone(ByteBuffer.wrap(Files.readAllBytes(file)))).isFalse();
 		assertThat(restarted.quarantined()).isZero();
 		restarted.save(set("one", "c", "3"));
 		assertThat(text(store().find("one"), "c")).isEqualTo("3");
@@ -237,7 +237,7 @@ class SlottedFileTests {
 		store.save(set("one", "c", "3"));
 		Path file = store.path("one");
 		assertThat(newestSlot(file)).isZero();
-		markGone(file, SlottedFile.goneMarkOrder(0)[0]);
+		markGone(file, GoneMarks.goneMarkOrder(0)[0]);
 
 		SessionRecord found = store().find("one");
 		assertThat(found.version()).isEqualTo(3);
@@ -331,7 +331,7 @@ class SlottedFileTests {
 		byte[] bytes = Files.readAllBytes(file);
 		ByteBuffer content = ByteBuffer.wrap(bytes);
 		for (int slot : slots) {
-			content.putInt(slot * (bytes.length / 2), SlottedFile.GONE);
+			content.putInt(slot * (bytes.length / 2), GoneMarks.GONE);
 		}
 		Files.write(file, bytes);
 	}
