@@ -36,8 +36,8 @@ class RedisAclUserTests {
 				SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
 				SessionLockAutoConfiguration.class))
 		.withPropertyValues("sessions.store=redis", "sessions.redis.namespace=acl",
-				"sessions.redis.lock-lease=" + AclRedis.LEASE.toSeconds() + "s", "spring.data.redis.port=" + redis.port(),
-				"spring.data.redis.database=3")
+				"sessions.redis.lock-lease=" + AclRedis.LEASE.toSeconds() + "s",
+				"spring.data.redis.port=" + redis.port(), "spring.data.redis.database=3")
 		.withPropertyValues(AclRedis.PROPERTIES);
 
 	@Test
