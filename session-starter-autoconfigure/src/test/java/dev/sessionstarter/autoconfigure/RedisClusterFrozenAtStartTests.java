@@ -29,10 +29,10 @@ import static org.awaitility.Awaitility.await;
  * masters while the first node of {@code spring.data.redis.cluster.nodes} is frozen
  * ({@code SIGSTOP}: it accepts connections and answers nothing). Lettuce's Cluster client loads the
  * topology from every node at its first connection, and waits for the frozen one's handshake for
- * its command timeout ({@code spring.data.redis.timeout}, here 5 s; 60 s unset): startup waits
- * that long in the store's first call (its connection check), then comes up on the other masters.
- * Sessions and locks of their slots work while the node stays frozen (a waiter is woken by the
- * release notice, the subscription being on a live node), and those of its slots once it goes on.
+ * its command timeout ({@code spring.data.redis.timeout}, here 5 s; 60 s unset): startup waits for
+ * it at most {@code sessions.redis.timeout}, calls fail until it is loaded, then the locks of the
+ * other masters' slots work while the node stays frozen (a waiter is woken by the release notice,
+ * the subscription being on a live node), and those of its slots, and sessions, once it goes on.
  * The bound of each wait is far above what it takes, so only a hang reaches it.
  */
 class RedisClusterFrozenAtStartTests {
@@ -62,30 +62,23 @@ class RedisClusterFrozenAtStartTests {
 			.run((two) -> {
 				assertThat(one).hasNotFailed();
 				assertThat(two).hasNotFailed();
-				StoreSessionRepository repository = one.getBean(StoreSessionRepository.class);
-				StoredSession live = repository.createSession();
-				while (serves(frozen, this.keys.session(live.getId()))) {
-					live = repository.createSession();
-				}
-				repository.save(live);
-				assertThat(two.getBean(StoreSessionRepository.class).findById(live.getId())).isNotNull();
 				SessionLockManager holder = one.getBean(SessionLockManager.class);
 				SessionLockManager waiter = two.getBean(SessionLockManager.class);
-				AclRedis.releaseWakesAWaiter(holder, waiter, sessionServedBy(frozen, false), () -> {
+				// a lock's keys are all in its session's slot (a save's indexes may be on the frozen node)
+				String live = sessionServedBy(frozen, false);
+				awaitLockable(holder, live);
+				awaitLockable(waiter, live);
+				AclRedis.releaseWakesAWaiter(holder, waiter, live, () -> {
 				});
 				cluster.resume(frozen);
 				String resumed = sessionServedBy(frozen, true);
-				await().atMost(AclRedis.WAIT.multipliedBy(2))
-					.ignoreExceptions()
-					.until(() -> {
-						SessionLock lock = holder.tryLock(resumed, Duration.ZERO);
-						if (lock != null) {
-							lock.release();
-						}
-						return lock != null;
-					});
+				awaitLockable(holder, resumed);
 				AclRedis.releaseWakesAWaiter(holder, waiter, resumed, () -> {
 				});
+				StoreSessionRepository repository = one.getBean(StoreSessionRepository.class);
+				StoredSession session = repository.createSession();
+				await().atMost(AclRedis.WAIT).ignoreExceptions().untilAsserted(() -> repository.save(session));
+				assertThat(two.getBean(StoreSessionRepository.class).findById(session.getId())).isNotNull();
 			})));
 		try {
 			run.get(HANG.toSeconds(), TimeUnit.SECONDS);
@@ -93,6 +86,19 @@ class RedisClusterFrozenAtStartTests {
 		finally {
 			cluster.resume(frozen);
 		}
+	}
+
+	/**
+	 * Wait until an instance takes a session's lock (its connection made, the topology loaded).
+	 */
+	private static void awaitLockable(SessionLockManager locks, String sessionId) {
+		await().atMost(AclRedis.WAIT).ignoreExceptions().until(() -> {
+			SessionLock lock = locks.tryLock(sessionId, Duration.ZERO);
+			if (lock != null) {
+				lock.release();
+			}
+			return lock != null;
+		});
 	}
 
 	/**

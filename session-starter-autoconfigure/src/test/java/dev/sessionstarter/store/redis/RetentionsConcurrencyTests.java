@@ -80,7 +80,8 @@ class RetentionsConcurrencyTests {
 			request.start();
 		}
 		try {
-			for (int i = 0; (i < DEAFENINGS || this.requests.get() < REQUESTS) && this.trustedWhileDeaf.get() == null; i++) {
+			for (int i = 0; (i < DEAFENINGS || this.requests.get() < REQUESTS)
+					&& this.trustedWhileDeaf.get() == null; i++) {
 				// ReleasesSubscription.subscribeAgain: not listening, then missedRequests
 				this.listening.set(false);
 				this.heldLocks.connectionLost();
