@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -29,11 +30,15 @@ import org.springframework.data.redis.connection.DefaultMessage;
  * the first whose handshake Redis answers is subscribed; the others are closed. A message
  * published on any node reaches a subscriber on every node, over the cluster bus. The
  * connections are made by a client of this object's own, with the Cluster client's resources
- * and options and the nodes' addresses and credentials as the Cluster client knows them.
+ * and options, to the nodes the Cluster client knows, with the settings of the connection
+ * factory's addresses ({@link ClusterNodeUris}: credentials, client name, SSL). When no node
+ * answered in time, the error says why those that did refused, a wrong password say.
  */
 final class NodeSubscriptions implements AutoCloseable {
 
 	private final RedisClusterClient cluster;
+
+	private final ClusterNodeUris uris;
 
 	private final String address;
 
@@ -46,10 +51,12 @@ final class NodeSubscriptions implements AutoCloseable {
 	/**
 	 * Create the subscriptions of a Cluster.
 	 * @param cluster the Cluster client, of the nodes and their addresses
+	 * @param uris the settings of a connection to a node
 	 * @param address the address of the Cluster, as error messages name it
 	 */
-	NodeSubscriptions(RedisClusterClient cluster, String address) {
+	NodeSubscriptions(RedisClusterClient cluster, ClusterNodeUris uris, String address) {
 		this.cluster = cluster;
+		this.uris = uris;
 		this.address = address;
 	}
 
@@ -64,7 +71,8 @@ final class NodeSubscriptions implements AutoCloseable {
 	StatefulRedisPubSubConnection<byte[], byte[]> subscribe(SubscriptionEvents events, byte[][] channels,
 			Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		CompletableFuture<Subscribed> first = connectToFirstAnswering();
+		AtomicReference<@Nullable Throwable> refused = new AtomicReference<>();
+		CompletableFuture<Subscribed> first = connectToFirstAnswering(refused);
 		StatefulRedisPubSubConnection<byte[], byte[]> connection = null;
 		try {
 			Subscribed made = first.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -85,21 +93,32 @@ final class NodeSubscriptions implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 			String reason = (ex instanceof TimeoutException) ? "no node answered within " + timeout.toMillis()
-					+ " ms (sessions.redis.timeout)" : String.valueOf(ex.getMessage());
+					+ " ms (sessions.redis.timeout)" + refusal(refused.get()) : String.valueOf(ex.getMessage());
 			throw new RedisUnavailableException(this.address, "Cannot subscribe on a node of the Redis Cluster at "
 					+ this.address + ": " + reason, ex);
 		}
 	}
 
+	private static String refusal(@Nullable Throwable refused) {
+		if (refused == null) {
+			return "";
+		}
+		Throwable cause = refused;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		return "; a node refused the connection: " + cause.getMessage();
+	}
+
 	/**
 	 * Open a connection to every node (but the last one subscribed on, when there are others):
-	 * the first made completes the future, any other is closed.
+	 * the first made completes the future, any other is closed; a refusal is kept.
 	 */
-	private CompletableFuture<Subscribed> connectToFirstAnswering() {
+	private CompletableFuture<Subscribed> connectToFirstAnswering(AtomicReference<@Nullable Throwable> refused) {
 		RedisClient client = client();
 		List<RedisURI> nodes = new ArrayList<>();
 		for (RedisClusterNode node : this.cluster.getPartitions()) {
-			nodes.add(node.getUri());
+			nodes.add(this.uris.of(node.getUri()));
 		}
 		synchronized (this) {
 			if (nodes.size() > 1) {
@@ -111,6 +130,7 @@ final class NodeSubscriptions implements AutoCloseable {
 		for (RedisURI uri : nodes) {
 			client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((connection, ex) -> {
 				if (connection == null) {
+					refused.set(ex);
 					if (failed.incrementAndGet() == nodes.size()) {
 						first.completeExceptionally(ex);
 					}

@@ -64,7 +64,7 @@ public final class RedisCalls {
 		this.timeout = timeout;
 		this.address = SharedCommands.describe(factory);
 		this.failures = new CallFailures(this.address, timeout);
-		this.commands = new SharedCommands(factory, (operation, ex) -> this.failures.unavailable(
+		this.commands = new SharedCommands(factory, timeout, (operation, ex) -> this.failures.unavailable(
 				new RedisUnavailableException(this.address, "Cannot connect to Redis at " + this.address + " for "
 						+ operation + ": " + ex.getMessage(), ex)));
 	}

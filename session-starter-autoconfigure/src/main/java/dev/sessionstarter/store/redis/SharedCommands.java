@@ -1,7 +1,12 @@
 package dev.sessionstarter.store.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
@@ -19,11 +24,18 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * The Lettuce commands {@link RedisCalls} are made with: those of the factory's shared
  * connection, taken once and kept while it is open (the factory's connection wrapper, made
  * afresh for every call, costs more than many a command), or those of a connection of the
- * call's own when the factory shares none.
+ * call's own when the factory shares none. The shared connection is made on a thread of its own,
+ * which callers wait for within the deadline of a call: a Redis that accepts the connection and
+ * answers nothing (a frozen process, or a frozen node of a Cluster whose topology Lettuce loads
+ * at its first connection) holds that thread for Lettuce's timeouts
+ * ({@code spring.data.redis.timeout}, 60 s unset), not the callers, which Spring Data Redis would
+ * hold one after the other (it makes the shared connection under a lock).
  */
 final class SharedCommands {
 
 	private final LettuceConnectionFactory factory;
+
+	private final Duration timeout;
 
 	/**
 	 * Makes the failure to throw when no connection can be had, given the operation and the cause.
@@ -35,9 +47,16 @@ final class SharedCommands {
 	 */
 	private volatile @Nullable Shared shared;
 
-	SharedCommands(LettuceConnectionFactory factory,
+	/**
+	 * The shared connection being made, if any: what it completes with is {@code null} when the
+	 * factory's connection has no commands to share.
+	 */
+	private @Nullable CompletableFuture<@Nullable Shared> connecting;
+
+	SharedCommands(LettuceConnectionFactory factory, Duration timeout,
 			BiFunction<String, RuntimeException, RedisUnavailableException> cannotConnect) {
 		this.factory = factory;
+		this.timeout = timeout;
 		this.cannotConnect = cannotConnect;
 	}
 
@@ -51,6 +70,12 @@ final class SharedCommands {
 		if (shared != null && shared.connection().isOpen()) {
 			return new Lease(shared.commands(), null);
 		}
+		if (this.factory.getShareNativeConnection()) {
+			shared = awaitShared(operation);
+			if (shared != null) {
+				return new Lease(shared.commands(), null);
+			}
+		}
 		RedisConnection connection;
 		try {
 			connection = this.factory.getConnection();
@@ -58,15 +83,63 @@ final class SharedCommands {
 		catch (RuntimeException ex) {
 			throw this.cannotConnect.apply(operation, ex);
 		}
-		RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
-		StatefulConnection<?, ?> stateful = statefulConnection(commands);
-		if (!this.factory.getShareNativeConnection() || stateful == null) {
-			return new Lease(commands, connection);
+		return new Lease(nativeCommands(connection), connection);
+	}
+
+	/**
+	 * Wait for the shared connection within the deadline of a call, starting to make it unless
+	 * that is under way.
+	 */
+	private @Nullable Shared awaitShared(String operation) {
+		CompletableFuture<@Nullable Shared> pending;
+		synchronized (this) {
+			pending = this.connecting;
+			if (pending == null) {
+				CompletableFuture<@Nullable Shared> started = new CompletableFuture<>();
+				Thread thread = new Thread(() -> connectShared(started), "redis-session-connect");
+				thread.setDaemon(true);
+				this.connecting = started;
+				pending = started;
+				thread.start();
+			}
 		}
-		// closing the wrapper leaves the shared connection open
-		connection.close();
-		this.shared = new Shared(commands, stateful);
-		return new Lease(commands, null);
+		try {
+			return pending.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw this.cannotConnect.apply(operation, new IllegalStateException("no connection within "
+					+ this.timeout.toMillis() + " ms (sessions.redis.timeout); still connecting", ex));
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			throw this.cannotConnect.apply(operation,
+					(cause instanceof RuntimeException runtime) ? runtime : new IllegalStateException(cause));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw this.cannotConnect.apply(operation, new IllegalStateException("interrupted", ex));
+		}
+	}
+
+	private void connectShared(CompletableFuture<@Nullable Shared> done) {
+		try {
+			RedisConnection connection = this.factory.getConnection();
+			RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
+			StatefulConnection<?, ?> stateful = statefulConnection(commands);
+			// closing the wrapper leaves the shared connection open
+			connection.close();
+			Shared made = (stateful != null) ? new Shared(commands, stateful) : null;
+			this.shared = made;
+			done.complete(made);
+		}
+		catch (RuntimeException ex) {
+			done.completeExceptionally(ex);
+		}
+		finally {
+			synchronized (this) {
+				this.connecting = null;
+			}
+		}
 	}
 
 	private static @Nullable StatefulConnection<?, ?> statefulConnection(

@@ -53,7 +53,8 @@ final class SubscriptionConnections implements AutoCloseable {
 		synchronized (this) {
 			if (this.nodes == null && !this.closed
 					&& this.calls.connectionFactory().getRequiredNativeClient() instanceof RedisClusterClient cluster) {
-				this.nodes = new NodeSubscriptions(cluster, this.calls.address());
+				this.nodes = new NodeSubscriptions(cluster, new ClusterNodeUris(this.calls.connectionFactory()),
+						this.calls.address());
 			}
 			nodes = this.nodes;
 		}

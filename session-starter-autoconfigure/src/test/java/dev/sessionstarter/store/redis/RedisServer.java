@@ -177,7 +177,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	 * @param arguments its arguments
 	 * @return its output
 	 */
-	static String cli(String... arguments) {
+	public static String cli(String... arguments) {
 		List<String> command = new ArrayList<>(List.of(executable("redis-cli")));
 		command.addAll(List.of(arguments));
 		try {
@@ -220,7 +220,9 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 			InputStream in = socket.getInputStream();
 			byte[] reply = new byte[7];
 			int read = in.readNBytes(reply, 0, reply.length);
-			return new String(reply, 0, read, StandardCharsets.US_ASCII).startsWith("+PONG");
+			String answer = new String(reply, 0, read, StandardCharsets.US_ASCII);
+			// a server whose default user is off or has a password answers too, asking for it
+			return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH");
 		}
 	}
 

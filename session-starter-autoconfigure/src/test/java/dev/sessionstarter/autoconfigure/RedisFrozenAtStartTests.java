@@ -1,0 +1,75 @@
+package dev.sessionstarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+
+import dev.sessionstarter.lock.SessionLock;
+import dev.sessionstarter.lock.SessionLockManager;
+import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.StoredSession;
+import dev.sessionstarter.store.redis.RedisServer;
+import dev.sessionstarter.store.redis.RedisUnavailableException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The {@code redis} store and lock manager started while Redis accepts connections and answers
+ * nothing ({@code SIGSTOP}), under a client whose command timeout ({@code spring.data.redis.timeout},
+ * here 10 minutes) is far longer than {@code sessions.redis.timeout}: startup and every call wait
+ * for the connection at most the latter, and once Redis goes on the store and locks work. Before,
+ * the store's and the lock manager's connection checks at startup each waited Lettuce's handshake
+ * timeout (20 minutes in all here; 2 minutes with Lettuce's default), and so did every request's
+ * call until the connection was made. The bound of the test is far above what it takes: only a
+ * hang reaches it.
+ */
+class RedisFrozenAtStartTests {
+
+	@RegisterExtension
+	static final RedisServer redis = new RedisServer();
+
+	private static final Duration HANG = Duration.ofMinutes(3);
+
+	private final WebApplicationContextRunner instance = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+				SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
+				SessionLockAutoConfiguration.class))
+		.withPropertyValues("sessions.store=redis", "sessions.redis.timeout=2s", "spring.data.redis.timeout=10m",
+				"spring.data.redis.port=" + redis.port());
+
+	@Test
+	void startsAndFailsCallsWithinTheSessionsTimeoutUntilRedisGoesOn() throws Exception {
+		redis.pause();
+		CompletableFuture<Void> run = CompletableFuture.runAsync(() -> this.instance.run((context) -> {
+			assertThat(context).hasNotFailed();
+			StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
+			assertThatExceptionOfType(RedisUnavailableException.class)
+				.isThrownBy(() -> repository.save(repository.createSession()))
+				.withMessageContaining("sessions.redis.timeout");
+			redis.resume();
+			StoredSession session = repository.createSession();
+			await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> repository.save(session));
+			assertThat(repository.findById(session.getId())).isNotNull();
+			try (SessionLock lock = context.getBean(SessionLockManager.class).tryLock(session.getId(), Duration.ZERO)) {
+				assertThat(lock).isNotNull();
+			}
+		}));
+		try {
+			run.get(HANG.toSeconds(), TimeUnit.SECONDS);
+		}
+		finally {
+			redis.resume();
+		}
+	}
+
+}
