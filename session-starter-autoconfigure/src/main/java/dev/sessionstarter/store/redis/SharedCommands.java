@@ -53,6 +53,12 @@ final class SharedCommands {
 	 */
 	private @Nullable CompletableFuture<@Nullable Shared> connecting;
 
+	/**
+	 * Whether the factory's connection turned out to have no commands to share: calls then take a
+	 * connection of their own, without waiting on a thread that makes one to share.
+	 */
+	private volatile boolean unshareable;
+
 	SharedCommands(LettuceConnectionFactory factory, Duration timeout,
 			BiFunction<String, RuntimeException, RedisUnavailableException> cannotConnect) {
 		this.factory = factory;
@@ -70,7 +76,7 @@ final class SharedCommands {
 		if (shared != null && shared.connection().isOpen()) {
 			return new Lease(shared.commands(), null);
 		}
-		if (this.factory.getShareNativeConnection()) {
+		if (this.factory.getShareNativeConnection() && !this.unshareable) {
 			shared = awaitShared(operation);
 			if (shared != null) {
 				return new Lease(shared.commands(), null);
@@ -130,6 +136,7 @@ final class SharedCommands {
 			connection.close();
 			Shared made = (stateful != null) ? new Shared(commands, stateful) : null;
 			this.shared = made;
+			this.unshareable = (made == null);
 			done.complete(made);
 		}
 		catch (RuntimeException ex) {
