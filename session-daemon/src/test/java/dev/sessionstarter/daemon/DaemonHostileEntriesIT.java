@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.sessionstarter.Closeables;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
@@ -39,14 +40,8 @@ class DaemonHostileEntriesIT {
 
 	private static final Duration TIMEOUT = Duration.ofMillis(2000);
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	@ParameterizedTest
 	@EnumSource(Hostile.class)

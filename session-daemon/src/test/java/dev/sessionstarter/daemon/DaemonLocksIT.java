@@ -9,8 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.sessionstarter.ChildJvm;
+import dev.sessionstarter.Closeables;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonSessionLockManager;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
@@ -36,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  */
 class DaemonLocksIT {
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	private final List<Process> children = new ArrayList<>();
 
@@ -45,9 +48,6 @@ class DaemonLocksIT {
 		for (Process child : this.children) {
 			child.destroyForcibly();
 			child.waitFor(30, TimeUnit.SECONDS);
-		}
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
 		}
 	}
 

@@ -5,14 +5,14 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sessionstarter.Closeables;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
 import dev.sessionstarter.daemon.protocol.Frames;
@@ -34,14 +34,8 @@ class DaemonMemoryIT {
 	/** Far below what 60 announced 16 MiB frames would take if the daemon allocated them. */
 	private static final long RSS_GROWTH_BOUND_KB = 40 * 1024;
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	@Test
 	void framesAnnouncedButNotSentCostNoHeapAndASmallHeapDaemonServesEveryoneElse(@TempDir Path dir)

@@ -16,20 +16,21 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sessionstarter.Closeables;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
 import dev.sessionstarter.daemon.client.DaemonUnavailableException;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.SessionRecord;
-import dev.sessionstarter.store.file.FileFormat;
-import dev.sessionstarter.store.file.FileSessionStore;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoredSession;
+import dev.sessionstarter.store.file.FileFormat;
+import dev.sessionstarter.store.file.FileSessionStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,14 +48,8 @@ class DaemonRestartIT {
 	/** A failed call must end well before this: the timeout plus generous room for a busy machine. */
 	private static final long HANG_BOUND_NANOS = TIMEOUT.plusSeconds(4).toNanos();
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	@Test
 	void requestsFailFastWhileTheDaemonIsKilledAndRecoverWhenItIsBack() throws Exception {

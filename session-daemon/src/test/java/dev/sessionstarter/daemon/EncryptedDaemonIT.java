@@ -6,14 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sessionstarter.Closeables;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
@@ -33,14 +33,8 @@ class EncryptedDaemonIT {
 
 	private static final String MARKER = "plain-marker-4711";
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	@Test
 	void theDaemonsFilesHoldNoPlainValue(@TempDir Path dir) throws Exception {

@@ -3,17 +3,16 @@ package dev.sessionstarter.daemon;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.sessionstarter.Closeables;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonHeldLocks;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
@@ -29,16 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RetainedLocksReviewIT {
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	private DaemonProcess daemon;
-
-	@AfterEach
-	void stop() throws Exception {
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
-		}
-	}
 
 	/**
 	 * The daemon tells the holder that another wants its lock while the holder's SAVE_RETAIN

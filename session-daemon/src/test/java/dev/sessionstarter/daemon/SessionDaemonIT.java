@@ -15,12 +15,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.session.FindByIndexNameSessionRepository;
 
+import dev.sessionstarter.Closeables;
 import dev.sessionstarter.daemon.client.DaemonClient;
 import dev.sessionstarter.daemon.client.DaemonSessionStore;
 import dev.sessionstarter.daemon.client.DaemonUnavailableException;
@@ -29,11 +30,11 @@ import dev.sessionstarter.daemon.protocol.DaemonStats;
 import dev.sessionstarter.serialization.JavaSessionSerializer;
 import dev.sessionstarter.store.SessionChange;
 import dev.sessionstarter.store.SessionTooLargeException;
+import dev.sessionstarter.store.StoreSessionRepository;
+import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.memoized.Coherence;
 import dev.sessionstarter.store.memoized.MemoizedSessionStore;
 import dev.sessionstarter.store.memory.MemorySessionStore;
-import dev.sessionstarter.store.StoreSessionRepository;
-import dev.sessionstarter.store.StoredSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -45,14 +46,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  */
 class SessionDaemonIT {
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
-
-	@AfterEach
-	void close() throws Exception {
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
-		}
-	}
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	@Test
 	void runsFromTheBuiltJarWhenPackaged() {
