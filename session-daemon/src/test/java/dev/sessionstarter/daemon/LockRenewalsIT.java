@@ -72,6 +72,34 @@ class LockRenewalsIT {
 	}
 
 	/**
+	 * The renewal timer ran every second whatever the lease it renews: under a daemon started with
+	 * {@code --lock-lease=900ms} each renewal came a second after the previous one, after the lease
+	 * it gave had ended, and the request lost its lock to another that waited. The timer runs every
+	 * quarter of the shortest lease it renews.
+	 */
+	@Test
+	void aLongRequestKeepsItsLockUnderADaemonWhoseDefaultLeaseIsShorterThanTheRenewalPeriod() throws Exception {
+		startDaemon("--lock-lease=900ms");
+		RetainingClient first = app(Duration.ZERO);
+		RetainingClient second = app(Duration.ZERO);
+		String id = newSession(second);
+		SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(5));
+		assertThat(lock).isNotNull();
+		StoredSession session = first.repository.findById(id);
+		CompletableFuture<Integer> other = increment(second, id);
+		// several leases long: whichever comes first
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.until(() -> this.proxy.count(Opcodes.RENEW) >= 4 || second.storeClient.stats().leaseExpiries() > 0);
+		assertThat(second.storeClient.stats().leaseExpiries()).isZero();
+		assertThat(other).isNotDone();
+		session.setAttribute("count", 1);
+		first.repository.save(session);
+		lock.release();
+		assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+	}
+
+	/**
 	 * The default lease is added to the answer to the {@code HELLO} of a version 8 client only: an
 	 * older client reads the version and may expect nothing after it.
 	 */
