@@ -22,9 +22,9 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
  * renewal was sent. A request shorter than that (half the retention for a retained lock, half the
  * lease for another) costs no call. A lock taken with the daemon's default lease is renewed from
  * half of that lease, which the daemon names in its {@code HELLO} answer (protocol version 8): the
- * latest answer any connection of the client read, else, when locks are taken with it, one this
- * timer asks for once ({@link DaemonLeaseQuery}); until one named it (a daemon older than
- * version 8), from {@link #DEFAULT_LEASE_RENEW_NANOS}.
+ * latest answer any connection of the client read; when locks are taken with it, this timer asks
+ * at its start and again once a connection broke ({@link DaemonLeaseQuery}); until one named it
+ * (a daemon older than version 8), from {@link #DEFAULT_LEASE_RENEW_NANOS}.
  * A renewal that finds the lock lost changes nothing but the trust: the request's save is
  * refused (fenced) as before. A daemon that does not know {@code RENEW} (older than version 7)
  * is logged once; that lock is not renewed again, and the next long request's lock is tried
