@@ -72,6 +72,74 @@ class LockRenewalsIT {
 	}
 
 	/**
+	 * The renewal timer ran every second whatever the lease it renews: under a daemon started with
+	 * {@code --lock-lease=900ms} each renewal came a second after the previous one, after the lease
+	 * it gave had ended, and the request lost its lock to another that waited. The timer runs every
+	 * quarter of the shortest lease it renews.
+	 */
+	@Test
+	void aLongRequestKeepsItsLockUnderADaemonWhoseDefaultLeaseIsShorterThanTheRenewalPeriod() throws Exception {
+		startDaemon("--lock-lease=900ms");
+		RetainingClient first = app(Duration.ZERO);
+		RetainingClient second = app(Duration.ZERO);
+		String id = newSession(second);
+		SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(5));
+		assertThat(lock).isNotNull();
+		StoredSession session = first.repository.findById(id);
+		CompletableFuture<Integer> other = increment(second, id);
+		// several leases long: whichever comes first
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.until(() -> this.proxy.count(Opcodes.RENEW) >= 4 || second.storeClient.stats().leaseExpiries() > 0);
+		assertThat(second.storeClient.stats().leaseExpiries()).isZero();
+		assertThat(other).isNotDone();
+		session.setAttribute("count", 1);
+		first.repository.save(session);
+		lock.release();
+		assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+	}
+
+	/**
+	 * The lease a daemon named was kept after that daemon was replaced by one with a shorter
+	 * {@code --lock-lease}: without retained locks nothing but a read-only request asks
+	 * {@code HELLO} again, so a request that saves lost its lock under the new daemon, renewed
+	 * from half the old lease. The client asks again once a connection broke.
+	 */
+	@Test
+	void aLongRequestKeepsItsLockAfterTheDaemonWasReplacedByOneWithAShorterLease() throws Exception {
+		startDaemon("--lock-lease=60s");
+		RetainingClient first = app(Duration.ZERO);
+		// the renewal timer asked for the lease
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> this.proxy.count(Opcodes.HELLO) > 0);
+		int port = this.daemon.address().port();
+		this.daemon.close();
+		this.daemon = DaemonProcess.start(String.valueOf(port), "--lock-lease=2s");
+		this.closeables.add(this.daemon);
+		RetainingClient second = app(Duration.ZERO);
+		String id = newSession(second);
+		// the store's connections to the replaced daemon are retried
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.ignoreExceptions()
+			.until(() -> first.repository.findById(id) != null);
+		SessionLock lock = Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.ignoreExceptions()
+			.until(() -> first.locks.tryLock(id, Duration.ofSeconds(5)), (taken) -> taken != null);
+		StoredSession session = first.repository.findById(id);
+		CompletableFuture<Integer> other = increment(second, id);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.until(() -> this.proxy.count(Opcodes.RENEW) > 0 || second.storeClient.stats().leaseExpiries() > 0);
+		assertThat(second.storeClient.stats().leaseExpiries()).isZero();
+		assertThat(other).isNotDone();
+		session.setAttribute("count", 1);
+		first.repository.save(session);
+		lock.release();
+		assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+	}
+
+	/**
 	 * The default lease is added to the answer to the {@code HELLO} of a version 8 client only: an
 	 * older client reads the version and may expect nothing after it.
 	 */

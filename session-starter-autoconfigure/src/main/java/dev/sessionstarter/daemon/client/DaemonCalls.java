@@ -202,6 +202,14 @@ final class DaemonCalls {
 	}
 
 	/**
+	 * Return how many connections were given back unhealthy (see {@link DaemonConnectionPool#brokenCount}).
+	 * @return the connections given back unhealthy
+	 */
+	long brokenConnectionCount() {
+		return this.pool.brokenCount();
+	}
+
+	/**
 	 * An answer, and the connection it came on, still borrowed.
 	 * @param <T> the result type
 	 * @param value what the response handler returned

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +33,11 @@ final class DaemonConnectionPool implements AutoCloseable {
 	private final DaemonConnector connector;
 
 	private volatile boolean closed;
+
+	/**
+	 * How many connections were given back unhealthy (an exchange on them failed).
+	 */
+	private final LongAdder broken = new LongAdder();
 
 	DaemonConnectionPool(DaemonAddress address, int maxConnections, int maxIdle, @Nullable String token) {
 		this.address = address;
@@ -130,6 +136,7 @@ final class DaemonConnectionPool implements AutoCloseable {
 			else {
 				connection.close();
 				if (!healthy) {
+					this.broken.increment();
 					closeIdle(false);
 				}
 			}
@@ -175,6 +182,15 @@ final class DaemonConnectionPool implements AutoCloseable {
 	 */
 	DaemonConnector connector() {
 		return this.connector;
+	}
+
+	/**
+	 * Return how many connections were given back unhealthy since this pool was created: one
+	 * more may mean that the daemon was replaced.
+	 * @return the connections given back unhealthy
+	 */
+	long brokenCount() {
+		return this.broken.sum();
 	}
 
 	/**

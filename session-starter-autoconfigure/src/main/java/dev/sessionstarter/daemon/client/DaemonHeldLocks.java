@@ -98,13 +98,14 @@ public final class DaemonHeldLocks implements AutoCloseable {
 	 * Renew through a client of the daemon the locks of the requests that run long
 	 * ({@link DaemonLockRenewals}), from now until closed.
 	 * @param client the client
-	 * @param daemonLease whether locks are taken with the daemon's default lease, which is then
-	 * asked for ({@code HELLO}, protocol version 8) unless a notice connection learns it first
+	 * @param leaseMillis the lease locks are taken with, in milliseconds; 0 for the daemon's
+	 * default lease, which is then asked for ({@code HELLO}, protocol version 8) unless a notice
+	 * connection learns it first
 	 */
-	synchronized void renewThrough(DaemonClient client, boolean daemonLease) {
+	synchronized void renewThrough(DaemonClient client, long leaseMillis) {
 		if (this.renewals == null) {
 			DaemonLockRenewals renewals = new DaemonLockRenewals(client, List.of(this.held.values(), this.waited),
-					this.retained, daemonLease);
+					this.retained, leaseMillis);
 			this.renewals = renewals;
 			renewals.start();
 		}

@@ -3,6 +3,7 @@ package dev.sessionstarter.daemon.client;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -21,13 +22,16 @@ import dev.sessionstarter.daemon.protocol.WireOutput;
  * renewal was sent. A request shorter than that (half the retention for a retained lock, half the
  * lease for another) costs no call. A lock taken with the daemon's default lease is renewed from
  * half of that lease, which the daemon names in its {@code HELLO} answer (protocol version 8): the
- * latest answer any connection of the client read, else, when locks are taken with it, one this
- * timer asks for once ({@link DaemonLeaseQuery}); until one named it (a daemon older than
- * version 8), from {@link #DEFAULT_LEASE_RENEW_NANOS}.
+ * latest answer any connection of the client read; when locks are taken with it, this timer asks
+ * at its start and again once a connection broke ({@link DaemonLeaseQuery}); until one named it
+ * (a daemon older than version 8), from {@link #DEFAULT_LEASE_RENEW_NANOS}.
  * A renewal that finds the lock lost changes nothing but the trust: the request's save is
  * refused (fenced) as before. A daemon that does not know {@code RENEW} (older than version 7)
  * is logged once; that lock is not renewed again, and the next long request's lock is tried
- * anew, so renewals resume once a current daemon replaced it.
+ * anew, so renewals resume once a current daemon replaced it. The period is a quarter of the
+ * retention (between 0.25 s and 1 s; 1 s without a retention), and at most a quarter of the lease
+ * locks are taken with (the daemon's, once known), so that a lease shorter than a second is renewed
+ * before it ends.
  */
 final class DaemonLockRenewals implements AutoCloseable {
 
@@ -43,13 +47,26 @@ final class DaemonLockRenewals implements AutoCloseable {
 
 	private static final long MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
+	/**
+	 * The shortest period, for a lease under 0.2 s.
+	 */
+	private static final long MIN_LEASE_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
 	private final DaemonClient client;
 
 	private final List<Collection<HeldDaemonLock>> held;
 
 	private final @Nullable DaemonRetainedLocks retained;
 
+	/**
+	 * The period the retention asks for, before the lease shortens it.
+	 */
 	private final long periodNanos;
+
+	/**
+	 * The lease locks are taken with, in milliseconds; 0 for the daemon's default.
+	 */
+	private final long leaseMillis;
 
 	private final ScheduledExecutorService timer;
 
@@ -61,11 +78,12 @@ final class DaemonLockRenewals implements AutoCloseable {
 	private volatile boolean refusalLogged;
 
 	DaemonLockRenewals(DaemonClient client, List<Collection<HeldDaemonLock>> held,
-			@Nullable DaemonRetainedLocks retained, boolean daemonLease) {
+			@Nullable DaemonRetainedLocks retained, long leaseMillis) {
 		this.client = client;
 		this.held = held;
 		this.retained = retained;
-		this.leaseQuery = daemonLease ? new DaemonLeaseQuery(client) : null;
+		this.leaseMillis = leaseMillis;
+		this.leaseQuery = (leaseMillis == 0) ? new DaemonLeaseQuery(client) : null;
 		long period = (retained != null) ? retained.retainMillis() * 1_000_000 / 4 : MAX_PERIOD_NANOS;
 		this.periodNanos = Math.max(MIN_PERIOD_NANOS, Math.min(MAX_PERIOD_NANOS, period));
 		this.timer = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -87,13 +105,47 @@ final class DaemonLockRenewals implements AutoCloseable {
 		return sentAt + ((lease > 0) ? TimeUnit.MILLISECONDS.toNanos(lease) / 2 : DEFAULT_LEASE_RENEW_NANOS);
 	}
 
-	void start() {
-		DaemonLeaseQuery leaseQuery = this.leaseQuery;
-		if (leaseQuery != null) {
-			// at once, before the first request most often
-			this.timer.execute(leaseQuery::askIfDue);
+	/**
+	 * Return the period of the timer.
+	 * @param periodNanos the period the retention asks for
+	 * @param leaseMillis the lease locks are taken with, or the daemon's default lease; 0 if unknown
+	 * @return the period in nanoseconds: at most a quarter of the lease
+	 */
+	static long periodNanos(long periodNanos, long leaseMillis) {
+		if (leaseMillis <= 0) {
+			return periodNanos;
 		}
-		this.timer.scheduleWithFixedDelay(this::renewDue, this.periodNanos, this.periodNanos, TimeUnit.NANOSECONDS);
+		return Math.min(periodNanos, Math.max(MIN_LEASE_PERIOD_NANOS, TimeUnit.MILLISECONDS.toNanos(leaseMillis) / 4));
+	}
+
+	void start() {
+		// with the daemon's lease, the first run asks for it at once (before the first request most
+		// often), so that the period after it is already at most a quarter of that lease
+		schedule((this.leaseQuery != null) ? 0 : currentPeriodNanos());
+	}
+
+	private long currentPeriodNanos() {
+		return periodNanos(this.periodNanos, (this.leaseMillis > 0) ? this.leaseMillis : this.client.daemonLeaseMillis());
+	}
+
+	/**
+	 * Run the timer once after a delay, and again after the period then current (the daemon's
+	 * lease may be learned, or change, meanwhile).
+	 */
+	private void schedule(long delayNanos) {
+		try {
+			this.timer.schedule(() -> {
+				try {
+					renewDue();
+				}
+				finally {
+					schedule(currentPeriodNanos());
+				}
+			}, delayNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// closed
+		}
 	}
 
 	/**
@@ -105,7 +157,8 @@ final class DaemonLockRenewals implements AutoCloseable {
 			leaseQuery.askIfDue();
 		}
 		long daemonLease = this.client.daemonLeaseMillis();
-		long horizon = System.nanoTime() + this.periodNanos;
+		long period = periodNanos(this.periodNanos, (this.leaseMillis > 0) ? this.leaseMillis : daemonLease);
+		long horizon = System.nanoTime() + period;
 		for (Collection<HeldDaemonLock> locks : this.held) {
 			renewDue(locks, horizon, daemonLease);
 		}

@@ -53,9 +53,9 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 	private final WaitedDaemonLocks waited;
 
 	/**
-	 * Whether locks are taken with the daemon's default lease ({@code --lock-lease}).
+	 * The lease locks are taken with, in milliseconds; 0 for the daemon's default ({@code --lock-lease}).
 	 */
-	private final boolean daemonLease;
+	private final long leaseMillis;
 
 	private final AtomicInteger held = new AtomicInteger();
 
@@ -72,7 +72,7 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		Assert.notNull(client, "'client' must not be null");
 		Assert.isTrue(lease != null && !lease.isNegative(), "'lease' must not be negative");
 		this.client = client;
-		this.daemonLease = lease.isZero();
+		this.leaseMillis = lease.toMillis();
 		this.free = new FreeDaemonLocks(client, lease.toMillis());
 		this.waited = new WaitedDaemonLocks(client, lease.toMillis());
 	}
@@ -108,7 +108,7 @@ public final class DaemonSessionLockManager implements SessionLockManager, AutoC
 		Assert.notNull(heldLocks, "'heldLocks' must not be null");
 		heldLocks.useCopies();
 		heldLocks.retainThrough(this.client);
-		heldLocks.renewThrough(this.client, this.daemonLease);
+		heldLocks.renewThrough(this.client, this.leaseMillis);
 		this.heldLocks = heldLocks;
 	}
 

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,10 +18,12 @@ import dev.sessionstarter.daemon.protocol.ChannelWatchdog;
 import dev.sessionstarter.daemon.protocol.FrameReader;
 import dev.sessionstarter.daemon.protocol.Frames;
 import dev.sessionstarter.daemon.protocol.Opcodes;
+import dev.sessionstarter.daemon.protocol.ProtocolException;
 import dev.sessionstarter.daemon.protocol.WireInput;
 import dev.sessionstarter.daemon.protocol.WireOutput;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link DaemonConnection}: what a {@code HELLO} answer tells of the daemon's default
@@ -56,6 +59,31 @@ class DaemonConnectionTests {
 		this.lease.set(120_000);
 		assertThat(hello(WireOutput.frame(Opcodes.ERROR).writeString("Unknown operation 0x04"))).isEqualTo(3);
 		assertThat(this.lease).hasValue(0);
+	}
+
+	/**
+	 * A version 8 answer with a lease of 0 or less, or none at all, is refused as malformed at
+	 * once (no wait for more bytes), and the lease known before is kept.
+	 */
+	@Test
+	void aMalformedLeaseIsRefusedWithoutWaiting() {
+		this.lease.set(2000);
+		for (WireOutput answer : List.of(WireOutput.frame(Opcodes.OK).writeInt(8).writeLong(0),
+				WireOutput.frame(Opcodes.OK).writeInt(8).writeLong(-1), WireOutput.frame(Opcodes.OK).writeInt(8),
+				WireOutput.frame(Opcodes.OK).writeInt(8).writeInt(1))) {
+			assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> hello(answer));
+		}
+		assertThat(this.lease).hasValue(2000);
+	}
+
+	/**
+	 * Every answer must end where the client expects it: a later daemon adds to the answer only
+	 * to a client that said a version that reads it, as version 8 does for the lease.
+	 */
+	@Test
+	void whatFollowsTheLeaseIsRefused() {
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> hello(WireOutput.frame(Opcodes.OK).writeInt(9).writeLong(3000).writeInt(42)));
 	}
 
 	/**
