@@ -2,15 +2,14 @@ package dev.sessionstarter.daemon;
 
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.sessionstarter.Closeables;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.daemon.protocol.FrameReader;
 import dev.sessionstarter.daemon.protocol.Frames;
@@ -30,18 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LockRenewalsIT {
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	private DaemonProcess daemon;
 
 	private CountingProxy proxy;
-
-	@AfterEach
-	void stop() throws Exception {
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
-		}
-	}
 
 	/**
 	 * A lock taken with the daemon's default lease was renewed 20 s after it was taken, whatever

@@ -1,13 +1,12 @@
 package dev.sessionstarter.daemon;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.sessionstarter.Closeables;
 import dev.sessionstarter.daemon.protocol.DaemonAddress;
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.store.StoredSession;
@@ -23,16 +22,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class NoticeOutageIT {
 
-	private final List<AutoCloseable> closeables = new ArrayList<>();
+	@RegisterExtension
+	final Closeables closeables = new Closeables();
 
 	private DaemonProcess daemon;
-
-	@AfterEach
-	void stop() throws Exception {
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
-		}
-	}
 
 	/**
 	 * A request runs under a lock it took (LOCK_RETAIN) when the daemon's answers stop for longer
