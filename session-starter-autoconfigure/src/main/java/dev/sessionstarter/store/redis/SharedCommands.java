@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -73,7 +74,7 @@ final class SharedCommands {
 	 */
 	Lease lease(String operation) {
 		Shared shared = this.shared;
-		if (shared != null && shared.connection().isOpen()) {
+		if (shared != null && !shared.released()) {
 			return new Lease(shared.commands(), null);
 		}
 		if (this.factory.getShareNativeConnection() && !this.unshareable) {
@@ -209,6 +210,24 @@ final class SharedCommands {
 	 * The factory's shared connection and its commands.
 	 */
 	private record Shared(RedisClusterAsyncCommands<byte[], byte[]> commands, StatefulConnection<?, ?> connection) {
+
+		/**
+		 * Whether the connection is no longer the factory's to share: closed (the factory reset or
+		 * stopped), or down for good. One that Lettuce reconnects is not open meanwhile, yet the
+		 * factory gives it back as it is: making it again would cost every call of an outage a
+		 * thread.
+		 */
+		boolean released() {
+			if (this.connection.isOpen()) {
+				return false;
+			}
+			if (this.connection instanceof RedisChannelHandler<?, ?> handler
+					&& this.connection.getOptions().isAutoReconnect()) {
+				return handler.isClosed();
+			}
+			return true;
+		}
+
 	}
 
 }
