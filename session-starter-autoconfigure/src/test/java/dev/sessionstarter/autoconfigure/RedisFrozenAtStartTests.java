@@ -40,6 +40,11 @@ class RedisFrozenAtStartTests {
 
 	private static final Duration HANG = Duration.ofMinutes(3);
 
+	/**
+	 * Bounds the close of an application far above what it takes, and far below Lettuce's timeout.
+	 */
+	private static final Duration CLOSE_HANG = Duration.ofMinutes(1);
+
 	private final WebApplicationContextRunner instance = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
 				SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
@@ -69,6 +74,30 @@ class RedisFrozenAtStartTests {
 		}
 		finally {
 			redis.resume();
+		}
+	}
+
+	/**
+	 * An application closed while Redis is still frozen closes at once: the thread that makes the
+	 * shared connection waits for Lettuce's handshake timeout, under the connection factory's lock
+	 * that the factory's stop takes too. Before, the close waited for that timeout (10 minutes
+	 * here).
+	 */
+	@Test
+	void closesWhileRedisIsStillFrozen() throws Exception {
+		redis.pause();
+		CompletableFuture<Void> run = CompletableFuture.runAsync(() -> this.instance.run((context) -> {
+			assertThat(context).hasNotFailed();
+			StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
+			assertThatExceptionOfType(RedisUnavailableException.class)
+				.isThrownBy(() -> repository.save(repository.createSession()));
+		}));
+		try {
+			run.get(CLOSE_HANG.toSeconds(), TimeUnit.SECONDS);
+		}
+		finally {
+			redis.resume();
+			run.get(HANG.toSeconds(), TimeUnit.SECONDS);
 		}
 	}
 

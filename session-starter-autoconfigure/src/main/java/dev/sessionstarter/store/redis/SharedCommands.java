@@ -55,6 +55,11 @@ final class SharedCommands {
 	private @Nullable CompletableFuture<@Nullable Shared> connecting;
 
 	/**
+	 * The thread making the shared connection, if any.
+	 */
+	private @Nullable Thread connector;
+
+	/**
 	 * Whether the factory's connection turned out to have no commands to share: calls then take a
 	 * connection of their own, without waiting on a thread that makes one to share.
 	 */
@@ -106,6 +111,7 @@ final class SharedCommands {
 				Thread thread = new Thread(() -> connectShared(started), "redis-session-connect");
 				thread.setDaemon(true);
 				this.connecting = started;
+				this.connector = thread;
 				pending = started;
 				thread.start();
 			}
@@ -128,6 +134,18 @@ final class SharedCommands {
 		}
 	}
 
+	/**
+	 * Give up making the shared connection, if under way: its thread is interrupted, which ends a
+	 * wait for Redis's handshake (all but a Cluster's, which Spring Data Redis waits for without
+	 * heed to interruption) and so lets go of the connection factory's lock, which the factory's
+	 * stop takes too. A later call starts again.
+	 */
+	synchronized void stopConnecting() {
+		if (this.connector != null) {
+			this.connector.interrupt();
+		}
+	}
+
 	private void connectShared(CompletableFuture<@Nullable Shared> done) {
 		try {
 			RedisConnection connection = this.factory.getConnection();
@@ -146,6 +164,7 @@ final class SharedCommands {
 		finally {
 			synchronized (this) {
 				this.connecting = null;
+				this.connector = null;
 			}
 		}
 	}
