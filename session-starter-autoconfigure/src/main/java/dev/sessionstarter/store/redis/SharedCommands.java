@@ -135,10 +135,10 @@ final class SharedCommands {
 	}
 
 	/**
-	 * Give up making the shared connection, if under way: its thread is interrupted, which ends a
-	 * wait for Redis's handshake (all but a Cluster's, which Spring Data Redis waits for without
-	 * heed to interruption) and so lets go of the connection factory's lock, which the factory's
-	 * stop takes too. A later call starts again.
+	 * Give up making the shared connection, if under way: its thread is interrupted, which ends
+	 * Lettuce's wait for a standalone Redis's handshake and so lets go of the connection
+	 * factory's lock, which the factory's stop takes too (Spring Data Redis waits for a Cluster's
+	 * connection without heed to interruption). A later call starts again.
 	 */
 	synchronized void stopConnecting() {
 		if (this.connector != null) {
