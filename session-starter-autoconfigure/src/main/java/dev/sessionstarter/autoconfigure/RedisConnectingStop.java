@@ -3,6 +3,7 @@ package dev.sessionstarter.autoconfigure;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -13,9 +14,10 @@ import dev.sessionstarter.store.redis.RedisCalls;
  * manager's calls may still be making ({@link RedisCalls#stopConnecting()}), just before the
  * connection factory stops: a Redis that accepts connections and answers nothing would hold the
  * factory's stop (which takes the lock the connection is made under) for Lettuce's timeout
- * ({@code spring.data.redis.timeout}).
+ * ({@code spring.data.redis.timeout}). A startup that fails stops no lifecycle: this bean, which
+ * depends on the factory, is destroyed before it, and gives the connection up then.
  */
-final class RedisConnectingStop implements SmartLifecycle {
+final class RedisConnectingStop implements SmartLifecycle, DisposableBean {
 
 	private final List<RedisCalls> calls = new CopyOnWriteArrayList<>();
 
@@ -50,6 +52,11 @@ final class RedisConnectingStop implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
+		this.calls.forEach(RedisCalls::stopConnecting);
+	}
+
+	@Override
+	public void destroy() {
 		this.calls.forEach(RedisCalls::stopConnecting);
 	}
 

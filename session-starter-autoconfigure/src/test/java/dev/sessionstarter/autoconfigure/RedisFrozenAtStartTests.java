@@ -11,12 +11,15 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.redis.RedisServer;
+import dev.sessionstarter.store.redis.RedisSessionStore;
 import dev.sessionstarter.store.redis.RedisUnavailableException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,6 +102,36 @@ class RedisFrozenAtStartTests {
 			redis.resume();
 			run.get(HANG.toSeconds(), TimeUnit.SECONDS);
 		}
+	}
+
+	/**
+	 * An application whose startup fails after the store was made, while Redis is frozen, gives
+	 * its beans up at once too: the failed startup stops no lifecycle, it destroys the beans, and
+	 * the connection factory's destruction stops it. Before, that waited for Lettuce's timeout.
+	 */
+	@Test
+	void failsToStartWhileRedisIsFrozenWithoutWaitingForLettuce() throws Exception {
+		redis.pause();
+		CompletableFuture<Void> run = CompletableFuture.runAsync(() -> this.instance
+			.withUserConfiguration(FailingAfterTheStore.class)
+			.run((context) -> assertThat(context).hasFailed()));
+		try {
+			run.get(CLOSE_HANG.toSeconds(), TimeUnit.SECONDS);
+		}
+		finally {
+			redis.resume();
+			run.get(HANG.toSeconds(), TimeUnit.SECONDS);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FailingAfterTheStore {
+
+		@Bean
+		String failing(RedisSessionStore store) {
+			throw new IllegalStateException("fails after " + store);
+		}
+
 	}
 
 }
