@@ -5,6 +5,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.sessionstarter.autoconfigure.RedisStoreConfiguration.SpringDataRedisCondition;
@@ -22,6 +23,7 @@ import dev.sessionstarter.store.redis.RedisSessionLockManager;
 @Configuration(proxyBeanMethods = false)
 @Conditional({ LockManagerCondition.class, SpringDataRedisCondition.class })
 @EnableConfigurationProperties(RedisStoreProperties.class)
+@Import(RedisConnectingConfiguration.class)
 class RedisLockManagerConfiguration {
 
 	@Bean
@@ -33,10 +35,10 @@ class RedisLockManagerConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(SessionLockManager.class)
 	RedisSessionLockManager sessionLockManager(RedisConnectionFactory redisConnectionFactory,
-			RedisStoreProperties redis, RedisHeldLocks redisHeldLocks) {
+			RedisStoreProperties redis, RedisHeldLocks redisHeldLocks, RedisConnectingStop redisConnectingStop) {
 		SettingsCheck.positive("sessions.redis.lock-lease", redis.getLockLease(), "30s");
 		return new RedisSessionLockManager(
-				RedisSettings.calls(redisConnectionFactory, redis, "sessions.lock.manager"),
+				RedisSettings.calls(redisConnectionFactory, redis, "sessions.lock.manager", redisConnectingStop),
 				RedisSettings.keys(redis), redisHeldLocks, redis.getLockLease(), RedisSettings.lockRetain(redis));
 	}
 

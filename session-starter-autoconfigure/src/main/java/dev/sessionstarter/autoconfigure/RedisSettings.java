@@ -25,10 +25,12 @@ final class RedisSettings {
 	 * @param redis the settings
 	 * @param property the property that selected Redis, and {@code value} its value, for the
 	 * message of a factory that is not Lettuce's
+	 * @param stop what gives up the calls' connection being made as the application stops
 	 * @return the calls, with the deadline {@code sessions.redis.timeout}, connected (see
 	 * {@link RedisCalls#connect()})
 	 */
-	static RedisCalls calls(RedisConnectionFactory factory, RedisStoreProperties redis, String property) {
+	static RedisCalls calls(RedisConnectionFactory factory, RedisStoreProperties redis, String property,
+			RedisConnectingStop stop) {
 		if (!(factory instanceof LettuceConnectionFactory lettuce)) {
 			throw new InvalidSessionsPropertyException(property, "redis",
 					"needs Spring Data Redis's Lettuce client, and the RedisConnectionFactory bean is a "
@@ -36,7 +38,7 @@ final class RedisSettings {
 							+ ": use Spring Boot's default (spring.data.redis.client-type=lettuce)");
 		}
 		SettingsCheck.positive("sessions.redis.timeout", redis.getTimeout(), "2s");
-		RedisCalls calls = new RedisCalls(lettuce, redis.getTimeout());
+		RedisCalls calls = stop.add(new RedisCalls(lettuce, redis.getTimeout()));
 		calls.connect();
 		return calls;
 	}

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.session.FlushMode;
@@ -38,14 +39,17 @@ class RedisStoreConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@Conditional(SpringDataRedisCondition.class)
+	@Import(RedisConnectingConfiguration.class)
 	static class Store {
 
 		@Bean
 		RedisSessionStore redisSessionStore(RedisConnectionFactory redisConnectionFactory,
-				RedisStoreProperties redis, SessionsProperties sessions, ObjectProvider<RedisHeldLocks> heldLocks) {
+				RedisStoreProperties redis, SessionsProperties sessions, ObjectProvider<RedisHeldLocks> heldLocks,
+				RedisConnectingStop redisConnectingStop) {
 			SettingsCheck.positive("sessions.purge-interval", sessions.getPurgeInterval(), "6m");
 			RedisSessionStore store = new RedisSessionStore(
-					RedisSettings.calls(redisConnectionFactory, redis, "sessions.store"), RedisSettings.keys(redis),
+					RedisSettings.calls(redisConnectionFactory, redis, "sessions.store", redisConnectingStop),
+					RedisSettings.keys(redis),
 					expiryMargin(sessions.getPurgeInterval(), sessions.getSavePeriod()), Clock.systemUTC(),
 					heldLocks.getIfAvailable(RedisHeldLocks::new));
 			// every change is a save: the saves of a request keep its lock until its end

@@ -11,12 +11,15 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import dev.sessionstarter.lock.SessionLock;
 import dev.sessionstarter.lock.SessionLockManager;
 import dev.sessionstarter.store.StoreSessionRepository;
 import dev.sessionstarter.store.StoredSession;
 import dev.sessionstarter.store.redis.RedisServer;
+import dev.sessionstarter.store.redis.RedisSessionStore;
 import dev.sessionstarter.store.redis.RedisUnavailableException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +42,11 @@ class RedisFrozenAtStartTests {
 	static final RedisServer redis = new RedisServer();
 
 	private static final Duration HANG = Duration.ofMinutes(3);
+
+	/**
+	 * Bounds the close of an application far above what it takes, and far below Lettuce's timeout.
+	 */
+	private static final Duration CLOSE_HANG = Duration.ofMinutes(1);
 
 	private final WebApplicationContextRunner instance = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
@@ -70,6 +78,60 @@ class RedisFrozenAtStartTests {
 		finally {
 			redis.resume();
 		}
+	}
+
+	/**
+	 * An application closed while Redis is still frozen closes at once: the thread that makes the
+	 * shared connection waits for Lettuce's handshake timeout, under the connection factory's lock
+	 * that the factory's stop takes too. Before, the close waited for that timeout (10 minutes
+	 * here).
+	 */
+	@Test
+	void closesWhileRedisIsStillFrozen() throws Exception {
+		redis.pause();
+		CompletableFuture<Void> run = CompletableFuture.runAsync(() -> this.instance.run((context) -> {
+			assertThat(context).hasNotFailed();
+			StoreSessionRepository repository = context.getBean(StoreSessionRepository.class);
+			assertThatExceptionOfType(RedisUnavailableException.class)
+				.isThrownBy(() -> repository.save(repository.createSession()));
+		}));
+		try {
+			run.get(CLOSE_HANG.toSeconds(), TimeUnit.SECONDS);
+		}
+		finally {
+			redis.resume();
+			run.get(HANG.toSeconds(), TimeUnit.SECONDS);
+		}
+	}
+
+	/**
+	 * An application whose startup fails after the store was made, while Redis is frozen, gives
+	 * its beans up at once too: the failed startup stops no lifecycle, it destroys the beans, and
+	 * the connection factory's destruction stops it. Before, that waited for Lettuce's timeout.
+	 */
+	@Test
+	void failsToStartWhileRedisIsFrozenWithoutWaitingForLettuce() throws Exception {
+		redis.pause();
+		CompletableFuture<Void> run = CompletableFuture.runAsync(() -> this.instance
+			.withUserConfiguration(FailingAfterTheStore.class)
+			.run((context) -> assertThat(context).hasFailed()));
+		try {
+			run.get(CLOSE_HANG.toSeconds(), TimeUnit.SECONDS);
+		}
+		finally {
+			redis.resume();
+			run.get(HANG.toSeconds(), TimeUnit.SECONDS);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FailingAfterTheStore {
+
+		@Bean
+		String failing(RedisSessionStore store) {
+			throw new IllegalStateException("fails after " + store);
+		}
+
 	}
 
 }

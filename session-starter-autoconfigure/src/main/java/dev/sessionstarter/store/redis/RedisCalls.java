@@ -163,6 +163,15 @@ public final class RedisCalls {
 	}
 
 	/**
+	 * Give up making the connection factory's shared connection, if under way, so that the
+	 * factory's stop need not wait for Lettuce's timeout while Redis accepts connections and
+	 * answers nothing: to call before the factory stops. A later call connects again.
+	 */
+	public void stopConnecting() {
+		this.commands.stopConnecting();
+	}
+
+	/**
 	 * Return the calls that run scripts.
 	 * @return the script calls
 	 */

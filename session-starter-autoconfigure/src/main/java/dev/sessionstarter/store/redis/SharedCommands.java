@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -54,6 +55,11 @@ final class SharedCommands {
 	private @Nullable CompletableFuture<@Nullable Shared> connecting;
 
 	/**
+	 * The thread making the shared connection, if any.
+	 */
+	private @Nullable Thread connector;
+
+	/**
 	 * Whether the factory's connection turned out to have no commands to share: calls then take a
 	 * connection of their own, without waiting on a thread that makes one to share.
 	 */
@@ -73,7 +79,7 @@ final class SharedCommands {
 	 */
 	Lease lease(String operation) {
 		Shared shared = this.shared;
-		if (shared != null && shared.connection().isOpen()) {
+		if (shared != null && !shared.released()) {
 			return new Lease(shared.commands(), null);
 		}
 		if (this.factory.getShareNativeConnection() && !this.unshareable) {
@@ -105,6 +111,7 @@ final class SharedCommands {
 				Thread thread = new Thread(() -> connectShared(started), "redis-session-connect");
 				thread.setDaemon(true);
 				this.connecting = started;
+				this.connector = thread;
 				pending = started;
 				thread.start();
 			}
@@ -127,6 +134,18 @@ final class SharedCommands {
 		}
 	}
 
+	/**
+	 * Give up making the shared connection, if under way: its thread is interrupted, which ends
+	 * Lettuce's wait for a standalone Redis's handshake and so lets go of the connection
+	 * factory's lock, which the factory's stop takes too (Spring Data Redis waits for a Cluster's
+	 * connection without heed to interruption). A later call starts again.
+	 */
+	synchronized void stopConnecting() {
+		if (this.connector != null) {
+			this.connector.interrupt();
+		}
+	}
+
 	private void connectShared(CompletableFuture<@Nullable Shared> done) {
 		try {
 			RedisConnection connection = this.factory.getConnection();
@@ -145,6 +164,7 @@ final class SharedCommands {
 		finally {
 			synchronized (this) {
 				this.connecting = null;
+				this.connector = null;
 			}
 		}
 	}
@@ -209,6 +229,24 @@ final class SharedCommands {
 	 * The factory's shared connection and its commands.
 	 */
 	private record Shared(RedisClusterAsyncCommands<byte[], byte[]> commands, StatefulConnection<?, ?> connection) {
+
+		/**
+		 * Whether the connection is no longer the factory's to share: closed (the factory reset or
+		 * stopped), or down for good. One that Lettuce reconnects is not open meanwhile, yet the
+		 * factory gives it back as it is: making it again would cost every call of an outage a
+		 * thread.
+		 */
+		boolean released() {
+			if (this.connection.isOpen()) {
+				return false;
+			}
+			if (this.connection instanceof RedisChannelHandler<?, ?> handler
+					&& this.connection.getOptions().isAutoReconnect()) {
+				return handler.isClosed();
+			}
+			return true;
+		}
+
 	}
 
 }

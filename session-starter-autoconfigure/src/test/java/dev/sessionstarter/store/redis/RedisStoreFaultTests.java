@@ -1,5 +1,7 @@
 package dev.sessionstarter.store.redis;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -70,6 +72,34 @@ class RedisStoreFaultTests {
 		}
 		await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> this.store.find(saved.id()) != null);
 		assertThat(this.store.version(saved.id())).isEqualTo(1);
+	}
+
+	/**
+	 * While Lettuce reconnects, the shared connection is not open but still the factory's: calls
+	 * go on with it and start no thread of their own. Each call started a thread to make the
+	 * shared connection again, which the factory gave back at once as it was (counted with the
+	 * JVM's started-thread count, which Lettuce's few reconnection threads stay far below).
+	 */
+	@Test
+	void callsWhileRedisIsDownStartNoThreadEach() {
+		SessionRecord saved = this.store.save(create("down"));
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		int calls = 10;
+		redis.stop();
+		long started;
+		try {
+			long before = threads.getTotalStartedThreadCount();
+			for (int i = 0; i < calls; i++) {
+				assertThatExceptionOfType(RedisUnavailableException.class)
+					.isThrownBy(() -> this.store.find(saved.id()));
+			}
+			started = threads.getTotalStartedThreadCount() - before;
+		}
+		finally {
+			redis.start();
+		}
+		assertThat(started).isLessThan(calls / 2);
+		await().atMost(Duration.ofSeconds(40)).ignoreExceptions().until(() -> this.store.save(create("up")) != null);
 	}
 
 	private static void assertUnavailable(Runnable call) {
