@@ -44,14 +44,7 @@ class LockRenewalsIT {
 	 */
 	@Test
 	void aLongRequestKeepsItsLockUnderADaemonWhoseDefaultLeaseIsShort() throws Exception {
-		startDaemon("--lock-lease=2s");
-		RetainingClient first = app(Duration.ZERO);
-		RetainingClient second = app(Duration.ZERO);
-		String id = newSession(second);
-		SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(5));
-		assertThat(lock).isNotNull();
-		StoredSession session = first.repository.findById(id);
-		keepsItsLockWhileAnotherWaits(first, second, id, lock, session, 1);
+		longRequestUnderTheDefaultLease("2s", 1);
 	}
 
 	/**
@@ -62,14 +55,7 @@ class LockRenewalsIT {
 	 */
 	@Test
 	void aLongRequestKeepsItsLockUnderADaemonWhoseDefaultLeaseIsShorterThanTheRenewalPeriod() throws Exception {
-		startDaemon("--lock-lease=900ms");
-		RetainingClient first = app(Duration.ZERO);
-		RetainingClient second = app(Duration.ZERO);
-		String id = newSession(second);
-		SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(5));
-		assertThat(lock).isNotNull();
-		StoredSession session = first.repository.findById(id);
-		keepsItsLockWhileAnotherWaits(first, second, id, lock, session, 4);
+		longRequestUnderTheDefaultLease("900ms", 4);
 	}
 
 	/**
@@ -169,6 +155,20 @@ class LockRenewalsIT {
 		StoredSession session = app.repository.createSession();
 		app.repository.save(session);
 		return session.getId();
+	}
+
+	/**
+	 * A request of one client runs under a lock taken with the daemon's default lease (a daemon
+	 * started with {@code --lock-lease=<lease>}) while another waits for it.
+	 */
+	private void longRequestUnderTheDefaultLease(String lease, int renewals) throws Exception {
+		startDaemon("--lock-lease=" + lease);
+		RetainingClient first = app(Duration.ZERO);
+		RetainingClient second = app(Duration.ZERO);
+		String id = newSession(second);
+		SessionLock lock = first.locks.tryLock(id, Duration.ofSeconds(5));
+		assertThat(lock).isNotNull();
+		keepsItsLockWhileAnotherWaits(first, second, id, lock, first.repository.findById(id), renewals);
 	}
 
 	/**

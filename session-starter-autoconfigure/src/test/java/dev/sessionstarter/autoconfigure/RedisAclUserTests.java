@@ -6,9 +6,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
-import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
 import dev.sessionstarter.lock.SessionLockManager;
@@ -31,10 +28,7 @@ class RedisAclUserTests {
 	@RegisterExtension
 	static final RedisServer redis = new RedisServer(AclRedis.SERVER_OPTIONS.toArray(new String[0]));
 
-	private final WebApplicationContextRunner instance = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-				SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
-				SessionLockAutoConfiguration.class))
+	private final WebApplicationContextRunner instance = RedisApplications.runner()
 		.withPropertyValues("sessions.store=redis", "sessions.redis.namespace=acl",
 				"sessions.redis.lock-lease=" + AclRedis.LEASE.toSeconds() + "s",
 				"spring.data.redis.port=" + redis.port(), "spring.data.redis.database=3")

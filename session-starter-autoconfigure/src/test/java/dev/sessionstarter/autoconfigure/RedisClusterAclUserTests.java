@@ -7,9 +7,6 @@ import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
-import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -39,10 +36,7 @@ class RedisClusterAclUserTests {
 
 	private final RedisKeys keys = new RedisKeys(this.namespace);
 
-	private final WebApplicationContextRunner instance = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-				SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
-				SessionLockAutoConfiguration.class))
+	private final WebApplicationContextRunner instance = RedisApplications.runner()
 		.withPropertyValues("sessions.store=redis", "sessions.redis.namespace=" + this.namespace,
 				"sessions.redis.lock-lease=" + AclRedis.LEASE.toSeconds() + "s",
 				"spring.data.redis.cluster.nodes=" + String.join(",", cluster.nodes()))

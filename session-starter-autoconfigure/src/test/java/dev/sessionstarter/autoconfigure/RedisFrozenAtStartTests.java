@@ -7,9 +7,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
-import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -48,10 +45,7 @@ class RedisFrozenAtStartTests {
 	 */
 	private static final Duration CLOSE_HANG = Duration.ofMinutes(1);
 
-	private final WebApplicationContextRunner instance = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-				SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
-				SessionLockAutoConfiguration.class))
+	private final WebApplicationContextRunner instance = RedisApplications.runner()
 		.withPropertyValues("sessions.store=redis", "sessions.redis.timeout=2s", "spring.data.redis.timeout=10m",
 				"spring.data.redis.port=" + redis.port());
 

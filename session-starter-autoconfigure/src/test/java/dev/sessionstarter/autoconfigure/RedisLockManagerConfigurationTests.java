@@ -5,9 +5,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
-import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
@@ -25,10 +22,7 @@ class RedisLockManagerConfigurationTests {
 	@RegisterExtension
 	static final RedisServer redis = new RedisServer();
 
-	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-				SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
-				SessionLockAutoConfiguration.class))
+	private final WebApplicationContextRunner contextRunner = RedisApplications.runner()
 		.withPropertyValues("sessions.lock.manager=redis", "spring.data.redis.port=" + redis.port());
 
 	@Test

@@ -10,13 +10,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration;
 import org.springframework.boot.data.redis.health.DataRedisHealthIndicator;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.session.actuate.endpoint.SessionsEndpoint;
-import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.session.autoconfigure.SessionsEndpointAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -51,10 +49,7 @@ class RedisStoreConfigurationTests {
 	@RegisterExtension
 	static final RedisServer redis = new RedisServer();
 
-	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-				SessionStoreAutoConfiguration.class, SessionAutoConfiguration.class,
-				SessionLockAutoConfiguration.class))
+	private final WebApplicationContextRunner contextRunner = RedisApplications.runner()
 		.withPropertyValues("sessions.store=redis");
 
 	@Test
