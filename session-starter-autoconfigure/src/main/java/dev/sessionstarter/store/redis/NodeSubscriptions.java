@@ -19,6 +19,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.DefaultMessage;
 
 /**
@@ -103,11 +104,7 @@ final class NodeSubscriptions implements AutoCloseable {
 		if (refused == null) {
 			return "";
 		}
-		Throwable cause = refused;
-		while (cause.getCause() != null && cause.getCause() != cause) {
-			cause = cause.getCause();
-		}
-		return "; a node refused the connection: " + cause.getMessage();
+		return "; a node refused the connection: " + NestedExceptionUtils.getMostSpecificCause(refused).getMessage();
 	}
 
 	/**

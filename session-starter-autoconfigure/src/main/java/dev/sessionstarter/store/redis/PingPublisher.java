@@ -66,17 +66,18 @@ final class PingPublisher {
 		}
 		AtomicInteger failed = new AtomicInteger();
 		String first = this.preferred;
-		if (first == null || !masters.remove(first)) {
-			masters.forEach((master) -> publish(connection, master, channel, body, taken, failed, masters.size()));
-			return taken;
-		}
-		int count = masters.size() + 1;
+		boolean firstKnown = first != null && masters.remove(first);
+		int count = masters.size() + (firstKnown ? 1 : 0);
 		AtomicBoolean othersSent = new AtomicBoolean();
 		Runnable others = () -> {
 			if (!taken.isDone() && othersSent.compareAndSet(false, true)) {
 				masters.forEach((master) -> publish(connection, master, channel, body, taken, failed, count));
 			}
 		};
+		if (!firstKnown) {
+			others.run();
+			return taken;
+		}
 		publish(connection, first, channel, body, taken, failed, count).whenComplete((receivers, ex) -> {
 			if (ex != null) {
 				others.run();
