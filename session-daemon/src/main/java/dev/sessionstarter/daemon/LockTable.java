@@ -41,7 +41,7 @@ final class LockTable {
 	 * @throws IllegalStateException if the owner already holds this lock
 	 */
 	long lock(String id, LockOwner owner, long waitMillis, long leaseMillis) throws InterruptedException {
-		long leaseNanos = (leaseMillis > 0) ? TimeUnit.MILLISECONDS.toNanos(leaseMillis) : this.defaultLeaseNanos;
+		long leaseNanos = leaseNanos(leaseMillis);
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitMillis));
 		while (true) {
 			IdLock lock = this.locks.computeIfAbsent(id, IdLock::new);
@@ -89,6 +89,10 @@ final class LockTable {
 		return Math.max(1, TimeUnit.NANOSECONDS.toMillis(this.defaultLeaseNanos));
 	}
 
+	private long leaseNanos(long leaseMillis) {
+		return (leaseMillis > 0) ? TimeUnit.MILLISECONDS.toNanos(leaseMillis) : this.defaultLeaseNanos;
+	}
+
 	/**
 	 * Renew the lease of a held lock, for a request that runs longer than it: the lease ends
 	 * {@code leaseMillis} from now, unless it ends later already. Its holder keeps it.
@@ -99,7 +103,7 @@ final class LockTable {
 	 * lease ran out or it was released
 	 */
 	boolean renew(String id, long token, long leaseMillis) {
-		long leaseNanos = (leaseMillis > 0) ? TimeUnit.MILLISECONDS.toNanos(leaseMillis) : this.defaultLeaseNanos;
+		long leaseNanos = leaseNanos(leaseMillis);
 		IdLock lock = guarded(id);
 		try {
 			IdLock.Holder holder = lock.holder;

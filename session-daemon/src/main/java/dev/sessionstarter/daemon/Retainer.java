@@ -129,12 +129,11 @@ final class Retainer {
 	 * if that is its notice connection, release every lock it retains.
 	 * @param connection the connection
 	 * @param releaseAll releases every lock {@link #owner} holds, handing each to its longest waiter
-	 * @return whether the locks were released
 	 */
-	boolean closedByClient(LockOwner connection, Runnable releaseAll) {
+	void closedByClient(LockOwner connection, Runnable releaseAll) {
 		synchronized (this.noticeGuard) {
 			if (this.noticeConnection != connection) {
-				return false;
+				return;
 			}
 			this.noticeConnection = null;
 			releaseAll.run();
@@ -147,7 +146,6 @@ final class Retainer {
 		finally {
 			this.guard.unlock();
 		}
-		return true;
 	}
 
 	/**

@@ -115,20 +115,7 @@ final class DaemonCalls {
 
 	/**
 	 * Connect a new connection, never an idle pooled one (a notice connection: the daemon takes a
-	 * client's latest by the order it accepted them, {@link DaemonLockNotices}).
-	 * @param waitDeadline until when to wait for a permit
-	 * @param connectDeadline until when connecting may take
-	 * @param opcode the request it is for, to name in a failure
-	 * @return the connection; give it back with {@link #release}
-	 * @throws InterruptedException if interrupted while waiting
-	 * @throws DaemonUnavailableException if no connection could be had
-	 */
-	DaemonConnection borrowNew(long waitDeadline, long connectDeadline, byte opcode) throws InterruptedException {
-		return borrowNew(waitDeadline, connectDeadline, opcode, true);
-	}
-
-	/**
-	 * Connect a new connection, as {@link #borrowNew(long, long, byte)} does, counting a failure
+	 * client's latest by the order it accepted them, {@link DaemonLockNotices}), counting a failure
 	 * in {@link #errorCount()} only if asked to (a notice connection that failed to reconnect
 	 * already in the same outage is not counted again).
 	 * @param waitDeadline until when to wait for a permit

@@ -157,8 +157,7 @@ final class DaemonLockRenewals implements AutoCloseable {
 			leaseQuery.askIfDue();
 		}
 		long daemonLease = this.client.daemonLeaseMillis();
-		long period = periodNanos(this.periodNanos, (this.leaseMillis > 0) ? this.leaseMillis : daemonLease);
-		long horizon = System.nanoTime() + period;
+		long horizon = System.nanoTime() + currentPeriodNanos();
 		for (Collection<HeldDaemonLock> locks : this.held) {
 			renewDue(locks, horizon, daemonLease);
 		}
